@@ -1,0 +1,36 @@
+/* Internal interface of the text layer (src/text/). Not installed. */
+#ifndef MESURA_TEXT_INTERNAL_H
+#define MESURA_TEXT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mesura/text.h"
+
+/* Decodes the character at s[i] (i < len). Returns the number of bytes it spans.
+ * A well-formed character sets *cp to its code point; a maximal ill-formed
+ * subsequence sets *cp to -1 (callers substitute U+FFFD). */
+size_t mesura_utf8__decode(const unsigned char *s, size_t len, size_t i, int32_t *cp);
+
+/* Encodes a valid scalar value into out (4 bytes available); returns the byte count. */
+size_t mesura_utf8__encode(int32_t cp, unsigned char *out);
+
+/* Canonical composition of the pair (a, b), Hangul included, honouring
+ * Full_Composition_Exclusion; -1 when the pair does not compose. */
+int32_t mesura_text__compose(int32_t a, int32_t b);
+
+/* Non-zero when cp can be the second character of a canonical composition pair
+ * (NFC_Quick_Check=Maybe): a starter like that may still merge with what precedes it. */
+int mesura_text__composes_backward(int32_t cp);
+
+/* Longest ASCII prototype mesura_text__confusable() returns. */
+#define MESURA_CONFUSABLE_MAX 4
+
+/* Confusable skeleton towards Latin: when cp is a non-ASCII character that looks like
+ * Latin letters or digits (Cyrillic а, Greek Ο, mathematical 𝐚...), points *ascii at
+ * its ASCII prototype (not NUL-terminated) and returns its length (1 to
+ * MESURA_CONFUSABLE_MAX); returns 0 otherwise. Never maps ASCII, marks or the letters
+ * an accent-stripping view keeps whole. */
+size_t mesura_text__confusable(int32_t cp, const char **ascii);
+
+#endif

@@ -1,0 +1,116 @@
+#include "testutil.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+char *tu_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	ck_assert_int_eq(fseek(f, 0, SEEK_END), 0);
+	long size = ftell(f);
+	ck_assert_int_ge(size, 0);
+	ck_assert_int_eq(fseek(f, 0, SEEK_SET), 0);
+	char *buf = malloc((size_t)size + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)size, f), (size_t)size);
+	fclose(f);
+	buf[size] = '\0';
+	*len = (size_t)size;
+	return buf;
+}
+
+const char *tu_data_path(const char *name)
+{
+	static char path[4096];
+	snprintf(path, sizeof path, "%s/%s", MESURA_TEST_DATA_DIR, name);
+	return path;
+}
+
+uint64_t tu_rng_next(tu_rng *rng)
+{
+	uint64_t z = (rng->state += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+size_t tu_rng_below(tu_rng *rng, size_t n)
+{
+	return n ? (size_t)(tu_rng_next(rng) % n) : 0;
+}
+
+size_t tu_utf8_encode(uint32_t cp, char *out)
+{
+	unsigned char *o = (unsigned char *)out;
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xC0 | (cp >> 6));
+		o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xE0 | (cp >> 12));
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xF0 | (cp >> 18));
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+static int fa_may_allocate(tu_failing_alloc *fa)
+{
+	if (fa->calls >= fa->fail_after)
+		return 0;
+	fa->calls++;
+	return 1;
+}
+
+static void *fa_malloc(size_t size, void *user)
+{
+	tu_failing_alloc *fa = user;
+	if (!fa_may_allocate(fa))
+		return NULL;
+	void *p = malloc(size);
+	if (p)
+		fa->live++;
+	return p;
+}
+
+static void *fa_realloc(void *ptr, size_t size, void *user)
+{
+	tu_failing_alloc *fa = user;
+	if (!fa_may_allocate(fa))
+		return NULL;
+	void *p = realloc(ptr, size);
+	if (p && !ptr)
+		fa->live++;
+	return p;
+}
+
+static void fa_free(void *ptr, void *user)
+{
+	tu_failing_alloc *fa = user;
+	if (ptr)
+		fa->live--;
+	free(ptr);
+}
+
+void tu_failing_alloc_init(tu_failing_alloc *fa, size_t fail_after)
+{
+	fa->hooks.malloc_fn = fa_malloc;
+	fa->hooks.realloc_fn = fa_realloc;
+	fa->hooks.free_fn = fa_free;
+	fa->hooks.user = fa;
+	fa->fail_after = fail_after;
+	fa->calls = 0;
+	fa->live = 0;
+}

@@ -1,0 +1,36 @@
+/* Shared helpers for the Check suites. */
+#ifndef MESURA_TESTUTIL_H
+#define MESURA_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mesura.h>
+
+/* Reads a whole file into a malloc'd buffer (NUL-terminated); aborts the test on error. */
+char *tu_read_file(const char *path, size_t *len);
+
+/* Path of a file under tests/data (static buffer, valid until the next call). */
+const char *tu_data_path(const char *name);
+
+/* Deterministic PRNG (splitmix64), so random tests are reproducible from their seed. */
+typedef struct { uint64_t state; } tu_rng;
+uint64_t tu_rng_next(tu_rng *rng);
+size_t tu_rng_below(tu_rng *rng, size_t n);
+
+/* Encodes code point cp (any value up to 0x10FFFF, surrogates included) as UTF-8 into
+ * out (4 bytes); returns the byte count. */
+size_t tu_utf8_encode(uint32_t cp, char *out);
+
+/* An allocator that fails every allocation after the first `fail_after` ones and
+ * counts live blocks, for OOM sweeps: loop fail_after = 0, 1, 2... until the call
+ * succeeds, asserting a clean error and live == 0 after cleanup each time. */
+typedef struct {
+	mesura_allocator hooks;
+	size_t fail_after; /* SIZE_MAX: never fail */
+	size_t calls;
+	size_t live;
+} tu_failing_alloc;
+void tu_failing_alloc_init(tu_failing_alloc *fa, size_t fail_after);
+
+#endif
