@@ -29,8 +29,7 @@ int mesura_text__composes_backward(int32_t cp);
 /* Confusable skeleton towards Latin: when cp is a non-ASCII character that looks like
  * Latin letters or digits (Cyrillic а, Greek Ο, mathematical 𝐚...), points *ascii at
  * its ASCII prototype (not NUL-terminated) and returns its length (1 to
- * MESURA_CONFUSABLE_MAX); returns 0 otherwise. Never maps ASCII, marks or the letters
- * an accent-stripping view keeps whole. */
+ * MESURA_CONFUSABLE_MAX); returns 0 otherwise. Never maps ASCII or marks. */
 size_t mesura_text__confusable(int32_t cp, const char **ascii);
 
 #endif
