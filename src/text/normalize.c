@@ -1,0 +1,359 @@
+/*
+ * Stage 1 of a view: the per-character Unicode pipeline, with an offset map.
+ *
+ * Each input character is repaired (U+FFFD), dropped if invisible, decomposed
+ * (canonical or compatibility, with case folding), mapped through the confusables
+ * table, then collected into a segment: a starter and the marks that follow it, the
+ * unit inside which canonical reordering and composition happen. When the next
+ * starter that cannot compose backward arrives, the segment is reordered, stripped
+ * of marks, recomposed and emitted, each character carrying its source range.
+ *
+ * Runs of ASCII skip all that (ASCII never decomposes, composes with ASCII, or is
+ * invisible): they are copied or lower-cased with one linear atom per run. The last
+ * ASCII byte before a non-ASCII one takes the general path, since it may be the
+ * starter of a following combining mark.
+ */
+#include <string.h>
+#include <utf8proc.h>
+
+#include "fold.h"
+#include "mesura/errors.h"
+#include "normalizer.h"
+#include "view.h"
+
+/* The longest decomposition utf8proc produces with compatibility and case folding is
+ * 18 code points (U+FDFA); confusables then expand each by at most 4. */
+#define DECOMPOSE_MAX 32
+
+typedef struct {
+	const mesura_normalizer *nz;
+	mesura_view *v;
+	const unsigned char *src;
+} stage1;
+
+static unsigned char ascii_lower(unsigned char c)
+{
+	return (unsigned char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+}
+
+static int emit_ascii_run(stage1 *st, size_t start, size_t n)
+{
+	mesura_view *v = st->v;
+	if (!(st->nz->flags & MESURA_NORM_CASEFOLD))
+		return mesura_view__emit_linear(v, &v->cur, st->src + start, n, start);
+	int rc = mesura_view__reserve(v, &v->cur, n);
+	if (rc != MESURA_OK)
+		return rc;
+	unsigned char *out = v->cur.text + v->cur.len;
+	const unsigned char *in = st->src + start;
+	for (size_t k = 0; k < n; k++)
+		out[k] = ascii_lower(in[k]);
+	return mesura_view__commit_linear(v, &v->cur, n, start);
+}
+
+static int is_invisible(int32_t cp)
+{
+	return utf8proc_get_property(cp)->ignorable;
+}
+
+static int is_strippable_mark(int32_t cp)
+{
+	utf8proc_category_t cat = utf8proc_category(cp);
+	return cat == UTF8PROC_CATEGORY_MN || cat == UTF8PROC_CATEGORY_ME;
+}
+
+static int keeps_mark(const mesura_normalizer *nz, int32_t base, int32_t mark)
+{
+	for (size_t k = 0; k < nz->n_keep; k++)
+		if (nz->keep[k].base == base && nz->keep[k].mark == mark)
+			return 1;
+	return 0;
+}
+
+static int seg_push(mesura_view *v, int32_t cp, size_t src_start, size_t src_end)
+{
+	void *seg = v->seg;
+	int rc = mesura_alloc__grow(&v->alloc, &seg, &v->seg_cap, v->seg_len + 1, sizeof(seg_char));
+	if (rc != MESURA_OK)
+		return rc;
+	v->seg = seg;
+	seg_char *c = &v->seg[v->seg_len++];
+	c->cp = cp;
+	c->ccc = (uint8_t)utf8proc_get_property(cp)->combining_class;
+	c->src_start = src_start;
+	c->src_end = src_end;
+	return MESURA_OK;
+}
+
+/* Stable sort of a run of marks by combining class. Insertion sort for the usual
+ * handful; a counting sort for long runs so 100k marks stay linear. */
+static int sort_marks(mesura_view *v, seg_char *run, size_t n)
+{
+	if (n <= 32) {
+		for (size_t i = 1; i < n; i++) {
+			seg_char c = run[i];
+			size_t j = i;
+			for (; j > 0 && run[j - 1].ccc > c.ccc; j--)
+				run[j] = run[j - 1];
+			run[j] = c;
+		}
+		return MESURA_OK;
+	}
+	void *tmp = v->tmp;
+	int rc = mesura_alloc__grow(&v->alloc, &tmp, &v->tmp_cap, n, sizeof(seg_char));
+	if (rc != MESURA_OK)
+		return rc;
+	v->tmp = tmp;
+	size_t count[257] = {0};
+	for (size_t i = 0; i < n; i++)
+		count[run[i].ccc + 1]++;
+	for (size_t c = 1; c < 257; c++)
+		count[c] += count[c - 1];
+	for (size_t i = 0; i < n; i++)
+		v->tmp[count[run[i].ccc]++] = run[i];
+	memcpy(run, v->tmp, n * sizeof *run);
+	return MESURA_OK;
+}
+
+/* Canonical ordering of every run of non-starters in the segment. */
+static int canonical_order(mesura_view *v)
+{
+	seg_char *seg = v->seg;
+	size_t n = v->seg_len, i = 0;
+	while (i < n) {
+		if (seg[i].ccc == 0) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && seg[j].ccc != 0)
+			j++;
+		int rc = sort_marks(v, seg + i, j - i);
+		if (rc != MESURA_OK)
+			return rc;
+		i = j;
+	}
+	return MESURA_OK;
+}
+
+/* Drops accents, except the marks of keep-letters (ñ) on their base letter. */
+static void strip_marks(const mesura_normalizer *nz, mesura_view *v)
+{
+	size_t kept = 0;
+	int32_t starter = -1;
+	for (size_t i = 0; i < v->seg_len; i++) {
+		seg_char c = v->seg[i];
+		if (c.ccc == 0 && !is_strippable_mark(c.cp)) {
+			starter = c.cp;
+		} else if (is_strippable_mark(c.cp)) {
+			if (starter < 0 || !keeps_mark(nz, starter, c.cp))
+				continue;
+			starter = -1; /* one kept mark per letter */
+		}
+		v->seg[kept++] = c;
+	}
+	v->seg_len = kept;
+}
+
+/* Canonical composition (UAX #15) in place; a composite covers both source ranges. */
+static void compose(mesura_view *v)
+{
+	seg_char *seg = v->seg;
+	size_t out = 0;
+	long starter = -1;
+	int last_ccc = 0;
+	for (size_t i = 0; i < v->seg_len; i++) {
+		seg_char c = seg[i];
+		if (starter >= 0 && (last_ccc < c.ccc || last_ccc == 0)) {
+			int32_t composite = mesura_text__compose(seg[starter].cp, c.cp);
+			if (composite >= 0) {
+				seg_char *s = &seg[starter];
+				s->cp = composite;
+				s->src_start = s->src_start < c.src_start ? s->src_start : c.src_start;
+				s->src_end = s->src_end > c.src_end ? s->src_end : c.src_end;
+				continue;
+			}
+		}
+		if (c.ccc == 0)
+			starter = (long)out;
+		last_ccc = c.ccc;
+		seg[out++] = c;
+	}
+	v->seg_len = out;
+}
+
+/* The map must be monotonic. Reordering, or a composition that reached past a mark,
+ * can break that inside a segment; the whole segment then maps to its whole range. */
+static void make_monotonic(mesura_view *v)
+{
+	seg_char *seg = v->seg;
+	int ordered = 1;
+	size_t lo = seg[0].src_start, hi = seg[0].src_end;
+	for (size_t i = 1; i < v->seg_len; i++) {
+		if (seg[i].src_start < seg[i - 1].src_start || seg[i].src_end < seg[i - 1].src_end)
+			ordered = 0;
+		lo = seg[i].src_start < lo ? seg[i].src_start : lo;
+		hi = seg[i].src_end > hi ? seg[i].src_end : hi;
+	}
+	if (ordered)
+		return;
+	for (size_t i = 0; i < v->seg_len; i++) {
+		seg[i].src_start = lo;
+		seg[i].src_end = hi;
+	}
+}
+
+/* Emits one character: linear when it is the unchanged source character (so runs of
+ * untouched non-ASCII text stay one atom), a block otherwise. */
+static int emit_char(stage1 *st, const seg_char *c)
+{
+	unsigned char bytes[4];
+	size_t n = mesura_utf8__encode(c->cp, bytes);
+	if (n == c->src_end - c->src_start && memcmp(bytes, st->src + c->src_start, n) == 0)
+		return mesura_view__emit_linear(st->v, &st->v->cur, bytes, n, c->src_start);
+	return mesura_view__emit_block(st->v, &st->v->cur, bytes, n, c->src_start, c->src_end);
+}
+
+static int flush_segment(stage1 *st)
+{
+	mesura_view *v = st->v;
+	if (v->seg_len == 0)
+		return MESURA_OK;
+	int rc = canonical_order(v);
+	if (rc != MESURA_OK)
+		return rc;
+	if (st->nz->flags & MESURA_NORM_STRIP_MARKS)
+		strip_marks(st->nz, v);
+	if (st->nz->compose)
+		compose(v);
+	if (v->seg_len > 0)
+		make_monotonic(v);
+	for (size_t i = 0; i < v->seg_len && rc == MESURA_OK; i++)
+		rc = emit_char(st, &v->seg[i]);
+	v->seg_len = 0;
+	return rc;
+}
+
+/* Adds one decomposed character to the segment, closing the segment first when the
+ * character starts a new one. */
+static int push_decomposed(stage1 *st, int32_t cp, size_t src_start, size_t src_end)
+{
+	if ((st->nz->flags & MESURA_NORM_REMOVE_INVISIBLES) && is_invisible(cp))
+		return MESURA_OK;
+	if (utf8proc_get_property(cp)->combining_class == 0 && !mesura_text__composes_backward(cp)) {
+		int rc = flush_segment(st);
+		if (rc != MESURA_OK)
+			return rc;
+	}
+	return seg_push(st->v, cp, src_start, src_end);
+}
+
+static int push_confusable(stage1 *st, int32_t cp, size_t src_start, size_t src_end)
+{
+	const char *ascii;
+	size_t n = mesura_text__confusable(cp, &ascii);
+	if (n == 0)
+		return push_decomposed(st, cp, src_start, src_end);
+	int casefold = (st->nz->flags & MESURA_NORM_CASEFOLD) != 0;
+	for (size_t k = 0; k < n; k++) {
+		unsigned char c = (unsigned char)ascii[k];
+		int rc = push_decomposed(st, casefold ? ascii_lower(c) : c, src_start, src_end);
+		if (rc != MESURA_OK)
+			return rc;
+	}
+	return MESURA_OK;
+}
+
+static int process_char(stage1 *st, int32_t cp, size_t src_start, size_t src_end)
+{
+	const mesura_normalizer *nz = st->nz;
+	if (!nz->decompose) {
+		if ((nz->flags & MESURA_NORM_REMOVE_INVISIBLES) && is_invisible(cp))
+			return MESURA_OK;
+		seg_char c = {cp, 0, src_start, src_end};
+		return emit_char(st, &c);
+	}
+	utf8proc_int32_t parts[DECOMPOSE_MAX];
+	utf8proc_ssize_t n =
+	    utf8proc_decompose_char(cp, parts, DECOMPOSE_MAX, (utf8proc_option_t)nz->utf8proc_options, NULL);
+	if (n < 0 || n > DECOMPOSE_MAX) { /* cannot happen with Unicode 15 data */
+		parts[0] = cp;
+		n = 1;
+	}
+	int confusables = (nz->flags & MESURA_NORM_CONFUSABLES) != 0;
+	for (utf8proc_ssize_t k = 0; k < n; k++) {
+		int rc = confusables ? push_confusable(st, parts[k], src_start, src_end)
+		                     : push_decomposed(st, parts[k], src_start, src_end);
+		if (rc != MESURA_OK)
+			return rc;
+	}
+	return MESURA_OK;
+}
+
+static size_t ascii_run(const unsigned char *s, size_t len, size_t i)
+{
+	size_t j = i;
+	while (j < len && s[j] < 0x80)
+		j++;
+	return j - i;
+}
+
+static int normalize_chars(stage1 *st, size_t len)
+{
+	const unsigned char *s = st->src;
+	size_t i = 0;
+	while (i < len) {
+		size_t run = st->nz->ascii_fast_path ? ascii_run(s, len, i) : 0;
+		/* Hold back the byte before a non-ASCII one: it may take a combining mark. */
+		size_t fast = (run > 0 && i + run < len && st->nz->decompose) ? run - 1 : run;
+		if (fast > 0) {
+			int rc = flush_segment(st);
+			if (rc == MESURA_OK)
+				rc = emit_ascii_run(st, i, fast);
+			if (rc != MESURA_OK)
+				return rc;
+			i += fast;
+			continue;
+		}
+		int32_t cp;
+		size_t n = mesura_utf8__decode(s, len, i, &cp);
+		if (cp < 0) {
+			st->v->repairs++;
+			cp = 0xFFFD;
+		}
+		int rc = process_char(st, cp, i, i + n);
+		if (rc != MESURA_OK)
+			return rc;
+		i += n;
+	}
+	return flush_segment(st);
+}
+
+static void view_reset(mesura_view *v, size_t len)
+{
+	v->cur.len = 0;
+	v->cur.n_atoms = 0;
+	v->seg_len = 0;
+	v->source_len = len;
+	v->repairs = 0;
+}
+
+int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, const char *text,
+                     size_t len)
+{
+	if (!normalizer || !view || (!text && len > 0))
+		return MESURA_EINVAL;
+	view_reset(view, len);
+	stage1 st = {normalizer, view, (const unsigned char *)text};
+	int rc = normalize_chars(&st, len);
+	if (rc == MESURA_OK)
+		rc = mesura_text__fold_words(normalizer, view);
+	if (rc == MESURA_OK)
+		rc = mesura_view__reserve(view, &view->cur, 0);
+	if (rc != MESURA_OK) {
+		view_reset(view, 0);
+		return rc;
+	}
+	view->cur.text[view->cur.len] = '\0';
+	return MESURA_OK;
+}

@@ -1,0 +1,194 @@
+#include "view.h"
+
+#include <string.h>
+
+#include "mesura/errors.h"
+
+int mesura_view_new(mesura_view **out, const mesura_allocator *allocator)
+{
+	if (!out)
+		return MESURA_EINVAL;
+	*out = NULL;
+	mesura_allocator alloc;
+	int rc = mesura_alloc__init(&alloc, allocator);
+	if (rc != MESURA_OK)
+		return rc;
+	mesura_view *v = mesura_alloc__malloc(&alloc, sizeof *v);
+	if (!v)
+		return MESURA_ENOMEM;
+	memset(v, 0, sizeof *v);
+	v->alloc = alloc;
+	*out = v;
+	return MESURA_OK;
+}
+
+static void view_buf_dispose(const mesura_allocator *a, view_buf *b)
+{
+	mesura_alloc__free(a, b->text);
+	mesura_alloc__free(a, b->atoms);
+}
+
+void mesura_view_free(mesura_view *view)
+{
+	if (!view)
+		return;
+	mesura_allocator alloc = view->alloc;
+	view_buf_dispose(&alloc, &view->cur);
+	view_buf_dispose(&alloc, &view->spare);
+	mesura_alloc__free(&alloc, view->seg);
+	mesura_alloc__free(&alloc, view->tmp);
+	mesura_alloc__free(&alloc, view->fold_items);
+	mesura_alloc__free(&alloc, view);
+}
+
+int mesura_view__reserve(mesura_view *v, view_buf *b, size_t extra)
+{
+	if (extra > SIZE_MAX - b->len - 1)
+		return MESURA_ENOMEM;
+	/* +1 keeps room for the NUL written after the text. */
+	void *text = b->text;
+	int rc = mesura_alloc__grow(&v->alloc, &text, &b->cap, b->len + extra + 1, 1);
+	b->text = text;
+	return rc;
+}
+
+static view_atom *push_atom(mesura_view *v, view_buf *b)
+{
+	void *atoms = b->atoms;
+	if (mesura_alloc__grow(&v->alloc, &atoms, &b->atoms_cap, b->n_atoms + 1,
+	                       sizeof(view_atom)) != MESURA_OK)
+		return NULL;
+	b->atoms = atoms;
+	return &b->atoms[b->n_atoms++];
+}
+
+int mesura_view__commit_linear(mesura_view *v, view_buf *b, size_t n, size_t src_start)
+{
+	size_t out_start = b->len;
+	view_atom *last = b->n_atoms ? &b->atoms[b->n_atoms - 1] : NULL;
+	int extends = last && last->linear && last->out_end == out_start &&
+	              last->src_end == src_start;
+	if (!extends) {
+		if (!(last = push_atom(v, b)))
+			return MESURA_ENOMEM;
+		last->out_start = out_start;
+		last->src_start = src_start;
+		last->linear = 1;
+	}
+	b->len += n;
+	last->out_end = b->len;
+	last->src_end = src_start + n;
+	return MESURA_OK;
+}
+
+int mesura_view__emit_linear(mesura_view *v, view_buf *b, const unsigned char *bytes,
+                             size_t n, size_t src_start)
+{
+	int rc = mesura_view__reserve(v, b, n);
+	if (rc != MESURA_OK)
+		return rc;
+	memcpy(b->text + b->len, bytes, n);
+	return mesura_view__commit_linear(v, b, n, src_start);
+}
+
+int mesura_view__emit_block(mesura_view *v, view_buf *b, const unsigned char *bytes,
+                            size_t n, size_t src_start, size_t src_end)
+{
+	int rc = mesura_view__reserve(v, b, n);
+	if (rc != MESURA_OK)
+		return rc;
+	size_t out_start = b->len;
+	view_atom *last = b->n_atoms ? &b->atoms[b->n_atoms - 1] : NULL;
+	/* Several characters from one source range (an expansion such as ß -> ss) share
+	 * one block. */
+	int extends = last && !last->linear && last->out_end == out_start &&
+	              last->src_start == src_start && last->src_end == src_end;
+	if (!extends) {
+		if (!(last = push_atom(v, b)))
+			return MESURA_ENOMEM;
+		last->out_start = out_start;
+		last->src_start = src_start;
+		last->src_end = src_end;
+		last->linear = 0;
+	}
+	memcpy(b->text + b->len, bytes, n);
+	b->len += n;
+	last->out_end = b->len;
+	return MESURA_OK;
+}
+
+void mesura_view__swap(mesura_view *v)
+{
+	view_buf t = v->cur;
+	v->cur = v->spare;
+	v->spare = t;
+}
+
+const char *mesura_view_text(const mesura_view *view, size_t *len)
+{
+	if (!view) {
+		if (len)
+			*len = 0;
+		return NULL;
+	}
+	if (len)
+		*len = view->cur.len;
+	return view->cur.text ? (const char *)view->cur.text : "";
+}
+
+size_t mesura_view_source_length(const mesura_view *view)
+{
+	return view ? view->source_len : 0;
+}
+
+size_t mesura_view_repairs(const mesura_view *view)
+{
+	return view ? view->repairs : 0;
+}
+
+/* Index of the atom holding output byte `at` (at < len). */
+static size_t atom_at(const view_buf *b, size_t at)
+{
+	size_t lo = 0, hi = b->n_atoms;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (b->atoms[mid].out_start <= at)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int is_continuation(unsigned char byte)
+{
+	return (byte & 0xC0) == 0x80;
+}
+
+int mesura_view_source_span(const mesura_view *view, size_t start, size_t end,
+                            size_t *source_start, size_t *source_end)
+{
+	if (!view || !source_start || !source_end || start > end || end > view->cur.len)
+		return MESURA_EINVAL;
+	const view_buf *b = &view->cur;
+	if (start == b->len) { /* empty range at the end: after the last mapped character */
+		*source_start = *source_end = b->n_atoms ? b->atoms[b->n_atoms - 1].src_end : 0;
+		return MESURA_OK;
+	}
+	/* Widen to whole normalised characters; linear atoms then end on whole source
+	 * characters too. */
+	while (start > 0 && is_continuation(b->text[start]))
+		start--;
+	while (end < b->len && end > start && is_continuation(b->text[end]))
+		end++;
+	const view_atom *first = &b->atoms[atom_at(b, start)];
+	*source_start = first->linear ? first->src_start + (start - first->out_start)
+	                              : first->src_start;
+	if (end == start) {
+		*source_end = *source_start;
+		return MESURA_OK;
+	}
+	const view_atom *last = &b->atoms[atom_at(b, end - 1)];
+	*source_end = last->linear ? last->src_start + (end - last->out_start) : last->src_end;
+	return MESURA_OK;
+}

@@ -1,0 +1,67 @@
+/* The view object: normalised text plus its map to the original bytes. */
+#ifndef MESURA_TEXT_VIEW_H
+#define MESURA_TEXT_VIEW_H
+
+#include "common/alloc.h"
+#include "text.h"
+
+/*
+ * The map is a list of atoms tiling the normalised text in order. A linear atom maps
+ * its bytes one to one onto source bytes (copied or byte-for-byte replaced text); a
+ * block atom maps each of its bytes to the whole source range (a character that
+ * changed length, a composed pair, an expansion). Both ends of the source ranges
+ * never decrease from one atom to the next, so lookups are a binary search.
+ */
+typedef struct {
+	size_t out_start, out_end;
+	size_t src_start, src_end;
+	int linear;
+} view_atom;
+
+typedef struct {
+	unsigned char *text;
+	size_t len, cap;
+	view_atom *atoms;
+	size_t n_atoms, atoms_cap;
+} view_buf;
+
+/* One character of a normalisation segment, with the source range it came from. */
+typedef struct {
+	int32_t cp;
+	uint8_t ccc;
+	size_t src_start, src_end;
+} seg_char;
+
+struct mesura_view {
+	mesura_allocator alloc;
+	view_buf cur;   /* what callers see */
+	view_buf spare; /* written by passes that rebuild the text, then swapped in */
+	seg_char *seg;  /* scratch: the current segment, and a sort buffer */
+	size_t seg_len, seg_cap;
+	seg_char *tmp;
+	size_t tmp_cap;
+	struct fold_item *fold_items; /* scratch of the word-context folds (fold.c) */
+	size_t fold_items_cap;
+	size_t source_len;
+	size_t repairs;
+};
+
+/* Reserves room for `extra` more bytes in b. */
+int mesura_view__reserve(mesura_view *v, view_buf *b, size_t extra);
+
+/* Records n bytes already written at b->text + b->len (after a reserve) as mapping one
+ * to one onto source bytes starting at src_start. */
+int mesura_view__commit_linear(mesura_view *v, view_buf *b, size_t n, size_t src_start);
+
+/* Appends bytes that map one to one onto source bytes starting at src_start. */
+int mesura_view__emit_linear(mesura_view *v, view_buf *b, const unsigned char *bytes,
+                             size_t n, size_t src_start);
+
+/* Appends bytes that all map to the source range [src_start, src_end). */
+int mesura_view__emit_block(mesura_view *v, view_buf *b, const unsigned char *bytes,
+                            size_t n, size_t src_start, size_t src_end);
+
+/* Swaps spare into cur (after a pass rebuilt the text into spare). */
+void mesura_view__swap(mesura_view *v);
+
+#endif
