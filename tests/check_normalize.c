@@ -1,0 +1,471 @@
+/* Normalisation views: what each flag does, the offset map, bad input, memory. */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+typedef struct {
+	mesura_normalizer *nz;
+	mesura_view *view;
+} fixture;
+
+static fixture make(unsigned int flags, const char *keep_letters)
+{
+	fixture f;
+	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+	opts.flags = flags;
+	opts.keep_letters = keep_letters;
+	ck_assert_int_eq(mesura_normalizer_new(&f.nz, &opts, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_view_new(&f.view, NULL), MESURA_OK);
+	return f;
+}
+
+static void dispose(fixture *f)
+{
+	mesura_view_free(f->view);
+	mesura_normalizer_free(f->nz);
+}
+
+static const char *norm(fixture *f, const char *text)
+{
+	ck_assert_int_eq(mesura_normalize(f->nz, f->view, text, strlen(text)), MESURA_OK);
+	return mesura_view_text(f->view, NULL);
+}
+
+/* Asserts that view `flags` turns `in` into `want`. */
+static void assert_view(unsigned int flags, const char *in, const char *want)
+{
+	fixture f = make(flags, NULL);
+	const char *got = norm(&f, in);
+	ck_assert_msg(strcmp(got, want) == 0, "flags %#x: \"%s\" -> \"%s\", want \"%s\"", flags, in,
+	              got, want);
+	dispose(&f);
+}
+
+/* The original text covered by the view's bytes [start, end). */
+static void assert_source(fixture *f, const char *src, size_t start, size_t end, const char *want)
+{
+	size_t s, e;
+	ck_assert_int_eq(mesura_view_source_span(f->view, start, end, &s, &e), MESURA_OK);
+	ck_assert_msg(e - s == strlen(want) && memcmp(src + s, want, e - s) == 0,
+	              "[%zu,%zu) maps to \"%.*s\", want \"%s\"", start, end, (int)(e - s), src + s,
+	              want);
+}
+
+START_TEST(casefold_and_compatibility)
+{
+	assert_view(MESURA_NORM_CASEFOLD, "STRASSE Straße ΣΊΣΥΦΟΣ", "strasse strasse σίσυφοσ");
+	assert_view(MESURA_NORM_NFKC, "\xef\xac\x81n \xef\xbc\x91\xef\xbc\x92\xef\xbc\x93 x\xc2\xb2",
+	            "fin 123 x2");
+	assert_view(MESURA_NORM_NFC, "\xef\xac\x81n", "\xef\xac\x81n"); /* ﬁ is not canonical */
+	assert_view(MESURA_NORM_NFD, "\xc3\xa9", "e\xcc\x81");
+	assert_view(MESURA_NORM_NFC, "e\xcc\x81", "\xc3\xa9");
+	assert_view(0, "As Is \xc3\x89", "As Is \xc3\x89");
+}
+END_TEST
+
+START_TEST(strip_marks_keeps_spanish_enye)
+{
+	unsigned int f = MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD | MESURA_NORM_STRIP_MARKS;
+	assert_view(f, "Caf\xc3\xa9 Ping\xc3\xbc" "ino A\xc3\x91O", "cafe pinguino a\xc3\xb1o");
+	/* Decomposed input composes back to ñ; a second accent on it still goes. */
+	assert_view(f, "an\xcc\x83o", "a\xc3\xb1o");
+	assert_view(f, "n\xcc\xa3\xcc\x83", "\xc3\xb1");
+	/* So "año" never folds to "ano", and "coño" never to "cono". */
+	assert_view(f, "co\xc3\xb1o", "co\xc3\xb1o");
+
+	fixture strip_all = make(f, "");
+	ck_assert_str_eq(norm(&strip_all, "A\xc3\x91O co\xc3\xb1o"), "ano cono");
+	dispose(&strip_all);
+
+	fixture catalan = make(f, "\xc3\xa7\xc3\xb1"); /* ç ñ */
+	ck_assert_str_eq(norm(&catalan, "Fran\xc3\xa7" "a \xc3\xa0"), "fran\xc3\xa7" "a a");
+	dispose(&catalan);
+}
+END_TEST
+
+START_TEST(keep_letters_must_decompose)
+{
+	mesura_normalizer *nz = NULL;
+	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+	opts.keep_letters = "a";
+	ck_assert_int_eq(mesura_normalizer_new(&nz, &opts, NULL), MESURA_EINVAL);
+	ck_assert_ptr_null(nz);
+	opts.keep_letters = "\xff";
+	ck_assert_int_eq(mesura_normalizer_new(&nz, &opts, NULL), MESURA_EINVAL);
+}
+END_TEST
+
+START_TEST(invisibles_are_removed_and_mapped_around)
+{
+	const char *src = "f\xe2\x80\x8bu\xc2\xad" "ck \xe2\x80\xae" "x\xef\xb8\x8f";
+	fixture f = make(MESURA_NORM_REMOVE_INVISIBLES, NULL);
+	ck_assert_str_eq(norm(&f, src), "fuck x");
+	assert_source(&f, src, 0, 4, "f\xe2\x80\x8bu\xc2\xad" "ck");
+	assert_source(&f, src, 1, 2, "u");
+	assert_source(&f, src, 5, 6, "x");
+	dispose(&f);
+}
+END_TEST
+
+START_TEST(confusables_map_lookalikes_to_latin)
+{
+	/* Cyrillic р а у р а l, Greek Ο Κ, mathematical bold s h i t */
+	assert_view(MESURA_NORM_CONFUSABLES | MESURA_NORM_CASEFOLD,
+	            "\xd1\x80\xd0\xb0\xd1\x83\xd1\x80\xd0\xb0l", "paypal");
+	assert_view(MESURA_NORM_CONFUSABLES, "\xce\x9f\xce\x9a", "OK");
+	assert_view(MESURA_NORM_MODERATION, "\xf0\x9d\x90\xac\xf0\x9d\x90\xa1\xf0\x9d\x90\xa2\xf0\x9d\x90\xad",
+	            "shit");
+	/* Spanish letters are not confusables. */
+	assert_view(MESURA_NORM_MODERATION, "\xc3\xb1" "and\xc3\xba", "\xc3\xb1" "andu");
+}
+END_TEST
+
+START_TEST(leet_folds_only_inside_words_with_letters)
+{
+	assert_view(MESURA_NORM_LEET, "m1erda h3ll0 w0rld", "mierda hello world");
+	assert_view(MESURA_NORM_LEET, "$hit sh!t @ss", "shit shit ass");
+	assert_view(MESURA_NORM_LEET, "2024 4111 1111 3.5", "2024 4111 1111 3.5");
+	assert_view(MESURA_NORM_LEET, "hola! wow!!", "hola! wow!!");
+	assert_view(MESURA_NORM_MODERATION, "M1ERD4", "mierda");
+}
+END_TEST
+
+START_TEST(collapse_repeats_maps_to_the_whole_run)
+{
+	const char *src = "fuuuuck yeees";
+	fixture f = make(MESURA_NORM_COLLAPSE_REPEATS, NULL);
+	ck_assert_str_eq(norm(&f, src), "fuck yes");
+	assert_source(&f, src, 1, 2, "uuuu");
+	assert_source(&f, src, 0, 4, "fuuuuck");
+	assert_source(&f, src, 5, 8, "yeees");
+	ck_assert_str_eq(norm(&f, "1000 !!!"), "1000 !!!"); /* letters only */
+	dispose(&f);
+}
+END_TEST
+
+START_TEST(join_spaced_letters)
+{
+	const char *src = "eres un g.i.l.i.p.o.l.l.a.s";
+	fixture f = make(MESURA_NORM_JOIN_SPACED, NULL);
+	ck_assert_str_eq(norm(&f, src), "eres un gilipollas");
+	assert_source(&f, src, 8, 18, "g.i.l.i.p.o.l.l.a.s");
+	ck_assert_str_eq(norm(&f, "f u c k you"), "fuck you");
+	ck_assert_str_eq(norm(&f, "F-U-C-K."), "FUCK.");
+	ck_assert_str_eq(norm(&f, "a b and c d"), "a b and c d");   /* runs of two stay */
+	ck_assert_str_eq(norm(&f, "s.h i-t"), "s.h i-t");            /* mixed separators */
+	ck_assert_str_eq(norm(&f, "x a b c"), "xabc");
+	dispose(&f);
+	assert_view(MESURA_NORM_DEOBFUSCATE, "F  U  C  K", "fuck");
+}
+END_TEST
+
+START_TEST(map_of_the_moderation_view)
+{
+	const char *src = "\xc3\x91" "and\xc3\xba \xef\xac\x81" "esta \xe2\x80\x8bM1ERDA";
+	fixture f = make(MESURA_NORM_MODERATION, NULL);
+	const char *out = norm(&f, src);
+	ck_assert_str_eq(out, "\xc3\xb1" "andu fiesta mierda");
+	assert_source(&f, src, 0, 2, "\xc3\x91");
+	assert_source(&f, src, 1, 2, "\xc3\x91"); /* inside a character: the whole character */
+	assert_source(&f, src, 5, 6, "\xc3\xba");
+	assert_source(&f, src, 7, 8, "\xef\xac\x81"); /* f of ﬁ */
+	assert_source(&f, src, 8, 9, "\xef\xac\x81"); /* i of ﬁ */
+	assert_source(&f, src, 14, 20, "M1ERDA");
+	assert_source(&f, src, 13, 20, " \xe2\x80\x8bM1ERDA");
+	size_t s, e, len;
+	mesura_view_text(f.view, &len);
+	ck_assert_int_eq(mesura_view_source_span(f.view, 0, len, &s, &e), MESURA_OK);
+	ck_assert_uint_eq(s, 0);
+	ck_assert_uint_eq(e, strlen(src));
+	ck_assert_int_eq(mesura_view_source_span(f.view, 3, 3, &s, &e), MESURA_OK);
+	ck_assert_uint_eq(s, 3);
+	ck_assert_uint_eq(e, 3);
+	ck_assert_int_eq(mesura_view_source_span(f.view, len, len, &s, &e), MESURA_OK);
+	ck_assert_uint_eq(s, strlen(src));
+	ck_assert_int_eq(mesura_view_source_span(f.view, 4, 3, &s, &e), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_view_source_span(f.view, 0, len + 1, &s, &e), MESURA_EINVAL);
+	ck_assert_uint_eq(mesura_view_source_length(f.view), strlen(src));
+	dispose(&f);
+}
+END_TEST
+
+START_TEST(ill_formed_input_is_repaired_and_mapped)
+{
+	const char src[] = "ab\xc0\x80" "c\xed\xa0\x80" "d\xe2\x82";
+	fixture f = make(MESURA_NORM_MODERATION, NULL);
+	ck_assert_int_eq(mesura_normalize(f.nz, f.view, src, sizeof src - 1), MESURA_OK);
+	ck_assert_uint_eq(mesura_view_repairs(f.view), 6);
+	size_t len;
+	const char *out = mesura_view_text(f.view, &len);
+	ck_assert_int_eq(mesura_utf8_validate(out, len, NULL), MESURA_OK);
+	ck_assert_mem_eq(out, "ab\xef\xbf\xbd\xef\xbf\xbd" "c", 9);
+	assert_source(&f, src, 2, 5, "\xc0");
+	assert_source(&f, src, 5, 8, "\x80");
+	dispose(&f);
+}
+END_TEST
+
+START_TEST(nul_bytes_are_characters)
+{
+	const char src[] = "a\0B\0";
+	fixture f = make(MESURA_NORM_MODERATION, NULL);
+	ck_assert_int_eq(mesura_normalize(f.nz, f.view, src, 4), MESURA_OK);
+	size_t len;
+	const char *out = mesura_view_text(f.view, &len);
+	ck_assert_uint_eq(len, 4);
+	ck_assert_mem_eq(out, "a\0b\0", 5); /* and a terminating NUL after them */
+	dispose(&f);
+}
+END_TEST
+
+START_TEST(misuse_gets_a_status)
+{
+	mesura_normalizer *nz = NULL;
+	mesura_view *view = NULL;
+	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+	opts.flags = MESURA_NORM_NFC | MESURA_NORM_NFKD;
+	ck_assert_int_eq(mesura_normalizer_new(&nz, &opts, NULL), MESURA_EINVAL);
+	opts.flags = 1u << 30;
+	ck_assert_int_eq(mesura_normalizer_new(&nz, &opts, NULL), MESURA_EINVAL);
+	opts.flags = MESURA_NORM_CASEFOLD;
+	opts.version = 99;
+	ck_assert_int_eq(mesura_normalizer_new(&nz, &opts, NULL), MESURA_EVERSION);
+	ck_assert_int_eq(mesura_normalizer_options_init(&opts, 99), MESURA_EVERSION);
+	ck_assert_int_eq(mesura_normalizer_options_init(&opts, MESURA_NORMALIZER_OPTIONS_VERSION),
+	                 MESURA_OK);
+	ck_assert_int_eq(mesura_normalizer_new(NULL, &opts, NULL), MESURA_EINVAL);
+	mesura_allocator half = {NULL, NULL, NULL, NULL};
+	ck_assert_int_eq(mesura_view_new(&view, &half), MESURA_EINVAL);
+
+	ck_assert_int_eq(mesura_normalizer_new(&nz, NULL, NULL), MESURA_OK);
+	ck_assert_uint_eq(mesura_normalizer_flags(nz), MESURA_NORM_MODERATION);
+	ck_assert_int_eq(mesura_view_new(&view, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_normalize(NULL, view, "x", 1), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_normalize(nz, NULL, "x", 1), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_normalize(nz, view, NULL, 1), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_normalize(nz, view, NULL, 0), MESURA_OK);
+	size_t len = 9;
+	ck_assert_str_eq(mesura_view_text(view, &len), "");
+	ck_assert_uint_eq(len, 0);
+	mesura_view_free(view);
+	mesura_normalizer_free(nz);
+	mesura_view_free(NULL);
+	mesura_normalizer_free(NULL);
+
+	/* CASEFOLD alone implies NFC. */
+	opts.flags = MESURA_NORM_CASEFOLD;
+	ck_assert_int_eq(mesura_normalizer_new(&nz, &opts, NULL), MESURA_OK);
+	ck_assert_uint_eq(mesura_normalizer_flags(nz), MESURA_NORM_CASEFOLD | MESURA_NORM_NFC);
+	mesura_normalizer_free(nz);
+}
+END_TEST
+
+START_TEST(one_mebibyte_post)
+{
+	size_t len = 1u << 20;
+	char *src = malloc(len);
+	static const char piece[] = "Hola M1ERDA \xc3\xb1" "and\xc3\xba \xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9 ";
+	for (size_t i = 0; i < len; i++)
+		src[i] = piece[i % (sizeof piece - 1)];
+	fixture f = make(MESURA_NORM_DEOBFUSCATE, NULL);
+	ck_assert_int_eq(mesura_normalize(f.nz, f.view, src, len), MESURA_OK);
+	size_t out_len, s, e;
+	const char *out = mesura_view_text(f.view, &out_len);
+	ck_assert_uint_gt(out_len, len / 2);
+	ck_assert_ptr_nonnull(strstr(out, "hola mierda"));
+	ck_assert_int_eq(mesura_view_source_span(f.view, 0, out_len, &s, &e), MESURA_OK);
+	ck_assert_uint_eq(s, 0);
+	ck_assert_uint_le(e, len);
+	ck_assert_uint_ge(e, len - sizeof piece);
+	dispose(&f);
+	free(src);
+}
+END_TEST
+
+/* 100k combining marks on one letter: canonical ordering must stay linear, the
+ * result must be right, and nothing may hang. */
+START_TEST(hundred_thousand_marks)
+{
+	size_t n = 100000, len = 1 + 2 * n;
+	char *src = malloc(len);
+	src[0] = 'a';
+	for (size_t i = 0; i < n; i++) { /* alternate U+0301 (ccc 230), U+0323 (ccc 220) */
+		src[1 + 2 * i] = '\xcc';
+		src[2 + 2 * i] = i % 2 ? '\xa3' : '\x81';
+	}
+	fixture strip = make(MESURA_NORM_MODERATION, NULL);
+	ck_assert_int_eq(mesura_normalize(strip.nz, strip.view, src, len), MESURA_OK);
+	ck_assert_str_eq(mesura_view_text(strip.view, NULL), "a");
+	dispose(&strip);
+
+	fixture nfc = make(MESURA_NORM_NFC, NULL);
+	ck_assert_int_eq(mesura_normalize(nfc.nz, nfc.view, src, len), MESURA_OK);
+	size_t out_len;
+	const unsigned char *out = (const unsigned char *)mesura_view_text(nfc.view, &out_len);
+	/* ạ (a + dot below, 3 bytes as the pair was) composes; the other dots below follow,
+	 * then the acutes (no precomposed letter has both). */
+	ck_assert_uint_eq(out_len, len);
+	ck_assert_mem_eq(out, "\xe1\xba\xa1", 3);
+	ck_assert_mem_eq(out + 3, "\xcc\xa3", 2);
+	ck_assert_mem_eq(out + out_len - 2, "\xcc\x81", 2);
+	dispose(&nfc);
+	free(src);
+}
+END_TEST
+
+START_TEST(views_are_reusable)
+{
+	static const char *posts[] = {"Hola M1ERDA", "", "caf\xc3\xa9 \xe2\x80\x8b", "f u c k",
+	                              "\xff\xfe", "\xc3\x91" "and\xc3\xba fuuuck"};
+	fixture shared = make(MESURA_NORM_DEOBFUSCATE, NULL);
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < sizeof posts / sizeof posts[0]; i++) {
+			fixture fresh = make(MESURA_NORM_DEOBFUSCATE, NULL);
+			ck_assert_str_eq(norm(&shared, posts[i]), norm(&fresh, posts[i]));
+			ck_assert_uint_eq(mesura_view_repairs(shared.view), mesura_view_repairs(fresh.view));
+			dispose(&fresh);
+		}
+	dispose(&shared);
+}
+END_TEST
+
+/* Every allocation failure gives MESURA_ENOMEM and leaks nothing (SQLite-style sweep). */
+START_TEST(allocation_failures_are_clean)
+{
+	char post[4096];
+	size_t len = 0;
+	while (len + 40 < sizeof post)
+		len += (size_t)sprintf(post + len, "M1ERDA f u c k \xc3\x91" "and\xc3\xba%zu ", len);
+	int succeeded = 0;
+	for (size_t fail_after = 0; !succeeded && fail_after < 1000; fail_after++) {
+		tu_failing_alloc fa;
+		tu_failing_alloc_init(&fa, fail_after);
+		mesura_normalizer *nz = NULL;
+		mesura_view *view = NULL;
+		mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+		opts.flags = MESURA_NORM_DEOBFUSCATE;
+		int rc = mesura_normalizer_new(&nz, &opts, &fa.hooks);
+		if (rc == MESURA_OK)
+			rc = mesura_view_new(&view, &fa.hooks);
+		if (rc == MESURA_OK)
+			rc = mesura_normalize(nz, view, post, len);
+		if (rc == MESURA_OK) {
+			succeeded = 1;
+			ck_assert_ptr_nonnull(strstr(mesura_view_text(view, NULL), "mierda fuck"));
+		} else {
+			ck_assert_int_eq(rc, MESURA_ENOMEM);
+			if (view) { /* a failed normalize leaves an empty, usable view */
+				size_t out_len;
+				mesura_view_text(view, &out_len);
+				ck_assert_uint_eq(out_len, 0);
+			}
+		}
+		mesura_view_free(view);
+		mesura_normalizer_free(nz);
+		ck_assert_uint_eq(fa.live, 0);
+	}
+	ck_assert(succeeded);
+}
+END_TEST
+
+typedef struct {
+	const mesura_normalizer *nz;
+	const char **posts;
+	size_t n;
+	char **results;
+} thread_job;
+
+static void *normalize_all(void *arg)
+{
+	thread_job *job = arg;
+	mesura_view *view;
+	if (mesura_view_new(&view, NULL) != MESURA_OK)
+		return NULL;
+	for (size_t i = 0; i < job->n; i++) {
+		if (mesura_normalize(job->nz, view, job->posts[i], strlen(job->posts[i])) != MESURA_OK)
+			break;
+		job->results[i] = strdup(mesura_view_text(view, NULL));
+	}
+	mesura_view_free(view);
+	return NULL;
+}
+
+/* One shared normalizer, one view per thread: the same results as one thread. */
+START_TEST(threads_share_one_normalizer)
+{
+	enum { THREADS = 4, POSTS = 2000 };
+	const char *posts[POSTS];
+	char bufs[POSTS][64];
+	tu_rng rng = {11};
+	static const char *words[] = {"M1ERDA", "h\xc3\xb3la", "\xd1\x80\xd0\xb0y", "f u c k",
+	                              "\xef\xac\x81n", "\xe2\x80\x8b", "\xc3\x91", "2024"};
+	for (size_t i = 0; i < POSTS; i++) {
+		size_t len = 0;
+		for (int w = 0; w < 4; w++)
+			len += (size_t)sprintf(bufs[i] + len, "%s ", words[tu_rng_below(&rng, 8)]);
+		posts[i] = bufs[i];
+	}
+	mesura_normalizer *nz;
+	ck_assert_int_eq(mesura_normalizer_new(&nz, NULL, NULL), MESURA_OK);
+	char *expected[POSTS] = {0}, *got[THREADS][POSTS];
+	memset(got, 0, sizeof got);
+	thread_job single = {nz, posts, POSTS, expected};
+	normalize_all(&single);
+	pthread_t tids[THREADS];
+	thread_job jobs[THREADS];
+	for (int t = 0; t < THREADS; t++) {
+		jobs[t] = (thread_job){nz, posts, POSTS, got[t]};
+		ck_assert_int_eq(pthread_create(&tids[t], NULL, normalize_all, &jobs[t]), 0);
+	}
+	for (int t = 0; t < THREADS; t++)
+		pthread_join(tids[t], NULL);
+	for (int t = 0; t < THREADS; t++)
+		for (size_t i = 0; i < POSTS; i++) {
+			ck_assert_ptr_nonnull(got[t][i]);
+			ck_assert_str_eq(got[t][i], expected[i]);
+			free(got[t][i]);
+		}
+	for (size_t i = 0; i < POSTS; i++)
+		free(expected[i]);
+	mesura_normalizer_free(nz);
+}
+END_TEST
+
+static Suite *normalize_suite(void)
+{
+	Suite *s = suite_create("normalize");
+	TCase *tc = tcase_create("views");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, casefold_and_compatibility);
+	tcase_add_test(tc, strip_marks_keeps_spanish_enye);
+	tcase_add_test(tc, keep_letters_must_decompose);
+	tcase_add_test(tc, invisibles_are_removed_and_mapped_around);
+	tcase_add_test(tc, confusables_map_lookalikes_to_latin);
+	tcase_add_test(tc, leet_folds_only_inside_words_with_letters);
+	tcase_add_test(tc, collapse_repeats_maps_to_the_whole_run);
+	tcase_add_test(tc, join_spaced_letters);
+	tcase_add_test(tc, map_of_the_moderation_view);
+	tcase_add_test(tc, ill_formed_input_is_repaired_and_mapped);
+	tcase_add_test(tc, nul_bytes_are_characters);
+	tcase_add_test(tc, misuse_gets_a_status);
+	tcase_add_test(tc, one_mebibyte_post);
+	tcase_add_test(tc, hundred_thousand_marks);
+	tcase_add_test(tc, views_are_reusable);
+	tcase_add_test(tc, allocation_failures_are_clean);
+	tcase_add_test(tc, threads_share_one_normalizer);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(normalize_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
