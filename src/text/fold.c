@@ -9,6 +9,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "ascii.h"
 #include "fold.h"
 #include "mesura/errors.h"
 
@@ -97,28 +98,86 @@ static void fold_leet_word(unsigned char *t, size_t start, size_t end)
 	}
 }
 
+/* Classes of ASCII bytes for the word scan, one table lookup per byte. */
+enum { WORD = 1, LETTER = 2, LEET = 4 };
+static const unsigned char ascii_class[128] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 5, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	5, 5, 1, 5, 5, 5, 1, 5, 5, 5, 0, 0, 0, 0, 0, 0,
+	5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
+	0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
+	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 5, 0, 0, 0,
+};
+
+/* Scans the word starting at t[i]; returns its end and ORs the classes it saw into
+ * *seen. ASCII bytes, nearly all of a post, cost one lookup each. */
+static size_t scan_word(const unsigned char *t, size_t len, size_t i, unsigned *seen)
+{
+	while (i < len) {
+		unsigned char c = t[i];
+		if (c < 0x80) {
+			unsigned k = ascii_class[c];
+			if (!(k & WORD))
+				break;
+			*seen |= k;
+			i++;
+			continue;
+		}
+		int32_t cp;
+		size_t n = mesura_utf8__decode(t, len, i, &cp);
+		if (!is_word_cp(cp))
+			break;
+		*seen |= is_letter_cp(cp) ? LETTER : 0;
+		i += n;
+	}
+	return i;
+}
+
+/* Position of the next byte that may be leet (a digit or @ $ ! |), or len. */
+static size_t next_leet_candidate(const unsigned char *t, size_t len, size_t i)
+{
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w = ascii_load(t + i), x = w & ~ASCII_HIGH;
+		uint64_t hit = ascii_in_range(x, '0', '9') | ascii_has_byte(x, '@') |
+		               ascii_has_byte(x, '$') | ascii_has_byte(x, '!') | ascii_has_byte(x, '|');
+		if (hit)
+			break;
+	}
+	while (i < len && !(t[i] < 0x80 && (ascii_class[t[i]] & LEET)))
+		i++;
+	return i;
+}
+
+/* Start of the word that holds the character at t[i]. */
+static size_t word_start(const unsigned char *t, size_t len, size_t i)
+{
+	while (i > 0) {
+		size_t prev = i - 1;
+		while (prev > 0 && (t[prev] & 0xC0) == 0x80)
+			prev--;
+		int32_t cp;
+		next_cp(t, len, prev, &cp);
+		if (!is_word_cp(cp))
+			break;
+		i = prev;
+	}
+	return i;
+}
+
+/* Only the words around leet candidates are looked at: most words have none. */
 static void fold_leet(view_buf *b)
 {
 	unsigned char *t = b->text;
 	size_t len = b->len, i = 0;
-	while (i < len) {
-		int32_t cp;
-		size_t n = next_cp(t, len, i, &cp);
-		if (!is_word_cp(cp)) {
-			i += n;
-			continue;
-		}
-		size_t start = i;
-		int has_letter = 0;
-		while (i < len) {
-			n = next_cp(t, len, i, &cp);
-			if (!is_word_cp(cp))
-				break;
-			has_letter |= cp < 0x80 ? is_ascii_letter((unsigned char)cp) : is_letter_cp(cp);
-			i += n;
-		}
-		if (has_letter)
-			fold_leet_word(t, start, i);
+	while ((i = next_leet_candidate(t, len, i)) < len) {
+		size_t start = word_start(t, len, i);
+		unsigned seen = 0;
+		size_t end = scan_word(t, len, start, &seen);
+		if ((seen & (LETTER | LEET)) == (LETTER | LEET))
+			fold_leet_word(t, start, end);
+		i = end > i ? end : i + 1;
 	}
 }
 

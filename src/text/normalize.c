@@ -16,6 +16,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "ascii.h"
 #include "fold.h"
 #include "mesura/errors.h"
 #include "normalizer.h"
@@ -46,7 +47,12 @@ static int emit_ascii_run(stage1 *st, size_t start, size_t n)
 		return rc;
 	unsigned char *out = v->cur.text + v->cur.len;
 	const unsigned char *in = st->src + start;
-	for (size_t k = 0; k < n; k++)
+	size_t k = 0;
+	for (; k + 8 <= n; k += 8) {
+		uint64_t w = ascii_lower8(ascii_load(in + k));
+		memcpy(out + k, &w, sizeof w);
+	}
+	for (; k < n; k++)
 		out[k] = ascii_lower(in[k]);
 	return mesura_view__commit_linear(v, &v->cur, n, start);
 }
@@ -293,6 +299,8 @@ static int process_char(stage1 *st, int32_t cp, size_t src_start, size_t src_end
 static size_t ascii_run(const unsigned char *s, size_t len, size_t i)
 {
 	size_t j = i;
+	while (j + 8 <= len && !(ascii_load(s + j) & ASCII_HIGH))
+		j += 8;
 	while (j < len && s[j] < 0x80)
 		j++;
 	return j - i;

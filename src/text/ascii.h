@@ -1,0 +1,40 @@
+/* Eight-bytes-at-a-time helpers for the ASCII fast paths (SWAR). Posts are mostly
+ * ASCII, so these loops carry most of the bytes of a view. */
+#ifndef MESURA_TEXT_ASCII_H
+#define MESURA_TEXT_ASCII_H
+
+#include <stdint.h>
+#include <string.h>
+
+#define ASCII_ONES 0x0101010101010101u
+#define ASCII_HIGH 0x8080808080808080u
+
+static inline uint64_t ascii_load(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return w;
+}
+
+/* High bit set in each byte of x (all bytes < 0x80) that is >= lo and <= hi. */
+static inline uint64_t ascii_in_range(uint64_t x, unsigned char lo, unsigned char hi)
+{
+	uint64_t ge_lo = x + ASCII_ONES * (uint64_t)(0x80 - lo);
+	uint64_t gt_hi = x + ASCII_ONES * (uint64_t)(0x7F - hi);
+	return ge_lo & ~gt_hi & ASCII_HIGH;
+}
+
+/* Non-zero when some byte of x (all bytes < 0x80) equals c. */
+static inline uint64_t ascii_has_byte(uint64_t x, unsigned char c)
+{
+	uint64_t y = x ^ (ASCII_ONES * c);
+	return (y - ASCII_ONES) & ~y & ASCII_HIGH;
+}
+
+/* Lower-cases the 8 ASCII bytes of w. */
+static inline uint64_t ascii_lower8(uint64_t w)
+{
+	return w | (ascii_in_range(w, 'A', 'Z') >> 2);
+}
+
+#endif
