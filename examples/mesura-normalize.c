@@ -1,0 +1,221 @@
+/*
+ * mesura-normalize: prints the normalised views mesura matches policies against.
+ *
+ *   mesura-normalize [--flags LIST] [--keep-letters STR] [--charset NAME]
+ *                    [--show-map] [FILE...]
+ *
+ * Reads posts, one per line, from the files or standard input. For each post prints
+ * the post and its view; --show-map adds every stretch the view changed, with its
+ * byte range in the original post. LIST is comma-separated: moderation (default),
+ * deobfuscate, none, nfc, nfd, nfkc, nfkd, casefold, strip-marks, invisibles,
+ * confusables, leet, collapse, join.
+ */
+#include <errno.h>
+#include <mesura.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	mesura_normalizer *normalizer;
+	mesura_view *view;
+	const char *charset;
+	int show_map;
+	char *converted;
+	size_t converted_cap;
+} tool;
+
+static const struct {
+	const char *name;
+	unsigned int flags;
+} flag_names[] = {
+	{"moderation", MESURA_NORM_MODERATION}, {"deobfuscate", MESURA_NORM_DEOBFUSCATE},
+	{"none", 0}, {"nfc", MESURA_NORM_NFC}, {"nfd", MESURA_NORM_NFD}, {"nfkc", MESURA_NORM_NFKC},
+	{"nfkd", MESURA_NORM_NFKD}, {"casefold", MESURA_NORM_CASEFOLD},
+	{"strip-marks", MESURA_NORM_STRIP_MARKS}, {"invisibles", MESURA_NORM_REMOVE_INVISIBLES},
+	{"confusables", MESURA_NORM_CONFUSABLES}, {"leet", MESURA_NORM_LEET},
+	{"collapse", MESURA_NORM_COLLAPSE_REPEATS}, {"join", MESURA_NORM_JOIN_SPACED},
+};
+
+static int parse_flags(const char *list, unsigned int *flags)
+{
+	char *copy = strdup(list);
+	if (!copy)
+		return -1;
+	*flags = 0;
+	int ok = 1;
+	for (char *save = NULL, *name = strtok_r(copy, ",", &save); name && ok;
+	     name = strtok_r(NULL, ",", &save)) {
+		ok = 0;
+		for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
+			if (strcmp(name, flag_names[i].name) == 0) {
+				*flags |= flag_names[i].flags;
+				ok = 1;
+			}
+		if (!ok)
+			fprintf(stderr, "mesura-normalize: unknown flag '%s'\n", name);
+	}
+	free(copy);
+	return ok ? 0 : -1;
+}
+
+/* Converts a line from --charset to UTF-8 into the tool's buffer. */
+static int convert(tool *t, const char **text, size_t *len)
+{
+	size_t need = 0;
+	int rc = mesura_charset_to_utf8(t->charset, *text, *len, t->converted, t->converted_cap,
+	                                &need, NULL);
+	if (rc == MESURA_EBUFS) {
+		char *grown = realloc(t->converted, need);
+		if (!grown)
+			return MESURA_ENOMEM;
+		t->converted = grown;
+		t->converted_cap = need;
+		rc = mesura_charset_to_utf8(t->charset, *text, *len, t->converted, t->converted_cap,
+		                            &need, NULL);
+	}
+	*text = t->converted;
+	*len = need;
+	return rc;
+}
+
+/* Prints each stretch where the view differs from the original, as
+ * [start,end) "original" -> "view", grouping bytes that map to the same range. */
+static void print_changes(const mesura_view *view, const char *text)
+{
+	size_t len;
+	const char *out = mesura_view_text(view, &len);
+	size_t prev_end = 0, i = 0;
+	while (i < len) {
+		size_t start, end, j = i + 1;
+		mesura_view_source_span(view, i, j, &start, &end);
+		size_t s2, e2;
+		while (j < len && mesura_view_source_span(view, j, j + 1, &s2, &e2) == MESURA_OK &&
+		       s2 < end) { /* bytes of one character, or of one source range */
+			end = e2 > end ? e2 : end;
+			j++;
+		}
+		int same = (end - start == j - i) && memcmp(text + start, out + i, j - i) == 0;
+		if (start > prev_end)
+			printf("    [%zu,%zu) \"%.*s\" -> \"\"\n", prev_end, start,
+			       (int)(start - prev_end), text + prev_end);
+		if (!same)
+			printf("    [%zu,%zu) \"%.*s\" -> \"%.*s\"\n", start, end, (int)(end - start),
+			       text + start, (int)(j - i), out + i);
+		prev_end = end;
+		i = j;
+	}
+	size_t total = mesura_view_source_length(view);
+	if (total > prev_end)
+		printf("    [%zu,%zu) \"%.*s\" -> \"\"\n", prev_end, total, (int)(total - prev_end),
+		       text + prev_end);
+}
+
+static int screen_line(tool *t, const char *text, size_t len, unsigned long line_no)
+{
+	if (t->charset) {
+		int rc = convert(t, &text, &len);
+		if (rc != MESURA_OK)
+			return rc;
+	}
+	int rc = mesura_normalize(t->normalizer, t->view, text, len);
+	if (rc != MESURA_OK)
+		return rc;
+	size_t out_len;
+	const char *out = mesura_view_text(t->view, &out_len);
+	printf("%lu: %.*s\n  => %.*s\n", line_no, (int)len, text, (int)out_len, out);
+	if (mesura_view_repairs(t->view))
+		printf("    (%zu ill-formed UTF-8 sequences replaced)\n", mesura_view_repairs(t->view));
+	if (t->show_map)
+		print_changes(t->view, text);
+	return MESURA_OK;
+}
+
+static int screen_file(tool *t, FILE *in, const char *name)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	unsigned long line_no = 0;
+	int rc = MESURA_OK;
+	while (rc == MESURA_OK && (n = getline(&line, &cap, in)) >= 0) {
+		line_no++;
+		size_t len = (size_t)n;
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		rc = screen_line(t, line, len, line_no);
+		if (rc != MESURA_OK)
+			fprintf(stderr, "mesura-normalize: %s:%lu: %s\n", name, line_no, mesura_strerror(rc));
+	}
+	if (ferror(in)) {
+		fprintf(stderr, "mesura-normalize: %s: %s\n", name, strerror(errno));
+		rc = -1;
+	}
+	free(line);
+	return rc == MESURA_OK ? 0 : -1;
+}
+
+static void usage(FILE *to)
+{
+	fprintf(to, "usage: mesura-normalize [--flags LIST] [--keep-letters STR] "
+	            "[--charset NAME] [--show-map] [FILE...]\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (mesura_version() != MESURA_VERSION_NUMBER) {
+		fprintf(stderr, "mesura-normalize: built for mesura %s, running with %s\n",
+		        MESURA_VERSION_STRING, mesura_version_string());
+		return 3;
+	}
+	tool t = {0};
+	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+	int argi = 1;
+	for (; argi < argc && strncmp(argv[argi], "--", 2) == 0; argi++) {
+		const char *arg = argv[argi], *value = argi + 1 < argc ? argv[argi + 1] : NULL;
+		if (strcmp(arg, "--show-map") == 0) {
+			t.show_map = 1;
+		} else if (strcmp(arg, "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (value && strcmp(arg, "--flags") == 0) {
+			if (parse_flags(value, &opts.flags) != 0)
+				return 3;
+			argi++;
+		} else if (value && strcmp(arg, "--keep-letters") == 0) {
+			opts.keep_letters = value;
+			argi++;
+		} else if (value && strcmp(arg, "--charset") == 0) {
+			t.charset = value;
+			argi++;
+		} else {
+			usage(stderr);
+			return 3;
+		}
+	}
+	int rc = mesura_normalizer_new(&t.normalizer, &opts, NULL);
+	if (rc == MESURA_OK)
+		rc = mesura_view_new(&t.view, NULL);
+	if (rc != MESURA_OK) {
+		fprintf(stderr, "mesura-normalize: %s\n", mesura_strerror(rc));
+		return 3;
+	}
+	printf("mesura %s, Unicode %s\n", mesura_version_string(), mesura_unicode_version());
+	int status = 0;
+	if (argi == argc)
+		status = screen_file(&t, stdin, "<stdin>");
+	for (; argi < argc; argi++) {
+		FILE *in = fopen(argv[argi], "rb");
+		if (!in) {
+			fprintf(stderr, "mesura-normalize: %s: %s\n", argv[argi], strerror(errno));
+			status = -1;
+			continue;
+		}
+		status |= screen_file(&t, in, argv[argi]);
+		fclose(in);
+	}
+	mesura_view_free(t.view);
+	mesura_normalizer_free(t.normalizer);
+	free(t.converted);
+	return status ? 3 : 0;
+}

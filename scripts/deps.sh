@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the Debian packages mesura needs, when missing (Debian 12; apt-get as root,
+# or through sudo). usage: scripts/deps.sh [build|test|bench]
+set -eu
+need="build-essential cmake pkg-config libutf8proc-dev libpcre2-dev libyaml-dev"
+case "${1:-build}" in
+  test) need="$need check g++" ;;
+  bench) need="$need libicu-dev g++ fortunes fortunes-es fortunes-es-off python3" ;;
+esac
+missing=""
+for pkg in $need; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+    missing="$missing $pkg"
+done
+[ -z "$missing" ] && exit 0
+echo "installing Debian packages:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO="sudo"
+else
+  echo "error: missing packages:$missing (run as root or install them)" >&2
+  exit 1
+fi
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
