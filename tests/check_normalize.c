@@ -119,6 +119,8 @@ START_TEST(confusables_map_lookalikes_to_latin)
 	assert_view(MESURA_NORM_CONFUSABLES, "\xce\x9f\xce\x9a", "OK");
 	assert_view(MESURA_NORM_MODERATION, "\xf0\x9d\x90\xac\xf0\x9d\x90\xa1\xf0\x9d\x90\xa2\xf0\x9d\x90\xad",
 	            "shit");
+	/* Capitals that only look Latin before case folding (Cyrillic С О С К). */
+	assert_view(MESURA_NORM_MODERATION, "\xd0\xa1\xd0\x9e\xd0\xa1\xd0\x9a", "cock");
 	/* Spanish letters are not confusables. */
 	assert_view(MESURA_NORM_MODERATION, "\xc3\xb1" "and\xc3\xba", "\xc3\xb1" "andu");
 }

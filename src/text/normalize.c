@@ -254,16 +254,51 @@ static int push_decomposed(stage1 *st, int32_t cp, size_t src_start, size_t src_
 	return seg_push(st->v, cp, src_start, src_end);
 }
 
-static int push_confusable(stage1 *st, int32_t cp, size_t src_start, size_t src_end)
+/* Decomposes cp with the given utf8proc options into parts[DECOMPOSE_MAX]. */
+static utf8proc_ssize_t decompose(int32_t cp, utf8proc_int32_t *parts, int options)
+{
+	utf8proc_ssize_t n =
+	    utf8proc_decompose_char(cp, parts, DECOMPOSE_MAX, (utf8proc_option_t)options, NULL);
+	if (n < 0 || n > DECOMPOSE_MAX) { /* cannot happen with Unicode 15 data */
+		parts[0] = cp;
+		n = 1;
+	}
+	return n;
+}
+
+/* Pushes the ASCII prototype of a look-alike; returns -1 when cp is not one. */
+static int push_lookalike(stage1 *st, int32_t cp, size_t src_start, size_t src_end)
 {
 	const char *ascii;
 	size_t n = mesura_text__confusable(cp, &ascii);
 	if (n == 0)
-		return push_decomposed(st, cp, src_start, src_end);
+		return -1;
 	int casefold = (st->nz->flags & MESURA_NORM_CASEFOLD) != 0;
 	for (size_t k = 0; k < n; k++) {
 		unsigned char c = (unsigned char)ascii[k];
 		int rc = push_decomposed(st, casefold ? ascii_lower(c) : c, src_start, src_end);
+		if (rc != MESURA_OK)
+			return rc;
+	}
+	return MESURA_OK;
+}
+
+/* Confusables look at the character before case folding: Cyrillic К looks like K,
+ * while its folded к looks like no Latin letter. What is not a look-alike is then
+ * folded, and looked up once more (a lower-case look-alike of a capital). */
+static int push_confusable(stage1 *st, int32_t cp, size_t src_start, size_t src_end)
+{
+	int rc = push_lookalike(st, cp, src_start, src_end);
+	if (rc != -1)
+		return rc;
+	if (!(st->nz->flags & MESURA_NORM_CASEFOLD))
+		return push_decomposed(st, cp, src_start, src_end);
+	utf8proc_int32_t parts[DECOMPOSE_MAX];
+	utf8proc_ssize_t n = decompose(cp, parts, st->nz->utf8proc_options);
+	for (utf8proc_ssize_t k = 0; k < n; k++) {
+		rc = push_lookalike(st, parts[k], src_start, src_end);
+		if (rc == -1)
+			rc = push_decomposed(st, parts[k], src_start, src_end);
 		if (rc != MESURA_OK)
 			return rc;
 	}
@@ -279,14 +314,12 @@ static int process_char(stage1 *st, int32_t cp, size_t src_start, size_t src_end
 		seg_char c = {cp, 0, src_start, src_end};
 		return emit_char(st, &c);
 	}
-	utf8proc_int32_t parts[DECOMPOSE_MAX];
-	utf8proc_ssize_t n =
-	    utf8proc_decompose_char(cp, parts, DECOMPOSE_MAX, (utf8proc_option_t)nz->utf8proc_options, NULL);
-	if (n < 0 || n > DECOMPOSE_MAX) { /* cannot happen with Unicode 15 data */
-		parts[0] = cp;
-		n = 1;
-	}
 	int confusables = (nz->flags & MESURA_NORM_CONFUSABLES) != 0;
+	int options = nz->utf8proc_options;
+	if (confusables)
+		options &= ~UTF8PROC_CASEFOLD; /* folded per part, after the look-alike lookup */
+	utf8proc_int32_t parts[DECOMPOSE_MAX];
+	utf8proc_ssize_t n = decompose(cp, parts, options);
 	for (utf8proc_ssize_t k = 0; k < n; k++) {
 		int rc = confusables ? push_confusable(st, parts[k], src_start, src_end)
 		                     : push_decomposed(st, parts[k], src_start, src_end);

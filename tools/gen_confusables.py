@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+"""Generates src/text/confusables_table.inc: non-ASCII look-alikes -> ASCII prototype.
+
+mesura maps characters that look like Latin letters or digits ("сunt" with Cyrillic
+с, Greek ο, Cherokee Ꭺ...) to ASCII before matching policy terms. The library looks
+a character up AFTER canonical or compatibility decomposition (and case folding,
+if asked), so the table leaves out what decomposition already handles.
+
+Data (everything offline, Debian 12 packages):
+  confusables.json   Unicode's confusables data as shipped by python3-confusable-
+                     homoglyphs: a symmetric homoglyph graph, char -> [{"c", "n"}].
+  UnicodeData.txt    unicode-data (Unicode 15.0, the version of Debian 12's utf8proc
+                     and ICU): general categories, decompositions, names. Without it
+                     the generator falls back to Python's unicodedata module.
+  ICU (optional)     libicu-dev's UTS #39 skeletons (uspoof_getSkeleton, Unicode 15
+                     confusables.txt) through tools/confusables_oracle.c, compiled with
+                     cc into a temporary directory; used as an oracle.
+
+Derivation, for every edge (x, y) of the graph, in both directions:
+  source  x is one non-ASCII code point; its general category is a letter (L*) or a
+          number (N*), or a math/other symbol (Sm, So) whose target is letters only.
+          Never a mark (M*). Dropped when it has a canonical decomposition (é, ñ, Ё:
+          the library decomposes them and strips the accent) or when its NFKC form
+          is ASCII (fullwidth and mathematical letters: NFKC handles them).
+  target  y is 1 to 4 ASCII characters in [A-Za-z0-9] ("direct"); or, after
+          canonical decomposition, such characters plus nonspacing/enclosing marks,
+          which are removed ("f" for ƒ -> f + U+0326, the way the library strips
+          accents; "stripped"). The graph's own ASCII edges (0~O, 1~l~I, m~rn) add
+          the other members of the target's class ("derived").
+  choice  with ICU, only the candidates whose skeleton equals the source's skeleton
+          (marks removed from both for stripped ones) are kept: the pair is
+          "confirmed"; a source none of whose candidates ICU confirms is rejected and
+          listed in the output's header comment. Among the kept candidates, the first
+          by: a single character, a letter, the case of the source (Lu/Lt -> upper,
+          Ll -> lower), then direct, stripped, derived (so Greek Ι gets "I" where
+          the data says "l", the prototype of the l/I/1 class; Cyrillic ԁ gets "d"
+          even though Unicode 15's prototype of d is "cl"), then the string.
+
+usage: tools/gen_confusables.py [--json PATH] [--unicode-dir DIR] [--no-icu]
+                                > src/text/confusables_table.inc
+The generated file is committed: building mesura needs neither Python nor ICU.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unicodedata
+
+DEFAULT_JSON = "/usr/lib/python3/dist-packages/confusable_homoglyphs/confusables.json"
+DEFAULT_UCD = "/usr/share/unicode"
+ORACLE_SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "confusables_oracle.c")
+MAX_LEN = 4  # MESURA_CONFUSABLE_MAX in src/text/text.h
+ALNUM = re.compile(r"[A-Za-z0-9]{1,%d}\Z" % MAX_LEN)
+# How a target was found, in order of preference (see the module docstring).
+KINDS = ("direct", "stripped", "derived", "derived, stripped")
+# Bidi marks the JSON wraps right-to-left characters in ("\u200eا\u200e").
+BIDI_WRAPPERS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+
+
+class Ucd:
+    """General category, decomposition and name of every code point."""
+
+    def __init__(self, udir):
+        self.gc, self.decomp, self.compat, self.name = {}, {}, set(), {}
+        path = os.path.join(udir, "UnicodeData.txt") if udir else None
+        self.from_file = bool(path and os.path.exists(path))
+        if self.from_file:
+            self._read(path)
+            self.source = "UnicodeData.txt of unicode-data"
+            readme = os.path.join(udir, "ReadMe.txt")
+            if os.path.exists(readme):
+                with open(readme, encoding="utf-8") as f:
+                    m = re.search(r"Version (\d+\.\d+\.\d+)", f.read())
+                if m:
+                    self.source += " " + m.group(1)
+        else:
+            self.source = f"Python's unicodedata {unicodedata.unidata_version}"
+
+    def _read(self, path):
+        first = None
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                fields = line.rstrip("\n").split(";")
+                cp, name, gc, dec = int(fields[0], 16), fields[1], fields[2], fields[5]
+                if name.endswith(", First>"):
+                    first = cp
+                    continue
+                if name.endswith(", Last>"):
+                    for c in range(first, cp + 1):
+                        self.gc[c] = gc
+                    continue
+                self.gc[cp] = gc
+                self.name[cp] = name
+                if dec:
+                    if dec.startswith("<"):
+                        self.compat.add(cp)
+                        dec = dec.split(">", 1)[1]
+                    self.decomp[cp] = [int(x, 16) for x in dec.split()]
+
+    def category(self, cp):
+        if self.from_file:
+            return self.gc.get(cp, "Cn")
+        return unicodedata.category(chr(cp))
+
+    def char_name(self, cp):
+        if self.from_file:
+            return self.name.get(cp, f"U+{cp:04X}")
+        return unicodedata.name(chr(cp), f"U+{cp:04X}")
+
+    def has_canonical(self, cp):
+        if self.from_file:
+            return cp in self.decomp and cp not in self.compat
+        d = unicodedata.decomposition(chr(cp))
+        return bool(d) and not d.startswith("<")
+
+    def nfd(self, s):
+        return self._decompose(s, compat=False)
+
+    def nfkc_is_ascii(self, cp):
+        # NFKC of one code point is ASCII iff its full compatibility decomposition is:
+        # no canonical composition has an ASCII result, and none combines two ASCII.
+        if not self.from_file:
+            return unicodedata.normalize("NFKC", chr(cp)).isascii()
+        return all(ord(c) < 0x80 for c in self._decompose(chr(cp), compat=True))
+
+    def _decompose(self, s, compat):
+        if not self.from_file:
+            return unicodedata.normalize("NFKD" if compat else "NFD", s)
+        out = []
+        for ch in s:
+            cp = ord(ch)
+            if cp in self.decomp and (compat or cp not in self.compat):
+                out.append(self._decompose("".join(map(chr, self.decomp[cp])), compat))
+            else:
+                out.append(ch)
+        return "".join(out)  # reordering does not matter: marks are only removed here
+
+    def strip_marks(self, s):
+        return "".join(c for c in s if self.category(ord(c)) not in ("Mn", "Me"))
+
+
+def clean(s):
+    return s.translate(BIDI_WRAPPERS)
+
+
+def read_graph(path):
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    edges = set()
+    for key, entries in data.items():
+        for e in entries:
+            a, b = clean(key), clean(e["c"])
+            if a and b and a != b:
+                edges.add((a, b))
+                edges.add((b, a))  # the graph is symmetric; make sure of it
+    return edges
+
+
+def ascii_classes(edges):
+    """Connected components of the graph restricted to [A-Za-z0-9]{1,4} strings."""
+    parent = {}
+
+    def find(x):
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        if ALNUM.match(a) and ALNUM.match(b):
+            parent[find(a)] = find(b)
+    classes = {}
+    for x in list(parent):
+        classes.setdefault(find(x), set()).add(x)
+    return {x: classes[find(x)] for x in parent}
+
+
+def candidates(edges, ucd):
+    """source cp -> {target: kind}, kind in KINDS."""
+    cands = {}
+    for a, b in edges:
+        if len(a) != 1 or ord(a) < 0x80:
+            continue
+        if ALNUM.match(b):
+            kind, target = "direct", b
+        else:
+            target = ucd.strip_marks(ucd.nfd(b))
+            if not ALNUM.match(target):
+                continue
+            kind = "stripped"
+        per = cands.setdefault(ord(a), {})
+        if per.get(target) != "direct":
+            per[target] = kind
+    classes = ascii_classes(edges)
+    for per in cands.values():
+        for target, kind in sorted(per.items(), key=lambda tk: KINDS.index(tk[1])):
+            for other in classes.get(target, ()):
+                per.setdefault(other, "derived" if kind == "direct" else "derived, stripped")
+    return cands
+
+
+def source_filter(cp, ucd):
+    """Why cp cannot be a source, or None."""
+    gc = ucd.category(cp)
+    if gc[0] == "M":
+        return "mark"
+    if gc[0] not in "LN" and gc not in ("Sm", "So"):
+        return "category"
+    if 0xD800 <= cp <= 0xDFFF:
+        return "category"
+    if ucd.has_canonical(cp):
+        return "canonical decomposition"
+    if ucd.nfkc_is_ascii(cp):
+        return "NFKC is ASCII"
+    return None
+
+
+def target_ok(cp, target, ucd):
+    return ucd.category(cp) not in ("Sm", "So") or target.isalpha()
+
+
+class Oracle:
+    """ICU's UTS #39 skeletons through tools/confusables_oracle.c, or None."""
+
+    @staticmethod
+    def open():
+        if not shutil.which("cc") or not shutil.which("pkg-config"):
+            return None, "cc or pkg-config not found"
+        try:
+            flags = subprocess.run(["pkg-config", "--cflags", "--libs", "icu-i18n"],
+                                   check=True, capture_output=True, text=True).stdout.split()
+        except (subprocess.CalledProcessError, OSError):
+            return None, "pkg-config icu-i18n failed (libicu-dev not installed?)"
+        tmp = tempfile.TemporaryDirectory(prefix="gen_confusables.")
+        exe = os.path.join(tmp.name, "confusables_oracle")
+        r = subprocess.run(["cc", "-std=c11", "-O2", "-o", exe, ORACLE_SRC] + flags,
+                           capture_output=True, text=True)
+        if r.returncode != 0:
+            tmp.cleanup()
+            return None, "cannot compile tools/confusables_oracle.c: " + r.stderr.strip()
+        o = Oracle()
+        o.tmp, o.exe = tmp, exe
+        o.version = subprocess.run([exe, "--version"], check=True, capture_output=True,
+                                   text=True).stdout.strip()
+        return o, None
+
+    def skeletons(self, strings):
+        strings = sorted(set(strings))
+        query = "".join(" ".join(f"{ord(c):04X}" for c in s) + "\n" for s in strings)
+        out = subprocess.run([self.exe], input=query, check=True, capture_output=True,
+                             text=True).stdout.splitlines()
+        if len(out) != len(strings):
+            raise RuntimeError("confusables_oracle: unexpected output")
+        result = {}
+        for s, line in zip(strings, out):
+            _, _, skel = line.partition("\t")
+            if skel == "!":
+                raise RuntimeError(f"confusables_oracle failed on {s!r}")
+            result[s] = "".join(chr(int(x, 16)) for x in skel.split())
+        return result
+
+    def close(self):
+        self.tmp.cleanup()
+
+
+def rank(cp, target, kind, ucd):
+    gc = ucd.category(cp)
+    case_miss = (gc in ("Lu", "Lt") and not target.isupper()) or (gc == "Ll" and not target.islower())
+    return (len(target) != 1, not target.isalpha(), case_miss,
+            KINDS.index(kind), target)
+
+
+def package_version(json_path):
+    """ " 3.2.0" from the package's _version.py next to the JSON, or ""."""
+    try:
+        with open(os.path.join(os.path.dirname(json_path), "_version.py"), encoding="utf-8") as f:
+            m = re.search(r'"version": "([^"]+)"', f.read())
+        return " " + m.group(1) if m else ""
+    except OSError:
+        return ""
+
+
+def hexs(s):
+    return " ".join(f"{ord(c):04X}" for c in s)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--json", default=DEFAULT_JSON)
+    ap.add_argument("--unicode-dir", default=DEFAULT_UCD)
+    ap.add_argument("--no-icu", action="store_true", help="do not use ICU as an oracle")
+    args = ap.parse_args()
+
+    ucd = Ucd(args.unicode_dir)
+    edges = read_graph(args.json)
+    cands = candidates(edges, ucd)
+
+    excluded = {}
+    pairs = {}  # cp -> {target: kind}
+    for cp, per in cands.items():
+        why = source_filter(cp, ucd)
+        if why is None:
+            per = {t: k for t, k in per.items() if target_ok(cp, t, ucd)}
+            if not per:
+                why = "symbol with a non-letter target"
+        if why:
+            excluded[why] = excluded.get(why, 0) + 1
+            continue
+        pairs[cp] = per
+    n_pairs = sum(len(p) for p in pairs.values())
+
+    oracle, why_not = (None, "disabled by --no-icu") if args.no_icu else Oracle.open()
+    confirmed_pairs = rejected_pairs = 0
+    rejected = []  # (cp, candidates, icu skeleton of cp)
+    table = []  # (cp, target, kind)
+    if oracle:
+        skel = oracle.skeletons([chr(cp) for cp in pairs] + [t for p in pairs.values() for t in p])
+        oracle.close()
+    for cp in sorted(pairs):
+        per = pairs[cp]
+        if oracle:
+            ok = {}
+            for t, kind in per.items():
+                s, want = skel[chr(cp)], skel[t]
+                if kind.endswith("stripped"):
+                    s, want = ucd.strip_marks(s), ucd.strip_marks(want)
+                if s == want:
+                    ok[t] = kind
+            confirmed_pairs += len(ok)
+            rejected_pairs += len(per) - len(ok)
+            if not ok:
+                rejected.append((cp, sorted(per), skel[chr(cp)]))
+                continue
+            per = ok
+        best = min(per, key=lambda t: rank(cp, t, per[t], ucd))
+        table.append((cp, best, per[best]))
+
+    kinds = {k: sum(1 for _, _, kk in table if kk == k) for k in KINDS}
+    if oracle:
+        icu_line = (f"{oracle.version} ({os.path.basename(ORACLE_SRC)}): {confirmed_pairs} pairs "
+                    f"confirmed, {rejected_pairs} rejected; {len(rejected)} sources rejected")
+    else:
+        icu_line = f"NOT USED ({why_not}): pairs unverified, taken from the JSON alone"
+    excl = ", ".join(f"{n} {why}" for why, n in sorted(excluded.items()))
+    stats = [
+        f"candidate sources: {len(cands)}; excluded: {excl}",
+        f"candidate pairs (source, ASCII target) after the filters: {n_pairs} "
+        f"for {len(pairs)} sources",
+        f"ICU oracle: {icu_line}",
+        f"table: {len(table)} entries ({kinds['direct']} direct, {kinds['stripped']} "
+        f"with marks stripped, {kinds['derived'] + kinds['derived, stripped']} derived "
+        f"through an ASCII class)",
+    ]
+    for s in stats:
+        print("gen_confusables: " + s, file=sys.stderr)
+
+    out = sys.stdout
+    oracle_text = "ICU's UTS #39 skeletons as an oracle" if oracle else "no ICU oracle"
+    out.write("/* Generated by tools/gen_confusables.py. Do not edit.\n"
+              " *\n"
+              " * Source data (Debian 12): confusables.json of python3-confusable-homoglyphs"
+              f"{package_version(args.json)}\n"
+              " * (Unicode's confusables as a homoglyph graph), " + ucd.source + ",\n"
+              f" * {oracle_text}. See the generator for the rules.\n *\n")
+    for s in stats:
+        out.write(textwrap.fill(s, 88, initial_indent=" * ", subsequent_indent=" *   ") + "\n")
+    if rejected:
+        out.write(" *\n * Rejected: ICU's skeleton of the source matches none of the JSON's targets\n"
+                  " * (source: JSON targets -> ICU skeleton, ICU being the newer data):\n")
+        for cp, ts, sk in rejected:
+            out.write(f" *   U+{cp:04X} {ucd.char_name(cp)}: {', '.join(ts)} -> {hexs(sk)}\n")
+    out.write(" */\n\n"
+              "struct confusable_entry {\n"
+              "\tint32_t cp;\n"
+              "\tuint8_t len;\n"
+              "\tchar ascii[MESURA_CONFUSABLE_MAX]; /* not NUL-terminated */\n"
+              "};\n\n"
+              "/* Sorted by code point, strictly ascending. */\n"
+              "static const struct confusable_entry confusable_table[] = {\n")
+    for cp, t, _ in table:
+        chars = ", ".join(f"'{c}'" for c in t)
+        out.write(f"\t{{0x{cp:04X}, {len(t)}, {{{chars}}}}}, /* {ucd.char_name(cp)} */\n")
+    out.write("};\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
