@@ -38,18 +38,6 @@ static int is_leet_symbol(unsigned char c)
 	return c == '@' || c == '$' || c == '!' || c == '|';
 }
 
-static int is_letter_cp(int32_t cp)
-{
-	utf8proc_category_t cat = utf8proc_category(cp);
-	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
-}
-
-static int is_mark_cp(int32_t cp)
-{
-	utf8proc_category_t cat = utf8proc_category(cp);
-	return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
-}
-
 static int is_ascii_letter(unsigned char c)
 {
 	return (unsigned)((c | 0x20) - 'a') < 26u;
@@ -58,6 +46,22 @@ static int is_ascii_letter(unsigned char c)
 static int is_ascii_digit(unsigned char c)
 {
 	return (unsigned)(c - '0') < 10u;
+}
+
+static int is_letter_cp(int32_t cp)
+{
+	if (cp < 0x80)
+		return is_ascii_letter((unsigned char)cp);
+	utf8proc_category_t cat = utf8proc_category(cp);
+	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+static int is_mark_cp(int32_t cp)
+{
+	if (cp < 0x300)
+		return 0; /* no marks before the combining diacritics block */
+	utf8proc_category_t cat = utf8proc_category(cp);
+	return cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME;
 }
 
 /* Word characters for leet: letters, marks, numbers, and the leet symbols. Everything
@@ -240,6 +244,8 @@ static size_t letter_unit_end(const fold_item *it, size_t n, size_t i)
 
 static int is_alnum_item(const fold_item *it)
 {
+	if (it->cp < 0x80)
+		return is_ascii_letter((unsigned char)it->cp) || is_ascii_digit((unsigned char)it->cp);
 	return is_letter_cp(it->cp) || is_mark_cp(it->cp) ||
 	       utf8proc_category(it->cp) == UTF8PROC_CATEGORY_ND;
 }
