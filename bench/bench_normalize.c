@@ -1,0 +1,616 @@
+/*
+ * bench_normalize - normalisation throughput, post by post, on the shared corpus.
+ *
+ *   bench_normalize CORPUS.txt [--repeat N] [--views LIST]
+ *
+ * Each line of CORPUS.txt (without its newline) is one post. Every row of the table
+ * processes every post separately, as mesura is used: a byte loop (the floor),
+ * utf8proc_map, ICU's NFKC_Casefold (when built with MESURA_BENCH_ICU) and mesura's
+ * views, each with one normaliser and one reused view. Each row runs one untimed
+ * warm-up pass, then N timed passes (CLOCK_MONOTONIC); the table shows the median.
+ * MB = 10^6 bytes of post text (newlines are not counted).
+ *
+ * Exit status: 0 done; 1 a library returned an error or broke its contract; 2 usage
+ * error or unreadable corpus.
+ */
+#include "mesura.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <utf8proc.h>
+
+#ifdef MESURA_BENCH_ICU
+/* Defined in icu_ref.cpp; keep these in step with it. */
+int mesura_bench_icu_init(char *err, size_t errcap);
+const char *mesura_bench_icu_version(void);
+int mesura_bench_icu_pass(const char *base, const size_t *starts, const size_t *lens,
+                          size_t count, unsigned long long *out_bytes, char *err,
+                          size_t errcap);
+#endif
+
+#define TARGET_MBPS 200.0
+#define DEFAULT_REPEAT 5
+
+/* Written after the timed loops so that their stores cannot be discarded. */
+static volatile unsigned long long g_sink;
+
+/* mesura's objects get a counting allocator: a view must allocate nothing once its
+ * buffers have grown to the size of the posts (checked over the timed passes). */
+static unsigned long long g_allocs;
+
+static void *count_malloc(size_t size, void *user)
+{
+	(void)user;
+	g_allocs++;
+	return malloc(size);
+}
+
+static void *count_realloc(void *ptr, size_t size, void *user)
+{
+	(void)user;
+	g_allocs++;
+	return realloc(ptr, size);
+}
+
+static void count_free(void *ptr, void *user)
+{
+	(void)user;
+	free(ptr);
+}
+
+static const mesura_allocator COUNTING_ALLOCATOR = {count_malloc, count_realloc, count_free, NULL};
+
+/* ------------------------------------------------------------------ rows */
+
+typedef enum row_kind { ROW_BASELINE, ROW_UTF8PROC, ROW_ICU, ROW_MESURA } row_kind;
+
+typedef struct row {
+	const char *name;  /* for --views */
+	const char *label; /* for the table */
+	row_kind kind;
+	unsigned int flags; /* ROW_MESURA: MESURA_NORM_* */
+} row;
+
+static const row ROWS[] = {
+	{"baseline", "lower-casing byte loop (baseline)", ROW_BASELINE, 0},
+	{"utf8proc", "utf8proc_map COMPAT+COMPOSE+CASEFOLD+STRIPMARK", ROW_UTF8PROC, 0},
+	{"icu", "ICU C++ Normalizer2 NFKC_Casefold (UTF-8)", ROW_ICU, 0},
+	{"nfc", "mesura NFC", ROW_MESURA, MESURA_NORM_NFC},
+	{"nfd", "mesura NFD", ROW_MESURA, MESURA_NORM_NFD},
+	{"nfkc", "mesura NFKC", ROW_MESURA, MESURA_NORM_NFKC},
+	{"nfkd", "mesura NFKD", ROW_MESURA, MESURA_NORM_NFKD},
+	{"nfkc_cf", "mesura NFKC + CASEFOLD", ROW_MESURA, MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD},
+	{"moderation", "mesura MODERATION", ROW_MESURA, MESURA_NORM_MODERATION},
+	{"deobfuscate", "mesura DEOBFUSCATE", ROW_MESURA, MESURA_NORM_DEOBFUSCATE},
+	{"identity", "mesura identity (flags 0: repair + map)", ROW_MESURA, 0},
+};
+#define NROWS (sizeof ROWS / sizeof ROWS[0])
+
+/* ---------------------------------------------------------------- corpus */
+
+typedef struct corpus {
+	char *data;        /* the whole file */
+	size_t file_bytes; /* its size */
+	size_t *starts;    /* post i is data[starts[i] .. starts[i] + lens[i]) */
+	size_t *lens;
+	size_t count;
+	size_t post_bytes; /* sum of lens: the "MB" of the table */
+	size_t max_len;
+} corpus;
+
+static void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("bench_normalize: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL)
+		die(2, "out of memory (%zu bytes)", n);
+	return p;
+}
+
+static void corpus_load(corpus *c, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1u << 24, n = 0, i, start, posts = 0;
+
+	if (f == NULL)
+		die(2, "cannot open corpus %s: %s", path, strerror(errno));
+	memset(c, 0, sizeof *c);
+	c->data = xmalloc(cap);
+	for (;;) {
+		size_t got;
+		if (n == cap) {
+			char *bigger = realloc(c->data, cap * 2);
+			if (bigger == NULL)
+				die(2, "out of memory reading %s", path);
+			c->data = bigger;
+			cap *= 2;
+		}
+		got = fread(c->data + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f))
+		die(2, "cannot read corpus %s: %s", path, strerror(errno));
+	fclose(f);
+	c->file_bytes = n;
+
+	for (i = 0; i < n; i++)
+		posts += c->data[i] == '\n';
+	if (n > 0 && c->data[n - 1] != '\n')
+		posts++; /* a last line without its newline */
+	if (posts == 0)
+		die(2, "corpus %s is empty", path);
+	c->starts = xmalloc(posts * sizeof *c->starts);
+	c->lens = xmalloc(posts * sizeof *c->lens);
+	for (i = 0, start = 0; i <= n; i++) {
+		if (i == n ? i > start : c->data[i] == '\n') {
+			size_t len = i - start;
+			c->starts[c->count] = start;
+			c->lens[c->count] = len;
+			c->count++;
+			c->post_bytes += len;
+			if (len > c->max_len)
+				c->max_len = len;
+			start = i + 1;
+		}
+	}
+}
+
+static void corpus_free(corpus *c)
+{
+	free(c->data);
+	free(c->starts);
+	free(c->lens);
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		die(2, "clock_gettime(CLOCK_MONOTONIC): %s", strerror(errno));
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/* "1.10 M", "180 k", "950": three significant figures, as the shared README writes them. */
+static void human(char *out, size_t cap, double v)
+{
+	const char *unit = "";
+	if (v >= 1e6) {
+		v /= 1e6;
+		unit = " M";
+	} else if (v >= 1e3) {
+		v /= 1e3;
+		unit = " k";
+	}
+	snprintf(out, cap, "%.*f%s", v >= 100 ? 0 : v >= 10 ? 1 : 2, v, unit);
+}
+
+static void cpu_model(char *out, size_t cap)
+{
+	char line[512];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	snprintf(out, cap, "unknown");
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (strncmp(line, "model name", 10) == 0) {
+			char *v = strchr(line, ':');
+			if (v != NULL) {
+				v++;
+				while (*v == ' ' || *v == '\t')
+					v++;
+				v[strcspn(v, "\n")] = '\0';
+				snprintf(out, cap, "%s", v);
+			}
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* Prints the post that a library failed on, so the failure can be reproduced. */
+static void dump_post(const corpus *c, size_t i)
+{
+	const unsigned char *p = (const unsigned char *)c->data + c->starts[i];
+	size_t j, n = c->lens[i];
+	fprintf(stderr, "  post %zu (line %zu, file offset %zu, %zu bytes):\n  \"", i + 1, i + 1,
+	        c->starts[i], n);
+	for (j = 0; j < n && j < 400; j++) {
+		if (p[j] >= 0x20 && p[j] < 0x7f && p[j] != '"' && p[j] != '\\')
+			fputc(p[j], stderr);
+		else
+			fprintf(stderr, "\\x%02x", p[j]);
+	}
+	fprintf(stderr, "%s\"\n", j < n ? "..." : "");
+}
+
+/* ----------------------------------------------------------- the passes */
+
+typedef struct pass_ctx {
+	const corpus *c;
+	const row *r;
+	unsigned char *buf; /* ROW_BASELINE */
+	mesura_normalizer *nz; /* ROW_MESURA */
+	mesura_view *view;
+	size_t utf8proc_errors;
+} pass_ctx;
+
+static unsigned long long pass_baseline(pass_ctx *x)
+{
+	const corpus *c = x->c;
+	unsigned char *buf = x->buf;
+	unsigned long long total = 0, touch = 0;
+	size_t i, j;
+	for (i = 0; i < c->count; i++) {
+		const unsigned char *p = (const unsigned char *)c->data + c->starts[i];
+		size_t n = c->lens[i];
+		for (j = 0; j < n; j++) {
+			unsigned char b = p[j];
+			buf[j] = (unsigned)(b - 'A') < 26u ? (unsigned char)(b | 0x20) : b;
+		}
+		total += n;
+		touch += n ? buf[n - 1] : 0;
+	}
+	g_sink += touch;
+	return total;
+}
+
+static unsigned long long pass_utf8proc(pass_ctx *x)
+{
+	const corpus *c = x->c;
+	const utf8proc_option_t opts = (utf8proc_option_t)(UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+	                                                   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+	unsigned long long total = 0, touch = 0;
+	size_t i;
+	for (i = 0; i < c->count; i++) {
+		utf8proc_uint8_t *dst = NULL;
+		utf8proc_ssize_t r =
+			utf8proc_map((const utf8proc_uint8_t *)c->data + c->starts[i],
+		                 (utf8proc_ssize_t)c->lens[i], &dst, opts);
+		if (r < 0) {
+			x->utf8proc_errors++;
+			continue;
+		}
+		total += (unsigned long long)r;
+		touch += r > 0 ? dst[0] : 0;
+		free(dst);
+	}
+	g_sink += touch;
+	return total;
+}
+
+#ifdef MESURA_BENCH_ICU
+static unsigned long long pass_icu(pass_ctx *x)
+{
+	char err[256];
+	unsigned long long total = 0;
+	if (mesura_bench_icu_pass(x->c->data, x->c->starts, x->c->lens, x->c->count, &total, err,
+	                          sizeof err) != 0)
+		die(1, "ICU: %s", err);
+	return total;
+}
+#endif
+
+static void mesura_fail(const pass_ctx *x, size_t i, const char *call, int status)
+{
+	fprintf(stderr, "bench_normalize: row \"%s\" (flags 0x%x): %s failed: %s (status %d)\n",
+	        x->r->name, x->r->flags, call, mesura_strerror(status), status);
+	dump_post(x->c, i);
+	exit(1);
+}
+
+static unsigned long long pass_mesura(pass_ctx *x)
+{
+	const corpus *c = x->c;
+	unsigned long long total = 0, touch = 0;
+	size_t i;
+	for (i = 0; i < c->count; i++) {
+		const char *text;
+		size_t len = 0, s = 0, e = 0;
+		int st = mesura_normalize(x->nz, x->view, c->data + c->starts[i], c->lens[i]);
+		if (st != MESURA_OK)
+			mesura_fail(x, i, "mesura_normalize", st);
+		text = mesura_view_text(x->view, &len);
+		/* Touch the map too, as a screen mapping a match back to the post does. */
+		st = mesura_view_source_span(x->view, 0, len, &s, &e);
+		if (st != MESURA_OK)
+			mesura_fail(x, i, "mesura_view_source_span(view, 0, len)", st);
+		if (text == NULL || text[len] != '\0' || s > e || e > c->lens[i]) {
+			fprintf(stderr,
+			        "bench_normalize: row \"%s\": broken view contract: text %s, "
+			        "length %zu, text[length] %s NUL, source span [%zu, %zu) of a %zu-byte "
+			        "post\n",
+			        x->r->name, text ? "set" : "NULL", len,
+			        text && text[len] == '\0' ? "is" : "is not", s, e, c->lens[i]);
+			dump_post(c, i);
+			exit(1);
+		}
+		total += len;
+		touch += e - s;
+	}
+	g_sink += touch;
+	return total;
+}
+
+static unsigned long long run_pass(pass_ctx *x)
+{
+	switch (x->r->kind) {
+	case ROW_BASELINE:
+		return pass_baseline(x);
+	case ROW_UTF8PROC:
+		return pass_utf8proc(x);
+	case ROW_ICU:
+#ifdef MESURA_BENCH_ICU
+		return pass_icu(x);
+#else
+		break;
+#endif
+	case ROW_MESURA:
+		return pass_mesura(x);
+	}
+	die(2, "internal error: row kind %d", (int)x->r->kind);
+	return 0;
+}
+
+/* ----------------------------------------------------------------- main */
+
+typedef struct result {
+	int measured;
+	double seconds; /* median of the timed passes */
+	double mbps, posts_per_s;
+	unsigned long long checksum; /* sum of output lengths of one pass */
+	unsigned long long allocs;   /* mesura allocations during the timed passes */
+} result;
+
+static void measure(const corpus *c, const row *r, unsigned int repeat, double *times,
+                    result *out)
+{
+	pass_ctx x;
+	unsigned int k;
+	int st;
+
+	memset(&x, 0, sizeof x);
+	x.c = c;
+	x.r = r;
+	if (r->kind == ROW_BASELINE)
+		x.buf = xmalloc(c->max_len);
+	if (r->kind == ROW_MESURA) {
+		mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+		opts.flags = r->flags;
+		st = mesura_normalizer_new(&x.nz, &opts, &COUNTING_ALLOCATOR);
+		if (st != MESURA_OK)
+			die(1, "row \"%s\": mesura_normalizer_new(flags 0x%x): %s (status %d)", r->name,
+			    r->flags, mesura_strerror(st), st);
+		st = mesura_view_new(&x.view, &COUNTING_ALLOCATOR);
+		if (st != MESURA_OK)
+			die(1, "mesura_view_new: %s (status %d)", mesura_strerror(st), st);
+	}
+
+	/* Warm-up: page the corpus in, grow the view's buffers to steady state. */
+	out->checksum = run_pass(&x);
+	out->allocs = g_allocs;
+	for (k = 0; k < repeat; k++) {
+		unsigned long long sum;
+		double t0 = now_seconds();
+		sum = run_pass(&x);
+		times[k] = now_seconds() - t0;
+		if (sum != out->checksum)
+			die(1, "row \"%s\": pass %u wrote %llu bytes, the warm-up pass %llu: the output "
+			       "is not deterministic",
+			    r->name, k + 1, sum, out->checksum);
+	}
+	out->allocs = g_allocs - out->allocs;
+	out->seconds = median(times, repeat);
+	if (out->seconds <= 0)
+		out->seconds = 1e-9;
+	out->mbps = (double)c->post_bytes / 1e6 / out->seconds;
+	out->posts_per_s = (double)c->count / out->seconds;
+	out->measured = 1;
+
+	if (r->kind == ROW_UTF8PROC && x.utf8proc_errors > 0)
+		fprintf(stderr, "bench_normalize: note: utf8proc_map failed on %zu posts (all passes), "
+		                "skipped\n",
+		        x.utf8proc_errors);
+	mesura_view_free(x.view);
+	mesura_normalizer_free(x.nz);
+	free(x.buf);
+}
+
+static void usage(FILE *to)
+{
+	size_t i;
+	fprintf(to, "usage: bench_normalize CORPUS.txt [--repeat N] [--views LIST]\n"
+	            "  --repeat N    timed passes per row, median reported (default %d)\n"
+	            "  --views LIST  comma-separated rows to run (default: all):\n               ",
+	        DEFAULT_REPEAT);
+	for (i = 0; i < NROWS; i++)
+		fprintf(to, " %s", ROWS[i].name);
+	fputc('\n', to);
+}
+
+/* Marks the rows named in `list` in `selected`; returns 0, or -1 for an unknown name. */
+static int select_rows(const char *list, int *selected)
+{
+	const char *p = list;
+	size_t i;
+	memset(selected, 0, NROWS * sizeof *selected);
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		int found = 0;
+		if (n == 3 && strncmp(p, "all", 3) == 0) {
+			for (i = 0; i < NROWS; i++)
+				selected[i] = 1;
+			found = 1;
+		}
+		for (i = 0; i < NROWS && !found; i++) {
+			if (strlen(ROWS[i].name) == n && strncmp(p, ROWS[i].name, n) == 0) {
+				selected[i] = 1;
+				found = 1;
+			}
+		}
+		if (!found && n > 0) {
+			fprintf(stderr, "bench_normalize: unknown view \"%.*s\"\n", (int)n, p);
+			return -1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *path = NULL;
+	unsigned int repeat = DEFAULT_REPEAT;
+	int selected[NROWS];
+	result results[NROWS];
+	const result *moderation = NULL, *icu = NULL;
+	int allocating = 0;
+	char cpu[256], buf[64];
+	double *times;
+	corpus c;
+	size_t i;
+	int a, have_icu = 0;
+
+	for (i = 0; i < NROWS; i++)
+		selected[i] = 1;
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--repeat") == 0 && a + 1 < argc) {
+			char *end;
+			unsigned long v;
+			errno = 0;
+			v = strtoul(argv[++a], &end, 10);
+			if (errno || *end || end == argv[a] || v < 1 || v > 1000) {
+				fprintf(stderr, "bench_normalize: --repeat wants 1..1000, not \"%s\"\n",
+				        argv[a]);
+				return 2;
+			}
+			repeat = (unsigned int)v;
+		} else if (strcmp(argv[a], "--views") == 0 && a + 1 < argc) {
+			if (select_rows(argv[++a], selected) != 0) {
+				usage(stderr);
+				return 2;
+			}
+		} else if (strcmp(argv[a], "-h") == 0 || strcmp(argv[a], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (argv[a][0] == '-' || path != NULL) {
+			fprintf(stderr, "bench_normalize: unexpected argument \"%s\"\n", argv[a]);
+			usage(stderr);
+			return 2;
+		} else {
+			path = argv[a];
+		}
+	}
+	if (path == NULL) {
+		usage(stderr);
+		return 2;
+	}
+
+#ifdef MESURA_BENCH_ICU
+	{
+		char err[256];
+		if (mesura_bench_icu_init(err, sizeof err) != 0)
+			die(1, "ICU: %s", err);
+		have_icu = 1;
+	}
+#endif
+
+	corpus_load(&c, path);
+	cpu_model(cpu, sizeof cpu);
+	times = xmalloc(repeat * sizeof *times);
+
+	printf("corpus:   %s: %zu bytes, %zu posts (%zu bytes of post text, longest %zu)\n", path,
+	       c.file_bytes, c.count, c.post_bytes, c.max_len);
+	printf("cpu:      %s\n", cpu);
+	printf("mesura:   %s, Unicode %s\n", mesura_version_string(), mesura_unicode_version());
+	printf("utf8proc: %s, Unicode %s\n", utf8proc_version(), utf8proc_unicode_version());
+#ifdef MESURA_BENCH_ICU
+	printf("icu:      %s\n", mesura_bench_icu_version());
+#else
+	printf("icu:      not built (no libicu-dev when configured)\n");
+#endif
+	printf("timing:   each post separately; 1 warm-up pass + median of %u timed passes "
+	       "(CLOCK_MONOTONIC); MB = 10^6 bytes of post text\n\n",
+	       repeat);
+	printf("| what | MB/s | posts/s | checksum |\n|---|---:|---:|---:|\n");
+	fflush(stdout);
+
+	for (i = 0; i < NROWS; i++) {
+		const row *r = &ROWS[i];
+		results[i].measured = 0;
+		if (!selected[i])
+			continue;
+		if (r->kind == ROW_ICU && !have_icu) {
+			printf("| %s | n/a | n/a | not built |\n", r->label);
+			continue;
+		}
+		measure(&c, r, repeat, times, &results[i]);
+		human(buf, sizeof buf, results[i].posts_per_s);
+		printf("| %s | %.1f | %s | %llu |\n", r->label, results[i].mbps, buf,
+		       results[i].checksum);
+		fflush(stdout);
+		if (r->kind == ROW_MESURA && results[i].allocs > 0) {
+			fprintf(stderr, "bench_normalize: row \"%s\": %llu allocations in steady state "
+			                "(timed passes after a warm-up pass over the same posts)\n",
+			        r->name, results[i].allocs);
+			allocating = 1;
+		}
+		if (r->kind == ROW_ICU)
+			icu = &results[i];
+		if (r->kind == ROW_MESURA && r->flags == MESURA_NORM_MODERATION)
+			moderation = &results[i];
+	}
+
+	printf("\nchecksum = bytes of output of one pass (the same in every pass)\n");
+	printf("steady state: %s\n", allocating ? "mesura ALLOCATED during timed passes (see stderr)"
+	                                        : "no allocation by mesura during timed passes");
+	if (moderation == NULL) {
+		printf("verdict: n/a (the moderation view was not measured)\n");
+	} else {
+		printf("verdict: MODERATION %.1f MB/s", moderation->mbps);
+		if (icu != NULL)
+			printf(" = %.2fx ICU NFKC_Casefold (%.1f MB/s): %s", moderation->mbps / icu->mbps,
+			       icu->mbps, moderation->mbps > icu->mbps ? "faster" : "NOT faster");
+		else
+			printf("; ICU NFKC_Casefold not measured");
+		printf("; target %.0f MB/s: %s (%.2fx)\n", TARGET_MBPS,
+		       moderation->mbps >= TARGET_MBPS ? "met" : "NOT met",
+		       moderation->mbps / TARGET_MBPS);
+	}
+
+	free(times);
+	corpus_free(&c);
+	return 0;
+}
