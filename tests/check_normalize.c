@@ -132,6 +132,8 @@ START_TEST(leet_folds_only_inside_words_with_letters)
 	assert_view(MESURA_NORM_LEET, "$hit sh!t @ss", "shit shit ass");
 	assert_view(MESURA_NORM_LEET, "2024 4111 1111 3.5", "2024 4111 1111 3.5");
 	assert_view(MESURA_NORM_LEET, "hola! wow!!", "hola! wow!!");
+	/* Three digits or more in a row are a number, even next to letters. */
+	assert_view(MESURA_NORM_LEET, "#a\xc3\xb1o2024 100k f00l l33t", "#a\xc3\xb1o2024 100k fool leet");
 	assert_view(MESURA_NORM_MODERATION, "M1ERD4", "mierda");
 }
 END_TEST

@@ -100,7 +100,8 @@ MESURA_API int mesura_charset_to_utf8(const char *charset, const char *text, siz
 /** Map look-alike letters of other scripts to Latin (Unicode confusables data). */
 #define MESURA_NORM_CONFUSABLES       (1u << 7)
 /** Fold leetspeak digits and symbols to letters, only inside words that contain a
- *  letter: "m1erda" -> "mierda", "$hit" -> "shit", while "2024" stays. */
+ *  letter: "m1erda" -> "mierda", "$hit" -> "shit", while "2024", "#año2024" and "100k"
+ *  stay (runs of three or more digits are numbers). */
 #define MESURA_NORM_LEET              (1u << 8)
 /** Collapse a run of the same letter to one letter: "fuuuuck" -> "fuck". */
 #define MESURA_NORM_COLLAPSE_REPEATS  (1u << 9)

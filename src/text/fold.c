@@ -87,11 +87,22 @@ static size_t next_cp(const unsigned char *t, size_t len, size_t i, int32_t *cp)
 }
 
 /* Folds leet inside one word t[start, end) that contains a letter. A symbol is only
- * leet before a letter or digit of the same word, so "hola!" keeps its "!". */
+ * leet before a letter or digit of the same word, so "hola!" keeps its "!"; a run of
+ * three or more digits is a number, so "#año2024" and "100k" keep theirs. */
 static void fold_leet_word(unsigned char *t, size_t start, size_t end)
 {
 	for (size_t i = start; i < end; i++) {
-		unsigned char c = t[i], letter = leet_letter(c);
+		unsigned char c = t[i];
+		if (is_ascii_digit(c)) {
+			size_t run = i;
+			while (run < end && is_ascii_digit(t[run]))
+				run++;
+			if (run - i >= 3) {
+				i = run - 1;
+				continue;
+			}
+		}
+		unsigned char letter = leet_letter(c);
 		if (!letter)
 			continue;
 		if (is_leet_symbol(c) &&
