@@ -1,0 +1,30 @@
+# ctest "install": installs mesura into a scratch prefix, then builds and runs a
+# consumer through find_package(mesura) and through pkg-config.
+set(prefix ${WORK}/prefix)
+file(REMOVE_RECURSE ${WORK})
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed: ${ARGN}\n${out}\n${err}")
+  endif()
+  message(STATUS "${out}")
+endfunction()
+run(${CMAKE_COMMAND} --install ${BUILD} --prefix ${prefix})
+run(${CMAKE_COMMAND} -S ${SRC} -B ${WORK}/cmake -DCMAKE_PREFIX_PATH=${prefix}
+    "-DCMAKE_C_FLAGS=${CFLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${CFLAGS}")
+run(${CMAKE_COMMAND} --build ${WORK}/cmake)
+set(ENV{LD_LIBRARY_PATH} ${prefix}/lib:${prefix}/lib64:${prefix}/lib/x86_64-linux-gnu)
+run(${WORK}/cmake/consumer_shared)
+run(${WORK}/cmake/consumer_static)
+# pkg-config, as a Makefile user would do it.
+file(GLOB_RECURSE pc ${prefix}/*/mesura.pc)
+get_filename_component(pcdir "${pc}" DIRECTORY)
+set(ENV{PKG_CONFIG_PATH} ${pcdir})
+execute_process(COMMAND pkg-config --cflags --libs mesura OUTPUT_VARIABLE flags
+                RESULT_VARIABLE rc OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "pkg-config does not find mesura in ${pcdir}")
+endif()
+separate_arguments(flags UNIX_COMMAND "${CFLAGS} ${flags}")
+run(${CC} ${SRC}/consumer.c ${flags} -o ${WORK}/consumer_pc)
+run(${WORK}/consumer_pc)
