@@ -162,8 +162,20 @@ START_TEST(join_spaced_letters)
 	ck_assert_str_eq(norm(&f, "a b and c d"), "a b and c d");   /* runs of two stay */
 	ck_assert_str_eq(norm(&f, "s.h i-t"), "s.h i-t");            /* mixed separators */
 	ck_assert_str_eq(norm(&f, "x a b c"), "xabc");
+	/* A failed run ("a C", two letters) does not hide the run that starts after it. */
+	ck_assert_str_eq(norm(&f, "met a C.R.T. And"), "met a CRT. And");
 	dispose(&f);
 	assert_view(MESURA_NORM_DEOBFUSCATE, "F  U  C  K", "fuck");
+
+	/* Joined, then collapsed: the kept u covers both u and the space between. */
+	const char *src2 = "a f u u c k";
+	fixture both = make(MESURA_NORM_JOIN_SPACED | MESURA_NORM_COLLAPSE_REPEATS, NULL);
+	ck_assert_str_eq(norm(&both, src2), "afuck");
+	assert_source(&both, src2, 2, 3, "u u");
+	assert_source(&both, src2, 0, 5, src2);
+	ck_assert_str_eq(norm(&both, "nothing to do here"), "nothing to do here");
+	ck_assert_str_eq(norm(&both, "bookkeeper"), "bokeper");
+	dispose(&both);
 }
 END_TEST
 

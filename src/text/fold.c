@@ -198,140 +198,244 @@ static void fold_leet(view_buf *b)
 
 /* ------------------------------------------------ collapse and join */
 
-typedef struct fold_item {
-	int32_t cp;
-	size_t out_start, out_len;
-	size_t src_start, src_end;
-	int linear; /* the character maps byte for byte (came from a linear atom) */
-	int drop;
-} fold_item;
+/*
+ * Joining and collapsing only delete characters. They are found as a sorted list of
+ * edits on the stage-1 text, and the text is rebuilt by copying what lies between
+ * edits in bulk, cutting the map's atoms to fit. A post with nothing to join or
+ * collapse is left alone.
+ */
+typedef struct fold_edit {
+	size_t at, len; /* the bytes [at, at + len) of the stage-1 text */
+	size_t keep;    /* bytes kept at `at`: 0 deletes (a joining separator); otherwise
+	                 * a collapsed run whose first letter stays and covers the run */
+} fold_edit;
 
 static int join_separator(int32_t cp)
 {
 	return cp == ' ' || cp == '.' || cp == '-' || cp == '_' || cp == '*';
 }
 
-/* Splits the view's text into characters with their source ranges. */
-static int load_items(mesura_view *v, fold_item **items_out, size_t *n_out)
+static int is_alnum_cp(int32_t cp)
 {
-	const view_buf *b = &v->cur;
-	void *items = v->fold_items;
-	int rc = mesura_alloc__grow(&v->alloc, &items, &v->fold_items_cap, b->len, sizeof(fold_item));
+	if (cp < 0x80)
+		return is_ascii_letter((unsigned char)cp) || is_ascii_digit((unsigned char)cp);
+	return is_letter_cp(cp) || is_mark_cp(cp) || utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
+}
+
+static int push_edit(mesura_view *v, size_t at, size_t len, size_t keep)
+{
+	if (v->n_edits && !keep && !v->edits[v->n_edits - 1].keep &&
+	    v->edits[v->n_edits - 1].at + v->edits[v->n_edits - 1].len == at) {
+		v->edits[v->n_edits - 1].len += len; /* adjacent deletions become one */
+		return MESURA_OK;
+	}
+	void *edits = v->edits;
+	int rc = mesura_alloc__grow(&v->alloc, &edits, &v->edits_cap, v->n_edits + 1, sizeof(fold_edit));
 	if (rc != MESURA_OK)
 		return rc;
-	v->fold_items = items;
-	fold_item *it = v->fold_items;
-	size_t n = 0, a = 0;
-	for (size_t i = 0; i < b->len;) {
-		int32_t cp;
-		size_t len = next_cp(b->text, b->len, i, &cp);
-		while (b->atoms[a].out_end <= i)
-			a++;
-		const view_atom *atom = &b->atoms[a];
-		fold_item item = {cp, i, len, atom->src_start, atom->src_end, atom->linear, 0};
-		if (atom->linear) {
-			item.src_start = atom->src_start + (i - atom->out_start);
-			item.src_end = item.src_start + len;
-		}
-		it[n++] = item;
-		i += len;
-	}
-	*items_out = it;
-	*n_out = n;
+	v->edits = edits;
+	v->edits[v->n_edits++] = (fold_edit){at, len, keep};
 	return MESURA_OK;
 }
 
-/* A single letter standing alone: the letter plus its marks, with no letter or digit
- * right before it. Returns the index after the unit, or 0 when there is none at i. */
-static size_t letter_unit_end(const fold_item *it, size_t n, size_t i)
+/* A single letter at t[i]: the letter and its marks. Returns the end of the unit, or
+ * 0 when no letter starts at i. */
+static size_t letter_unit_end(const unsigned char *t, size_t len, size_t i)
 {
-	if (i >= n || !is_letter_cp(it[i].cp))
+	int32_t cp;
+	if (i >= len)
 		return 0;
-	size_t j = i + 1;
-	while (j < n && is_mark_cp(it[j].cp))
-		j++;
-	return j;
+	i += next_cp(t, len, i, &cp);
+	if (!is_letter_cp(cp))
+		return 0;
+	while (i < len) {
+		size_t n = next_cp(t, len, i, &cp);
+		if (!is_mark_cp(cp))
+			break;
+		i += n;
+	}
+	return i;
 }
 
-static int is_alnum_item(const fold_item *it)
+static int alnum_at(const unsigned char *t, size_t len, size_t i)
 {
-	if (it->cp < 0x80)
-		return is_ascii_letter((unsigned char)it->cp) || is_ascii_digit((unsigned char)it->cp);
-	return is_letter_cp(it->cp) || is_mark_cp(it->cp) ||
-	       utf8proc_category(it->cp) == UTF8PROC_CATEGORY_ND;
+	int32_t cp;
+	return i < len && (next_cp(t, len, i, &cp), is_alnum_cp(cp));
 }
 
-/* Length (0 to 2) of the separator at it[k]: one or two of the same character, which
+/* Bytes (0 to 2) of the separator at t[i]: one or two of the same character, which
  * must be `sep` when sep is not 0. */
-static size_t separator_at(const fold_item *it, size_t n, size_t k, int32_t sep)
+static size_t separator_at(const unsigned char *t, size_t len, size_t i, unsigned char sep)
 {
-	if (k >= n || !join_separator(it[k].cp) || (sep && it[k].cp != sep))
+	if (i >= len || !join_separator(t[i]) || (sep && t[i] != sep))
 		return 0;
-	return (k + 1 < n && it[k + 1].cp == it[k].cp) ? 2 : 1;
+	return (i + 1 < len && t[i + 1] == t[i]) ? 2 : 1;
 }
 
-/* Marks the separators of "f u c k" / "g.i.l.i.p.o.l.l.a.s" runs (three or more
- * single letters, each one or two of the same separator apart) for deletion. */
-static void join_spaced(fold_item *it, size_t n)
+/* The end of a run of three or more single letters starting with the unit [i, end),
+ * each one or two of the same separator apart ("f u c k", "g.i.l.i.p.o.l.l.a.s"), or
+ * 0 when the letters there do not make such a run. */
+static size_t spaced_run_end(const unsigned char *t, size_t len, size_t end)
 {
-	size_t i = 0;
-	while (i < n) {
-		size_t end = letter_unit_end(it, n, i);
-		if (!end || (i > 0 && is_alnum_item(&it[i - 1]))) {
-			i++;
-			continue;
-		}
-		size_t units = 1, run_end = end;
-		int32_t sep = 0;
-		for (;;) {
-			size_t seps = separator_at(it, n, run_end, sep);
-			size_t next_end = seps ? letter_unit_end(it, n, run_end + seps) : 0;
-			if (!next_end || (next_end < n && is_alnum_item(&it[next_end])))
-				break;
-			sep = it[run_end].cp;
-			units++;
-			run_end = next_end;
-		}
-		if (units >= 3)
-			for (size_t j = i; j < run_end; j++)
-				if (join_separator(it[j].cp))
-					it[j].drop = 1;
-		i = run_end;
+	size_t units = 1;
+	unsigned char sep = 0;
+	for (;;) {
+		size_t seps = separator_at(t, len, end, sep);
+		size_t next_end = seps ? letter_unit_end(t, len, end + seps) : 0;
+		if (!next_end || alnum_at(t, len, next_end))
+			break;
+		sep = t[end];
+		units++;
+		end = next_end;
 	}
+	return units >= 3 ? end : 0;
 }
 
-/* Merges each repeat of a letter into the letter before it. */
-static void collapse_repeats(fold_item *it, size_t n)
+/* Adds a deletion for each separator of the spaced runs in the text. */
+static int find_spaced_letters(mesura_view *v)
 {
-	fold_item *prev = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (it[i].drop)
-			continue;
-		if (prev && prev->cp == it[i].cp && is_letter_cp(it[i].cp)) {
-			prev->src_end = it[i].src_end > prev->src_end ? it[i].src_end : prev->src_end;
-			prev->linear = 0;
-			it[i].drop = 1;
-			continue;
+	const unsigned char *t = v->cur.text;
+	size_t len = v->cur.len, i = 0;
+	int prev_alnum = 0;
+	while (i < len) {
+		int32_t cp;
+		size_t n = next_cp(t, len, i, &cp);
+		size_t unit_end = prev_alnum ? 0 : letter_unit_end(t, len, i);
+		size_t run_end = unit_end ? spaced_run_end(t, len, unit_end) : 0;
+		for (size_t k = unit_end; k < run_end; k++) {
+			if (join_separator(t[k])) {
+				int rc = push_edit(v, k, 1, 0);
+				if (rc != MESURA_OK)
+					return rc;
+			}
 		}
-		prev = &it[i];
+		prev_alnum = is_alnum_cp(cp);
+		i += n;
+		if (run_end) {
+			i = run_end;
+			prev_alnum = 1;
+		}
 	}
+	return MESURA_OK;
 }
 
-static int rebuild(mesura_view *v, const fold_item *it, size_t n)
+/* Turns runs of one letter into collapse edits, over the text as joining leaves it
+ * ("f u u c k" collapses the two u); merge_edits drops the joining deletions that a
+ * run's edit covers. */
+static int find_repeats(mesura_view *v)
 {
-	view_buf *out = &v->spare;
-	out->len = 0;
-	out->n_atoms = 0;
-	int rc = mesura_view__reserve(v, out, v->cur.len);
-	for (size_t i = 0; i < n && rc == MESURA_OK; i++) {
-		if (it[i].drop)
+	const unsigned char *t = v->cur.text;
+	size_t len = v->cur.len, i = 0, joined = 0, n_joined = v->n_edits;
+	size_t run_start = 0, run_char = 0;
+	int32_t run_cp = -1;
+	int in_collapse = 0;
+	while (i < len) {
+		if (joined < n_joined && v->edits[joined].at == i) { /* deleted by joining */
+			i += v->edits[joined++].len;
 			continue;
-		const unsigned char *bytes = v->cur.text + it[i].out_start;
-		rc = it[i].linear
-		         ? mesura_view__emit_linear(v, out, bytes, it[i].out_len, it[i].src_start)
-		         : mesura_view__emit_block(v, out, bytes, it[i].out_len, it[i].src_start,
-		                                   it[i].src_end);
+		}
+		int32_t cp;
+		size_t n = next_cp(t, len, i, &cp);
+		if (cp == run_cp && is_letter_cp(cp)) {
+			if (!in_collapse) {
+				int rc = push_edit(v, run_start, 0, run_char);
+				if (rc != MESURA_OK)
+					return rc;
+				in_collapse = 1;
+			}
+			v->edits[v->n_edits - 1].len = i + n - run_start;
+		} else {
+			run_start = i;
+			run_char = n;
+			run_cp = cp;
+			in_collapse = 0;
+		}
+		i += n;
 	}
+	return MESURA_OK;
+}
+
+/* Keeps the joining deletions that no collapse absorbed, in order with the collapses.
+ * find_repeats appended its edits after the joining ones: merge the two sorted lists. */
+static int merge_edits(mesura_view *v, size_t n_joined)
+{
+	size_t total = v->n_edits;
+	void *tmp = v->edits_tmp;
+	int rc = mesura_alloc__grow(&v->alloc, &tmp, &v->edits_tmp_cap, total, sizeof(fold_edit));
+	if (rc != MESURA_OK)
+		return rc;
+	v->edits_tmp = tmp;
+	fold_edit *out = v->edits_tmp;
+	size_t a = 0, b = n_joined, n = 0;
+	while (a < n_joined || b < total) {
+		int take_a = b == total || (a < n_joined && v->edits[a].at < v->edits[b].at);
+		fold_edit e = take_a ? v->edits[a++] : v->edits[b++];
+		if (n && e.at < out[n - 1].at + out[n - 1].len)
+			continue; /* inside a collapse */
+		out[n++] = e;
+	}
+	memcpy(v->edits, out, n * sizeof *out);
+	v->n_edits = n;
+	return MESURA_OK;
+}
+
+/* Index of the atom that holds byte `at` of b (at < b->len), searching from `from`. */
+static size_t atom_from(const view_buf *b, size_t from, size_t at)
+{
+	while (b->atoms[from].out_end <= at)
+		from++;
+	return from;
+}
+
+/* Copies the stage-1 bytes [lo, hi) to spare, each piece with its part of the map. */
+static int copy_range(mesura_view *v, size_t *atom, size_t lo, size_t hi)
+{
+	const view_buf *b = &v->cur;
+	while (lo < hi) {
+		*atom = atom_from(b, *atom, lo);
+		const view_atom *a = &b->atoms[*atom];
+		size_t end = a->out_end < hi ? a->out_end : hi;
+		int rc = a->linear ? mesura_view__emit_linear(v, &v->spare, b->text + lo, end - lo,
+		                                              a->src_start + (lo - a->out_start))
+		                   : mesura_view__emit_block(v, &v->spare, b->text + lo, end - lo,
+		                                             a->src_start, a->src_end);
+		if (rc != MESURA_OK)
+			return rc;
+		lo = end;
+	}
+	return MESURA_OK;
+}
+
+/* Emits the first letter of a collapsed run, mapped to the source of the whole run. */
+static int emit_collapsed(mesura_view *v, size_t *atom, const fold_edit *e)
+{
+	const view_buf *b = &v->cur;
+	*atom = atom_from(b, *atom, e->at);
+	const view_atom *first = &b->atoms[*atom];
+	size_t src_start = first->linear ? first->src_start + (e->at - first->out_start)
+	                                 : first->src_start;
+	size_t last_byte = e->at + e->len - 1;
+	const view_atom *last = &b->atoms[atom_from(b, *atom, last_byte)];
+	size_t src_end = last->linear ? last->src_start + (last_byte + 1 - last->out_start)
+	                              : last->src_end;
+	return mesura_view__emit_block(v, &v->spare, b->text + e->at, e->keep, src_start, src_end);
+}
+
+static int rebuild(mesura_view *v)
+{
+	v->spare.len = 0;
+	v->spare.n_atoms = 0;
+	int rc = mesura_view__reserve(v, &v->spare, v->cur.len);
+	size_t pos = 0, atom = 0;
+	for (size_t k = 0; k < v->n_edits && rc == MESURA_OK; k++) {
+		const fold_edit *e = &v->edits[k];
+		rc = copy_range(v, &atom, pos, e->at);
+		if (rc == MESURA_OK && e->keep)
+			rc = emit_collapsed(v, &atom, e);
+		pos = e->at + e->len;
+	}
+	if (rc == MESURA_OK)
+		rc = copy_range(v, &atom, pos, v->cur.len);
 	if (rc == MESURA_OK)
 		mesura_view__swap(v);
 	return rc;
@@ -341,16 +445,18 @@ int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v)
 {
 	if (nz->flags & MESURA_NORM_LEET)
 		fold_leet(&v->cur);
-	if (!(nz->flags & (MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED)) || v->cur.len == 0)
+	if (!(nz->flags & (MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED)))
 		return MESURA_OK;
-	fold_item *items;
-	size_t n;
-	int rc = load_items(v, &items, &n);
-	if (rc != MESURA_OK)
-		return rc;
+	v->n_edits = 0;
+	int rc = MESURA_OK;
 	if (nz->flags & MESURA_NORM_JOIN_SPACED)
-		join_spaced(items, n);
-	if (nz->flags & MESURA_NORM_COLLAPSE_REPEATS)
-		collapse_repeats(items, n);
-	return rebuild(v, items, n);
+		rc = find_spaced_letters(v);
+	size_t n_joined = v->n_edits;
+	if (rc == MESURA_OK && (nz->flags & MESURA_NORM_COLLAPSE_REPEATS))
+		rc = find_repeats(v);
+	if (rc == MESURA_OK && v->n_edits > n_joined && n_joined > 0)
+		rc = merge_edits(v, n_joined);
+	if (rc != MESURA_OK || v->n_edits == 0)
+		return rc;
+	return rebuild(v);
 }

@@ -40,8 +40,10 @@ struct mesura_view {
 	size_t seg_len, seg_cap;
 	seg_char *tmp;
 	size_t tmp_cap;
-	struct fold_item *fold_items; /* scratch of the word-context folds (fold.c) */
-	size_t fold_items_cap;
+	struct fold_edit *edits; /* scratch of the word-context folds (fold.c) */
+	size_t n_edits, edits_cap;
+	struct fold_edit *edits_tmp;
+	size_t edits_tmp_cap;
 	size_t source_len;
 	size_t repairs;
 };
