@@ -17,5 +17,6 @@
 #include "mesura/errors.h"
 #include "mesura/version.h"
 #include "mesura/text.h"
+#include "mesura/tokens.h"
 
 #endif

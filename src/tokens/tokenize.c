@@ -1,0 +1,448 @@
+/*
+ * The tokenizer: UAX #29 word segments, classified, with the tokens of social media
+ * recognised on top of them (URLs, e-mails, @mentions, #hashtags, $cashtags), and the
+ * overlay readings that defeat simple obfuscation (hashtag parts, spaced-out words).
+ *
+ * One pass over the text: at each position the next UAX #29 segment is found; a
+ * social token may start there and swallow several segments; otherwise the segment
+ * becomes a token of its own. The tokens array is reused from call to call, so a
+ * warmed-up mesura_tokens allocates nothing.
+ */
+#include <string.h>
+#include <utf8proc.h>
+
+#include "common/alloc.h"
+#include "mesura/errors.h"
+#include "mesura/tokens.h"
+#include "social.h"
+#include "text/text.h"
+#include "wordbreak.h"
+
+struct mesura_tokens {
+	mesura_allocator alloc;
+	mesura_token *items;
+	size_t n, cap;
+};
+
+int mesura_tokens_new(mesura_tokens **out, const mesura_allocator *allocator)
+{
+	if (!out)
+		return MESURA_EINVAL;
+	*out = NULL;
+	mesura_allocator alloc;
+	int rc = mesura_alloc__init(&alloc, allocator);
+	if (rc != MESURA_OK)
+		return rc;
+	mesura_tokens *t = mesura_alloc__malloc(&alloc, sizeof *t);
+	if (!t)
+		return MESURA_ENOMEM;
+	memset(t, 0, sizeof *t);
+	t->alloc = alloc;
+	*out = t;
+	return MESURA_OK;
+}
+
+void mesura_tokens_free(mesura_tokens *tokens)
+{
+	if (!tokens)
+		return;
+	mesura_allocator alloc = tokens->alloc;
+	mesura_alloc__free(&alloc, tokens->items);
+	mesura_alloc__free(&alloc, tokens);
+}
+
+const mesura_token *mesura_tokens_array(const mesura_tokens *tokens, size_t *count)
+{
+	if (count)
+		*count = tokens ? tokens->n : 0;
+	return tokens ? tokens->items : NULL;
+}
+
+const char *mesura_token_type_name(int type)
+{
+	static const char *const names[] = {"unknown", "word",    "number", "url",
+	                                    "email",   "mention", "hashtag", "cashtag",
+	                                    "emoji",   "punct",   "symbol",  "space",
+	                                    "other"};
+	if (type < MESURA_TOKEN_WORD || type > MESURA_TOKEN_OTHER)
+		return names[0];
+	return names[type];
+}
+
+/* ------------------------------------------------------------ building */
+
+typedef struct {
+	mesura_tokens *out;
+	const unsigned char *s;
+	size_t len;
+	unsigned int flags;
+	size_t spaced_first; /* index of the first token of a pending spaced run */
+	size_t spaced_letters;
+	int spaced_sep;      /* the run's separator byte, 0 before the second letter */
+} tokenizer;
+
+static mesura_token *push(tokenizer *tk, mesura_token_type type, unsigned int flags,
+                          size_t start, size_t end)
+{
+	mesura_tokens *t = tk->out;
+	void *items = t->items;
+	if (mesura_alloc__grow(&t->alloc, &items, &t->cap, t->n + 1, sizeof(mesura_token)) !=
+	    MESURA_OK)
+		return NULL;
+	t->items = items;
+	mesura_token *tok = &t->items[t->n++];
+	tok->type = type;
+	tok->flags = flags;
+	tok->start = tok->text_start = start;
+	tok->end = tok->text_end = end;
+	return tok;
+}
+
+/* Inserts an overlay token after the tile token at index `after`, keeping the order
+ * of start offsets. */
+static int insert_overlay(tokenizer *tk, size_t after, mesura_token_type type,
+                          unsigned int flags, size_t start, size_t end)
+{
+	if (!push(tk, type, flags, start, end))
+		return MESURA_ENOMEM;
+	mesura_token *items = tk->out->items;
+	size_t last = tk->out->n - 1;
+	mesura_token overlay = items[last];
+	memmove(&items[after + 2], &items[after + 1], (last - after - 1) * sizeof *items);
+	items[after + 1] = overlay;
+	return MESURA_OK;
+}
+
+static int32_t cp_at(const unsigned char *s, size_t len, size_t i, size_t *n)
+{
+	int32_t cp;
+	if (s[i] < 0x80) {
+		*n = 1;
+		return s[i];
+	}
+	*n = mesura_utf8__decode(s, len, i, &cp);
+	return cp;
+}
+
+/* ------------------------------------------------------------ classes */
+
+static int is_letter(int32_t cp)
+{
+	if (cp < 0x80)
+		return (unsigned)((cp | 0x20) - 'a') < 26u;
+	utf8proc_category_t c = utf8proc_category(cp);
+	return c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
+}
+
+static int is_mark(int32_t cp)
+{
+	if (cp < 0x300)
+		return 0;
+	utf8proc_category_t c = utf8proc_category(cp);
+	return c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME;
+}
+
+static int is_invisible(int32_t cp)
+{
+	return cp >= 0x80 && utf8proc_get_property(cp)->ignorable;
+}
+
+/* Type of a UAX #29 segment that no social rule claimed. */
+static mesura_token_type classify_segment(const unsigned char *s, size_t len, size_t start,
+                                          size_t end, unsigned int *flags)
+{
+	size_t n;
+	int32_t first = cp_at(s, len, start, &n);
+	if (first < 0)
+		return MESURA_TOKEN_OTHER; /* ill-formed bytes */
+	int letters = 0, digits = 0, emoji = 0, invisibles = 0;
+	for (size_t i = start; i < end; i += n) {
+		int32_t cp = cp_at(s, len, i, &n);
+		if (cp < 0x80) {
+			letters |= is_letter(cp);
+			digits |= (unsigned)(cp - '0') < 10u;
+			continue;
+		}
+		mesura_wb wb = mesura_tokens__word_break(cp);
+		emoji |= mesura_tokens__extended_pictographic(cp) || wb == WB_REGIONAL_INDICATOR ||
+		         cp == 0x20E3; /* keycap */
+		letters |= wb == WB_ALETTER || wb == WB_HEBREW_LETTER || wb == WB_KATAKANA ||
+		           is_letter(cp);
+		digits |= wb == WB_NUMERIC;
+		invisibles |= is_invisible(cp);
+	}
+	if (emoji)
+		return MESURA_TOKEN_EMOJI;
+	if (letters) {
+		*flags |= invisibles ? MESURA_TOKEN_INVISIBLES : 0;
+		return MESURA_TOKEN_WORD;
+	}
+	if (digits)
+		return MESURA_TOKEN_NUMBER;
+	if (utf8proc_get_property(first)->bidi_class == UTF8PROC_BIDI_CLASS_WS ||
+	    first == '\t' || first == '\n' || first == '\r' || first == '\v' || first == '\f' ||
+	    first == 0x85 || first == 0x2028 || first == 0x2029)
+		return MESURA_TOKEN_SPACE;
+	if (is_invisible(first))
+		return MESURA_TOKEN_OTHER;
+	utf8proc_category_t c = utf8proc_category(first);
+	if (c >= UTF8PROC_CATEGORY_PC && c <= UTF8PROC_CATEGORY_PO)
+		return MESURA_TOKEN_PUNCT;
+	if (c >= UTF8PROC_CATEGORY_SM && c <= UTF8PROC_CATEGORY_SO)
+		return MESURA_TOKEN_SYMBOL;
+	return MESURA_TOKEN_OTHER;
+}
+
+/* ------------------------------------------------------ spaced words */
+
+/* A word token of exactly one letter (and its marks). */
+static int is_single_letter(const tokenizer *tk, const mesura_token *t)
+{
+	if (t->type != MESURA_TOKEN_WORD)
+		return 0;
+	size_t n;
+	int32_t cp = cp_at(tk->s, tk->len, t->start, &n);
+	if (!is_letter(cp))
+		return 0;
+	for (size_t i = t->start + n; i < t->end; i += n)
+		if (!is_mark(cp_at(tk->s, tk->len, i, &n)))
+			return 0;
+	return 1;
+}
+
+/* The separator byte of a spaced run ("f u c k", "f-u-c-k", "f*u*c*k"): one or two
+ * of the same character; 0 when t is not one. */
+static int spaced_separator(const tokenizer *tk, const mesura_token *t)
+{
+	size_t n = t->end - t->start;
+	unsigned char c = tk->s[t->start];
+	if (n < 1 || n > 2 || (n == 2 && tk->s[t->start + 1] != c))
+		return 0;
+	return (c == ' ' || c == '-' || c == '.' || c == '*') ? c : 0;
+}
+
+/* Closes the pending spaced run: three letters or more become an overlay word. */
+static int close_spaced_run(tokenizer *tk, size_t last_letter)
+{
+	int rc = MESURA_OK;
+	if (tk->spaced_letters >= 3) {
+		mesura_token *items = tk->out->items;
+		rc = insert_overlay(tk, tk->spaced_first, MESURA_TOKEN_WORD,
+		                    MESURA_TOKEN_OVERLAY | MESURA_TOKEN_SPACED,
+		                    items[tk->spaced_first].start, items[last_letter].end);
+	}
+	tk->spaced_letters = 0;
+	tk->spaced_sep = 0;
+	return rc;
+}
+
+/* Follows spaced runs over the tile tokens, as each is pushed (index k). */
+static int track_spaced(tokenizer *tk, size_t k)
+{
+	mesura_token *items = tk->out->items;
+	const mesura_token *t = &items[k];
+	if (tk->spaced_letters > 0) {
+		/* Expecting a separator after the run's last letter (index k - 1), or a letter
+		 * after a separator (index k - 2 is the last letter). */
+		const mesura_token *prev = &items[k - 1];
+		int prev_is_letter = prev->type == MESURA_TOKEN_WORD;
+		if (prev_is_letter) {
+			int sep = spaced_separator(tk, t);
+			if (sep && (!tk->spaced_sep || sep == tk->spaced_sep)) {
+				tk->spaced_sep = sep;
+				return MESURA_OK;
+			}
+			return close_spaced_run(tk, k - 1);
+		}
+		if (is_single_letter(tk, t)) {
+			tk->spaced_letters++;
+			return MESURA_OK;
+		}
+		int rc = close_spaced_run(tk, k - 2);
+		if (rc != MESURA_OK)
+			return rc;
+	}
+	if (is_single_letter(tk, t) && (k == 0 || items[k - 1].type != MESURA_TOKEN_WORD)) {
+		tk->spaced_first = k;
+		tk->spaced_letters = 1;
+		tk->spaced_sep = 0;
+	}
+	return MESURA_OK;
+}
+
+/* ----------------------------------------------------- hashtag parts */
+
+typedef enum { PART_NONE, PART_UPPER, PART_LOWER, PART_DIGIT } part_class;
+
+static part_class part_class_of(int32_t cp)
+{
+	if (cp < 0x80) {
+		if (cp >= 'A' && cp <= 'Z')
+			return PART_UPPER;
+		if (cp >= 'a' && cp <= 'z')
+			return PART_LOWER;
+		return (unsigned)(cp - '0') < 10u ? PART_DIGIT : PART_NONE;
+	}
+	utf8proc_category_t c = utf8proc_category(cp);
+	if (c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT)
+		return PART_UPPER;
+	if (c >= UTF8PROC_CATEGORY_LL && c <= UTF8PROC_CATEGORY_LO)
+		return PART_LOWER; /* caseless scripts never split on case */
+	return c == UTF8PROC_CATEGORY_ND ? PART_DIGIT : PART_NONE;
+}
+
+static int push_part(tokenizer *tk, size_t start, size_t end, int digits)
+{
+	if (end <= start)
+		return MESURA_OK;
+	return push(tk, digits ? MESURA_TOKEN_NUMBER : MESURA_TOKEN_WORD,
+	            MESURA_TOKEN_OVERLAY | MESURA_TOKEN_PART, start, end)
+	           ? MESURA_OK
+	           : MESURA_ENOMEM;
+}
+
+/* Splits a hashtag's body into words: at camelCase (#NoMásAbusos), between letters and
+ * digits (#año2024), before the last capital of an acronym (#NASAMission), and at
+ * underscores. Marks stay with their letter. */
+static int push_hashtag_parts(tokenizer *tk, size_t start, size_t end)
+{
+	const unsigned char *s = tk->s;
+	size_t i = start + mesura_tokens__sigil_length(s, tk->len, start), part = i, n;
+	part_class prev = PART_NONE;
+	while (i < end) {
+		int32_t cp = cp_at(s, tk->len, i, &n);
+		part_class c = part_class_of(cp);
+		if (c == PART_NONE && is_mark(cp)) {
+			i += n;
+			continue;
+		}
+		size_t n2 = 0;
+		part_class next = i + n < end ? part_class_of(cp_at(s, tk->len, i + n, &n2)) : PART_NONE;
+		int split = c == PART_NONE || prev == PART_NONE ||
+		            (c == PART_DIGIT) != (prev == PART_DIGIT) ||
+		            (prev == PART_LOWER && c == PART_UPPER) ||
+		            (prev == PART_UPPER && c == PART_UPPER && next == PART_LOWER);
+		if (split && i > part) {
+			int rc = push_part(tk, part, i, prev == PART_DIGIT);
+			if (rc != MESURA_OK)
+				return rc;
+		}
+		if (split)
+			part = c == PART_NONE ? i + n : i;
+		prev = c;
+		i += n;
+	}
+	return push_part(tk, part, end, prev == PART_DIGIT);
+}
+
+/* ---------------------------------------------------------- the pass */
+
+/* Pushes a tile token and updates what follows tile tokens. */
+static int push_tile(tokenizer *tk, mesura_token_type type, unsigned int flags, size_t start,
+                     size_t end)
+{
+	if (!push(tk, type, flags, start, end))
+		return MESURA_ENOMEM;
+	if (tk->flags & MESURA_TOKENIZE_SPACED)
+		return track_spaced(tk, tk->out->n - 1);
+	return MESURA_OK;
+}
+
+/* Merges "fu" + U+200B + "ck" into one word when the previous tile tokens are a word
+ * and invisibles only. Returns 1 when the segment was merged. */
+static int merge_after_invisibles(tokenizer *tk, mesura_token_type type, size_t end)
+{
+	mesura_tokens *t = tk->out;
+	if (type != MESURA_TOKEN_WORD || t->n < 2)
+		return 0;
+	size_t k = t->n;
+	while (k > 0 && t->items[k - 1].type == MESURA_TOKEN_OTHER &&
+	       !(t->items[k - 1].flags & MESURA_TOKEN_OVERLAY)) {
+		size_t n;
+		if (!is_invisible(cp_at(tk->s, tk->len, t->items[k - 1].start, &n)))
+			return 0;
+		k--;
+	}
+	if (k == t->n || k == 0 || t->items[k - 1].type != MESURA_TOKEN_WORD ||
+	    (t->items[k - 1].flags & MESURA_TOKEN_OVERLAY))
+		return 0;
+	mesura_token *word = &t->items[k - 1];
+	word->end = word->text_end = end;
+	word->flags |= MESURA_TOKEN_INVISIBLES;
+	t->n = k;
+	if (tk->spaced_letters > 0 && tk->spaced_first >= k - 1)
+		tk->spaced_letters = 0; /* the merged word is no longer a single letter */
+	return 1;
+}
+
+static int tokenize_text(tokenizer *tk)
+{
+	const unsigned char *s = tk->s;
+	size_t len = tk->len, i = 0;
+	int social = (tk->flags & MESURA_TOKENIZE_SOCIAL) != 0;
+	while (i < len) {
+		if (social) {
+			mesura_social_match m;
+			if (mesura_tokens__social_at(s, len, i, &m)) {
+				int rc = push_tile(tk, m.type, m.flags, i, m.end);
+				if (rc == MESURA_OK && m.type == MESURA_TOKEN_HASHTAG &&
+				    (tk->flags & MESURA_TOKENIZE_HASHTAG_PARTS))
+					rc = push_hashtag_parts(tk, i, m.end);
+				if (rc != MESURA_OK)
+					return rc;
+				i = m.end;
+				continue;
+			}
+		}
+		size_t end = mesura_tokens__next_word_break(s, len, i);
+		unsigned int flags = 0;
+		mesura_token_type type = classify_segment(s, len, i, end, &flags);
+		if (type == MESURA_TOKEN_SPACE && tk->out->n > 0 &&
+		    tk->out->items[tk->out->n - 1].type == MESURA_TOKEN_SPACE &&
+		    tk->out->items[tk->out->n - 1].end == i) {
+			tk->out->items[tk->out->n - 1].end = end; /* one token per run of spaces */
+			tk->out->items[tk->out->n - 1].text_end = end;
+		} else if (!((tk->flags & MESURA_TOKENIZE_INVISIBLES) &&
+		             merge_after_invisibles(tk, type, end))) {
+			int rc = push_tile(tk, type, flags, i, end);
+			if (rc != MESURA_OK)
+				return rc;
+		}
+		i = end;
+	}
+	if (tk->spaced_letters > 0) { /* a run at the very end */
+		size_t last = tk->out->n - 1;
+		while (tk->out->items[last].type != MESURA_TOKEN_WORD)
+			last--;
+		return close_spaced_run(tk, last);
+	}
+	return MESURA_OK;
+}
+
+int mesura_tokenize(mesura_tokens *tokens, const char *text, size_t len, unsigned int flags)
+{
+	if (!tokens || (!text && len > 0) || (flags & ~(unsigned)MESURA_TOKENIZE_ALL))
+		return MESURA_EINVAL;
+	tokens->n = 0;
+	tokenizer tk = {tokens, (const unsigned char *)text, len, flags, 0, 0, 0};
+	int rc = tokenize_text(&tk);
+	if (rc != MESURA_OK)
+		tokens->n = 0;
+	return rc;
+}
+
+int mesura_tokenize_view(mesura_tokens *tokens, const mesura_view *view, unsigned int flags)
+{
+	if (!view)
+		return MESURA_EINVAL;
+	size_t len;
+	const char *text = mesura_view_text(view, &len);
+	int rc = mesura_tokenize(tokens, text, len, flags);
+	for (size_t k = 0; rc == MESURA_OK && k < tokens->n; k++) {
+		mesura_token *t = &tokens->items[k];
+		rc = mesura_view_source_span(view, t->text_start, t->text_end, &t->start, &t->end);
+	}
+	if (rc != MESURA_OK)
+		tokens->n = 0;
+	return rc;
+}
