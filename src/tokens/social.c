@@ -66,6 +66,13 @@ static int is_space(int32_t cp)
 	       cp == 0x85 || cp == 0x2028 || cp == 0x2029;
 }
 
+/* Latin letters with accents and Cyrillic: twitter-text lets them into URL paths. */
+static int is_latin_or_cyrillic(int32_t cp)
+{
+	return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+	       (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x400 && cp <= 0x4FF);
+}
+
 size_t mesura_tokens__sigil_length(const unsigned char *s, size_t len, size_t i)
 {
 	if (s[i] == '#' || s[i] == '@' || s[i] == '$')
@@ -78,23 +85,40 @@ size_t mesura_tokens__sigil_length(const unsigned char *s, size_t len, size_t i)
 
 /* ------------------------------------------------------------- mentions */
 
+/* "RT" or "rt" (any case) right before s[i], itself at a word start: "RT@user" is a
+ * retweet of @user in twitter-text. */
+static int after_retweet_marker(const unsigned char *s, size_t len, size_t i)
+{
+	if (i < 2 || (s[i - 2] | 0x20) != 'r' || (s[i - 1] | 0x20) != 't')
+		return 0;
+	int32_t before = cp_before(s, len, i - 2);
+	return before < 0 || !(is_ascii_alnum(before) || strchr("_+~.-", (int)before));
+}
+
+/* Non-zero when "://" follows s[j]: "@http://" and "#http://" are URLs, not tags. */
+static int scheme_follows(const unsigned char *s, size_t len, size_t j)
+{
+	return len - j >= 3 && s[j] == ':' && s[j + 1] == '/' && s[j + 2] == '/';
+}
+
 /* @name: ASCII letters, digits and underscores, not inside a word or an e-mail. */
 static int match_mention(const unsigned char *s, size_t len, size_t i, size_t sigil,
                          mesura_social_match *m)
 {
 	int32_t before = cp_before(s, len, i);
-	if (before >= 0 && (is_ascii_alnum(before) || strchr("_!#$%&*@", (int)before) ||
-	                    before == 0xFF20 || is_letter_or_mark(before)))
+	if (before >= 0 && before < 0x80 && (is_ascii_alnum(before) || strchr("_!#$%&*@", (int)before)) &&
+	    !after_retweet_marker(s, len, i))
 		return 0;
-	size_t j = i + sigil;
+	if (before == 0xFF20)
+		return 0;
+	size_t j = i + sigil, n;
 	while (j < len && (is_ascii_alnum(s[j]) || s[j] == '_'))
 		j++;
-	if (j == i + sigil)
+	if (j == i + sigil || scheme_follows(s, len, j))
 		return 0;
-	if (j < len && (mesura_tokens__sigil_length(s, len, j) && (s[j] == '@' || s[j] == 0xEF)))
+	if (j < len && mesura_tokens__sigil_length(s, len, j) && (s[j] == '@' || s[j] == 0xEF))
 		return 0; /* @user@host is an address, not a mention */
-	size_t n;
-	if (j < len && is_letter_or_mark(cp_at(s, len, j, &n)))
+	if (j < len && is_latin_or_cyrillic(cp_at(s, len, j, &n)))
 		return 0; /* @josé: twitter-text links no part of it */
 	m->type = MESURA_TOKEN_MENTION;
 	m->end = j;
@@ -136,8 +160,8 @@ static int match_hashtag(const unsigned char *s, size_t len, size_t i, size_t si
 		return 0; /* #️⃣ is a keycap emoji */
 	while (j < len && is_hashtag_char(cp_at(s, len, j, &n), &letter))
 		j += n;
-	if (j == i + sigil || !letter)
-		return 0; /* #1 is a number, not a hashtag; #️⃣ is an emoji */
+	if (j == i + sigil || !letter || scheme_follows(s, len, j))
+		return 0; /* #1 is a number, not a hashtag; #http:// starts a URL */
 	if (j < len && mesura_tokens__sigil_length(s, len, j) && (s[j] == '#' || s[j] == 0xEF))
 		return 0; /* #a#b: twitter-text links neither */
 	m->type = MESURA_TOKEN_HASHTAG;
@@ -147,28 +171,59 @@ static int match_hashtag(const unsigned char *s, size_t len, size_t i, size_t si
 
 /* ------------------------------------------------------------- cashtags */
 
-/* $AAPL, $BRK.A: 1-6 letters, optionally . or _ and 1-2 letters, after a space. */
+/* Length of the run of characters at s[i] accepted by `in_class`, up to max + 1. */
+static size_t run_length(const unsigned char *s, size_t len, size_t i, size_t max,
+                         int (*in_class)(int32_t))
+{
+	size_t n = 0;
+	while (i + n < len && n <= max && in_class(s[i + n]))
+		n++;
+	return n;
+}
+
+static int is_ascii_digit(int32_t c)
+{
+	return (unsigned)(c - '0') < 10u;
+}
+
+/* The ticker of a cashtag after its $ (twitter-text's conformance cases):
+ * letters{1,6}, optionally [._]letters{1,2} ($BRK.A) or [:-]alnum{1,6} ($VOW:GR,
+ * $ABC-A); or digits{1,6}:letters{1,6} ($6758:JP). Returns its length, or 0. */
+static size_t ticker_length(const unsigned char *s, size_t len, size_t i)
+{
+	size_t letters = run_length(s, len, i, 6, is_ascii_alpha);
+	size_t digits = letters ? 0 : run_length(s, len, i, 6, is_ascii_digit);
+	size_t base = letters + digits;
+	if (base == 0 || base > 6 || (i + base < len && is_ascii_alnum(s[i + base])))
+		return 0;
+	size_t j = i + base;
+	char sep = j + 1 < len ? (char)s[j] : 0;
+	size_t suffix = 0;
+	if (letters && (sep == '.' || sep == '_')) {
+		suffix = run_length(s, len, j + 1, 2, is_ascii_alpha);
+		suffix = suffix <= 2 && !(j + 1 + suffix < len && is_ascii_alnum(s[j + 1 + suffix])) ? suffix : 0;
+	} else if ((letters && (sep == ':' || sep == '-')) || (digits && sep == ':')) {
+		suffix = run_length(s, len, j + 1, 6, digits ? is_ascii_alpha : is_ascii_alnum);
+		suffix = suffix <= 6 && !(j + 1 + suffix < len && is_ascii_alnum(s[j + 1 + suffix])) ? suffix : 0;
+	}
+	if (digits && !suffix)
+		return 0; /* $5, $12.50: prices */
+	return suffix ? base + 1 + suffix : base;
+}
+
+/* $AAPL, $BRK.A, $VOW:GR after a space (or at the start), followed by a space or ASCII
+ * punctuation. */
 static int match_cashtag(const unsigned char *s, size_t len, size_t i, mesura_social_match *m)
 {
 	int32_t before = cp_before(s, len, i);
 	if (before >= 0 && !is_space(before))
 		return 0;
-	size_t j = i + 1;
-	while (j < len && j - i <= 6 && is_ascii_alpha(s[j]))
-		j++;
-	size_t letters = j - i - 1;
-	if (letters == 0 || letters > 6 || (j < len && is_ascii_alpha(s[j])))
+	size_t ticker = ticker_length(s, len, i + 1), j = i + 1 + ticker, n;
+	if (ticker == 0)
 		return 0;
-	if (j + 1 < len && (s[j] == '.' || s[j] == '_') && is_ascii_alpha(s[j + 1])) {
-		size_t k = j + 1;
-		while (k < len && k - j <= 2 && is_ascii_alpha(s[k]))
-			k++;
-		if (k - j - 1 <= 2 && !(k < len && is_ascii_alpha(s[k])))
-			j = k;
-	}
-	size_t n;
 	int32_t after = j < len ? cp_at(s, len, j, &n) : -1;
-	if (after >= 0 && !is_space(after) && !(after < 0x80 && strchr("!\"#$%&'()*+,-./:;<=>?@[]^`{|}~", (int)after)))
+	if (after >= 0 && !is_space(after) &&
+	    !(after < 0x80 && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", (int)after)))
 		return 0;
 	m->type = MESURA_TOKEN_CASHTAG;
 	m->end = j;
@@ -210,38 +265,84 @@ static tld_kind tld_kind_of(const unsigned char *s, size_t n)
 	return TLD_UNKNOWN;
 }
 
-/* Scans a host name (labels of letters, digits and dashes joined by dots) from s[i].
- * Returns its end, and the start of its last label in *tld; i when there is none. */
-static size_t scan_host(const unsigned char *s, size_t len, size_t i, size_t *tld, size_t *labels)
+
+/* Characters of a host label: ASCII letters, digits, - and _, and the non-ASCII letters,
+ * marks and symbols of internationalised names (ELPAÍS.com, ✪df.ws). */
+static int is_host_char(int32_t cp)
 {
-	size_t j = i, end = i;
-	*labels = 0;
+	if (cp < 0x80)
+		return is_ascii_alnum(cp) || cp == '-' || cp == '_';
+	return cp > 0 && !is_space(cp) && !mesura_tokens__extended_pictographic(cp) &&
+	       (category_in(cp, UTF8PROC_CATEGORY_LU, UTF8PROC_CATEGORY_ND) ||
+	        category_in(cp, UTF8PROC_CATEGORY_SM, UTF8PROC_CATEGORY_SO));
+}
+
+typedef struct {
+	size_t end;        /* end of the host */
+	size_t tld;        /* start of its last label */
+	size_t labels;
+	int valid;         /* label shapes are right (no leading or trailing - or _, ...) */
+} host_scan;
+
+/* The ASCII letters that start the label at s[i] (a TLD followed by CJK text, as in
+ * "example.com中国語", ends where the letters end). */
+static size_t ascii_letters(const unsigned char *s, size_t len, size_t i)
+{
+	size_t j = i;
+	while (j < len && is_ascii_alpha(s[j]))
+		j++;
+	return j;
+}
+
+/* Scans labels joined by dots from s[i]. Subdomains may hold - and _ inside; the
+ * domain name only -; the TLD only letters (twitter-text's validSubdomain,
+ * validDomainName). Without a scheme (`any_script` 0) labels are ASCII or accented
+ * Latin, so that "example.com中国語" ends at "com", as twitter-text reads it. */
+static host_scan scan_host(const unsigned char *s, size_t len, size_t i, int any_script)
+{
+	host_scan h = {i, i, 0, 1};
+	size_t j = i, n;
+	size_t prev_label = i;
 	for (;;) {
 		size_t label = j;
-		while (j < len && (is_ascii_alnum(s[j]) || (s[j] == '-' && j > label)))
-			j++;
-		if (j == label || s[j - 1] == '-')
+		for (int32_t cp; j < len && (cp = cp_at(s, len, j, &n), is_host_char(cp)) &&
+		                 (any_script || cp < 0x80 || is_latin_or_cyrillic(cp));)
+			j += n;
+		if (j == label)
 			break;
-		*tld = label;
-		end = j;
-		(*labels)++;
-		if (j + 1 < len && s[j] == '.' && is_ascii_alnum(s[j + 1]))
+		if (strchr("-_", s[label]) || strchr("-_", s[j - 1]))
+			h.valid = 0;
+		prev_label = h.tld;
+		h.tld = label;
+		h.end = j;
+		h.labels++;
+		if (j + 1 < len && s[j] == '.' && is_host_char(cp_at(s, len, j + 1, &n)))
 			j++;
 		else
 			break;
 	}
-	return end;
+	if (h.labels == 0)
+		return h;
+	/* The TLD is letters; ASCII letters followed by other scripts end at the letters. */
+	size_t letters_end = ascii_letters(s, len, h.tld);
+	if (letters_end < h.end && s[letters_end] >= 0x80)
+		h.end = letters_end;
+	if (letters_end != h.end || letters_end == h.tld)
+		h.valid = 0;
+	if (h.labels >= 2)
+		for (size_t k = prev_label; k < h.tld - 1; k++)
+			if (s[k] == '_')
+				h.valid = 0; /* no underscore in the domain name itself */
+	return h;
 }
 
-static int is_url_char(int32_t cp)
+/* Characters of a URL path, query or fragment (twitter-text's validGeneralUrlPathChars
+ * and query characters). */
+static int is_url_path_char(int32_t cp)
 {
-	if (cp < 0)
-		return 0;
 	if (cp < 0x80)
-		return cp > ' ' && cp < 0x7F && !strchr("<>\"{}|\\^`", (int)cp);
-	return !is_space(cp) && !mesura_tokens__extended_pictographic(cp) &&
-	       !category_in(cp, UTF8PROC_CATEGORY_ZS, UTF8PROC_CATEGORY_CN) &&
-	       !category_in(cp, UTF8PROC_CATEGORY_PS, UTF8PROC_CATEGORY_PO);
+		return cp > ' ' && cp < 0x7F && !strchr("<>\"{}\\^`", (int)cp);
+	return is_latin_or_cyrillic(cp);
 }
 
 /* Extends a URL over its port, path, query and fragment, then gives back trailing
@@ -250,9 +351,9 @@ static size_t scan_url_rest(const unsigned char *s, size_t len, size_t j)
 {
 	size_t n, end = j;
 	long parens = 0, brackets = 0;
-	if (j < len && s[j] != '/' && s[j] != '?' && s[j] != '#' && s[j] != ':')
+	if (j >= len || (s[j] != '/' && s[j] != '?' && s[j] != '#' && s[j] != ':'))
 		return j;
-	while (end < len && is_url_char(cp_at(s, len, end, &n))) {
+	while (end < len && is_url_path_char(cp_at(s, len, end, &n))) {
 		parens += s[end] == '(' ? 1 : s[end] == ')' ? -1 : 0;
 		brackets += s[end] == '[' ? 1 : s[end] == ']' ? -1 : 0;
 		end += n;
@@ -285,30 +386,34 @@ static int starts_with_ci(const unsigned char *s, size_t len, size_t i, const ch
 	return 1;
 }
 
-/* Without a scheme, a host is a URL when it starts with www., or ends in a generic TLD
- * (acme.com), or in a country code and a path follows (acme.es/ofertas; not
- * "index.py", which twitter-text does not link either). */
-static int scheme_less_host_is_url(const unsigned char *s, size_t len, size_t host,
-                                   size_t host_end, size_t tld, size_t labels)
+/* Without a scheme, a host is a URL when its TLD is known and: it is generic
+ * (acme.com); or the host has a subdomain (foo.co.jp, www.acme.es); or a path follows
+ * (acme.es/ofertas); or it is one of the short links under .co and .tv (t.co). So
+ * "index.py" is not a link, as in twitter-text. */
+static int scheme_less_host_is_url(const unsigned char *s, size_t len, const host_scan *h)
 {
-	if (starts_with_ci(s, len, host, "www."))
-		return labels >= 3;
-	if (labels < 2)
+	if (h->labels < 2)
 		return 0;
-	switch (tld_kind_of(s + tld, host_end - tld)) {
-	case TLD_GENERIC: return 1;
-	case TLD_COUNTRY: return host_end < len && s[host_end] == '/';
-	default: return 0;
+	size_t tld_len = h->end - h->tld;
+	switch (tld_kind_of(s + h->tld, tld_len)) {
+	case TLD_GENERIC:
+		return 1;
+	case TLD_COUNTRY:
+		return h->labels >= 3 || (h->end < len && s[h->end] == '/') ||
+		       (tld_len == 2 && (starts_with_ci(s, len, h->tld, "co") ||
+		                         starts_with_ci(s, len, h->tld, "tv")));
+	default:
+		return 0;
 	}
 }
 
 static int match_url(const unsigned char *s, size_t len, size_t i, mesura_social_match *m)
 {
 	int32_t before = cp_before(s, len, i);
-	if (before >= 0 && (is_ascii_alnum(before) || before == '@' || before == '.' ||
-	                    before == '/' || is_letter_or_mark(before)))
+	if (before >= 0 && (is_ascii_alnum(before) || strchr("@.$#/-_", (int)before) ||
+	                    before == 0xFF20 || before == 0xFF03 || is_latin_or_cyrillic(before)))
 		return 0;
-	size_t host = i, tld = 0, labels = 0;
+	size_t host = i;
 	unsigned int flags = 0;
 	if (starts_with_ci(s, len, i, "https://"))
 		host = i + 8;
@@ -316,16 +421,16 @@ static int match_url(const unsigned char *s, size_t len, size_t i, mesura_social
 		host = i + 7;
 	if (host != i)
 		flags = MESURA_TOKEN_SCHEME;
-	size_t host_end = scan_host(s, len, host, &tld, &labels);
-	if (host_end == host)
+	host_scan h = scan_host(s, len, host, flags != 0);
+	if (!h.valid || h.labels < 2)
 		return 0;
-	if (!flags && !scheme_less_host_is_url(s, len, host, host_end, tld, labels))
+	if (!flags && !scheme_less_host_is_url(s, len, &h))
 		return 0;
-	if (host_end < len && s[host_end] == '@')
+	if (h.end < len && s[h.end] == '@')
 		return 0; /* an e-mail's domain */
 	m->type = MESURA_TOKEN_URL;
 	m->flags = flags;
-	m->end = scan_url_rest(s, len, host_end);
+	m->end = scan_url_rest(s, len, h.end);
 	return 1;
 }
 
@@ -347,16 +452,12 @@ static int match_email(const unsigned char *s, size_t len, size_t i, mesura_soci
 		j++;
 	if (j == i || j >= len || s[j] != '@' || s[i] == '.' || s[j - 1] == '.')
 		return 0;
-	size_t tld = 0, labels = 0;
-	size_t host_end = scan_host(s, len, j + 1, &tld, &labels);
-	if (labels < 2 || host_end - tld < 2)
+	host_scan h = scan_host(s, len, j + 1, 0);
+	if (!h.valid || h.labels < 2 || h.end - h.tld < 2)
 		return 0;
-	for (size_t k = tld; k < host_end; k++)
-		if (!is_ascii_alpha(s[k]))
-			return 0;
 	m->type = MESURA_TOKEN_EMAIL;
 	m->flags = 0;
-	m->end = host_end;
+	m->end = h.end;
 	return 1;
 }
 
@@ -374,12 +475,18 @@ int mesura_tokens__social_at(const unsigned char *s, size_t len, size_t i,
 	}
 	if (!is_ascii_alnum(s[i]))
 		return 0;
+	/* An address or a URL never starts right after a character of an address: that
+	 * rule also keeps the scans below linear, since each run of such characters is
+	 * scanned from its first character only. */
+	int32_t before = cp_before(s, len, i);
+	if (before >= 0 && before < 0x80 && is_local_char((unsigned char)before))
+		return 0;
 	/* One look at the word decides which matcher can apply. */
-	size_t j = i;
+	size_t j = i, n = 1;
 	int dot = 0;
-	while (j < len && is_local_char(s[j])) {
+	while (j < len && (is_local_char(s[j]) || is_latin_or_cyrillic(cp_at(s, len, j, &n)))) {
 		dot |= s[j] == '.';
-		j++;
+		j += s[j] < 0x80 ? 1 : n;
 	}
 	if (j < len && s[j] == '@')
 		return match_email(s, len, i, m);

@@ -375,6 +375,25 @@ static int merge_after_invisibles(tokenizer *tk, mesura_token_type type, size_t 
 	return 1;
 }
 
+/* UAX #29 keeps letters of any script together ("한국twitter.com" is one segment),
+ * while a link or a tag may begin where Latin text starts after another script, as
+ * twitter-text reads it. Returns the position of the first such social token inside
+ * the segment [i, end), or end. */
+static size_t social_start_inside(const unsigned char *s, size_t len, size_t i, size_t end)
+{
+	int prev_foreign = 0;
+	size_t n;
+	for (size_t p = i; p < end; p += n) {
+		int32_t cp = cp_at(s, len, p, &n);
+		mesura_social_match m;
+		if (prev_foreign && cp < 0x80 && p > i && mesura_tokens__social_at(s, len, p, &m))
+			return p;
+		prev_foreign = cp >= 0x80 && !(cp <= 0x24F || (cp >= 0x1E00 && cp <= 0x1EFF) ||
+		                               (cp >= 0x400 && cp <= 0x4FF));
+	}
+	return end;
+}
+
 static int tokenize_text(tokenizer *tk)
 {
 	const unsigned char *s = tk->s;
@@ -395,6 +414,8 @@ static int tokenize_text(tokenizer *tk)
 			}
 		}
 		size_t end = mesura_tokens__next_word_break(s, len, i);
+		if (social)
+			end = social_start_inside(s, len, i, end);
 		unsigned int flags = 0;
 		mesura_token_type type = classify_segment(s, len, i, end, &flags);
 		if (type == MESURA_TOKEN_SPACE && tk->out->n > 0 &&
