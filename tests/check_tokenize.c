@@ -110,6 +110,10 @@ START_TEST(urls)
 	const char *es = "Más info (en http://acme.es/empleo/año) y en HTTPS://ACME.COM.";
 	assert_token(es, "http://acme.es/empleo/año", MESURA_TOKEN_URL);
 	assert_token(es, "HTTPS://ACME.COM", MESURA_TOKEN_URL);
+	/* At the end of a sentence, and capitalised. */
+	const char *end = "-- La cosa.com. Www.frases.com.";
+	assert_token(end, "cosa.com", MESURA_TOKEN_URL);
+	assert_token(end, "Www.frases.com", MESURA_TOKEN_URL);
 	/* Not links: a file name, a version, an abbreviation. */
 	assert_no_token("edit index.py and node.js 3.5 e.g. today", MESURA_TOKEN_URL);
 }

@@ -14,6 +14,7 @@
 #include "common/alloc.h"
 #include "mesura/errors.h"
 #include "mesura/tokens.h"
+#include "text/ascii.h"
 #include "social.h"
 #include "text/text.h"
 #include "wordbreak.h"
@@ -81,15 +82,17 @@ typedef struct {
 	int spaced_sep;      /* the run's separator byte, 0 before the second letter */
 } tokenizer;
 
-static mesura_token *push(tokenizer *tk, mesura_token_type type, unsigned int flags,
+static inline mesura_token *push(tokenizer *tk, mesura_token_type type, unsigned int flags,
                           size_t start, size_t end)
 {
 	mesura_tokens *t = tk->out;
-	void *items = t->items;
-	if (mesura_alloc__grow(&t->alloc, &items, &t->cap, t->n + 1, sizeof(mesura_token)) !=
-	    MESURA_OK)
-		return NULL;
-	t->items = items;
+	if (t->n == t->cap) {
+		void *items = t->items;
+		if (mesura_alloc__grow(&t->alloc, &items, &t->cap, t->n + 1, sizeof(mesura_token)) !=
+		    MESURA_OK)
+			return NULL;
+		t->items = items;
+	}
 	mesura_token *tok = &t->items[t->n++];
 	tok->type = type;
 	tok->flags = flags;
@@ -147,10 +150,69 @@ static int is_invisible(int32_t cp)
 	return cp >= 0x80 && utf8proc_get_property(cp)->ignorable;
 }
 
+/* Types of one-byte ASCII segments, by general category (values of mesura_token_type). */
+static const unsigned char ascii_type[128] = {
+	12, 12, 12, 12, 12, 12, 12, 12, 12, 11, 11, 11, 11, 11, 12, 12,
+	12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12, 12,
+	11, 9, 9, 9, 10, 9, 9, 9, 9, 9, 9, 10, 9, 9, 9, 9,
+	2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 9, 9, 10, 10, 10, 9,
+	9, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 9, 9, 9, 10, 9,
+	10, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 9, 10, 9, 10, 12,
+};
+
+/* Loads a segment of at most 8 bytes as one word, the bytes after it cleared (it may
+ * read past the segment, never past the text). Returns 0 when it cannot. */
+static int load_short_segment(const unsigned char *s, size_t len, size_t start, size_t end,
+                              uint64_t *w)
+{
+	size_t n = end - start;
+	if (n > 8 || len - start < 8)
+		return 0;
+	*w = ascii_load(s + start) & (n == 8 ? ~(uint64_t)0 : (((uint64_t)1 << (8 * n)) - 1));
+	return 1;
+}
+
+static int all_ascii(const unsigned char *s, size_t len, size_t start, size_t end)
+{
+	uint64_t w;
+	if (load_short_segment(s, len, start, end, &w))
+		return !(w & ASCII_HIGH);
+	for (size_t k = start; k < end; k++)
+		if (s[k] >= 0x80)
+			return 0;
+	return 1;
+}
+
+/* Whether the segment holds a dot (acme.com is one UAX #29 segment). */
+static int has_dot(const unsigned char *s, size_t len, size_t start, size_t end)
+{
+	uint64_t w;
+	if (load_short_segment(s, len, start, end, &w))
+		return ascii_has_byte(w & ~ASCII_HIGH, '.') != 0;
+	return memchr(s + start, '.', end - start) != NULL;
+}
+
+/* Type of an ASCII segment, the usual case: UAX #29 gives one-byte segments for
+ * spaces and punctuation, and letter/digit runs with their joiners for words. */
+static mesura_token_type classify_ascii(const unsigned char *s, size_t start, size_t end)
+{
+	unsigned char c = s[start];
+	if (end - start == 1 || ascii_type[c] != MESURA_TOKEN_NUMBER)
+		return (mesura_token_type)ascii_type[c];
+	for (size_t i = start + 1; i < end; i++)
+		if (ascii_type[s[i]] == MESURA_TOKEN_WORD)
+			return MESURA_TOKEN_WORD; /* 3a, 2x */
+	return MESURA_TOKEN_NUMBER;
+}
+
 /* Type of a UAX #29 segment that no social rule claimed. */
 static mesura_token_type classify_segment(const unsigned char *s, size_t len, size_t start,
                                           size_t end, unsigned int *flags)
 {
+	if (s[start] < 0x80 && all_ascii(s, len, start, end))
+		return classify_ascii(s, start, end);
 	size_t n;
 	int32_t first = cp_at(s, len, start, &n);
 	if (first < 0)
@@ -200,6 +262,10 @@ static int is_single_letter(const tokenizer *tk, const mesura_token *t)
 {
 	if (t->type != MESURA_TOKEN_WORD)
 		return 0;
+	if (t->end - t->start == 1)
+		return 1; /* an ASCII word of one byte is a letter */
+	if (tk->s[t->start] < 0x80 && tk->s[t->start + 1] < 0x80)
+		return 0; /* two ASCII characters */
 	size_t n;
 	int32_t cp = cp_at(tk->s, tk->len, t->start, &n);
 	if (!is_letter(cp))
@@ -343,7 +409,10 @@ static int push_tile(tokenizer *tk, mesura_token_type type, unsigned int flags, 
 {
 	if (!push(tk, type, flags, start, end))
 		return MESURA_ENOMEM;
-	if (tk->flags & MESURA_TOKENIZE_SPACED)
+	/* Only a single letter can start a spaced run: most tokens skip the tracking. */
+	if ((tk->flags & MESURA_TOKENIZE_SPACED) &&
+	    (tk->spaced_letters > 0 ||
+	     (type == MESURA_TOKEN_WORD && (end - start == 1 || tk->s[start] >= 0x80))))
 		return track_spaced(tk, tk->out->n - 1);
 	return MESURA_OK;
 }
@@ -375,6 +444,38 @@ static int merge_after_invisibles(tokenizer *tk, mesura_token_type type, size_t 
 	return 1;
 }
 
+/* Whether a social token may start at the segment [i, end): a sigil, or a word that an
+ * address or a URL would continue (acme.com is one UAX #29 segment; ana-maria@x.es,
+ * https: and www.x.es/a continue past it). Skips social_at for ordinary words. */
+static int might_be_social(const unsigned char *s, size_t len, size_t i, size_t end)
+{
+	unsigned char c = s[i];
+	if (c == '#' || c == '@' || c == '$' || c == 0xEF)
+		return 1;
+	if (ascii_type[c & 0x7F] == MESURA_TOKEN_PUNCT || c >= 0x80 ||
+	    ascii_type[c] == MESURA_TOKEN_SPACE || ascii_type[c] == MESURA_TOKEN_SYMBOL)
+		return 0;
+	if (end + 1 < len) {
+		/* an address or a URL goes on after this byte: ana-maria@x, https://, x.es */
+		unsigned char next = s[end + 1];
+		int continues = next >= 0x80 || ascii_type[next] == MESURA_TOKEN_WORD ||
+		                ascii_type[next] == MESURA_TOKEN_NUMBER;
+		switch (s[end]) {
+		case ':':
+			if (next == '/')
+				return 1;
+			break;
+		case '@': case '.': case '-': case '_': case '+': case '%':
+			if (continues)
+				return 1;
+			break;
+		default:
+			break;
+		}
+	}
+	return has_dot(s, len, i, end);
+}
+
 /* UAX #29 keeps letters of any script together ("한국twitter.com" is one segment),
  * while a link or a tag may begin where Latin text starts after another script, as
  * twitter-text reads it. Returns the position of the first such social token inside
@@ -400,7 +501,8 @@ static int tokenize_text(tokenizer *tk)
 	size_t len = tk->len, i = 0;
 	int social = (tk->flags & MESURA_TOKENIZE_SOCIAL) != 0;
 	while (i < len) {
-		if (social) {
+		size_t end = mesura_tokens__next_word_break(s, len, i);
+		if (social && might_be_social(s, len, i, end)) {
 			mesura_social_match m;
 			if (mesura_tokens__social_at(s, len, i, &m)) {
 				int rc = push_tile(tk, m.type, m.flags, i, m.end);
@@ -413,8 +515,7 @@ static int tokenize_text(tokenizer *tk)
 				continue;
 			}
 		}
-		size_t end = mesura_tokens__next_word_break(s, len, i);
-		if (social)
+		if (social && s[i] >= 0x80)
 			end = social_start_inside(s, len, i, end);
 		unsigned int flags = 0;
 		mesura_token_type type = classify_segment(s, len, i, end, &flags);

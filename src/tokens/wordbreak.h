@@ -37,7 +37,8 @@ int mesura_tokens__extended_pictographic(int32_t cp);
 /* The end of the UAX #29 word segment that starts at byte i of s[0..len) (i < len,
  * i on a character boundary): the next word boundary after i. Ill-formed bytes are
  * read as U+FFFD per maximal subpart (mesura_utf8__decode), Word_Break Other. Runs in
- * time linear in the segment length. */
+ * time linear in the segment plus any Extend/Format/ZWJ run after it, so a whole
+ * segmentation is linear. A call at i treats i as the start of a text. */
 size_t mesura_tokens__next_word_break(const unsigned char *s, size_t len, size_t i);
 
 #endif
