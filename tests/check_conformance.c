@@ -19,43 +19,12 @@
 #include "text/normalizer.h"
 
 #define MAX_CODE_POINT 0x10FFFFu
-#define SHOW_FAILURES 20
 #define RANDOM_POSTS 20000
 #define RANDOM_SEED 0x6d65737572610001u
 #define POST_CAP 2048
 #define PIECE_MAX 32
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
-
-/* ------------------------------------------------------------ reporting */
-
-typedef struct {
-	const char *name;
-	size_t checks;
-	size_t failures;
-} tally;
-
-/* Counts one failure and prints it while fewer than SHOW_FAILURES were printed. */
-static void note_failure(tally *t, const char *fmt, ...)
-{
-	if (t->failures++ >= SHOW_FAILURES)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	printf("  %s FAIL: ", t->name);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-}
-
-/* Prints the totals (always, so they can be quoted) and then asserts no failure. */
-static void finish(const tally *t)
-{
-	printf("%s: %zu checks, %zu failures\n", t->name, t->checks, t->failures);
-	fflush(stdout);
-	ck_assert_msg(t->failures == 0, "%s: %zu of %zu checks failed", t->name, t->failures,
-	              t->checks);
-}
 
 /* Length of the well-formed UTF-8 character at s[i] (strict, Unicode table 3-7), or
  * 0 when the bytes there are ill-formed. */
@@ -356,7 +325,7 @@ START_TEST(normalization_test_invariants)
 	nt_data d;
 	nt_load(&d);
 	form_set fs = forms_new();
-	tally t = {"NormalizationTest", 0, 0};
+	tu_tally t = {"NormalizationTest", 0, 0};
 	for (size_t i = 0; i < d.n_cases; i++) {
 		const nt_case *c = &d.cases[i];
 		for (int f = 0; f < FORMS; f++)
@@ -368,14 +337,14 @@ START_TEST(normalization_test_invariants)
 				if (len == c->len[w] && memcmp(got, c->col[w], len) == 0)
 					continue;
 				hexbuf a, b, e;
-				note_failure(&t, "line %zu: %s(c%d = %s) = %s, want c%d = %s", c->line,
+				tu_tally_fail(&t, "line %zu: %s(c%d = %s) = %s, want c%d = %s", c->line,
 				             forms[f].name, k + 1, hex(&a, c->col[k], c->len[k]),
 				             hex(&b, got, len), w + 1, hex(&e, c->col[w], c->len[w]));
 			}
 	}
 	forms_free(&fs);
 	nt_free(&d);
-	finish(&t);
+	tu_tally_finish(&t, "checks");
 }
 END_TEST
 
@@ -385,7 +354,7 @@ START_TEST(unlisted_code_points_are_stable)
 	nt_data d;
 	nt_load(&d);
 	form_set fs = forms_new();
-	tally t = {"Part 1 unlisted code points", 0, 0};
+	tu_tally t = {"Part 1 unlisted code points", 0, 0};
 	for (uint32_t cp = 0; cp <= MAX_CODE_POINT; cp++) {
 		if ((cp >= 0xD800 && cp <= 0xDFFF) || d.in_part1[cp])
 			continue;
@@ -397,14 +366,14 @@ START_TEST(unlisted_code_points_are_stable)
 			t.checks++;
 			if (len != n || memcmp(got, s, n) != 0) {
 				hexbuf b;
-				note_failure(&t, "%s(%04X) = %s, want it unchanged", forms[f].name,
+				tu_tally_fail(&t, "%s(%04X) = %s, want it unchanged", forms[f].name,
 				             (unsigned)cp, hex(&b, got, len));
 			}
 		}
 	}
 	forms_free(&fs);
 	nt_free(&d);
-	finish(&t);
+	tu_tally_finish(&t, "checks");
 }
 END_TEST
 
@@ -417,10 +386,10 @@ typedef struct {
 	size_t src_len;
 } map_subject;
 
-static void map_fail(tally *t, const map_subject *m, const char *what, size_t a, size_t b)
+static void map_fail(tu_tally *t, const map_subject *m, const char *what, size_t a, size_t b)
 {
 	hexbuf s;
-	note_failure(t, "line %zu: %s(c%d = %s): %s (%zu, %zu)", m->c->line, forms[m->form].name,
+	tu_tally_fail(t, "line %zu: %s(c%d = %s): %s (%zu, %zu)", m->c->line, forms[m->form].name,
 	             m->col + 1, hex(&s, m->src, m->src_len), what, a, b);
 }
 
@@ -442,7 +411,7 @@ static int group_renormalizes(const form_set *fs, const map_subject *m, range sr
  * the group's output: the map of each character covers what it came from.
  */
 static void check_groups(const form_set *fs, const map_subject *m, const char_maps *cm,
-                         const char *out, tally *t, size_t *groups)
+                         const char *out, tu_tally *t, size_t *groups)
 {
 	range g = {0, 0};
 	size_t g_out = 0;
@@ -459,7 +428,7 @@ static void check_groups(const form_set *fs, const map_subject *m, const char_ma
 			size_t alone_len;
 			if (!group_renormalizes(fs, m, g, out, g_out, g_out_end, &alone, &alone_len)) {
 				hexbuf a, b, h;
-				note_failure(t,
+				tu_tally_fail(t,
 				             "line %zu: %s(c%d): source [%zu, %zu) = %s normalises alone "
 				             "to %s, not to its output bytes [%zu, %zu) = %s",
 				             m->c->line, forms[m->form].name, m->col + 1, g.start, g.end,
@@ -487,7 +456,7 @@ static void check_groups(const form_set *fs, const map_subject *m, const char_ma
 
 /* (b) for one view: monotonic spans, the whole view maps to the whole source, and
  * the groups tile the source and renormalise to their output. */
-static void check_map(const form_set *fs, const map_subject *m, char_maps *cm, tally *t,
+static void check_map(const form_set *fs, const map_subject *m, char_maps *cm, tu_tally *t,
                       size_t *chars, size_t *groups)
 {
 	size_t len;
@@ -515,7 +484,7 @@ static void check_map(const form_set *fs, const map_subject *m, char_maps *cm, t
 	size_t bad = first_bad_span(cm, m->src_len);
 	if (bad < cm->n) {
 		hexbuf o;
-		note_failure(t,
+		tu_tally_fail(t,
 		             "line %zu: %s(c%d): not monotonic at output character %zu of %s: "
 		             "[%zu, %zu) after [%zu, %zu)",
 		             m->c->line, forms[m->form].name, m->col + 1, bad, hex(&o, out, len),
@@ -532,7 +501,7 @@ START_TEST(offset_maps_cover_their_sources)
 	nt_load(&d);
 	form_set fs = forms_new();
 	char_maps cm = {NULL, 0, 0};
-	tally t = {"Offset maps (views)", 0, 0};
+	tu_tally t = {"Offset maps (views)", 0, 0};
 	size_t chars = 0, groups = 0;
 	for (size_t i = 0; i < d.n_cases; i++)
 		for (int k = 0; k < COLUMNS; k++)
@@ -544,7 +513,7 @@ START_TEST(offset_maps_cover_their_sources)
 	free(cm.items);
 	forms_free(&fs);
 	nt_free(&d);
-	finish(&t);
+	tu_tally_finish(&t, "checks");
 }
 END_TEST
 
@@ -630,7 +599,7 @@ static size_t first_map_difference(const mesura_view *a, const mesura_view *b, s
 
 /* (c) One input through one flag set on both paths: same text, same map. */
 static void compare_paths(path_pair *p, size_t f, const char *src, size_t len,
-                          const origin *o, tally *t)
+                          const origin *o, tu_tally *t)
 {
 	size_t nf, ng;
 	const char *tf = normalize(p->fast[f], p->vf, src, len, &nf);
@@ -640,7 +609,7 @@ static void compare_paths(path_pair *p, size_t f, const char *src, size_t len,
 	hexbuf a, b, c;
 	if (nf != ng || memcmp(tf, tg, nf) != 0 ||
 	    mesura_view_repairs(p->vf) != mesura_view_repairs(p->vg)) {
-		note_failure(t, "%s, flags %s: input %s -> fast %s, general %s",
+		tu_tally_fail(t, "%s, flags %s: input %s -> fast %s, general %s",
 		             describe(o, where, sizeof where), flag_sets[f].name, hex(&a, src, len),
 		             hex(&b, tf, nf), hex(&c, tg, ng));
 		return;
@@ -649,7 +618,7 @@ static void compare_paths(path_pair *p, size_t f, const char *src, size_t len,
 	if (at != SIZE_MAX) {
 		range x = span(p->vf, at, at < nf ? at + 1 : at);
 		range y = span(p->vg, at, at < nf ? at + 1 : at);
-		note_failure(t,
+		tu_tally_fail(t,
 		             "%s, flags %s: input %s -> %s: output byte %zu maps to [%zu, %zu) on "
 		             "the fast path, [%zu, %zu) on the general path",
 		             describe(o, where, sizeof where), flag_sets[f].name, hex(&a, src, len),
@@ -681,7 +650,7 @@ START_TEST(fast_path_matches_general_path_on_normalization_test)
 	nt_data d;
 	nt_load(&d);
 	path_pair p = paths_new();
-	tally t = {"Fast vs general path, NormalizationTest", 0, 0};
+	tu_tally t = {"Fast vs general path, NormalizationTest", 0, 0};
 	char mixed[1024];
 	for (size_t i = 0; i < d.n_cases; i++) {
 		const nt_case *c = &d.cases[i];
@@ -697,7 +666,7 @@ START_TEST(fast_path_matches_general_path_on_normalization_test)
 	}
 	paths_free(&p);
 	nt_free(&d);
-	finish(&t);
+	tu_tally_finish(&t, "checks");
 }
 END_TEST
 
@@ -842,7 +811,7 @@ static size_t random_post(tu_rng *rng, char *buf)
 START_TEST(fast_path_matches_general_path_on_random_posts)
 {
 	path_pair p = paths_new();
-	tally t = {"Fast vs general path, random posts", 0, 0};
+	tu_tally t = {"Fast vs general path, random posts", 0, 0};
 	tu_rng rng = {RANDOM_SEED};
 	char post[POST_CAP];
 	for (size_t i = 0; i < RANDOM_POSTS; i++) {
@@ -852,7 +821,7 @@ START_TEST(fast_path_matches_general_path_on_random_posts)
 			compare_paths(&p, f, post, len, &o, &t);
 	}
 	paths_free(&p);
-	finish(&t);
+	tu_tally_finish(&t, "checks");
 }
 END_TEST
 
@@ -865,7 +834,7 @@ START_TEST(random_posts_have_sane_maps)
 		nz[f] = new_normalizer(flag_sets[f].flags, 1);
 	mesura_view *v = new_view();
 	char_maps cm = {NULL, 0, 0};
-	tally t = {"Map sanity, random posts", 0, 0};
+	tu_tally t = {"Map sanity, random posts", 0, 0};
 	tu_rng rng = {RANDOM_SEED};
 	char post[POST_CAP];
 	for (size_t i = 0; i < RANDOM_POSTS; i++) {
@@ -876,7 +845,7 @@ START_TEST(random_posts_have_sane_maps)
 			t.checks++;
 			hexbuf a, b;
 			if (!is_valid_utf8(out, n)) {
-				note_failure(&t, "random string #%zu, flags %s: input %s gives ill-formed %s",
+				tu_tally_fail(&t, "random string #%zu, flags %s: input %s gives ill-formed %s",
 				             i, flag_sets[f].name, hex(&a, post, len), hex(&b, out, n));
 				continue;
 			}
@@ -885,7 +854,7 @@ START_TEST(random_posts_have_sane_maps)
 			if (bad < cm.n) {
 				range r = cm.items[bad].src;
 				range prev = bad > 0 ? cm.items[bad - 1].src : r;
-				note_failure(&t,
+				tu_tally_fail(&t,
 				             "random string #%zu, flags %s: input %s -> %s: output "
 				             "character %zu maps to [%zu, %zu) after [%zu, %zu) (source "
 				             "length %zu)",
@@ -898,7 +867,7 @@ START_TEST(random_posts_have_sane_maps)
 	mesura_view_free(v);
 	for (size_t f = 0; f < N_FLAG_SETS; f++)
 		mesura_normalizer_free(nz[f]);
-	finish(&t);
+	tu_tally_finish(&t, "checks");
 }
 END_TEST
 

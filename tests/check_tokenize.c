@@ -272,13 +272,6 @@ START_TEST(tokens_of_a_view)
 }
 END_TEST
 
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* Tokenizes an adversarial input, which must take well under a second (even with
  * sanitizers), then checks the tiling. */
 static void assert_fast_tiles(const char *text, size_t len, const char *what)
@@ -287,7 +280,7 @@ static void assert_fast_tiles(const char *text, size_t len, const char *what)
 	size_t n;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	tokenize(text, len, &n);
-	double s = seconds_since(&t0);
+	double s = tu_seconds_since(&t0);
 	printf("%s: %zu tokens in %.3f s\n", what, n, s);
 	ck_assert_msg(s < 1.0, "%s took %.3f s", what, s);
 	assert_tiles(text, len);

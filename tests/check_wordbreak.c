@@ -18,47 +18,11 @@
 #include "text/text.h"
 #include "tokens/wordbreak.h"
 
-#define SHOW_FAILURES 20
 #define MAX_CPS 64 /* longest line of WordBreakTest.txt or emoji-test.txt: 10 */
 #define BIG (1u << 20)
 #define SLOW_SECONDS 2.0
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
-
-/* ------------------------------------------------------------ reporting */
-
-typedef struct {
-	const char *name;
-	size_t checks;
-	size_t failures;
-} tally;
-
-static void note_failure(tally *t, const char *fmt, ...)
-{
-	if (t->failures++ >= SHOW_FAILURES)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	printf("  %s FAIL: ", t->name);
-	vprintf(fmt, ap);
-	putchar('\n');
-	va_end(ap);
-}
-
-static void finish(const tally *t, const char *unit)
-{
-	printf("%s: %zu %s, %zu failures\n", t->name, t->checks, unit, t->failures);
-	fflush(stdout);
-	ck_assert_msg(t->failures == 0, "%s: %zu of %zu %s failed", t->name, t->failures,
-	              t->checks, unit);
-}
-
-static double seconds_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9;
-}
 
 /* ------------------------------------------------------------ strings */
 
@@ -162,7 +126,7 @@ START_TEST(word_break_test_txt)
 {
 	size_t len;
 	char *data = tu_read_file(tu_data_path("WordBreakTest.txt"), &len);
-	tally t = {"WordBreakTest", 0, 0};
+	tu_tally t = {"WordBreakTest", 0, 0};
 	cp_string cs;
 	size_t want[MAX_CPS], got[MAX_CPS], nwant, line_no = 0;
 	char hex[512], a[512], b[512];
@@ -175,7 +139,7 @@ START_TEST(word_break_test_txt)
 			t.checks++;
 			size_t ngot = segment(cs.utf8, cs.at[cs.n], got, MAX_CPS);
 			if (ngot != nwant || memcmp(got, want, nwant * sizeof *want))
-				note_failure(&t, "line %zu: %s: want %s, got %s", line_no,
+				tu_tally_fail(&t, "line %zu: %s: want %s, got %s", line_no,
 				             cs_hex(&cs, hex, sizeof hex), segments_text(want, nwant, a, sizeof a),
 				             ngot == SIZE_MAX ? "no progress"
 				                              : segments_text(got, ngot < MAX_CPS ? ngot : MAX_CPS,
@@ -185,7 +149,7 @@ START_TEST(word_break_test_txt)
 	}
 	free(data);
 	ck_assert_uint_eq(t.checks, 1823); /* WordBreakTest-15.0.0.txt */
-	finish(&t, "lines");
+	tu_tally_finish(&t, "lines");
 }
 END_TEST
 
@@ -384,7 +348,7 @@ static const uint32_t ASCII_POOL[] = {
 };
 
 /* Segments random strings drawn from pool and compares with the oracle. */
-static void compare_random_strings(tally *t, const uint32_t *pool, size_t npool,
+static void compare_random_strings(tu_tally *t, const uint32_t *pool, size_t npool,
                                    size_t max_cps, uint64_t seed)
 {
 	tu_rng rng = {seed};
@@ -410,7 +374,7 @@ static void compare_random_strings(tally *t, const uint32_t *pool, size_t npool,
 		size_t ngot = segment(cs.utf8, cs.at[n], got, MAX_CPS);
 		t->checks++;
 		if (ngot != nwant || memcmp(got, want, nwant * sizeof *want))
-			note_failure(t, "%s: want %s, got %s", cs_hex(&cs, hex, sizeof hex),
+			tu_tally_fail(t, "%s: want %s, got %s", cs_hex(&cs, hex, sizeof hex),
 			             segments_text(want, nwant, a, sizeof a),
 			             ngot == SIZE_MAX ? "no progress" : segments_text(got, ngot, b, sizeof b));
 	}
@@ -418,12 +382,12 @@ static void compare_random_strings(tally *t, const uint32_t *pool, size_t npool,
 
 START_TEST(random_strings_match_the_rules)
 {
-	tally t = {"oracle", 0, 0};
+	tu_tally t = {"oracle", 0, 0};
 	compare_random_strings(&t, POOL, COUNT(POOL), 12, 0x776f72646272656bu);
-	finish(&t, "random strings");
-	tally ascii = {"oracle, mostly ASCII", 0, 0};
+	tu_tally_finish(&t, "random strings");
+	tu_tally ascii = {"oracle, mostly ASCII", 0, 0};
 	compare_random_strings(&ascii, ASCII_POOL, COUNT(ASCII_POOL), 40, 0x6173636969u);
-	finish(&ascii, "random strings");
+	tu_tally_finish(&ascii, "random strings");
 }
 END_TEST
 
@@ -432,7 +396,7 @@ START_TEST(oracle_passes_word_break_test_txt)
 {
 	size_t len;
 	char *data = tu_read_file(tu_data_path("WordBreakTest.txt"), &len);
-	tally t = {"oracle on WordBreakTest", 0, 0};
+	tu_tally t = {"oracle on WordBreakTest", 0, 0};
 	cp_string cs;
 	oracle_input in;
 	size_t want[MAX_CPS], nwant, line_no = 0;
@@ -454,12 +418,12 @@ START_TEST(oracle_passes_word_break_test_txt)
 				if (oracle_breaks(&in, k) && (w >= nwant || want[w++] != cs.at[k]))
 					ok = 0;
 			if (!ok || w + 1 != nwant)
-				note_failure(&t, "line %zu: %s", line_no, cs_hex(&cs, hex, sizeof hex));
+				tu_tally_fail(&t, "line %zu: %s", line_no, cs_hex(&cs, hex, sizeof hex));
 		}
 		line = next;
 	}
 	free(data);
-	finish(&t, "lines");
+	tu_tally_finish(&t, "lines");
 }
 END_TEST
 
@@ -489,7 +453,7 @@ static size_t segment_checked(const char *text, size_t len, size_t *first_end, d
 		count++;
 		i = end;
 	}
-	*secs = seconds_since(&t0);
+	*secs = tu_seconds_since(&t0);
 	return count;
 }
 
@@ -686,7 +650,7 @@ static int glues_on_right(const cp_string *seq)
 }
 
 /* Segments before + seq + after and checks the ends against the expected ones. */
-static void check_context(tally *t, const cp_string *seq, const char *before,
+static void check_context(tu_tally *t, const cp_string *seq, const char *before,
                           const char *after, size_t line_no)
 {
 	char text[MAX_CPS * 4 + 16], hex[512], a[256], b[256];
@@ -704,7 +668,7 @@ static void check_context(tally *t, const cp_string *seq, const char *before,
 	size_t ngot = segment(text, nb + len + na, got, COUNT(got));
 	t->checks++;
 	if (ngot != nwant || memcmp(got, want, nwant * sizeof *want))
-		note_failure(t, "line %zu: \"%s\" + %s + \"%s\": want %s, got %s", line_no, before,
+		tu_tally_fail(t, "line %zu: \"%s\" + %s + \"%s\": want %s, got %s", line_no, before,
 		             cs_hex(seq, hex, sizeof hex), after, segments_text(want, nwant, a, sizeof a),
 		             ngot == SIZE_MAX ? "no progress" : segments_text(got, ngot, b, sizeof b));
 }
@@ -713,8 +677,8 @@ START_TEST(emoji_sequences_are_one_segment)
 {
 	size_t len;
 	char *data = tu_read_file(tu_data_path("emoji-test.txt"), &len);
-	tally alone = {"emoji-test alone", 0, 0};
-	tally context = {"emoji-test in context", 0, 0};
+	tu_tally alone = {"emoji-test alone", 0, 0};
+	tu_tally context = {"emoji-test in context", 0, 0};
 	static const char *const statuses[] = {"fully-qualified", "minimally-qualified",
 	                                       "unqualified", "component"};
 	size_t per_status[COUNT(statuses)] = {0};
@@ -750,7 +714,7 @@ START_TEST(emoji_sequences_are_one_segment)
 		size_t got[MAX_CPS];
 		alone.checks++;
 		if (segment(cs.utf8, cs.at[cs.n], got, MAX_CPS) != 1)
-			note_failure(&alone, "line %zu: %s (%s) is not one segment", line_no,
+			tu_tally_fail(&alone, "line %zu: %s (%s) is not one segment", line_no,
 			             cs_hex(&cs, hex, sizeof hex), statuses[status]);
 		if (status == 0) {
 			check_context(&context, &cs, " ", " ", line_no);
@@ -780,8 +744,8 @@ START_TEST(emoji_sequences_are_one_segment)
 	 * Extended_Pictographic): pinned so that a change of the table shows up here. */
 	ck_assert_uint_eq(glued_left, 16);
 	ck_assert_uint_eq(glued_right, 16);
-	finish(&alone, "sequences");
-	finish(&context, "sequences in context");
+	tu_tally_finish(&alone, "sequences");
+	tu_tally_finish(&context, "sequences in context");
 }
 END_TEST
 

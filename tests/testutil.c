@@ -1,6 +1,7 @@
 #include "testutil.h"
 
 #include <check.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -113,4 +114,31 @@ void tu_failing_alloc_init(tu_failing_alloc *fa, size_t fail_after)
 	fa->fail_after = fail_after;
 	fa->calls = 0;
 	fa->live = 0;
+}
+
+void tu_tally_fail(tu_tally *t, const char *fmt, ...)
+{
+	if (t->failures++ >= 20)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	printf("  %s FAIL: ", t->name);
+	vprintf(fmt, ap);
+	putchar('\n');
+	va_end(ap);
+}
+
+void tu_tally_finish(const tu_tally *t, const char *unit)
+{
+	printf("%s: %zu %s, %zu failures\n", t->name, t->checks, unit, t->failures);
+	fflush(stdout);
+	ck_assert_msg(t->failures == 0, "%s: %zu of %zu %s failed", t->name, t->failures,
+	              t->checks, unit);
+}
+
+double tu_seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9;
 }

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <mesura.h>
 
@@ -32,5 +33,26 @@ typedef struct {
 	size_t live;
 } tu_failing_alloc;
 void tu_failing_alloc_init(tu_failing_alloc *fa, size_t fail_after);
+
+/* Counting failures in loops over thousands of cases: each Check assertion writes a
+ * checkpoint to the runner, so big loops count and print the first few instead. */
+typedef struct {
+	const char *name;
+	size_t checks;
+	size_t failures;
+} tu_tally;
+
+/* Counts one failure, printing it while fewer than 20 were printed. */
+void tu_tally_fail(tu_tally *t, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* Prints "name: N unit, F failures" (always, so totals can be quoted) and asserts F == 0. */
+void tu_tally_finish(const tu_tally *t, const char *unit);
+
+/* Seconds since *t0 (CLOCK_MONOTONIC). */
+double tu_seconds_since(const struct timespec *t0);
 
 #endif
