@@ -1,6 +1,7 @@
 #include "alloc.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "mesura/errors.h"
 
@@ -71,5 +72,20 @@ int mesura_alloc__grow(const mesura_allocator *a, void **buf, size_t *cap, size_
 		return MESURA_ENOMEM;
 	*buf = grown;
 	*cap = new_cap;
+	return MESURA_OK;
+}
+
+int mesura_alloc__new_object(void **out, size_t size, const mesura_allocator *hooks)
+{
+	mesura_allocator alloc;
+	int rc = mesura_alloc__init(&alloc, hooks);
+	if (rc != MESURA_OK)
+		return rc;
+	void *object = mesura_alloc__malloc(&alloc, size);
+	if (!object)
+		return MESURA_ENOMEM;
+	memset(object, 0, size);
+	memcpy(object, &alloc, sizeof alloc); /* the first member */
+	*out = object;
 	return MESURA_OK;
 }

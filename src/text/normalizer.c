@@ -88,18 +88,13 @@ int mesura_normalizer_new(mesura_normalizer **out, const mesura_normalizer_optio
 		opts = &defaults;
 	if (opts->version != MESURA_NORMALIZER_OPTIONS_VERSION)
 		return MESURA_EVERSION;
-	mesura_allocator alloc;
-	int rc = mesura_alloc__init(&alloc, allocator);
+	mesura_normalizer *n;
+	int rc = mesura_alloc__new_object((void **)&n, sizeof *n, allocator);
 	if (rc != MESURA_OK)
 		return rc;
-	mesura_normalizer *n = mesura_alloc__malloc(&alloc, sizeof *n);
-	if (!n)
-		return MESURA_ENOMEM;
-	memset(n, 0, sizeof *n);
-	n->alloc = alloc;
 	rc = compile_options(n, opts);
 	if (rc != MESURA_OK) {
-		mesura_alloc__free(&alloc, n);
+		mesura_normalizer_free(n);
 		return rc;
 	}
 	*out = n;

@@ -13,7 +13,7 @@ typedef struct {
 #define MESURA_MAX_KEEP_LETTERS 32
 
 struct mesura_normalizer {
-	mesura_allocator alloc;
+	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
 	unsigned int flags;     /* with implied NFC made explicit */
 	int decompose;          /* runs the per-character Unicode pipeline */
 	int compose;            /* recomposes (NFC/NFKC) */

@@ -9,17 +9,7 @@ int mesura_view_new(mesura_view **out, const mesura_allocator *allocator)
 	if (!out)
 		return MESURA_EINVAL;
 	*out = NULL;
-	mesura_allocator alloc;
-	int rc = mesura_alloc__init(&alloc, allocator);
-	if (rc != MESURA_OK)
-		return rc;
-	mesura_view *v = mesura_alloc__malloc(&alloc, sizeof *v);
-	if (!v)
-		return MESURA_ENOMEM;
-	memset(v, 0, sizeof *v);
-	v->alloc = alloc;
-	*out = v;
-	return MESURA_OK;
+	return mesura_alloc__new_object((void **)out, sizeof **out, allocator);
 }
 
 static void view_buf_dispose(const mesura_allocator *a, view_buf *b)

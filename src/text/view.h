@@ -33,7 +33,7 @@ typedef struct {
 } seg_char;
 
 struct mesura_view {
-	mesura_allocator alloc;
+	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
 	view_buf cur;   /* what callers see */
 	view_buf spare; /* written by passes that rebuild the text, then swapped in */
 	seg_char *seg;  /* scratch: the current segment, and a sort buffer */

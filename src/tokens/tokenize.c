@@ -20,7 +20,7 @@
 #include "wordbreak.h"
 
 struct mesura_tokens {
-	mesura_allocator alloc;
+	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
 	mesura_token *items;
 	size_t n, cap;
 };
@@ -30,17 +30,7 @@ int mesura_tokens_new(mesura_tokens **out, const mesura_allocator *allocator)
 	if (!out)
 		return MESURA_EINVAL;
 	*out = NULL;
-	mesura_allocator alloc;
-	int rc = mesura_alloc__init(&alloc, allocator);
-	if (rc != MESURA_OK)
-		return rc;
-	mesura_tokens *t = mesura_alloc__malloc(&alloc, sizeof *t);
-	if (!t)
-		return MESURA_ENOMEM;
-	memset(t, 0, sizeof *t);
-	t->alloc = alloc;
-	*out = t;
-	return MESURA_OK;
+	return mesura_alloc__new_object((void **)out, sizeof **out, allocator);
 }
 
 void mesura_tokens_free(mesura_tokens *tokens)
