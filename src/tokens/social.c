@@ -323,9 +323,13 @@ static host_scan scan_host(const unsigned char *s, size_t len, size_t i, int any
 	}
 	if (h.labels == 0)
 		return h;
-	/* The TLD is letters; ASCII letters followed by other scripts end at the letters. */
+	/* The TLD is letters. ASCII letters followed by another script end at the letters
+	 * ("example.com中国語"), and so does a known TLD run into a dash, a typo for a
+	 * space ("domain.com-that-you..."), as twitter-text reads them. */
 	size_t letters_end = ascii_letters(s, len, h.tld);
-	if (letters_end < h.end && s[letters_end] >= 0x80)
+	if (letters_end < h.end && letters_end > h.tld &&
+	    (s[letters_end] >= 0x80 ||
+	     (s[letters_end] == '-' && tld_kind_of(s + h.tld, letters_end - h.tld) != TLD_UNKNOWN)))
 		h.end = letters_end;
 	if (letters_end != h.end || letters_end == h.tld)
 		h.valid = 0;
