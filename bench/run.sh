@@ -49,8 +49,10 @@ fi
 cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DMESURA_BUILD_BENCH=ON \
   -DMESURA_BUILD_TESTS=OFF -DMESURA_BUILD_EXAMPLES=OFF >/dev/null || fail "cmake configure failed"
 jobs=$(nproc 2>/dev/null || echo 2)
-cmake --build "$BUILD_DIR" --target bench_normalize -j "$jobs" || fail "build failed"
-BENCH=$BUILD_DIR/bench/bench_normalize
+# MESURA_BENCH picks the benchmark: normalize (default) or tokenize.
+NAME=bench_${MESURA_BENCH:-normalize}
+cmake --build "$BUILD_DIR" --target "$NAME" -j "$jobs" || fail "build failed"
+BENCH=$BUILD_DIR/bench/$NAME
 [ -x "$BENCH" ] || fail "no $BENCH after the build"
 
 # 3. Run it, pinned to one core when we can.

@@ -1,0 +1,40 @@
+/* What the benchmarks share: the corpus of posts, timing, and the table's number
+ * formats. */
+#ifndef MESURA_BENCH_COMMON_H
+#define MESURA_BENCH_COMMON_H
+
+#include <stddef.h>
+
+/* The program name die() prints (set by main). */
+extern const char *bench_program;
+
+typedef struct corpus {
+	char *data;        /* the whole file */
+	size_t file_bytes; /* its size */
+	size_t *starts;    /* post i is data[starts[i] .. starts[i] + lens[i]) */
+	size_t *lens;
+	size_t count;
+	size_t post_bytes; /* sum of lens: the "MB" of the table */
+	size_t max_len;
+} corpus;
+
+/* Prints "program: message" and exits with `code`. */
+void die(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3), noreturn))
+#endif
+    ;
+void *xmalloc(size_t n);
+/* Reads a corpus file: one post per line, the newline not part of the post. */
+void corpus_load(corpus *c, const char *path);
+void corpus_free(corpus *c);
+double now_seconds(void);
+/* Sorts v and returns its median. */
+double median(double *v, size_t n);
+/* "1.10 M", "180 k", "950": three significant figures, as the shared README writes them. */
+void human(char *out, size_t cap, double v);
+void cpu_model(char *out, size_t cap);
+/* Prints the post that a library failed on, so the failure can be reproduced. */
+void dump_post(const corpus *c, size_t i);
+
+#endif
