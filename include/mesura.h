@@ -18,5 +18,6 @@
 #include "mesura/version.h"
 #include "mesura/text.h"
 #include "mesura/tokens.h"
+#include "mesura/policy.h"
 
 #endif

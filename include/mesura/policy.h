@@ -1,0 +1,113 @@
+/*
+ * mesura/policy.h - compiling a company's social-media policy.
+ *
+ * A policy is a YAML document written by compliance staff (docs/policy.md). It is
+ * compiled once into an immutable mesura_policy, shared by every thread that scans.
+ * Problems are reported in a mesura_diagnostics object the caller owns, each with the
+ * file, line and column (columns count code points) and a message a compliance officer
+ * can act on.
+ *
+ * Thread safety: a mesura_policy is immutable: share it between any number of threads.
+ * A mesura_diagnostics belongs to one thread at a time.
+ */
+#ifndef MESURA_POLICY_H
+#define MESURA_POLICY_H
+
+#include "common.h"
+
+MESURA_BEGIN_DECL
+
+typedef struct mesura_policy mesura_policy;
+
+/** How serious a rule's findings are. */
+typedef enum mesura_severity {
+	MESURA_SEVERITY_LOW = 1,
+	MESURA_SEVERITY_MEDIUM = 2,
+	MESURA_SEVERITY_HIGH = 3,
+	MESURA_SEVERITY_CRITICAL = 4
+} mesura_severity;
+
+/** What a rule asks for; a post's verdict is the strongest action that fired. */
+typedef enum mesura_action {
+	MESURA_ACTION_ALLOW = 0, /**< the verdict when nothing fired */
+	MESURA_ACTION_LOG = 1,
+	MESURA_ACTION_REDACT = 2,
+	MESURA_ACTION_REVIEW = 3,
+	MESURA_ACTION_BLOCK = 4
+} mesura_action;
+
+/* -------------------------------------------------------- diagnostics */
+
+typedef enum mesura_diag_severity {
+	MESURA_DIAG_ERROR = 1,  /**< the policy does not compile */
+	MESURA_DIAG_WARNING = 2 /**< it compiles, but something is probably wrong */
+} mesura_diag_severity;
+
+/** One problem found in a policy. Strings are borrowed from the diagnostics object. */
+typedef struct mesura_diagnostic {
+	mesura_diag_severity severity;
+	int status;          /**< MESURA_ESYNTAX, MESURA_ELIMIT... */
+	const char *file;    /**< the name given to the compiler, or the file's path */
+	const char *path;    /**< where in the document: "rules[3].match.regex", or "" */
+	const char *rule_id; /**< the rule the problem is in, or NULL */
+	size_t byte_offset;  /**< 0-based, in the policy source */
+	unsigned line;       /**< 1-based */
+	unsigned column;     /**< 1-based, in code points */
+	const char *message; /**< plain English, e.g. unknown validator "lun"; did you mean "luhn"? */
+} mesura_diagnostic;
+
+typedef struct mesura_diagnostics mesura_diagnostics;
+
+MESURA_API size_t mesura_diagnostics_count(const mesura_diagnostics *diags);
+/** The i-th diagnostic, in source order; NULL when i is out of range. */
+MESURA_API const mesura_diagnostic *mesura_diagnostics_get(const mesura_diagnostics *diags,
+                                                           size_t i);
+/** Number of errors (diagnostics of severity MESURA_DIAG_ERROR). */
+MESURA_API size_t mesura_diagnostics_errors(const mesura_diagnostics *diags);
+MESURA_API void mesura_diagnostics_free(mesura_diagnostics *diags);
+
+/* ---------------------------------------------------------- compiling */
+
+#define MESURA_COMPILE_OPTIONS_VERSION 1
+
+typedef struct mesura_compile_options {
+	unsigned int version;       /**< MESURA_COMPILE_OPTIONS_VERSION */
+	size_t max_source_bytes;    /**< a larger policy is MESURA_ELIMIT; 0: 16 MiB */
+	unsigned int max_depth;     /**< nesting of YAML collections; 0: 64 */
+} mesura_compile_options;
+
+#define MESURA_COMPILE_OPTIONS_INIT { MESURA_COMPILE_OPTIONS_VERSION, 0, 0 }
+
+MESURA_API int mesura_compile_options_init(mesura_compile_options *opts, unsigned int version);
+
+/**
+ * Compiles the policy in src[0..len) (UTF-8 YAML). `name` (e.g. its file name) is used
+ * in diagnostics; NULL means "<policy>". On success `*out` is the policy and the
+ * return value MESURA_OK (warnings may still be reported). On failure `*out` is NULL
+ * and the return value is MESURA_ESYNTAX (see the diagnostics), MESURA_ELIMIT,
+ * MESURA_ENOMEM or MESURA_EINVAL. `diags` may be NULL; otherwise `*diags` receives a
+ * diagnostics object (possibly empty) to free with mesura_diagnostics_free().
+ */
+MESURA_API int mesura_policy_compile(mesura_policy **out, const char *src, size_t len,
+                                     const char *name, const mesura_compile_options *opts,
+                                     mesura_diagnostics **diags,
+                                     const mesura_allocator *allocator);
+
+/** Reads the file at `path` and compiles it; a file that cannot be read is reported as a
+ *  diagnostic and MESURA_EINVAL. */
+MESURA_API int mesura_policy_load_file(mesura_policy **out, const char *path,
+                                       const mesura_compile_options *opts,
+                                       mesura_diagnostics **diags,
+                                       const mesura_allocator *allocator);
+
+MESURA_API void mesura_policy_free(mesura_policy *policy);
+
+/** The policy's `name:` (static for the life of the policy). */
+MESURA_API const char *mesura_policy_name(const mesura_policy *policy);
+
+/** Number of rules. */
+MESURA_API size_t mesura_policy_rule_count(const mesura_policy *policy);
+
+MESURA_END_DECL
+
+#endif

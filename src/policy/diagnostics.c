@@ -1,0 +1,112 @@
+#include "diagnostics.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "mesura/errors.h"
+
+int mesura_policy__diags_new(mesura_diagnostics **out, const char *file,
+                             const mesura_allocator *alloc)
+{
+	mesura_allocator a;
+	int rc = mesura_alloc__init(&a, alloc);
+	if (rc != MESURA_OK)
+		return rc;
+	mesura_diagnostics *d = mesura_alloc__malloc(&a, sizeof *d);
+	if (!d)
+		return MESURA_ENOMEM;
+	memset(d, 0, sizeof *d);
+	d->alloc = a;
+	mesura_arena__init(&d->arena, &d->alloc);
+	d->file = mesura_arena__strndup(&d->arena, file, strlen(file));
+	if (!d->file) {
+		mesura_diagnostics_free(d);
+		return MESURA_ENOMEM;
+	}
+	*out = d;
+	return MESURA_OK;
+}
+
+static const char *copy(mesura_diagnostics *d, const char *s)
+{
+	return s ? mesura_arena__strndup(&d->arena, s, strlen(s)) : NULL;
+}
+
+void mesura_policy__diag(mesura_diagnostics *d, mesura_diag_severity severity, int status,
+                         const mesura_diag_at *at, const char *fmt, ...)
+{
+	char message[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	void *items = d->items;
+	if (mesura_alloc__grow(&d->alloc, &items, &d->cap, d->n + 1, sizeof(mesura_diagnostic)) !=
+	    MESURA_OK) {
+		d->out_of_memory = 1;
+		return;
+	}
+	d->items = items;
+	mesura_diagnostic *g = &d->items[d->n];
+	g->severity = severity;
+	g->status = status;
+	g->file = d->file;
+	g->path = copy(d, at->path ? at->path : "");
+	g->rule_id = copy(d, at->rule_id);
+	g->byte_offset = at->offset;
+	g->line = at->line;
+	g->column = at->column;
+	g->message = copy(d, message);
+	if (!g->path || !g->message || (at->rule_id && !g->rule_id)) {
+		d->out_of_memory = 1;
+		return;
+	}
+	d->n++;
+	d->errors += severity == MESURA_DIAG_ERROR;
+}
+
+size_t mesura_diagnostics_count(const mesura_diagnostics *diags)
+{
+	return diags ? diags->n : 0;
+}
+
+const mesura_diagnostic *mesura_diagnostics_get(const mesura_diagnostics *diags, size_t i)
+{
+	return diags && i < diags->n ? &diags->items[i] : NULL;
+}
+
+size_t mesura_diagnostics_errors(const mesura_diagnostics *diags)
+{
+	return diags ? diags->errors : 0;
+}
+
+void mesura_diagnostics_free(mesura_diagnostics *diags)
+{
+	if (!diags)
+		return;
+	mesura_allocator a = diags->alloc;
+	mesura_arena__free(&diags->arena);
+	mesura_alloc__free(&a, diags->items);
+	mesura_alloc__free(&a, diags);
+}
+
+size_t mesura_policy__edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t row[64];
+	if (la >= 64 || lb >= 64)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			best = up + 1 < best ? up + 1 : best;
+			best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}

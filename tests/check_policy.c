@@ -1,0 +1,243 @@
+/* The policy compiler: a good policy compiles; every kind of mistake is reported at its
+ * line and column with a message a compliance officer can act on. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include <mesura/policy.h>
+
+static const char GOOD[] =
+	"mesura: 1\n"
+	"name: acme-social-media\n"
+	"lexicons:\n"
+	"  codenames: [\"project falcon\", \"orion-x\"]\n"
+	"rules:\n"
+	"  - id: card-number\n"
+	"    category: pii.payment_card\n"
+	"    severity: high\n"
+	"    action: redact\n"
+	"    match: { regex: '(?:\\d[ -]?){13,19}', validate: luhn }\n"
+	"  - id: codename\n"
+	"    category: confidential\n"
+	"    action: block\n"
+	"    match: { terms: \"@codenames\", normalize: [casefold, strip_marks, confusables, leet] }\n"
+	"  - id: insults-es\n"
+	"    category: profanity\n"
+	"    description: Insultos habituales\n"
+	"    match:\n"
+	"      terms: [mierda, gilipollas, \"hijo de puta\", coño]\n"
+	"allow: [scunthorpe, essex]\n";
+
+START_TEST(a_good_policy_compiles)
+{
+	mesura_policy *p = NULL;
+	mesura_diagnostics *d = NULL;
+	int rc = mesura_policy_compile(&p, GOOD, sizeof GOOD - 1, "acme.policy", NULL, &d, NULL);
+	for (size_t i = 0; i < mesura_diagnostics_count(d); i++)
+		fprintf(stderr, "%s\n", mesura_diagnostics_get(d, i)->message);
+	ck_assert_int_eq(rc, MESURA_OK);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(mesura_diagnostics_count(d), 0);
+	ck_assert_str_eq(mesura_policy_name(p), "acme-social-media");
+	ck_assert_uint_eq(mesura_policy_rule_count(p), 3);
+	mesura_policy_free(p);
+	mesura_diagnostics_free(d);
+}
+END_TEST
+
+/* Compiles `src`, expecting failure with `status`, and a first diagnostic at
+ * line:column, in rule `rule_id` (or none), whose message contains `needle`. */
+static void assert_error(const char *src, int status, unsigned line, unsigned column,
+                         const char *rule_id, const char *needle)
+{
+	mesura_policy *p = (mesura_policy *)&p; /* must be reset to NULL */
+	mesura_diagnostics *d = NULL;
+	int rc = mesura_policy_compile(&p, src, strlen(src), "t.policy", NULL, &d, NULL);
+	ck_assert_ptr_null(p);
+	ck_assert_int_eq(rc, status);
+	ck_assert_uint_ge(mesura_diagnostics_errors(d), 1);
+	const mesura_diagnostic *g = NULL;
+	for (size_t i = 0; i < mesura_diagnostics_count(d) && !g; i++)
+		if (strstr(mesura_diagnostics_get(d, i)->message, needle))
+			g = mesura_diagnostics_get(d, i);
+	if (!g) {
+		for (size_t i = 0; i < mesura_diagnostics_count(d); i++)
+			fprintf(stderr, "  got %u:%u %s\n", mesura_diagnostics_get(d, i)->line,
+			        mesura_diagnostics_get(d, i)->column, mesura_diagnostics_get(d, i)->message);
+		ck_abort_msg("no diagnostic contains \"%s\"", needle);
+	}
+	ck_assert_msg(g->line == line && g->column == column, "\"%s\" at %u:%u, want %u:%u",
+	              g->message, g->line, g->column, line, column);
+	ck_assert_str_eq(g->file, "t.policy");
+	if (rule_id)
+		ck_assert_str_eq(g->rule_id, rule_id);
+	else
+		ck_assert_ptr_null(g->rule_id);
+	ck_assert_int_eq(g->severity, MESURA_DIAG_ERROR);
+	mesura_diagnostics_free(d);
+}
+
+#define HEAD "mesura: 1\nrules:\n  - id: r1\n    category: profanity\n"
+
+START_TEST(errors_carry_line_column_and_rule)
+{
+	/* PCRE2 finds the missing ) at the end of the regex: the column after 'c'. */
+	assert_error(HEAD "    match: { regex: 'ab(c' }\n", MESURA_ESYNTAX, 5, 26, "r1",
+	             "missing closing parenthesis at offset 4");
+	assert_error(HEAD "    match: { regex: '\\d+', validate: lun }\n", MESURA_ESYNTAX, 5, 38,
+	             "r1", "unknown validator \"lun\"; did you mean \"luhn\"?");
+	assert_error(HEAD "    match: { terms: \"@codenames\" }\n", MESURA_ESYNTAX, 5, 21, "r1",
+	             "lexicon \"codenames\" is not defined");
+	assert_error(HEAD "    acton: block\n    match: { terms: [x] }\n", MESURA_ESYNTAX, 5, 5,
+	             "r1", "unknown key \"acton\"; did you mean \"action\"?");
+	assert_error(HEAD "    action: blok\n    match: { terms: [x] }\n", MESURA_ESYNTAX, 5, 13,
+	             "r1", "unknown action \"blok\"; did you mean \"block\"?");
+	assert_error(HEAD "    severity: huge\n    match: { terms: [x] }\n", MESURA_ESYNTAX, 5, 15,
+	             "r1", "unknown severity \"huge\"; did you mean \"high\"?");
+	assert_error(HEAD "    severity: 7\n    match: { terms: [x] }\n", MESURA_ESYNTAX, 5, 15,
+	             "r1", "severity must be one of: low, medium, high, critical");
+	assert_error(HEAD "    match: { terms: [x], normalize: [leets] }\n", MESURA_ESYNTAX, 5, 38,
+	             "r1", "unknown normalisation \"leets\"; did you mean \"leet\"?");
+	assert_error(HEAD "    match: { terms: [x], regex: y }\n", MESURA_ESYNTAX, 5, 12, "r1",
+	             "exactly one of \"terms\" or \"regex\"");
+	assert_error("mesura: 1\nrules:\n  - id: r1\n    category: profanty\n    match: { terms: [x] }\n",
+	             MESURA_ESYNTAX, 4, 15, "r1", "did you mean \"profanity\"?");
+	assert_error(HEAD "    match: { terms: [x] }\n  - id: r1\n    category: profanity\n"
+	                  "    match: { terms: [y] }\n",
+	             MESURA_ESYNTAX, 6, 9, "r1", "rule id \"r1\" is used twice");
+	assert_error("mesura: 2\nrules: []\n", MESURA_ESYNTAX, 1, 9, NULL,
+	             "reads policy format 1, not \"2\"");
+	assert_error("name: x\nrules:\n  - id: a\n", MESURA_ESYNTAX, 1, 1, NULL,
+	             "missing \"mesura: 1\"");
+	assert_error("mesura: 1\nrules:\n  - id: a\n    category: profanity\n", MESURA_ESYNTAX, 3,
+	             5, "a", "has no \"match\"");
+	assert_error("mesura: 1\nrulez: []\n", MESURA_ESYNTAX, 2, 1, NULL,
+	             "unknown key \"rulez\"; did you mean \"rules\"?");
+}
+END_TEST
+
+START_TEST(yaml_problems)
+{
+	assert_error("mesura: 1\nrules: [\n", MESURA_ESYNTAX, 3, 1, NULL, "YAML:");
+	assert_error("a: &x [1]\nb: *x\n", MESURA_ESYNTAX, 2, 4, NULL, "aliases");
+	assert_error("mesura: 1\n---\nmesura: 1\n", MESURA_ESYNTAX, 2, 1, NULL, "one YAML document");
+	/* An accented line before the error: columns count code points, not bytes. */
+	assert_error("mesura: 1\nname: añoñoño\nrules:\n  - id: r1\n    category: profanity\n"
+	             "    match: { regex: 'ñ(' }\n",
+	             MESURA_ESYNTAX, 6, 24, "r1", "missing closing parenthesis"); /* bytes: 25 */
+	assert_error("mesura: 1\nname: caf\xe9\n", MESURA_ESYNTAX, 2, 10, NULL, "not valid UTF-8");
+	/* Nesting bomb. */
+	char deep[4096];
+	size_t n = 0;
+	for (int i = 0; i < 1000; i++)
+		deep[n++] = '[';
+	deep[n] = '\0';
+	mesura_policy *p = NULL;
+	ck_assert_int_eq(mesura_policy_compile(&p, deep, n, NULL, NULL, NULL, NULL), MESURA_ELIMIT);
+	ck_assert_ptr_null(p);
+}
+END_TEST
+
+START_TEST(every_error_is_reported_in_one_compile)
+{
+	const char *src = "mesura: 1\nrules:\n"
+	                  "  - id: a\n    category: nope\n    action: blok\n    match: { terms: [] }\n"
+	                  "  - id: b\n    category: profanity\n    match: { regex: '(' }\n";
+	mesura_policy *p = NULL;
+	mesura_diagnostics *d = NULL;
+	ck_assert_int_eq(mesura_policy_compile(&p, src, strlen(src), NULL, NULL, &d, NULL),
+	                 MESURA_ESYNTAX);
+	ck_assert_uint_eq(mesura_diagnostics_errors(d), 4);
+	unsigned prev_line = 0;
+	for (size_t i = 0; i < mesura_diagnostics_count(d); i++) {
+		const mesura_diagnostic *g = mesura_diagnostics_get(d, i);
+		ck_assert_uint_ge(g->line, prev_line); /* in source order */
+		prev_line = g->line;
+		ck_assert_str_eq(g->file, "<policy>");
+	}
+	ck_assert_ptr_null(mesura_diagnostics_get(d, 99));
+	mesura_diagnostics_free(d);
+}
+END_TEST
+
+START_TEST(misuse_and_files)
+{
+	mesura_policy *p = NULL;
+	ck_assert_int_eq(mesura_policy_compile(NULL, GOOD, 3, NULL, NULL, NULL, NULL), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_policy_compile(&p, NULL, 3, NULL, NULL, NULL, NULL), MESURA_EINVAL);
+	mesura_compile_options opts = MESURA_COMPILE_OPTIONS_INIT;
+	opts.version = 7;
+	ck_assert_int_eq(mesura_policy_compile(&p, GOOD, sizeof GOOD - 1, NULL, &opts, NULL, NULL),
+	                 MESURA_EVERSION);
+	ck_assert_int_eq(mesura_compile_options_init(&opts, 1), MESURA_OK);
+	opts.max_source_bytes = 10;
+	ck_assert_int_eq(mesura_policy_compile(&p, GOOD, sizeof GOOD - 1, NULL, &opts, NULL, NULL),
+	                 MESURA_ELIMIT);
+	mesura_policy_free(NULL);
+	mesura_diagnostics_free(NULL);
+
+	mesura_diagnostics *d = NULL;
+	ck_assert_int_eq(mesura_policy_load_file(&p, "/nonexistent/x.policy", NULL, &d, NULL),
+	                 MESURA_EINVAL);
+	ck_assert_str_eq(mesura_diagnostics_get(d, 0)->file, "/nonexistent/x.policy");
+	mesura_diagnostics_free(d);
+
+	char path[] = "/tmp/mesura-policy-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *f = fdopen(fd, "w");
+	fwrite(GOOD, 1, sizeof GOOD - 1, f);
+	fclose(f);
+	ck_assert_int_eq(mesura_policy_load_file(&p, path, NULL, NULL, NULL), MESURA_OK);
+	ck_assert_uint_eq(mesura_policy_rule_count(p), 3);
+	mesura_policy_free(p);
+	remove(path);
+}
+END_TEST
+
+START_TEST(allocation_failures_are_clean)
+{
+	int ok = 0;
+	for (size_t fail_after = 0; !ok && fail_after < 5000; fail_after++) {
+		tu_failing_alloc fa;
+		tu_failing_alloc_init(&fa, fail_after);
+		mesura_policy *p = NULL;
+		mesura_diagnostics *d = NULL;
+		int rc = mesura_policy_compile(&p, GOOD, sizeof GOOD - 1, NULL, NULL, &d, &fa.hooks);
+		if (rc == MESURA_OK)
+			ok = 1;
+		else
+			ck_assert_int_eq(rc, MESURA_ENOMEM);
+		mesura_policy_free(p);
+		mesura_diagnostics_free(d);
+		ck_assert_uint_eq(fa.live, 0);
+	}
+	ck_assert(ok);
+}
+END_TEST
+
+static Suite *policy_suite(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *tc = tcase_create("compile");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, a_good_policy_compiles);
+	tcase_add_test(tc, errors_carry_line_column_and_rule);
+	tcase_add_test(tc, yaml_problems);
+	tcase_add_test(tc, every_error_is_reported_in_one_compile);
+	tcase_add_test(tc, misuse_and_files);
+	tcase_add_test(tc, allocation_failures_are_clean);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(policy_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
