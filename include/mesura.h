@@ -19,5 +19,6 @@
 #include "mesura/text.h"
 #include "mesura/tokens.h"
 #include "mesura/policy.h"
+#include "mesura/scan.h"
 
 #endif

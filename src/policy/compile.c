@@ -602,6 +602,87 @@ static void compile_document(compiler *c, const ynode *root, const char *source)
 		compile_allow(c, allow);
 }
 
+/* ------------------------------------------------------------ matchers */
+
+/* The index of the view with `flags`, added when new. */
+static size_t view_index(mesura_policy *p, unsigned int flags)
+{
+	for (size_t v = 0; v < p->n_views; v++)
+		if (p->views[v].flags == flags)
+			return v;
+	p->views[p->n_views].flags = flags;
+	return p->n_views++;
+}
+
+/* One automaton of the terms of every rule that matches on view v; ids are rule
+ * indexes. */
+static int build_view_terms(mesura_policy *p, size_t v)
+{
+	size_t n = 0;
+	for (size_t r = 0; r < p->n_rules; r++)
+		if (p->rules[r].view == v && p->rules[r].kind == RULE_TERMS)
+			n += p->rules[r].n_terms;
+	if (n == 0)
+		return MESURA_OK;
+	const char **terms = mesura_alloc__malloc(&p->alloc, n * sizeof *terms);
+	size_t *lens = mesura_alloc__malloc(&p->alloc, n * sizeof *lens);
+	uint32_t *ids = mesura_alloc__malloc(&p->alloc, n * sizeof *ids);
+	int rc = terms && lens && ids ? MESURA_OK : MESURA_ENOMEM;
+	for (size_t r = 0, k = 0; rc == MESURA_OK && r < p->n_rules; r++) {
+		const policy_rule *rule = &p->rules[r];
+		if (rule->view != v || rule->kind != RULE_TERMS)
+			continue;
+		for (size_t i = 0; i < rule->n_terms; i++, k++) {
+			terms[k] = rule->terms[i];
+			lens[k] = rule->term_lens[i];
+			ids[k] = (uint32_t)r;
+		}
+	}
+	if (rc == MESURA_OK)
+		rc = mesura_scan__terms_build(&p->views[v].terms, terms, lens, ids, n, &p->alloc);
+	mesura_alloc__free(&p->alloc, terms);
+	mesura_alloc__free(&p->alloc, lens);
+	mesura_alloc__free(&p->alloc, ids);
+	return rc;
+}
+
+static int build_allow_terms(mesura_policy *p)
+{
+	uint32_t *ids = mesura_alloc__malloc(&p->alloc, p->n_allow * sizeof *ids);
+	if (!ids)
+		return MESURA_ENOMEM;
+	for (size_t i = 0; i < p->n_allow; i++)
+		ids[i] = (uint32_t)i;
+	int rc = mesura_scan__terms_build(&p->allow_terms, p->allow, p->allow_lens, ids,
+	                                  p->n_allow, &p->alloc);
+	mesura_alloc__free(&p->alloc, ids);
+	return rc;
+}
+
+/* The views the scanner makes of a post and the automata that run on them: one view
+ * per distinct set of normalisation flags, however many rules share it. */
+static int build_matchers(mesura_policy *p)
+{
+	p->views = mesura_arena__alloc(&p->arena, (p->n_rules + 1) * sizeof *p->views);
+	if (!p->views)
+		return MESURA_ENOMEM;
+	for (size_t r = 0; r < p->n_rules; r++)
+		p->rules[r].view = view_index(p, p->rules[r].normalize);
+	if (p->n_allow)
+		p->allow_view = view_index(p, MESURA_NORM_MODERATION);
+	int rc = MESURA_OK;
+	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++) {
+		mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+		opts.flags = p->views[v].flags;
+		rc = mesura_normalizer_new(&p->views[v].normalizer, &opts, &p->alloc);
+		if (rc == MESURA_OK)
+			rc = build_view_terms(p, v);
+	}
+	if (rc == MESURA_OK && p->n_allow)
+		rc = build_allow_terms(p);
+	return rc;
+}
+
 /* ------------------------------------------------------------ public */
 
 int mesura_compile_options_init(mesura_compile_options *opts, unsigned int version)
@@ -634,6 +715,11 @@ void mesura_policy_free(mesura_policy *policy)
 		return;
 	for (size_t i = 0; i < policy->n_rules; i++)
 		pcre2_code_free(policy->rules[i].regex);
+	for (size_t v = 0; v < policy->n_views; v++) {
+		mesura_normalizer_free(policy->views[v].normalizer);
+		mesura_scan__terms_free(policy->views[v].terms);
+	}
+	mesura_scan__terms_free(policy->allow_terms);
 	mesura_allocator alloc = policy->alloc;
 	mesura_arena__free(&policy->arena);
 	mesura_alloc__free(&alloc, policy);
@@ -700,6 +786,8 @@ static int compile_source(mesura_policy *policy, mesura_diagnostics *diags, cons
 		pcre2_general_context_free(gc);
 		rc = c.failed_alloc ? MESURA_ENOMEM : diags->errors ? MESURA_ESYNTAX : MESURA_OK;
 	}
+	if (rc == MESURA_OK)
+		rc = build_matchers(policy);
 	mesura_arena__free(&tree);
 	return rc;
 }

@@ -7,6 +7,8 @@
 
 #include "common/arena.h"
 #include "mesura/policy.h"
+#include "mesura/text.h"
+#include "scan/terms.h"
 #include "validators.h"
 
 typedef enum { RULE_TERMS, RULE_REGEX } rule_kind;
@@ -17,6 +19,7 @@ typedef struct {
 	mesura_action action;
 	rule_kind kind;
 	unsigned int normalize;     /* MESURA_NORM_* flags of the view the rule matches on */
+	size_t view;                /* index of that view in the policy's views */
 	int whole_word;
 	const char **terms;         /* RULE_TERMS: normalised with `normalize` */
 	size_t *term_lens;
@@ -25,6 +28,14 @@ typedef struct {
 	const mesura_validator *validator; /* or NULL */
 	double validator_param;
 } policy_rule;
+
+/* A normalised view the scanner makes of each post, and the automaton of the terms
+ * matched on it (NULL when only regexes use the view). */
+typedef struct {
+	unsigned int flags;
+	mesura_normalizer *normalizer;
+	mesura_terms *terms;
+} policy_view;
 
 struct mesura_policy {
 	mesura_allocator alloc;
@@ -35,6 +46,10 @@ struct mesura_policy {
 	const char **allow; /* normalised with MESURA_NORM_MODERATION */
 	size_t *allow_lens;
 	size_t n_allow;
+	policy_view *views;
+	size_t n_views;
+	size_t allow_view;         /* the view the allow list matches on */
+	mesura_terms *allow_terms; /* ids: index into allow[] */
 };
 
 #endif

@@ -1,0 +1,307 @@
+/* The scanner: obfuscated terms in English and Spanish, the Scunthorpe family, regexes
+ * with validators, the allow list, verdicts, limits, threads and memory. */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include <mesura.h>
+
+static const char POLICY[] =
+	"mesura: 1\n"
+	"name: test\n"
+	"rules:\n"
+	"  - id: insults-es\n"
+	"    category: profanity\n"
+	"    match: { terms: [mierda, gilipollas, \"hijo de puta\", puta, cabrón, coño] }\n"
+	"  - id: profanity-en\n"
+	"    category: profanity\n"
+	"    match: { terms: [fuck, shit, cunt, ass] }\n"
+	"  - id: codename\n"
+	"    category: confidential\n"
+	"    action: block\n"
+	"    severity: critical\n"
+	"    match: { terms: [\"project falcon\"] }\n"
+	"  - id: card-number\n"
+	"    category: pii.payment_card\n"
+	"    severity: high\n"
+	"    action: redact\n"
+	"    match: { regex: '\\d(?:[ -]?\\d){12,18}', validate: luhn }\n"
+	"  - id: cunt-anywhere\n"
+	"    category: custom.substring\n"
+	"    action: log\n"
+	"    match: { terms: [cunt], whole_word: false }\n"
+	"allow: [scunthorpe]\n";
+
+static mesura_policy *policy;
+static mesura_scanner *scanner;
+
+static void setup(void)
+{
+	mesura_diagnostics *d = NULL;
+	int rc = mesura_policy_compile(&policy, POLICY, sizeof POLICY - 1, "test", NULL, &d, NULL);
+	for (size_t i = 0; i < mesura_diagnostics_count(d); i++)
+		fprintf(stderr, "%u:%u %s\n", mesura_diagnostics_get(d, i)->line,
+		        mesura_diagnostics_get(d, i)->column, mesura_diagnostics_get(d, i)->message);
+	mesura_diagnostics_free(d);
+	ck_assert_int_eq(rc, MESURA_OK);
+	ck_assert_int_eq(mesura_scanner_new(&scanner, policy, NULL), MESURA_OK);
+}
+
+static void teardown(void)
+{
+	mesura_scanner_free(scanner);
+	mesura_policy_free(policy);
+}
+
+static const mesura_result *scan(const char *text)
+{
+	const mesura_result *r = NULL;
+	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), &r), MESURA_OK);
+	return r;
+}
+
+/* Asserts that rule `rule` fired exactly over `piece` (its first occurrence). */
+static void assert_finding(const char *text, const char *rule, const char *piece)
+{
+	const mesura_result *r = scan(text);
+	size_t start = (size_t)(strstr(text, piece) - text), end = start + strlen(piece);
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (strcmp(r->findings[i].rule_id, rule) == 0 && r->findings[i].start == start &&
+		    r->findings[i].end == end)
+			return;
+	for (size_t i = 0; i < r->n_findings; i++)
+		fprintf(stderr, "  %s [%zu,%zu)\n", r->findings[i].rule_id, r->findings[i].start,
+		        r->findings[i].end);
+	ck_abort_msg("%s did not fire over \"%s\" in \"%s\"", rule, piece, text);
+}
+
+static void assert_clean(const char *text)
+{
+	const mesura_result *r = scan(text);
+	for (size_t i = 0; i < r->n_findings; i++)
+		ck_abort_msg("\"%s\": %s fired over \"%.*s\"", text, r->findings[i].rule_id,
+		             (int)(r->findings[i].end - r->findings[i].start), text + r->findings[i].start);
+	ck_assert_int_eq(r->verdict, MESURA_ACTION_ALLOW);
+	ck_assert_uint_eq(r->decisive, SIZE_MAX);
+}
+
+START_TEST(obfuscated_terms)
+{
+	assert_finding("Qué m1erda de servicio", "insults-es", "m1erda");
+	assert_finding("eres un G.I.L.I.P.O.L.L.A.S", "insults-es", "G.I.L.I.P.O.L.L.A.S");
+	assert_finding("eres un hijo de PUTA!", "insults-es", "hijo de PUTA");
+	assert_finding("qué cabron", "insults-es", "cabron");
+	assert_finding("this is f u c k i n g bad, f u c k", "profanity-en", "f u c k");
+	assert_finding("fu\xe2\x80\x8b" "ck off", "profanity-en", "fu\xe2\x80\x8b" "ck");
+	assert_finding("oh shiiiiit", "profanity-en", "shiiiiit");
+	assert_finding("oh \xd0\x85h\xd1\x96t", "profanity-en", "\xd0\x85h\xd1\x96t"); /* Cyrillic */
+	assert_finding("#fuck mondays", "profanity-en", "fuck");
+	assert_finding("what the $hit", "profanity-en", "$hit");
+	assert_finding("our PROJECT FALC0N launch", "codename", "PROJECT FALC0N");
+	const mesura_result *r = scan("Qué m1erda de servicio");
+	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
+	ck_assert_str_eq(r->findings[0].category, "profanity");
+	ck_assert_str_eq(r->findings[0].condition, "terms");
+	ck_assert_uint_eq(r->findings[0].matched_len, 6);
+	ck_assert_mem_eq(r->findings[0].matched, "mierda", 6);
+}
+END_TEST
+
+/* Words that contain a term are not the term. */
+START_TEST(scunthorpe_family)
+{
+	assert_clean("Scunthorpe United won");
+	assert_clean("a classic assassin story");
+	assert_clean("mi computadora nueva");
+	assert_clean("el señor Cabrera");
+	assert_clean("el año del coñac");
+	assert_clean("Essex and Sussex");
+	/* "coño" is not "cono": Spanish ñ is kept by accent stripping. */
+	assert_clean("un cono de helado");
+	assert_finding("qué coño", "insults-es", "coño");
+}
+END_TEST
+
+START_TEST(regexes_with_validators)
+{
+	assert_finding("Mi tarjeta 4111 1111 1111 1111 no funciona", "card-number",
+	               "4111 1111 1111 1111");
+	assert_finding("card: 5555-5555-5555-4444.", "card-number", "5555-5555-5555-4444");
+	/* Fullwidth digits match through the NFKC view; the span is the original bytes. */
+	assert_finding("tarjeta \xef\xbc\x94\xef\xbc\x91\xef\xbc\x91\xef\xbc\x91"
+	               "111111111111",
+	               "card-number",
+	               "\xef\xbc\x94\xef\xbc\x91\xef\xbc\x91\xef\xbc\x91" "111111111111");
+	assert_clean("order 4111 1111 1111 1112 shipped"); /* Luhn fails */
+	assert_clean("call 2024 2025 2026");
+	const mesura_result *r = scan("4111111111111111 and m1erda");
+	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW); /* review beats redact */
+	ck_assert_uint_eq(r->n_findings, 2);
+	ck_assert_str_eq(r->findings[r->decisive].rule_id, "insults-es");
+}
+END_TEST
+
+START_TEST(allow_list_and_substrings)
+{
+	/* cunt-anywhere matches inside words, but Scunthorpe is allow-listed. */
+	assert_clean("Scunthorpe");
+	assert_finding("xcuntx", "cunt-anywhere", "cunt");
+	const mesura_result *r = scan("project falcon is a cunt move");
+	ck_assert_int_eq(r->verdict, MESURA_ACTION_BLOCK);
+	ck_assert_str_eq(r->findings[r->decisive].rule_id, "codename");
+	ck_assert_int_eq(r->findings[r->decisive].severity, MESURA_SEVERITY_CRITICAL);
+	ck_assert_str_eq(mesura_action_name(r->verdict), "block");
+	ck_assert_str_eq(mesura_severity_name(MESURA_SEVERITY_HIGH), "high");
+	ck_assert_str_eq(mesura_action_name(42), "unknown");
+}
+END_TEST
+
+START_TEST(hostile_regex_cannot_hang_a_scan)
+{
+	const char *src = "mesura: 1\nrules:\n  - id: redos\n    category: custom.x\n"
+	                  "    match: { regex: '(a+)+$', whole_word: false }\n"
+	                  "  - id: word\n    category: profanity\n    match: { terms: [fuck] }\n";
+	mesura_policy *p;
+	mesura_scanner *s;
+	ck_assert_int_eq(mesura_policy_compile(&p, src, strlen(src), NULL, NULL, NULL, NULL),
+	                 MESURA_OK);
+	ck_assert_int_eq(mesura_scanner_new(&s, p, NULL), MESURA_OK);
+	char text[200];
+	memset(text, 'a', 60);
+	strcpy(text + 60, "! fuck");
+	const mesura_result *r;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(mesura_scan(s, text, strlen(text), &r), MESURA_ELIMIT);
+	ck_assert(tu_seconds_since(&t0) < 10);
+	ck_assert_uint_eq(r->n_findings, 1); /* the other rules still ran */
+	ck_assert_str_eq(r->findings[0].rule_id, "word");
+	mesura_scanner_free(s);
+	mesura_policy_free(p);
+}
+END_TEST
+
+START_TEST(bad_input)
+{
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(NULL, "x", 1, &r), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_scan(scanner, NULL, 1, &r), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_scan(scanner, "x", 1, NULL), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_scan(scanner, NULL, 0, &r), MESURA_OK);
+	ck_assert_uint_eq(r->n_findings, 0);
+	ck_assert_int_eq(mesura_scanner_new(NULL, policy, NULL), MESURA_EINVAL);
+	mesura_scanner *s = NULL;
+	ck_assert_int_eq(mesura_scanner_new(&s, NULL, NULL), MESURA_EINVAL);
+	mesura_scanner_free(NULL);
+	/* Ill-formed bytes and NULs around a word: still found, offsets in the original. */
+	const char post[] = "\xff\xfe m1erda\0 \xc0";
+	ck_assert_int_eq(mesura_scan(scanner, post, sizeof post - 1, &r), MESURA_OK);
+	ck_assert_uint_eq(r->n_findings, 1);
+	ck_assert_uint_eq(r->findings[0].start, 3);
+	ck_assert_uint_eq(r->findings[0].end, 9);
+}
+END_TEST
+
+typedef struct {
+	const mesura_policy *policy;
+	const char **posts;
+	size_t n;
+	size_t *verdicts; /* verdict * 1000 + findings, per post */
+} job;
+
+static void *scan_all(void *arg)
+{
+	job *j = arg;
+	mesura_scanner *s;
+	if (mesura_scanner_new(&s, j->policy, NULL) != MESURA_OK)
+		return NULL;
+	for (size_t i = 0; i < j->n; i++) {
+		const mesura_result *r;
+		mesura_scan(s, j->posts[i], strlen(j->posts[i]), &r);
+		j->verdicts[i] = (size_t)r->verdict * 1000 + r->n_findings;
+	}
+	mesura_scanner_free(s);
+	return NULL;
+}
+
+/* One policy, one scanner per thread: the same results as one thread. */
+START_TEST(threads_share_one_policy)
+{
+	enum { THREADS = 4, POSTS = 3000 };
+	static const char *words[] = {"m1erda", "hola", "4111 1111 1111 1111", "project falcon",
+	                              "Scunthorpe", "f u c k", "classic", "#fuck", "coño", "cono"};
+	static char bufs[POSTS][96];
+	const char *posts[POSTS];
+	tu_rng rng = {31};
+	for (size_t i = 0; i < POSTS; i++) {
+		size_t len = 0;
+		for (int w = 0; w < 4; w++)
+			len += (size_t)snprintf(bufs[i] + len, sizeof bufs[i] - len, "%s ",
+			                        words[tu_rng_below(&rng, 10)]);
+		posts[i] = bufs[i];
+	}
+	static size_t single[POSTS], multi[THREADS][POSTS];
+	job one = {policy, posts, POSTS, single};
+	scan_all(&one);
+	pthread_t tids[THREADS];
+	job jobs[THREADS];
+	for (int t = 0; t < THREADS; t++) {
+		jobs[t] = (job){policy, posts, POSTS, multi[t]};
+		ck_assert_int_eq(pthread_create(&tids[t], NULL, scan_all, &jobs[t]), 0);
+	}
+	for (int t = 0; t < THREADS; t++)
+		pthread_join(tids[t], NULL);
+	for (int t = 0; t < THREADS; t++)
+		ck_assert_mem_eq(multi[t], single, sizeof single);
+}
+END_TEST
+
+START_TEST(allocation_failures_are_clean)
+{
+	static const char POST[] = "qué m1erda, 4111 1111 1111 1111 y f u c k";
+	int ok = 0;
+	for (size_t fail_after = 0; !ok && fail_after < 3000; fail_after++) {
+		tu_failing_alloc fa;
+		tu_failing_alloc_init(&fa, fail_after);
+		mesura_scanner *s = NULL;
+		const mesura_result *r = NULL;
+		int rc = mesura_scanner_new(&s, policy, &fa.hooks);
+		if (rc == MESURA_OK)
+			rc = mesura_scan(s, POST, strlen(POST), &r);
+		if (rc == MESURA_OK) {
+			ok = 1;
+			ck_assert_uint_eq(r->n_findings, 3);
+		} else {
+			ck_assert_int_eq(rc, MESURA_ENOMEM);
+		}
+		mesura_scanner_free(s);
+		ck_assert_uint_eq(fa.live, 0);
+	}
+	ck_assert(ok);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("scan");
+	TCase *tc = tcase_create("scanner");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, obfuscated_terms);
+	tcase_add_test(tc, scunthorpe_family);
+	tcase_add_test(tc, regexes_with_validators);
+	tcase_add_test(tc, allow_list_and_substrings);
+	tcase_add_test(tc, hostile_regex_cannot_hang_a_scan);
+	tcase_add_test(tc, bad_input);
+	tcase_add_test(tc, threads_share_one_policy);
+	tcase_add_test(tc, allocation_failures_are_clean);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
