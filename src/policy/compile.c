@@ -727,18 +727,10 @@ void mesura_policy_free(mesura_policy *policy)
 
 static int new_policy(mesura_policy **out, const mesura_allocator *allocator)
 {
-	mesura_allocator alloc;
-	int rc = mesura_alloc__init(&alloc, allocator);
-	if (rc != MESURA_OK)
-		return rc;
-	mesura_policy *p = mesura_alloc__malloc(&alloc, sizeof *p);
-	if (!p)
-		return MESURA_ENOMEM;
-	memset(p, 0, sizeof *p);
-	p->alloc = alloc;
-	mesura_arena__init(&p->arena, &p->alloc);
-	*out = p;
-	return MESURA_OK;
+	int rc = mesura_alloc__new_object((void **)out, sizeof **out, allocator);
+	if (rc == MESURA_OK)
+		mesura_arena__init(&(*out)->arena, &(*out)->alloc);
+	return rc;
 }
 
 /* Compiles into `policy`, recording problems in `diags`. */

@@ -38,7 +38,7 @@ typedef struct {
 } policy_view;
 
 struct mesura_policy {
-	mesura_allocator alloc;
+	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
 	mesura_arena arena; /* names, terms, rules */
 	const char *name;
 	policy_rule *rules;

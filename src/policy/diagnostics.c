@@ -8,15 +8,10 @@
 int mesura_policy__diags_new(mesura_diagnostics **out, const char *file,
                              const mesura_allocator *alloc)
 {
-	mesura_allocator a;
-	int rc = mesura_alloc__init(&a, alloc);
+	mesura_diagnostics *d;
+	int rc = mesura_alloc__new_object((void **)&d, sizeof *d, alloc);
 	if (rc != MESURA_OK)
 		return rc;
-	mesura_diagnostics *d = mesura_alloc__malloc(&a, sizeof *d);
-	if (!d)
-		return MESURA_ENOMEM;
-	memset(d, 0, sizeof *d);
-	d->alloc = a;
 	mesura_arena__init(&d->arena, &d->alloc);
 	d->file = mesura_arena__strndup(&d->arena, file, strlen(file));
 	if (!d->file) {

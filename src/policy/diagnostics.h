@@ -8,7 +8,7 @@
 #include "mesura/policy.h"
 
 struct mesura_diagnostics {
-	mesura_allocator alloc;
+	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
 	mesura_arena arena; /* the strings */
 	mesura_diagnostic *items;
 	size_t n, cap, errors;
