@@ -102,15 +102,16 @@ END_TEST
 
 START_TEST(allocation_failures_are_clean)
 {
-	const char *terms[] = {"mierda", "hijo de puta", "coño", "co"};
-	size_t lens[] = {6, 12, 5, 2};
-	uint32_t ids[] = {1, 2, 3, 4};
+	/* "ca" to "cu" give the node "c" enough children for a dense row. */
+	const char *terms[] = {"mierda", "hijo de puta", "coño", "co", "ca", "ce", "ci", "cu"};
+	size_t lens[] = {6, 12, 5, 2, 2, 2, 2, 2};
+	uint32_t ids[] = {1, 2, 3, 4, 5, 6, 7, 8};
 	int ok = 0;
 	for (size_t fail_after = 0; !ok && fail_after < 200; fail_after++) {
 		tu_failing_alloc fa;
 		tu_failing_alloc_init(&fa, fail_after);
 		mesura_terms *t = NULL;
-		int rc = mesura_scan__terms_build(&t, terms, lens, ids, 4, &fa.hooks);
+		int rc = mesura_scan__terms_build(&t, terms, lens, ids, 8, &fa.hooks);
 		if (rc == MESURA_OK)
 			ok = 1;
 		else

@@ -17,6 +17,7 @@ typedef struct {
 	uint32_t dict;                /* nearest suffix node with terms, or NONE */
 	uint32_t first_out, n_out;    /* into outs[]: the terms ending here */
 	uint32_t depth;               /* length of the node's string */
+	uint32_t dense;               /* row in dense[] of a busy node, or NONE */
 } node;
 
 typedef struct {
@@ -32,8 +33,14 @@ struct mesura_terms {
 	size_t n_nodes;
 	edge *edges;
 	uint32_t *outs;
+	uint32_t (*dense)[256];  /* full transitions (failures resolved) of busy nodes */
+	size_t n_dense;
 	uint32_t root_next[256]; /* dense transitions of the root (0 = back to the root) */
 };
+
+/* Nodes with this many children or more get a dense row: the first letters of a large
+ * term list branch widely, and a table lookup there beats a search plus failures. */
+#define DENSE_MIN_EDGES 4
 
 /* ---------------------------------------------------------- building */
 
@@ -117,6 +124,14 @@ static int lay_out(mesura_terms *t, const builder *b, const uint32_t *ids, size_
 			t->edges[e++] = (edge){b->links[c].byte, c};
 		t->nodes[v].n_edges = e - t->nodes[v].first_edge;
 		t->nodes[v].dict = NONE;
+		t->nodes[v].dense = NONE;
+		if (v != 0 && t->nodes[v].n_edges >= DENSE_MIN_EDGES)
+			t->nodes[v].dense = (uint32_t)t->n_dense++;
+	}
+	if (t->n_dense) {
+		t->dense = mesura_alloc__malloc(&t->alloc, t->n_dense * sizeof *t->dense);
+		if (!t->dense)
+			return MESURA_ENOMEM;
 	}
 	/* Outputs grouped by node: count, then place. */
 	for (size_t i = 0; i < n; i++)
@@ -153,6 +168,8 @@ static uint32_t find_edge(const mesura_terms *t, uint32_t v, unsigned char byte)
 static uint32_t step(const mesura_terms *t, uint32_t v, unsigned char byte)
 {
 	while (v != 0) {
+		if (t->nodes[v].dense != NONE)
+			return t->dense[t->nodes[v].dense][byte];
 		uint32_t next = find_edge(t, v, byte);
 		if (next != NONE)
 			return next;
@@ -180,6 +197,11 @@ static int link_nodes(mesura_terms *t)
 	while (head < tail) {
 		uint32_t v = queue[head++];
 		const node *n = &t->nodes[v];
+		if (n->dense != NONE) /* shallower nodes are done: breadth-first order */
+			for (unsigned b = 0; b < 256; b++) {
+				uint32_t c = find_edge(t, v, (unsigned char)b);
+				t->dense[n->dense][b] = c != NONE ? c : step(t, n->fail, (unsigned char)b);
+			}
 		for (uint32_t k = 0; k < n->n_edges; k++) {
 			const edge *e = &t->edges[n->first_edge + k];
 			uint32_t f = step(t, t->nodes[v].fail, e->byte);
@@ -202,6 +224,7 @@ void mesura_scan__terms_free(mesura_terms *t)
 	mesura_alloc__free(&a, t->nodes);
 	mesura_alloc__free(&a, t->edges);
 	mesura_alloc__free(&a, t->outs);
+	mesura_alloc__free(&a, t->dense);
 	mesura_alloc__free(&a, t);
 }
 
