@@ -147,6 +147,9 @@ START_TEST(collapse_repeats_maps_to_the_whole_run)
 	assert_source(&f, src, 0, 4, "fuuuuck");
 	assert_source(&f, src, 5, 8, "yeees");
 	ck_assert_str_eq(norm(&f, "1000 !!!"), "1000 !!!"); /* letters only */
+	/* and white space: a run of it reads as one space (its first character) */
+	ck_assert_str_eq(norm(&f, "hijo   de\t\tputa"), "hijo de\tputa");
+	assert_source(&f, "hijo   de\t\tputa", 4, 5, "   ");
 	dispose(&f);
 }
 END_TEST

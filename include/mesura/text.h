@@ -103,7 +103,8 @@ MESURA_API int mesura_charset_to_utf8(const char *charset, const char *text, siz
  *  letter: "m1erda" -> "mierda", "$hit" -> "shit", while "2024", "#año2024" and "100k"
  *  stay (runs of three or more digits are numbers). */
 #define MESURA_NORM_LEET              (1u << 8)
-/** Collapse a run of the same letter to one letter: "fuuuuck" -> "fuck". */
+/** Collapse a run of the same letter to one letter ("fuuuuck" -> "fuck"), and a run of
+ *  white space to its first character ("hijo   de puta" -> "hijo de puta"). */
 #define MESURA_NORM_COLLAPSE_REPEATS  (1u << 9)
 /** Join three or more single letters separated by spaces, dots, dashes, underscores
  *  or asterisks: "f u c k", "g.i.l.i.p.o.l.l.a.s". */

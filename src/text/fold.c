@@ -319,6 +319,16 @@ static int find_spaced_letters(mesura_view *v)
 	return MESURA_OK;
 }
 
+/* White space of any kind: runs of it collapse to their first character, so that
+ * "hijo   de puta" reads as the term "hijo de puta". */
+static int is_space_cp(int32_t cp)
+{
+	if (cp < 0x80)
+		return cp == ' ' || (cp >= '\t' && cp <= '\r');
+	return cp == 0x85 || utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS ||
+	       cp == 0x2028 || cp == 0x2029;
+}
+
 /* Turns runs of one letter into collapse edits, over the text as joining leaves it
  * ("f u u c k" collapses the two u); merge_edits drops the joining deletions that a
  * run's edit covers. */
@@ -336,7 +346,7 @@ static int find_repeats(mesura_view *v)
 		}
 		int32_t cp;
 		size_t n = next_cp(t, len, i, &cp);
-		if (cp == run_cp && is_letter_cp(cp)) {
+		if ((cp == run_cp && is_letter_cp(cp)) || (is_space_cp(cp) && is_space_cp(run_cp))) {
 			if (!in_collapse) {
 				int rc = push_edit(v, run_start, 0, run_char);
 				if (rc != MESURA_OK)
