@@ -88,6 +88,10 @@ START_TEST(errors_carry_line_column_and_rule)
 	             "missing closing parenthesis at offset 4");
 	assert_error(HEAD "    match: { regex: '\\d+', validate: lun }\n", MESURA_ESYNTAX, 5, 38,
 	             "r1", "unknown validator \"lun\"; did you mean \"luhn\"?");
+	assert_error(HEAD "    match: { regex: '\\d+', validate: luhn>=3 }\n", MESURA_ESYNTAX, 5, 38,
+	             "r1", "validator \"luhn\" takes no parameter");
+	assert_error(HEAD "    match: { regex: '\\d+', validate: entropy }\n", MESURA_ESYNTAX, 5, 38,
+	             "r1", "validator \"entropy\" needs a number, as in entropy>=3.5");
 	assert_error(HEAD "    match: { terms: \"@codenames\" }\n", MESURA_ESYNTAX, 5, 21, "r1",
 	             "lexicon \"codenames\" is not defined");
 	assert_error(HEAD "    acton: block\n    match: { terms: [x] }\n", MESURA_ESYNTAX, 5, 5,

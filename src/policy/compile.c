@@ -389,6 +389,14 @@ static void compile_regex(compiler *c, policy_rule *r, const ynode *re, const ch
 	path_pop(c, old);
 }
 
+/* Whether the validator named at the start of `v` ("luhn>=3") takes a parameter. */
+static int validator_takes_param(const ynode *v)
+{
+	const mesura_validator *named =
+	    mesura_policy__validator_find(v->text, strcspn(v->text, " >="));
+	return !named || mesura_policy__validator_takes_param(named);
+}
+
 static void compile_validator(compiler *c, policy_rule *r, const ynode *v)
 {
 	size_t old = path_push(c, ".validate");
@@ -402,6 +410,9 @@ static void compile_validator(compiler *c, policy_rule *r, const ynode *v)
 			error(c, v, "unknown validator \"%s\"; did you mean \"%s\"?", v->text, near);
 		else if (rc == -1)
 			error(c, v, "unknown validator \"%s\"", v->text);
+		else if (rc != 0 && !validator_takes_param(v))
+			error(c, v, "validator \"%.*s\" takes no parameter", (int)strcspn(v->text, " >="),
+			      v->text);
 		else if (rc != 0)
 			error(c, v, "validator \"%s\" needs a number, as in entropy>=3.5", v->text);
 	}

@@ -1,25 +1,40 @@
 /* Validators: checks that confirm a regex candidate really is a card number, an IBAN,
- * a Spanish ID or a US SSN, or that a token is random enough to be a secret. */
+ * a Spanish ID or a US SSN, or that a token is random enough to be a secret.
+ * docs/validators.md says what each accepts and where its algorithm comes from. */
 #ifndef MESURA_POLICY_VALIDATORS_H
 #define MESURA_POLICY_VALIDATORS_H
 
 #include <stddef.h>
 
+/* One entry of a static table: pointers to it stay valid for the whole program. */
 typedef struct mesura_validator mesura_validator;
 
-/* Parses "luhn", "iban", "es_dni", "es_nie", "es_nif", "es_cif", "us_ssn" or
- * "entropy>=N" from spec[0..len). Returns 0 and sets *v (and *param, 0 when there is
- * none); -1 for an unknown name; -2 for a missing or bad parameter. */
+/* The validator called name[0..len) exactly ("luhn", "iban", "es_dni", "es_nie",
+ * "es_nif", "es_cif", "us_ssn", "entropy"), or NULL. */
+const mesura_validator *mesura_policy__validator_find(const char *name, size_t len);
+
+/* Parses a policy's `validate:` value from spec[0..len): a name, or "entropy>=N" with
+ * 0 < N <= 8 (spaces allowed around ">="). Returns 0 and sets *v and *param (0 for
+ * validators without a parameter); -1 for an unknown name; -2 for a missing or bad
+ * parameter, or a parameter given to a validator that takes none. *v is NULL on error. */
 int mesura_policy__validator_parse(const char *spec, size_t len, const mesura_validator **v,
                                    double *param);
 
-/* 1 when text[0..len) passes the validator, 0 otherwise. */
+/* 1 when text[0..len) passes, 0 otherwise. The separators each format allows are
+ * skipped; any other byte, non-ASCII included, fails. Inputs longer than 64 bytes fail
+ * at once (4096 for entropy). `param` is the entropy threshold, ignored by the others.
+ * A NULL validator or text fails. No allocation; linear in len. */
 int mesura_policy__validator_check(const mesura_validator *v, const char *text, size_t len,
                                    double param);
 
 const char *mesura_policy__validator_name(const mesura_validator *v);
 
-/* The known validator name nearest to `name` (edit distance <= 2), or NULL. */
+/* 1 for validators written with a parameter (entropy>=N). */
+int mesura_policy__validator_takes_param(const mesura_validator *v);
+
+/* For compile errors: the known name nearest to `name` (Levenshtein distance <= 2,
+ * ASCII case ignored, a parameter such as ">=3" ignored, "dni" matching "es_dni"), or
+ * NULL: "lun" -> "luhn". */
 const char *mesura_policy__validator_suggest(const char *name, size_t len);
 
 #endif
