@@ -163,3 +163,42 @@ void dump_post(const corpus *c, size_t i)
 	fprintf(stderr, "%s\"\n", j < n ? "..." : "");
 }
 
+
+volatile unsigned long long bench_sink;
+unsigned long long bench_allocs;
+
+static void *count_malloc(size_t size, void *user)
+{
+	(void)user;
+	bench_allocs++;
+	return malloc(size);
+}
+
+static void *count_realloc(void *ptr, size_t size, void *user)
+{
+	(void)user;
+	bench_allocs++;
+	return realloc(ptr, size);
+}
+
+static void count_free(void *ptr, void *user)
+{
+	(void)user;
+	free(ptr);
+}
+
+const mesura_allocator bench_counting_allocator = {count_malloc, count_realloc, count_free,
+                                                   NULL};
+
+int parse_repeat(const char *arg, unsigned int *repeat)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || v < 1 || v > 1000) {
+		fprintf(stderr, "%s: --repeat wants 1..1000, not \"%s\"\n", bench_program, arg);
+		return 0;
+	}
+	*repeat = (unsigned int)v;
+	return 1;
+}

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "mesura.h"
+
 /* The program name die() prints (set by main). */
 extern const char *bench_program;
 
@@ -36,5 +38,16 @@ void human(char *out, size_t cap, double v);
 void cpu_model(char *out, size_t cap);
 /* Prints the post that a library failed on, so the failure can be reproduced. */
 void dump_post(const corpus *c, size_t i);
+
+/* Written after the timed loops so that their stores cannot be discarded. */
+extern volatile unsigned long long bench_sink;
+
+/* mesura's objects get this allocator, which counts calls in bench_allocs: a warmed-up
+ * view or token array must allocate nothing during the timed passes. */
+extern unsigned long long bench_allocs;
+extern const mesura_allocator bench_counting_allocator;
+
+/* Parses --repeat's value (1..1000); prints why and returns 0 when it is not one. */
+int parse_repeat(const char *arg, unsigned int *repeat);
 
 #endif

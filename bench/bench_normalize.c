@@ -37,34 +37,6 @@ int mesura_bench_icu_pass(const char *base, const size_t *starts, const size_t *
 #define TARGET_MBPS 200.0
 #define DEFAULT_REPEAT 5
 
-/* Written after the timed loops so that their stores cannot be discarded. */
-static volatile unsigned long long g_sink;
-
-/* mesura's objects get a counting allocator: a view must allocate nothing once its
- * buffers have grown to the size of the posts (checked over the timed passes). */
-static unsigned long long g_allocs;
-
-static void *count_malloc(size_t size, void *user)
-{
-	(void)user;
-	g_allocs++;
-	return malloc(size);
-}
-
-static void *count_realloc(void *ptr, size_t size, void *user)
-{
-	(void)user;
-	g_allocs++;
-	return realloc(ptr, size);
-}
-
-static void count_free(void *ptr, void *user)
-{
-	(void)user;
-	free(ptr);
-}
-
-static const mesura_allocator COUNTING_ALLOCATOR = {count_malloc, count_realloc, count_free, NULL};
 
 /* ------------------------------------------------------------------ rows */
 
@@ -119,7 +91,7 @@ static unsigned long long pass_baseline(pass_ctx *x)
 		total += n;
 		touch += n ? buf[n - 1] : 0;
 	}
-	g_sink += touch;
+	bench_sink += touch;
 	return total;
 }
 
@@ -143,7 +115,7 @@ static unsigned long long pass_utf8proc(pass_ctx *x)
 		touch += r > 0 ? dst[0] : 0;
 		free(dst);
 	}
-	g_sink += touch;
+	bench_sink += touch;
 	return total;
 }
 
@@ -196,7 +168,7 @@ static unsigned long long pass_mesura(pass_ctx *x)
 		total += len;
 		touch += e - s;
 	}
-	g_sink += touch;
+	bench_sink += touch;
 	return total;
 }
 
@@ -245,18 +217,18 @@ static void measure(const corpus *c, const row *r, unsigned int repeat, double *
 	if (r->kind == ROW_MESURA) {
 		mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
 		opts.flags = r->flags;
-		st = mesura_normalizer_new(&x.nz, &opts, &COUNTING_ALLOCATOR);
+		st = mesura_normalizer_new(&x.nz, &opts, &bench_counting_allocator);
 		if (st != MESURA_OK)
 			die(1, "row \"%s\": mesura_normalizer_new(flags 0x%x): %s (status %d)", r->name,
 			    r->flags, mesura_strerror(st), st);
-		st = mesura_view_new(&x.view, &COUNTING_ALLOCATOR);
+		st = mesura_view_new(&x.view, &bench_counting_allocator);
 		if (st != MESURA_OK)
 			die(1, "mesura_view_new: %s (status %d)", mesura_strerror(st), st);
 	}
 
 	/* Warm-up: page the corpus in, grow the view's buffers to steady state. */
 	out->checksum = run_pass(&x);
-	out->allocs = g_allocs;
+	out->allocs = bench_allocs;
 	for (k = 0; k < repeat; k++) {
 		unsigned long long sum;
 		double t0 = now_seconds();
@@ -267,7 +239,7 @@ static void measure(const corpus *c, const row *r, unsigned int repeat, double *
 			       "is not deterministic",
 			    r->name, k + 1, sum, out->checksum);
 	}
-	out->allocs = g_allocs - out->allocs;
+	out->allocs = bench_allocs - out->allocs;
 	out->seconds = median(times, repeat);
 	if (out->seconds <= 0)
 		out->seconds = 1e-9;
@@ -346,16 +318,8 @@ int main(int argc, char **argv)
 		selected[i] = 1;
 	for (a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--repeat") == 0 && a + 1 < argc) {
-			char *end;
-			unsigned long v;
-			errno = 0;
-			v = strtoul(argv[++a], &end, 10);
-			if (errno || *end || end == argv[a] || v < 1 || v > 1000) {
-				fprintf(stderr, "bench_normalize: --repeat wants 1..1000, not \"%s\"\n",
-				        argv[a]);
+			if (!parse_repeat(argv[++a], &repeat))
 				return 2;
-			}
-			repeat = (unsigned int)v;
 		} else if (strcmp(argv[a], "--views") == 0 && a + 1 < argc) {
 			if (select_rows(argv[++a], selected) != 0) {
 				usage(stderr);

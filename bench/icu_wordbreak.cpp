@@ -1,20 +1,34 @@
-// icu_wordbreak.cpp - the ICU reference row of bench_tokenize (built with MESURA_BENCH_ICU).
+// icu_wordbreak.cpp - the ICU reference row of bench_tokenize (built only with
+// MESURA_BENCH_ICU).
 //
-// ICU's word BreakIterator over each post as UTF-8 (utext_openUTF8 + setText(UText*),
-// one iterator reused for every post): what a C programmer would otherwise reach for.
-// It counts segments, where mesura produces typed tokens.
+// icu::BreakIterator::createWordInstance(Locale::getRoot()) over each post as UTF-8:
+// utext_openUTF8() into one reused UText, then setText(UText*) on one reused iterator,
+// what a C programmer would otherwise reach for. Every boundary after first() ends one
+// segment; the segments are counted as tokens (ICU only segments, where mesura also
+// types the tokens and finds the social ones).
+// The prototypes are repeated in bench_tokenize.c; keep the two in step.
 
 #include <unicode/brkiter.h>
+#include <unicode/locid.h>
 #include <unicode/utext.h>
 #include <unicode/uversion.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 
 namespace {
+
 icu::BreakIterator *words = nullptr;
-UText text = UTEXT_INITIALIZER;
+UText text = UTEXT_INITIALIZER; // reused: utext_openUTF8 fills it in place, no allocation
 char version_text[96];
+
+void set_error(char *err, size_t errcap, const char *what, UErrorCode status)
+{
+	if (err != nullptr && errcap > 0)
+		std::snprintf(err, errcap, "%s: %s", what, u_errorName(status));
+}
+
 } // namespace
 
 extern "C" {
@@ -22,48 +36,68 @@ extern "C" {
 int mesura_bench_icu_words_init(char *err, size_t errcap);
 const char *mesura_bench_icu_words_version(void);
 int mesura_bench_icu_words_pass(const char *base, const size_t *starts, const size_t *lens,
-                                size_t count, unsigned long long *segments);
+                                size_t count, unsigned long long *segments, char *err,
+                                size_t errcap);
+void mesura_bench_icu_words_done(void);
 
 /* 0 on success, -1 with a message in err. */
 int mesura_bench_icu_words_init(char *err, size_t errcap)
 {
 	UErrorCode status = U_ZERO_ERROR;
 	words = icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status);
-	if (U_FAILURE(status)) {
-		std::snprintf(err, errcap, "createWordInstance: %s", u_errorName(status));
+	if (U_FAILURE(status) || words == nullptr) {
+		set_error(err, errcap, "BreakIterator::createWordInstance(Locale::getRoot())", status);
+		delete words;
+		words = nullptr;
 		return -1;
 	}
-	UVersionInfo v;
-	char icu[U_MAX_VERSION_STRING_LENGTH], uni[U_MAX_VERSION_STRING_LENGTH];
-	u_getVersion(v);
-	u_versionToString(v, icu);
-	u_getUnicodeVersion(v);
-	u_versionToString(v, uni);
-	std::snprintf(version_text, sizeof version_text, "ICU %s, Unicode %s", icu, uni);
 	return 0;
 }
 
+/* "ICU 72.1, Unicode 15.0" (static text). */
 const char *mesura_bench_icu_words_version(void)
 {
+	UVersionInfo icu, uni;
+	char icu_s[U_MAX_VERSION_STRING_LENGTH], uni_s[U_MAX_VERSION_STRING_LENGTH];
+	u_getVersion(icu);
+	u_getUnicodeVersion(uni);
+	u_versionToString(icu, icu_s);
+	u_versionToString(uni, uni_s);
+	std::snprintf(version_text, sizeof version_text, "ICU %s, Unicode %s", icu_s, uni_s);
 	return version_text;
 }
 
-/* Segments every post; 0 on success. */
+/* Segments base[starts[i] .. starts[i]+lens[i]) for each i, one post at a time, and adds
+ * the number of segments to *segments. 0 on success, -1 with a message in err. */
 int mesura_bench_icu_words_pass(const char *base, const size_t *starts, const size_t *lens,
-                                size_t count, unsigned long long *segments)
+                                size_t count, unsigned long long *segments, char *err,
+                                size_t errcap)
 {
 	unsigned long long n = 0;
 	for (size_t i = 0; i < count; i++) {
 		UErrorCode status = U_ZERO_ERROR;
-		utext_openUTF8(&text, base + starts[i], (int64_t)lens[i], &status);
-		words->setText(&text, status);
-		if (U_FAILURE(status))
+		utext_openUTF8(&text, base + starts[i], static_cast<int64_t>(lens[i]), &status);
+		if (U_SUCCESS(status))
+			words->setText(&text, status);
+		if (U_FAILURE(status)) {
+			char what[80];
+			std::snprintf(what, sizeof what, "utext_openUTF8/setText (post %zu)", i + 1);
+			set_error(err, errcap, what, status);
 			return -1;
-		for (int32_t at = words->first(); (at = words->next()) != icu::BreakIterator::DONE;)
+		}
+		words->first();
+		while (words->next() != icu::BreakIterator::DONE)
 			n++;
 	}
-	*segments = n;
+	*segments += n;
 	return 0;
+}
+
+void mesura_bench_icu_words_done(void)
+{
+	delete words;
+	words = nullptr;
+	utext_close(&text);
 }
 
 } // extern "C"

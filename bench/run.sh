@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
-# Builds the shared corpus (if absent) and a Release bench_normalize, then runs it
-# pinned to one core.
+# Builds the shared corpus (if absent) and Release builds of the benchmarks, then runs
+# them pinned to one core: bench_normalize, then bench_tokenize.
 #
-# usage: bench/run.sh [CORPUS_DIR] [bench_normalize options: --repeat N --views LIST]
+# usage: bench/run.sh [CORPUS_DIR] [--bench normalize|tokenize|all]
+#                     [benchmark options: --repeat N --views LIST]
 #
 #   CORPUS_DIR          where corpus.txt lives or is built; else $MESURA_CORPUS_DIR;
 #                       else build/corpus in the repository
+#   --bench WHICH       normalize, tokenize or all (both, one after the other); else
+#                       $MESURA_BENCH; else all, except that --views alone (the rows of
+#                       bench_normalize, as before) runs bench_normalize only.
+#                       The other options go to each benchmark that runs.
 #   MESURA_SHARED_DIR   the shared tree holding bench/make_corpus.sh
 #                       (default: ../shared next to the repository root)
 #   MESURA_BENCH_BUILD  the build directory (default: build/bench in the repository)
 #   MESURA_BENCH_CPU    the core to pin to with taskset (default: 1)
+#
+# Exit status: 0; a benchmark's own non-zero status (1 library error, 2 usage); 1 when
+# the corpus, configure or build step fails.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -24,6 +32,36 @@ if [ $# -gt 0 ] && [ "${1#-}" = "$1" ]; then
   CORPUS_DIR=$1
   shift
 fi
+# --bench is ours; everything else goes to the benchmarks.
+WHICH=${MESURA_BENCH:-}
+ARGS=()
+has_views=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    --bench)
+      [ $# -ge 2 ] || fail "--bench wants normalize, tokenize or all"
+      WHICH=$2
+      shift 2
+      ;;
+    --bench=*)
+      WHICH=${1#--bench=}
+      shift
+      ;;
+    *)
+      [ "$1" = --views ] && has_views=1
+      ARGS+=("$1")
+      shift
+      ;;
+  esac
+done
+if [ -z "$WHICH" ]; then
+  if [ "$has_views" = 1 ]; then WHICH=normalize; else WHICH=all; fi
+fi
+case $WHICH in
+  normalize | tokenize) NAMES=("bench_$WHICH") ;;
+  all) NAMES=(bench_normalize bench_tokenize) ;;
+  *) fail "--bench wants normalize, tokenize or all, not \"$WHICH\"" ;;
+esac
 SHARED_DIR=${MESURA_SHARED_DIR:-$ROOT/../shared}
 BUILD_DIR=${MESURA_BENCH_BUILD:-$ROOT/build/bench}
 CPU=${MESURA_BENCH_CPU:-1}
@@ -45,22 +83,32 @@ if command -v sha256sum >/dev/null 2>&1; then
   fi
 fi
 
-# 2. A Release build of the benchmark.
+# 2. A Release build of the benchmarks.
 cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DMESURA_BUILD_BENCH=ON \
   -DMESURA_BUILD_TESTS=OFF -DMESURA_BUILD_EXAMPLES=OFF >/dev/null || fail "cmake configure failed"
 jobs=$(nproc 2>/dev/null || echo 2)
-# MESURA_BENCH picks the benchmark: normalize (default) or tokenize.
-NAME=bench_${MESURA_BENCH:-normalize}
-cmake --build "$BUILD_DIR" --target "$NAME" -j "$jobs" || fail "build failed"
-BENCH=$BUILD_DIR/bench/$NAME
-[ -x "$BENCH" ] || fail "no $BENCH after the build"
+cmake --build "$BUILD_DIR" --target "${NAMES[@]}" -j "$jobs" || fail "build failed"
+for name in "${NAMES[@]}"; do
+  [ -x "$BUILD_DIR/bench/$name" ] || fail "no $BUILD_DIR/bench/$name after the build"
+done
 
-# 3. Run it, pinned to one core when we can.
+# 3. Run them, pinned to one core when we can, one after the other.
 PIN=()
 if command -v taskset >/dev/null 2>&1 && taskset -c "$CPU" true 2>/dev/null; then
   PIN=(taskset -c "$CPU")
-  say "running pinned to core $CPU: ${PIN[*]} $BENCH $CORPUS $*"
 else
   say "taskset missing or core $CPU unavailable: running unpinned"
 fi
-exec ${PIN[@]+"${PIN[@]}"} "$BENCH" "$CORPUS" "$@"
+first=1
+for name in "${NAMES[@]}"; do
+  BENCH=$BUILD_DIR/bench/$name
+  [ "$first" = 1 ] || echo
+  first=0
+  say "running${PIN[0]+ pinned to core $CPU}: ${PIN[*]+${PIN[*]} }$BENCH $CORPUS ${ARGS[*]+${ARGS[*]}}"
+  status=0
+  ${PIN[@]+"${PIN[@]}"} "$BENCH" "$CORPUS" ${ARGS[@]+"${ARGS[@]}"} || status=$?
+  if [ "$status" != 0 ]; then
+    say "$name exited with status $status"
+    exit "$status"
+  fi
+done
