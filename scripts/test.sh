@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds mesura and runs every test: a warnings-as-errors build, then the same suite
-# under AddressSanitizer + UndefinedBehaviorSanitizer. usage: scripts/test.sh
+# under AddressSanitizer + UndefinedBehaviorSanitizer, then the multi-threaded suites
+# under ThreadSanitizer. usage: scripts/test.sh
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -15,4 +16,9 @@ cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DMESURA_WERROR=ON -DMESURA_SA
 cmake --build build/asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build/asan --output-on-failure -j "$jobs"
-echo "all tests passed (normal and sanitizer builds)"
+# The suites that share objects between threads, under ThreadSanitizer.
+cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESURA_WERROR=ON -DMESURA_TSAN=ON \
+      -DMESURA_BUILD_BENCH=OFF -DMESURA_BUILD_EXAMPLES=OFF
+cmake --build build/tsan -j "$jobs" --target check_normalize check_scan
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure -R '^(normalize|scan)$'
+echo "all tests passed (normal, ASan+UBSan and TSan builds)"
