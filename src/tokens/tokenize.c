@@ -394,8 +394,8 @@ static int push_hashtag_parts(tokenizer *tk, size_t start, size_t end)
 /* ---------------------------------------------------------- the pass */
 
 /* Pushes a tile token and updates what follows tile tokens. */
-static int push_tile(tokenizer *tk, mesura_token_type type, unsigned int flags, size_t start,
-                     size_t end)
+static inline int push_tile(tokenizer *tk, mesura_token_type type, unsigned int flags,
+                            size_t start, size_t end)
 {
 	if (!push(tk, type, flags, start, end))
 		return MESURA_ENOMEM;
@@ -508,7 +508,9 @@ static int tokenize_text(tokenizer *tk)
 		if (social && s[i] >= 0x80)
 			end = social_start_inside(s, len, i, end);
 		unsigned int flags = 0;
-		mesura_token_type type = classify_segment(s, len, i, end, &flags);
+		mesura_token_type type = end - i == 1 && s[i] < 0x80
+		                             ? (mesura_token_type)ascii_type[s[i]] /* spaces, punctuation */
+		                             : classify_segment(s, len, i, end, &flags);
 		if (type == MESURA_TOKEN_SPACE && tk->out->n > 0 &&
 		    tk->out->items[tk->out->n - 1].type == MESURA_TOKEN_SPACE &&
 		    tk->out->items[tk->out->n - 1].end == i) {
