@@ -1,0 +1,179 @@
+/*
+ * bench_scan: end-to-end screening of the shared corpus (normalisation, tokenisation,
+ * term matching, regexes and validators), post by post on one core, with policies of
+ * 100 to 100,000 terms: how throughput and compile time change with the term count.
+ *
+ *   bench_scan CORPUS_DIR [--repeat N]
+ *
+ * CORPUS_DIR holds corpus.txt and terms.txt (../shared/bench/make_corpus.sh). The
+ * policy has one terms rule (the corpus terms, then made-up terms to reach the count)
+ * and three regex rules: cards with Luhn, IBANs with mod 97, e-mail addresses.
+ */
+#include "bench_common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A growable text, for writing the policy. */
+typedef struct {
+	char *data;
+	size_t len, cap;
+} text_buf;
+
+static void put(text_buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		char *grown = realloc(b->data, b->cap);
+		if (!grown)
+			die(2, "out of memory");
+		b->data = grown;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static void puts_buf(text_buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+/* A YAML double-quoted scalar of s[0..n). */
+static void put_quoted(text_buf *b, const char *s, size_t n)
+{
+	put(b, "\"", 1);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			put(b, "\\", 1);
+		put(b, s + i, 1);
+	}
+	put(b, "\"", 1);
+}
+
+/* The policy source with `count` terms: the corpus's, then made-up words. */
+static void write_policy(text_buf *b, const corpus *terms, size_t count)
+{
+	b->len = 0;
+	puts_buf(b, "mesura: 1\nname: bench\nrules:\n  - id: terms\n    category: profanity\n"
+	            "    match:\n      terms:\n");
+	unsigned long long state = 12345;
+	for (size_t i = 0; i < count; i++) {
+		puts_buf(b, "        - ");
+		if (i < terms->count && terms->lens[i] > 0) {
+			put_quoted(b, terms->data + terms->starts[i], terms->lens[i]);
+		} else {
+			char word[16];
+			size_t n = 5 + (size_t)(state % 6);
+			for (size_t k = 0; k < n; k++) {
+				state = state * 6364136223846793005ull + 1442695040888963407ull;
+				word[k] = (char)('a' + (state >> 33) % 26);
+			}
+			put_quoted(b, word, n);
+		}
+		puts_buf(b, "\n");
+	}
+	puts_buf(b, "  - id: card\n    category: pii.payment_card\n    action: redact\n"
+	            "    match: { regex: '\\d(?:[ -]?\\d){12,18}', validate: luhn }\n"
+	            "  - id: iban\n    category: pii.iban\n    action: redact\n"
+	            "    match: { regex: '[A-Z]{2}\\d{2}(?: ?[A-Z0-9]{4}){3,7}', validate: iban }\n"
+	            "  - id: email\n    category: pii.email\n    action: redact\n"
+	            "    match: { regex: '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}' }\n");
+}
+
+/* One pass over every post; returns the number of findings. */
+static unsigned long long scan_pass(mesura_scanner *s, const corpus *c)
+{
+	unsigned long long findings = 0;
+	for (size_t i = 0; i < c->count; i++) {
+		const mesura_result *r;
+		int rc = mesura_scan(s, c->data + c->starts[i], c->lens[i], &r);
+		if (rc != MESURA_OK && rc != MESURA_ELIMIT) {
+			dump_post(c, i);
+			die(1, "mesura_scan: %s", mesura_strerror(rc));
+		}
+		findings += r->n_findings;
+	}
+	return findings;
+}
+
+static void run_row(const corpus *posts, const corpus *terms, size_t count, unsigned repeat,
+                    text_buf *src, double *times)
+{
+	write_policy(src, terms, count);
+	mesura_policy *p = NULL;
+	mesura_diagnostics *d = NULL;
+	double t0 = now_seconds();
+	int rc = mesura_policy_compile(&p, src->data, src->len, "bench", NULL, &d,
+	                               &bench_counting_allocator);
+	double compile_ms = (now_seconds() - t0) * 1e3;
+	if (rc != MESURA_OK) {
+		const mesura_diagnostic *g = mesura_diagnostics_get(d, 0);
+		die(1, "compile: %s (%s)", mesura_strerror(rc), g ? g->message : "");
+	}
+	mesura_diagnostics_free(d);
+	mesura_scanner *s;
+	if (mesura_scanner_new(&s, p, &bench_counting_allocator) != MESURA_OK)
+		die(1, "mesura_scanner_new failed");
+	unsigned long long findings = scan_pass(s, posts); /* warm-up */
+	unsigned long long allocs = bench_allocs;
+	for (unsigned k = 0; k < repeat; k++) {
+		double start = now_seconds();
+		if (scan_pass(s, posts) != findings)
+			die(1, "findings differ between passes");
+		times[k] = now_seconds() - start;
+	}
+	allocs = bench_allocs - allocs;
+	double t = median(times, repeat);
+	char pps[32];
+	human(pps, sizeof pps, (double)posts->count / t);
+	printf("| %zu | %.1f | %.1f | %s | %llu | %llu |\n", count, compile_ms,
+	       (double)posts->post_bytes / t / 1e6, pps, findings, allocs);
+	mesura_scanner_free(s);
+	mesura_policy_free(p);
+}
+
+int main(int argc, char **argv)
+{
+	bench_program = "bench_scan";
+	unsigned int repeat = 3;
+	const char *dir = NULL;
+	for (int a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--repeat") == 0 && a + 1 < argc) {
+			if (!parse_repeat(argv[++a], &repeat))
+				return 2;
+		} else if (argv[a][0] != '-' && !dir) {
+			dir = argv[a];
+		} else {
+			die(2, "usage: bench_scan CORPUS_DIR [--repeat N]");
+		}
+	}
+	if (!dir)
+		die(2, "usage: bench_scan CORPUS_DIR [--repeat N]");
+	char path[4096];
+	corpus posts, terms;
+	snprintf(path, sizeof path, "%s/corpus.txt", dir);
+	corpus_load(&posts, path);
+	snprintf(path, sizeof path, "%s/terms.txt", dir);
+	corpus_load(&terms, path);
+	char cpu[256];
+	cpu_model(cpu, sizeof cpu);
+	printf("corpus:   %zu posts, %zu bytes of post text; %zu corpus terms\n", posts.count,
+	       posts.post_bytes, terms.count);
+	printf("cpu:      %s\nmesura:   %s, Unicode %s\n", cpu, mesura_version_string(),
+	       mesura_unicode_version());
+	printf("timing:   each post screened separately, one core; median of %u passes\n\n", repeat);
+	printf("| terms | compile ms | MB/s | posts/s | findings per pass | allocations in timed "
+	       "passes |\n|---:|---:|---:|---:|---:|---:|\n");
+	static const size_t counts[] = {100, 1000, 10000, 100000};
+	double *times = xmalloc(repeat * sizeof *times);
+	text_buf src = {NULL, 0, 0};
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+		run_row(&posts, &terms, counts[i], repeat, &src, times);
+	free(src.data);
+	free(times);
+	corpus_free(&posts);
+	corpus_free(&terms);
+	return 0;
+}
