@@ -74,9 +74,14 @@ typedef struct mesura_compile_options {
 	unsigned int version;       /**< MESURA_COMPILE_OPTIONS_VERSION */
 	size_t max_source_bytes;    /**< a larger policy is MESURA_ELIMIT; 0: 16 MiB */
 	unsigned int max_depth;     /**< nesting of YAML collections; 0: 64 */
+	unsigned int flags;         /**< MESURA_COMPILE_* */
 } mesura_compile_options;
 
-#define MESURA_COMPILE_OPTIONS_INIT { MESURA_COMPILE_OPTIONS_VERSION, 0, 0 }
+/** Refuse `include:` of files and lexicon `file:`s (built-in modules stay allowed):
+ *  for policies that come from people who may not read the server's files. */
+#define MESURA_COMPILE_NO_FILES (1u << 0)
+
+#define MESURA_COMPILE_OPTIONS_INIT { MESURA_COMPILE_OPTIONS_VERSION, 0, 0, 0 }
 
 MESURA_API int mesura_compile_options_init(mesura_compile_options *opts, unsigned int version);
 
@@ -99,6 +104,11 @@ MESURA_API int mesura_policy_load_file(mesura_policy **out, const char *path,
                                        const mesura_compile_options *opts,
                                        mesura_diagnostics **diags,
                                        const mesura_allocator *allocator);
+
+/** Compiles the built-in employee social-media policy (`builtin:default`, embedded in
+ *  the library: docs/builtin.md). Same results as mesura_policy_compile(). */
+MESURA_API int mesura_policy_default(mesura_policy **out, mesura_diagnostics **diags,
+                                     const mesura_allocator *allocator);
 
 MESURA_API void mesura_policy_free(mesura_policy *policy);
 

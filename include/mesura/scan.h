@@ -12,7 +12,7 @@
 
 MESURA_BEGIN_DECL
 
-/** One place where a rule fired. Strings are borrowed from the policy (rule_id,
+/** One place where a rule fired (one hit of a leaf of its `match`). Strings are borrowed from the policy (rule_id,
  *  category) or the scanner (matched, until the next scan). */
 typedef struct mesura_finding {
 	const char *rule_id;
@@ -22,7 +22,8 @@ typedef struct mesura_finding {
 	size_t start, end;   /**< bytes of the caller's original text */
 	const char *matched; /**< the normalised text that matched (not NUL-terminated) */
 	size_t matched_len;
-	const char *condition; /**< "terms" or "regex" */
+	const char *condition; /**< "terms", "masked" (a self-censored spelling) or "regex" */
+	double confidence;     /**< 0..1: the rule's base, moved by its context words */
 } mesura_finding;
 
 /** The outcome of one scan, valid until the next scan with the same scanner. */
@@ -41,8 +42,9 @@ MESURA_API void mesura_scanner_free(mesura_scanner *scanner);
 
 /**
  * Screens text[0..len) (any bytes: ill-formed UTF-8 is repaired on the way, offsets
- * stay in the original). `*result` is borrowed from the scanner. Returns MESURA_OK;
- * MESURA_ELIMIT when a regex hit its match limit (that rule is skipped, the result
+ * stay in the original; NUL bytes are scanned like any other). `*result` is borrowed
+ * from the scanner. Returns MESURA_OK; MESURA_ELIMIT when a regex hit its match limit
+ * or a self-censored word its wildcard budget (that condition is skipped, the result
  * still holds every other finding); MESURA_ENOMEM; MESURA_EINVAL.
  */
 MESURA_API int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,

@@ -5,26 +5,23 @@
  * that one compile reports every error of the file. Unknown keys are errors (with the
  * nearest known key suggested), never silently ignored: a misspelt `unles:` must not
  * quietly drop a condition.
+ *
+ * This file holds the document level (version, include, lexicons, rules, allow) and
+ * the public entry points; conditions.c compiles what a rule matches, lexicons.c the
+ * word lists, regex.c the patterns, matchers.c the automata the scanner runs.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "compiled.h"
-#include "diagnostics.h"
+#include "builtin.h"
+#include "compiler.h"
 #include "mesura/errors.h"
 #include "mesura/text.h"
-#include "yaml_tree.h"
+#include "scan/examples.h"
 
-typedef struct {
-	mesura_policy *policy;
-	mesura_diagnostics *diags;
-	const ynode *lexicons;     /* the `lexicons:` mapping, or NULL */
-	const char *rule_id;       /* of the rule being compiled */
-	char path[256];            /* of the node being compiled */
-	int failed_alloc;
-	pcre2_compile_context *pcre_compile; /* allocates with the policy's hooks */
-} compiler;
+/* Policy files may include others up to this depth (a cycle is an error anyway). */
+#define MAX_INCLUDE_DEPTH 8
 
 /* PCRE2 memory goes through the policy's allocator, like everything else. */
 static void *pcre_malloc(PCRE2_SIZE size, void *user)
@@ -39,29 +36,36 @@ static void pcre_free(void *ptr, void *user)
 
 /* ------------------------------------------------------------ reporting */
 
-static void error_at(compiler *c, const ynode *n, int status, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-
-static void error_at(compiler *c, const ynode *n, int status, const char *fmt, ...)
+static void report(compiler *c, const ynode *n, mesura_diag_severity severity, int status,
+                   const char *fmt, va_list ap)
 {
 	char message[400];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(message, sizeof message, fmt, ap);
-	va_end(ap);
 	mesura_diag_at at = {c->path, c->rule_id, n ? n->offset : 0, n ? n->line : 1,
 	                     n ? n->column : 1};
-	mesura_policy__diag(c->diags, MESURA_DIAG_ERROR, status, &at, "%s", message);
+	mesura_policy__diag(c->diags, severity, status, &at, "%s", message);
 }
 
-#define error(c, n, ...) error_at((c), (n), MESURA_ESYNTAX, __VA_ARGS__)
+void mesura_policy__error_at(compiler *c, const void *n, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	c->over_limit |= status == MESURA_ELIMIT;
+	report(c, n, MESURA_DIAG_ERROR, status, fmt, ap);
+	va_end(ap);
+}
+
+void mesura_policy__warn(compiler *c, const void *n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	report(c, n, MESURA_DIAG_WARNING, MESURA_OK, fmt, ap);
+	va_end(ap);
+}
 
 /* Sets the document path for the diagnostics of a sub-node; returns the old length so
  * the caller can restore it. */
-static size_t path_push(compiler *c, const char *fmt, ...)
+size_t mesura_policy__path_push(compiler *c, const char *fmt, ...)
 {
 	size_t old = strlen(c->path);
 	va_list ap;
@@ -71,15 +75,22 @@ static size_t path_push(compiler *c, const char *fmt, ...)
 	return old;
 }
 
-static void path_pop(compiler *c, size_t old)
+void mesura_policy__path_pop(compiler *c, size_t old)
 {
 	c->path[old] = '\0';
 }
 
+#define path_push mesura_policy__path_push
+#define path_pop mesura_policy__path_pop
+#define is_scalar mesura_policy__is_scalar
+#define scalar_is mesura_policy__scalar_is
+#define suggest mesura_policy__suggest
+#define check_keys mesura_policy__check_keys
+#define copy_text mesura_policy__copy_text
+
 /* ------------------------------------------------------------ helpers */
 
-/* The known word nearest to `word` (edit distance <= 2), or NULL. */
-static const char *suggest(const char *word, size_t len, const char *const *known)
+const char *mesura_policy__suggest(const char *word, size_t len, const char *const *known)
 {
 	const char *best = NULL;
 	size_t best_d = 3;
@@ -93,23 +104,22 @@ static const char *suggest(const char *word, size_t len, const char *const *know
 	return best;
 }
 
-static int is_scalar(const ynode *n)
+int mesura_policy__is_scalar(const ynode *n)
 {
 	return n && n->kind == YNODE_SCALAR;
 }
 
-static int scalar_is(const ynode *n, const char *s)
+int mesura_policy__scalar_is(const ynode *n, const char *s)
 {
 	return is_scalar(n) && n->len == strlen(s) && memcmp(n->text, s, n->len) == 0;
 }
 
-/* Reports every key of `map` that is not in `known`. */
-static void check_keys(compiler *c, const ynode *map, const char *const *known)
+void mesura_policy__check_keys(compiler *c, const ynode *map, const char *const *known)
 {
 	for (size_t i = 0; i + 1 < map->n_items; i += 2) {
 		const ynode *k = map->items[i];
 		if (!is_scalar(k)) {
-			error(c, k, "keys must be plain words");
+			cerror(c, k, "keys must be plain words");
 			continue;
 		}
 		int found = 0;
@@ -119,13 +129,13 @@ static void check_keys(compiler *c, const ynode *map, const char *const *known)
 			continue;
 		const char *near = suggest(k->text, k->len, known);
 		if (near)
-			error(c, k, "unknown key \"%s\"; did you mean \"%s\"?", k->text, near);
+			cerror(c, k, "unknown key \"%s\"; did you mean \"%s\"?", k->text, near);
 		else
-			error(c, k, "unknown key \"%s\"", k->text);
+			cerror(c, k, "unknown key \"%s\"", k->text);
 	}
 }
 
-static const char *copy_text(compiler *c, const char *s, size_t len)
+const char *mesura_policy__copy_text(compiler *c, const char *s, size_t len)
 {
 	const char *copy = mesura_arena__strndup(&c->policy->arena, s, len);
 	if (!copy)
@@ -139,20 +149,20 @@ static const char *get_string(compiler *c, const ynode *map, const char *key, in
 	const ynode *v = mesura_policy__yaml_get(map, key);
 	if (!v) {
 		if (required)
-			error(c, map, "missing \"%s\"", key);
+			cerror(c, map, "missing \"%s\"", key);
 		return NULL;
 	}
 	if (!is_scalar(v) || v->len == 0) {
 		size_t old = path_push(c, ".%s", key);
-		error(c, v, "\"%s\" must be a non-empty text", key);
+		cerror(c, v, "\"%s\" must be a non-empty text", key);
 		path_pop(c, old);
 		return NULL;
 	}
 	return copy_text(c, v->text, v->len);
 }
 
-/* Looks `value` up in `names` (NULL-terminated); returns its index or -1 after an error
- * that suggests the nearest name. */
+/* Looks the value of map[key] up in `names` (NULL-terminated); returns its index,
+ * `fallback` when absent, or -1 after an error that suggests the nearest name. */
 static int get_choice(compiler *c, const ynode *map, const char *key, const char *const *names,
                       int fallback)
 {
@@ -171,260 +181,50 @@ static int get_choice(compiler *c, const ynode *map, const char *key, const char
 			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
 			         names[i]);
 		if (near)
-			error(c, v, "unknown %s \"%s\"; did you mean \"%s\"?", key, v->text, near);
+			cerror(c, v, "unknown %s \"%s\"; did you mean \"%s\"?", key, v->text, near);
 		else
-			error(c, v, "%s must be one of: %s", key, list);
+			cerror(c, v, "%s must be one of: %s", key, list);
 	}
 	path_pop(c, old);
 	return found;
 }
 
-/* ------------------------------------------------------------ normalisation */
-
-static const struct {
-	const char *name;
-	unsigned int flags;
-} norm_names[] = {
-	{"moderation", MESURA_NORM_MODERATION}, {"deobfuscate", MESURA_NORM_DEOBFUSCATE},
-	{"none", 0}, {"nfc", MESURA_NORM_NFC}, {"nfkc", MESURA_NORM_NFKC},
-	{"casefold", MESURA_NORM_CASEFOLD}, {"strip_marks", MESURA_NORM_STRIP_MARKS},
-	{"invisibles", MESURA_NORM_REMOVE_INVISIBLES}, {"confusables", MESURA_NORM_CONFUSABLES},
-	{"leet", MESURA_NORM_LEET}, {"collapse_repeats", MESURA_NORM_COLLAPSE_REPEATS},
-	{"join_spaced", MESURA_NORM_JOIN_SPACED},
-};
-
-static const char *const norm_word_list[] = {
-	"moderation", "deobfuscate", "none", "nfc", "nfkc", "casefold", "strip_marks",
-	"invisibles", "confusables", "leet", "collapse_repeats", "join_spaced", NULL};
-
-/* `normalize:` is a preset name or a list of flag names. */
-static unsigned int get_normalize(compiler *c, const ynode *match, unsigned int fallback)
+double mesura_policy__get_number(compiler *c, const ynode *map, const char *key, double lo,
+                                 double hi, double fallback)
 {
-	const ynode *v = mesura_policy__yaml_get(match, "normalize");
+	const ynode *v = mesura_policy__yaml_get(map, key);
 	if (!v)
 		return fallback;
-	size_t old = path_push(c, ".normalize");
-	unsigned int flags = 0;
-	size_t n = v->kind == YNODE_SEQUENCE ? v->n_items : 1;
-	for (size_t i = 0; i < n; i++) {
-		const ynode *item = v->kind == YNODE_SEQUENCE ? v->items[i] : v;
-		size_t k = 0, count = sizeof norm_names / sizeof norm_names[0];
-		while (k < count && !scalar_is(item, norm_names[k].name))
-			k++;
-		if (k < count) {
-			flags |= norm_names[k].flags;
-			continue;
-		}
-		const char *near = is_scalar(item) ? suggest(item->text, item->len, norm_word_list) : NULL;
-		if (near)
-			error(c, item, "unknown normalisation \"%s\"; did you mean \"%s\"?", item->text, near);
-		else
-			error(c, item, "normalize takes a list of: moderation, deobfuscate, none, nfc, nfkc, "
-			               "casefold, strip_marks, invisibles, confusables, leet, "
-			               "collapse_repeats, join_spaced");
-	}
-	path_pop(c, old);
-	return flags;
-}
-
-/* ------------------------------------------------------------ terms */
-
-typedef struct {
-	const char **items;
-	size_t *lens;
-	size_t n, cap;
-} term_list;
-
-static int term_list_add(compiler *c, term_list *t, const char *s, size_t len)
-{
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		const char **items = mesura_arena__alloc(&c->policy->arena, cap * sizeof *items);
-		size_t *lens = mesura_arena__alloc(&c->policy->arena, cap * sizeof *lens);
-		if (!items || !lens) {
-			c->failed_alloc = 1;
-			return MESURA_ENOMEM;
-		}
-		if (t->n) {
-			memcpy(items, t->items, t->n * sizeof *items);
-			memcpy(lens, t->lens, t->n * sizeof *lens);
-		}
-		t->items = items;
-		t->lens = lens;
-		t->cap = cap;
-	}
-	const char *copy = copy_text(c, s, len);
-	if (!copy)
-		return MESURA_ENOMEM;
-	t->items[t->n] = copy;
-	t->lens[t->n++] = len;
-	return MESURA_OK;
-}
-
-/* Normalises a term with the rule's flags, as the text will be. */
-static void add_term(compiler *c, term_list *t, const ynode *n, mesura_normalizer *nz,
-                     mesura_view *view)
-{
-	if (!is_scalar(n) || n->len == 0) {
-		error(c, n, "a term must be a non-empty text");
-		return;
-	}
-	if (mesura_utf8_validate(n->text, n->len, NULL) != MESURA_OK) {
-		error(c, n, "the term is not valid UTF-8");
-		return;
-	}
-	int rc = mesura_normalize(nz, view, n->text, n->len);
-	if (rc != MESURA_OK) {
-		c->failed_alloc = rc == MESURA_ENOMEM;
-		return;
-	}
-	size_t len;
-	const char *text = mesura_view_text(view, &len);
-	if (len == 0) {
-		error(c, n, "the term \"%s\" is empty once normalised", n->text);
-		return;
-	}
-	term_list_add(c, t, text, len);
-}
-
-/* Adds the items of a lexicon referenced as "@name". */
-static void add_lexicon(compiler *c, term_list *t, const ynode *ref, mesura_normalizer *nz,
-                        mesura_view *view)
-{
-	const ynode *lex = mesura_policy__yaml_get(c->lexicons, ref->text + 1);
-	if (!lex) {
-		error(c, ref, "lexicon \"%s\" is not defined", ref->text + 1);
-		return;
-	}
-	if (lex->kind != YNODE_SEQUENCE) {
-		error(c, ref, "lexicon \"%s\" must be a list of terms", ref->text + 1);
-		return;
-	}
-	for (size_t i = 0; i < lex->n_items; i++)
-		add_term(c, t, lex->items[i], nz, view);
-}
-
-static void add_term_or_lexicon(compiler *c, term_list *t, const ynode *n,
-                                mesura_normalizer *nz, mesura_view *view)
-{
-	if (is_scalar(n) && n->len > 1 && n->text[0] == '@')
-		add_lexicon(c, t, n, nz, view);
-	else
-		add_term(c, t, n, nz, view);
-}
-
-static void compile_terms(compiler *c, policy_rule *r, const ynode *terms)
-{
-	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
-	opts.flags = r->normalize;
-	mesura_normalizer *nz = NULL;
-	mesura_view *view = NULL;
-	int rc = mesura_normalizer_new(&nz, &opts, &c->policy->alloc);
-	if (rc == MESURA_OK)
-		rc = mesura_view_new(&view, &c->policy->alloc);
-	if (rc != MESURA_OK) {
-		c->failed_alloc = 1;
-	} else {
-		size_t old = path_push(c, ".terms");
-		term_list t = {0};
-		if (terms->kind == YNODE_SEQUENCE)
-			for (size_t i = 0; i < terms->n_items; i++)
-				add_term_or_lexicon(c, &t, terms->items[i], nz, view);
-		else
-			add_term_or_lexicon(c, &t, terms, nz, view);
-		if (t.n == 0 && terms->kind == YNODE_SEQUENCE)
-			error(c, terms, "the list of terms is empty");
-		r->terms = t.items;
-		r->term_lens = t.lens;
-		r->n_terms = t.n;
+	char *end = NULL;
+	double x = is_scalar(v) && v->len ? strtod(v->text, &end) : 0;
+	if (!end || *end || !(x >= lo && x <= hi)) {
+		size_t old = path_push(c, ".%s", key);
+		cerror(c, v, "%s must be a number from %g to %g", key, lo, hi);
 		path_pop(c, old);
+		return fallback;
 	}
-	mesura_view_free(view);
-	mesura_normalizer_free(nz);
+	return x;
 }
 
-/* ------------------------------------------------------------ regexes */
-
-/* Column of byte `offset` of a regex written as the scalar node n: exact for plain and
- * single-quoted scalars without escapes, the scalar's start otherwise. */
-static unsigned regex_column(const ynode *n, const char *source, size_t offset)
+int mesura_policy__get_bool(compiler *c, const ynode *map, const char *key, int fallback)
 {
-	if (n->line == 0)
-		return 1;
-	const char *at = source + n->offset;
-	int quoted = *at == '\'';
-	if (!n->plain && !quoted)
-		return n->column;
-	if (quoted && strstr(n->text, "'"))
-		return n->column;
-	unsigned col = n->column + (unsigned)quoted;
-	for (size_t i = 0; i < offset && i < n->len; i++)
-		col += ((unsigned char)n->text[i] & 0xC0) != 0x80;
-	return col;
-}
-
-static void compile_regex(compiler *c, policy_rule *r, const ynode *re, const char *source)
-{
-	size_t old = path_push(c, ".regex");
-	if (!is_scalar(re) || re->len == 0) {
-		error(c, re, "regex must be a non-empty text");
-		path_pop(c, old);
-		return;
-	}
-	int err;
-	PCRE2_SIZE erroffset;
-	r->regex = pcre2_compile((PCRE2_SPTR)re->text, re->len, PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C,
-	                         &err, &erroffset, c->pcre_compile);
-	if (!r->regex) {
-		PCRE2_UCHAR msg[160];
-		pcre2_get_error_message(err, msg, sizeof msg);
-		mesura_diag_at at = {c->path, c->rule_id, re->offset, re->line,
-		                     regex_column(re, source, erroffset)};
-		mesura_policy__diag(c->diags, MESURA_DIAG_ERROR, MESURA_ESYNTAX, &at,
-		                    "%s at offset %zu of the regex", (const char *)msg,
-		                    (size_t)erroffset);
-	} else {
-		pcre2_jit_compile(r->regex, PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
-	}
+	const ynode *v = mesura_policy__yaml_get(map, key);
+	if (!v)
+		return fallback;
+	if (scalar_is(v, "true") || scalar_is(v, "false"))
+		return scalar_is(v, "true");
+	size_t old = path_push(c, ".%s", key);
+	cerror(c, v, "%s is true or false", key);
 	path_pop(c, old);
-}
-
-/* Whether the validator named at the start of `v` ("luhn>=3") takes a parameter. */
-static int validator_takes_param(const ynode *v)
-{
-	const mesura_validator *named =
-	    mesura_policy__validator_find(v->text, strcspn(v->text, " >="));
-	return !named || mesura_policy__validator_takes_param(named);
-}
-
-static void compile_validator(compiler *c, policy_rule *r, const ynode *v)
-{
-	size_t old = path_push(c, ".validate");
-	if (!is_scalar(v)) {
-		error(c, v, "validate must be a validator name");
-	} else {
-		int rc = mesura_policy__validator_parse(v->text, v->len, &r->validator,
-		                                        &r->validator_param);
-		const char *near = rc == -1 ? mesura_policy__validator_suggest(v->text, v->len) : NULL;
-		if (rc == -1 && near)
-			error(c, v, "unknown validator \"%s\"; did you mean \"%s\"?", v->text, near);
-		else if (rc == -1)
-			error(c, v, "unknown validator \"%s\"", v->text);
-		else if (rc != 0 && !validator_takes_param(v))
-			error(c, v, "validator \"%.*s\" takes no parameter", (int)strcspn(v->text, " >="),
-			      v->text);
-		else if (rc != 0)
-			error(c, v, "validator \"%s\" needs a number, as in entropy>=3.5", v->text);
-	}
-	path_pop(c, old);
+	return fallback;
 }
 
 /* ------------------------------------------------------------ rules */
 
-static const char *const rule_keys[] = {"id", "category", "severity", "action", "description",
-                                        "match", NULL};
-static const char *const match_keys[] = {"terms", "regex", "validate", "normalize",
-                                         "whole_word", NULL};
+static const char *const rule_keys[] = {
+	"id", "category", "severity", "action", "description", "confidence", "min_confidence",
+	"match", "unless", "context", "examples", NULL};
+static const char *const example_keys[] = {"match", "no_match", NULL};
 static const char *const severities[] = {"low", "medium", "high", "critical", NULL};
 static const char *const actions[] = {"log", "redact", "review", "block", NULL};
 static const char *const categories[] = {
@@ -443,14 +243,15 @@ static void check_category(compiler *c, const ynode *rule, const char *category)
 	const ynode *n = mesura_policy__yaml_get(rule, "category");
 	const char *near = suggest(category, strlen(category), categories);
 	if (near)
-		error(c, n, "unknown category \"%s\"; did you mean \"%s\"? (own categories start with "
-		            "\"custom.\")", category, near);
+		cerror(c, n, "unknown category \"%s\"; did you mean \"%s\"? (own categories start "
+		             "with \"custom.\")", category, near);
 	else
-		error(c, n, "unknown category \"%s\" (own categories start with \"custom.\")", category);
+		cerror(c, n, "unknown category \"%s\" (own categories start with \"custom.\")",
+		       category);
 	path_pop(c, old);
 }
 
-static void check_id(compiler *c, const ynode *rule, const char *id, size_t index)
+static void check_id(compiler *c, const ynode *rule, const char *id)
 {
 	if (!id)
 		return;
@@ -458,240 +259,333 @@ static void check_id(compiler *c, const ynode *rule, const char *id, size_t inde
 	for (const char *p = id; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
 		      *p == '.')) {
-			error(c, n, "rule id \"%s\" may only hold a-z, 0-9, '-', '_' and '.'", id);
+			cerror(c, n, "rule id \"%s\" may only hold a-z, 0-9, '-', '_' and '.'", id);
 			return;
 		}
-	for (size_t i = 0; i < index; i++)
+	for (size_t i = 0; i + 1 < c->policy->n_rules; i++)
 		if (c->policy->rules[i].id && strcmp(c->policy->rules[i].id, id) == 0) {
-			error(c, n, "rule id \"%s\" is used twice", id);
+			cerror(c, n, "rule id \"%s\" is used twice", id);
 			return;
 		}
 }
 
-static void compile_match(compiler *c, policy_rule *r, const ynode *match, const char *source)
+/* One list of examples: texts the rule must (or must not) flag. */
+static void compile_example_list(compiler *c, const ynode *list, policy_example **out,
+                                 size_t *n_out)
 {
-	size_t old = path_push(c, ".match");
-	if (match->kind != YNODE_MAPPING) {
-		error(c, match, "match must be a mapping such as { terms: [...] } or { regex: '...' }");
-		path_pop(c, old);
+	if (list->kind != YNODE_SEQUENCE) {
+		cerror(c, list, "examples are a list of posts");
 		return;
 	}
-	check_keys(c, match, match_keys);
-	const ynode *terms = mesura_policy__yaml_get(match, "terms");
-	const ynode *regex = mesura_policy__yaml_get(match, "regex");
-	const ynode *validate = mesura_policy__yaml_get(match, "validate");
-	const ynode *whole = mesura_policy__yaml_get(match, "whole_word");
-	if (!terms == !regex)
-		error(c, match, "match needs exactly one of \"terms\" or \"regex\"");
-	r->whole_word = !whole || !scalar_is(whole, "false");
-	if (whole && !scalar_is(whole, "true") && !scalar_is(whole, "false"))
-		error(c, whole, "whole_word is true or false");
-	if (terms) {
-		r->kind = RULE_TERMS;
-		r->normalize = get_normalize(c, match, MESURA_NORM_DEOBFUSCATE);
-		if (validate)
-			error(c, validate, "validate applies to regex matches, not to terms");
-		compile_terms(c, r, terms);
-	} else if (regex) {
-		r->kind = RULE_REGEX;
-		r->normalize = get_normalize(c, match, MESURA_NORM_NFKC);
-		compile_regex(c, r, regex, source);
-		if (validate)
-			compile_validator(c, r, validate);
+	policy_example *ex = mesura_arena__alloc(&c->policy->arena,
+	                                         (list->n_items + 1) * sizeof *ex);
+	if (!ex) {
+		c->failed_alloc = 1;
+		return;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < list->n_items; i++) {
+		const ynode *item = list->items[i];
+		if (!is_scalar(item)) {
+			cerror(c, item, "an example is a text");
+			continue;
+		}
+		ex[n++] = (policy_example){item->text, item->len, item, c->file};
+	}
+	*out = ex;
+	*n_out = n;
+}
+
+static void compile_examples(compiler *c, policy_rule *r, const ynode *examples)
+{
+	size_t old = path_push(c, ".examples");
+	if (examples->kind != YNODE_MAPPING) {
+		cerror(c, examples, "examples is a mapping: { match: [...], no_match: [...] }");
+	} else {
+		check_keys(c, examples, example_keys);
+		const ynode *yes = mesura_policy__yaml_get(examples, "match");
+		const ynode *no = mesura_policy__yaml_get(examples, "no_match");
+		size_t old_key = path_push(c, ".match");
+		if (yes)
+			compile_example_list(c, yes, &r->examples_match, &r->n_examples_match);
+		path_pop(c, old_key);
+		path_push(c, ".no_match");
+		if (no)
+			compile_example_list(c, no, &r->examples_no_match, &r->n_examples_no_match);
+		path_pop(c, old_key);
 	}
 	path_pop(c, old);
 }
 
-static void compile_rule(compiler *c, const ynode *rule, size_t index, const char *source)
+/* A new rule at the end of the policy's list; NULL when out of memory. */
+static policy_rule *new_rule(compiler *c)
 {
-	policy_rule *r = &c->policy->rules[index];
+	mesura_policy *p = c->policy;
+	void *rules = p->rules;
+	if (mesura_alloc__grow(&p->alloc, &rules, &c->rules_cap, p->n_rules + 1,
+	                       sizeof *p->rules) != MESURA_OK) {
+		c->failed_alloc = 1;
+		return NULL;
+	}
+	p->rules = rules;
+	policy_rule *r = &p->rules[p->n_rules++];
+	memset(r, 0, sizeof *r);
+	r->match = r->unless = COND_NONE;
+	return r;
+}
+
+static void compile_rule_conditions(compiler *c, policy_rule *r, const ynode *rule)
+{
+	const ynode *match = mesura_policy__yaml_get(rule, "match");
+	const ynode *unless = mesura_policy__yaml_get(rule, "unless");
+	const ynode *context = mesura_policy__yaml_get(rule, "context");
+	size_t old = path_push(c, ".match");
+	c->role = ROLE_MATCH;
+	if (!match)
+		cerror(c, rule, "rule \"%s\" has no \"match\"", r->id ? r->id : "?");
+	else
+		r->match = mesura_policy__compile_condition(c, match, 0);
+	path_pop(c, old);
+	if (unless) {
+		path_push(c, ".unless");
+		c->role = ROLE_UNLESS;
+		r->unless = mesura_policy__compile_condition(c, unless, 0);
+		path_pop(c, old);
+	}
+	if (context) {
+		path_push(c, ".context");
+		c->role = ROLE_CONTEXT;
+		mesura_policy__compile_context(c, r, context);
+		path_pop(c, old);
+	}
+}
+
+static void compile_rule(compiler *c, const ynode *rule, size_t index)
+{
 	size_t old = path_push(c, "rules[%zu]", index);
 	if (rule->kind != YNODE_MAPPING) {
-		error(c, rule, "each rule is a mapping with id, category, action and match");
+		cerror(c, rule, "each rule is a mapping with id, category, action and match");
 		path_pop(c, old);
 		return;
 	}
+	policy_rule *r = new_rule(c);
+	if (!r) {
+		path_pop(c, old);
+		return;
+	}
+	c->rule = (uint32_t)(c->policy->n_rules - 1);
 	r->id = get_string(c, rule, "id", 1);
 	c->rule_id = r->id;
 	check_keys(c, rule, rule_keys);
-	check_id(c, rule, r->id, index);
+	check_id(c, rule, r->id);
 	r->category = get_string(c, rule, "category", 1);
 	check_category(c, rule, r->category);
 	r->description = get_string(c, rule, "description", 0);
 	r->severity = (mesura_severity)(get_choice(c, rule, "severity", severities, 1) + 1);
 	r->action = (mesura_action)(get_choice(c, rule, "action", actions, 2) + 1);
-	const ynode *match = mesura_policy__yaml_get(rule, "match");
-	if (!match)
-		error(c, rule, "rule \"%s\" has no \"match\"", r->id ? r->id : "?");
-	else
-		compile_match(c, r, match, source);
+	r->confidence = mesura_policy__get_number(c, rule, "confidence", 0, 1, 0.8);
+	r->min_confidence = mesura_policy__get_number(c, rule, "min_confidence", 0, 1, 0);
+	compile_rule_conditions(c, r, rule);
+	const ynode *examples = mesura_policy__yaml_get(rule, "examples");
+	if (examples)
+		compile_examples(c, &c->policy->rules[c->rule], examples);
 	c->rule_id = NULL;
 	path_pop(c, old);
 }
 
 /* ------------------------------------------------------------ document */
 
-static const char *const top_keys[] = {"mesura", "name", "description", "lexicons", "rules",
-                                       "allow", NULL};
+static const char *const top_keys[] = {"mesura", "name", "description", "include", "lexicons",
+                                       "rules", "allow", NULL};
 
 static void compile_allow(compiler *c, const ynode *allow)
 {
 	size_t old = path_push(c, "allow");
+	const char **items;
+	size_t *lens, n;
 	if (allow->kind != YNODE_SEQUENCE) {
-		error(c, allow, "allow is a list of terms");
-		path_pop(c, old);
-		return;
+		cerror(c, allow, "allow is a list of terms");
+	} else if (mesura_policy__collect_terms(c, allow, MESURA_NORM_MODERATION, &items, &lens,
+	                                        &n) == MESURA_OK && n) {
+		mesura_policy *p = c->policy;
+		size_t total = p->n_allow + n;
+		const char **all = mesura_arena__alloc(&p->arena, total * sizeof *all);
+		size_t *all_lens = mesura_arena__alloc(&p->arena, total * sizeof *all_lens);
+		if (!all || !all_lens) {
+			c->failed_alloc = 1;
+		} else {
+			if (p->n_allow) {
+				memcpy(all, p->allow, p->n_allow * sizeof *all);
+				memcpy(all_lens, p->allow_lens, p->n_allow * sizeof *all_lens);
+			}
+			memcpy(all + p->n_allow, items, n * sizeof *all);
+			memcpy(all_lens + p->n_allow, lens, n * sizeof *all_lens);
+			p->allow = all;
+			p->allow_lens = all_lens;
+			p->n_allow = total;
+		}
 	}
-	mesura_normalizer *nz = NULL;
-	mesura_view *view = NULL;
-	if (mesura_normalizer_new(&nz, NULL, &c->policy->alloc) != MESURA_OK ||
-	    mesura_view_new(&view, &c->policy->alloc) != MESURA_OK) {
-		c->failed_alloc = 1;
-	} else {
-		term_list t = {0};
-		for (size_t i = 0; i < allow->n_items; i++)
-			add_term_or_lexicon(c, &t, allow->items[i], nz, view);
-		c->policy->allow = t.items;
-		c->policy->allow_lens = t.lens;
-		c->policy->n_allow = t.n;
-	}
-	mesura_view_free(view);
-	mesura_normalizer_free(nz);
 	path_pop(c, old);
 }
 
-static void check_lexicons(compiler *c, const ynode *lexicons)
+static void check_version(compiler *c, const ynode *root)
 {
-	if (lexicons->kind != YNODE_MAPPING) {
-		error(c, lexicons, "lexicons is a mapping of names to lists of terms");
-		return;
-	}
-	for (size_t i = 0; i + 1 < lexicons->n_items; i += 2) {
-		const ynode *name = lexicons->items[i], *list = lexicons->items[i + 1];
-		if (list->kind != YNODE_SEQUENCE)
-			error(c, list, "lexicon \"%s\" must be a list of terms",
-			      is_scalar(name) ? name->text : "?");
-	}
+	const ynode *version = mesura_policy__yaml_get(root, "mesura");
+	if (!version)
+		cerror(c, root, "missing \"mesura: 1\" (the version of the policy format)");
+	else if (!scalar_is(version, "1"))
+		mesura_policy__error_at(c, version, MESURA_EVERSION,
+		                        "this mesura reads policy format 1, not \"%s\"",
+		                        is_scalar(version) ? version->text : "?");
 }
 
-static void compile_document(compiler *c, const ynode *root, const char *source)
+static void compile_source_text(compiler *c, const char *src, size_t len);
+
+/* Compiles an included policy (a file, or a built-in module) in place. */
+static void include_one(compiler *c, const ynode *item)
+{
+	if (!is_scalar(item) || item->len == 0) {
+		cerror(c, item, "include takes file names and builtin: modules");
+		return;
+	}
+	const char *src = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	const char *name = item->text;
+	if (strncmp(item->text, "builtin:", 8) == 0) {
+		if (!mesura_policy__builtin_find(item->text + 8, &src, &len)) {
+			cerror(c, item, "there is no built-in module \"%s\" (there are: %s)", item->text + 8,
+			       mesura_policy__builtin_names());
+			return;
+		}
+	} else if (c->opts->flags & MESURA_COMPILE_NO_FILES) {
+		cerror(c, item, "this policy may not include files (MESURA_COMPILE_NO_FILES)");
+		return;
+	} else if (!mesura_policy__read_relative(c, item->text, &buf, &len, &name)) {
+		if (!c->failed_alloc)
+			cerror(c, item, "cannot read \"%s\"", item->text);
+		return;
+	} else {
+		src = buf;
+	}
+	for (unsigned d = 0; d < c->depth; d++)
+		if (strcmp(c->including[d], name) == 0) {
+			cerror(c, item, "\"%s\" includes itself", item->text);
+			mesura_alloc__free(&c->policy->alloc, buf);
+			return;
+		}
+	if (c->depth >= MAX_INCLUDE_DEPTH) {
+		mesura_policy__error_at(c, item, MESURA_ELIMIT, "includes nest deeper than %d",
+		                        MAX_INCLUDE_DEPTH);
+	} else {
+		compiler saved = *c;
+		c->file = name;
+		c->path[0] = '\0';
+		if (mesura_policy__diags_set_file(c->diags, name) != MESURA_OK)
+			c->failed_alloc = 1;
+		compile_source_text(c, src, len);
+		saved.lexicons = c->lexicons;
+		saved.n_lexicons = c->n_lexicons;
+		saved.lexicons_cap = c->lexicons_cap;
+		saved.rules_cap = c->rules_cap;
+		saved.conds_cap = c->conds_cap;
+		saved.failed_alloc |= c->failed_alloc;
+		saved.over_limit |= c->over_limit;
+		*c = saved;
+		if (mesura_policy__diags_set_file(c->diags, c->file) != MESURA_OK)
+			c->failed_alloc = 1;
+	}
+	mesura_alloc__free(&c->policy->alloc, buf);
+}
+
+static void compile_includes(compiler *c, const ynode *include)
+{
+	size_t old = path_push(c, "include");
+	if (include->kind == YNODE_SEQUENCE)
+		for (size_t i = 0; i < include->n_items; i++)
+			include_one(c, include->items[i]);
+	else
+		include_one(c, include);
+	path_pop(c, old);
+}
+
+/* Includes first (their lexicons are then visible here), then this file's own. */
+static void compile_document(compiler *c, const ynode *root)
 {
 	if (!root || root->kind != YNODE_MAPPING) {
-		error(c, root, "a policy is a YAML mapping starting with \"mesura: 1\"");
+		cerror(c, root, "a policy is a YAML mapping starting with \"mesura: 1\"");
 		return;
 	}
 	check_keys(c, root, top_keys);
-	const ynode *version = mesura_policy__yaml_get(root, "mesura");
-	if (!version)
-		error(c, root, "missing \"mesura: 1\" (the version of the policy format)");
-	else if (!scalar_is(version, "1"))
-		error_at(c, version, MESURA_EVERSION,
-		         "this mesura reads policy format 1, not \"%s\"",
-		         is_scalar(version) ? version->text : "?");
-	c->policy->name = get_string(c, root, "name", 0);
-	if (!c->policy->name)
-		c->policy->name = copy_text(c, "", 0);
-	c->lexicons = mesura_policy__yaml_get(root, "lexicons");
-	if (c->lexicons)
-		check_lexicons(c, c->lexicons);
-	const ynode *rules = mesura_policy__yaml_get(root, "rules");
-	if (!rules || rules->kind != YNODE_SEQUENCE || rules->n_items == 0) {
-		error(c, rules ? rules : root, "a policy needs a non-empty list of \"rules\"");
-	} else {
-		c->policy->rules = mesura_arena__alloc(&c->policy->arena,
-		                                       rules->n_items * sizeof *c->policy->rules);
-		if (!c->policy->rules) {
-			c->failed_alloc = 1;
-			return;
-		}
-		c->policy->n_rules = rules->n_items;
-		for (size_t i = 0; i < rules->n_items; i++)
-			compile_rule(c, rules->items[i], i, source);
+	check_version(c, root);
+	if (c->depth == 1) {
+		c->policy->name = get_string(c, root, "name", 0);
+		if (!c->policy->name)
+			c->policy->name = copy_text(c, "", 0);
 	}
+	const ynode *include = mesura_policy__yaml_get(root, "include");
+	if (include)
+		compile_includes(c, include);
+	const ynode *lexicons = mesura_policy__yaml_get(root, "lexicons");
+	if (lexicons)
+		mesura_policy__define_lexicons(c, lexicons);
+	const ynode *rules = mesura_policy__yaml_get(root, "rules");
+	if (rules && rules->kind != YNODE_SEQUENCE)
+		cerror(c, rules, "rules is a list of rules");
+	for (size_t i = 0; rules && rules->kind == YNODE_SEQUENCE && i < rules->n_items; i++)
+		compile_rule(c, rules->items[i], i);
+	if (!rules && !include)
+		cerror(c, root, "a policy needs a list of \"rules\" (or an \"include\")");
 	const ynode *allow = mesura_policy__yaml_get(root, "allow");
 	if (allow)
 		compile_allow(c, allow);
 }
 
-/* ------------------------------------------------------------ matchers */
-
-/* The index of the view with `flags`, added when new. */
-static size_t view_index(mesura_policy *p, unsigned int flags)
+/* Line and column of byte `bad` of src. */
+static mesura_diag_at position_of(const char *src, size_t bad)
 {
-	for (size_t v = 0; v < p->n_views; v++)
-		if (p->views[v].flags == flags)
-			return v;
-	p->views[p->n_views].flags = flags;
-	return p->n_views++;
-}
-
-/* One automaton of the terms of every rule that matches on view v; ids are rule
- * indexes. */
-static int build_view_terms(mesura_policy *p, size_t v)
-{
-	size_t n = 0;
-	for (size_t r = 0; r < p->n_rules; r++)
-		if (p->rules[r].view == v && p->rules[r].kind == RULE_TERMS)
-			n += p->rules[r].n_terms;
-	if (n == 0)
-		return MESURA_OK;
-	const char **terms = mesura_alloc__malloc(&p->alloc, n * sizeof *terms);
-	size_t *lens = mesura_alloc__malloc(&p->alloc, n * sizeof *lens);
-	uint32_t *ids = mesura_alloc__malloc(&p->alloc, n * sizeof *ids);
-	int rc = terms && lens && ids ? MESURA_OK : MESURA_ENOMEM;
-	for (size_t r = 0, k = 0; rc == MESURA_OK && r < p->n_rules; r++) {
-		const policy_rule *rule = &p->rules[r];
-		if (rule->view != v || rule->kind != RULE_TERMS)
-			continue;
-		for (size_t i = 0; i < rule->n_terms; i++, k++) {
-			terms[k] = rule->terms[i];
-			lens[k] = rule->term_lens[i];
-			ids[k] = (uint32_t)r;
+	mesura_diag_at at = {"", NULL, bad, 1, 1};
+	for (size_t i = 0; i < bad; i++) {
+		if (src[i] == '\n') {
+			at.line++;
+			at.column = 1;
+		} else if (((unsigned char)src[i] & 0xC0) != 0x80) {
+			at.column++;
 		}
 	}
-	if (rc == MESURA_OK)
-		rc = mesura_scan__terms_build(&p->views[v].terms, terms, lens, ids, n, &p->alloc);
-	mesura_alloc__free(&p->alloc, terms);
-	mesura_alloc__free(&p->alloc, lens);
-	mesura_alloc__free(&p->alloc, ids);
-	return rc;
+	return at;
 }
 
-static int build_allow_terms(mesura_policy *p)
+/* Checks, parses and compiles one policy text (the top one or an included one). */
+static void compile_source_text(compiler *c, const char *src, size_t len)
 {
-	uint32_t *ids = mesura_alloc__malloc(&p->alloc, p->n_allow * sizeof *ids);
-	if (!ids)
-		return MESURA_ENOMEM;
-	for (size_t i = 0; i < p->n_allow; i++)
-		ids[i] = (uint32_t)i;
-	int rc = mesura_scan__terms_build(&p->allow_terms, p->allow, p->allow_lens, ids,
-	                                  p->n_allow, &p->alloc);
-	mesura_alloc__free(&p->alloc, ids);
-	return rc;
-}
-
-/* The views the scanner makes of a post and the automata that run on them: one view
- * per distinct set of normalisation flags, however many rules share it. */
-static int build_matchers(mesura_policy *p)
-{
-	p->views = mesura_arena__alloc(&p->arena, (p->n_rules + 1) * sizeof *p->views);
-	if (!p->views)
-		return MESURA_ENOMEM;
-	for (size_t r = 0; r < p->n_rules; r++)
-		p->rules[r].view = view_index(p, p->rules[r].normalize);
-	if (p->n_allow)
-		p->allow_view = view_index(p, MESURA_NORM_MODERATION);
-	int rc = MESURA_OK;
-	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++) {
-		mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
-		opts.flags = p->views[v].flags;
-		rc = mesura_normalizer_new(&p->views[v].normalizer, &opts, &p->alloc);
-		if (rc == MESURA_OK)
-			rc = build_view_terms(p, v);
+	size_t max_bytes = c->opts->max_source_bytes ? c->opts->max_source_bytes
+	                                             : (size_t)16 << 20;
+	unsigned max_depth = c->opts->max_depth ? c->opts->max_depth : 64;
+	mesura_diag_at start = {"", NULL, 0, 1, 1};
+	size_t bad;
+	if (len > max_bytes) {
+		mesura_policy__diag(c->diags, MESURA_DIAG_ERROR, MESURA_ELIMIT, &start,
+		                    "the policy is %zu bytes; the limit is %zu", len, max_bytes);
+		c->over_limit = 1;
+		return;
 	}
-	if (rc == MESURA_OK && p->n_allow)
-		rc = build_allow_terms(p);
-	return rc;
+	if (mesura_utf8_validate(src, len, &bad) != MESURA_OK) {
+		mesura_diag_at at = position_of(src, bad);
+		mesura_policy__diag(c->diags, MESURA_DIAG_ERROR, MESURA_EUTF8, &at,
+		                    "the policy is not valid UTF-8 (byte 0x%02X)",
+		                    (unsigned)(unsigned char)src[bad]);
+		return;
+	}
+	ynode *root = NULL;
+	int rc = mesura_policy__yaml_read(src, len, max_depth, c->trees, c->diags, &root);
+	c->failed_alloc |= rc == MESURA_ENOMEM;
+	c->over_limit |= rc == MESURA_ELIMIT;
+	if (rc != MESURA_OK)
+		return;
+	c->including[c->depth++] = c->file;
+	c->source = src;
+	compile_document(c, root);
 }
 
 /* ------------------------------------------------------------ public */
@@ -707,14 +601,15 @@ int mesura_compile_options_init(mesura_compile_options *opts, unsigned int versi
 	return MESURA_OK;
 }
 
-/* Puts diagnostics in source order, keeping the walk's order at equal offsets
- * (a stable insertion sort: there are few). */
+/* Puts diagnostics in source order, keeping the walk's order at equal offsets and the
+ * files in the order they were read (a stable insertion sort: there are few). */
 static void sort_by_offset(mesura_diagnostic *items, size_t n)
 {
 	for (size_t i = 1; i < n; i++) {
 		mesura_diagnostic x = items[i];
 		size_t j = i;
-		for (; j > 0 && items[j - 1].byte_offset > x.byte_offset; j--)
+		for (; j > 0 && !strcmp(items[j - 1].file, x.file) && items[j - 1].byte_offset > x.byte_offset;
+		     j--)
 			items[j] = items[j - 1];
 		items[j] = x;
 	}
@@ -724,14 +619,17 @@ void mesura_policy_free(mesura_policy *policy)
 {
 	if (!policy)
 		return;
-	for (size_t i = 0; i < policy->n_rules; i++)
-		pcre2_code_free(policy->rules[i].regex);
+	for (size_t i = 0; i < policy->n_conds; i++)
+		pcre2_code_free(policy->conds[i].regex);
 	for (size_t v = 0; v < policy->n_views; v++) {
 		mesura_normalizer_free(policy->views[v].normalizer);
-		mesura_scan__terms_free(policy->views[v].terms);
+		mesura_scan__automaton_free(policy->views[v].terms);
+		mesura_scan__automaton_free(policy->views[v].keywords);
 	}
-	mesura_scan__terms_free(policy->allow_terms);
+	mesura_scan__automaton_free(policy->allow_terms);
 	mesura_allocator alloc = policy->alloc;
+	mesura_alloc__free(&alloc, policy->rules);
+	mesura_alloc__free(&alloc, policy->conds);
 	mesura_arena__free(&policy->arena);
 	mesura_alloc__free(&alloc, policy);
 }
@@ -745,65 +643,46 @@ static int new_policy(mesura_policy **out, const mesura_allocator *allocator)
 }
 
 /* Compiles into `policy`, recording problems in `diags`. */
-static int compile_source(mesura_policy *policy, mesura_diagnostics *diags, const char *src,
-                          size_t len, const mesura_compile_options *opts)
+static int compile_policy(mesura_policy *policy, mesura_diagnostics *diags, const char *src,
+                          size_t len, const char *file, const mesura_compile_options *opts)
 {
-	size_t max_bytes = opts->max_source_bytes ? opts->max_source_bytes : (size_t)16 << 20;
-	unsigned max_depth = opts->max_depth ? opts->max_depth : 64;
-	mesura_diag_at start = {"", NULL, 0, 1, 1};
-	if (len > max_bytes) {
-		mesura_policy__diag(diags, MESURA_DIAG_ERROR, MESURA_ELIMIT, &start,
-		                    "the policy is %zu bytes; the limit is %zu", len, max_bytes);
-		return MESURA_ELIMIT;
-	}
-	size_t bad;
-	if (mesura_utf8_validate(src, len, &bad) != MESURA_OK) {
-		mesura_diag_at at = {"", NULL, bad, 1, 1};
-		for (size_t i = 0; i < bad; i++) { /* line and column of the bad byte */
-			if (src[i] == '\n') {
-				at.line++;
-				at.column = 1;
-			} else if (((unsigned char)src[i] & 0xC0) != 0x80) {
-				at.column++;
-			}
-		}
-		mesura_policy__diag(diags, MESURA_DIAG_ERROR, MESURA_EUTF8, &at,
-		                    "the policy is not valid UTF-8 (byte 0x%02X)",
-		                    (unsigned)(unsigned char)src[bad]);
-		return MESURA_ESYNTAX;
-	}
-	mesura_arena tree;
-	mesura_arena__init(&tree, &policy->alloc);
-	ynode *root = NULL;
-	int rc = mesura_policy__yaml_read(src, len, max_depth, &tree, diags, &root);
-	if (rc == MESURA_OK) {
-		compiler c = {policy, diags, NULL, NULL, "", 0, NULL};
-		pcre2_general_context *gc = pcre2_general_context_create(pcre_malloc, pcre_free,
-		                                                         &policy->alloc);
-		c.pcre_compile = gc ? pcre2_compile_context_create(gc) : NULL;
-		if (c.pcre_compile)
-			compile_document(&c, root, src);
-		else
-			c.failed_alloc = 1;
-		pcre2_compile_context_free(c.pcre_compile);
-		pcre2_general_context_free(gc);
-		rc = c.failed_alloc ? MESURA_ENOMEM : diags->errors ? MESURA_ESYNTAX : MESURA_OK;
-	}
+	mesura_arena trees;
+	mesura_arena__init(&trees, &policy->alloc);
+	compiler c;
+	memset(&c, 0, sizeof c);
+	c.policy = policy;
+	c.diags = diags;
+	c.opts = opts;
+	c.file = file;
+	c.trees = &trees;
+	pcre2_general_context *gc = pcre2_general_context_create(pcre_malloc, pcre_free,
+	                                                         &policy->alloc);
+	c.pcre_compile = gc ? pcre2_compile_context_create(gc) : NULL;
+	if (c.pcre_compile)
+		compile_source_text(&c, src, len);
+	else
+		c.failed_alloc = 1;
+	if (!c.failed_alloc && !diags->errors && policy->n_rules == 0)
+		cerror(&c, NULL, "the policy has no rules");
+	pcre2_compile_context_free(c.pcre_compile);
+	pcre2_general_context_free(gc);
+	mesura_alloc__free(&policy->alloc, c.lexicons);
+	int rc = c.failed_alloc ? MESURA_ENOMEM
+	         : c.over_limit ? MESURA_ELIMIT
+	         : diags->errors ? MESURA_ESYNTAX
+	                         : MESURA_OK;
 	if (rc == MESURA_OK)
-		rc = build_matchers(policy);
-	mesura_arena__free(&tree);
+		rc = mesura_policy__build_matchers(policy);
+	if (rc == MESURA_OK)
+		rc = mesura_scan__check_examples(policy, diags);
+	mesura_arena__free(&trees);
 	return rc;
 }
 
-int mesura_policy_compile(mesura_policy **out, const char *src, size_t len, const char *name,
-                          const mesura_compile_options *opts, mesura_diagnostics **diags,
-                          const mesura_allocator *allocator)
+static int compile_named(mesura_policy **out, const char *src, size_t len, const char *name,
+                         const mesura_compile_options *opts, mesura_diagnostics **diags,
+                         const mesura_allocator *allocator)
 {
-	if (diags)
-		*diags = NULL;
-	if (!out || (!src && len > 0))
-		return MESURA_EINVAL;
-	*out = NULL;
 	mesura_compile_options defaults = MESURA_COMPILE_OPTIONS_INIT;
 	if (!opts)
 		opts = &defaults;
@@ -811,11 +690,11 @@ int mesura_policy_compile(mesura_policy **out, const char *src, size_t len, cons
 		return MESURA_EVERSION;
 	mesura_diagnostics *d = NULL;
 	mesura_policy *policy = NULL;
-	int rc = mesura_policy__diags_new(&d, name ? name : "<policy>", allocator);
+	int rc = mesura_policy__diags_new(&d, name, allocator);
 	if (rc == MESURA_OK)
 		rc = new_policy(&policy, allocator);
 	if (rc == MESURA_OK)
-		rc = compile_source(policy, d, src ? src : "", len, opts);
+		rc = compile_policy(policy, d, src ? src : "", len, d->file, opts);
 	if (rc == MESURA_OK && d->out_of_memory)
 		rc = MESURA_ENOMEM;
 	if (rc != MESURA_OK) {
@@ -832,8 +711,21 @@ int mesura_policy_compile(mesura_policy **out, const char *src, size_t len, cons
 	return rc;
 }
 
+int mesura_policy_compile(mesura_policy **out, const char *src, size_t len, const char *name,
+                          const mesura_compile_options *opts, mesura_diagnostics **diags,
+                          const mesura_allocator *allocator)
+{
+	if (diags)
+		*diags = NULL;
+	if (!out || (!src && len > 0))
+		return MESURA_EINVAL;
+	*out = NULL;
+	return compile_named(out, src, len, name ? name : "<policy>", opts, diags, allocator);
+}
+
 /* Reads a whole file with the caller's allocator; returns 0 when it cannot. */
-static int read_file(const char *path, const mesura_allocator *alloc, char **buf, size_t *len)
+int mesura_policy__read_file(const char *path, const mesura_allocator *alloc, char **buf,
+                             size_t *len)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
@@ -849,7 +741,7 @@ static int read_file(const char *path, const mesura_allocator *alloc, char **buf
 			break;
 		}
 		*buf = grown;
-		size_t n = fread(*buf + *len, 1, cap - *len, f);
+		size_t n = fread(*buf + *len, 1, cap - *len - 1, f);
 		*len += n;
 		if (n == 0) {
 			ok = !ferror(f);
@@ -860,6 +752,8 @@ static int read_file(const char *path, const mesura_allocator *alloc, char **buf
 	if (!ok) {
 		mesura_alloc__free(alloc, *buf);
 		*buf = NULL;
+	} else {
+		(*buf)[*len] = '\0';
 	}
 	return ok;
 }
@@ -879,8 +773,8 @@ int mesura_policy_load_file(mesura_policy **out, const char *path,
 		return rc;
 	char *buf;
 	size_t len;
-	if (read_file(path, &alloc, &buf, &len)) {
-		rc = mesura_policy_compile(out, buf, len, path, opts, diags, allocator);
+	if (mesura_policy__read_file(path, &alloc, &buf, &len)) {
+		rc = compile_named(out, buf, len, path, opts, diags, allocator);
 		mesura_alloc__free(&alloc, buf);
 		return rc;
 	}
@@ -897,6 +791,21 @@ int mesura_policy_load_file(mesura_policy **out, const char *path,
 	else
 		mesura_diagnostics_free(d);
 	return rc;
+}
+
+int mesura_policy_default(mesura_policy **out, mesura_diagnostics **diags,
+                          const mesura_allocator *allocator)
+{
+	if (diags)
+		*diags = NULL;
+	if (!out)
+		return MESURA_EINVAL;
+	*out = NULL;
+	const char *src;
+	size_t len;
+	if (!mesura_policy__builtin_find("default", &src, &len))
+		return MESURA_EINVAL;
+	return compile_named(out, src, len, "builtin:default", NULL, diags, allocator);
 }
 
 const char *mesura_policy_name(const mesura_policy *policy)

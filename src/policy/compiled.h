@@ -1,6 +1,14 @@
-/* The compiled form of a policy: what the scanner reads. Immutable once built. */
+/* The compiled form of a policy: what the scanner reads. Immutable once built.
+ *
+ * A rule's `match`, `unless` and `context` are trees of CONDITIONS, all kept in one
+ * array. The leaves (terms, regex) are what the scanner runs: every terms leaf of one
+ * view sits in that view's automaton with the leaf's index as its id, every regex leaf
+ * runs on its view behind a cheap prefilter. Inner nodes (all, any) only combine the
+ * leaves' outcomes once the post has been scanned. */
 #ifndef MESURA_POLICY_COMPILED_H
 #define MESURA_POLICY_COMPILED_H
+
+#include <stdint.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -8,33 +16,85 @@
 #include "common/arena.h"
 #include "mesura/policy.h"
 #include "mesura/text.h"
-#include "scan/terms.h"
+#include "scan/automaton.h"
 #include "validators.h"
 
-typedef enum { RULE_TERMS, RULE_REGEX } rule_kind;
+#define COND_NONE UINT32_MAX
+
+typedef enum { COND_TERMS, COND_REGEX, COND_ALL, COND_ANY } cond_kind;
+
+/* What a leaf's hits are for: findings, cancelling the rule, or evidence near one. */
+typedef enum { ROLE_MATCH, ROLE_UNLESS, ROLE_CONTEXT } cond_role;
+
+/* What must be in a view before a regex can match there; checked before PCRE2 runs. */
+typedef struct {
+	size_t min_len;         /* PCRE2_INFO_MINLENGTH, in bytes (a lower bound) */
+	uint64_t any_of[4];     /* one of these bytes starts every match (all ones: any) */
+	uint64_t all_of[4];     /* each of these bytes occurs in every match */
+	int has_keywords;       /* and one of its keywords occurs (keyword automaton) */
+} regex_prefilter;
+
+typedef struct {
+	cond_kind kind;
+	cond_role role;
+	uint32_t rule;              /* the rule it belongs to */
+	unsigned int normalize;     /* leaves: MESURA_NORM_* flags of the view */
+	size_t view;                /* leaves: index of that view in the policy's views */
+	int whole_word;
+	/* COND_TERMS: normalised with `normalize` */
+	const char **terms;
+	size_t *term_lens;
+	size_t n_terms;
+	/* COND_REGEX */
+	pcre2_code *regex;
+	const mesura_validator *validator; /* or NULL */
+	double validator_param;
+	regex_prefilter pre;
+	const char **keywords;      /* ASCII, lower case */
+	size_t n_keywords;
+	/* COND_ALL, COND_ANY */
+	const uint32_t *children;
+	size_t n_children;
+} policy_cond;
+
+/* Words that change a finding's confidence when they occur near it. */
+typedef struct {
+	uint32_t cond;     /* a COND_TERMS leaf of role ROLE_CONTEXT */
+	size_t within;     /* distance, in characters or (in_words) words */
+	int in_words;
+	double boost;      /* added to the confidence; negative lowers it */
+	int required;      /* no such word near: no finding */
+} policy_context;
+
+typedef struct {
+	const char *text;
+	size_t len;
+	const void *node;  /* the YAML node, for diagnostics while compiling */
+	const char *file;  /* the policy file it is written in */
+} policy_example;
 
 typedef struct {
 	const char *id, *category, *description;
 	mesura_severity severity;
 	mesura_action action;
-	rule_kind kind;
-	unsigned int normalize;     /* MESURA_NORM_* flags of the view the rule matches on */
-	size_t view;                /* index of that view in the policy's views */
-	int whole_word;
-	const char **terms;         /* RULE_TERMS: normalised with `normalize` */
-	size_t *term_lens;
-	size_t n_terms;
-	pcre2_code *regex;          /* RULE_REGEX */
-	const mesura_validator *validator; /* or NULL */
-	double validator_param;
+	uint32_t match;             /* root condition */
+	uint32_t unless;            /* root condition, or COND_NONE */
+	policy_context *context;
+	size_t n_context;
+	double confidence;          /* base confidence of a finding */
+	double min_confidence;      /* findings below are dropped */
+	policy_example *examples_match, *examples_no_match;
+	size_t n_examples_match, n_examples_no_match;
 } policy_rule;
 
-/* A normalised view the scanner makes of each post, and the automaton of the terms
- * matched on it (NULL when only regexes use the view). */
+/* A normalised view the scanner makes of each post; the automaton of the terms leaves
+ * matched on it and of the keywords of its regex leaves (NULL when there are none). */
 typedef struct {
 	unsigned int flags;
 	mesura_normalizer *normalizer;
-	mesura_terms *terms;
+	mesura_automaton *terms;
+	mesura_automaton *keywords;
+	int needs_bytes;            /* a regex on it has a byte prefilter */
 } policy_view;
 
 struct mesura_policy {
@@ -43,13 +103,16 @@ struct mesura_policy {
 	const char *name;
 	policy_rule *rules;
 	size_t n_rules;
+	policy_cond *conds;
+	size_t n_conds;
 	const char **allow; /* normalised with MESURA_NORM_MODERATION */
 	size_t *allow_lens;
 	size_t n_allow;
 	policy_view *views;
 	size_t n_views;
 	size_t allow_view;         /* the view the allow list matches on */
-	mesura_terms *allow_terms; /* ids: index into allow[] */
+	mesura_automaton *allow_terms; /* ids: index into allow[] */
+	int uses_words;            /* a context counts its distance in words */
 };
 
 #endif

@@ -22,6 +22,17 @@ int mesura_policy__diags_new(mesura_diagnostics **out, const char *file,
 	return MESURA_OK;
 }
 
+int mesura_policy__diags_set_file(mesura_diagnostics *d, const char *file)
+{
+	if (strcmp(d->file, file) == 0)
+		return MESURA_OK;
+	const char *copy = mesura_arena__strndup(&d->arena, file, strlen(file));
+	if (!copy)
+		return MESURA_ENOMEM;
+	d->file = copy;
+	return MESURA_OK;
+}
+
 static const char *copy(mesura_diagnostics *d, const char *s)
 {
 	return s ? mesura_arena__strndup(&d->arena, s, strlen(s)) : NULL;

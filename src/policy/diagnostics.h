@@ -27,6 +27,9 @@ typedef struct {
 int mesura_policy__diags_new(mesura_diagnostics **out, const char *file,
                              const mesura_allocator *alloc);
 
+/* The file the next diagnostics are about (copied). */
+int mesura_policy__diags_set_file(mesura_diagnostics *d, const char *file);
+
 /* Records a diagnostic (message printf-style). Out of memory is remembered, not fatal:
  * the compile then fails with MESURA_ENOMEM. */
 void mesura_policy__diag(mesura_diagnostics *d, mesura_diag_severity severity, int status,

@@ -1,14 +1,19 @@
 /*
  * The scanner: runs a compiled policy over one post.
  *
- * The post is tokenized once, on the original text: token boundaries are where whole
- * words may start and end. Each view the policy needs is made once; each view's term
- * automaton runs once over it, and each regex rule over its view. A hit in a view is
+ * Each view the policy needs is made once; each view's term automaton runs once over
+ * it (with a bounded wildcard walk for self-censored spellings such as "f*ck"), and
+ * each regex leaf runs on its view when its prefilter allows. A hit in a view is
  * mapped back to the original bytes through the view's map and kept when both ends
  * fall on token boundaries of the original: matching on the normalised view finds
  * "m1erda" and "f u c k", checking boundaries on the original keeps "Scunthorpe",
- * "classic" and "computadora" clean. Findings that overlap an allow-listed term are
- * dropped; the verdict is the strongest action left.
+ * "classic" and "computadora" clean. The post is tokenized only when a hit needs that
+ * check, so clean posts never pay for it.
+ *
+ * Then the rules are evaluated: a rule fires when its match tree holds and its unless
+ * tree does not; each hit of its match leaves becomes a finding, whose confidence the
+ * rule's context words nearby raise or lower. Findings that overlap an allow-listed
+ * term are dropped; the verdict is the strongest action left.
  */
 #include <string.h>
 
@@ -22,13 +27,31 @@
 #define REGEX_MATCH_LIMIT 1000000u
 #define REGEX_DEPTH_LIMIT 10000u
 
+/* Trie states the wildcard walk of one self-censored word may visit. */
+#define MASKED_BUDGET 20000u
+
+#define NO_HIT UINT32_MAX
+
+/* Where a leaf matched: its span in the original text and in its view. */
+typedef struct {
+	uint32_t cond, next; /* next hit of the same leaf, or NO_HIT */
+	size_t start, end;
+	size_t view_start, view_end;
+	int masked;
+} hit;
+
 struct mesura_scanner {
 	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
 	const mesura_policy *policy;
 	mesura_view **views;    /* one per policy view */
 	mesura_tokens *tokens;
+	int tokenized;          /* tokens and boundary are those of this post */
 	unsigned char *boundary; /* per original byte offset: a token starts or ends here */
 	size_t boundary_cap;
+	hit *hits;
+	size_t n_hits, hits_cap;
+	uint32_t *first_hit;    /* per condition */
+	unsigned char *keyword_seen; /* per condition: one of its keywords is in the view */
 	mesura_finding *findings;
 	size_t n_findings, findings_cap;
 	mesura_result result;
@@ -37,7 +60,7 @@ struct mesura_scanner {
 	pcre2_match_data *match_data;
 	const char *text;
 	size_t len;
-	int limited; /* a regex hit its limit in this scan */
+	int limited; /* a regex or a wildcard walk hit its limit in this scan */
 };
 
 static void *pcre_malloc(PCRE2_SIZE size, void *user)
@@ -59,6 +82,9 @@ void mesura_scanner_free(mesura_scanner *s)
 	mesura_alloc__free(&s->alloc, s->views);
 	mesura_tokens_free(s->tokens);
 	mesura_alloc__free(&s->alloc, s->boundary);
+	mesura_alloc__free(&s->alloc, s->hits);
+	mesura_alloc__free(&s->alloc, s->first_hit);
+	mesura_alloc__free(&s->alloc, s->keyword_seen);
 	mesura_alloc__free(&s->alloc, s->findings);
 	pcre2_match_data_free(s->match_data);
 	pcre2_match_context_free(s->pcre_match);
@@ -74,6 +100,10 @@ static int create_scratch(mesura_scanner *s)
 	if (!s->views)
 		return MESURA_ENOMEM;
 	memset(s->views, 0, (p->n_views + 1) * sizeof *s->views);
+	s->first_hit = mesura_alloc__malloc(&s->alloc, (p->n_conds + 1) * sizeof *s->first_hit);
+	s->keyword_seen = mesura_alloc__malloc(&s->alloc, p->n_conds + 1);
+	if (!s->first_hit || !s->keyword_seen)
+		return MESURA_ENOMEM;
 	for (size_t v = 0; v < p->n_views; v++)
 		if (mesura_view_new(&s->views[v], &s->alloc) != MESURA_OK)
 			return MESURA_ENOMEM;
@@ -111,10 +141,12 @@ int mesura_scanner_new(mesura_scanner **out, const mesura_policy *policy,
 
 /* ------------------------------------------------------------ boundaries */
 
-/* Marks every token start and end of the original text (overlays included, so the
- * words inside #NoMásAbusos and the spaced "f u c k" are whole words too). */
-static int mark_boundaries(mesura_scanner *s)
+/* Tokenizes the post (once) and marks every token start and end, overlays included,
+ * so the words inside #NoMásAbusos and the spaced "f u c k" are whole words too. */
+static int tokenize_post(mesura_scanner *s)
 {
+	if (s->tokenized)
+		return MESURA_OK;
 	void *b = s->boundary;
 	int rc = mesura_alloc__grow(&s->alloc, &b, &s->boundary_cap, s->len + 1, 1);
 	if (rc != MESURA_OK)
@@ -135,82 +167,179 @@ static int mark_boundaries(mesura_scanner *s)
 		s->boundary[t[i].start] = 1;
 		s->boundary[t[i].end] = 1;
 	}
+	s->tokenized = 1;
 	return MESURA_OK;
 }
 
-/* ------------------------------------------------------------ findings */
+/* ------------------------------------------------------------ hits */
 
-static int add_finding(mesura_scanner *s, const policy_rule *r, size_t view_start,
-                       size_t view_end, const mesura_view *view, const char *condition)
+static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t view_end,
+                   int masked)
 {
+	const policy_cond *x = &s->policy->conds[cond];
 	size_t start, end;
-	if (mesura_view_source_span(view, view_start, view_end, &start, &end) != MESURA_OK)
+	if (mesura_view_source_span(s->views[x->view], view_start, view_end, &start, &end) !=
+	    MESURA_OK)
 		return MESURA_OK;
-	if (r->whole_word && (!s->boundary[start] || !s->boundary[end]))
-		return MESURA_OK;
-	void *f = s->findings;
-	int rc = mesura_alloc__grow(&s->alloc, &f, &s->findings_cap, s->n_findings + 1,
-	                            sizeof(mesura_finding));
+	if (x->whole_word) {
+		int rc = tokenize_post(s);
+		if (rc != MESURA_OK)
+			return rc;
+		if (!s->boundary[start] || !s->boundary[end])
+			return MESURA_OK;
+	}
+	void *h = s->hits;
+	int rc = mesura_alloc__grow(&s->alloc, &h, &s->hits_cap, s->n_hits + 1, sizeof(hit));
 	if (rc != MESURA_OK)
 		return rc;
-	s->findings = f;
-	const char *text = mesura_view_text(view, NULL);
-	s->findings[s->n_findings++] = (mesura_finding){
-		r->id, r->category, r->severity, r->action, start, end, text + view_start,
-		view_end - view_start, condition};
+	s->hits = h;
+	s->hits[s->n_hits] = (hit){cond, s->first_hit[cond], start, end, view_start, view_end,
+	                           masked};
+	s->first_hit[cond] = (uint32_t)s->n_hits++;
 	return MESURA_OK;
 }
 
 typedef struct {
 	mesura_scanner *s;
-	const mesura_view *view;
+	size_t offset; /* of the searched text in the view */
+	int masked;
 	int rc;
-} term_hits;
+} hit_sink;
 
-static int on_term(uint32_t rule, size_t start, size_t end, void *payload)
+static int on_term(uint32_t cond, size_t start, size_t end, void *payload)
 {
-	term_hits *h = payload;
-	h->rc = add_finding(h->s, &h->s->policy->rules[rule], start, end, h->view, "terms");
+	hit_sink *h = payload;
+	h->rc = add_hit(h->s, cond, h->offset + start, h->offset + end, h->masked);
 	return h->rc != MESURA_OK;
+}
+
+/* Bytes that may stand for a letter in a self-censored word ("f*ck", "p#ta"). '.' and
+ * '-' are left out: "co-op" and "p.m." are ordinary writing. */
+static const unsigned char mask_bytes[256] = {
+	['*'] = 1, ['#'] = 1, ['@'] = 1, ['$'] = 1, ['%'] = 1, ['!'] = 1, ['?'] = 1, ['_'] = 1};
+
+static int is_word_byte(unsigned char ch)
+{
+	return ch >= 0x80 || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+}
+
+/* The self-censored word around the mask byte at text[at], as [*from, *to): letters
+ * and mask bytes, without leading or trailing masks (those are emphasis, *like this*).
+ * Returns whether it is worth a wildcard walk: at least two letters, at least as many
+ * letters as masks. */
+static int masked_word(const char *text, size_t len, size_t at, size_t *from, size_t *to)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t a = at, b = at;
+	while (a > 0 && (is_word_byte(p[a - 1]) || mask_bytes[p[a - 1]]))
+		a--;
+	while (b < len && (is_word_byte(p[b]) || mask_bytes[p[b]]))
+		b++;
+	*to = b;
+	while (a < b && mask_bytes[p[a]])
+		a++;
+	while (b > a && mask_bytes[p[b - 1]])
+		b--;
+	*from = a;
+	size_t letters = 0, masks = 0;
+	for (size_t i = a; i < b; i++) {
+		masks += mask_bytes[p[i]];
+		letters += is_word_byte(p[i]) && (p[i] & 0xC0) != 0x80;
+	}
+	return masks > 0 && letters >= 2 && letters >= masks;
+}
+
+static int match_masked_words(mesura_scanner *s, size_t v, const char *text, size_t len)
+{
+	const mesura_automaton *a = s->policy->views[v].terms;
+	hit_sink h = {s, 0, 1, MESURA_OK};
+	for (size_t at = 0; at < len && h.rc == MESURA_OK; at++) {
+		if (!mask_bytes[(unsigned char)text[at]])
+			continue;
+		size_t from, to;
+		if (masked_word(text, len, at, &from, &to)) {
+			h.offset = from;
+			int rc = mesura_scan__automaton_match_masked(a, text + from, to - from, mask_bytes,
+			                                              MASKED_BUDGET, on_term, &h);
+			s->limited |= rc == MESURA_ELIMIT;
+		}
+		at = to; /* one walk per word */
+	}
+	return h.rc;
 }
 
 static int match_terms(mesura_scanner *s, size_t v)
 {
-	const mesura_terms *terms = s->policy->views[v].terms;
-	if (!terms)
+	const mesura_automaton *a = s->policy->views[v].terms;
+	if (!a)
 		return MESURA_OK;
 	size_t len;
 	const char *text = mesura_view_text(s->views[v], &len);
-	term_hits h = {s, s->views[v], MESURA_OK};
-	mesura_scan__terms_search(terms, text, len, on_term, &h);
-	return h.rc;
+	hit_sink h = {s, 0, 0, MESURA_OK};
+	mesura_scan__automaton_search(a, text, len, on_term, &h);
+	return h.rc == MESURA_OK ? match_masked_words(s, v, text, len) : h.rc;
 }
 
-/* Every match of a regex rule on its view, confirmed by its validator. */
-static int match_regex(mesura_scanner *s, const policy_rule *r)
+/* ------------------------------------------------------------ regexes */
+
+static int on_keyword(uint32_t cond, size_t start, size_t end, void *payload)
 {
-	const mesura_view *view = s->views[r->view];
+	(void)start;
+	(void)end;
+	((mesura_scanner *)payload)->keyword_seen[cond] = 1;
+	return 0;
+}
+
+static void present_bytes(const char *text, size_t len, uint64_t present[4])
+{
+	memset(present, 0, 4 * sizeof *present);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char b = (unsigned char)text[i];
+		present[b >> 6] |= (uint64_t)1 << (b & 63);
+	}
+}
+
+/* Whether the regex can match in a view of `len` bytes holding the bytes `present`. */
+static int prefilter_passes(const mesura_scanner *s, uint32_t cond, size_t len,
+                            const uint64_t present[4])
+{
+	const regex_prefilter *pre = &s->policy->conds[cond].pre;
+	if (len < pre->min_len || (pre->has_keywords && !s->keyword_seen[cond]))
+		return 0;
+	uint64_t any = 0;
+	for (int k = 0; k < 4; k++) {
+		if ((pre->all_of[k] & present[k]) != pre->all_of[k])
+			return 0;
+		any |= pre->any_of[k] & present[k];
+	}
+	return any != 0;
+}
+
+/* Every match of a regex leaf on its view, confirmed by its validator. */
+static int match_regex(mesura_scanner *s, uint32_t cond)
+{
+	const policy_cond *x = &s->policy->conds[cond];
 	size_t len;
-	const char *text = mesura_view_text(view, &len);
+	const char *text = mesura_view_text(s->views[x->view], &len);
 	PCRE2_SIZE at = 0;
 	while (at <= len) {
-		int m = pcre2_match(r->regex, (PCRE2_SPTR)text, len, at, 0, s->match_data,
+		int m = pcre2_match(x->regex, (PCRE2_SPTR)text, len, at, 0, s->match_data,
 		                    s->pcre_match);
 		if (m == PCRE2_ERROR_NOMATCH)
 			return MESURA_OK;
 		if (m == PCRE2_ERROR_NOMEMORY)
 			return MESURA_ENOMEM;
-		if (m < 0) { /* match or depth limit: skip the rule, say so */
+		if (m < 0) { /* match or depth limit: skip the leaf, say so */
 			s->limited = 1;
 			return MESURA_OK;
 		}
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->match_data);
 		size_t start = ov[0], end = ov[1];
 		if (end > start &&
-		    (!r->validator ||
-		     mesura_policy__validator_check(r->validator, text + start, end - start,
-		                                    r->validator_param))) {
-			int rc = add_finding(s, r, start, end, view, "regex");
+		    (!x->validator ||
+		     mesura_policy__validator_check(x->validator, text + start, end - start,
+		                                    x->validator_param))) {
+			int rc = add_hit(s, cond, start, end, 0);
 			if (rc != MESURA_OK)
 				return rc;
 		}
@@ -221,10 +350,143 @@ static int match_regex(mesura_scanner *s, const policy_rule *r)
 	return MESURA_OK;
 }
 
-typedef struct {
-	mesura_scanner *s;
-	size_t kept;
-} allow_ctx;
+static int match_regexes(mesura_scanner *s, size_t v)
+{
+	const mesura_policy *p = s->policy;
+	if (!p->views[v].needs_bytes)
+		return MESURA_OK;
+	size_t len;
+	const char *text = mesura_view_text(s->views[v], &len);
+	if (p->views[v].keywords)
+		mesura_scan__automaton_search(p->views[v].keywords, text, len, on_keyword, s);
+	uint64_t present[4];
+	present_bytes(text, len, present);
+	int rc = MESURA_OK;
+	for (uint32_t i = 0; rc == MESURA_OK && i < p->n_conds; i++)
+		if (p->conds[i].kind == COND_REGEX && p->conds[i].view == v &&
+		    prefilter_passes(s, i, len, present))
+			rc = match_regex(s, i);
+	return rc;
+}
+
+/* ------------------------------------------------------------ rules */
+
+static int holds(const mesura_scanner *s, uint32_t cond)
+{
+	const policy_cond *x = &s->policy->conds[cond];
+	if (x->kind == COND_TERMS || x->kind == COND_REGEX)
+		return s->first_hit[cond] != NO_HIT;
+	for (size_t i = 0; i < x->n_children; i++)
+		if (holds(s, x->children[i]) != (x->kind == COND_ALL))
+			return x->kind != COND_ALL;
+	return x->kind == COND_ALL;
+}
+
+/* Characters (code points) of the original text between two spans; 0 when they
+ * overlap. Stops counting past `limit`. */
+static size_t chars_between(const mesura_scanner *s, const hit *a, const hit *b, size_t limit)
+{
+	size_t from = a->end <= b->start ? a->end : b->end;
+	size_t to = a->end <= b->start ? b->start : a->start;
+	if (a->end > b->start && b->end > a->start)
+		return 0;
+	size_t n = 0;
+	for (size_t i = from; i < to && n <= limit; i++)
+		n += ((unsigned char)s->text[i] & 0xC0) != 0x80;
+	return n;
+}
+
+/* Words (word and number tokens) of the original text between two spans. */
+static size_t words_between(const mesura_scanner *s, const hit *a, const hit *b)
+{
+	size_t from = a->end <= b->start ? a->end : b->end;
+	size_t to = a->end <= b->start ? b->start : a->start;
+	size_t n_tokens, n = 0;
+	const mesura_token *t = mesura_tokens_array(s->tokens, &n_tokens);
+	for (size_t i = 0; i < n_tokens; i++)
+		n += !(t[i].flags & MESURA_TOKEN_OVERLAY) && t[i].start >= from && t[i].end <= to &&
+		     (t[i].type == MESURA_TOKEN_WORD || t[i].type == MESURA_TOKEN_NUMBER);
+	return n;
+}
+
+static int context_near(mesura_scanner *s, const policy_context *ctx, const hit *h)
+{
+	for (uint32_t k = s->first_hit[ctx->cond]; k != NO_HIT; k = s->hits[k].next) {
+		const hit *c = &s->hits[k];
+		size_t d = ctx->in_words ? words_between(s, h, c) : chars_between(s, h, c, ctx->within);
+		if (d <= ctx->within)
+			return 1;
+	}
+	return 0;
+}
+
+/* The confidence of a finding at hit h of rule r; negative when a required context
+ * is missing. */
+static double confidence_of(mesura_scanner *s, const policy_rule *r, const hit *h)
+{
+	double conf = r->confidence;
+	for (size_t i = 0; i < r->n_context; i++) {
+		int near = context_near(s, &r->context[i], h);
+		if (near)
+			conf += r->context[i].boost;
+		else if (r->context[i].required)
+			return -1;
+	}
+	return conf < 0 ? 0 : conf > 1 ? 1 : conf;
+}
+
+static int add_finding(mesura_scanner *s, const policy_rule *r, const hit *h)
+{
+	double conf = confidence_of(s, r, h);
+	if (conf < 0 || conf + 1e-9 < r->min_confidence)
+		return MESURA_OK;
+	void *f = s->findings;
+	int rc = mesura_alloc__grow(&s->alloc, &f, &s->findings_cap, s->n_findings + 1,
+	                            sizeof(mesura_finding));
+	if (rc != MESURA_OK)
+		return rc;
+	s->findings = f;
+	const policy_cond *x = &s->policy->conds[h->cond];
+	const char *text = mesura_view_text(s->views[x->view], NULL);
+	s->findings[s->n_findings++] = (mesura_finding){
+		r->id, r->category, r->severity, r->action, h->start, h->end,
+		text + h->view_start, h->view_end - h->view_start,
+		h->masked ? "masked" : x->kind == COND_TERMS ? "terms" : "regex", conf};
+	return MESURA_OK;
+}
+
+/* One finding per hit of the leaves of a match tree that hold. */
+static int add_findings(mesura_scanner *s, const policy_rule *r, uint32_t cond)
+{
+	const policy_cond *x = &s->policy->conds[cond];
+	int rc = MESURA_OK;
+	if (x->kind == COND_ALL || x->kind == COND_ANY) {
+		for (size_t i = 0; rc == MESURA_OK && i < x->n_children; i++)
+			rc = add_findings(s, r, x->children[i]);
+		return rc;
+	}
+	for (uint32_t k = s->first_hit[cond]; rc == MESURA_OK && k != NO_HIT; k = s->hits[k].next)
+		rc = add_finding(s, r, &s->hits[k]);
+	return rc;
+}
+
+static int evaluate_rules(mesura_scanner *s)
+{
+	const mesura_policy *p = s->policy;
+	int rc = MESURA_OK;
+	for (size_t i = 0; rc == MESURA_OK && i < p->n_rules; i++) {
+		const policy_rule *r = &p->rules[i];
+		if (!holds(s, r->match) || (r->unless != COND_NONE && holds(s, r->unless)))
+			continue;
+		if (p->uses_words && r->n_context)
+			rc = tokenize_post(s);
+		if (rc == MESURA_OK)
+			rc = add_findings(s, r, r->match);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------ the verdict */
 
 /* Drops the findings that overlap an allow-listed term found at [start, end). */
 static int on_allowed(uint32_t id, size_t start, size_t end, void *payload)
@@ -244,14 +506,18 @@ static int on_allowed(uint32_t id, size_t start, size_t end, void *payload)
 	return 0;
 }
 
-static void apply_allow_list(mesura_scanner *s)
+static int apply_allow_list(mesura_scanner *s)
 {
 	const mesura_policy *p = s->policy;
 	if (!p->allow_terms || s->n_findings == 0)
-		return;
+		return MESURA_OK;
+	int rc = tokenize_post(s);
+	if (rc != MESURA_OK)
+		return rc;
 	size_t len;
 	const char *text = mesura_view_text(s->views[p->allow_view], &len);
-	mesura_scan__terms_search(p->allow_terms, text, len, on_allowed, s);
+	mesura_scan__automaton_search(p->allow_terms, text, len, on_allowed, s);
+	return MESURA_OK;
 }
 
 /* Sorts findings by start (insertion sort: a post has few) and merges the overlapping
@@ -275,6 +541,8 @@ static void tidy_findings(mesura_scanner *s)
 		if (k > 0 && f[i].start < f[k - 1].end) {
 			if (f[i].end > f[k - 1].end)
 				f[k - 1].end = f[i].end;
+			if (f[i].confidence > f[k - 1].confidence)
+				f[k - 1].confidence = f[i].confidence;
 			continue;
 		}
 		f[kept++] = f[i];
@@ -301,18 +569,21 @@ static void decide(mesura_scanner *s)
 static int scan_post(mesura_scanner *s)
 {
 	const mesura_policy *p = s->policy;
-	int rc = mark_boundaries(s);
+	memset(s->first_hit, 0xFF, p->n_conds * sizeof *s->first_hit);
+	memset(s->keyword_seen, 0, p->n_conds);
+	int rc = MESURA_OK;
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
 		rc = mesura_normalize(p->views[v].normalizer, s->views[v], s->text, s->len);
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
 		rc = match_terms(s, v);
-	for (size_t i = 0; rc == MESURA_OK && i < p->n_rules; i++)
-		if (p->rules[i].kind == RULE_REGEX)
-			rc = match_regex(s, &p->rules[i]);
-	if (rc == MESURA_OK) {
-		apply_allow_list(s);
+	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
+		rc = match_regexes(s, v);
+	if (rc == MESURA_OK)
+		rc = evaluate_rules(s);
+	if (rc == MESURA_OK)
+		rc = apply_allow_list(s);
+	if (rc == MESURA_OK)
 		tidy_findings(s);
-	}
 	return rc;
 }
 
@@ -324,7 +595,9 @@ int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
 	mesura_scanner *s = scanner;
 	s->text = text ? text : "";
 	s->len = len;
+	s->n_hits = 0;
 	s->n_findings = 0;
+	s->tokenized = 0;
 	s->limited = 0;
 	int rc = scan_post(s);
 	if (rc != MESURA_OK)

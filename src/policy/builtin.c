@@ -1,0 +1,30 @@
+/* The built-in policy modules: the YAML files of policies/builtin, embedded by the
+ * build (tools/embed_policies.cmake) so that a bare install screens posts on day one. */
+#include "builtin.h"
+
+#include <string.h>
+
+typedef struct {
+	const char *name, *src;
+	size_t len;
+} module;
+
+static const module modules[] = {
+#include "builtin_modules.inc"
+	{NULL, NULL, 0}};
+
+int mesura_policy__builtin_find(const char *name, const char **src, size_t *len)
+{
+	for (const module *m = modules; m->name; m++)
+		if (strcmp(m->name, name) == 0) {
+			*src = m->src;
+			*len = m->len;
+			return 1;
+		}
+	return 0;
+}
+
+const char *mesura_policy__builtin_names(void)
+{
+	return BUILTIN_NAMES[0] ? BUILTIN_NAMES : "none";
+}

@@ -1,0 +1,13 @@
+/* The built-in policy modules (the YAML files of policies/builtin, embedded at build time). */
+#ifndef MESURA_POLICY_BUILTIN_H
+#define MESURA_POLICY_BUILTIN_H
+
+#include <stddef.h>
+
+/* The source of module `name` ("pii" for builtin:pii); 0 when there is none. */
+int mesura_policy__builtin_find(const char *name, const char **src, size_t *len);
+
+/* The modules' names, comma-separated, for messages. */
+const char *mesura_policy__builtin_names(void);
+
+#endif

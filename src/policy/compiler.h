@@ -1,0 +1,98 @@
+/* The policy compiler's shared state and helpers (compile.c, conditions.c, lexicons.c,
+ * matchers.c). Nothing here is seen outside src/policy. */
+#ifndef MESURA_POLICY_COMPILER_H
+#define MESURA_POLICY_COMPILER_H
+
+#include "compiled.h"
+#include "diagnostics.h"
+#include "yaml_tree.h"
+
+/* A lexicon: its raw terms (normalised later, by each rule that uses it). */
+typedef struct {
+	const char *name;
+	const char **terms;
+	size_t *lens;
+	size_t n;
+	const char *file;  /* where it was defined, for "defined twice" messages */
+} lexicon;
+
+typedef struct {
+	mesura_policy *policy;
+	mesura_diagnostics *diags;
+	const mesura_compile_options *opts;
+	const char *file;          /* the policy file being compiled */
+	const char *source;        /* and its text */
+	mesura_arena *trees;       /* the YAML trees of every file, until the end */
+	lexicon *lexicons;
+	size_t n_lexicons, lexicons_cap;
+	size_t rules_cap, conds_cap;
+	const char *rule_id;       /* of the rule being compiled */
+	uint32_t rule;             /* its index */
+	cond_role role;            /* of the conditions being compiled */
+	char path[256];            /* of the node being compiled */
+	const char *including[16]; /* the files being compiled, outermost first */
+	unsigned depth;            /* how many of them */
+	int failed_alloc;
+	int over_limit;            /* a size or depth limit was hit: MESURA_ELIMIT */
+	pcre2_compile_context *pcre_compile; /* allocates with the policy's hooks */
+} compiler;
+
+/* Reporting: a diagnostic at node n (NULL: the start of the file). */
+void mesura_policy__error_at(compiler *c, const void *n, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+void mesura_policy__warn(compiler *c, const void *n, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+#define cerror(c, n, ...) mesura_policy__error_at((c), (n), MESURA_ESYNTAX, __VA_ARGS__)
+
+size_t mesura_policy__path_push(compiler *c, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void mesura_policy__path_pop(compiler *c, size_t old);
+
+/* The known word nearest to `word` (edit distance <= 2), or NULL. */
+const char *mesura_policy__suggest(const char *word, size_t len, const char *const *known);
+int mesura_policy__is_scalar(const ynode *n);
+int mesura_policy__scalar_is(const ynode *n, const char *s);
+/* Reports every key of `map` that is not in `known` (NULL-terminated). */
+void mesura_policy__check_keys(compiler *c, const ynode *map, const char *const *known);
+const char *mesura_policy__copy_text(compiler *c, const char *s, size_t len);
+/* A number in [lo, hi] at map[key], or `fallback` when absent (an error when bad). */
+double mesura_policy__get_number(compiler *c, const ynode *map, const char *key, double lo,
+                                 double hi, double fallback);
+/* true/false at map[key], or `fallback`. */
+int mesura_policy__get_bool(compiler *c, const ynode *map, const char *key, int fallback);
+
+/* lexicons.c: defines the lexicons of a `lexicons:` mapping (inline lists or
+ * { file: path }); finds one by name. */
+void mesura_policy__define_lexicons(compiler *c, const ynode *lexicons);
+const lexicon *mesura_policy__find_lexicon(const compiler *c, const char *name);
+/* Reads a file relative to the directory of the file being compiled; 0 when it cannot.
+ * *path_out (arena) is the path as opened. */
+int mesura_policy__read_relative(compiler *c, const char *name, char **buf, size_t *len,
+                                 const char **path_out);
+
+/* compile.c: reads a whole file (NUL-terminated) with `alloc`; 0 when it cannot. */
+int mesura_policy__read_file(const char *path, const mesura_allocator *alloc, char **buf,
+                             size_t *len);
+
+/* conditions.c: a new condition of the current rule and role (COND_NONE when out of
+ * memory; its address may change with the next one: keep the index); a rule's match tree, unless tree and context list. */
+uint32_t mesura_policy__new_cond(compiler *c, cond_kind kind);
+uint32_t mesura_policy__compile_condition(compiler *c, const ynode *n, unsigned depth);
+void mesura_policy__compile_context(compiler *c, policy_rule *r, const ynode *n);
+/* Normalises the terms of a list (terms, "@lexicon" references) with `flags`. */
+int mesura_policy__collect_terms(compiler *c, const ynode *list, unsigned int flags,
+                                 const char ***items, size_t **lens, size_t *n);
+
+/* matchers.c: the views, automata and prefilters of a compiled policy. */
+int mesura_policy__build_matchers(mesura_policy *p);
+
+#endif

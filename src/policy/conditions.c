@@ -1,0 +1,355 @@
+/*
+ * What a rule matches: a tree of conditions. A leaf is `terms` (words and phrases,
+ * matched on a normalised view) or `regex` (a PCRE2 pattern, optionally confirmed by
+ * a validator); `all: [...]` holds when every sub-condition holds somewhere in the
+ * post, `any: [...]` when one does. The same grammar serves `unless:`. A rule's
+ * `context:` lists words that raise (or lower) a finding's confidence nearby.
+ */
+#include <string.h>
+
+#include "compiler.h"
+#include "mesura/errors.h"
+#include "regex.h"
+
+#define path_push mesura_policy__path_push
+#define path_pop mesura_policy__path_pop
+#define is_scalar mesura_policy__is_scalar
+#define scalar_is mesura_policy__scalar_is
+
+/* `all`/`any` may nest this deep: deeper is surely a generated mistake. */
+#define MAX_NESTING 16
+
+static const char *const leaf_keys[] = {"terms", "regex", "validate", "keywords", "normalize",
+                                        "whole_word", NULL};
+static const char *const context_keys[] = {"words", "within", "within_words", "boost",
+                                           "required", "normalize", NULL};
+
+/* ------------------------------------------------------------ normalisation */
+
+static const struct {
+	const char *name;
+	unsigned int flags;
+} norm_names[] = {
+	{"moderation", MESURA_NORM_MODERATION}, {"deobfuscate", MESURA_NORM_DEOBFUSCATE},
+	{"none", 0}, {"nfc", MESURA_NORM_NFC}, {"nfkc", MESURA_NORM_NFKC},
+	{"casefold", MESURA_NORM_CASEFOLD}, {"strip_marks", MESURA_NORM_STRIP_MARKS},
+	{"invisibles", MESURA_NORM_REMOVE_INVISIBLES}, {"confusables", MESURA_NORM_CONFUSABLES},
+	{"leet", MESURA_NORM_LEET}, {"collapse_repeats", MESURA_NORM_COLLAPSE_REPEATS},
+	{"join_spaced", MESURA_NORM_JOIN_SPACED},
+};
+
+static const char *const norm_word_list[] = {
+	"moderation", "deobfuscate", "none", "nfc", "nfkc", "casefold", "strip_marks",
+	"invisibles", "confusables", "leet", "collapse_repeats", "join_spaced", NULL};
+
+/* `normalize:` is a preset name or a list of flag names. */
+static unsigned int get_normalize(compiler *c, const ynode *map, unsigned int fallback)
+{
+	const ynode *v = mesura_policy__yaml_get(map, "normalize");
+	if (!v)
+		return fallback;
+	size_t old = path_push(c, ".normalize");
+	unsigned int flags = 0;
+	size_t n = v->kind == YNODE_SEQUENCE ? v->n_items : 1;
+	for (size_t i = 0; i < n; i++) {
+		const ynode *item = v->kind == YNODE_SEQUENCE ? v->items[i] : v;
+		size_t k = 0, count = sizeof norm_names / sizeof norm_names[0];
+		while (k < count && !scalar_is(item, norm_names[k].name))
+			k++;
+		if (k < count) {
+			flags |= norm_names[k].flags;
+			continue;
+		}
+		const char *near =
+		    is_scalar(item) ? mesura_policy__suggest(item->text, item->len, norm_word_list)
+		                    : NULL;
+		if (near)
+			cerror(c, item, "unknown normalisation \"%s\"; did you mean \"%s\"?", item->text,
+			       near);
+		else
+			cerror(c, item, "normalize takes a list of: moderation, deobfuscate, none, nfc, "
+			                "nfkc, casefold, strip_marks, invisibles, confusables, leet, "
+			                "collapse_repeats, join_spaced");
+	}
+	path_pop(c, old);
+	return flags;
+}
+
+/* ------------------------------------------------------------ terms */
+
+typedef struct {
+	compiler *c;
+	mesura_normalizer *nz;
+	mesura_view *view;
+	const char **items;
+	size_t *lens;
+	size_t n, cap;
+} term_list;
+
+static void term_list_add(term_list *t, const char *s, size_t len)
+{
+	compiler *c = t->c;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		const char **items = mesura_arena__alloc(&c->policy->arena, cap * sizeof *items);
+		size_t *lens = mesura_arena__alloc(&c->policy->arena, cap * sizeof *lens);
+		if (!items || !lens) {
+			c->failed_alloc = 1;
+			return;
+		}
+		if (t->n) {
+			memcpy(items, t->items, t->n * sizeof *items);
+			memcpy(lens, t->lens, t->n * sizeof *lens);
+		}
+		t->items = items;
+		t->lens = lens;
+		t->cap = cap;
+	}
+	const char *copy = mesura_policy__copy_text(c, s, len);
+	if (copy) {
+		t->items[t->n] = copy;
+		t->lens[t->n++] = len;
+	}
+}
+
+/* Normalises a term as the text will be; `at` is where to report problems. */
+static void add_term(term_list *t, const char *s, size_t len, const ynode *at)
+{
+	compiler *c = t->c;
+	if (mesura_utf8_validate(s, len, NULL) != MESURA_OK) {
+		cerror(c, at, "the term is not valid UTF-8");
+		return;
+	}
+	int rc = mesura_normalize(t->nz, t->view, s, len);
+	if (rc != MESURA_OK) {
+		c->failed_alloc |= rc == MESURA_ENOMEM;
+		return;
+	}
+	size_t out_len;
+	const char *out = mesura_view_text(t->view, &out_len);
+	if (out_len == 0)
+		cerror(c, at, "the term \"%.*s\" is empty once normalised", (int)len, s);
+	else
+		term_list_add(t, out, out_len);
+}
+
+static void add_term_or_lexicon(term_list *t, const ynode *n)
+{
+	compiler *c = t->c;
+	if (!is_scalar(n) || n->len == 0) {
+		cerror(c, n, "a term must be a non-empty text");
+		return;
+	}
+	if (n->len < 2 || n->text[0] != '@') {
+		add_term(t, n->text, n->len, n);
+		return;
+	}
+	const lexicon *lex = mesura_policy__find_lexicon(c, n->text + 1);
+	if (!lex) {
+		cerror(c, n, "lexicon \"%s\" is not defined", n->text + 1);
+		return;
+	}
+	for (size_t i = 0; i < lex->n; i++)
+		add_term(t, lex->terms[i], lex->lens[i], n);
+}
+
+int mesura_policy__collect_terms(compiler *c, const ynode *list, unsigned int flags,
+                                 const char ***items, size_t **lens, size_t *n)
+{
+	term_list t = {c, NULL, NULL, NULL, NULL, 0, 0};
+	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+	opts.flags = flags;
+	int rc = mesura_normalizer_new(&t.nz, &opts, &c->policy->alloc);
+	if (rc == MESURA_OK)
+		rc = mesura_view_new(&t.view, &c->policy->alloc);
+	if (rc == MESURA_OK) {
+		if (list->kind == YNODE_SEQUENCE)
+			for (size_t i = 0; i < list->n_items; i++)
+				add_term_or_lexicon(&t, list->items[i]);
+		else
+			add_term_or_lexicon(&t, list);
+		if (list->kind == YNODE_SEQUENCE && list->n_items == 0)
+			cerror(c, list, "the list of terms is empty");
+	}
+	c->failed_alloc |= rc == MESURA_ENOMEM;
+	mesura_view_free(t.view);
+	mesura_normalizer_free(t.nz);
+	*items = t.items;
+	*lens = t.lens;
+	*n = t.n;
+	return c->failed_alloc ? MESURA_ENOMEM : rc;
+}
+
+/* ------------------------------------------------------------ the tree */
+
+uint32_t mesura_policy__new_cond(compiler *c, cond_kind kind)
+{
+	mesura_policy *p = c->policy;
+	void *conds = p->conds;
+	if (p->n_conds >= UINT32_MAX - 1 ||
+	    mesura_alloc__grow(&p->alloc, &conds, &c->conds_cap, p->n_conds + 1,
+	                       sizeof *p->conds) != MESURA_OK) {
+		c->failed_alloc = 1;
+		return COND_NONE;
+	}
+	p->conds = conds;
+	policy_cond *x = &p->conds[p->n_conds];
+	memset(x, 0, sizeof *x);
+	x->kind = kind;
+	x->role = c->role;
+	x->rule = c->rule;
+	x->whole_word = 1;
+	return (uint32_t)p->n_conds++;
+}
+
+static uint32_t compile_terms_leaf(compiler *c, const ynode *map, const ynode *terms)
+{
+	unsigned int flags = get_normalize(c, map, MESURA_NORM_DEOBFUSCATE);
+	uint32_t id = mesura_policy__new_cond(c, COND_TERMS);
+	if (id == COND_NONE)
+		return id;
+	size_t old = path_push(c, ".terms");
+	const char **items;
+	size_t *lens, n;
+	mesura_policy__collect_terms(c, terms, flags, &items, &lens, &n);
+	path_pop(c, old);
+	policy_cond *x = &c->policy->conds[id];
+	x->normalize = flags;
+	x->terms = items;
+	x->term_lens = lens;
+	x->n_terms = n;
+	return id;
+}
+
+static uint32_t compile_leaf(compiler *c, const ynode *map)
+{
+	mesura_policy__check_keys(c, map, leaf_keys);
+	const ynode *terms = mesura_policy__yaml_get(map, "terms");
+	const ynode *regex = mesura_policy__yaml_get(map, "regex");
+	const ynode *validate = mesura_policy__yaml_get(map, "validate");
+	const ynode *keywords = mesura_policy__yaml_get(map, "keywords");
+	if (!terms == !regex) {
+		cerror(c, map, "a condition needs exactly one of \"terms\" or \"regex\" (or \"all\" "
+		               "or \"any\")");
+		return COND_NONE;
+	}
+	if (terms && validate)
+		cerror(c, validate, "validate applies to regex matches, not to terms");
+	if (terms && keywords)
+		cerror(c, keywords, "keywords apply to regexes, not to terms");
+	uint32_t id = terms ? compile_terms_leaf(c, map, terms)
+	                    : mesura_policy__compile_regex(c, regex, validate, keywords);
+	if (id != COND_NONE) {
+		int whole = mesura_policy__get_bool(c, map, "whole_word", 1);
+		c->policy->conds[id].whole_word = whole;
+		if (regex)
+			c->policy->conds[id].normalize = get_normalize(c, map, MESURA_NORM_NFKC);
+	}
+	return id;
+}
+
+/* all: [...] or any: [...] */
+static uint32_t compile_group(compiler *c, const ynode *map, const ynode *list, cond_kind kind,
+                              unsigned depth)
+{
+	const char *key = kind == COND_ALL ? "all" : "any";
+	if (map->n_items != 2) {
+		cerror(c, map, "\"%s\" stands alone: put the other keys inside its conditions", key);
+		return COND_NONE;
+	}
+	if (list->kind != YNODE_SEQUENCE || list->n_items == 0) {
+		cerror(c, list, "\"%s\" is a non-empty list of conditions", key);
+		return COND_NONE;
+	}
+	uint32_t *children = mesura_arena__alloc(&c->policy->arena,
+	                                         list->n_items * sizeof *children);
+	if (!children) {
+		c->failed_alloc = 1;
+		return COND_NONE;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < list->n_items; i++) {
+		size_t old = path_push(c, ".%s[%zu]", key, i);
+		uint32_t child = mesura_policy__compile_condition(c, list->items[i], depth + 1);
+		if (child != COND_NONE)
+			children[n++] = child;
+		path_pop(c, old);
+	}
+	uint32_t id = mesura_policy__new_cond(c, kind);
+	if (id != COND_NONE) {
+		c->policy->conds[id].children = children;
+		c->policy->conds[id].n_children = n;
+	}
+	return id;
+}
+
+uint32_t mesura_policy__compile_condition(compiler *c, const ynode *n, unsigned depth)
+{
+	if (n->kind != YNODE_MAPPING) {
+		cerror(c, n, "a condition is a mapping such as { terms: [...] }, { regex: '...' } or "
+		             "{ any: [...] }");
+		return COND_NONE;
+	}
+	if (depth >= MAX_NESTING) {
+		mesura_policy__error_at(c, n, MESURA_ELIMIT, "all/any nest deeper than %d",
+		                        MAX_NESTING);
+		return COND_NONE;
+	}
+	const ynode *all = mesura_policy__yaml_get(n, "all");
+	const ynode *any = mesura_policy__yaml_get(n, "any");
+	if (all && any) {
+		cerror(c, n, "use \"all\" or \"any\", not both: nest one inside the other");
+		return COND_NONE;
+	}
+	if (all || any)
+		return compile_group(c, n, all ? all : any, all ? COND_ALL : COND_ANY, depth);
+	return compile_leaf(c, n);
+}
+
+/* ------------------------------------------------------------ context */
+
+static void compile_context_entry(compiler *c, policy_context *ctx, const ynode *entry)
+{
+	if (entry->kind != YNODE_MAPPING) {
+		cerror(c, entry, "a context is a mapping: { words: [...], within: 40, boost: 0.2 }");
+		return;
+	}
+	mesura_policy__check_keys(c, entry, context_keys);
+	const ynode *words = mesura_policy__yaml_get(entry, "words");
+	if (!words) {
+		cerror(c, entry, "a context needs \"words\"");
+		return;
+	}
+	if (mesura_policy__yaml_get(entry, "within") &&
+	    mesura_policy__yaml_get(entry, "within_words"))
+		cerror(c, entry, "use \"within\" (characters) or \"within_words\", not both");
+	ctx->in_words = mesura_policy__yaml_get(entry, "within_words") != NULL;
+	ctx->within = ctx->in_words
+	                  ? (size_t)mesura_policy__get_number(c, entry, "within_words", 0, 1000, 5)
+	                  : (size_t)mesura_policy__get_number(c, entry, "within", 0, 10000, 40);
+	ctx->boost = mesura_policy__get_number(c, entry, "boost", -1, 1, 0.2);
+	ctx->required = mesura_policy__get_bool(c, entry, "required", 0);
+	c->policy->uses_words |= ctx->in_words;
+	ctx->cond = compile_terms_leaf(c, entry, words);
+}
+
+void mesura_policy__compile_context(compiler *c, policy_rule *r, const ynode *n)
+{
+	size_t count = n->kind == YNODE_SEQUENCE ? n->n_items : 1;
+	policy_context *ctx = mesura_arena__alloc(&c->policy->arena, (count + 1) * sizeof *ctx);
+	if (!ctx) {
+		c->failed_alloc = 1;
+		return;
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < count; i++) {
+		size_t old = n->kind == YNODE_SEQUENCE ? path_push(c, "[%zu]", i) : strlen(c->path);
+		memset(&ctx[kept], 0, sizeof ctx[kept]);
+		ctx[kept].cond = COND_NONE;
+		compile_context_entry(c, &ctx[kept], n->kind == YNODE_SEQUENCE ? n->items[i] : n);
+		kept += ctx[kept].cond != COND_NONE;
+		path_pop(c, old);
+	}
+	r->context = ctx;
+	r->n_context = kept;
+}

@@ -1,0 +1,383 @@
+/*
+ * Regex conditions. Each pattern is compiled once by PCRE2 (JIT when available); the
+ * scanner runs it on its view of the post only when a cheap PREFILTER says a match is
+ * possible: the view is long enough, it holds a byte that can start a match and every
+ * byte a match needs, and (when the rule has keywords, given or derived) one of the
+ * keywords occurs in it. A post is short, so a PCRE2 call costs more in setting up
+ * than in matching: with twenty regex rules, skipping the calls that cannot match is
+ * most of the regex time (the keyword idea is gitleaks').
+ */
+#include "regex.h"
+
+#include <string.h>
+
+#include "mesura/errors.h"
+
+#define path_push mesura_policy__path_push
+#define path_pop mesura_policy__path_pop
+#define is_scalar mesura_policy__is_scalar
+
+/* A derived keyword shorter than this would occur in too many posts to pay. */
+#define MIN_DERIVED_KEYWORD 3
+
+/* ------------------------------------------------------------ literals */
+
+static int is_alnum(unsigned char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+
+/* The end of the character class starting at p[i] == '['. */
+static size_t skip_class(const char *p, size_t len, size_t i)
+{
+	i++;
+	if (i < len && p[i] == '^')
+		i++;
+	if (i < len && p[i] == ']')
+		i++; /* a ']' first is a literal */
+	while (i < len && p[i] != ']') {
+		if (p[i] == '\\')
+			i++;
+		else if (p[i] == '[' && i + 1 < len && p[i + 1] == ':') {
+			const char *end = memchr(p + i + 2, ']', len - i - 2);
+			i = end ? (size_t)(end - p) : len; /* a POSIX class [:alpha:] */
+		}
+		i++;
+	}
+	return i < len ? i + 1 : len;
+}
+
+/* The end of the group starting at p[i] == '(' (len when unbalanced). */
+static size_t skip_group(const char *p, size_t len, size_t i)
+{
+	unsigned depth = 0;
+	while (i < len) {
+		if (p[i] == '\\') {
+			i += 2;
+			continue;
+		}
+		if (p[i] == '[') {
+			i = skip_class(p, len, i);
+			continue;
+		}
+		if (p[i] == '(')
+			depth++;
+		else if (p[i] == ')' && --depth == 0)
+			return i + 1;
+		i++;
+	}
+	return len;
+}
+
+/* A quantifier at p[i]: returns its length (0 when none) and its minimum in *min. */
+static size_t quantifier(const char *p, size_t len, size_t i, unsigned long *min)
+{
+	size_t q = 0;
+	if (i < len && (p[i] == '?' || p[i] == '*' || p[i] == '+')) {
+		*min = p[i] == '+';
+		q = 1;
+	} else if (i < len && p[i] == '{') {
+		size_t k = i + 1;
+		unsigned long n = 0;
+		while (k < len && p[k] >= '0' && p[k] <= '9' && n < 100000)
+			n = n * 10 + (unsigned long)(p[k++] - '0');
+		if (k == i + 1)
+			return 0; /* "{" not followed by a number is a literal */
+		if (k < len && p[k] == ',')
+			for (k++; k < len && p[k] >= '0' && p[k] <= '9'; k++)
+				;
+		if (k >= len || p[k] != '}')
+			return 0;
+		*min = n;
+		q = k + 1 - i;
+	}
+	if (q && i + q < len && (p[i + q] == '?' || p[i + q] == '+'))
+		q++; /* lazy or possessive */
+	return q;
+}
+
+/* Whether an inline option setting such as (?i) or (?x) turns on `flag`. */
+static int sets_option(const char *p, size_t len, char flag)
+{
+	for (size_t i = 0; i + 2 < len; i++) {
+		if (p[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (p[i] != '(' || p[i + 1] != '?')
+			continue;
+		for (size_t k = i + 2; k < len && p[k] != ')' && p[k] != ':' && p[k] != '-'; k++)
+			if (p[k] == flag)
+				return 1;
+	}
+	return 0;
+}
+
+/* Whether the pattern is one sequence at its top level (no '|' outside groups). */
+static int is_sequence(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		if (p[i] == '|' || p[i] == ')')
+			return 0;
+		if (p[i] == '\\' && i + 1 < len && p[i + 1] == 'Q')
+			return 0; /* \Q...\E quoting: not worth reading */
+		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i)
+		                        : p[i] == '(' ? skip_group(p, len, i) : i + 1;
+	}
+	return 1;
+}
+
+void mesura_policy__regex_literals(const char *p, size_t len,
+                                   void (*run)(const char *s, size_t n, void *payload),
+                                   void *payload)
+{
+	if (!is_sequence(p, len) || sets_option(p, len, 'x'))
+		return;
+	char cur[256];
+	size_t n = 0, i = 0;
+	while (i < len) {
+		int literal = 0;
+		char ch = p[i];
+		size_t next = i + 1;
+		if (ch == '\\' && i + 1 < len) {
+			literal = !is_alnum((unsigned char)p[i + 1]) && (unsigned char)p[i + 1] >= 0x20 &&
+			          (unsigned char)p[i + 1] < 0x7f;
+			ch = p[i + 1];
+			next = i + 2;
+			if (!literal && next < len && p[next] == '{') /* \x{...}, \p{...} */
+				while (next < len && p[next++] != '}')
+					;
+		} else if (ch == '[') {
+			next = skip_class(p, len, i);
+		} else if (ch == '(') {
+			next = skip_group(p, len, i);
+		} else {
+			literal = (unsigned char)ch >= 0x20 && (unsigned char)ch < 0x7f &&
+			          !strchr(".^$*+?{", ch);
+		}
+		unsigned long min = 1;
+		size_t q = quantifier(p, len, next, &min);
+		if (literal && min > 0 && n < sizeof cur)
+			cur[n++] = ch;
+		if (!literal || q || n == sizeof cur) {
+			if (n)
+				run(cur, n, payload);
+			n = 0;
+		}
+		i = next + q;
+	}
+	if (n)
+		run(cur, n, payload);
+}
+
+/* ------------------------------------------------------------ prefilter */
+
+static void set_bit(uint64_t *bits, unsigned byte)
+{
+	bits[byte >> 6] |= (uint64_t)1 << (byte & 63);
+}
+
+typedef struct {
+	regex_prefilter *pre;
+	int caseless;
+	char longest[256];
+	size_t longest_len;
+} literal_scan;
+
+static int is_letter(unsigned char ch)
+{
+	return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
+}
+
+static void on_literal(const char *s, size_t n, void *payload)
+{
+	literal_scan *ls = payload;
+	for (size_t i = 0; i < n; i++)
+		if (!ls->caseless || !is_letter((unsigned char)s[i]))
+			set_bit(ls->pre->all_of, (unsigned char)s[i]);
+	if (n > ls->longest_len) {
+		memcpy(ls->longest, s, n);
+		ls->longest_len = n;
+	}
+}
+
+/* The bytes that can start a match, from PCRE2's own analysis. A letter may start a
+ * caseless match in either case, or as a non-ASCII character that folds to it (the
+ * Kelvin sign for 'k'): allow those too rather than ask PCRE2 which case it meant. */
+static void first_bytes(regex_prefilter *pre, const pcre2_code *code)
+{
+	uint32_t type = 0, unit = 0;
+	const uint8_t *bitmap = NULL;
+	pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type);
+	pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &bitmap);
+	memset(pre->any_of, 0xFF, sizeof pre->any_of);
+	if (type == 1) {
+		pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &unit);
+		memset(pre->any_of, 0, sizeof pre->any_of);
+		set_bit(pre->any_of, unit & 0xFF);
+		if (is_letter((unsigned char)unit)) {
+			set_bit(pre->any_of, (unit & 0xFF) ^ 0x20);
+			for (unsigned b = 0xC0; b < 0x100; b++)
+				set_bit(pre->any_of, b);
+		}
+	} else if (type == 0 && bitmap) {
+		for (unsigned b = 0; b < 256; b++)
+			if (bitmap[b >> 3] & (1u << (b & 7)))
+				set_bit(pre->any_of, b);
+			else
+				pre->any_of[b >> 6] &= ~((uint64_t)1 << (b & 63));
+	}
+}
+
+static int add_keyword(compiler *c, policy_cond *x, const char *s, size_t n)
+{
+	char *k = mesura_arena__alloc(&c->policy->arena, n + 1);
+	const char **list = mesura_arena__alloc(&c->policy->arena,
+	                                        (x->n_keywords + 1) * sizeof *list);
+	if (!k || !list) {
+		c->failed_alloc = 1;
+		return MESURA_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		k[i] = (char)(is_letter((unsigned char)s[i]) ? s[i] | 0x20 : s[i]);
+	k[n] = '\0';
+	if (x->n_keywords)
+		memcpy(list, x->keywords, x->n_keywords * sizeof *list);
+	list[x->n_keywords++] = k;
+	x->keywords = list;
+	x->pre.has_keywords = 1;
+	return MESURA_OK;
+}
+
+static void declared_keywords(compiler *c, policy_cond *x, const ynode *keywords)
+{
+	size_t old = path_push(c, ".keywords");
+	size_t n = keywords->kind == YNODE_SEQUENCE ? keywords->n_items : 1;
+	for (size_t i = 0; i < n; i++) {
+		const ynode *k = keywords->kind == YNODE_SEQUENCE ? keywords->items[i] : keywords;
+		if (!is_scalar(k) || k->len == 0 || memchr(k->text, '\0', k->len))
+			cerror(c, k, "a keyword is a non-empty text");
+		else
+			add_keyword(c, x, k->text, k->len);
+	}
+	if (n == 0)
+		cerror(c, keywords, "the list of keywords is empty");
+	path_pop(c, old);
+}
+
+static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
+                            const ynode *keywords)
+{
+	uint32_t options = 0;
+	size_t min_len = 0;
+	pcre2_pattern_info(x->regex, PCRE2_INFO_ALLOPTIONS, &options);
+	pcre2_pattern_info(x->regex, PCRE2_INFO_MINLENGTH, &min_len);
+	x->pre.min_len = min_len;
+	first_bytes(&x->pre, x->regex);
+	literal_scan ls = {&x->pre, (options & PCRE2_CASELESS) || sets_option(regex->text, regex->len,
+	                                                                      'i'), "", 0};
+	mesura_policy__regex_literals(regex->text, regex->len, on_literal, &ls);
+	if (keywords)
+		declared_keywords(c, x, keywords);
+	else if (ls.longest_len >= MIN_DERIVED_KEYWORD)
+		add_keyword(c, x, ls.longest, ls.longest_len);
+}
+
+/* ------------------------------------------------------------ compiling */
+
+/* Column of byte `offset` of a regex written as the scalar node n: exact for plain and
+ * single-quoted scalars without escapes, the scalar's start otherwise. */
+static unsigned regex_column(const ynode *n, const char *source, size_t offset)
+{
+	if (n->line == 0)
+		return 1;
+	const char *at = source + n->offset;
+	int quoted = *at == '\'';
+	if (!n->plain && !quoted)
+		return n->column;
+	if (quoted && strstr(n->text, "'"))
+		return n->column;
+	unsigned col = n->column + (unsigned)quoted;
+	for (size_t i = 0; i < offset && i < n->len; i++)
+		col += ((unsigned char)n->text[i] & 0xC0) != 0x80;
+	return col;
+}
+
+static pcre2_code *compile_pattern(compiler *c, const ynode *re)
+{
+	int err;
+	PCRE2_SIZE erroffset;
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re->text, re->len,
+	                                 PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C, &err, &erroffset,
+	                                 c->pcre_compile);
+	if (code) {
+		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
+		return code;
+	}
+	if (err == PCRE2_ERROR_NOMEMORY || err == PCRE2_ERROR_HEAPLIMIT) {
+		c->failed_alloc = 1;
+		return NULL;
+	}
+	PCRE2_UCHAR msg[160];
+	pcre2_get_error_message(err, msg, sizeof msg);
+	mesura_diag_at at = {c->path, c->rule_id, re->offset, re->line,
+	                     regex_column(re, c->source, erroffset)};
+	mesura_policy__diag(c->diags, MESURA_DIAG_ERROR, MESURA_ESYNTAX, &at,
+	                    "%s at offset %zu of the regex", (const char *)msg, (size_t)erroffset);
+	return NULL;
+}
+
+/* Whether the validator named at the start of `v` ("luhn>=3") takes a parameter. */
+static int validator_takes_param(const ynode *v)
+{
+	const mesura_validator *named =
+	    mesura_policy__validator_find(v->text, strcspn(v->text, " >="));
+	return !named || mesura_policy__validator_takes_param(named);
+}
+
+static void compile_validator(compiler *c, policy_cond *x, const ynode *v)
+{
+	size_t old = path_push(c, ".validate");
+	if (!is_scalar(v)) {
+		cerror(c, v, "validate must be a validator name");
+	} else {
+		int rc = mesura_policy__validator_parse(v->text, v->len, &x->validator,
+		                                        &x->validator_param);
+		const char *near = rc == -1 ? mesura_policy__validator_suggest(v->text, v->len) : NULL;
+		if (rc == -1 && near)
+			cerror(c, v, "unknown validator \"%s\"; did you mean \"%s\"?", v->text, near);
+		else if (rc == -1)
+			cerror(c, v, "unknown validator \"%s\"", v->text);
+		else if (rc != 0 && !validator_takes_param(v))
+			cerror(c, v, "validator \"%.*s\" takes no parameter", (int)strcspn(v->text, " >="),
+			       v->text);
+		else if (rc != 0)
+			cerror(c, v, "validator \"%s\" needs a number, as in entropy>=3.5", v->text);
+	}
+	path_pop(c, old);
+}
+
+uint32_t mesura_policy__compile_regex(compiler *c, const ynode *regex, const ynode *validate,
+                                      const ynode *keywords)
+{
+	size_t old = path_push(c, ".regex");
+	pcre2_code *code = NULL;
+	if (!is_scalar(regex) || regex->len == 0)
+		cerror(c, regex, "regex must be a non-empty text");
+	else
+		code = compile_pattern(c, regex);
+	path_pop(c, old);
+	if (!code)
+		return COND_NONE;
+	uint32_t id = mesura_policy__new_cond(c, COND_REGEX);
+	if (id == COND_NONE) {
+		pcre2_code_free(code);
+		return id;
+	}
+	policy_cond *x = &c->policy->conds[id];
+	x->regex = code;
+	if (validate)
+		compile_validator(c, x, validate);
+	build_prefilter(c, x, regex, keywords);
+	return id;
+}

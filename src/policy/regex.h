@@ -1,0 +1,20 @@
+/* Regex conditions: PCRE2 patterns, their validators and their prefilters. */
+#ifndef MESURA_POLICY_REGEX_H
+#define MESURA_POLICY_REGEX_H
+
+#include "compiler.h"
+
+/* Compiles a regex leaf of the current rule (JIT when available) with its validator
+ * and its prefilter: the `keywords` given, or else the longest literal the pattern
+ * requires; the bytes every match needs. Returns the condition, or COND_NONE. */
+uint32_t mesura_policy__compile_regex(compiler *c, const ynode *regex, const ynode *validate,
+                                      const ynode *keywords);
+
+/* The literal runs every match of `pattern` contains, as far as a simple reading of
+ * the pattern can tell (no run when unsure): calls `run` for each, in order. Only
+ * printable ASCII is taken. Exposed for tests. */
+void mesura_policy__regex_literals(const char *pattern, size_t len,
+                                   void (*run)(const char *s, size_t n, void *payload),
+                                   void *payload);
+
+#endif

@@ -1,0 +1,1005 @@
+/*
+ * The multi-term matcher: Aho-Corasick over bytes, laid out for speed and memory.
+ *
+ * Bytes are first mapped to equivalence classes: every byte that occurs in some term
+ * is its own class, all the others share one (terms are lower-case and mostly ASCII,
+ * so a row has some 30-60 entries instead of 256).
+ *
+ * The shallowest states, breadth first, are DENSE: a row of resolved transitions
+ * (failures already followed), one load per byte of text. When the whole automaton
+ * fits in DENSE_BYTES every state is dense, which makes it a plain DFA. A larger one
+ * keeps rows for its first DENSE_BYTES of states; the others are SPARSE: one compact
+ * record each, [failure, edge count, edge classes, edge targets, match], so that a
+ * step out of a sparse state reads one cache line and a failure soon reaches a dense
+ * row. A row costs 4 bytes per class, a record about 4 + 5 per child: the deep states
+ * of a large term set, which have one child, take a tenth of the memory sparse, at
+ * the price of a branchier step where text seldom goes.
+ *
+ * The scan itself is a chain of dependent loads, bound by memory latency rather than
+ * bandwidth; long texts are therefore run as four interleaved streams (see
+ * run_window), which keeps several loads in flight.
+ *
+ * A transition is an ENCODED state: a dense state's id is its row offset (a step is
+ * dense[id + class], no multiplication), a sparse state's id is its record's offset
+ * past the dense table, and bit 31 says "some term ends here or at a suffix". The scan
+ * loop tests that bit and nothing else per byte. Matching states get MATCH numbers,
+ * which index their own outputs and their dictionary link (the nearest suffix state
+ * with outputs), so nested and overlapping terms cost nothing until they are reported.
+ *
+ * The trie is built from the terms sorted bytewise: each term only appends nodes after
+ * its longest common prefix with the previous one, nodes come out in preorder with
+ * children in byte order, and no child is ever searched for. The automaton is two
+ * allocations (the dense table, the rest); no per-node malloc.
+ */
+#include "automaton.h"
+
+#include <string.h>
+#include <utf8proc.h>
+
+#include "mesura/errors.h"
+
+#define NONE UINT32_MAX
+#define MATCH_FLAG 0x80000000u
+#define STATE_MASK 0x7fffffffu
+
+/* Dense rows for the breadth-first prefix of the states that fits in this: every
+ * state of up to some 15,000 terms, down to depth 4 or so of 100,000. Measured with
+ * 100,000 random terms: 16 MiB scans twice as fast as 4 MiB, 32 MiB only 15% faster
+ * again. */
+#define DENSE_BYTES ((size_t)16 << 20)
+
+/* A sparse record: [0] failure (encoded), [1] edge count | HAS_MATCH, then the edge
+ * classes (bytes, padded to a word), the edge targets (encoded), and the match number
+ * when HAS_MATCH. */
+#define REC_COUNT_MASK 0x1ffu
+#define HAS_MATCH 0x200u
+
+/* The masked walk keeps its choice points on the C stack: one per mask byte plus up to
+ * three inside a multi-byte letter. */
+#define MASK_MAX 64
+#define MASK_FRAMES (4 * MASK_MAX)
+
+/* The class of unused bytes has no byte of its own. */
+#define NO_BYTE 0x100
+
+typedef struct {
+	size_t off; /* into the builder's bytes */
+	uint32_t len, id;
+} term_rec;
+
+struct mesura_automaton_builder {
+	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
+	char *bytes;
+	size_t n_bytes, bytes_cap;
+	term_rec *terms;
+	size_t n_terms, terms_cap;
+	int ascii_caseless;
+};
+
+typedef struct {
+	uint32_t id, len;
+} output;
+
+struct mesura_automaton {
+	mesura_allocator alloc;    /* first: see mesura_alloc__new_object */
+	uint8_t classes[256];      /* byte -> class */
+	uint16_t class_byte[256];  /* class -> byte, or NO_BYTE */
+	uint32_t stride;           /* number of classes: the length of a dense row */
+	uint32_t n_states, n_dense;
+	uint32_t dense_end;        /* n_dense * stride: encoded ids below are dense */
+	uint32_t n_match;
+	uint32_t max_len;          /* the longest term */
+	uint32_t *dense;           /* n_dense rows of encoded transitions */
+	size_t dense_bytes;
+	void *block;               /* every array below */
+	size_t block_bytes;
+	uint32_t *sparse;          /* the records of the sparse states */
+	uint32_t *dense_match;     /* per dense state: match number, or NONE */
+	uint32_t *dense_edge_first; /* per dense state (+1): its trie edges, for the */
+	uint8_t *dense_edge_class;  /* masked walk (the rows have lost them) */
+	uint32_t *dense_edge_to;
+	uint32_t *out_first;       /* per match number (+1): its own outputs */
+	output *outs;
+	uint32_t *dict;            /* per match number: next suffix's match number, or NONE */
+};
+
+/* ---------------------------------------------------------- builder */
+
+int mesura_scan__builder_new(mesura_automaton_builder **out, const mesura_allocator *alloc)
+{
+	if (!out)
+		return MESURA_EINVAL;
+	*out = NULL;
+	return mesura_alloc__new_object((void **)out, sizeof **out, alloc);
+}
+
+void mesura_scan__builder_free(mesura_automaton_builder *b)
+{
+	if (!b)
+		return;
+	mesura_allocator a = b->alloc;
+	mesura_alloc__free(&a, b->bytes);
+	mesura_alloc__free(&a, b->terms);
+	mesura_alloc__free(&a, b);
+}
+
+int mesura_scan__builder_add(mesura_automaton_builder *b, const char *term, size_t len,
+                             uint32_t id)
+{
+	if (!b || !term || len == 0 || len > UINT32_MAX - 1 || b->n_terms >= UINT32_MAX - 1)
+		return MESURA_EINVAL;
+	if (len > SIZE_MAX - b->n_bytes)
+		return MESURA_ENOMEM;
+	void *bytes = b->bytes, *terms = b->terms;
+	int rc = mesura_alloc__grow(&b->alloc, &bytes, &b->bytes_cap, b->n_bytes + len, 1);
+	b->bytes = bytes;
+	if (rc == MESURA_OK)
+		rc = mesura_alloc__grow(&b->alloc, &terms, &b->terms_cap, b->n_terms + 1,
+		                        sizeof(term_rec));
+	b->terms = terms;
+	if (rc != MESURA_OK)
+		return rc;
+	memcpy(b->bytes + b->n_bytes, term, len);
+	b->terms[b->n_terms++] = (term_rec){b->n_bytes, (uint32_t)len, id};
+	b->n_bytes += len;
+	return MESURA_OK;
+}
+
+void mesura_scan__builder_ascii_caseless(mesura_automaton_builder *b)
+{
+	b->ascii_caseless = 1;
+}
+
+/* ---------------------------------------------------------- sorting the terms */
+
+typedef struct {
+	const unsigned char *bytes;
+	uint32_t len, id;
+} sorted_term;
+
+/* Bytewise, a prefix first; the same bytes by id. */
+static int compare_terms(const sorted_term *x, const sorted_term *y)
+{
+	uint32_t common = x->len < y->len ? x->len : y->len;
+	int r = memcmp(x->bytes, y->bytes, common);
+	if (r)
+		return r;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static void insertion_sort(sorted_term *t, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		sorted_term x = t[i];
+		size_t j = i;
+		for (; j > 0 && compare_terms(&t[j - 1], &x) > 0; j--)
+			t[j] = t[j - 1];
+		t[j] = x;
+	}
+}
+
+static void merge(const sorted_term *x, size_t nx, const sorted_term *y, size_t ny,
+                  sorted_term *out)
+{
+	while (nx && ny) {
+		if (compare_terms(y, x) < 0) {
+			*out++ = *y++;
+			ny--;
+		} else {
+			*out++ = *x++;
+			nx--;
+		}
+	}
+	memcpy(out, x, nx * sizeof *x);
+	memcpy(out + nx, y, ny * sizeof *y);
+}
+
+/* Bottom-up merge sort of runs of 16: O(n log n) whatever the terms, no recursion,
+ * and no qsort (which may allocate behind the caller's hooks). Returns the array that
+ * holds the result, t or spare. */
+static sorted_term *sort_terms(sorted_term *t, sorted_term *spare, size_t n)
+{
+	enum { RUN = 16 };
+	for (size_t lo = 0; lo < n; lo += RUN)
+		insertion_sort(t + lo, n - lo < RUN ? n - lo : RUN);
+	for (size_t width = RUN; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = n - lo < width ? n : lo + width;
+			size_t hi = n - lo < 2 * width ? n : lo + 2 * width;
+			merge(t + lo, mid - lo, t + mid, hi - mid, spare + lo);
+		}
+		sorted_term *sorted = spare;
+		spare = t;
+		t = sorted;
+	}
+	return t;
+}
+
+static uint32_t common_prefix(const sorted_term *x, const sorted_term *y)
+{
+	uint32_t n = x->len < y->len ? x->len : y->len, k = 0;
+	while (k < n && x->bytes[k] == y->bytes[k])
+		k++;
+	return k;
+}
+
+/* ---------------------------------------------------------- building */
+
+typedef struct {
+	const mesura_allocator *alloc;
+	mesura_automaton *a;
+	sorted_term *terms; /* sorted, then without repeated (term, id) pairs */
+	size_t n_terms;
+	void *scratch;      /* the per-node arrays below */
+	/* The trie, nodes in preorder. */
+	uint32_t *child, *sibling; /* first child; next sibling (children in byte order) */
+	uint32_t *out_start;       /* per node (+1): its terms in terms[] */
+	uint8_t *label;            /* the byte into the node */
+	uint32_t *path;            /* per depth: the node of the last term inserted */
+	/* The automaton. */
+	uint32_t *order;           /* breadth-first position -> node */
+	uint32_t *pos_enc;         /* node -> breadth-first position; later its encoded id */
+	uint32_t *fail, *dict;     /* per node: failure node; nearest suffix with outputs */
+	uint32_t *match;           /* per node: match number, or NONE */
+	size_t sparse_words, dense_edges;
+} build;
+
+/* Copies the builder's terms out, sorted, dropping repeated (term, id) pairs. */
+static int sort_builder_terms(build *c, const mesura_automaton_builder *b)
+{
+	size_t n = b->n_terms;
+	sorted_term *t = mesura_alloc__malloc(c->alloc, (n ? n : 1) * sizeof *t);
+	sorted_term *spare = mesura_alloc__malloc(c->alloc, (n ? n : 1) * sizeof *spare);
+	if (!t || !spare) {
+		mesura_alloc__free(c->alloc, t);
+		mesura_alloc__free(c->alloc, spare);
+		return MESURA_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const term_rec *r = &b->terms[i];
+		t[i] = (sorted_term){(const unsigned char *)b->bytes + r->off, r->len, r->id};
+	}
+	c->terms = sort_terms(t, spare, n);
+	mesura_alloc__free(c->alloc, c->terms == t ? spare : t);
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (kept == 0 || compare_terms(&c->terms[kept - 1], &c->terms[i]) != 0)
+			c->terms[kept++] = c->terms[i];
+	c->n_terms = kept;
+	return MESURA_OK;
+}
+
+/* Byte classes from the bytes the terms use (class 0 is every unused byte). */
+static void assign_classes(mesura_automaton *a, const build *c)
+{
+	unsigned char used[256] = {0};
+	for (size_t i = 0; i < c->n_terms; i++)
+		for (uint32_t k = 0; k < c->terms[i].len; k++)
+			used[c->terms[i].bytes[k]] = 1;
+	unsigned n_used = 0;
+	for (unsigned byte = 0; byte < 256; byte++)
+		n_used += used[byte];
+	unsigned next = n_used < 256; /* leave class 0 to the unused bytes, if any */
+	for (unsigned k = 0; k < 256; k++)
+		a->class_byte[k] = NO_BYTE;
+	for (unsigned byte = 0; byte < 256; byte++) {
+		a->classes[byte] = 0;
+		if (used[byte]) {
+			a->classes[byte] = (uint8_t)next;
+			a->class_byte[next++] = (uint16_t)byte;
+		}
+	}
+	a->stride = next;
+}
+
+/* Counts the trie's nodes (one per byte after the common prefix with the previous
+ * term), chooses the dense states and checks that every id fits in 31 bits. */
+static int size_automaton(build *c)
+{
+	mesura_automaton *a = c->a;
+	size_t nodes = 1;
+	uint32_t max_len = 0;
+	for (size_t i = 0; i < c->n_terms; i++) {
+		const sorted_term *t = &c->terms[i];
+		nodes += t->len - (i ? common_prefix(&c->terms[i - 1], t) : 0);
+		if (t->len > max_len)
+			max_len = t->len;
+	}
+	size_t row = (size_t)a->stride * sizeof(uint32_t);
+	size_t dense = DENSE_BYTES / row;
+	dense = dense < 1 ? 1 : dense > nodes ? nodes : dense;
+	/* A sparse record takes at most 6 words per state (counting its edges' share). */
+	if (nodes > (STATE_MASK - dense * a->stride) / 6)
+		return MESURA_ENOMEM;
+	a->n_states = (uint32_t)nodes;
+	a->n_dense = (uint32_t)dense;
+	a->dense_end = (uint32_t)(dense * a->stride);
+	a->max_len = max_len;
+	return MESURA_OK;
+}
+
+/* Carves consecutive arrays out of one allocation, each 8-byte aligned. */
+typedef struct {
+	size_t used;
+	unsigned char *base;
+} carver;
+
+static void *carve(carver *k, size_t count, size_t size)
+{
+	size_t at = (k->used + 7) & ~(size_t)7;
+	k->used = at + (count ? count : 1) * size;
+	return k->base ? k->base + at : NULL;
+}
+
+static void carve_scratch(build *c, carver *k)
+{
+	size_t n = c->a->n_states;
+	c->child = carve(k, n, sizeof(uint32_t));
+	c->sibling = carve(k, n, sizeof(uint32_t));
+	c->out_start = carve(k, n + 1, sizeof(uint32_t));
+	c->order = carve(k, n, sizeof(uint32_t));
+	c->pos_enc = carve(k, n, sizeof(uint32_t));
+	c->fail = carve(k, n, sizeof(uint32_t));
+	c->dict = carve(k, n, sizeof(uint32_t));
+	c->match = carve(k, n, sizeof(uint32_t));
+	c->path = carve(k, (size_t)c->a->max_len + 1, sizeof(uint32_t));
+	c->label = carve(k, n, 1);
+}
+
+static int new_scratch(build *c)
+{
+	carver k = {0, NULL};
+	carve_scratch(c, &k);
+	c->scratch = mesura_alloc__malloc(c->alloc, k.used);
+	if (!c->scratch)
+		return MESURA_ENOMEM;
+	k = (carver){0, c->scratch};
+	carve_scratch(c, &k);
+	return MESURA_OK;
+}
+
+/* Sorted terms make a preorder trie: each term appends nodes after its common prefix
+ * with the previous one, as the last child of the branching node. */
+static void insert_terms(build *c)
+{
+	uint32_t n = 1, prev_len = 0;
+	c->child[0] = c->sibling[0] = NONE;
+	c->label[0] = 0;
+	memset(c->out_start, 0, ((size_t)c->a->n_states + 1) * sizeof *c->out_start);
+	c->path[0] = 0;
+	for (size_t i = 0; i < c->n_terms; i++) {
+		const sorted_term *t = &c->terms[i];
+		uint32_t common = i ? common_prefix(&c->terms[i - 1], t) : 0;
+		for (uint32_t k = common; k < t->len; k++) {
+			uint32_t x = n++;
+			c->child[x] = c->sibling[x] = NONE;
+			c->label[x] = t->bytes[k];
+			if (k == common && common < prev_len)
+				c->sibling[c->path[k + 1]] = x; /* after the previous term's branch */
+			else
+				c->child[c->path[k]] = x;
+			c->path[k + 1] = x;
+		}
+		c->out_start[c->path[t->len] + 1]++; /* counted here, summed below */
+		prev_len = t->len;
+	}
+	/* The terms ending at a node are consecutive in terms[], in node order. */
+	for (uint32_t x = 0; x < n; x++)
+		c->out_start[x + 1] += c->out_start[x];
+}
+
+static int has_outputs(const build *c, uint32_t x)
+{
+	return c->out_start[x + 1] > c->out_start[x];
+}
+
+static uint32_t count_children(const build *c, uint32_t x)
+{
+	uint32_t n = 0;
+	for (uint32_t y = c->child[x]; y != NONE; y = c->sibling[y])
+		n++;
+	return n;
+}
+
+/* The transition from node f by `byte`, failures followed: a sparse node looks among
+ * its children, a dense one has the answer in its (already filled) row. */
+static uint32_t resolve(const build *c, uint32_t f, unsigned char byte)
+{
+	const mesura_automaton *a = c->a;
+	while (c->pos_enc[f] >= a->n_dense) {
+		for (uint32_t x = c->child[f]; x != NONE && c->label[x] <= byte; x = c->sibling[x])
+			if (c->label[x] == byte)
+				return x;
+		f = c->fail[f];
+	}
+	return a->dense[(size_t)c->pos_enc[f] * a->stride + a->classes[byte]];
+}
+
+/* A dense row (of node ids, for now): the failure state's row, then the node's own
+ * children. The failure state is shallower, so its row is already complete. */
+static void fill_row(build *c, uint32_t pos, uint32_t v)
+{
+	mesura_automaton *a = c->a;
+	uint32_t *row = a->dense + (size_t)pos * a->stride;
+	if (pos == 0)
+		for (uint32_t k = 0; k < a->stride; k++)
+			row[k] = 0;
+	else
+		memcpy(row, a->dense + (size_t)c->pos_enc[c->fail[v]] * a->stride,
+		       a->stride * sizeof *row);
+	for (uint32_t x = c->child[v]; x != NONE; x = c->sibling[x])
+		row[a->classes[c->label[x]]] = x;
+}
+
+/* Failure and dictionary links and dense rows, breadth first: everything a node
+ * needs belongs to shallower nodes. */
+static void link_breadth_first(build *c)
+{
+	uint32_t tail = 1;
+	c->order[0] = 0;
+	c->pos_enc[0] = 0;
+	c->fail[0] = 0;
+	c->dict[0] = NONE;
+	for (uint32_t head = 0; head < tail; head++) {
+		uint32_t v = c->order[head];
+		if (head < c->a->n_dense)
+			fill_row(c, head, v);
+		for (uint32_t x = c->child[v]; x != NONE; x = c->sibling[x]) {
+			uint32_t f = v == 0 ? 0 : resolve(c, c->fail[v], c->label[x]);
+			c->fail[x] = f;
+			c->dict[x] = has_outputs(c, f) ? f : c->dict[f];
+			c->pos_enc[x] = tail;
+			c->order[tail++] = x;
+		}
+	}
+}
+
+static int is_matching(const build *c, uint32_t x)
+{
+	return has_outputs(c, x) || c->dict[x] != NONE;
+}
+
+static size_t record_words(uint32_t n_edges, int matching)
+{
+	return 2 + (n_edges + 3) / 4 + n_edges + (matching != 0);
+}
+
+/* Match numbers (dense states breadth first, then sparse ones in preorder) and encoded
+ * ids (a dense state's row offset; a sparse state's record offset, in preorder, so
+ * that a first child's record follows its parent's). */
+static void number_states(build *c)
+{
+	mesura_automaton *a = c->a;
+	uint32_t m = 0;
+	c->dense_edges = 0;
+	for (uint32_t h = 0; h < a->n_dense; h++) {
+		uint32_t x = c->order[h];
+		c->match[x] = is_matching(c, x) ? m++ : NONE;
+		c->dense_edges += count_children(c, x);
+	}
+	for (uint32_t x = 0; x < a->n_states; x++)
+		if (c->pos_enc[x] >= a->n_dense)
+			c->match[x] = is_matching(c, x) ? m++ : NONE;
+	a->n_match = m;
+	size_t words = 0;
+	for (uint32_t x = 0; x < a->n_states; x++) {
+		uint32_t enc;
+		if (c->pos_enc[x] < a->n_dense) {
+			enc = c->pos_enc[x] * a->stride;
+		} else {
+			enc = a->dense_end + (uint32_t)words;
+			words += record_words(count_children(c, x), c->match[x] != NONE);
+		}
+		c->pos_enc[x] = enc | (c->match[x] != NONE ? MATCH_FLAG : 0);
+	}
+	c->sparse_words = words;
+}
+
+static void carve_block(mesura_automaton *a, const build *c, carver *k)
+{
+	a->sparse = carve(k, c->sparse_words, sizeof(uint32_t));
+	a->dense_match = carve(k, a->n_dense, sizeof(uint32_t));
+	a->dense_edge_first = carve(k, (size_t)a->n_dense + 1, sizeof(uint32_t));
+	a->dense_edge_to = carve(k, c->dense_edges, sizeof(uint32_t));
+	a->out_first = carve(k, (size_t)a->n_match + 1, sizeof(uint32_t));
+	a->dict = carve(k, a->n_match, sizeof(uint32_t));
+	a->outs = carve(k, c->n_terms, sizeof(output));
+	a->dense_edge_class = carve(k, c->dense_edges, 1);
+}
+
+/* The outputs and dictionary link of node x, if it matches (called in match order). */
+static void lay_out_outputs(build *c, uint32_t x, uint32_t *out)
+{
+	mesura_automaton *a = c->a;
+	uint32_t m = c->match[x];
+	if (m == NONE)
+		return;
+	a->out_first[m] = *out;
+	for (uint32_t k = c->out_start[x]; k < c->out_start[x + 1]; k++)
+		a->outs[(*out)++] = (output){c->terms[k].id, c->terms[k].len};
+	a->dict[m] = c->dict[x] == NONE ? NONE : c->match[c->dict[x]];
+}
+
+static void lay_out_record(build *c, uint32_t x)
+{
+	mesura_automaton *a = c->a;
+	uint32_t *rec = a->sparse + ((c->pos_enc[x] & STATE_MASK) - a->dense_end);
+	uint32_t n = count_children(c, x), k = 0;
+	uint8_t *classes = (uint8_t *)(rec + 2);
+	uint32_t *to = rec + 2 + (n + 3) / 4;
+	rec[0] = c->pos_enc[c->fail[x]] & STATE_MASK;
+	rec[1] = n | (c->match[x] != NONE ? HAS_MATCH : 0);
+	memset(classes, 0, (n + 3) / 4 * sizeof *rec);
+	for (uint32_t y = c->child[x]; y != NONE; y = c->sibling[y], k++) {
+		classes[k] = a->classes[c->label[y]];
+		to[k] = c->pos_enc[y];
+	}
+	if (c->match[x] != NONE)
+		to[n] = c->match[x];
+}
+
+/* The final arrays; then the dense rows get encoded ids. */
+static int lay_out(build *c)
+{
+	mesura_automaton *a = c->a;
+	carver k = {0, NULL};
+	carve_block(a, c, &k);
+	a->block = mesura_alloc__malloc(&a->alloc, k.used);
+	if (!a->block)
+		return MESURA_ENOMEM;
+	a->block_bytes = k.used;
+	k = (carver){0, a->block};
+	carve_block(a, c, &k);
+	uint32_t edge = 0, out = 0;
+	for (uint32_t h = 0; h < a->n_dense; h++) {
+		uint32_t x = c->order[h];
+		a->dense_match[h] = c->match[x];
+		a->dense_edge_first[h] = edge;
+		for (uint32_t y = c->child[x]; y != NONE; y = c->sibling[y], edge++) {
+			a->dense_edge_class[edge] = a->classes[c->label[y]];
+			a->dense_edge_to[edge] = c->pos_enc[y];
+		}
+		lay_out_outputs(c, x, &out);
+	}
+	a->dense_edge_first[a->n_dense] = edge;
+	for (uint32_t x = 0; x < a->n_states; x++)
+		if ((c->pos_enc[x] & STATE_MASK) >= a->dense_end) {
+			lay_out_record(c, x);
+			lay_out_outputs(c, x, &out);
+		}
+	a->out_first[a->n_match] = out;
+	for (size_t i = 0; i < (size_t)a->n_dense * a->stride; i++)
+		a->dense[i] = c->pos_enc[a->dense[i]];
+	return MESURA_OK;
+}
+
+void mesura_scan__automaton_free(mesura_automaton *a)
+{
+	if (!a)
+		return;
+	mesura_allocator alloc = a->alloc;
+	mesura_alloc__free(&alloc, a->dense);
+	mesura_alloc__free(&alloc, a->block);
+	mesura_alloc__free(&alloc, a);
+}
+
+int mesura_scan__builder_build(mesura_automaton_builder *b, mesura_automaton **out)
+{
+	if (!out)
+		return MESURA_EINVAL;
+	*out = NULL;
+	if (!b)
+		return MESURA_EINVAL;
+	build c = {.alloc = &b->alloc};
+	int rc = mesura_alloc__new_object((void **)&c.a, sizeof *c.a, &b->alloc);
+	if (rc == MESURA_OK)
+		rc = sort_builder_terms(&c, b);
+	if (rc == MESURA_OK) {
+		assign_classes(c.a, &c);
+		if (b->ascii_caseless) /* 'A' reads as 'a': one class, so one transition */
+			for (unsigned byte = 'A'; byte <= 'Z'; byte++)
+				c.a->classes[byte] = c.a->classes[byte | 0x20];
+		rc = size_automaton(&c);
+	}
+	if (rc == MESURA_OK)
+		rc = new_scratch(&c);
+	if (rc == MESURA_OK) {
+		c.a->dense_bytes = (size_t)c.a->dense_end * sizeof(uint32_t);
+		c.a->dense = mesura_alloc__malloc(&c.a->alloc, c.a->dense_bytes);
+		rc = c.a->dense ? MESURA_OK : MESURA_ENOMEM;
+	}
+	if (rc == MESURA_OK) {
+		insert_terms(&c);
+		link_breadth_first(&c);
+		number_states(&c);
+		rc = lay_out(&c);
+	}
+	mesura_alloc__free(c.alloc, c.scratch);
+	mesura_alloc__free(c.alloc, c.terms);
+	if (rc != MESURA_OK) {
+		mesura_scan__automaton_free(c.a);
+		return rc;
+	}
+	*out = c.a;
+	return MESURA_OK;
+}
+
+size_t mesura_scan__automaton_memory(const mesura_automaton *a)
+{
+	return a ? sizeof *a + a->dense_bytes + a->block_bytes : 0;
+}
+
+/* ---------------------------------------------------------- reading states */
+
+static const uint32_t *record_of(const mesura_automaton *a, uint32_t enc)
+{
+	return a->sparse + ((enc & STATE_MASK) - a->dense_end);
+}
+
+/* The match number of an encoded state, or NONE. */
+static uint32_t match_of(const mesura_automaton *a, uint32_t enc)
+{
+	enc &= STATE_MASK;
+	if (enc < a->dense_end)
+		return a->dense_match[enc / a->stride];
+	const uint32_t *rec = record_of(a, enc);
+	uint32_t n = rec[1] & REC_COUNT_MASK;
+	return rec[1] & HAS_MATCH ? rec[2 + (n + 3) / 4 + n] : NONE;
+}
+
+/* A state's trie edges (not its failure transitions), sorted by class. */
+typedef struct {
+	const uint8_t *classes;
+	const uint32_t *to;
+	uint32_t n;
+} edge_list;
+
+static edge_list edges_of(const mesura_automaton *a, uint32_t enc)
+{
+	enc &= STATE_MASK;
+	if (enc < a->dense_end) {
+		uint32_t s = enc / a->stride, first = a->dense_edge_first[s];
+		return (edge_list){a->dense_edge_class + first, a->dense_edge_to + first,
+		                   a->dense_edge_first[s + 1] - first};
+	}
+	const uint32_t *rec = record_of(a, enc);
+	uint32_t n = rec[1] & REC_COUNT_MASK;
+	return (edge_list){(const uint8_t *)(rec + 2), rec + 2 + (n + 3) / 4, n};
+}
+
+/* ---------------------------------------------------------- searching */
+
+/* The step from sparse state `enc` by class `cls`: its edges, else its failure state,
+ * until a dense row answers. */
+static uint32_t sparse_step(const mesura_automaton *a, uint32_t enc, unsigned cls)
+{
+	do {
+		const uint32_t *rec = a->sparse + (enc - a->dense_end);
+		uint32_t n = rec[1] & REC_COUNT_MASK;
+		const uint8_t *classes = (const uint8_t *)(rec + 2);
+		for (uint32_t k = 0; k < n; k++)
+			if (classes[k] == cls)
+				return rec[2 + (n + 3) / 4 + k];
+		enc = rec[0];
+	} while (enc >= a->dense_end);
+	return a->dense[enc + cls];
+}
+
+/* Every term ending at `end` in state `enc` and its dictionary suffixes. */
+static int report(const mesura_automaton *a, uint32_t enc, size_t end,
+                  mesura_automaton_hit_fn hit, void *payload)
+{
+	uint32_t m = match_of(a, enc);
+	do {
+		for (uint32_t k = a->out_first[m]; k < a->out_first[m + 1]; k++) {
+			int rc = hit(a->outs[k].id, end - a->outs[k].len, end, payload);
+			if (rc)
+				return rc;
+		}
+		m = a->dict[m];
+	} while (m != NONE);
+	return 0;
+}
+
+static inline uint32_t step(const mesura_automaton *a, uint32_t s, unsigned cls)
+{
+	return s < a->dense_end ? a->dense[s + cls] : sparse_step(a, s, cls);
+}
+
+/* Runs text[from..to) from *state, reporting the terms that end after `quiet` bytes
+ * (the ones before belong to an earlier stream). */
+static int run_serial(const mesura_automaton *a, const unsigned char *p, size_t from,
+                      size_t to, size_t quiet, uint32_t *state, mesura_automaton_hit_fn hit,
+                      void *payload)
+{
+	uint32_t s = *state;
+	for (size_t i = from; i < to; i++) {
+		uint32_t t = step(a, s, a->classes[p[i]]);
+		s = t & STATE_MASK;
+		if ((t & MATCH_FLAG) && i >= quiet) {
+			int rc = report(a, s, i + 1, hit, payload);
+			if (rc)
+				return rc;
+		}
+	}
+	*state = s;
+	return 0;
+}
+
+/*
+ * A scan is a chain of dependent loads, so one stream of text waits on memory at
+ * every byte; four independent streams overlap those waits (three to four times the
+ * throughput, more with large term sets). A WINDOW is four consecutive spans run in
+ * lockstep. Stream 0 carries the state from before the window and reports at once.
+ * Streams 1-3 start at the root `warm` = longest term - 1 bytes before their span:
+ * any term ending in the span starts within what they read, so they find exactly the
+ * hits a single scan would, and the last one ends the window in the exact state.
+ * Their hits wait in small queues until the earlier streams are done; a full queue
+ * stops the lockstep and each stream finishes on its own, in order.
+ */
+#define STREAMS 4
+#define SPAN_MAX 2048 /* bytes per stream per window */
+#define SPAN_MIN 16
+#define QUEUED 128    /* hits a later stream may hold per window */
+
+typedef struct {
+	uint32_t state, at; /* encoded state; step within the window */
+} queued_hit;
+
+typedef struct {
+	queued_hit hits[QUEUED];
+	uint32_t n;
+} hit_queue;
+
+/* Queues a hit of a later stream; returns non-zero when the queue is full. */
+static int queue_hit(hit_queue *q, uint32_t t, size_t at)
+{
+	if (!(t & MATCH_FLAG))
+		return 0;
+	q->hits[q->n++] = (queued_hit){t & STATE_MASK, (uint32_t)at};
+	return q->n == QUEUED;
+}
+
+static int run_window(const mesura_automaton *a, const unsigned char *p, size_t base,
+                      size_t span, size_t warm, uint32_t *carry,
+                      mesura_automaton_hit_fn hit, void *payload)
+{
+	const uint8_t *classes = a->classes;
+	const unsigned char *q0 = p + base, *q1 = q0 + span, *q2 = q1 + span, *q3 = q2 + span;
+	size_t steps = span + warm, t = 0;
+	hit_queue queue[STREAMS - 1];
+	uint32_t s[STREAMS] = {*carry, 0, 0, 0};
+	int full = 0;
+	for (int j = 0; j < STREAMS - 1; j++)
+		queue[j].n = 0;
+	for (; t < steps && !full; t++) {
+		uint32_t x0 = step(a, s[0], classes[q0[t]]), x1 = step(a, s[1], classes[q1[t]]);
+		uint32_t x2 = step(a, s[2], classes[q2[t]]), x3 = step(a, s[3], classes[q3[t]]);
+		s[0] = x0 & STATE_MASK;
+		s[1] = x1 & STATE_MASK;
+		s[2] = x2 & STATE_MASK;
+		s[3] = x3 & STATE_MASK;
+		if (x0 & MATCH_FLAG) {
+			int rc = report(a, s[0], base + t + 1, hit, payload);
+			if (rc)
+				return rc;
+		}
+		if (((x1 | x2 | x3) & MATCH_FLAG) && t >= warm)
+			full = queue_hit(&queue[0], x1, t) | queue_hit(&queue[1], x2, t) |
+			       queue_hit(&queue[2], x3, t);
+	}
+	/* t steps done by every stream; each finishes alone, in order. */
+	int rc = run_serial(a, p, base + t, base + steps, 0, &s[0], hit, payload);
+	for (size_t j = 1; j < STREAMS && rc == 0; j++) {
+		size_t from = base + j * span;
+		for (uint32_t k = 0; k < queue[j - 1].n && rc == 0; k++)
+			rc = report(a, queue[j - 1].hits[k].state, from + queue[j - 1].hits[k].at + 1,
+			            hit, payload);
+		if (rc == 0)
+			rc = run_serial(a, p, from + t, from + steps, from + warm, &s[j], hit, payload);
+	}
+	*carry = s[STREAMS - 1];
+	return rc;
+}
+
+int mesura_scan__automaton_search(const mesura_automaton *a, const char *text, size_t len,
+                                  mesura_automaton_hit_fn hit, void *payload)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t warm = a->max_len ? a->max_len - 1 : 0, at = 0;
+	uint32_t s = 0;
+	while (len - at > warm) {
+		size_t span = (len - at - warm) / STREAMS;
+		span = span > SPAN_MAX ? SPAN_MAX : span;
+		if (span < SPAN_MIN || 2 * span < warm)
+			break; /* the warm-ups would cost more than the streams win */
+		int rc = run_window(a, p, at, span, warm, &s, hit, payload);
+		if (rc)
+			return rc;
+		at += STREAMS * span + warm;
+	}
+	return run_serial(a, p, at, len, 0, &s, hit, payload);
+}
+
+/* ---------------------------------------------------------- masked spellings */
+
+typedef struct {
+	uint32_t state;          /* encoded; whose children are being tried */
+	uint32_t edge;           /* the next one to try */
+	uint32_t pos;            /* text offset of the mask byte */
+	uint32_t wild;           /* mask bytes that stood for a letter before this one */
+	uint32_t cp, min_cp;     /* inside a multi-byte letter: its bits so far, its floor */
+	uint32_t need;           /* continuation bytes still to read, this one included */
+} mask_frame;
+
+typedef struct {
+	const mesura_automaton *a;
+	const unsigned char *text, *mask;
+	uint32_t len;
+	size_t budget;
+	mesura_automaton_hit_fn hit;
+	void *payload;
+	uint32_t top;
+	mask_frame stack[MASK_FRAMES];
+} mask_walk;
+
+static int is_ascii_letter(unsigned byte)
+{
+	return (byte | 0x20) - 'a' < 26u;
+}
+
+/* A multi-byte letter: well formed (no overlong form, no surrogate) and of category L. */
+static int is_wide_letter(uint32_t cp, uint32_t min_cp)
+{
+	if (cp < min_cp || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	utf8proc_category_t cat = utf8proc_category((utf8proc_int32_t)cp);
+	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
+/* Spends one visited state of the budget. */
+static int visit(mask_walk *w)
+{
+	if (w->budget == 0)
+		return 0;
+	w->budget--;
+	return 1;
+}
+
+static uint32_t child_by_byte(const mesura_automaton *a, uint32_t s, unsigned char byte)
+{
+	edge_list e = edges_of(a, s);
+	uint32_t cls = a->classes[byte], lo = 0, hi = e.n;
+	while (lo < hi) { /* the root has many edges */
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (e.classes[mid] < cls)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < e.n && e.classes[lo] == cls ? e.to[lo] : NONE;
+}
+
+static void push_frame(mask_walk *w, uint32_t s, uint32_t pos, uint32_t wild, uint32_t need,
+                       uint32_t cp, uint32_t min_cp)
+{
+	w->stack[w->top++] = (mask_frame){s, 0, pos, wild, cp, min_cp, need};
+}
+
+/* Follows the exact bytes of the text from state s at pos: at the end, reports the
+ * state's own terms (if some mask stood for a letter); at a mask byte, leaves a choice
+ * point. */
+static int walk_exact(mask_walk *w, uint32_t s, uint32_t pos, uint32_t wild)
+{
+	const mesura_automaton *a = w->a;
+	for (; pos < w->len && !w->mask[w->text[pos]]; pos++) {
+		if (!visit(w))
+			return MESURA_ELIMIT;
+		s = child_by_byte(a, s, w->text[pos]);
+		if (s == NONE)
+			return 0;
+	}
+	if (pos < w->len) {
+		push_frame(w, s, pos, wild, 0, 0, 0);
+		return 0;
+	}
+	uint32_t m = match_of(a, s);
+	if (!wild || m == NONE)
+		return 0;
+	for (uint32_t k = a->out_first[m]; k < a->out_first[m + 1]; k++) {
+		int rc = w->hit(a->outs[k].id, 0, w->len, w->payload);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Continuation bytes after a UTF-8 lead byte and the smallest code point it may
+ * start; 0 for a byte that cannot lead a multi-byte character. */
+static uint32_t lead_length(unsigned byte, uint32_t *bits, uint32_t *min_cp)
+{
+	if (byte >= 0xC2 && byte <= 0xDF) {
+		*bits = byte & 0x1F;
+		*min_cp = 0x80;
+		return 1;
+	}
+	if (byte >= 0xE0 && byte <= 0xEF) {
+		*bits = byte & 0x0F;
+		*min_cp = 0x800;
+		return 2;
+	}
+	if (byte >= 0xF0 && byte <= 0xF4) {
+		*bits = byte & 0x07;
+		*min_cp = 0x10000;
+		return 3;
+	}
+	return 0;
+}
+
+/* Takes the next untried edge of the innermost choice point. At a mask byte the edge
+ * may be the byte itself, an ASCII letter, or the lead byte of a multi-byte letter
+ * (whose continuation bytes become choice points of their own). */
+static int try_next_edge(mask_walk *w)
+{
+	const mesura_automaton *a = w->a;
+	mask_frame *f = &w->stack[w->top - 1];
+	edge_list edges = edges_of(a, f->state);
+	if (f->edge == edges.n) {
+		w->top--;
+		return 0;
+	}
+	uint32_t e = f->edge++;
+	unsigned byte = a->class_byte[edges.classes[e]];
+	uint32_t child = edges.to[e], pos = f->pos, wild = f->wild;
+	if (!visit(w))
+		return MESURA_ELIMIT;
+	if (f->need == 0) {
+		uint32_t bits, min_cp, need;
+		if (byte == w->text[pos])
+			return walk_exact(w, child, pos + 1, wild);
+		if (is_ascii_letter(byte))
+			return walk_exact(w, child, pos + 1, wild + 1);
+		if ((need = lead_length(byte, &bits, &min_cp)) != 0)
+			push_frame(w, child, pos, wild, need, bits, min_cp);
+		return 0;
+	}
+	if ((byte & 0xC0) != 0x80)
+		return 0;
+	uint32_t cp = f->cp << 6 | (byte & 0x3F);
+	if (f->need > 1) {
+		push_frame(w, child, pos, wild, f->need - 1, cp, f->min_cp);
+		return 0;
+	}
+	return is_wide_letter(cp, f->min_cp) ? walk_exact(w, child, pos + 1, wild + 1) : 0;
+}
+
+int mesura_scan__automaton_match_masked(const mesura_automaton *a, const char *text,
+                                        size_t len, const unsigned char mask[256],
+                                        size_t budget, mesura_automaton_hit_fn hit,
+                                        void *payload)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t masks = 0;
+	for (size_t i = 0; i < len; i++)
+		masks += mask[p[i]] != 0;
+	/* Each byte of text stands for at least one byte of a term. */
+	if (masks == 0 || len > a->max_len)
+		return 0;
+	if (masks > MASK_MAX)
+		return MESURA_ELIMIT;
+	mask_walk w; /* the stack is written before it is read: no need to clear it */
+	w.a = a;
+	w.text = p;
+	w.mask = mask;
+	w.len = (uint32_t)len;
+	w.budget = budget;
+	w.hit = hit;
+	w.payload = payload;
+	w.top = 0;
+	int rc = walk_exact(&w, 0, 0, 0);
+	while (rc == 0 && w.top > 0)
+		rc = try_next_edge(&w);
+	return rc;
+}

@@ -1,0 +1,76 @@
+#include "examples.h"
+
+#include <stdio.h>
+
+#include "mesura/errors.h"
+#include "mesura/scan.h"
+#include "policy/compiled.h"
+#include "policy/yaml_tree.h"
+
+static int flags_rule(const mesura_result *result, const char *id)
+{
+	for (size_t i = 0; i < result->n_findings; i++)
+		if (result->findings[i].rule_id == id)
+			return 1;
+	return 0;
+}
+
+static void report(mesura_diagnostics *diags, const policy_rule *r, const policy_example *ex,
+                   size_t index, int should_match)
+{
+	const ynode *n = ex->node;
+	char path[64];
+	snprintf(path, sizeof path, "examples.%s[%zu]", should_match ? "match" : "no_match", index);
+	mesura_diag_at at = {path, r->id, n->offset, n->line, n->column};
+	if (mesura_policy__diags_set_file(diags, ex->file) != MESURA_OK) {
+		diags->out_of_memory = 1;
+		return;
+	}
+	mesura_policy__diag(diags, MESURA_DIAG_ERROR, MESURA_ESYNTAX, &at,
+	                    should_match ? "rule \"%s\" does not flag its example \"%.*s\""
+	                                 : "rule \"%s\" flags its no_match example \"%.*s\"",
+	                    r->id, (int)(ex->len > 60 ? 60 : ex->len), ex->text);
+}
+
+/* Scans the examples of one list; returns how many failed, or -1 on a scan error. */
+static int check_list(mesura_scanner *s, mesura_diagnostics *diags, const policy_rule *r,
+                      const policy_example *ex, size_t n, int should_match)
+{
+	int failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		const mesura_result *result;
+		int rc = mesura_scan(s, ex[i].text, ex[i].len, &result);
+		if (rc == MESURA_ENOMEM)
+			return -1;
+		if (flags_rule(result, r->id) != should_match) {
+			report(diags, r, &ex[i], i, should_match);
+			failed++;
+		}
+	}
+	return failed;
+}
+
+int mesura_scan__check_examples(const mesura_policy *policy, mesura_diagnostics *diags)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < policy->n_rules; i++)
+		total += policy->rules[i].n_examples_match + policy->rules[i].n_examples_no_match;
+	if (total == 0)
+		return MESURA_OK;
+	mesura_scanner *s;
+	int rc = mesura_scanner_new(&s, policy, &policy->alloc);
+	if (rc != MESURA_OK)
+		return rc;
+	int failed = 0;
+	for (size_t i = 0; i < policy->n_rules && failed >= 0; i++) {
+		const policy_rule *r = &policy->rules[i];
+		int a = check_list(s, diags, r, r->examples_match, r->n_examples_match, 1);
+		int b = a < 0 ? -1 : check_list(s, diags, r, r->examples_no_match,
+		                                r->n_examples_no_match, 0);
+		failed = a < 0 || b < 0 ? -1 : failed + a + b;
+	}
+	mesura_scanner_free(s);
+	if (failed < 0 || diags->out_of_memory)
+		return MESURA_ENOMEM;
+	return failed ? MESURA_ESYNTAX : MESURA_OK;
+}
