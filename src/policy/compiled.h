@@ -31,8 +31,14 @@ typedef struct {
 	size_t min_len;         /* PCRE2_INFO_MINLENGTH, in bytes (a lower bound) */
 	uint64_t any_of[4];     /* one of these bytes starts every match (all ones: any) */
 	uint64_t all_of[4];     /* each of these bytes occurs in every match */
+	uint64_t any_classes;   /* the same as byte classes of the policy (see below) */
+	uint64_t all_classes;
 	int has_keywords;       /* and one of its keywords occurs (keyword automaton) */
 } regex_prefilter;
+
+/* Bytes that may stand for a letter in a self-censored word ("f*ck", "p#ta"). '.' and
+ * '-' are left out: "co-op" and "p.m." are ordinary writing. */
+extern const unsigned char mesura_policy__mask_bytes[256];
 
 typedef struct {
 	cond_kind kind;
@@ -94,7 +100,7 @@ typedef struct {
 	mesura_normalizer *normalizer;
 	mesura_automaton *terms;
 	mesura_automaton *keywords;
-	int needs_bytes;            /* a regex on it has a byte prefilter */
+	int has_regexes;            /* some regex leaf runs on it */
 } policy_view;
 
 struct mesura_policy {
@@ -113,6 +119,11 @@ struct mesura_policy {
 	size_t allow_view;         /* the view the allow list matches on */
 	mesura_automaton *allow_terms; /* ids: index into allow[] */
 	int uses_words;            /* a context counts its distance in words */
+	/* Byte classes for the prefilters: bytes no prefilter tells apart share a class,
+	 * so the scanner learns which classes a view holds with one OR per byte into a
+	 * 64-bit word, and each prefilter is two mask tests. */
+	uint8_t byte_class[256];
+	uint64_t mask_classes;     /* the classes of mesura_policy__mask_bytes */
 };
 
 #endif

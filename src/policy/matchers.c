@@ -9,6 +9,9 @@
 #include "compiler.h"
 #include "mesura/errors.h"
 
+const unsigned char mesura_policy__mask_bytes[256] = {
+	['*'] = 1, ['#'] = 1, ['@'] = 1, ['$'] = 1, ['%'] = 1, ['!'] = 1, ['?'] = 1, ['_'] = 1};
+
 static int is_leaf(const policy_cond *x)
 {
 	return x->kind == COND_TERMS || x->kind == COND_REGEX;
@@ -92,12 +95,58 @@ static int build_view(mesura_policy *p, size_t v)
 	if (rc == MESURA_OK)
 		rc = build_view_automaton(p, v, add_keywords, 1, &view->keywords);
 	for (size_t i = 0; i < p->n_conds; i++)
-		view->needs_bytes |= p->conds[i].kind == COND_REGEX && p->conds[i].view == v;
+		view->has_regexes |= p->conds[i].kind == COND_REGEX && p->conds[i].view == v;
 	return rc;
+}
+
+static uint64_t has_byte(const uint64_t set[4], unsigned byte)
+{
+	return (set[byte >> 6] >> (byte & 63)) & 1;
+}
+
+/* A byte's signature: which prefilter sets hold it (a hash of that membership; bytes
+ * whose hashes collide share a class, which only makes the prefilters less sharp). */
+static uint64_t signature(const mesura_policy *p, unsigned byte)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < p->n_conds; i++) {
+		const policy_cond *x = &p->conds[i];
+		if (x->kind != COND_REGEX)
+			continue;
+		h = (h ^ (has_byte(x->pre.any_of, byte) | has_byte(x->pre.all_of, byte) << 1)) *
+		    1099511628211ull;
+	}
+	return (h ^ (uint64_t)mesura_policy__mask_bytes[byte]) * 1099511628211ull;
+}
+
+/* Classes in order of first appearance; past 63, every new signature shares class 63. */
+static void assign_byte_classes(mesura_policy *p)
+{
+	uint64_t sigs[64];
+	unsigned n = 0;
+	for (unsigned byte = 0; byte < 256; byte++) {
+		uint64_t sig = signature(p, byte);
+		unsigned k = 0;
+		while (k < n && sigs[k] != sig)
+			k++;
+		if (k == n && n < 64)
+			sigs[n++] = sig;
+		p->byte_class[byte] = (uint8_t)(k < 64 ? k : 63);
+	}
+	for (unsigned byte = 0; byte < 256; byte++) {
+		uint64_t bit = (uint64_t)1 << p->byte_class[byte];
+		p->mask_classes |= mesura_policy__mask_bytes[byte] ? bit : 0;
+		for (size_t i = 0; i < p->n_conds; i++) {
+			regex_prefilter *pre = &p->conds[i].pre;
+			pre->any_classes |= has_byte(pre->any_of, byte) ? bit : 0;
+			pre->all_classes |= has_byte(pre->all_of, byte) ? bit : 0;
+		}
+	}
 }
 
 int mesura_policy__build_matchers(mesura_policy *p)
 {
+	assign_byte_classes(p);
 	p->views = mesura_arena__alloc(&p->arena, (p->n_conds + 2) * sizeof *p->views);
 	if (!p->views)
 		return MESURA_ENOMEM;

@@ -46,6 +46,7 @@ struct mesura_scanner {
 	mesura_view **views;    /* one per policy view */
 	mesura_tokens *tokens;
 	int tokenized;          /* tokens and boundary are those of this post */
+	int has_hash, has_hash_known; /* the post has a '#' (hashtag parts split words) */
 	unsigned char *boundary; /* per original byte offset: a token starts or ends here */
 	size_t boundary_cap;
 	hit *hits;
@@ -173,6 +174,64 @@ static int tokenize_post(mesura_scanner *s)
 
 /* ------------------------------------------------------------ hits */
 
+static int is_ascii_space(unsigned char ch)
+{
+	return ch == ' ' || (ch >= '\t' && ch <= '\r');
+}
+
+static int is_ascii_alnum(unsigned char ch)
+{
+	return (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+}
+
+/* Whether offset `at` is the end of the text or white space. */
+static int is_space_or_end(const mesura_scanner *s, size_t at)
+{
+	return at >= s->len || is_ascii_space((unsigned char)s->text[at]);
+}
+
+/* Punctuation that ends a word before white space: "word," "word." "word!)". */
+static int is_closing(unsigned char ch)
+{
+	return ch && strchr(",.!?;:)]}\"", ch) != NULL;
+}
+
+/* Whether [start, end) of the original text is whole words: both ends on token
+ * boundaries. Most hits are words between spaces, perhaps with a comma or a full stop
+ * before the space, which are boundaries whatever the tokenizer says (UAX #29 always
+ * breaks next to white space, except before a combining mark, which an ASCII byte is
+ * not, and between a letter and closing punctuation that white space follows; no
+ * social token holds a space): those are answered without tokenizing the post.
+ * *whole receives the answer. */
+static int is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole)
+{
+	const unsigned char *t = (const unsigned char *)s->text;
+	if (!s->has_hash_known) {
+		s->has_hash = memchr(s->text, '#', s->len) != NULL;
+		s->has_hash_known = 1;
+	}
+	/* Two ASCII letters or digits are never split (UAX #29 WB5, WB8-WB10; URLs and
+	 * mentions neither), except into a hashtag's parts (#NoMásAbusos). */
+	if (!s->has_hash && ((start > 0 && is_ascii_alnum(t[start - 1]) && is_ascii_alnum(t[start])) ||
+	                     (end < s->len && end > start && is_ascii_alnum(t[end - 1]) &&
+	                      is_ascii_alnum(t[end])))) {
+		*whole = 0;
+		return MESURA_OK;
+	}
+	int clear_start = start == 0 || (is_ascii_space(t[start - 1]) && t[start] < 0x80);
+	int clear_end = is_space_or_end(s, end) ||
+	                (is_closing(t[end]) && end > start && t[end - 1] < 0x80 &&
+	                 (t[end - 1] | 0x20) >= 'a' && (t[end - 1] | 0x20) <= 'z' &&
+	                 is_space_or_end(s, end + 1));
+	if (clear_start && clear_end) {
+		*whole = 1;
+		return MESURA_OK;
+	}
+	int rc = tokenize_post(s);
+	*whole = rc == MESURA_OK && s->boundary[start] && s->boundary[end];
+	return rc;
+}
+
 static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t view_end,
                    int masked)
 {
@@ -182,11 +241,9 @@ static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t v
 	    MESURA_OK)
 		return MESURA_OK;
 	if (x->whole_word) {
-		int rc = tokenize_post(s);
-		if (rc != MESURA_OK)
+		int whole, rc = is_whole_words(s, start, end, &whole);
+		if (rc != MESURA_OK || !whole)
 			return rc;
-		if (!s->boundary[start] || !s->boundary[end])
-			return MESURA_OK;
 	}
 	void *h = s->hits;
 	int rc = mesura_alloc__grow(&s->alloc, &h, &s->hits_cap, s->n_hits + 1, sizeof(hit));
@@ -213,10 +270,7 @@ static int on_term(uint32_t cond, size_t start, size_t end, void *payload)
 	return h->rc != MESURA_OK;
 }
 
-/* Bytes that may stand for a letter in a self-censored word ("f*ck", "p#ta"). '.' and
- * '-' are left out: "co-op" and "p.m." are ordinary writing. */
-static const unsigned char mask_bytes[256] = {
-	['*'] = 1, ['#'] = 1, ['@'] = 1, ['$'] = 1, ['%'] = 1, ['!'] = 1, ['?'] = 1, ['_'] = 1};
+#define mask_bytes mesura_policy__mask_bytes
 
 static int is_word_byte(unsigned char ch)
 {
@@ -268,7 +322,22 @@ static int match_masked_words(mesura_scanner *s, size_t v, const char *text, siz
 	return h.rc;
 }
 
-static int match_terms(mesura_scanner *s, size_t v)
+/* The policy's byte classes present in text (see compiled.h). */
+static uint64_t classes_present(const mesura_policy *p, const char *text, size_t len)
+{
+	const unsigned char *b = (const unsigned char *)text;
+	uint64_t even = 0, odd = 0; /* two chains, to overlap the loads */
+	size_t i = 0;
+	for (; i + 1 < len; i += 2) {
+		even |= (uint64_t)1 << p->byte_class[b[i]];
+		odd |= (uint64_t)1 << p->byte_class[b[i + 1]];
+	}
+	if (i < len)
+		even |= (uint64_t)1 << p->byte_class[b[i]];
+	return even | odd;
+}
+
+static int match_terms(mesura_scanner *s, size_t v, uint64_t present)
 {
 	const mesura_automaton *a = s->policy->views[v].terms;
 	if (!a)
@@ -277,7 +346,9 @@ static int match_terms(mesura_scanner *s, size_t v)
 	const char *text = mesura_view_text(s->views[v], &len);
 	hit_sink h = {s, 0, 0, MESURA_OK};
 	mesura_scan__automaton_search(a, text, len, on_term, &h);
-	return h.rc == MESURA_OK ? match_masked_words(s, v, text, len) : h.rc;
+	if (h.rc == MESURA_OK && (present & s->policy->mask_classes))
+		h.rc = match_masked_words(s, v, text, len);
+	return h.rc;
 }
 
 /* ------------------------------------------------------------ regexes */
@@ -290,29 +361,14 @@ static int on_keyword(uint32_t cond, size_t start, size_t end, void *payload)
 	return 0;
 }
 
-static void present_bytes(const char *text, size_t len, uint64_t present[4])
-{
-	memset(present, 0, 4 * sizeof *present);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char b = (unsigned char)text[i];
-		present[b >> 6] |= (uint64_t)1 << (b & 63);
-	}
-}
-
-/* Whether the regex can match in a view of `len` bytes holding the bytes `present`. */
+/* Whether the regex can match in a view of `len` bytes holding the byte classes
+ * `present`. */
 static int prefilter_passes(const mesura_scanner *s, uint32_t cond, size_t len,
-                            const uint64_t present[4])
+                            uint64_t present)
 {
 	const regex_prefilter *pre = &s->policy->conds[cond].pre;
-	if (len < pre->min_len || (pre->has_keywords && !s->keyword_seen[cond]))
-		return 0;
-	uint64_t any = 0;
-	for (int k = 0; k < 4; k++) {
-		if ((pre->all_of[k] & present[k]) != pre->all_of[k])
-			return 0;
-		any |= pre->any_of[k] & present[k];
-	}
-	return any != 0;
+	return len >= pre->min_len && (!pre->has_keywords || s->keyword_seen[cond]) &&
+	       (pre->all_classes & present) == pre->all_classes && (pre->any_classes & present);
 }
 
 /* Every match of a regex leaf on its view, confirmed by its validator. */
@@ -323,8 +379,9 @@ static int match_regex(mesura_scanner *s, uint32_t cond)
 	const char *text = mesura_view_text(s->views[x->view], &len);
 	PCRE2_SIZE at = 0;
 	while (at <= len) {
-		int m = pcre2_match(x->regex, (PCRE2_SPTR)text, len, at, 0, s->match_data,
-		                    s->pcre_match);
+		/* a view is always valid UTF-8: PCRE2 need not check it at every call */
+		int m = pcre2_match(x->regex, (PCRE2_SPTR)text, len, at, PCRE2_NO_UTF_CHECK,
+		                    s->match_data, s->pcre_match);
 		if (m == PCRE2_ERROR_NOMATCH)
 			return MESURA_OK;
 		if (m == PCRE2_ERROR_NOMEMORY)
@@ -350,17 +407,15 @@ static int match_regex(mesura_scanner *s, uint32_t cond)
 	return MESURA_OK;
 }
 
-static int match_regexes(mesura_scanner *s, size_t v)
+static int match_regexes(mesura_scanner *s, size_t v, uint64_t present)
 {
 	const mesura_policy *p = s->policy;
-	if (!p->views[v].needs_bytes)
+	if (!p->views[v].has_regexes)
 		return MESURA_OK;
 	size_t len;
 	const char *text = mesura_view_text(s->views[v], &len);
 	if (p->views[v].keywords)
 		mesura_scan__automaton_search(p->views[v].keywords, text, len, on_keyword, s);
-	uint64_t present[4];
-	present_bytes(text, len, present);
 	int rc = MESURA_OK;
 	for (uint32_t i = 0; rc == MESURA_OK && i < p->n_conds; i++)
 		if (p->conds[i].kind == COND_REGEX && p->conds[i].view == v &&
@@ -488,15 +543,26 @@ static int evaluate_rules(mesura_scanner *s)
 
 /* ------------------------------------------------------------ the verdict */
 
+typedef struct {
+	mesura_scanner *s;
+	int rc;
+} allow_sink;
+
 /* Drops the findings that overlap an allow-listed term found at [start, end). */
 static int on_allowed(uint32_t id, size_t start, size_t end, void *payload)
 {
 	(void)id;
-	mesura_scanner *s = payload;
+	allow_sink *a = payload;
+	mesura_scanner *s = a->s;
 	size_t o_start, o_end;
+	int whole;
 	const mesura_view *view = s->views[s->policy->allow_view];
-	if (mesura_view_source_span(view, start, end, &o_start, &o_end) != MESURA_OK ||
-	    !s->boundary[o_start] || !s->boundary[o_end])
+	if (mesura_view_source_span(view, start, end, &o_start, &o_end) != MESURA_OK)
+		return 0;
+	a->rc = is_whole_words(s, o_start, o_end, &whole);
+	if (a->rc != MESURA_OK)
+		return 1;
+	if (!whole)
 		return 0;
 	size_t kept = 0;
 	for (size_t i = 0; i < s->n_findings; i++)
@@ -511,13 +577,11 @@ static int apply_allow_list(mesura_scanner *s)
 	const mesura_policy *p = s->policy;
 	if (!p->allow_terms || s->n_findings == 0)
 		return MESURA_OK;
-	int rc = tokenize_post(s);
-	if (rc != MESURA_OK)
-		return rc;
 	size_t len;
 	const char *text = mesura_view_text(s->views[p->allow_view], &len);
-	mesura_scan__automaton_search(p->allow_terms, text, len, on_allowed, s);
-	return MESURA_OK;
+	allow_sink a = {s, MESURA_OK};
+	mesura_scan__automaton_search(p->allow_terms, text, len, on_allowed, &a);
+	return a.rc;
 }
 
 /* Sorts findings by start (insertion sort: a post has few) and merges the overlapping
@@ -574,10 +638,14 @@ static int scan_post(mesura_scanner *s)
 	int rc = MESURA_OK;
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
 		rc = mesura_normalize(p->views[v].normalizer, s->views[v], s->text, s->len);
-	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
-		rc = match_terms(s, v);
-	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
-		rc = match_regexes(s, v);
+	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++) {
+		size_t len;
+		const char *text = mesura_view_text(s->views[v], &len);
+		uint64_t present = classes_present(p, text, len);
+		rc = match_terms(s, v, present);
+		if (rc == MESURA_OK)
+			rc = match_regexes(s, v, present);
+	}
 	if (rc == MESURA_OK)
 		rc = evaluate_rules(s);
 	if (rc == MESURA_OK)
@@ -598,6 +666,7 @@ int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
 	s->n_hits = 0;
 	s->n_findings = 0;
 	s->tokenized = 0;
+	s->has_hash_known = 0;
 	s->limited = 0;
 	int rc = scan_post(s);
 	if (rc != MESURA_OK)
