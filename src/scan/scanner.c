@@ -21,6 +21,7 @@
 #include "mesura/scan.h"
 #include "mesura/tokens.h"
 #include "policy/compiled.h"
+#include "scanner.h"
 
 /* A regex may not take longer than this (PCRE2 match and depth limits), so that no
  * pattern can hang a scan. */
@@ -62,7 +63,13 @@ struct mesura_scanner {
 	const char *text;
 	size_t len;
 	int limited; /* a regex or a wildcard walk hit its limit in this scan */
+	int exhaustive; /* tests: no prefilter, no shortcut (see scanner.h) */
 };
+
+void mesura_scan__set_exhaustive(mesura_scanner *s, int on)
+{
+	s->exhaustive = on;
+}
 
 static void *pcre_malloc(PCRE2_SIZE size, void *user)
 {
@@ -206,6 +213,11 @@ static int is_closing(unsigned char ch)
 static int is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole)
 {
 	const unsigned char *t = (const unsigned char *)s->text;
+	if (s->exhaustive) {
+		int rc = tokenize_post(s);
+		*whole = rc == MESURA_OK && s->boundary[start] && s->boundary[end];
+		return rc;
+	}
 	if (!s->has_hash_known) {
 		s->has_hash = memchr(s->text, '#', s->len) != NULL;
 		s->has_hash_known = 1;
@@ -346,7 +358,7 @@ static int match_terms(mesura_scanner *s, size_t v, uint64_t present)
 	const char *text = mesura_view_text(s->views[v], &len);
 	hit_sink h = {s, 0, 0, MESURA_OK};
 	mesura_scan__automaton_search(a, text, len, on_term, &h);
-	if (h.rc == MESURA_OK && (present & s->policy->mask_classes))
+	if (h.rc == MESURA_OK && ((present & s->policy->mask_classes) || s->exhaustive))
 		h.rc = match_masked_words(s, v, text, len);
 	return h.rc;
 }
@@ -367,6 +379,8 @@ static int prefilter_passes(const mesura_scanner *s, uint32_t cond, size_t len,
                             uint64_t present)
 {
 	const regex_prefilter *pre = &s->policy->conds[cond].pre;
+	if (s->exhaustive)
+		return 1;
 	return len >= pre->min_len && (!pre->has_keywords || s->keyword_seen[cond]) &&
 	       (pre->all_classes & present) == pre->all_classes && (pre->any_classes & present);
 }
