@@ -170,6 +170,119 @@ void mesura_policy__regex_literals(const char *p, size_t len,
 		run(cur, n, payload);
 }
 
+/* ------------------------------------------------------------ digits */
+
+#define DIGITS_CAP 1000ul
+
+static int is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/* Whether the class p[i..end) ("[0-9]", "[6789]", "[\\d]") holds digits only. */
+static int class_is_digits(const char *p, size_t i, size_t end)
+{
+	if (end < i + 3 || p[end - 1] != ']' || p[i + 1] == '^')
+		return 0;
+	size_t k = i + 1, last = end - 1;
+	while (k < last) {
+		if (p[k] == '\\' && k + 1 < last && p[k + 1] == 'd')
+			k += 2;
+		else if (is_digit(p[k]) && k + 2 < last && p[k + 1] == '-' && is_digit(p[k + 2]))
+			k += 3;
+		else if (is_digit(p[k]))
+			k++;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+static unsigned long digits_of_alternatives(const char *p, size_t len);
+
+/* The digits the group at p[i] == '(' (ending at `end`) requires: its inside's, or 0
+ * for lookarounds, option settings and comments. */
+static unsigned long group_digits(const char *p, size_t i, size_t end)
+{
+	size_t inner = i + 1, close = end - 1; /* p[close] == ')' */
+	if (inner < close && p[inner] == '?') {
+		if (inner + 1 < close && p[inner + 1] == ':')
+			inner += 2;
+		else if (inner + 2 < close && (p[inner + 1] == '<' || p[inner + 1] == 'P') &&
+		         p[inner + 2] != '=' && p[inner + 2] != '!') {
+			const char *gt = memchr(p + inner, '>', close - inner); /* a named group */
+			if (!gt)
+				return 0;
+			inner = (size_t)(gt - p) + 1;
+		} else {
+			return 0;
+		}
+	}
+	return digits_of_alternatives(p + inner, close - inner);
+}
+
+/* The fewest ASCII digits any match of the sequence p[0..len) holds (no top-level
+ * '|'): digit atoms times their minimum repeat, groups counted inside. */
+static unsigned long digits_of_sequence(const char *p, size_t len)
+{
+	unsigned long total = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned long d = 0;
+		size_t next = i + 1;
+		if (p[i] == '\\' && i + 1 < len) {
+			d = p[i + 1] == 'd' ? 1 : 0;
+			next = i + 2;
+			if (p[i + 1] != 'd' && next < len && p[next] == '{')
+				while (next < len && p[next++] != '}')
+					;
+		} else if (p[i] == '[') {
+			next = skip_class(p, len, i);
+			d = class_is_digits(p, i, next) ? 1 : 0;
+		} else if (p[i] == '(') {
+			next = skip_group(p, len, i);
+			d = next <= len && p[next - 1] == ')' ? group_digits(p, i, next) : 0;
+		} else {
+			d = is_digit(p[i]) ? 1 : 0;
+		}
+		unsigned long min = 1;
+		size_t q = quantifier(p, len, next, &min);
+		total += d * (min < DIGITS_CAP ? min : DIGITS_CAP);
+		if (total > DIGITS_CAP)
+			total = DIGITS_CAP;
+		i = next + q;
+	}
+	return total;
+}
+
+static unsigned long digits_of_alternatives(const char *p, size_t len)
+{
+	unsigned long best = DIGITS_CAP;
+	size_t start = 0;
+	for (size_t i = 0; i <= len;) {
+		if (i == len || p[i] == '|') {
+			unsigned long d = digits_of_sequence(p + start, i - start);
+			best = d < best ? d : best;
+			start = ++i;
+			continue;
+		}
+		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i)
+		                        : p[i] == '(' ? skip_group(p, len, i) : i + 1;
+		if (i > len)
+			i = len;
+	}
+	return best;
+}
+
+unsigned long mesura_policy__regex_min_digits(const char *pattern, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++)
+		if (pattern[i] == '\\' && pattern[++i] == 'Q')
+			return 0; /* \Q...\E quoting: not worth reading */
+	if (sets_option(pattern, len, 'x'))
+		return 0;
+	return digits_of_alternatives(pattern, len);
+}
+
 /* ------------------------------------------------------------ prefilter */
 
 static void set_bit(uint64_t *bits, unsigned byte)
@@ -273,6 +386,7 @@ static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
 	pcre2_pattern_info(x->regex, PCRE2_INFO_ALLOPTIONS, &options);
 	pcre2_pattern_info(x->regex, PCRE2_INFO_MINLENGTH, &min_len);
 	x->pre.min_len = min_len;
+	x->pre.min_digits = mesura_policy__regex_min_digits(regex->text, regex->len);
 	first_bytes(&x->pre, x->regex);
 	literal_scan ls = {&x->pre, (options & PCRE2_CASELESS) || sets_option(regex->text, regex->len,
 	                                                                      'i'), "", 0};

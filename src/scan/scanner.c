@@ -334,22 +334,32 @@ static int match_masked_words(mesura_scanner *s, size_t v, const char *text, siz
 	return h.rc;
 }
 
-/* The policy's byte classes present in text (see compiled.h). */
-static uint64_t classes_present(const mesura_policy *p, const char *text, size_t len)
+/* What the prefilters ask of a view: the policy's byte classes it holds (see
+ * compiled.h) and its number of ASCII digits. */
+typedef struct {
+	uint64_t classes;
+	size_t digits;
+} view_summary;
+
+static view_summary summarize(const mesura_policy *p, const char *text, size_t len)
 {
 	const unsigned char *b = (const unsigned char *)text;
 	uint64_t even = 0, odd = 0; /* two chains, to overlap the loads */
-	size_t i = 0;
+	size_t digits = 0, i = 0;
 	for (; i + 1 < len; i += 2) {
 		even |= (uint64_t)1 << p->byte_class[b[i]];
 		odd |= (uint64_t)1 << p->byte_class[b[i + 1]];
+		digits += (unsigned)(b[i] - '0') < 10u;
+		digits += (unsigned)(b[i + 1] - '0') < 10u;
 	}
-	if (i < len)
+	if (i < len) {
 		even |= (uint64_t)1 << p->byte_class[b[i]];
-	return even | odd;
+		digits += (unsigned)(b[i] - '0') < 10u;
+	}
+	return (view_summary){even | odd, digits};
 }
 
-static int match_terms(mesura_scanner *s, size_t v, uint64_t present)
+static int match_terms(mesura_scanner *s, size_t v, const view_summary *sum)
 {
 	const mesura_automaton *a = s->policy->views[v].terms;
 	if (!a)
@@ -358,7 +368,7 @@ static int match_terms(mesura_scanner *s, size_t v, uint64_t present)
 	const char *text = mesura_view_text(s->views[v], &len);
 	hit_sink h = {s, 0, 0, MESURA_OK};
 	mesura_scan__automaton_search(a, text, len, on_term, &h);
-	if (h.rc == MESURA_OK && ((present & s->policy->mask_classes) || s->exhaustive))
+	if (h.rc == MESURA_OK && ((sum->classes & s->policy->mask_classes) || s->exhaustive))
 		h.rc = match_masked_words(s, v, text, len);
 	return h.rc;
 }
@@ -373,16 +383,17 @@ static int on_keyword(uint32_t cond, size_t start, size_t end, void *payload)
 	return 0;
 }
 
-/* Whether the regex can match in a view of `len` bytes holding the byte classes
- * `present`. */
+/* Whether the regex can match in a view of `len` bytes summarised by `sum`. */
 static int prefilter_passes(const mesura_scanner *s, uint32_t cond, size_t len,
-                            uint64_t present)
+                            const view_summary *sum)
 {
 	const regex_prefilter *pre = &s->policy->conds[cond].pre;
 	if (s->exhaustive)
 		return 1;
-	return len >= pre->min_len && (!pre->has_keywords || s->keyword_seen[cond]) &&
-	       (pre->all_classes & present) == pre->all_classes && (pre->any_classes & present);
+	return len >= pre->min_len && sum->digits >= pre->min_digits &&
+	       (!pre->has_keywords || s->keyword_seen[cond]) &&
+	       (pre->all_classes & sum->classes) == pre->all_classes &&
+	       (pre->any_classes & sum->classes);
 }
 
 /* Every match of a regex leaf on its view, confirmed by its validator. */
@@ -421,7 +432,7 @@ static int match_regex(mesura_scanner *s, uint32_t cond)
 	return MESURA_OK;
 }
 
-static int match_regexes(mesura_scanner *s, size_t v, uint64_t present)
+static int match_regexes(mesura_scanner *s, size_t v, const view_summary *sum)
 {
 	const mesura_policy *p = s->policy;
 	if (!p->views[v].has_regexes)
@@ -433,7 +444,7 @@ static int match_regexes(mesura_scanner *s, size_t v, uint64_t present)
 	int rc = MESURA_OK;
 	for (uint32_t i = 0; rc == MESURA_OK && i < p->n_conds; i++)
 		if (p->conds[i].kind == COND_REGEX && p->conds[i].view == v &&
-		    prefilter_passes(s, i, len, present))
+		    prefilter_passes(s, i, len, sum))
 			rc = match_regex(s, i);
 	return rc;
 }
@@ -655,10 +666,10 @@ static int scan_post(mesura_scanner *s)
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++) {
 		size_t len;
 		const char *text = mesura_view_text(s->views[v], &len);
-		uint64_t present = classes_present(p, text, len);
-		rc = match_terms(s, v, present);
+		view_summary sum = summarize(p, text, len);
+		rc = match_terms(s, v, &sum);
 		if (rc == MESURA_OK)
-			rc = match_regexes(s, v, present);
+			rc = match_regexes(s, v, &sum);
 	}
 	if (rc == MESURA_OK)
 		rc = evaluate_rules(s);
