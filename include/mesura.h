@@ -20,5 +20,6 @@
 #include "mesura/tokens.h"
 #include "mesura/policy.h"
 #include "mesura/scan.h"
+#include "mesura/redact.h"
 
 #endif

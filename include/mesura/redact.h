@@ -1,0 +1,220 @@
+/*
+ * mesura/redact.h - rewriting a post's original text from a list of spans.
+ *
+ * Each span names bytes of the caller's original UTF-8 text and an operator (mask,
+ * label, hash, remove, keep). mesura_redact() merges overlapping and touching spans,
+ * widens them to whole grapheme clusters, and writes the redacted text plus a map
+ * from output bytes back to input bytes. docs/redact.md has the rules in full.
+ *
+ * Guarantees:
+ *  - Every byte outside the (widened) spans is copied exactly, ill-formed or not;
+ *    the only exception is the one space `remove` may take with it (see below),
+ *    which the map reports as part of the removed segment.
+ *  - mesura never writes ill-formed UTF-8: what it produces (masks, labels, digests)
+ *    is well-formed, so well-formed input gives well-formed output.
+ *  - No grapheme cluster is ever split: a span end inside a cluster moves outwards
+ *    to the cluster's boundary.
+ *
+ * Thread safety: a mesura_redactor is per-thread scratch (the output buffer, the map):
+ * give each thread its own. Options structs may be shared read-only.
+ */
+#ifndef MESURA_REDACT_H
+#define MESURA_REDACT_H
+
+#include "common.h"
+#include "scan.h"
+
+MESURA_BEGIN_DECL
+
+/**
+ * What to do with a span. When spans overlap or touch, the operator that reveals
+ * least wins: REMOVE > LABEL > HASH > MASK > KEEP (the enum values, in that order).
+ */
+typedef enum mesura_redact_op {
+	MESURA_REDACT_KEEP = 0,   /**< report only: the text is unchanged */
+	MESURA_REDACT_MASK = 1,   /**< one mask character per grapheme cluster */
+	MESURA_REDACT_HASH = 2,   /**< a keyed digest token, "[EMAIL:3f9a1c]" */
+	MESURA_REDACT_LABEL = 3,  /**< a label, "[EMAIL]" */
+	MESURA_REDACT_REMOVE = 4  /**< deleted, with the double space it leaves tidied */
+} mesura_redact_op;
+
+/** Bounds of mesura_redact_options.hash_bytes (bytes of the digest shown in hex). */
+#define MESURA_REDACT_HASH_BYTES_MIN 3
+#define MESURA_REDACT_HASH_BYTES_MAX 8
+/** Size of the SipHash-2-4 key in mesura_redactor_options.hash_key. */
+#define MESURA_REDACT_KEY_SIZE 16
+
+#define MESURA_REDACT_OPTIONS_VERSION 1
+
+/**
+ * How one operator rewrites its span. Initialise with MESURA_REDACT_OPTIONS_INIT or
+ * mesura_redact_options_init(); fields are only ever appended. A span with no options
+ * uses these defaults.
+ *
+ * Templates (`label`, `hash_label`) are UTF-8 with placeholders:
+ *   {category}  the span's category as given ("pii.email"; "" when NULL)
+ *   {CATEGORY}  its last dot-separated part folded to ASCII capitals, digits and '_'
+ *               ("EMAIL", "PAYMENT_CARD"; "REDACTED" when there is none)
+ *   {rule}      the span's rule id ("" when NULL)
+ *   {hash}      the digest in lower-case hex (hash_label only, where it is required)
+ * "{{" writes "{". Any other '{' is MESURA_EINVAL.
+ */
+typedef struct mesura_redact_options {
+	unsigned int version;     /**< MESURA_REDACT_OPTIONS_VERSION */
+	/** NUL-terminated UTF-8 of exactly one scalar ("*", "•", "█"); NULL means "*".
+	 *  Marks and control/format characters are refused: they would join or vanish. */
+	const char *mask_char;
+	/** Clusters left in clear at the start / end of a masked span ("**** 1111").
+	 *  They count only the clusters that would be masked; when nothing would be left
+	 *  masked, the whole span is masked. */
+	size_t keep_first, keep_last;
+	/** Non-zero: mask leaves white space and punctuation (dashes, dots, '@'...) as
+	 *  they are, so the shape stays readable ("****-****", "****@*****.***"). */
+	int keep_separators;
+	const char *label;        /**< LABEL template; NULL means "[{CATEGORY}]" */
+	const char *hash_label;   /**< HASH template; NULL means "[{CATEGORY}:{hash}]" */
+	/** Digest bytes shown (3..8, hex doubles them); 0 means 3. */
+	unsigned int hash_bytes;
+} mesura_redact_options;
+
+#define MESURA_REDACT_OPTIONS_INIT { MESURA_REDACT_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL, 0 }
+
+/** Sets `opts` to the defaults of `version`. MESURA_EVERSION for an unknown version. */
+MESURA_API int mesura_redact_options_init(mesura_redact_options *opts, unsigned int version);
+
+/** One span to redact. Offsets are bytes of the original text, end exclusive, on
+ *  UTF-8 character boundaries. Strings are NUL-terminated UTF-8 and only read during
+ *  the call. */
+typedef struct mesura_redact_span {
+	size_t start, end;
+	mesura_redact_op op;
+	const mesura_redact_options *options; /**< NULL: MESURA_REDACT_OPTIONS_INIT */
+	const char *category;                 /**< e.g. "pii.email"; may be NULL */
+	const char *rule_id;                  /**< may be NULL */
+} mesura_redact_span;
+
+/**
+ * One piece of the output and the input bytes it stands for. Segments are in order
+ * and tile both texts: the first starts at 0 in both, each starts where the previous
+ * ended, the last ends at the output's and the input's lengths.
+ */
+typedef struct mesura_redact_segment {
+	size_t out_start, out_end; /**< bytes of the output */
+	size_t in_start, in_end;   /**< bytes of the input */
+	int changed;               /**< 0: bytes copied unchanged; 1: rewritten */
+	mesura_redact_op op;       /**< the operator applied; KEEP for copied bytes */
+	size_t span;               /**< index of the deciding span, SIZE_MAX outside spans */
+} mesura_redact_segment;
+
+/* ------------------------------------------------------------ redactor */
+
+#define MESURA_REDACTOR_OPTIONS_VERSION 1
+
+typedef struct mesura_redactor_options {
+	unsigned int version; /**< MESURA_REDACTOR_OPTIONS_VERSION */
+	/** MESURA_REDACT_KEY_SIZE bytes of secret key for the HASH operator (SipHash-2-4),
+	 *  copied at creation. The same value gives the same token under one key only.
+	 *  NULL: the HASH operator is refused (MESURA_EINVAL), because an unkeyed short
+	 *  digest of a phone number can be reversed by trying every number. */
+	const unsigned char *hash_key;
+} mesura_redactor_options;
+
+#define MESURA_REDACTOR_OPTIONS_INIT { MESURA_REDACTOR_OPTIONS_VERSION, NULL }
+
+MESURA_API int mesura_redactor_options_init(mesura_redactor_options *opts,
+                                            unsigned int version);
+
+/** Reusable scratch: the output, the map and working buffers. One thread at a time;
+ *  once its buffers have grown to the posts it sees, redacting allocates nothing. */
+typedef struct mesura_redactor mesura_redactor;
+
+MESURA_API int mesura_redactor_new(mesura_redactor **out, const mesura_redactor_options *opts,
+                                   const mesura_allocator *allocator);
+/** Frees the redactor (NULL-safe), wiping its key first. */
+MESURA_API void mesura_redactor_free(mesura_redactor *redactor);
+
+/**
+ * Redacts text[0..len) with spans[0..n_spans). `*out` receives the redacted text,
+ * followed by a NUL not counted in `*out_len`, borrowed from the redactor until its
+ * next call. Empty spans are ignored.
+ *
+ * Returns MESURA_OK; MESURA_EINVAL for a span out of range, with start > end, off a
+ * UTF-8 character boundary, with an unknown operator, a bad mask character or
+ * template, an ill-formed category or rule id, or HASH without a key;
+ * MESURA_EVERSION for an options struct of unknown version; MESURA_ENOMEM. On error
+ * `*out` and `*out_len` are not written and the redactor's map is empty.
+ */
+MESURA_API int mesura_redact(mesura_redactor *redactor, const char *text, size_t len,
+                             const mesura_redact_span *spans, size_t n_spans,
+                             const char **out, size_t *out_len);
+
+/** The map of the last successful mesura_redact() or mesura_redact_findings():
+ *  `*count` segments, borrowed until the redactor's next call. */
+MESURA_API const mesura_redact_segment *mesura_redactor_map(const mesura_redactor *redactor,
+                                                            size_t *count);
+
+/* ------------------------------------------------------------ findings */
+
+/**
+ * Fills `span` for `finding` with the default operator of its category:
+ * pii.payment_card is masked keeping the last 4 digits and the separators
+ * ("**** **** **** 1111"); profanity and harassment are masked keeping the first
+ * letter ("m*****"); everything else gets its default label ("[EMAIL]"). A finding
+ * whose action is MESURA_ACTION_LOG (or ALLOW) is only reported (KEEP).
+ * The options pointed to are static.
+ */
+MESURA_API void mesura_redact_span_from_finding(mesura_redact_span *span,
+                                                const mesura_finding *finding);
+
+/**
+ * Chooses the operator for one finding: `span` arrives filled by
+ * mesura_redact_span_from_finding() and may be changed (any options it points to
+ * must outlive the mesura_redact_findings() call). Return 0 to go on, non-zero to
+ * stop the call with MESURA_EUSER.
+ */
+typedef int (*mesura_redact_choose_cb)(const mesura_finding *finding, size_t index,
+                                       mesura_redact_span *span, void *payload);
+
+/**
+ * mesura_redact() over the findings of a scan of the same text (`choose` may be NULL
+ * for the defaults). In the map, `span` is the finding's index. Returns what
+ * mesura_redact() returns, or MESURA_EUSER when `choose` stopped.
+ */
+MESURA_API int mesura_redact_findings(mesura_redactor *redactor, const char *text, size_t len,
+                                      const mesura_finding *findings, size_t n_findings,
+                                      const char **out, size_t *out_len,
+                                      mesura_redact_choose_cb choose, void *payload);
+
+/* ------------------------------------------------------------ preview */
+
+#define MESURA_REDACT_PREVIEW_OPTIONS_VERSION 1
+
+typedef struct mesura_redact_preview_options {
+	unsigned int version; /**< MESURA_REDACT_PREVIEW_OPTIONS_VERSION */
+	/** Non-zero: colour each span by operator with ANSI escapes (for terminals). */
+	int ansi;
+	/** Written before / after each span, overriding the defaults: "⟦" and "⟧", or
+	 *  the operator's colour and the reset sequence when `ansi` is set. */
+	const char *open, *close;
+} mesura_redact_preview_options;
+
+#define MESURA_REDACT_PREVIEW_OPTIONS_INIT { MESURA_REDACT_PREVIEW_OPTIONS_VERSION, 0, NULL, NULL }
+
+MESURA_API int mesura_redact_preview_options_init(mesura_redact_preview_options *opts,
+                                                  unsigned int version);
+
+/**
+ * The original text with each span marked, after the same widening and merging as
+ * mesura_redact() (so the marks show exactly what would be rewritten; KEEP spans are
+ * marked too). `opts` NULL means the defaults. `*out` is borrowed from the redactor
+ * until its next preview. Does not change the redactor's map or output. Errors as
+ * mesura_redact(), except that HASH spans need no key.
+ */
+MESURA_API int mesura_redact_preview(mesura_redactor *redactor, const char *text, size_t len,
+                                     const mesura_redact_span *spans, size_t n_spans,
+                                     const mesura_redact_preview_options *opts,
+                                     const char **out, size_t *out_len);
+
+MESURA_END_DECL
+
+#endif

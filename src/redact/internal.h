@@ -1,0 +1,74 @@
+/* Internal interface of the redaction layer (src/redact/). Not installed.
+ *
+ * A call goes in three steps: scan the text once for character and grapheme-cluster
+ * starts (regions.c), turn the spans into sorted, disjoint regions (regions.c), then
+ * write each region with its operator (operators.c). */
+#ifndef MESURA_REDACT_INTERNAL_H
+#define MESURA_REDACT_INTERNAL_H
+
+#include <stddef.h>
+
+#include "common/alloc.h"
+#include "mesura/redact.h"
+
+/* Per input byte offset (and one past the end): what starts there. */
+#define MARK_CHAR 1u    /* a character, or a maximal ill-formed subsequence */
+#define MARK_CLUSTER 2u /* an extended grapheme cluster */
+
+/* A growable byte buffer, always followed by a NUL when handed out. */
+typedef struct {
+	char *data;
+	size_t len, cap;
+} redact_buf;
+
+/* Input bytes [start, end) and the span that decides what happens to them. */
+typedef struct {
+	size_t start, end;
+	size_t own_len; /* length of the deciding span alone (widened): breaks ties */
+	size_t span;    /* its index in the caller's array */
+	mesura_redact_op op;
+} redact_region;
+
+struct mesura_redactor {
+	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
+	unsigned char key[MESURA_REDACT_KEY_SIZE];
+	int has_key;
+	unsigned char *marks; /* MARK_* per offset of the current text */
+	size_t marks_cap;
+	redact_region *regions; /* the plan: disjoint, by start */
+	size_t n_regions, regions_cap;
+	redact_region *keeps; /* KEEP spans while they are clipped */
+	size_t n_keeps, keeps_cap;
+	mesura_redact_segment *map;
+	size_t n_map, map_cap;
+	mesura_redact_span *spans; /* mesura_redact_findings' spans */
+	size_t spans_cap;
+	redact_buf out, preview;
+};
+
+/* Fills r->marks for text[0..len). */
+int mesura_redact__scan_text(mesura_redactor *r, const char *text, size_t len);
+
+/* Checks every span against the scanned text (range, boundaries, operator, options,
+ * strings); `need_key`: HASH spans need the redactor's key. Writes nothing. */
+int mesura_redact__check_spans(const mesura_redactor *r, size_t len,
+                               const mesura_redact_span *spans, size_t n, int need_key);
+
+/* Builds r->regions from checked spans: widened to clusters, overlapping and touching
+ * redactions merged (the operator that reveals least wins), KEEP spans clipped to what
+ * no redaction covers. */
+int mesura_redact__plan(mesura_redactor *r, const mesura_redact_span *spans, size_t n);
+
+/* Writes r->out and r->map from the plan. */
+int mesura_redact__write(mesura_redactor *r, const char *text, size_t len,
+                         const mesura_redact_span *spans);
+
+/* Checks a template for its operator (label: no {hash}; hash: {hash} required). */
+int mesura_redact__check_template(const char *tmpl, mesura_redact_op op);
+
+int mesura_redact__append(mesura_redactor *r, redact_buf *b, const void *data, size_t n);
+
+/* Index of the next cluster start after offset i (i < the text's length). */
+size_t mesura_redact__next_cluster(const mesura_redactor *r, size_t i);
+
+#endif
