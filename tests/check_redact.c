@@ -627,7 +627,7 @@ static mesura_finding finding(const char *text, const char *piece, const char *c
 {
 	size_t start = (size_t)(strstr(text, piece) - text);
 	return (mesura_finding){"rule", category, MESURA_SEVERITY_HIGH, action, start,
-	                        start + strlen(piece), piece, strlen(piece), "regex"};
+	                        start + strlen(piece), piece, strlen(piece), "regex", 1.0};
 }
 
 static int choose_hash_for_email(const mesura_finding *f, size_t i, mesura_redact_span *s,
