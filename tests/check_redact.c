@@ -1200,6 +1200,90 @@ START_TEST(random_posts_keep_everything_outside_their_spans)
 }
 END_TEST
 
+/* ------------------------------------------------------------ policy operators */
+
+static const char REDACT_POLICY[] =
+	"mesura: 1\nrules:\n"
+	"  - id: card\n    category: pii.payment_card\n    action: redact\n"
+	"    match: { regex: '\\b\\d(?:[ -]?\\d){12,18}\\b', validate: luhn }\n"
+	"    redact: { mask: \"\xe2\x80\xa2\", keep_last: 4, keep_separators: true }\n"
+	"  - id: phone\n    category: pii.phone\n    action: redact\n"
+	"    match: { regex: '\\+34 ?\\d{3} ?\\d{3} ?\\d{3}' }\n"
+	"    redact: { label: \"[TEL\xc3\x89" "FONO {rule}]\" }\n"
+	"  - id: swear\n    category: profanity\n    match: { terms: [mierda] }\n"
+	"    redact: remove\n"
+	"  - id: email\n    category: pii.email\n    action: redact\n"
+	"    match: { regex: '[a-z.]+@[a-z]+\\.[a-z]+' }\n";
+
+START_TEST(policy_operators_rewrite_their_rules_findings)
+{
+	mesura_policy *p;
+	mesura_diagnostics *d = NULL;
+	ck_assert_int_eq(mesura_policy_compile(&p, REDACT_POLICY, sizeof REDACT_POLICY - 1, NULL,
+	                                       NULL, &d, NULL), MESURA_OK);
+	mesura_diagnostics_free(d);
+	mesura_scanner *s;
+	mesura_redactor *rd;
+	ck_assert_int_eq(mesura_scanner_new(&s, p, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_redactor_new(&rd, NULL, NULL), MESURA_OK);
+	/* A Luhn-valid card computed here, grouped by four. */
+	char digits[17] = "411111111111111";
+	int sum = 0;
+	for (int i = 14, dbl = 1; i >= 0; i--, dbl = !dbl) {
+		int v = (digits[i] - '0') * (dbl ? 2 : 1);
+		sum += v > 9 ? v - 9 : v;
+	}
+	digits[15] = (char)('0' + (10 - sum % 10) % 10);
+	digits[16] = '\0';
+	char text[256];
+	snprintf(text, sizeof text, "tarjeta %.4s %.4s %.4s %.4s, llama al +34 612 345 678, "
+	         "vaya mierda, escribe a ana.garcia@example.com",
+	         digits, digits + 4, digits + 8, digits + 12);
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(s, text, strlen(text), &r), MESURA_OK);
+	ck_assert_uint_eq(r->n_findings, 4);
+	const char *out;
+	size_t out_len;
+	ck_assert_int_eq(mesura_redact_result(rd, p, text, strlen(text), r, &out, &out_len),
+	                 MESURA_OK);
+	char want[256];
+	snprintf(want, sizeof want, "tarjeta \xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2 "
+	         "\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2\xe2\x80\xa2 \xe2\x80\xa2\xe2\x80\xa2\xe2\x80"
+	         "\xa2\xe2\x80\xa2 %.4s, llama al [TEL\xc3\x89" "FONO phone], vaya, escribe a "
+	         "[EMAIL]", digits + 12);
+	ck_assert_str_eq(out, want);
+	ck_assert_uint_eq(out_len, strlen(want));
+	mesura_redactor_free(rd);
+	mesura_scanner_free(s);
+	mesura_policy_free(p);
+}
+END_TEST
+
+/* A template or mask the redactor would refuse fails the compile, at its line. */
+START_TEST(bad_policy_operators_do_not_compile)
+{
+	static const char *const bad[] = {
+		"redact: { label: \"[{nope}]\" }", "redact: { mask: \"ab\" }",
+		"redact: { mask: \"*\", label: \"x\" }", "redact: masc", "redact: { keep_last: 2 }",
+		"redact: { remove: \"x\" }", "redact: { hash: \"[H]\" }",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char src[512];
+		snprintf(src, sizeof src, "mesura: 1\nrules:\n  - id: r\n    category: pii.email\n"
+		         "    match: { terms: [x] }\n    %s\n", bad[i]);
+		mesura_policy *p = NULL;
+		mesura_diagnostics *d = NULL;
+		ck_assert_int_eq(mesura_policy_compile(&p, src, strlen(src), NULL, NULL, &d, NULL),
+		                 MESURA_ESYNTAX);
+		const mesura_diagnostic *g = mesura_diagnostics_get(d, 0);
+		ck_assert_ptr_nonnull(g);
+		ck_assert_uint_eq(g->line, 6);
+		ck_assert_msg(strstr(g->path, "redact") != NULL, "%s: %s", bad[i], g->path);
+		mesura_diagnostics_free(d);
+	}
+}
+END_TEST
+
 static Suite *redact_suite(void)
 {
 	Suite *s = suite_create("redact");
@@ -1236,6 +1320,8 @@ static Suite *redact_suite(void)
 	tcase_add_test(tc, every_allocation_failure_is_clean);
 	tcase_add_test(tc, warm_redactor_does_not_allocate);
 	tcase_add_test(tc, random_posts_keep_everything_outside_their_spans);
+	tcase_add_test(tc, policy_operators_rewrite_their_rules_findings);
+	tcase_add_test(tc, bad_policy_operators_do_not_compile);
 	suite_add_tcase(s, tc);
 	return s;
 }

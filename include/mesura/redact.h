@@ -185,6 +185,16 @@ MESURA_API int mesura_redact_findings(mesura_redactor *redactor, const char *tex
                                       const char **out, size_t *out_len,
                                       mesura_redact_choose_cb choose, void *payload);
 
+/**
+ * mesura_redact_findings() with the operators of the policy that produced `result` (a
+ * scan of the same text): each rule's `redact:` (docs/policy.md), or its category's
+ * default (mesura_redact_span_from_finding). A rule whose operator is `hash` needs a
+ * redactor with a key.
+ */
+MESURA_API int mesura_redact_result(mesura_redactor *redactor, const mesura_policy *policy,
+                                    const char *text, size_t len, const mesura_result *result,
+                                    const char **out, size_t *out_len);
+
 /* ------------------------------------------------------------ preview */
 
 #define MESURA_REDACT_PREVIEW_OPTIONS_VERSION 1

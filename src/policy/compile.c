@@ -223,7 +223,7 @@ int mesura_policy__get_bool(compiler *c, const ynode *map, const char *key, int 
 
 static const char *const rule_keys[] = {
 	"id", "category", "severity", "action", "description", "confidence", "min_confidence",
-	"match", "unless", "context", "examples", NULL};
+	"match", "unless", "context", "examples", "redact", NULL};
 static const char *const example_keys[] = {"match", "no_match", NULL};
 static const char *const severities[] = {"low", "medium", "high", "critical", NULL};
 static const char *const actions[] = {"log", "redact", "review", "block", NULL};
@@ -389,6 +389,9 @@ static void compile_rule(compiler *c, const ynode *rule, size_t index)
 	const ynode *examples = mesura_policy__yaml_get(rule, "examples");
 	if (examples)
 		compile_examples(c, &c->policy->rules[c->rule], examples);
+	const ynode *redact = mesura_policy__yaml_get(rule, "redact");
+	if (redact)
+		mesura_policy__compile_redact(c, &c->policy->rules[c->rule], redact);
 	c->rule_id = NULL;
 	path_pop(c, old);
 }

@@ -15,6 +15,7 @@
 
 #include "common/arena.h"
 #include "mesura/policy.h"
+#include "mesura/redact.h"
 #include "mesura/text.h"
 #include "scan/automaton.h"
 #include "validators.h"
@@ -92,6 +93,9 @@ typedef struct {
 	double min_confidence;      /* findings below are dropped */
 	policy_example *examples_match, *examples_no_match;
 	size_t n_examples_match, n_examples_no_match;
+	int has_redact;             /* `redact:` given; else its category's default */
+	mesura_redact_op redact_op;
+	mesura_redact_options redact_opts; /* strings in the policy's arena */
 } policy_rule;
 
 /* A normalised view the scanner makes of each post; the automaton of the terms leaves

@@ -92,6 +92,9 @@ void mesura_policy__compile_context(compiler *c, policy_rule *r, const ynode *n)
 int mesura_policy__collect_terms(compiler *c, const ynode *list, unsigned int flags,
                                  const char ***items, size_t **lens, size_t *n);
 
+/* redaction.c: a rule's `redact:` operator. */
+void mesura_policy__compile_redact(compiler *c, policy_rule *r, const ynode *n);
+
 /* matchers.c: the views, automata and prefilters of a compiled policy. */
 int mesura_policy__build_matchers(mesura_policy *p);
 

@@ -1,0 +1,120 @@
+/*
+ * A rule's `redact:` operator: how mesura_redact_result() rewrites its findings.
+ *
+ *   redact: mask                       # or label, hash, remove, keep
+ *   redact: { mask: "•", keep_last: 4, keep_separators: true }
+ *   redact: { label: "[TELÉFONO]" }
+ *   redact: { hash: "[EMAIL:{hash}]", hash_bytes: 4 }
+ *
+ * The operator is tried on a sample text at compile time with the redactor itself, so
+ * a template or mask character it would refuse is a compile error, not a scan-time one.
+ */
+#include <string.h>
+
+#include "compiler.h"
+#include "mesura/errors.h"
+
+static const char *const op_names[] = {"keep", "mask", "hash", "label", "remove", NULL};
+static const char *const redact_keys[] = {"mask", "label", "hash", "remove", "keep",
+                                          "keep_first", "keep_last", "keep_separators",
+                                          "hash_bytes", NULL};
+
+/* The operator a mapping names: its one key among mask, label, hash, remove, keep. */
+static int op_of_mapping(compiler *c, const ynode *n, const ynode **value)
+{
+	int op = -1;
+	for (int k = 0; op_names[k]; k++) {
+		const ynode *v = mesura_policy__yaml_get(n, op_names[k]);
+		if (!v)
+			continue;
+		if (op >= 0) {
+			cerror(c, n, "redact takes one operator: mask, label, hash, remove or keep");
+			return -1;
+		}
+		op = k;
+		*value = v;
+	}
+	if (op < 0)
+		cerror(c, n, "redact needs an operator: mask, label, hash, remove or keep");
+	return op;
+}
+
+/* The operator's own value: the mask character, or the label or hash template. */
+static void take_value(compiler *c, policy_rule *r, const ynode *v)
+{
+	if (mesura_policy__scalar_is(v, "true"))
+		return; /* mask: true, keep: true... the defaults */
+	if (!mesura_policy__is_scalar(v) || v->len == 0 || memchr(v->text, '\0', v->len)) {
+		cerror(c, v, "the value of \"%s\" is a text", op_names[r->redact_op]);
+		return;
+	}
+	const char *text = mesura_policy__copy_text(c, v->text, v->len);
+	if (r->redact_op == MESURA_REDACT_MASK)
+		r->redact_opts.mask_char = text;
+	else if (r->redact_op == MESURA_REDACT_LABEL)
+		r->redact_opts.label = text;
+	else if (r->redact_op == MESURA_REDACT_HASH)
+		r->redact_opts.hash_label = text;
+	else
+		cerror(c, v, "\"%s\" takes no value; write redact: %s", op_names[r->redact_op],
+		       op_names[r->redact_op]);
+}
+
+/* Runs the operator once on a sample: what the redactor refuses, the compiler does. */
+static void try_operator(compiler *c, policy_rule *r, const ynode *n)
+{
+	static const unsigned char key[MESURA_REDACT_KEY_SIZE] = {0};
+	mesura_redactor_options ro = MESURA_REDACTOR_OPTIONS_INIT;
+	ro.hash_key = key;
+	mesura_redactor *red = NULL;
+	int rc = mesura_redactor_new(&red, &ro, &c->policy->alloc);
+	if (rc == MESURA_OK) {
+		mesura_redact_span span = {0, 7, r->redact_op, &r->redact_opts, r->category, r->id};
+		const char *out;
+		size_t out_len;
+		rc = mesura_redact(red, "sample1", 7, &span, 1, &out, &out_len);
+	}
+	mesura_redactor_free(red);
+	if (rc == MESURA_ENOMEM)
+		c->failed_alloc = 1;
+	else if (rc != MESURA_OK)
+		cerror(c, n, "redact: the mask character must be one character, and a template may "
+		             "use only {category}, {CATEGORY}, {rule}, {hash} (hash only) and {{");
+}
+
+void mesura_policy__compile_redact(compiler *c, policy_rule *r, const ynode *n)
+{
+	size_t old = mesura_policy__path_push(c, ".redact");
+	mesura_redact_options_init(&r->redact_opts, MESURA_REDACT_OPTIONS_VERSION);
+	int op = -1;
+	const ynode *value = NULL;
+	if (mesura_policy__is_scalar(n)) {
+		for (int k = 0; op_names[k] && op < 0; k++)
+			if (mesura_policy__scalar_is(n, op_names[k]))
+				op = k;
+		if (op < 0)
+			cerror(c, n, "redact is one of mask, label, hash, remove, keep, or a mapping "
+			             "such as { mask: \"*\", keep_last: 4 }");
+	} else if (n->kind == YNODE_MAPPING) {
+		mesura_policy__check_keys(c, n, redact_keys);
+		op = op_of_mapping(c, n, &value);
+		r->redact_opts.keep_first =
+		    (size_t)mesura_policy__get_number(c, n, "keep_first", 0, 1000, 0);
+		r->redact_opts.keep_last = (size_t)mesura_policy__get_number(c, n, "keep_last", 0, 1000, 0);
+		r->redact_opts.keep_separators = mesura_policy__get_bool(c, n, "keep_separators", 0);
+		r->redact_opts.hash_bytes = (unsigned)mesura_policy__get_number(
+		    c, n, "hash_bytes", MESURA_REDACT_HASH_BYTES_MIN, MESURA_REDACT_HASH_BYTES_MAX,
+		    MESURA_REDACT_HASH_BYTES_MIN);
+	} else {
+		cerror(c, n, "redact is an operator name or a mapping");
+	}
+	if (op >= 0) {
+		r->has_redact = 1;
+		r->redact_op = (mesura_redact_op)op;
+		if (value)
+			take_value(c, r, value);
+		if (!c->failed_alloc)
+			try_operator(c, r, n);
+	}
+	mesura_policy__path_pop(c, old);
+}
