@@ -284,6 +284,40 @@ START_TEST(allocation_failures_are_clean)
 }
 END_TEST
 
+static int has_miss(const mesura_result *r, const char *rule, mesura_miss_reason reason,
+                    const char *text, const char *piece)
+{
+	size_t start = piece ? (size_t)(strstr(text, piece) - text) : 0;
+	size_t end = piece ? start + strlen(piece) : 0;
+	for (size_t i = 0; i < r->n_near_misses; i++) {
+		const mesura_near_miss *m = &r->near_misses[i];
+		if (strcmp(m->rule_id, rule) == 0 && m->reason == reason && m->start == start &&
+		    m->end == end)
+			return 1;
+	}
+	return 0;
+}
+
+/* Explain mode says why a rule that matched something did not fire. */
+START_TEST(explain_mode_lists_near_misses)
+{
+	const char *text = "a classic from Scunthorpe: 4111 1111 1111 1112";
+	const mesura_result *r = scan(text);
+	ck_assert_uint_eq(r->n_near_misses, 0); /* off by default */
+	ck_assert_int_eq(mesura_scanner_explain(scanner, 1), MESURA_OK);
+	r = scan(text);
+	ck_assert_uint_eq(r->n_findings, 0);
+	ck_assert(has_miss(r, "profanity-en", MESURA_MISS_NOT_WHOLE_WORD, text, "ass"));
+	ck_assert(has_miss(r, "cunt-anywhere", MESURA_MISS_ALLOWED, text, "cunt"));
+	ck_assert(has_miss(r, "card-number", MESURA_MISS_VALIDATOR, text, "4111 1111 1111 1112"));
+	ck_assert_str_eq(mesura_miss_reason_name(MESURA_MISS_ALLOWED), "allowed");
+	ck_assert_str_eq(mesura_miss_reason_name(99), "unknown");
+	ck_assert_int_eq(mesura_scanner_explain(NULL, 1), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_scanner_explain(scanner, 0), MESURA_OK);
+	ck_assert_uint_eq(scan(text)->n_near_misses, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scan");
@@ -298,6 +332,7 @@ int main(void)
 	tcase_add_test(tc, bad_input);
 	tcase_add_test(tc, threads_share_one_policy);
 	tcase_add_test(tc, allocation_failures_are_clean);
+	tcase_add_test(tc, explain_mode_lists_near_misses);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

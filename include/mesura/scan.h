@@ -26,12 +26,32 @@ typedef struct mesura_finding {
 	double confidence;     /**< 0..1: the rule's base, moved by its context words */
 } mesura_finding;
 
+/** Why a rule that almost fired did not (explain mode, mesura_scanner_explain). */
+typedef enum mesura_miss_reason {
+	MESURA_MISS_NOT_WHOLE_WORD = 1, /**< a term matched inside a word ("ass" in "class") */
+	MESURA_MISS_VALIDATOR = 2,      /**< the regex matched, its validator refused */
+	MESURA_MISS_INCOMPLETE = 3,     /**< part of an `all` matched, not all of it */
+	MESURA_MISS_UNLESS = 4,         /**< the rule's `unless` held (span: where) */
+	MESURA_MISS_CONFIDENCE = 5,     /**< below min_confidence, or a required context missing */
+	MESURA_MISS_ALLOWED = 6,        /**< the finding overlapped an allow-listed term */
+	MESURA_MISS_LIMIT = 7           /**< a regex hit its match limit, or a masked walk its budget */
+} mesura_miss_reason;
+
+typedef struct mesura_near_miss {
+	const char *rule_id;
+	mesura_miss_reason reason;
+	size_t start, end;  /**< bytes of the original text (0, 0: the post as a whole) */
+	double confidence;  /**< MESURA_MISS_CONFIDENCE: the confidence it had */
+} mesura_near_miss;
+
 /** The outcome of one scan, valid until the next scan with the same scanner. */
 typedef struct mesura_result {
 	mesura_action verdict;  /**< the strongest action that fired; ALLOW when none */
 	const mesura_finding *findings;
 	size_t n_findings;      /**< in order of start offset */
 	size_t decisive;        /**< the finding that decided the verdict, or SIZE_MAX */
+	const mesura_near_miss *near_misses; /**< explain mode only; else none */
+	size_t n_near_misses;
 } mesura_result;
 
 typedef struct mesura_scanner mesura_scanner;
@@ -49,6 +69,17 @@ MESURA_API void mesura_scanner_free(mesura_scanner *scanner);
  */
 MESURA_API int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
                            const mesura_result **result);
+
+/**
+ * Explain mode (off by default; it costs time): each result also lists the near
+ * misses, the rules that matched something but did not fire, and why. For tools that
+ * answer "why was this post flagged, and why not that one" (examples/mesura-explain).
+ */
+MESURA_API int mesura_scanner_explain(mesura_scanner *scanner, int on);
+
+/** "not_whole_word", "validator", "incomplete", "unless", "confidence", "allowed",
+ *  "limit"; "unknown" otherwise. */
+MESURA_API const char *mesura_miss_reason_name(int reason);
 
 /** "allow", "log", "redact", "review", "block"; "unknown" otherwise. */
 MESURA_API const char *mesura_action_name(int action);

@@ -64,7 +64,42 @@ struct mesura_scanner {
 	size_t len;
 	int limited; /* a regex or a wildcard walk hit its limit in this scan */
 	int exhaustive; /* tests: no prefilter, no shortcut (see scanner.h) */
+	int explain;    /* record near misses */
+	mesura_near_miss *misses;
+	size_t n_misses, misses_cap;
 };
+
+int mesura_scanner_explain(mesura_scanner *s, int on)
+{
+	if (!s)
+		return MESURA_EINVAL;
+	s->explain = on != 0;
+	return MESURA_OK;
+}
+
+const char *mesura_miss_reason_name(int reason)
+{
+	static const char *const names[] = {"not_whole_word", "validator", "incomplete",
+	                                    "unless", "confidence", "allowed", "limit"};
+	return reason >= 1 && reason <= MESURA_MISS_LIMIT ? names[reason - 1] : "unknown";
+}
+
+/* Records why rule `rule` did not fire at [start, end) (explain mode only). */
+static int miss(mesura_scanner *s, uint32_t rule, mesura_miss_reason reason, size_t start,
+                size_t end, double confidence)
+{
+	if (!s->explain)
+		return MESURA_OK;
+	void *m = s->misses;
+	int rc = mesura_alloc__grow(&s->alloc, &m, &s->misses_cap, s->n_misses + 1,
+	                            sizeof(mesura_near_miss));
+	if (rc != MESURA_OK)
+		return rc;
+	s->misses = m;
+	s->misses[s->n_misses++] =
+	    (mesura_near_miss){s->policy->rules[rule].id, reason, start, end, confidence};
+	return MESURA_OK;
+}
 
 void mesura_scan__set_exhaustive(mesura_scanner *s, int on)
 {
@@ -94,6 +129,7 @@ void mesura_scanner_free(mesura_scanner *s)
 	mesura_alloc__free(&s->alloc, s->first_hit);
 	mesura_alloc__free(&s->alloc, s->keyword_seen);
 	mesura_alloc__free(&s->alloc, s->findings);
+	mesura_alloc__free(&s->alloc, s->misses);
 	pcre2_match_data_free(s->match_data);
 	pcre2_match_context_free(s->pcre_match);
 	pcre2_general_context_free(s->pcre_general);
@@ -254,8 +290,12 @@ static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t v
 		return MESURA_OK;
 	if (x->whole_word) {
 		int whole, rc = is_whole_words(s, start, end, &whole);
-		if (rc != MESURA_OK || !whole)
+		if (rc != MESURA_OK)
 			return rc;
+		if (!whole)
+			return x->role == ROLE_MATCH
+			           ? miss(s, x->rule, MESURA_MISS_NOT_WHOLE_WORD, start, end, 0)
+			           : MESURA_OK;
 	}
 	void *h = s->hits;
 	int rc = mesura_alloc__grow(&s->alloc, &h, &s->hits_cap, s->n_hits + 1, sizeof(hit));
@@ -396,6 +436,20 @@ static int prefilter_passes(const mesura_scanner *s, uint32_t cond, size_t len,
 	       (pre->any_classes & sum->classes);
 }
 
+/* A near miss of leaf `cond` at [start, end) of its view. */
+static int miss_in_view(mesura_scanner *s, uint32_t cond, mesura_miss_reason reason,
+                        size_t start, size_t end)
+{
+	const policy_cond *x = &s->policy->conds[cond];
+	size_t o_start = 0, o_end = 0;
+	if (!s->explain || x->role != ROLE_MATCH)
+		return MESURA_OK;
+	if (end > start &&
+	    mesura_view_source_span(s->views[x->view], start, end, &o_start, &o_end) != MESURA_OK)
+		return MESURA_OK;
+	return miss(s, x->rule, reason, o_start, o_end, 0);
+}
+
 /* Every match of a regex leaf on its view, confirmed by its validator. */
 static int match_regex(mesura_scanner *s, uint32_t cond)
 {
@@ -413,18 +467,19 @@ static int match_regex(mesura_scanner *s, uint32_t cond)
 			return MESURA_ENOMEM;
 		if (m < 0) { /* match or depth limit: skip the leaf, say so */
 			s->limited = 1;
-			return MESURA_OK;
+			return miss_in_view(s, cond, MESURA_MISS_LIMIT, 0, 0);
 		}
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->match_data);
 		size_t start = ov[0], end = ov[1];
-		if (end > start &&
-		    (!x->validator ||
-		     mesura_policy__validator_check(x->validator, text + start, end - start,
-		                                    x->validator_param))) {
-			int rc = add_hit(s, cond, start, end, 0);
-			if (rc != MESURA_OK)
-				return rc;
-		}
+		int rc = MESURA_OK;
+		if (end > start && x->validator &&
+		    !mesura_policy__validator_check(x->validator, text + start, end - start,
+		                                    x->validator_param))
+			rc = miss_in_view(s, cond, MESURA_MISS_VALIDATOR, start, end);
+		else if (end > start)
+			rc = add_hit(s, cond, start, end, 0);
+		if (rc != MESURA_OK)
+			return rc;
 		at = end > start ? end : end + 1;
 		while (at < len && ((unsigned char)text[at] & 0xC0) == 0x80)
 			at++; /* never start inside a character */
@@ -519,7 +574,8 @@ static int add_finding(mesura_scanner *s, const policy_rule *r, const hit *h)
 {
 	double conf = confidence_of(s, r, h);
 	if (conf < 0 || conf + 1e-9 < r->min_confidence)
-		return MESURA_OK;
+		return miss(s, (uint32_t)(r - s->policy->rules), MESURA_MISS_CONFIDENCE, h->start,
+		            h->end, conf < 0 ? 0 : conf);
 	void *f = s->findings;
 	int rc = mesura_alloc__grow(&s->alloc, &f, &s->findings_cap, s->n_findings + 1,
 	                            sizeof(mesura_finding));
@@ -550,14 +606,37 @@ static int add_findings(mesura_scanner *s, const policy_rule *r, uint32_t cond)
 	return rc;
 }
 
+/* Some hit of a leaf of the tree, or NULL. */
+static const hit *any_hit(const mesura_scanner *s, uint32_t cond)
+{
+	const policy_cond *x = &s->policy->conds[cond];
+	if (x->kind == COND_TERMS || x->kind == COND_REGEX)
+		return s->first_hit[cond] != NO_HIT ? &s->hits[s->first_hit[cond]] : NULL;
+	for (size_t i = 0; i < x->n_children; i++) {
+		const hit *h = any_hit(s, x->children[i]);
+		if (h)
+			return h;
+	}
+	return NULL;
+}
+
 static int evaluate_rules(mesura_scanner *s)
 {
 	const mesura_policy *p = s->policy;
 	int rc = MESURA_OK;
 	for (size_t i = 0; rc == MESURA_OK && i < p->n_rules; i++) {
 		const policy_rule *r = &p->rules[i];
-		if (!holds(s, r->match) || (r->unless != COND_NONE && holds(s, r->unless)))
+		if (!holds(s, r->match)) {
+			const hit *h = s->explain ? any_hit(s, r->match) : NULL;
+			if (h)
+				rc = miss(s, (uint32_t)i, MESURA_MISS_INCOMPLETE, h->start, h->end, 0);
 			continue;
+		}
+		if (r->unless != COND_NONE && holds(s, r->unless)) {
+			const hit *h = any_hit(s, r->unless);
+			rc = miss(s, (uint32_t)i, MESURA_MISS_UNLESS, h ? h->start : 0, h ? h->end : 0, 0);
+			continue;
+		}
 		if (p->uses_words && r->n_context)
 			rc = tokenize_post(s);
 		if (rc == MESURA_OK)
@@ -572,6 +651,14 @@ typedef struct {
 	mesura_scanner *s;
 	int rc;
 } allow_sink;
+
+static uint32_t rule_index(const mesura_scanner *s, const char *rule_id)
+{
+	uint32_t i = 0;
+	while (i + 1 < s->policy->n_rules && s->policy->rules[i].id != rule_id)
+		i++;
+	return i;
+}
 
 /* Drops the findings that overlap an allow-listed term found at [start, end). */
 static int on_allowed(uint32_t id, size_t start, size_t end, void *payload)
@@ -590,11 +677,15 @@ static int on_allowed(uint32_t id, size_t start, size_t end, void *payload)
 	if (!whole)
 		return 0;
 	size_t kept = 0;
-	for (size_t i = 0; i < s->n_findings; i++)
-		if (s->findings[i].end <= o_start || s->findings[i].start >= o_end)
-			s->findings[kept++] = s->findings[i];
+	for (size_t i = 0; i < s->n_findings; i++) {
+		const mesura_finding *f = &s->findings[i];
+		if (f->end <= o_start || f->start >= o_end)
+			s->findings[kept++] = *f;
+		else if (s->explain)
+			a->rc = miss(s, rule_index(s, f->rule_id), MESURA_MISS_ALLOWED, f->start, f->end, 0);
+	}
 	s->n_findings = kept;
-	return 0;
+	return a->rc != MESURA_OK;
 }
 
 static int apply_allow_list(mesura_scanner *s)
@@ -653,6 +744,8 @@ static void decide(mesura_scanner *s)
 		}
 	r->findings = s->findings;
 	r->n_findings = s->n_findings;
+	r->near_misses = s->misses;
+	r->n_near_misses = s->n_misses;
 }
 
 static int scan_post(mesura_scanner *s)
@@ -690,12 +783,15 @@ int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
 	s->len = len;
 	s->n_hits = 0;
 	s->n_findings = 0;
+	s->n_misses = 0;
 	s->tokenized = 0;
 	s->has_hash_known = 0;
 	s->limited = 0;
 	int rc = scan_post(s);
-	if (rc != MESURA_OK)
+	if (rc != MESURA_OK) {
 		s->n_findings = 0;
+		s->n_misses = 0;
+	}
 	decide(s);
 	*result = &s->result;
 	if (rc == MESURA_OK && s->limited)
