@@ -222,6 +222,47 @@ START_TEST(allocation_failures_are_clean)
 }
 END_TEST
 
+/* What compiles but is probably a mistake is a warning, at its line. */
+START_TEST(suspicious_policies_get_warnings)
+{
+	const char *src = "mesura: 1\n"
+	                  "lexicons:\n  unused: [a, b]\n  used: [scunthorpe town, fine]\n"
+	                  "rules:\n"
+	                  "  - id: r1\n    category: profanity\n    match: { terms: [\"@used\"] }\n"
+	                  "  - id: r2\n    category: custom.x\n    match: { regex: '(a+)+$' }\n"
+	                  "  - id: r3\n    category: custom.x\n"
+	                  "    match: { regex: '(?:[ -]?\\d){12,18}|(\\w+\\s?){2}' }\n"
+	                  "  - id: r4\n    category: custom.x\n    match: { terms: [scunthorpe] }\n"
+	                  "allow: [scunthorpe]\n";
+	mesura_policy *p = NULL;
+	mesura_diagnostics *d = NULL;
+	ck_assert_int_eq(mesura_policy_compile(&p, src, strlen(src), NULL, NULL, &d, NULL),
+	                 MESURA_OK);
+	ck_assert_uint_eq(mesura_diagnostics_errors(d), 0);
+	static const struct {
+		unsigned line;
+		const char *rule, *says;
+	} want[] = {
+		{3, NULL, "lexicon \"unused\" is never used"},
+		{8, "r1", "term \"scunthorpe town\" can never be reported"},
+		{11, "r2", "repeats a repetition"},
+		{17, "r4", "term \"scunthorpe\" can never be reported"},
+		{17, "r4", "rule \"r4\" can never fire"},
+	};
+	ck_assert_uint_eq(mesura_diagnostics_count(d), sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const mesura_diagnostic *g = mesura_diagnostics_get(d, i);
+		ck_assert_int_eq(g->severity, MESURA_DIAG_WARNING);
+		ck_assert_uint_eq(g->line, want[i].line);
+		ck_assert_msg(strstr(g->message, want[i].says), "%s", g->message);
+		if (want[i].rule)
+			ck_assert_str_eq(g->rule_id, want[i].rule);
+	}
+	mesura_diagnostics_free(d);
+	mesura_policy_free(p);
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -233,6 +274,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, every_error_is_reported_in_one_compile);
 	tcase_add_test(tc, misuse_and_files);
 	tcase_add_test(tc, allocation_failures_are_clean);
+	tcase_add_test(tc, suspicious_policies_get_warnings);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -669,13 +669,17 @@ static int compile_policy(mesura_policy *policy, mesura_diagnostics *diags, cons
 		cerror(&c, NULL, "the policy has no rules");
 	pcre2_compile_context_free(c.pcre_compile);
 	pcre2_general_context_free(gc);
-	mesura_alloc__free(&policy->alloc, c.lexicons);
 	int rc = c.failed_alloc ? MESURA_ENOMEM
 	         : c.over_limit ? MESURA_ELIMIT
 	         : diags->errors ? MESURA_ESYNTAX
 	                         : MESURA_OK;
 	if (rc == MESURA_OK)
 		rc = mesura_policy__build_matchers(policy);
+	if (rc == MESURA_OK) {
+		mesura_policy__warn_suspicious(&c);
+		rc = c.failed_alloc ? MESURA_ENOMEM : MESURA_OK;
+	}
+	mesura_alloc__free(&policy->alloc, c.lexicons);
 	if (rc == MESURA_OK)
 		rc = mesura_scan__check_examples(policy, diags);
 	mesura_arena__free(&trees);

@@ -63,6 +63,8 @@ typedef struct {
 	/* COND_ALL, COND_ANY */
 	const uint32_t *children;
 	size_t n_children;
+	const void *node;           /* its YAML node, for diagnostics while compiling */
+	const char *file;           /* and the file it is in */
 } policy_cond;
 
 /* Words that change a finding's confidence when they occur near it. */

@@ -14,6 +14,9 @@ typedef struct {
 	size_t *lens;
 	size_t n;
 	const char *file;  /* where it was defined, for "defined twice" messages */
+	const void *node;  /* its name in the YAML, for the "never used" warning */
+	int depth;         /* include depth of the file: 1 for the policy itself */
+	int used;
 } lexicon;
 
 typedef struct {
@@ -73,7 +76,7 @@ int mesura_policy__get_bool(compiler *c, const ynode *map, const char *key, int 
 /* lexicons.c: defines the lexicons of a `lexicons:` mapping (inline lists or
  * { file: path }); finds one by name. */
 void mesura_policy__define_lexicons(compiler *c, const ynode *lexicons);
-const lexicon *mesura_policy__find_lexicon(const compiler *c, const char *name);
+lexicon *mesura_policy__find_lexicon(const compiler *c, const char *name);
 /* Reads a file relative to the directory of the file being compiled; 0 when it cannot.
  * *path_out (arena) is the path as opened. */
 int mesura_policy__read_relative(compiler *c, const char *name, char **buf, size_t *len,
@@ -94,6 +97,11 @@ int mesura_policy__collect_terms(compiler *c, const ynode *list, unsigned int fl
 
 /* redaction.c: a rule's `redact:` operator. */
 void mesura_policy__compile_redact(compiler *c, policy_rule *r, const ynode *n);
+
+/* warnings.c: what compiles but is probably a mistake (unused lexicons, terms the
+ * allow list always cancels, rules that can never fire, regexes that may backtrack
+ * catastrophically). Run after the matchers are built. */
+void mesura_policy__warn_suspicious(compiler *c);
 
 /* matchers.c: the views, automata and prefilters of a compiled policy. */
 int mesura_policy__build_matchers(mesura_policy *p);

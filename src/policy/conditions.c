@@ -144,11 +144,12 @@ static void add_term_or_lexicon(term_list *t, const ynode *n)
 		add_term(t, n->text, n->len, n);
 		return;
 	}
-	const lexicon *lex = mesura_policy__find_lexicon(c, n->text + 1);
+	lexicon *lex = mesura_policy__find_lexicon(c, n->text + 1);
 	if (!lex) {
 		cerror(c, n, "lexicon \"%s\" is not defined", n->text + 1);
 		return;
 	}
+	lex->used = 1;
 	for (size_t i = 0; i < lex->n; i++)
 		add_term(t, lex->terms[i], lex->lens[i], n);
 }
@@ -197,6 +198,7 @@ uint32_t mesura_policy__new_cond(compiler *c, cond_kind kind)
 	memset(x, 0, sizeof *x);
 	x->kind = kind;
 	x->role = c->role;
+	x->file = c->file;
 	x->rule = c->rule;
 	x->whole_word = 1;
 	return (uint32_t)p->n_conds++;
@@ -214,6 +216,7 @@ static uint32_t compile_terms_leaf(compiler *c, const ynode *map, const ynode *t
 	mesura_policy__collect_terms(c, terms, flags, &items, &lens, &n);
 	path_pop(c, old);
 	policy_cond *x = &c->policy->conds[id];
+	x->node = terms;
 	x->normalize = flags;
 	x->terms = items;
 	x->term_lens = lens;

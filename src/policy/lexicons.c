@@ -52,6 +52,8 @@ static lexicon *new_lexicon(compiler *c, const ynode *name)
 	memset(lex, 0, sizeof *lex);
 	lex->name = mesura_policy__copy_text(c, name->text, name->len);
 	lex->file = c->file;
+	lex->node = name;
+	lex->depth = (int)c->depth;
 	if (!lex->name)
 		return NULL;
 	c->n_lexicons++;
@@ -191,7 +193,7 @@ void mesura_policy__define_lexicons(compiler *c, const ynode *lexicons)
 	mesura_policy__path_pop(c, old);
 }
 
-const lexicon *mesura_policy__find_lexicon(const compiler *c, const char *name)
+lexicon *mesura_policy__find_lexicon(const compiler *c, const char *name)
 {
 	for (size_t i = 0; i < c->n_lexicons; i++)
 		if (strcmp(c->lexicons[i].name, name) == 0)

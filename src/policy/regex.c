@@ -170,6 +170,65 @@ void mesura_policy__regex_literals(const char *p, size_t len,
 		run(cur, n, payload);
 }
 
+/* ------------------------------------------------------------ backtracking */
+
+/* Whether a quantifier of `q` bytes at p[i] has no upper bound: +, *, {n,}. */
+static int is_unbounded(const char *p, size_t i, size_t q)
+{
+	if (q == 0)
+		return 0;
+	if (p[i] == '+' || p[i] == '*')
+		return 1;
+	const char *close = memchr(p + i, '}', q);
+	return close && close[-1] == ',';
+}
+
+/* Whether p[0..len) holds an unbounded quantifier (outside classes and escapes). */
+static int repeats(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		if (p[i] == '\\') {
+			i += 2;
+		} else if (p[i] == '[') {
+			i = skip_class(p, len, i);
+		} else {
+			unsigned long min;
+			size_t q = i > 0 && p[i - 1] != '(' ? quantifier(p, len, i, &min) : 0;
+			if (is_unbounded(p, i, q))
+				return 1;
+			i += q ? q : 1;
+		}
+	}
+	return 0;
+}
+
+int mesura_policy__regex_nested_repeat(const char *p, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		if (p[i] == '\\') {
+			i += 2;
+			continue;
+		}
+		if (p[i] == '[') {
+			i = skip_class(p, len, i);
+			continue;
+		}
+		if (p[i] != '(') {
+			i++;
+			continue;
+		}
+		size_t end = skip_group(p, len, i);
+		size_t inner_len = end > i + 1 ? end - i - 2 : 0;
+		unsigned long min;
+		size_t q = quantifier(p, len, end, &min);
+		if ((is_unbounded(p, end, q) && repeats(p + i + 1, inner_len)) ||
+		    mesura_policy__regex_nested_repeat(p + i + 1, inner_len))
+			return 1;
+		i = end + q;
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------ digits */
 
 #define DIGITS_CAP 1000ul
@@ -490,6 +549,7 @@ uint32_t mesura_policy__compile_regex(compiler *c, const ynode *regex, const yno
 	}
 	policy_cond *x = &c->policy->conds[id];
 	x->regex = code;
+	x->node = regex;
 	if (validate)
 		compile_validator(c, x, validate);
 	build_prefilter(c, x, regex, keywords);

@@ -21,4 +21,9 @@ void mesura_policy__regex_literals(const char *pattern, size_t len,
  * simple reading can tell (0 when unsure). Exposed for tests. */
 unsigned long mesura_policy__regex_min_digits(const char *pattern, size_t len);
 
+/* Whether the pattern repeats something that itself repeats without bound, as in
+ * (a+)+ or (\\w+\\s?)*: the shape of catastrophic backtracking. A heuristic, for a
+ * warning. */
+int mesura_policy__regex_nested_repeat(const char *pattern, size_t len);
+
 #endif
