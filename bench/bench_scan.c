@@ -12,9 +12,11 @@
  */
 #include "bench_common.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A growable text, for writing the policy. */
 typedef struct {
@@ -173,6 +175,86 @@ static void run_row(const corpus *posts, const corpus *terms, size_t count, unsi
 	mesura_policy_free(p);
 }
 
+/* ------------------------------------------------------------ threads */
+
+typedef struct {
+	const mesura_policy *policy;
+	const corpus *posts;
+	size_t from, to;
+	unsigned long long findings;
+} slice;
+
+/* One thread: its own scanner, a contiguous slice of the posts. */
+static void *scan_slice(void *arg)
+{
+	slice *sl = arg;
+	mesura_scanner *s;
+	if (mesura_scanner_new(&s, sl->policy, NULL) != MESURA_OK)
+		die(1, "mesura_scanner_new failed");
+	sl->findings = 0;
+	for (size_t i = sl->from; i < sl->to; i++) {
+		const mesura_result *r;
+		int rc = mesura_scan(s, sl->posts->data + sl->posts->starts[i], sl->posts->lens[i], &r);
+		if (rc != MESURA_OK && rc != MESURA_ELIMIT)
+			die(1, "mesura_scan: %s", mesura_strerror(rc));
+		sl->findings += r->n_findings;
+	}
+	mesura_scanner_free(s);
+	return NULL;
+}
+
+/* Seconds to screen every post with n threads sharing one policy; the findings too. */
+static double scan_threads(const mesura_policy *p, const corpus *posts, unsigned n,
+                           unsigned long long *findings)
+{
+	pthread_t tid[64];
+	slice sl[64];
+	double start = now_seconds();
+	for (unsigned t = 0; t < n; t++) {
+		sl[t] = (slice){p, posts, posts->count * t / n, posts->count * (t + 1) / n, 0};
+		if (pthread_create(&tid[t], NULL, scan_slice, &sl[t]) != 0)
+			die(1, "pthread_create failed");
+	}
+	*findings = 0;
+	for (unsigned t = 0; t < n; t++) {
+		pthread_join(tid[t], NULL);
+		*findings += sl[t].findings;
+	}
+	return now_seconds() - start;
+}
+
+/* Throughput with 1, 2, 4... threads up to twice the cores, 1,000 terms. */
+static void run_threads(const corpus *posts, const corpus *terms, unsigned repeat,
+                        text_buf *src, double *times)
+{
+	write_policy(src, terms, 1000);
+	mesura_policy *p = NULL;
+	if (mesura_policy_compile(&p, src->data, src->len, "bench", NULL, NULL, NULL) != MESURA_OK)
+		die(1, "compile failed");
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned max = cores > 0 && cores < 32 ? (unsigned)cores * 2 : 2;
+	printf("\n%ld cores online; 1,000 terms; one policy shared by every thread\n\n"
+	       "| threads | MB/s | posts/s | speed-up |\n|---:|---:|---:|---:|\n", cores);
+	unsigned long long expected = 0, findings;
+	double single = 0;
+	for (unsigned n = 1; n <= max; n *= 2) {
+		scan_threads(p, posts, n, &findings); /* warm-up */
+		if (n == 1)
+			expected = findings;
+		else if (findings != expected)
+			die(1, "%u threads found %llu findings, one thread %llu", n, findings, expected);
+		for (unsigned k = 0; k < repeat; k++)
+			times[k] = scan_threads(p, posts, n, &findings);
+		double t = median(times, repeat);
+		single = n == 1 ? t : single;
+		char pps[32];
+		human(pps, sizeof pps, (double)posts->count / t);
+		printf("| %u | %.1f | %s | %.2fx |\n", n, (double)posts->post_bytes / t / 1e6, pps,
+		       single / t);
+	}
+	mesura_policy_free(p);
+}
+
 int main(int argc, char **argv)
 {
 	bench_program = "bench_scan";
@@ -214,6 +296,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
 		if (!only || counts[i] == only)
 			run_row(&posts, &terms, counts[i], repeat, &src, times);
+	if (!only)
+		run_threads(&posts, &terms, repeat, &src, times);
 	free(src.data);
 	free(times);
 	corpus_free(&posts);
