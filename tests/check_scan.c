@@ -318,6 +318,54 @@ START_TEST(explain_mode_lists_near_misses)
 }
 END_TEST
 
+/* Limits: a post that is not fully screened is never silently allowed. */
+START_TEST(limits_fail_closed)
+{
+	mesura_scan_limits l;
+	ck_assert_int_eq(mesura_scan_limits_init(&l, MESURA_SCAN_LIMITS_VERSION), MESURA_OK);
+	ck_assert_int_eq(mesura_scan_limits_init(&l, 99), MESURA_EVERSION);
+	l.max_post_bytes = 16;
+	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
+	const char *clean = "a perfectly clean post, only longer than sixteen bytes";
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(scanner, clean, strlen(clean), &r), MESURA_ELIMIT);
+	ck_assert_uint_eq(r->limits_hit, MESURA_LIMIT_POST_SIZE);
+	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
+	ck_assert_uint_eq(r->n_findings, 0);
+	l.fail_open = 1;
+	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(scanner, clean, strlen(clean), &r), MESURA_ELIMIT);
+	ck_assert_int_eq(r->verdict, MESURA_ACTION_ALLOW);
+
+	/* Findings: the first max_findings are kept. */
+	mesura_scan_limits_init(&l, MESURA_SCAN_LIMITS_VERSION);
+	l.max_findings = 2;
+	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
+	const char *swears = "fuck shit mierda cabrón coño";
+	ck_assert_int_eq(mesura_scan(scanner, swears, strlen(swears), &r), MESURA_ELIMIT);
+	ck_assert_uint_eq(r->n_findings, 2);
+	ck_assert_uint_eq(r->limits_hit, MESURA_LIMIT_FINDINGS);
+
+	/* A time budget already spent: nothing matched, reviewed. */
+	mesura_scan_limits_init(&l, MESURA_SCAN_LIMITS_VERSION);
+	l.time_budget_ns = 1;
+	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(scanner, clean, strlen(clean), &r), MESURA_ELIMIT);
+	ck_assert(r->limits_hit & MESURA_LIMIT_TIME);
+	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
+
+	/* Back to the defaults; NUL bytes are scanned, not a terminator. */
+	ck_assert_int_eq(mesura_scanner_set_limits(scanner, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_scanner_set_limits(NULL, NULL), MESURA_EINVAL);
+	const char nul[] = "ok\0fuck\0shit";
+	ck_assert_int_eq(mesura_scan(scanner, nul, sizeof nul - 1, &r), MESURA_OK);
+	ck_assert_uint_eq(r->n_findings, 2);
+	ck_assert_uint_eq(r->findings[0].start, 3);
+	ck_assert_uint_eq(r->findings[1].start, 8);
+	ck_assert_uint_eq(r->limits_hit, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scan");
@@ -333,6 +381,7 @@ int main(void)
 	tcase_add_test(tc, threads_share_one_policy);
 	tcase_add_test(tc, allocation_failures_are_clean);
 	tcase_add_test(tc, explain_mode_lists_near_misses);
+	tcase_add_test(tc, limits_fail_closed);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

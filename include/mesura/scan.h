@@ -12,6 +12,8 @@
 
 MESURA_BEGIN_DECL
 
+typedef struct mesura_scanner mesura_scanner;
+
 /** One place where a rule fired (one hit of a leaf of its `match`). Strings are borrowed from the policy (rule_id,
  *  category) or the scanner (matched, until the next scan). */
 typedef struct mesura_finding {
@@ -52,9 +54,42 @@ typedef struct mesura_result {
 	size_t decisive;        /**< the finding that decided the verdict, or SIZE_MAX */
 	const mesura_near_miss *near_misses; /**< explain mode only; else none */
 	size_t n_near_misses;
+	unsigned int limits_hit; /**< MESURA_LIMIT_* bits: what was not fully screened */
 } mesura_result;
 
-typedef struct mesura_scanner mesura_scanner;
+/* Limits a scan can hit (mesura_result.limits_hit). */
+#define MESURA_LIMIT_POST_SIZE (1u << 0) /**< the post is larger than max_post_bytes: not scanned */
+#define MESURA_LIMIT_FINDINGS  (1u << 1) /**< more findings than max_findings: the rest dropped */
+#define MESURA_LIMIT_REGEX     (1u << 2) /**< a regex hit its match or depth limit: skipped */
+#define MESURA_LIMIT_MASKED    (1u << 3) /**< a self-censored word exhausted its budget */
+#define MESURA_LIMIT_TIME      (1u << 4) /**< the time budget ran out: the rest skipped */
+
+#define MESURA_SCAN_LIMITS_VERSION 1
+
+/**
+ * What a scan may spend. A scan that hits a limit returns MESURA_ELIMIT with what it
+ * found and says which limit in `limits_hit`; unless `fail_open` is set, its verdict
+ * is then at least REVIEW, so that an attacker who makes a post exhaust a limit gets
+ * it reviewed, never silently allowed.
+ */
+typedef struct mesura_scan_limits {
+	unsigned int version;        /**< MESURA_SCAN_LIMITS_VERSION */
+	size_t max_post_bytes;       /**< 0: 1 MiB */
+	size_t max_findings;         /**< per post; 0: 10,000 */
+	uint32_t regex_match_limit;  /**< PCRE2 match limit; 0: 1,000,000 */
+	uint32_t regex_depth_limit;  /**< PCRE2 depth limit; 0: 10,000 */
+	uint64_t time_budget_ns;     /**< per scan, checked between steps; 0: none */
+	int fail_open;               /**< non-zero: a limit leaves the verdict as found */
+} mesura_scan_limits;
+
+#define MESURA_SCAN_LIMITS_INIT { MESURA_SCAN_LIMITS_VERSION, 0, 0, 0, 0, 0, 0 }
+
+MESURA_API int mesura_scan_limits_init(mesura_scan_limits *limits, unsigned int version);
+
+/** Sets the scanner's limits (copied); NULL restores the defaults. MESURA_EVERSION
+ *  for an unknown version. */
+MESURA_API int mesura_scanner_set_limits(mesura_scanner *scanner,
+                                         const mesura_scan_limits *limits);
 
 MESURA_API int mesura_scanner_new(mesura_scanner **out, const mesura_policy *policy,
                                   const mesura_allocator *allocator);
@@ -63,9 +98,9 @@ MESURA_API void mesura_scanner_free(mesura_scanner *scanner);
 /**
  * Screens text[0..len) (any bytes: ill-formed UTF-8 is repaired on the way, offsets
  * stay in the original; NUL bytes are scanned like any other). `*result` is borrowed
- * from the scanner. Returns MESURA_OK; MESURA_ELIMIT when a regex hit its match limit
- * or a self-censored word its wildcard budget (that condition is skipped, the result
- * still holds every other finding); MESURA_ENOMEM; MESURA_EINVAL.
+ * from the scanner. Returns MESURA_OK; MESURA_ELIMIT when a limit was hit (see
+ * mesura_scan_limits: the result holds what was found and says which limit);
+ * MESURA_ENOMEM; MESURA_EINVAL.
  */
 MESURA_API int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
                            const mesura_result **result);

@@ -16,6 +16,7 @@
  * term are dropped; the verdict is the strongest action left.
  */
 #include <string.h>
+#include <time.h>
 
 #include "mesura/errors.h"
 #include "mesura/scan.h"
@@ -23,10 +24,12 @@
 #include "policy/compiled.h"
 #include "scanner.h"
 
-/* A regex may not take longer than this (PCRE2 match and depth limits), so that no
- * pattern can hang a scan. */
+/* Default limits (mesura_scan_limits): a regex may not take longer than this (PCRE2
+ * match and depth limits), so that no pattern can hang a scan. */
 #define REGEX_MATCH_LIMIT 1000000u
 #define REGEX_DEPTH_LIMIT 10000u
+#define MAX_POST_BYTES ((size_t)1 << 20)
+#define MAX_FINDINGS 10000u
 
 /* Trie states the wildcard walk of one self-censored word may visit. */
 #define MASKED_BUDGET 20000u
@@ -62,7 +65,9 @@ struct mesura_scanner {
 	pcre2_match_data *match_data;
 	const char *text;
 	size_t len;
-	int limited; /* a regex or a wildcard walk hit its limit in this scan */
+	unsigned int limits_hit; /* MESURA_LIMIT_* of this scan */
+	mesura_scan_limits limits; /* with the defaults filled in */
+	struct timespec deadline;  /* when limits.time_budget_ns is set */
 	int exhaustive; /* tests: no prefilter, no shortcut (see scanner.h) */
 	int explain;    /* record near misses */
 	mesura_near_miss *misses;
@@ -158,9 +163,61 @@ static int create_scratch(mesura_scanner *s)
 	s->match_data = s->pcre_general ? pcre2_match_data_create(16, s->pcre_general) : NULL;
 	if (!s->pcre_match || !s->match_data)
 		return MESURA_ENOMEM;
-	pcre2_set_match_limit(s->pcre_match, REGEX_MATCH_LIMIT);
-	pcre2_set_depth_limit(s->pcre_match, REGEX_DEPTH_LIMIT);
+	return mesura_scanner_set_limits(s, NULL);
+}
+
+int mesura_scan_limits_init(mesura_scan_limits *limits, unsigned int version)
+{
+	if (!limits)
+		return MESURA_EINVAL;
+	if (version != MESURA_SCAN_LIMITS_VERSION)
+		return MESURA_EVERSION;
+	mesura_scan_limits defaults = MESURA_SCAN_LIMITS_INIT;
+	*limits = defaults;
 	return MESURA_OK;
+}
+
+int mesura_scanner_set_limits(mesura_scanner *s, const mesura_scan_limits *limits)
+{
+	mesura_scan_limits l = MESURA_SCAN_LIMITS_INIT;
+	if (!s)
+		return MESURA_EINVAL;
+	if (limits && limits->version != MESURA_SCAN_LIMITS_VERSION)
+		return MESURA_EVERSION;
+	if (limits)
+		l = *limits;
+	l.max_post_bytes = l.max_post_bytes ? l.max_post_bytes : MAX_POST_BYTES;
+	l.max_findings = l.max_findings ? l.max_findings : MAX_FINDINGS;
+	l.regex_match_limit = l.regex_match_limit ? l.regex_match_limit : REGEX_MATCH_LIMIT;
+	l.regex_depth_limit = l.regex_depth_limit ? l.regex_depth_limit : REGEX_DEPTH_LIMIT;
+	s->limits = l;
+	pcre2_set_match_limit(s->pcre_match, l.regex_match_limit);
+	pcre2_set_depth_limit(s->pcre_match, l.regex_depth_limit);
+	return MESURA_OK;
+}
+
+/* Whether the time budget has run out (always false without one). */
+static int out_of_time(mesura_scanner *s)
+{
+	if (!s->limits.time_budget_ns)
+		return 0;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec < s->deadline.tv_sec ||
+	    (now.tv_sec == s->deadline.tv_sec && now.tv_nsec < s->deadline.tv_nsec))
+		return 0;
+	s->limits_hit |= MESURA_LIMIT_TIME;
+	return 1;
+}
+
+static void start_clock(mesura_scanner *s)
+{
+	if (!s->limits.time_budget_ns)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &s->deadline);
+	uint64_t ns = (uint64_t)s->deadline.tv_nsec + s->limits.time_budget_ns % 1000000000u;
+	s->deadline.tv_sec += (time_t)(s->limits.time_budget_ns / 1000000000u + ns / 1000000000u);
+	s->deadline.tv_nsec = (long)(ns % 1000000000u);
 }
 
 int mesura_scanner_new(mesura_scanner **out, const mesura_policy *policy,
@@ -367,7 +424,7 @@ static int match_masked_words(mesura_scanner *s, size_t v, const char *text, siz
 			h.offset = from;
 			int rc = mesura_scan__automaton_match_masked(a, text + from, to - from, mask_bytes,
 			                                              MASKED_BUDGET, on_term, &h);
-			s->limited |= rc == MESURA_ELIMIT;
+			s->limits_hit |= rc == MESURA_ELIMIT ? MESURA_LIMIT_MASKED : 0;
 		}
 		at = to; /* one walk per word */
 	}
@@ -466,7 +523,7 @@ static int match_regex(mesura_scanner *s, uint32_t cond)
 		if (m == PCRE2_ERROR_NOMEMORY)
 			return MESURA_ENOMEM;
 		if (m < 0) { /* match or depth limit: skip the leaf, say so */
-			s->limited = 1;
+			s->limits_hit |= MESURA_LIMIT_REGEX;
 			return miss_in_view(s, cond, MESURA_MISS_LIMIT, 0, 0);
 		}
 		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->match_data);
@@ -497,7 +554,7 @@ static int match_regexes(mesura_scanner *s, size_t v, const view_summary *sum)
 	if (p->views[v].keywords)
 		mesura_scan__automaton_search(p->views[v].keywords, text, len, on_keyword, s);
 	int rc = MESURA_OK;
-	for (uint32_t i = 0; rc == MESURA_OK && i < p->n_conds; i++)
+	for (uint32_t i = 0; rc == MESURA_OK && i < p->n_conds && !out_of_time(s); i++)
 		if (p->conds[i].kind == COND_REGEX && p->conds[i].view == v &&
 		    prefilter_passes(s, i, len, sum))
 			rc = match_regex(s, i);
@@ -573,6 +630,10 @@ static double confidence_of(mesura_scanner *s, const policy_rule *r, const hit *
 static int add_finding(mesura_scanner *s, const policy_rule *r, const hit *h)
 {
 	double conf = confidence_of(s, r, h);
+	if (s->n_findings >= s->limits.max_findings) {
+		s->limits_hit |= MESURA_LIMIT_FINDINGS;
+		return MESURA_OK;
+	}
 	if (conf < 0 || conf + 1e-9 < r->min_confidence)
 		return miss(s, (uint32_t)(r - s->policy->rules), MESURA_MISS_CONFIDENCE, h->start,
 		            h->end, conf < 0 ? 0 : conf);
@@ -746,6 +807,9 @@ static void decide(mesura_scanner *s)
 	r->n_findings = s->n_findings;
 	r->near_misses = s->misses;
 	r->n_near_misses = s->n_misses;
+	r->limits_hit = s->limits_hit;
+	if (s->limits_hit && !s->limits.fail_open && r->verdict < MESURA_ACTION_REVIEW)
+		r->verdict = MESURA_ACTION_REVIEW; /* fail closed: what was not screened is reviewed */
 }
 
 static int scan_post(mesura_scanner *s)
@@ -756,7 +820,7 @@ static int scan_post(mesura_scanner *s)
 	int rc = MESURA_OK;
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
 		rc = mesura_normalize(p->views[v].normalizer, s->views[v], s->text, s->len);
-	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++) {
+	for (size_t v = 0; rc == MESURA_OK && v < p->n_views && !out_of_time(s); v++) {
 		size_t len;
 		const char *text = mesura_view_text(s->views[v], &len);
 		view_summary sum = summarize(p, text, len);
@@ -786,15 +850,20 @@ int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
 	s->n_misses = 0;
 	s->tokenized = 0;
 	s->has_hash_known = 0;
-	s->limited = 0;
-	int rc = scan_post(s);
+	s->limits_hit = 0;
+	start_clock(s);
+	int rc = MESURA_OK;
+	if (len > s->limits.max_post_bytes)
+		s->limits_hit |= MESURA_LIMIT_POST_SIZE; /* not scanned: never truncated */
+	else
+		rc = scan_post(s);
 	if (rc != MESURA_OK) {
 		s->n_findings = 0;
 		s->n_misses = 0;
 	}
 	decide(s);
 	*result = &s->result;
-	if (rc == MESURA_OK && s->limited)
+	if (rc == MESURA_OK && s->limits_hit)
 		rc = MESURA_ELIMIT;
 	return rc;
 }
