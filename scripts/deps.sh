@@ -6,6 +6,7 @@ need="build-essential cmake pkg-config libutf8proc-dev libpcre2-dev libyaml-dev"
 case "${1:-build}" in
   test) need="$need check g++" ;;
   bench) need="$need libicu-dev g++ fortunes fortunes-es fortunes-es-off python3" ;;
+  fuzz) need="$need clang libclang-rt-14-dev" ;;
 esac
 missing=""
 for pkg in $need; do

@@ -1,0 +1,29 @@
+/* The scanner with the default policy: findings lie inside the post, on character
+ * boundaries, in order; the verdict is the strongest action. */
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static mesura_policy *policy;
+	static mesura_scanner *scanner;
+	if (!scanner) {
+		CHECK(mesura_policy_default(&policy, NULL, NULL) == MESURA_OK);
+		CHECK(mesura_scanner_new(&scanner, policy, NULL) == MESURA_OK);
+	}
+	const char *text = (const char *)data;
+	const mesura_result *r;
+	int rc = mesura_scan(scanner, text, size, &r);
+	CHECK(rc == MESURA_OK || rc == MESURA_ELIMIT);
+	int valid = mesura_utf8_validate(text, size, NULL) == MESURA_OK;
+	mesura_action strongest = MESURA_ACTION_ALLOW;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const mesura_finding *f = &r->findings[i];
+		CHECK(f->start < f->end && f->end <= size);
+		CHECK(i == 0 || r->findings[i - 1].start <= f->start);
+		if (valid)
+			CHECK(fuzz_on_boundary(text, size, f->start) && fuzz_on_boundary(text, size, f->end));
+		strongest = f->action > strongest ? f->action : strongest;
+	}
+	CHECK(r->verdict >= strongest);
+	return 0;
+}
