@@ -47,17 +47,20 @@ static size_t skip_class(const char *p, size_t len, size_t i)
 	return i < len ? i + 1 : len;
 }
 
+/* The index after the escape or class at p[i], or i when p[i] starts neither. */
+static size_t skip_escape_or_class(const char *p, size_t len, size_t i)
+{
+	return p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i) : i;
+}
+
 /* The end of the group starting at p[i] == '(' (len when unbalanced). */
 static size_t skip_group(const char *p, size_t len, size_t i)
 {
 	unsigned depth = 0;
 	while (i < len) {
-		if (p[i] == '\\') {
-			i += 2;
-			continue;
-		}
-		if (p[i] == '[') {
-			i = skip_class(p, len, i);
+		size_t next = skip_escape_or_class(p, len, i);
+		if (next != i) {
+			i = next;
 			continue;
 		}
 		if (p[i] == '(')
@@ -187,10 +190,9 @@ static int is_unbounded(const char *p, size_t i, size_t q)
 static int repeats(const char *p, size_t len)
 {
 	for (size_t i = 0; i < len;) {
-		if (p[i] == '\\') {
-			i += 2;
-		} else if (p[i] == '[') {
-			i = skip_class(p, len, i);
+		size_t next = skip_escape_or_class(p, len, i);
+		if (next != i) {
+			i = next;
 		} else {
 			unsigned long min;
 			size_t q = i > 0 && p[i - 1] != '(' ? quantifier(p, len, i, &min) : 0;
@@ -205,16 +207,9 @@ static int repeats(const char *p, size_t len)
 int mesura_policy__regex_nested_repeat(const char *p, size_t len)
 {
 	for (size_t i = 0; i < len;) {
-		if (p[i] == '\\') {
-			i += 2;
-			continue;
-		}
-		if (p[i] == '[') {
-			i = skip_class(p, len, i);
-			continue;
-		}
-		if (p[i] != '(') {
-			i++;
+		size_t next = skip_escape_or_class(p, len, i);
+		if (next != i || p[i] != '(') {
+			i = next != i ? next : i + 1;
 			continue;
 		}
 		size_t end = skip_group(p, len, i);
