@@ -27,6 +27,11 @@ static int is_alnum(unsigned char ch)
 	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
 }
 
+static int is_hex(unsigned char ch)
+{
+	return (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f');
+}
+
 /* The end of the character class starting at p[i] == '['. */
 static size_t skip_class(const char *p, size_t len, size_t i)
 {
@@ -113,6 +118,47 @@ static int sets_option(const char *p, size_t len, char flag)
 	return 0;
 }
 
+/* The end of the escape at p[i] == '\\' with its argument, if it takes one: \x41,
+ * \101, \cA, \pL, \k<name>, \g1, \x{41}, \p{Lu}... An argument is not a literal of
+ * the pattern ("\x41BC" matches "ABC"). Reading too far only loses literals. */
+static size_t escape_end(const char *p, size_t len, size_t i)
+{
+	size_t k = i + 2;
+	if (i + 1 >= len)
+		return len;
+	char e = p[i + 1];
+	if (!is_alnum((unsigned char)e))
+		return k;
+	if (k < len && p[k] == '{') { /* \x{...}, \o{...}, \p{...}, \N{...}, \g{...}, \k{...} */
+		while (k < len && p[k++] != '}')
+			;
+	} else if (e == 'x') {
+		while (k < len && k < i + 4 && is_hex((unsigned char)p[k]))
+			k++; /* at most two digits */
+	} else if ((e == 'c' || e == 'p' || e == 'P') && k < len) {
+		k++; /* \cA, \pL */
+	} else if ((e == 'k' || e == 'g') && k < len && (p[k] == '<' || p[k] == '\'')) {
+		char close = p[k] == '<' ? '>' : '\'';
+		for (k++; k < len && p[k++] != close;)
+			;
+	} else if (e == 'g' || (e >= '0' && e <= '9')) { /* \g1, \g-1, back references, octal */
+		if (e == 'g' && k < len && (p[k] == '-' || p[k] == '+'))
+			k++;
+		while (k < len && p[k] >= '0' && p[k] <= '9')
+			k++;
+	}
+	return k;
+}
+
+/* Whether the pattern holds (*ACCEPT), which ends a match before the rest of it. */
+static int has_accept(const char *p, size_t len)
+{
+	for (size_t i = 0; i + 8 <= len; i++)
+		if (memcmp(p + i, "(*ACCEPT", 8) == 0)
+			return 1;
+	return 0;
+}
+
 /* Whether the pattern is one sequence at its top level (no '|' outside groups). */
 static int is_sequence(const char *p, size_t len)
 {
@@ -131,7 +177,7 @@ void mesura_policy__regex_literals(const char *p, size_t len,
                                    void (*run)(const char *s, size_t n, void *payload),
                                    void *payload)
 {
-	if (!is_sequence(p, len) || sets_option(p, len, 'x'))
+	if (!is_sequence(p, len) || sets_option(p, len, 'x') || has_accept(p, len))
 		return;
 	char cur[256];
 	size_t n = 0, i = 0;
@@ -143,10 +189,7 @@ void mesura_policy__regex_literals(const char *p, size_t len,
 			literal = !is_alnum((unsigned char)p[i + 1]) && (unsigned char)p[i + 1] >= 0x20 &&
 			          (unsigned char)p[i + 1] < 0x7f;
 			ch = p[i + 1];
-			next = i + 2;
-			if (!literal && next < len && p[next] == '{') /* \x{...}, \p{...} */
-				while (next < len && p[next++] != '}')
-					;
+			next = escape_end(p, len, i);
 		} else if (ch == '[') {
 			next = skip_class(p, len, i);
 		} else if (ch == '(') {
