@@ -238,9 +238,17 @@ static void on_literal(const char *s, size_t n, void *payload)
 	for (size_t i = 0; i < n; i++)
 		if (!ls->caseless || !is_letter((unsigned char)s[i]))
 			set_bit(ls->pre->all_of, (unsigned char)s[i]);
-	if (n > ls->longest_len) {
-		memcpy(ls->longest, s, n);
-		ls->longest_len = n;
+	/* Caseless, 'k' and 's' also match the Kelvin sign and the long s (U+212A, U+017F),
+	 * which the ASCII keyword automaton does not fold (and a view without NFKC keeps):
+	 * the keyword is taken from the pieces between them. */
+	for (size_t i = 0, from = 0; i <= n; i++) {
+		if (i < n && !(ls->caseless && strchr("kKsS", s[i])))
+			continue;
+		if (i - from > ls->longest_len) {
+			memcpy(ls->longest, s + from, i - from);
+			ls->longest_len = i - from;
+		}
+		from = i + 1;
 	}
 }
 
