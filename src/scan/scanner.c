@@ -197,6 +197,19 @@ static int is_space_or_end(const mesura_scanner *s, size_t at)
 	return at >= s->len || is_ascii_space((unsigned char)s->text[at]);
 }
 
+/* Whether the hit [start, end) ends with a character that is surely not white space
+ * (an ASCII one, or a two-byte one from U+00C0: no white space there). A hit that
+ * ends with white space ends inside a run of it, which is one token. */
+static int ends_in_non_space(const unsigned char *t, size_t start, size_t end)
+{
+	size_t last = end - 1;
+	while (last > start && (t[last] & 0xC0) == 0x80)
+		last--;
+	if (t[last] < 0x80)
+		return !is_ascii_space(t[last]);
+	return t[last] >= 0xC3 && t[last] <= 0xDF && end - last == 2;
+}
+
 /* Punctuation that ends a word before white space: "word," "word." "word!)". */
 static int is_closing(unsigned char ch)
 {
@@ -208,7 +221,9 @@ static int is_closing(unsigned char ch)
  * before the space, which are boundaries whatever the tokenizer says (UAX #29 always
  * breaks next to white space, except before a combining mark, which an ASCII byte is
  * not, and between a letter and closing punctuation that white space follows; no
- * social token holds a space): those are answered without tokenizing the post.
+ * social token holds a space): those are answered without tokenizing the post. A hit
+ * that starts or ends with white space (a regex's \s) is inside a run of spaces, one
+ * token: the tokenizer decides.
  * *whole receives the answer. */
 static int is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole)
 {
@@ -230,8 +245,10 @@ static int is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whol
 		*whole = 0;
 		return MESURA_OK;
 	}
-	int clear_start = start == 0 || (is_ascii_space(t[start - 1]) && t[start] < 0x80);
-	int clear_end = is_space_or_end(s, end) ||
+	int clear_start = start == 0 || (is_ascii_space(t[start - 1]) && t[start] < 0x80 &&
+	                                 !is_ascii_space(t[start]));
+	int clear_end = end >= s->len ||
+	                (is_ascii_space(t[end]) && end > start && ends_in_non_space(t, start, end)) ||
 	                (is_closing(t[end]) && end > start && t[end - 1] < 0x80 &&
 	                 (t[end - 1] | 0x20) >= 'a' && (t[end - 1] | 0x20) <= 'z' &&
 	                 is_space_or_end(s, end + 1));
