@@ -307,10 +307,11 @@ static int is_word_byte(unsigned char ch)
 }
 
 /* The self-censored word around the mask byte at text[at], as [*from, *to): letters
- * and mask bytes, without leading or trailing masks (those are emphasis, *like this*).
- * Returns whether it is worth a wildcard walk: at least two letters, at least as many
- * letters as masks. */
-static int masked_word(const char *text, size_t len, size_t at, size_t *from, size_t *to)
+ * and mask bytes, without leading or trailing masks (those are emphasis, *like this*,
+ * or punctuation, "f*ck?"); *next is the end of the run with them. Returns whether it
+ * is worth a wildcard walk: at least two letters, at least as many letters as masks. */
+static int masked_word(const char *text, size_t len, size_t at, size_t *from, size_t *to,
+                       size_t *next)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t a = at, b = at;
@@ -318,12 +319,13 @@ static int masked_word(const char *text, size_t len, size_t at, size_t *from, si
 		a--;
 	while (b < len && (is_word_byte(p[b]) || mask_bytes[p[b]]))
 		b++;
-	*to = b;
+	*next = b;
 	while (a < b && mask_bytes[p[a]])
 		a++;
 	while (b > a && mask_bytes[p[b - 1]])
 		b--;
 	*from = a;
+	*to = b;
 	size_t letters = 0, masks = 0;
 	for (size_t i = a; i < b; i++) {
 		masks += mask_bytes[p[i]];
@@ -339,14 +341,14 @@ static int match_masked_words(mesura_scanner *s, size_t v, const char *text, siz
 	for (size_t at = 0; at < len && h.rc == MESURA_OK; at++) {
 		if (!mask_bytes[(unsigned char)text[at]])
 			continue;
-		size_t from, to;
-		if (masked_word(text, len, at, &from, &to)) {
+		size_t from, to, next;
+		if (masked_word(text, len, at, &from, &to, &next)) {
 			h.offset = from;
 			int rc = mesura_scan__automaton_match_masked(a, text + from, to - from, mask_bytes,
 			                                              MASKED_BUDGET, on_term, &h);
 			s->limited |= rc == MESURA_ELIMIT;
 		}
-		at = to; /* one walk per word */
+		at = next; /* one walk per word */
 	}
 	return h.rc;
 }
