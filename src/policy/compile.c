@@ -534,9 +534,11 @@ static void compile_document(compiler *c, const ynode *root)
 		cerror(c, rules, "rules is a list of rules");
 	for (size_t i = 0; rules && rules->kind == YNODE_SEQUENCE && i < rules->n_items; i++)
 		compile_rule(c, rules->items[i], i);
-	if (!rules && !include)
-		cerror(c, root, "a policy needs a list of \"rules\" (or an \"include\")");
 	const ynode *allow = mesura_policy__yaml_get(root, "allow");
+	/* An included file may bring only lexicons or allow-listed terms (the
+	 * shared/codenames.yaml of docs/policy.md); the top file needs rules. */
+	if (!rules && !include && (c->depth == 1 || (!lexicons && !allow)))
+		cerror(c, root, "a policy needs a list of \"rules\" (or an \"include\")");
 	if (allow)
 		compile_allow(c, allow);
 }
