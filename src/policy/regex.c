@@ -365,7 +365,8 @@ static pcre2_code *compile_pattern(compiler *c, const ynode *re)
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
 		return code;
 	}
-	if (err == PCRE2_ERROR_NOMEMORY || err == PCRE2_ERROR_HEAPLIMIT) {
+	if (err == PCRE2_ERROR_NOMEMORY || err == PCRE2_ERROR_HEAPLIMIT ||
+	    err == PCRE2_ERROR_HEAP_FAILED) {
 		c->failed_alloc = 1;
 		return NULL;
 	}
