@@ -725,7 +725,8 @@ int mesura_policy_compile(mesura_policy **out, const char *src, size_t len, cons
 	return compile_named(out, src, len, name ? name : "<policy>", opts, diags, allocator);
 }
 
-/* Reads a whole file with the caller's allocator; returns 0 when it cannot. */
+/* Reads a whole file with the caller's allocator; returns 1, 0 when it cannot, or -1
+ * when out of memory. */
 int mesura_policy__read_file(const char *path, const mesura_allocator *alloc, char **buf,
                              size_t *len)
 {
@@ -739,7 +740,7 @@ int mesura_policy__read_file(const char *path, const mesura_allocator *alloc, ch
 	for (;;) {
 		void *grown = *buf;
 		if (mesura_alloc__grow(alloc, &grown, &cap, *len + 65536, 1) != MESURA_OK) {
-			ok = 0;
+			ok = -1;
 			break;
 		}
 		*buf = grown;
@@ -751,7 +752,7 @@ int mesura_policy__read_file(const char *path, const mesura_allocator *alloc, ch
 		}
 	}
 	fclose(f);
-	if (!ok) {
+	if (ok != 1) {
 		mesura_alloc__free(alloc, *buf);
 		*buf = NULL;
 	} else {
@@ -775,7 +776,10 @@ int mesura_policy_load_file(mesura_policy **out, const char *path,
 		return rc;
 	char *buf;
 	size_t len;
-	if (mesura_policy__read_file(path, &alloc, &buf, &len)) {
+	int got = mesura_policy__read_file(path, &alloc, &buf, &len);
+	if (got < 0)
+		return MESURA_ENOMEM;
+	if (got > 0) {
 		rc = compile_named(out, buf, len, path, opts, diags, allocator);
 		mesura_alloc__free(&alloc, buf);
 		return rc;
