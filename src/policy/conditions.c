@@ -290,13 +290,13 @@ uint32_t mesura_policy__compile_condition(compiler *c, const ynode *n, unsigned 
 		             "{ any: [...] }");
 		return COND_NONE;
 	}
-	if (depth >= MAX_NESTING) {
+	const ynode *all = mesura_policy__yaml_get(n, "all");
+	const ynode *any = mesura_policy__yaml_get(n, "any");
+	if ((all || any) && depth >= MAX_NESTING) { /* depth: the all/any around this one */
 		mesura_policy__error_at(c, n, MESURA_ELIMIT, "all/any nest deeper than %d",
 		                        MAX_NESTING);
 		return COND_NONE;
 	}
-	const ynode *all = mesura_policy__yaml_get(n, "all");
-	const ynode *any = mesura_policy__yaml_get(n, "any");
 	if (all && any) {
 		cerror(c, n, "use \"all\" or \"any\", not both: nest one inside the other");
 		return COND_NONE;
