@@ -474,7 +474,7 @@ static void include_one(compiler *c, const ynode *item)
 			mesura_alloc__free(&c->policy->alloc, buf);
 			return;
 		}
-	if (c->depth >= MAX_INCLUDE_DEPTH) {
+	if (c->depth > MAX_INCLUDE_DEPTH) { /* depth: the top file and the includes in it */
 		mesura_policy__error_at(c, item, MESURA_ELIMIT, "includes nest deeper than %d",
 		                        MAX_INCLUDE_DEPTH);
 	} else {
