@@ -10,6 +10,8 @@
  * the public entry points; conditions.c compiles what a rule matches, lexicons.c the
  * word lists, regex.c the patterns, matchers.c the automata the scanner runs.
  */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -444,6 +446,16 @@ static void check_version(compiler *c, const ynode *root)
 
 static void compile_source_text(compiler *c, const char *src, size_t len);
 
+/* The canonical path of a policy file ("a/../b.yaml" and "./b.yaml" are one file), or
+ * the name itself when it is not a file (a built-in module, "<policy>"). */
+static const char *identity_of(compiler *c, const char *name)
+{
+	char buf[PATH_MAX];
+	if (strncmp(name, "builtin:", 8) == 0 || !realpath(name, buf))
+		return name;
+	return copy_text(c, buf, strlen(buf));
+}
+
 /* Compiles an included policy (a file, or a built-in module) in place. */
 static void include_one(compiler *c, const ynode *item)
 {
@@ -471,18 +483,20 @@ static void include_one(compiler *c, const ynode *item)
 	} else {
 		src = buf;
 	}
-	for (unsigned d = 0; d < c->depth; d++)
-		if (strcmp(c->including[d], name) == 0) {
+	const char *identity = identity_of(c, name);
+	for (unsigned d = 0; identity && d < c->depth; d++)
+		if (strcmp(c->including[d], identity) == 0) {
 			cerror(c, item, "\"%s\" includes itself", item->text);
 			mesura_alloc__free(&c->policy->alloc, buf);
 			return;
 		}
-	if (c->depth >= MAX_INCLUDE_DEPTH) {
+	if (c->depth > MAX_INCLUDE_DEPTH) { /* depth: the top file and the includes in it */
 		mesura_policy__error_at(c, item, MESURA_ELIMIT, "includes nest deeper than %d",
 		                        MAX_INCLUDE_DEPTH);
 	} else {
 		compiler saved = *c;
 		c->file = name;
+		c->identity = identity;
 		c->path[0] = '\0';
 		if (mesura_policy__diags_set_file(c->diags, name) != MESURA_OK)
 			c->failed_alloc = 1;
@@ -537,9 +551,11 @@ static void compile_document(compiler *c, const ynode *root)
 		cerror(c, rules, "rules is a list of rules");
 	for (size_t i = 0; rules && rules->kind == YNODE_SEQUENCE && i < rules->n_items; i++)
 		compile_rule(c, rules->items[i], i);
-	if (!rules && !include)
-		cerror(c, root, "a policy needs a list of \"rules\" (or an \"include\")");
 	const ynode *allow = mesura_policy__yaml_get(root, "allow");
+	/* An included file may bring only lexicons or allow-listed terms (the
+	 * shared/codenames.yaml of docs/policy.md); the top file needs rules. */
+	if (!rules && !include && (c->depth == 1 || (!lexicons && !allow)))
+		cerror(c, root, "a policy needs a list of \"rules\" (or an \"include\")");
 	if (allow)
 		compile_allow(c, allow);
 }
@@ -586,7 +602,7 @@ static void compile_source_text(compiler *c, const char *src, size_t len)
 	c->over_limit |= rc == MESURA_ELIMIT;
 	if (rc != MESURA_OK)
 		return;
-	c->including[c->depth++] = c->file;
+	c->including[c->depth++] = c->identity ? c->identity : c->file;
 	c->source = src;
 	compile_document(c, root);
 }
@@ -657,6 +673,7 @@ static int compile_policy(mesura_policy *policy, mesura_diagnostics *diags, cons
 	c.diags = diags;
 	c.opts = opts;
 	c.file = file;
+	c.identity = identity_of(&c, file);
 	c.trees = &trees;
 	pcre2_general_context *gc = pcre2_general_context_create(pcre_malloc, pcre_free,
 	                                                         &policy->alloc);
@@ -730,7 +747,8 @@ int mesura_policy_compile(mesura_policy **out, const char *src, size_t len, cons
 	return compile_named(out, src, len, name ? name : "<policy>", opts, diags, allocator);
 }
 
-/* Reads a whole file with the caller's allocator; returns 0 when it cannot. */
+/* Reads a whole file with the caller's allocator; returns 1, 0 when it cannot, or -1
+ * when out of memory. */
 int mesura_policy__read_file(const char *path, const mesura_allocator *alloc, char **buf,
                              size_t *len)
 {
@@ -744,7 +762,7 @@ int mesura_policy__read_file(const char *path, const mesura_allocator *alloc, ch
 	for (;;) {
 		void *grown = *buf;
 		if (mesura_alloc__grow(alloc, &grown, &cap, *len + 65536, 1) != MESURA_OK) {
-			ok = 0;
+			ok = -1;
 			break;
 		}
 		*buf = grown;
@@ -756,7 +774,7 @@ int mesura_policy__read_file(const char *path, const mesura_allocator *alloc, ch
 		}
 	}
 	fclose(f);
-	if (!ok) {
+	if (ok != 1) {
 		mesura_alloc__free(alloc, *buf);
 		*buf = NULL;
 	} else {
@@ -780,7 +798,10 @@ int mesura_policy_load_file(mesura_policy **out, const char *path,
 		return rc;
 	char *buf;
 	size_t len;
-	if (mesura_policy__read_file(path, &alloc, &buf, &len)) {
+	int got = mesura_policy__read_file(path, &alloc, &buf, &len);
+	if (got < 0)
+		return MESURA_ENOMEM;
+	if (got > 0) {
 		rc = compile_named(out, buf, len, path, opts, diags, allocator);
 		mesura_alloc__free(&alloc, buf);
 		return rc;

@@ -33,7 +33,8 @@ typedef struct {
 	uint32_t rule;             /* its index */
 	cond_role role;            /* of the conditions being compiled */
 	char path[256];            /* of the node being compiled */
-	const char *including[16]; /* the files being compiled, outermost first */
+	const char *identity;      /* the file's canonical path (realpath), to spot cycles */
+	const char *including[16]; /* the identities of the files being compiled, outermost first */
 	unsigned depth;            /* how many of them */
 	int failed_alloc;
 	int over_limit;            /* a size or depth limit was hit: MESURA_ELIMIT */
@@ -77,12 +78,13 @@ int mesura_policy__get_bool(compiler *c, const ynode *map, const char *key, int 
  * { file: path }); finds one by name. */
 void mesura_policy__define_lexicons(compiler *c, const ynode *lexicons);
 lexicon *mesura_policy__find_lexicon(const compiler *c, const char *name);
-/* Reads a file relative to the directory of the file being compiled; 0 when it cannot.
- * *path_out (arena) is the path as opened. */
+/* Reads a file relative to the directory of the file being compiled; 0 when it cannot
+ * (c->failed_alloc is set when out of memory). *path_out (arena) is the path as opened. */
 int mesura_policy__read_relative(compiler *c, const char *name, char **buf, size_t *len,
                                  const char **path_out);
 
-/* compile.c: reads a whole file (NUL-terminated) with `alloc`; 0 when it cannot. */
+/* compile.c: reads a whole file (NUL-terminated) with `alloc`; 1, 0 when it cannot,
+ * -1 when out of memory. */
 int mesura_policy__read_file(const char *path, const mesura_allocator *alloc, char **buf,
                              size_t *len);
 

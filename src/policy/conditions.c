@@ -140,8 +140,9 @@ static void add_term_or_lexicon(term_list *t, const ynode *n)
 		cerror(c, n, "a term must be a non-empty text");
 		return;
 	}
-	if (n->len < 2 || n->text[0] != '@') {
-		add_term(t, n->text, n->len, n);
+	if (n->len < 2 || n->text[0] != '@' || n->text[1] == '@') {
+		size_t at = n->len >= 2 && n->text[0] == '@' && n->text[1] == '@'; /* "@@acme": "@acme" */
+		add_term(t, n->text + at, n->len - at, n);
 		return;
 	}
 	lexicon *lex = mesura_policy__find_lexicon(c, n->text + 1);
@@ -293,13 +294,13 @@ uint32_t mesura_policy__compile_condition(compiler *c, const ynode *n, unsigned 
 		             "{ any: [...] }");
 		return COND_NONE;
 	}
-	if (depth >= MAX_NESTING) {
+	const ynode *all = mesura_policy__yaml_get(n, "all");
+	const ynode *any = mesura_policy__yaml_get(n, "any");
+	if ((all || any) && depth >= MAX_NESTING) { /* depth: the all/any around this one */
 		mesura_policy__error_at(c, n, MESURA_ELIMIT, "all/any nest deeper than %d",
 		                        MAX_NESTING);
 		return COND_NONE;
 	}
-	const ynode *all = mesura_policy__yaml_get(n, "all");
-	const ynode *any = mesura_policy__yaml_get(n, "any");
 	if (all && any) {
 		cerror(c, n, "use \"all\" or \"any\", not both: nest one inside the other");
 		return COND_NONE;

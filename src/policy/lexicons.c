@@ -26,7 +26,10 @@ int mesura_policy__read_relative(compiler *c, const char *name, char **buf, size
 	memcpy(path, c->file, dir);
 	memcpy(path + dir, name, n + 1);
 	*path_out = path;
-	return mesura_policy__read_file(path, &c->policy->alloc, buf, len);
+	int got = mesura_policy__read_file(path, &c->policy->alloc, buf, len);
+	if (got < 0)
+		c->failed_alloc = 1;
+	return got > 0;
 }
 
 /* A new lexicon named by `name` (NULL after an error). */

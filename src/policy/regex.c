@@ -27,6 +27,11 @@ static int is_alnum(unsigned char ch)
 	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
 }
 
+static int is_hex(unsigned char ch)
+{
+	return (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f');
+}
+
 /* The end of the character class starting at p[i] == '['. */
 static size_t skip_class(const char *p, size_t len, size_t i)
 {
@@ -47,10 +52,12 @@ static size_t skip_class(const char *p, size_t len, size_t i)
 	return i < len ? i + 1 : len;
 }
 
+static size_t escape_end(const char *p, size_t len, size_t i);
+
 /* The index after the escape or class at p[i], or i when p[i] starts neither. */
 static size_t skip_escape_or_class(const char *p, size_t len, size_t i)
 {
-	return p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i) : i;
+	return p[i] == '\\' ? escape_end(p, len, i) : p[i] == '[' ? skip_class(p, len, i) : i;
 }
 
 /* The end of the group starting at p[i] == '(' (len when unbalanced). */
@@ -116,6 +123,47 @@ static int sets_option(const char *p, size_t len, char flag)
 	return 0;
 }
 
+/* The end of the escape at p[i] == '\\' with its argument, if it takes one: \x41,
+ * \101, \cA, \pL, \k<name>, \g1, \x{41}, \p{Lu}... An argument is not a literal of
+ * the pattern ("\x41BC" matches "ABC"). Reading too far only loses literals. */
+static size_t escape_end(const char *p, size_t len, size_t i)
+{
+	size_t k = i + 2;
+	if (i + 1 >= len)
+		return len;
+	char e = p[i + 1];
+	if (!is_alnum((unsigned char)e))
+		return k;
+	if (k < len && p[k] == '{') { /* \x{...}, \o{...}, \p{...}, \N{...}, \g{...}, \k{...} */
+		while (k < len && p[k++] != '}')
+			;
+	} else if (e == 'x') {
+		while (k < len && k < i + 4 && is_hex((unsigned char)p[k]))
+			k++; /* at most two digits */
+	} else if ((e == 'c' || e == 'p' || e == 'P') && k < len) {
+		k++; /* \cA, \pL */
+	} else if ((e == 'k' || e == 'g') && k < len && (p[k] == '<' || p[k] == '\'')) {
+		char close = p[k] == '<' ? '>' : '\'';
+		for (k++; k < len && p[k++] != close;)
+			;
+	} else if (e == 'g' || (e >= '0' && e <= '9')) { /* \g1, \g-1, back references, octal */
+		if (e == 'g' && k < len && (p[k] == '-' || p[k] == '+'))
+			k++;
+		while (k < len && p[k] >= '0' && p[k] <= '9')
+			k++;
+	}
+	return k;
+}
+
+/* Whether the pattern holds (*ACCEPT), which ends a match before the rest of it. */
+static int has_accept(const char *p, size_t len)
+{
+	for (size_t i = 0; i + 8 <= len; i++)
+		if (memcmp(p + i, "(*ACCEPT", 8) == 0)
+			return 1;
+	return 0;
+}
+
 /* Whether the pattern is one sequence at its top level (no '|' outside groups). */
 static int is_sequence(const char *p, size_t len)
 {
@@ -134,7 +182,7 @@ void mesura_policy__regex_literals(const char *p, size_t len,
                                    void (*run)(const char *s, size_t n, void *payload),
                                    void *payload)
 {
-	if (!is_sequence(p, len) || sets_option(p, len, 'x'))
+	if (!is_sequence(p, len) || sets_option(p, len, 'x') || has_accept(p, len))
 		return;
 	char cur[256];
 	size_t n = 0, i = 0;
@@ -146,10 +194,7 @@ void mesura_policy__regex_literals(const char *p, size_t len,
 			literal = !is_alnum((unsigned char)p[i + 1]) && (unsigned char)p[i + 1] >= 0x20 &&
 			          (unsigned char)p[i + 1] < 0x7f;
 			ch = p[i + 1];
-			next = i + 2;
-			if (!literal && next < len && p[next] == '{') /* \x{...}, \p{...} */
-				while (next < len && p[next++] != '}')
-					;
+			next = escape_end(p, len, i);
 		} else if (ch == '[') {
 			next = skip_class(p, len, i);
 		} else if (ch == '(') {
@@ -204,6 +249,26 @@ static int repeats(const char *p, size_t len)
 	return 0;
 }
 
+/* Whether a group's inside starts with one literal character, once ("\\.[a-z]+"): then
+ * each repetition of the group starts at a separator, and the repeats cannot trade
+ * characters with each other, which is what makes (a+)+ explode. */
+static int starts_with_fixed_literal(const char *p, size_t len)
+{
+	if (len >= 2 && p[0] == '?' && p[1] == ':') {
+		p += 2;
+		len -= 2;
+	}
+	size_t next;
+	if (len >= 2 && p[0] == '\\' && !is_alnum((unsigned char)p[1]))
+		next = 2;
+	else if (len >= 1 && (unsigned char)p[0] < 0x80 && !strchr("\\[(|.^$*+?{)", p[0]))
+		next = 1;
+	else
+		return 0;
+	unsigned long min;
+	return quantifier(p, len, next, &min) == 0;
+}
+
 int mesura_policy__regex_nested_repeat(const char *p, size_t len)
 {
 	for (size_t i = 0; i < len;) {
@@ -216,7 +281,8 @@ int mesura_policy__regex_nested_repeat(const char *p, size_t len)
 		size_t inner_len = end > i + 1 ? end - i - 2 : 0;
 		unsigned long min;
 		size_t q = quantifier(p, len, end, &min);
-		if ((is_unbounded(p, end, q) && repeats(p + i + 1, inner_len)) ||
+		if ((is_unbounded(p, end, q) && repeats(p + i + 1, inner_len) &&
+		     !starts_with_fixed_literal(p + i + 1, inner_len)) ||
 		    mesura_policy__regex_nested_repeat(p + i + 1, inner_len))
 			return 1;
 		i = end + q;
@@ -285,10 +351,7 @@ static unsigned long digits_of_sequence(const char *p, size_t len)
 		size_t next = i + 1;
 		if (p[i] == '\\' && i + 1 < len) {
 			d = p[i + 1] == 'd' ? 1 : 0;
-			next = i + 2;
-			if (p[i + 1] != 'd' && next < len && p[next] == '{')
-				while (next < len && p[next++] != '}')
-					;
+			next = escape_end(p, len, i);
 		} else if (p[i] == '[') {
 			next = skip_class(p, len, i);
 			d = class_is_digits(p, i, next) ? 1 : 0;
@@ -332,7 +395,7 @@ unsigned long mesura_policy__regex_min_digits(const char *pattern, size_t len)
 	for (size_t i = 0; i + 1 < len; i++)
 		if (pattern[i] == '\\' && pattern[++i] == 'Q')
 			return 0; /* \Q...\E quoting: not worth reading */
-	if (sets_option(pattern, len, 'x'))
+	if (sets_option(pattern, len, 'x') || has_accept(pattern, len))
 		return 0;
 	return digits_of_alternatives(pattern, len);
 }
@@ -362,9 +425,17 @@ static void on_literal(const char *s, size_t n, void *payload)
 	for (size_t i = 0; i < n; i++)
 		if (!ls->caseless || !is_letter((unsigned char)s[i]))
 			set_bit(ls->pre->all_of, (unsigned char)s[i]);
-	if (n > ls->longest_len) {
-		memcpy(ls->longest, s, n);
-		ls->longest_len = n;
+	/* Caseless, 'k' and 's' also match the Kelvin sign and the long s (U+212A, U+017F),
+	 * which the ASCII keyword automaton does not fold (and a view without NFKC keeps):
+	 * the keyword is taken from the pieces between them. */
+	for (size_t i = 0, from = 0; i <= n; i++) {
+		if (i < n && !(ls->caseless && strchr("kKsS", s[i])))
+			continue;
+		if (i - from > ls->longest_len) {
+			memcpy(ls->longest, s + from, i - from);
+			ls->longest_len = i - from;
+		}
+		from = i + 1;
 	}
 }
 
@@ -482,7 +553,8 @@ static pcre2_code *compile_pattern(compiler *c, const ynode *re)
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
 		return code;
 	}
-	if (err == PCRE2_ERROR_NOMEMORY || err == PCRE2_ERROR_HEAPLIMIT) {
+	if (err == PCRE2_ERROR_NOMEMORY || err == PCRE2_ERROR_HEAPLIMIT ||
+	    err == PCRE2_ERROR_HEAP_FAILED) {
 		c->failed_alloc = 1;
 		return NULL;
 	}

@@ -290,6 +290,19 @@ static int is_space_or_end(const mesura_scanner *s, size_t at)
 	return at >= s->len || is_ascii_space((unsigned char)s->text[at]);
 }
 
+/* Whether the hit [start, end) ends with a character that is surely not white space
+ * (an ASCII one, or a two-byte one from U+00C0: no white space there). A hit that
+ * ends with white space ends inside a run of it, which is one token. */
+static int ends_in_non_space(const unsigned char *t, size_t start, size_t end)
+{
+	size_t last = end - 1;
+	while (last > start && (t[last] & 0xC0) == 0x80)
+		last--;
+	if (t[last] < 0x80)
+		return !is_ascii_space(t[last]);
+	return t[last] >= 0xC3 && t[last] <= 0xDF && end - last == 2;
+}
+
 /* Punctuation that ends a word before white space: "word," "word." "word!)". */
 static int is_closing(unsigned char ch)
 {
@@ -301,7 +314,9 @@ static int is_closing(unsigned char ch)
  * before the space, which are boundaries whatever the tokenizer says (UAX #29 always
  * breaks next to white space, except before a combining mark, which an ASCII byte is
  * not, and between a letter and closing punctuation that white space follows; no
- * social token holds a space): those are answered without tokenizing the post.
+ * social token holds a space): those are answered without tokenizing the post. A hit
+ * that starts or ends with white space (a regex's \s) is inside a run of spaces, one
+ * token: the tokenizer decides.
  * *whole receives the answer. */
 static int is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole)
 {
@@ -323,8 +338,10 @@ static int is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whol
 		*whole = 0;
 		return MESURA_OK;
 	}
-	int clear_start = start == 0 || (is_ascii_space(t[start - 1]) && t[start] < 0x80);
-	int clear_end = is_space_or_end(s, end) ||
+	int clear_start = start == 0 || (is_ascii_space(t[start - 1]) && t[start] < 0x80 &&
+	                                 !is_ascii_space(t[start]));
+	int clear_end = end >= s->len ||
+	                (is_ascii_space(t[end]) && end > start && ends_in_non_space(t, start, end)) ||
 	                (is_closing(t[end]) && end > start && t[end - 1] < 0x80 &&
 	                 (t[end - 1] | 0x20) >= 'a' && (t[end - 1] | 0x20) <= 'z' &&
 	                 is_space_or_end(s, end + 1));
@@ -387,10 +404,11 @@ static int is_word_byte(unsigned char ch)
 }
 
 /* The self-censored word around the mask byte at text[at], as [*from, *to): letters
- * and mask bytes, without leading or trailing masks (those are emphasis, *like this*).
- * Returns whether it is worth a wildcard walk: at least two letters, at least as many
- * letters as masks. */
-static int masked_word(const char *text, size_t len, size_t at, size_t *from, size_t *to)
+ * and mask bytes, without leading or trailing masks (those are emphasis, *like this*,
+ * or punctuation, "f*ck?"); *next is the end of the run with them. Returns whether it
+ * is worth a wildcard walk: at least two letters, at least as many letters as masks. */
+static int masked_word(const char *text, size_t len, size_t at, size_t *from, size_t *to,
+                       size_t *next)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t a = at, b = at;
@@ -398,12 +416,13 @@ static int masked_word(const char *text, size_t len, size_t at, size_t *from, si
 		a--;
 	while (b < len && (is_word_byte(p[b]) || mask_bytes[p[b]]))
 		b++;
-	*to = b;
+	*next = b;
 	while (a < b && mask_bytes[p[a]])
 		a++;
 	while (b > a && mask_bytes[p[b - 1]])
 		b--;
 	*from = a;
+	*to = b;
 	size_t letters = 0, masks = 0;
 	for (size_t i = a; i < b; i++) {
 		masks += mask_bytes[p[i]];
@@ -419,14 +438,14 @@ static int match_masked_words(mesura_scanner *s, size_t v, const char *text, siz
 	for (size_t at = 0; at < len && h.rc == MESURA_OK; at++) {
 		if (!mask_bytes[(unsigned char)text[at]])
 			continue;
-		size_t from, to;
-		if (masked_word(text, len, at, &from, &to)) {
+		size_t from, to, next;
+		if (masked_word(text, len, at, &from, &to, &next)) {
 			h.offset = from;
 			int rc = mesura_scan__automaton_match_masked(a, text + from, to - from, mask_bytes,
 			                                              MASKED_BUDGET, on_term, &h);
 			s->limits_hit |= rc == MESURA_ELIMIT ? MESURA_LIMIT_MASKED : 0;
 		}
-		at = to; /* one walk per word */
+		at = next; /* one walk per word */
 	}
 	return h.rc;
 }
@@ -652,14 +671,15 @@ static int add_finding(mesura_scanner *s, const policy_rule *r, const hit *h)
 	return MESURA_OK;
 }
 
-/* One finding per hit of the leaves of a match tree that hold. */
+/* One finding per hit of the leaves of a match tree, through the branches that hold. */
 static int add_findings(mesura_scanner *s, const policy_rule *r, uint32_t cond)
 {
 	const policy_cond *x = &s->policy->conds[cond];
 	int rc = MESURA_OK;
 	if (x->kind == COND_ALL || x->kind == COND_ANY) {
 		for (size_t i = 0; rc == MESURA_OK && i < x->n_children; i++)
-			rc = add_findings(s, r, x->children[i]);
+			if (holds(s, x->children[i])) /* an `all` inside an `any` that failed: none */
+				rc = add_findings(s, r, x->children[i]);
 		return rc;
 	}
 	for (uint32_t k = s->first_hit[cond]; rc == MESURA_OK && k != NO_HIT; k = s->hits[k].next)
