@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds mesura and runs every test: a warnings-as-errors build, then the same suite
 # under AddressSanitizer + UndefinedBehaviorSanitizer, then the multi-threaded suites
-# under ThreadSanitizer. usage: scripts/test.sh
+# under ThreadSanitizer, then the text suites with the portable scans. usage:
+# scripts/test.sh
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -21,4 +22,10 @@ cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESURA_WERROR=ON -D
       -DMESURA_BUILD_BENCH=OFF -DMESURA_BUILD_EXAMPLES=OFF
 cmake --build build/tsan -j "$jobs" --target check_normalize check_scan
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure -R '^(normalize|scan)$'
-echo "all tests passed (normal, ASan+UBSan and TSan builds)"
+# The portable form of the chunked text scans (what non-x86 machines run), against the
+# general path: src/text/chunk.h, tests/check_fold_equiv.c.
+cmake -S . -B build/portable -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESURA_WERROR=ON \
+      -DMESURA_PORTABLE=ON -DMESURA_BUILD_BENCH=OFF -DMESURA_BUILD_EXAMPLES=OFF
+cmake --build build/portable -j "$jobs" --target check_fold_equiv check_normalize check_conformance
+ctest --test-dir build/portable --output-on-failure -R '^(fold_equiv|normalize|conformance)$'
+echo "all tests passed (normal, ASan+UBSan, TSan and portable-scan builds)"

@@ -3,6 +3,7 @@
 #ifndef MESURA_TEXT_ASCII_H
 #define MESURA_TEXT_ASCII_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -30,6 +31,24 @@ static inline uint64_t ascii_has_byte(uint64_t x, unsigned char c)
 	uint64_t y = x ^ (ASCII_ONES * c);
 	return (y - ASCII_ONES) & ~y & ASCII_HIGH;
 }
+
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* Index (in memory order) of the first byte whose high bit is set in mask (not 0). */
+static inline size_t ascii_first_marked(uint64_t mask)
+{
+	return (size_t)__builtin_ctzll(mask) / 8;
+}
+#else
+static inline size_t ascii_first_marked(uint64_t mask)
+{
+	unsigned char bytes[8];
+	memcpy(bytes, &mask, sizeof bytes);
+	size_t k = 0;
+	while (!bytes[k])
+		k++;
+	return k;
+}
+#endif
 
 /* Lower-cases the 8 ASCII bytes of w. */
 static inline uint64_t ascii_lower8(uint64_t w)

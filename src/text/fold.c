@@ -5,11 +5,15 @@
  * leaves the map alone. Collapsing repeats and joining spaced letters delete
  * characters: the text is rebuilt into the view's spare buffer, each kept character
  * carrying its source range, and swapped in.
+ *
+ * Each scan skips, a chunk of bytes at a time (chunk.h), to the places where its fold
+ * could apply, and runs its per-character rules only there.
  */
 #include <string.h>
 #include <utf8proc.h>
 
 #include "ascii.h"
+#include "chunk.h"
 #include "fold.h"
 #include "mesura/errors.h"
 
@@ -86,6 +90,15 @@ static size_t next_cp(const unsigned char *t, size_t len, size_t i, int32_t *cp)
 	return mesura_utf8__decode(t, len, i, cp);
 }
 
+/* Start of the character that ends at t[i - 1] (i > 0). */
+static size_t char_before(const unsigned char *t, size_t i)
+{
+	size_t k = i - 1;
+	while (k > 0 && (t[k] & 0xC0) == 0x80)
+		k--;
+	return k;
+}
+
 /* Folds leet inside one word t[start, end) that contains a letter. A symbol is only
  * leet before a letter or digit of the same word, so "hola!" keeps its "!"; a run of
  * three or more digits is a number, so "#año2024" and "100k" keep theirs. */
@@ -150,16 +163,41 @@ static size_t scan_word(const unsigned char *t, size_t len, size_t i, unsigned *
 	return i;
 }
 
-/* Position of the next byte that may be leet (a digit or @ $ ! |), or len. */
-static size_t next_leet_candidate(const unsigned char *t, size_t len, size_t i)
+/* The skips (here and below) read whole chunks, up to FOLD_PAD bytes past the end of
+ * the text, where mesura_text__fold_words puts NULs. */
+#define FOLD_PAD (CHUNK + 4)
+
+/* i plus the index of the first byte marked in hit, or end when that is past end:
+ * bytes past the end of the text (the padding), or past where a scan stops, do not
+ * count. */
+static size_t first_in(size_t i, chunk hit, size_t end)
 {
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w = ascii_load(t + i), x = w & ~ASCII_HIGH;
-		uint64_t hit = ascii_in_range(x, '0', '9') | ascii_has_byte(x, '@') |
-		               ascii_has_byte(x, '$') | ascii_has_byte(x, '!') | ascii_has_byte(x, '|');
-		if (hit)
-			break;
+	size_t at = i + chunk_first(hit);
+	return at < end ? at : end;
+}
+
+/* Leet bytes (the digits but 2 and 6, and @ $ ! |) from t[i] on, CHUNK bytes at a
+ * time: the first one, or len. */
+static size_t skip_to_leet(const unsigned char *t, size_t len, size_t i)
+{
+	for (; i < len; i += CHUNK) {
+		chunk x = chunk_load(t + i);
+		chunk digits = chunk_andnot(chunk_in(x, '0', '9'),
+		                            chunk_or(chunk_eq(x, '2'), chunk_eq(x, '6')));
+		chunk symbols = chunk_or(chunk_or(chunk_eq(x, '@'), chunk_eq(x, '$')),
+		                         chunk_or(chunk_eq(x, '!'), chunk_eq(x, '|')));
+		chunk hit = chunk_or(digits, symbols);
+		if (chunk_any(hit))
+			return first_in(i, hit, len);
 	}
+	return len;
+}
+
+/* Position of the next byte that may be leet, or len. */
+static size_t next_leet_candidate(const unsigned char *t, size_t len, size_t i, int fast)
+{
+	if (fast)
+		i = skip_to_leet(t, len, i);
 	while (i < len && !(t[i] < 0x80 && (ascii_class[t[i]] & LEET)))
 		i++;
 	return i;
@@ -169,9 +207,7 @@ static size_t next_leet_candidate(const unsigned char *t, size_t len, size_t i)
 static size_t word_start(const unsigned char *t, size_t len, size_t i)
 {
 	while (i > 0) {
-		size_t prev = i - 1;
-		while (prev > 0 && (t[prev] & 0xC0) == 0x80)
-			prev--;
+		size_t prev = char_before(t, i);
 		int32_t cp;
 		next_cp(t, len, prev, &cp);
 		if (!is_word_cp(cp))
@@ -181,12 +217,35 @@ static size_t word_start(const unsigned char *t, size_t len, size_t i)
 	return i;
 }
 
+/* Where the leet scan goes on from the candidate t[i] when it is one that
+ * fold_leet_word never folds: a symbol before no letter, digit or non-ASCII byte
+ * ("wow!"), or three digits or more (a number). Returns i when the word must be looked
+ * at. Skipping is safe: a word is looked at whole, from any of its candidates, and one
+ * whose candidates are all skipped has nothing to fold. */
+static size_t skip_unfoldable(const unsigned char *t, size_t len, size_t i)
+{
+	if (is_leet_symbol(t[i])) {
+		int before_word = i + 1 < len && (is_ascii_letter(t[i + 1]) ||
+		                                  is_ascii_digit(t[i + 1]) || t[i + 1] >= 0x80);
+		return before_word ? i : i + 1;
+	}
+	size_t run = i;
+	while (run < len && is_ascii_digit(t[run]))
+		run++;
+	return run - i >= 3 ? run : i;
+}
+
 /* Only the words around leet candidates are looked at: most words have none. */
-static void fold_leet(view_buf *b)
+static void fold_leet(view_buf *b, int fast)
 {
 	unsigned char *t = b->text;
 	size_t len = b->len, i = 0;
-	while ((i = next_leet_candidate(t, len, i)) < len) {
+	while ((i = next_leet_candidate(t, len, i, fast)) < len) {
+		size_t skip = fast ? skip_unfoldable(t, len, i) : i;
+		if (skip != i) {
+			i = skip;
+			continue;
+		}
 		size_t start = word_start(t, len, i);
 		unsigned seen = 0;
 		size_t end = scan_word(t, len, start, &seen);
@@ -229,11 +288,14 @@ static int push_edit(mesura_view *v, size_t at, size_t len, size_t keep)
 		v->edits[v->n_edits - 1].len += len; /* adjacent deletions become one */
 		return MESURA_OK;
 	}
-	void *edits = v->edits;
-	int rc = mesura_alloc__grow(&v->alloc, &edits, &v->edits_cap, v->n_edits + 1, sizeof(fold_edit));
-	if (rc != MESURA_OK)
-		return rc;
-	v->edits = edits;
+	if (v->n_edits == v->edits_cap) { /* rare once the view is warm */
+		void *edits = v->edits;
+		int rc = mesura_alloc__grow(&v->alloc, &edits, &v->edits_cap, v->n_edits + 1,
+		                            sizeof(fold_edit));
+		if (rc != MESURA_OK)
+			return rc;
+		v->edits = edits;
+	}
 	v->edits[v->n_edits++] = (fold_edit){at, len, keep};
 	return MESURA_OK;
 }
@@ -291,13 +353,98 @@ static size_t spaced_run_end(const unsigned char *t, size_t len, size_t end)
 	return units >= 3 ? end : 0;
 }
 
+/*
+ * Skips for the two scans below. Nearly all of a post is text in which nothing is
+ * joined or collapsed, and the scans cost a decode and several class tests per
+ * character. The skips find, a chunk of bytes at a time (chunk.h), the next character
+ * where a scan could act; the scan jumps there and takes up the state it would have
+ * reached. ASCII bytes are classified exactly; a non-ASCII character is only known to
+ * be one, so it is a place to look whenever its class could matter.
+ * nz->fold_fast_path = 0 turns the skips off, for tests to check that they change
+ * nothing.
+ */
+
+static chunk letters(chunk x)
+{
+	return chunk_in(chunk_fold_case(x), 'a', 'z');
+}
+
+static chunk alnums(chunk x)
+{
+	return chunk_or(letters(x), chunk_in(x, '0', '9'));
+}
+
+static chunk separators(chunk x) /* join_separator */
+{
+	return chunk_or(chunk_or(chunk_eq(x, ' '), chunk_eq(x, '.')),
+	                chunk_or(chunk_or(chunk_eq(x, '-'), chunk_eq(x, '_')), chunk_eq(x, '*')));
+}
+
+static chunk spaces(chunk x) /* is_space_cp, ASCII */
+{
+	return chunk_or(chunk_eq(x, ' '), chunk_in(x, '\t', '\r'));
+}
+
+/* The first position from i (0 < i < len) where a spaced run may start, or len: a
+ * letter after no letter or digit, followed by a separator and what may be a second
+ * single letter, or by a non-ASCII byte (a mark, maybe); or a non-ASCII character
+ * after no ASCII letter or digit. */
+static size_t next_spaced_candidate(const unsigned char *t, size_t len, size_t i)
+{
+	for (; i < len; i += CHUNK) {
+		chunk before = chunk_load(t + i - 1), at = chunk_load(t + i);
+		chunk after = chunk_load(t + i + 1);
+		chunk letter = letters(at);
+		chunk other = chunk_or(chunk_lead(at), chunk_and(letter, chunk_high(after)));
+		chunk single = chunk_and(letter, separators(after));
+		chunk start = chunk_andnot(chunk_or(single, other), alnums(before));
+		if (!chunk_any(start))
+			continue;
+		/* A single letter and its separator are common ("a dog"): keep them only when
+		 * a word (two letters or digits or more) or a number does not follow. */
+		chunk second = chunk_load(t + i + 2), third = chunk_load(t + i + 3);
+		chunk word = chunk_andnot(alnums(second), chunk_andnot(letters(second), alnums(third)));
+		start = chunk_andnot(start, chunk_andnot(word, other));
+		if (chunk_any(start))
+			return first_in(i, start, len);
+	}
+	return len;
+}
+
+/* The first position from i (0 < i <= stop) whose character may continue the run of
+ * the character before it, or stop: the same ASCII letter twice, two ASCII white
+ * spaces, or a non-ASCII character next to another one or to a white space. `stop`
+ * is the next joining deletion, which changes what is adjacent. */
+static size_t next_repeat_candidate(const unsigned char *t, size_t stop, size_t i)
+{
+	for (; i < stop; i += CHUNK) {
+		chunk before = chunk_load(t + i - 1), at = chunk_load(t + i);
+		chunk letter_twice = chunk_and(chunk_same(before, at), letters(at));
+		chunk space_like = chunk_and(chunk_or(spaces(at), chunk_lead(at)),
+		                             chunk_or(spaces(before), chunk_high(before)));
+		chunk more = chunk_or(letter_twice, space_like);
+		if (chunk_any(more))
+			return first_in(i, more, stop);
+	}
+	return stop;
+}
+
 /* Adds a deletion for each separator of the spaced runs in the text. */
-static int find_spaced_letters(mesura_view *v)
+static int find_spaced_letters(mesura_view *v, int fast)
 {
 	const unsigned char *t = v->cur.text;
 	size_t len = v->cur.len, i = 0;
 	int prev_alnum = 0;
 	while (i < len) {
+		if (fast && i > 0) {
+			size_t next = next_spaced_candidate(t, len, i);
+			if (next > i) {
+				if (next == len)
+					break;
+				i = next;
+				prev_alnum = alnum_at(t, len, char_before(t, i));
+			}
+		}
 		int32_t cp;
 		size_t n = next_cp(t, len, i, &cp);
 		size_t unit_end = prev_alnum ? 0 : letter_unit_end(t, len, i);
@@ -332,7 +479,7 @@ static int is_space_cp(int32_t cp)
 /* Turns runs of one letter into collapse edits, over the text as joining leaves it
  * ("f u u c k" collapses the two u); merge_edits drops the joining deletions that a
  * run's edit covers. */
-static int find_repeats(mesura_view *v)
+static int find_repeats(mesura_view *v, int fast)
 {
 	const unsigned char *t = v->cur.text;
 	size_t len = v->cur.len, i = 0, joined = 0, n_joined = v->n_edits;
@@ -361,6 +508,20 @@ static int find_repeats(mesura_view *v)
 			in_collapse = 0;
 		}
 		i += n;
+		if (fast) {
+			/* Each skipped character starts a run of its own, the last one included.
+			 * (After a space run, comparing with its last space instead of its first
+			 * gives the same answer.) */
+			size_t stop = joined < n_joined ? v->edits[joined].at : len;
+			size_t next = next_repeat_candidate(t, stop, i);
+			if (next > i) {
+				i = next;
+				run_start = char_before(t, i);
+				run_char = i - run_start;
+				next_cp(t, len, run_start, &run_cp);
+				in_collapse = 0;
+			}
+		}
 	}
 	return MESURA_OK;
 }
@@ -398,26 +559,24 @@ static size_t atom_from(const view_buf *b, size_t from, size_t at)
 }
 
 /* Copies the stage-1 bytes [lo, hi) to spare, each piece with its part of the map. */
-static int copy_range(mesura_view *v, size_t *atom, size_t lo, size_t hi)
+static void copy_range(mesura_view *v, size_t *atom, size_t lo, size_t hi)
 {
 	const view_buf *b = &v->cur;
 	while (lo < hi) {
 		*atom = atom_from(b, *atom, lo);
 		const view_atom *a = &b->atoms[*atom];
 		size_t end = a->out_end < hi ? a->out_end : hi;
-		int rc = a->linear ? mesura_view__emit_linear(v, &v->spare, b->text + lo, end - lo,
-		                                              a->src_start + (lo - a->out_start))
-		                   : mesura_view__emit_block(v, &v->spare, b->text + lo, end - lo,
-		                                             a->src_start, a->src_end);
-		if (rc != MESURA_OK)
-			return rc;
+		memcpy(v->spare.text + v->spare.len, b->text + lo, end - lo);
+		if (a->linear)
+			mesura_view__map_linear(&v->spare, end - lo, a->src_start + (lo - a->out_start));
+		else
+			mesura_view__map_block(&v->spare, end - lo, a->src_start, a->src_end);
 		lo = end;
 	}
-	return MESURA_OK;
 }
 
 /* Emits the first letter of a collapsed run, mapped to the source of the whole run. */
-static int emit_collapsed(mesura_view *v, size_t *atom, const fold_edit *e)
+static void emit_collapsed(mesura_view *v, size_t *atom, const fold_edit *e)
 {
 	const view_buf *b = &v->cur;
 	*atom = atom_from(b, *atom, e->at);
@@ -428,42 +587,75 @@ static int emit_collapsed(mesura_view *v, size_t *atom, const fold_edit *e)
 	const view_atom *last = &b->atoms[atom_from(b, *atom, last_byte)];
 	size_t src_end = last->linear ? last->src_start + (last_byte + 1 - last->out_start)
 	                              : last->src_end;
-	return mesura_view__emit_block(v, &v->spare, b->text + e->at, e->keep, src_start, src_end);
+	memcpy(v->spare.text + v->spare.len, b->text + e->at, e->keep);
+	mesura_view__map_block(&v->spare, e->keep, src_start, src_end);
 }
 
+/* The room is made up front (the text only shrinks: see make_room) and here for the
+ * atoms: each edit adds at most two (it cuts an atom in two, and a collapse adds the
+ * block of its letter). Both buffers get it, as in make_room. */
 static int rebuild(mesura_view *v)
 {
+	if (v->n_edits > (SIZE_MAX - v->cur.n_atoms) / 2)
+		return MESURA_ENOMEM;
 	v->spare.len = 0;
 	v->spare.n_atoms = 0;
-	int rc = mesura_view__reserve(v, &v->spare, v->cur.len);
+	int rc = mesura_view__reserve_atoms(v, &v->spare, v->cur.n_atoms + 2 * v->n_edits);
+	if (rc == MESURA_OK)
+		rc = mesura_view__reserve_atoms(v, &v->cur, 2 * v->n_edits);
+	if (rc != MESURA_OK)
+		return rc;
 	size_t pos = 0, atom = 0;
-	for (size_t k = 0; k < v->n_edits && rc == MESURA_OK; k++) {
+	for (size_t k = 0; k < v->n_edits; k++) {
 		const fold_edit *e = &v->edits[k];
-		rc = copy_range(v, &atom, pos, e->at);
-		if (rc == MESURA_OK && e->keep)
-			rc = emit_collapsed(v, &atom, e);
+		copy_range(v, &atom, pos, e->at);
+		if (e->keep)
+			emit_collapsed(v, &atom, e);
 		pos = e->at + e->len;
 	}
+	copy_range(v, &atom, pos, v->cur.len);
+	mesura_view__swap(v);
+	return MESURA_OK;
+}
+
+/* Room made before the folds start: FOLD_PAD NULs after the text for the skips; and,
+ * when the text may be rebuilt, as much room in the spare buffer as the text has in
+ * cur. The two buffers trade places at each rebuild, so both must have the room that
+ * either needs, for a warm view to allocate nothing whichever buffer holds what. */
+static int make_room(mesura_view *v, int rebuilds)
+{
+	int rc = mesura_view__reserve(v, &v->cur, FOLD_PAD);
+	if (rc != MESURA_OK)
+		return rc;
+	memset(v->cur.text + v->cur.len, 0, FOLD_PAD);
+	if (!rebuilds)
+		return MESURA_OK;
+	v->spare.len = 0;
+	v->spare.n_atoms = 0;
+	rc = mesura_view__reserve(v, &v->spare, v->cur.len + FOLD_PAD);
 	if (rc == MESURA_OK)
-		rc = copy_range(v, &atom, pos, v->cur.len);
-	if (rc == MESURA_OK)
-		mesura_view__swap(v);
+		rc = mesura_view__reserve_atoms(v, &v->spare, v->cur.n_atoms + 1);
 	return rc;
 }
 
 int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v)
 {
+	int rebuilds = (nz->flags & (MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED)) != 0;
+	if (!rebuilds && !(nz->flags & MESURA_NORM_LEET))
+		return MESURA_OK;
+	int rc = make_room(v, rebuilds);
+	if (rc != MESURA_OK)
+		return rc;
 	if (nz->flags & MESURA_NORM_LEET)
-		fold_leet(&v->cur);
-	if (!(nz->flags & (MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED)))
+		fold_leet(&v->cur, nz->fold_fast_path);
+	if (!rebuilds)
 		return MESURA_OK;
 	v->n_edits = 0;
-	int rc = MESURA_OK;
 	if (nz->flags & MESURA_NORM_JOIN_SPACED)
-		rc = find_spaced_letters(v);
+		rc = find_spaced_letters(v, nz->fold_fast_path);
 	size_t n_joined = v->n_edits;
 	if (rc == MESURA_OK && (nz->flags & MESURA_NORM_COLLAPSE_REPEATS))
-		rc = find_repeats(v);
+		rc = find_repeats(v, nz->fold_fast_path);
 	if (rc == MESURA_OK && v->n_edits > n_joined && n_joined > 0)
 		rc = merge_edits(v, n_joined);
 	if (rc != MESURA_OK || v->n_edits == 0)

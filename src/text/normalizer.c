@@ -73,6 +73,7 @@ static int compile_options(mesura_normalizer *n, const mesura_normalizer_options
 		options |= UTF8PROC_CASEFOLD;
 	n->utf8proc_options = options;
 	n->ascii_fast_path = 1;
+	n->fold_fast_path = 1;
 	const char *keep = opts->keep_letters ? opts->keep_letters : MESURA_KEEP_LETTERS_DEFAULT;
 	return compile_keep_letters(n, keep);
 }

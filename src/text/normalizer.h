@@ -19,6 +19,7 @@ struct mesura_normalizer {
 	int compose;            /* recomposes (NFC/NFKC) */
 	int utf8proc_options;   /* for utf8proc_decompose_char */
 	int ascii_fast_path;    /* 1; tests turn it off to compare with the general path */
+	int fold_fast_path;     /* 1; the same for the ASCII skips of fold.c */
 	keep_pair keep[MESURA_MAX_KEEP_LETTERS];
 	size_t n_keep;
 };

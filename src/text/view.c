@@ -36,40 +36,35 @@ int mesura_view__reserve(mesura_view *v, view_buf *b, size_t extra)
 {
 	if (extra > SIZE_MAX - b->len - 1)
 		return MESURA_ENOMEM;
-	/* +1 keeps room for the NUL written after the text. */
+	/* +1 keeps room for the NUL written after the text. Checked here first: a warm
+	 * view nearly always has the room, and the call costs more than the test. */
+	if (b->len + extra < b->cap)
+		return MESURA_OK;
 	void *text = b->text;
 	int rc = mesura_alloc__grow(&v->alloc, &text, &b->cap, b->len + extra + 1, 1);
 	b->text = text;
 	return rc;
 }
 
-static view_atom *push_atom(mesura_view *v, view_buf *b)
+int mesura_view__reserve_atoms(mesura_view *v, view_buf *b, size_t extra)
 {
+	if (extra > SIZE_MAX - b->n_atoms)
+		return MESURA_ENOMEM;
+	if (b->n_atoms + extra <= b->atoms_cap) /* as in mesura_view__reserve */
+		return MESURA_OK;
 	void *atoms = b->atoms;
-	if (mesura_alloc__grow(&v->alloc, &atoms, &b->atoms_cap, b->n_atoms + 1,
-	                       sizeof(view_atom)) != MESURA_OK)
-		return NULL;
+	int rc = mesura_alloc__grow(&v->alloc, &atoms, &b->atoms_cap, b->n_atoms + extra,
+	                            sizeof(view_atom));
 	b->atoms = atoms;
-	return &b->atoms[b->n_atoms++];
+	return rc;
 }
 
 int mesura_view__commit_linear(mesura_view *v, view_buf *b, size_t n, size_t src_start)
 {
-	size_t out_start = b->len;
-	view_atom *last = b->n_atoms ? &b->atoms[b->n_atoms - 1] : NULL;
-	int extends = last && last->linear && last->out_end == out_start &&
-	              last->src_end == src_start;
-	if (!extends) {
-		if (!(last = push_atom(v, b)))
-			return MESURA_ENOMEM;
-		last->out_start = out_start;
-		last->src_start = src_start;
-		last->linear = 1;
-	}
-	b->len += n;
-	last->out_end = b->len;
-	last->src_end = src_start + n;
-	return MESURA_OK;
+	int rc = mesura_view__reserve_atoms(v, b, 1);
+	if (rc == MESURA_OK)
+		mesura_view__map_linear(b, n, src_start);
+	return rc;
 }
 
 int mesura_view__emit_linear(mesura_view *v, view_buf *b, const unsigned char *bytes,
@@ -86,25 +81,12 @@ int mesura_view__emit_block(mesura_view *v, view_buf *b, const unsigned char *by
                             size_t n, size_t src_start, size_t src_end)
 {
 	int rc = mesura_view__reserve(v, b, n);
+	if (rc == MESURA_OK)
+		rc = mesura_view__reserve_atoms(v, b, 1);
 	if (rc != MESURA_OK)
 		return rc;
-	size_t out_start = b->len;
-	view_atom *last = b->n_atoms ? &b->atoms[b->n_atoms - 1] : NULL;
-	/* Several characters from one source range (an expansion such as ß -> ss) share
-	 * one block. */
-	int extends = last && !last->linear && last->out_end == out_start &&
-	              last->src_start == src_start && last->src_end == src_end;
-	if (!extends) {
-		if (!(last = push_atom(v, b)))
-			return MESURA_ENOMEM;
-		last->out_start = out_start;
-		last->src_start = src_start;
-		last->src_end = src_end;
-		last->linear = 0;
-	}
 	memcpy(b->text + b->len, bytes, n);
-	b->len += n;
-	last->out_end = b->len;
+	mesura_view__map_block(b, n, src_start, src_end);
 	return MESURA_OK;
 }
 

@@ -51,6 +51,48 @@ struct mesura_view {
 /* Reserves room for `extra` more bytes in b. */
 int mesura_view__reserve(mesura_view *v, view_buf *b, size_t extra);
 
+/* Reserves room for `extra` more atoms in b. */
+int mesura_view__reserve_atoms(mesura_view *v, view_buf *b, size_t extra);
+
+/*
+ * Map the n bytes already written at b->text + b->len and take them into the text:
+ * one to one onto source bytes from src_start (linear), or each to the whole source
+ * range [src_start, src_end) (block). They extend the last atom when it is of the same
+ * kind and continues it; otherwise they need room for one more atom, reserved before.
+ * Inline: a rebuild of the text (fold.c) maps each of its pieces this way.
+ */
+static inline void mesura_view__map_linear(view_buf *b, size_t n, size_t src_start)
+{
+	view_atom *last = b->n_atoms ? &b->atoms[b->n_atoms - 1] : NULL;
+	if (!last || !last->linear || last->out_end != b->len || last->src_end != src_start) {
+		last = &b->atoms[b->n_atoms++];
+		last->out_start = b->len;
+		last->src_start = src_start;
+		last->linear = 1;
+	}
+	b->len += n;
+	last->out_end = b->len;
+	last->src_end = src_start + n;
+}
+
+/* Several characters from one source range (an expansion such as ß -> ss) share one
+ * block. */
+static inline void mesura_view__map_block(view_buf *b, size_t n, size_t src_start,
+                                          size_t src_end)
+{
+	view_atom *last = b->n_atoms ? &b->atoms[b->n_atoms - 1] : NULL;
+	if (!last || last->linear || last->out_end != b->len || last->src_start != src_start ||
+	    last->src_end != src_end) {
+		last = &b->atoms[b->n_atoms++];
+		last->out_start = b->len;
+		last->src_start = src_start;
+		last->src_end = src_end;
+		last->linear = 0;
+	}
+	b->len += n;
+	last->out_end = b->len;
+}
+
 /* Records n bytes already written at b->text + b->len (after a reserve) as mapping one
  * to one onto source bytes starting at src_start. */
 int mesura_view__commit_linear(mesura_view *v, view_buf *b, size_t n, size_t src_start);

@@ -104,24 +104,6 @@ static inline uint64_t load_up_to_8(const unsigned char *s, size_t len, size_t j
 	return w;
 }
 
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/* Index (in memory order) of the first byte whose high bit is set in mask (not 0). */
-static inline size_t first_marked_byte(uint64_t mask)
-{
-	return (size_t)__builtin_ctzll(mask) / 8;
-}
-#else
-static inline size_t first_marked_byte(uint64_t mask)
-{
-	unsigned char bytes[8];
-	memcpy(bytes, &mask, sizeof bytes);
-	size_t k = 0;
-	while (!bytes[k])
-		k++;
-	return k;
-}
-#endif
-
 /* End of the run of ASCII letters, digits and '_' at s[j]: all of it joins a word
  * character, so the rules need only its last byte. Eight bytes at a time, and the end
  * found without a loop over bytes: words are short and a loop that stops at a
@@ -131,7 +113,7 @@ static inline size_t skip_ascii_word(const unsigned char *s, size_t len, size_t 
 	for (;;) {
 		uint64_t stop = ~ascii_word_bytes(load_up_to_8(s, len, j)) & ASCII_HIGH;
 		if (stop)
-			return j + first_marked_byte(stop);
+			return j + ascii_first_marked(stop);
 		j += 8; /* eight word bytes, so at least eight were left */
 	}
 }

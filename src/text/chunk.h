@@ -1,0 +1,105 @@
+/*
+ * Byte classes over a chunk of text at a time, for the scans that skip the bytes where
+ * nothing happens: sixteen bytes with SSE2 (every x86-64), else eight in a 64-bit word
+ * (SWAR, see ascii.h). A test gives a mask marking the matching bytes; masks combine
+ * with and/or, and chunk_first() finds the first marked byte. Both forms mark exactly
+ * the same bytes, whatever their values (bytes >= 0x80 included), so the scans behave
+ * the same with either. MESURA_NO_SIMD (CMake option MESURA_PORTABLE) forces the
+ * portable form, so that it is tested on x86 too.
+ */
+#ifndef MESURA_TEXT_CHUNK_H
+#define MESURA_TEXT_CHUNK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ascii.h"
+
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(MESURA_NO_SIMD)
+#include <emmintrin.h>
+
+#define CHUNK 16
+typedef __m128i chunk;
+
+static inline chunk chunk_load(const unsigned char *p)
+{
+	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+static inline chunk chunk_splat(unsigned char c)
+{
+	return _mm_set1_epi8((char)c);
+}
+
+static inline chunk chunk_or(chunk a, chunk b) { return _mm_or_si128(a, b); }
+static inline chunk chunk_and(chunk a, chunk b) { return _mm_and_si128(a, b); }
+/* a and not b */
+static inline chunk chunk_andnot(chunk a, chunk b) { return _mm_andnot_si128(b, a); }
+
+/* Bytes equal in x and y. */
+static inline chunk chunk_same(chunk x, chunk y) { return _mm_cmpeq_epi8(x, y); }
+
+/* Bytes in [lo, hi], for 0 < lo <= hi < 0x80. As signed chars, bytes >= 0x80 are
+ * negative and never in range. */
+static inline chunk chunk_in(chunk x, unsigned char lo, unsigned char hi)
+{
+	return _mm_and_si128(_mm_cmpgt_epi8(x, chunk_splat((unsigned char)(lo - 1))),
+	                     _mm_cmplt_epi8(x, chunk_splat((unsigned char)(hi + 1))));
+}
+
+/* Bytes >= 0x80: the bytes of non-ASCII characters. */
+static inline chunk chunk_high(chunk x) { return _mm_cmplt_epi8(x, _mm_setzero_si128()); }
+
+/* Bytes >= 0xC0: the first byte of a non-ASCII character. */
+static inline chunk chunk_lead(chunk x)
+{
+	return _mm_and_si128(chunk_high(x), _mm_cmpgt_epi8(x, chunk_splat(0xBF)));
+}
+
+/* x with bit 0x20 set in every byte: ASCII letters lower-cased. */
+static inline chunk chunk_fold_case(chunk x) { return _mm_or_si128(x, chunk_splat(0x20)); }
+
+static inline int chunk_any(chunk m) { return _mm_movemask_epi8(m) != 0; }
+
+/* Index of the first marked byte of m (not empty). */
+static inline size_t chunk_first(chunk m)
+{
+	return (size_t)__builtin_ctz((unsigned)_mm_movemask_epi8(m));
+}
+
+#else
+
+#define CHUNK 8
+typedef uint64_t chunk; /* a mask marks a byte with its high bit */
+
+static inline chunk chunk_load(const unsigned char *p) { return ascii_load(p); }
+static inline chunk chunk_splat(unsigned char c) { return ASCII_ONES * c; }
+static inline chunk chunk_or(chunk a, chunk b) { return a | b; }
+static inline chunk chunk_and(chunk a, chunk b) { return a & b; }
+static inline chunk chunk_andnot(chunk a, chunk b) { return a & ~b; }
+
+/* A byte of d is 0 when neither its low seven bits (which cannot carry into the next
+ * byte after the mask) nor its high bit are set. */
+static inline chunk chunk_same(chunk x, chunk y)
+{
+	uint64_t d = x ^ y;
+	return ~(((d & ~ASCII_HIGH) + ~ASCII_HIGH) | d) & ASCII_HIGH;
+}
+
+static inline chunk chunk_in(chunk x, unsigned char lo, unsigned char hi)
+{
+	return ascii_in_range(x & ~ASCII_HIGH, lo, hi) & ~x;
+}
+
+static inline chunk chunk_high(chunk x) { return x & ASCII_HIGH; }
+static inline chunk chunk_lead(chunk x) { return x & (x << 1) & ASCII_HIGH; }
+static inline chunk chunk_fold_case(chunk x) { return x | ASCII_ONES * 0x20; }
+static inline int chunk_any(chunk m) { return m != 0; }
+static inline size_t chunk_first(chunk m) { return ascii_first_marked(m); }
+
+#endif
+
+/* Bytes equal to c. */
+static inline chunk chunk_eq(chunk x, unsigned char c) { return chunk_same(x, chunk_splat(c)); }
+
+#endif

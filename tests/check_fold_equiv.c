@@ -1,0 +1,396 @@
+/*
+ * The skips of the word folds (src/text/fold.c: leet, collapsing repeats, joining
+ * spaced letters) against the general path they skip over: normalised text, offset
+ * map (every atom), repairs and source length must be identical, byte for byte.
+ *
+ * The general path is the per-character scan with nz->fold_fast_path = 0. Inputs:
+ * random posts biased towards obfuscation, every pattern at every offset of a chunk
+ * (the skips read 8 or 16 bytes at a time), the text files of tests/data, and every
+ * line of the benchmark corpus when there is one ($MESURA_CORPUS_DIR/corpus.txt, else
+ * build/corpus/corpus.txt; see bench/README.md).
+ *
+ * Built with -DMESURA_PORTABLE=ON, the skips use their portable 8-byte form, so both
+ * forms go through this suite (scripts/test.sh does that in its sanitizer build).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mesura.h>
+
+#include "testutil.h"
+#include "text/normalizer.h"
+#include "text/view.h"
+
+#define RANDOM_POSTS 25000
+#define RANDOM_SEED 0x666f6c6465717631u
+#define POST_CAP 4096
+#define PIECE_MAX 256
+
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* The folds alone see the raw text (marks, capitals, invisibles); with a form they see
+ * composed or decomposed text. */
+static const struct {
+	const char *name;
+	unsigned int flags;
+} flag_sets[] = {
+    {"DEOBFUSCATE", MESURA_NORM_DEOBFUSCATE},
+    {"MODERATION", MESURA_NORM_MODERATION},
+    {"COLLAPSE|JOIN", MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED},
+    {"NFD|LEET|COLLAPSE|JOIN",
+     MESURA_NORM_NFD | MESURA_NORM_LEET | MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED},
+    {"LEET", MESURA_NORM_LEET},
+    {"NFKC|CASEFOLD|COLLAPSE", MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD | MESURA_NORM_COLLAPSE_REPEATS},
+    {"NFC|JOIN", MESURA_NORM_NFC | MESURA_NORM_JOIN_SPACED},
+};
+#define N_FLAG_SETS COUNT(flag_sets)
+
+/* One normaliser with the skips and one without, per flag set. */
+typedef struct {
+	mesura_normalizer *fast[N_FLAG_SETS], *slow[N_FLAG_SETS];
+	mesura_view *a, *b;
+	tu_tally t;
+} paths;
+
+static mesura_normalizer *new_normalizer(unsigned int flags, int fold_fast_path)
+{
+	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+	opts.flags = flags;
+	mesura_normalizer *n = NULL;
+	ck_assert_int_eq(mesura_normalizer_new(&n, &opts, NULL), MESURA_OK);
+	n->fold_fast_path = fold_fast_path;
+	return n;
+}
+
+static paths paths_new(const char *name)
+{
+	paths p;
+	for (size_t f = 0; f < N_FLAG_SETS; f++) {
+		p.fast[f] = new_normalizer(flag_sets[f].flags, 1);
+		p.slow[f] = new_normalizer(flag_sets[f].flags, 0);
+	}
+	ck_assert_int_eq(mesura_view_new(&p.a, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_view_new(&p.b, NULL), MESURA_OK);
+	p.t = (tu_tally){name, 0, 0};
+	return p;
+}
+
+static void paths_finish(paths *p, const char *unit)
+{
+	for (size_t f = 0; f < N_FLAG_SETS; f++) {
+		mesura_normalizer_free(p->fast[f]);
+		mesura_normalizer_free(p->slow[f]);
+	}
+	mesura_view_free(p->a);
+	mesura_view_free(p->b);
+	tu_tally_finish(&p->t, unit);
+}
+
+static int same_atoms(const view_atom *x, const view_atom *y)
+{
+	return x->out_start == y->out_start && x->out_end == y->out_end &&
+	       x->src_start == y->src_start && x->src_end == y->src_end && x->linear == y->linear;
+}
+
+/* Where two views first differ, or NULL when they are the same. */
+static const char *difference(const mesura_view *a, const mesura_view *b)
+{
+	if (a->cur.len != b->cur.len || memcmp(a->cur.text, b->cur.text, a->cur.len) != 0)
+		return "text";
+	if (a->cur.n_atoms != b->cur.n_atoms)
+		return "number of atoms";
+	for (size_t k = 0; k < a->cur.n_atoms; k++)
+		if (!same_atoms(&a->cur.atoms[k], &b->cur.atoms[k]))
+			return "an atom";
+	if (a->repairs != b->repairs || a->source_len != b->source_len)
+		return "repairs or source length";
+	return NULL;
+}
+
+/* Printable form of s (at most 160 bytes): ASCII as is, other bytes as \xNN. */
+static const char *escaped(char out[700], const char *s, size_t len)
+{
+	size_t at = 0;
+	for (size_t i = 0; i < len && i < 160; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7F && c != '\\')
+			out[at++] = (char)c;
+		else
+			at += (size_t)snprintf(out + at, 700 - at, "\\x%02x", c);
+	}
+	out[at] = '\0';
+	if (len > 160)
+		snprintf(out + at, 700 - at, "...");
+	return out;
+}
+
+/* Normalises s both ways with every flag set; counts one check per flag set. */
+static void compare(paths *p, const char *what, size_t index, const char *s, size_t len)
+{
+	for (size_t f = 0; f < N_FLAG_SETS; f++) {
+		p->t.checks++;
+		if (mesura_normalize(p->fast[f], p->a, s, len) != MESURA_OK ||
+		    mesura_normalize(p->slow[f], p->b, s, len) != MESURA_OK)
+			ck_abort_msg("mesura_normalize failed on %s #%zu", what, index);
+		const char *diff = difference(p->a, p->b);
+		if (diff) {
+			char in[700], fast[700], slow[700];
+			tu_tally_fail(&p->t, "%s #%zu, %s: %s differs. input \"%s\" -> fast \"%s\", slow \"%s\"",
+			              what, index, flag_sets[f].name, diff, escaped(in, s, len),
+			              escaped(fast, (const char *)p->a->cur.text, p->a->cur.len),
+			              escaped(slow, (const char *)p->b->cur.text, p->b->cur.len));
+		}
+	}
+}
+
+/* ------------------------------------------------- obfuscated posts */
+
+static const char *pick(tu_rng *rng, const char *const *set, size_t n)
+{
+	return set[tu_rng_below(rng, n)];
+}
+
+#define PICK(rng, set) pick(rng, set, COUNT(set))
+
+static const char *const words[] = {
+    "shit", "fuck", "mierda", "puta", "hola", "gilipollas", "bookkeeper", "idiot", "the", "and",
+    "de", "a", "y", "o", "I", "x", "BITCH", "a\xc3\xb1o", "co\xc3\xb1o", "Stra\xc3\x9f",
+    "caf\xc3\xa9", "cabr\xc3\xb3n", "\xc3\x91o\xc3\xb1o", "\xd0\xbf\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82",
+    "\xce\xba\xce\xb1\xce\xbb\xce\xb7", "\xe4\xbd\xa0\xe5\xa5\xbd", "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7"};
+/* Letters, each one character: ASCII, Spanish, Cyrillic and Greek look-alikes,
+ * mathematical bold, fullwidth, and a decomposed é. */
+static const char *const letters[] = {
+    "a", "b", "c", "f", "i", "k", "l", "o", "s", "t", "u", "A", "F", "K", "S", "U",
+    "\xc3\xb1", "\xc3\xa9", "\xc3\xbc", "\xc3\x91", "\xd0\xb0", "\xd0\xbe", "\xd1\x81",
+    "\xce\xbf", "\xce\xb1", "\xf0\x9d\x90\x9a", "\xef\xbd\x81", "e\xcc\x81"};
+static const char *const separators[] = {" ", ".", "-", "_", "*", "  ", "..", "--", "__",
+                                         "**", ". ", "/", ",", "\t", "\xc2\xa0"};
+static const char *const marks[] = {"\xcc\x81", "\xcc\x83", "\xcc\xa3", "\xcc\x88", "\xe2\x83\x9d"};
+static const char *const spaces[] = {" ", "  ", "\t", " \t ", "\n", "\r\n", "\x0b", "\x0c",
+                                     "\xc2\xa0", "\xe3\x80\x80", "\xe2\x80\xa8", "\xc2\x85",
+                                     " \xc2\xa0 ", "\xe2\x80\x83\xe2\x80\x83"};
+static const char *const invisibles[] = {"\xe2\x80\x8b", "\xc2\xad", "\xe2\x80\x8d", "\xe2\x80\xae",
+                                         "\xef\xb8\x8f", "\xe2\x81\xa0", "\xf3\xa0\x81\x81"};
+static const char *const emoji[] = {
+    "\xf0\x9f\x98\x82", "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7",
+    "\xf0\x9f\x87\xaa\xf0\x9f\x87\xb8", "\xe2\x9d\xa4\xef\xb8\x8f", "\xf0\x9f\x96\x95\xf0\x9f\x8f\xbd"};
+static const char *const leet[] = {"m1erd@", "$h1t", "h3ll0", "2024", "100k", "wow!!", "@user",
+                                   "a|b", "!!1", "f00l", "l33t", "4ss", "5h1t", "#a\xc3\xb1o2024",
+                                   "3.5", "1st", "M1ERDA", "p|_|t4", "b!tch", "$$$", "!a", "a!",
+                                   "sh!!t", "m13rd4", "f|_|ck", "1 2 3", "4 5 5"};
+static const char *const punctuation[] = {"!", "?", ".", ",", ";", ":", "(", ")", "\"", "'",
+                                          "@", "#", "$", "%", "&", "|", "~", "+", "=", "/"};
+static const char *const ill_formed[] = {"\xff", "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xc0\x80"};
+
+static size_t put(char *buf, size_t at, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(buf + at, s, n);
+	return at + n;
+}
+
+static size_t times(char *buf, size_t at, const char *s, size_t n)
+{
+	while (n-- > 0)
+		at = put(buf, at, s);
+	return at;
+}
+
+/* A word with one of its letters repeated: "shiiiit", "ñññ", "éééé". */
+static size_t repeated(tu_rng *rng, char *buf, size_t at)
+{
+	if (tu_rng_below(rng, 2))
+		return times(buf, at, PICK(rng, letters), 2 + tu_rng_below(rng, 6));
+	const char *w = PICK(rng, words);
+	size_t n = strlen(w), k = tu_rng_below(rng, n);
+	memcpy(buf + at, w, k);
+	at += k;
+	for (size_t r = 1 + tu_rng_below(rng, 6); r > 0; r--)
+		buf[at++] = w[k];
+	return put(buf, at, w + k);
+}
+
+/* Letters with separators: "f u c k", "g.i.l", "F--U", "ñ a ñ", "f́ u c k", mixed
+ * separators, a doubled letter, or a letter stuck to either end. */
+static size_t spaced(tu_rng *rng, char *buf, size_t at)
+{
+	const char *sep = PICK(rng, separators);
+	int mixed = tu_rng_below(rng, 5) == 0;
+	if (tu_rng_below(rng, 6) == 0)
+		at = put(buf, at, PICK(rng, letters));
+	for (size_t n = 2 + tu_rng_below(rng, 6); n > 0; n--) {
+		const char *letter = PICK(rng, letters);
+		at = times(buf, at, letter, tu_rng_below(rng, 8) == 0 ? 2 : 1);
+		if (tu_rng_below(rng, 6) == 0)
+			at = times(buf, at, PICK(rng, marks), 1 + tu_rng_below(rng, 2));
+		if (n > 1)
+			at = put(buf, at, mixed ? PICK(rng, separators) : sep);
+	}
+	if (tu_rng_below(rng, 4) == 0)
+		at = put(buf, at, tu_rng_below(rng, 2) ? PICK(rng, letters) : "7");
+	return at;
+}
+
+/* A word with marks or an invisible inside. */
+static size_t marked(tu_rng *rng, char *buf, size_t at)
+{
+	const char *w = PICK(rng, words);
+	int invisible = tu_rng_below(rng, 2) == 0;
+	for (size_t i = 0; w[i]; i++) {
+		buf[at++] = w[i];
+		if (tu_rng_below(rng, 4) == 0)
+			at = invisible ? put(buf, at, PICK(rng, invisibles))
+			               : times(buf, at, PICK(rng, marks), 1 + tu_rng_below(rng, 3));
+	}
+	return at;
+}
+
+/* Appends one piece of a post (at most PIECE_MAX bytes). */
+static size_t random_piece(tu_rng *rng, char *buf, size_t at)
+{
+	switch (tu_rng_below(rng, 14)) {
+	case 0:
+	case 1: return put(buf, at, PICK(rng, words));
+	case 2:
+	case 3: return repeated(rng, buf, at);
+	case 4:
+	case 5: return spaced(rng, buf, at);
+	case 6: return put(buf, at, PICK(rng, leet));
+	case 7: return marked(rng, buf, at);
+	case 8: return times(buf, at, PICK(rng, emoji), 1 + tu_rng_below(rng, 3));
+	case 9: return put(buf, at, PICK(rng, spaces));
+	case 10: return put(buf, at, PICK(rng, punctuation));
+	case 11: return times(buf, at, PICK(rng, letters), 1 + tu_rng_below(rng, 4));
+	case 12: return put(buf, at, tu_rng_below(rng, 8) ? "1000" : PICK(rng, ill_formed));
+	default: return put(buf, at, PICK(rng, separators));
+	}
+}
+
+static size_t random_post(tu_rng *rng, char *buf)
+{
+	static const size_t sizes[] = {1, 2, 3, 5, 8, 13, 21, 40, 60};
+	size_t at = 0;
+	for (size_t pieces = sizes[tu_rng_below(rng, COUNT(sizes))]; pieces > 0; pieces--) {
+		if (at + 2 * PIECE_MAX > POST_CAP)
+			break;
+		at = random_piece(rng, buf, at);
+		if (tu_rng_below(rng, 3)) /* else the next piece sticks to this one */
+			at = put(buf, at, tu_rng_below(rng, 4) ? " " : PICK(rng, spaces));
+	}
+	if (tu_rng_below(rng, 5) == 0) /* shouting */
+		for (size_t i = 0; i < at; i++)
+			if (buf[i] >= 'a' && buf[i] <= 'z')
+				buf[i] = (char)(buf[i] - 'a' + 'A');
+	return at;
+}
+
+START_TEST(skips_match_general_path_on_obfuscated_posts)
+{
+	paths p = paths_new("Fold skips vs general path, random obfuscated posts");
+	tu_rng rng = {RANDOM_SEED};
+	char post[POST_CAP];
+	for (size_t i = 0; i < RANDOM_POSTS; i++) {
+		size_t len = random_post(&rng, post);
+		compare(&p, "random post", i, post, len);
+	}
+	printf("(%d random posts x %zu flag sets)\n", RANDOM_POSTS, N_FLAG_SETS);
+	paths_finish(&p, "checks");
+}
+END_TEST
+
+/* Each pattern at every offset from a chunk start, followed by 0 to 20 bytes: the
+ * skips' chunk boundaries and end of text fall everywhere in and around it. */
+START_TEST(skips_match_general_path_at_every_offset)
+{
+	static const char *const patterns[] = {
+	    "f u c k", "a.b.c", "F--U--C--K", "x a b c", "shiiit", "  \t ", "m1erd@", "wow!",
+	    "\xc3\xb1\xc3\xb1", "e\xcc\x81 e\xcc\x81 e\xcc\x81", "\xf0\x9f\x98\x82\xf0\x9f\x98\x82",
+	    "\xc2\xa0 \xc2\xa0", "x\xe2\x80\x8bx", "2024", "!a", "f_u_c_k1", "a b", "I a m",
+	    "\xd0\xb0 \xd0\xb0 \xd0\xb0", "ll", "s\xcc\x81 h i t"};
+	static const char filler[] = "lorem ipsum dolor sit amet, consectetur adipiscing elit ";
+	paths p = paths_new("Fold skips vs general path, every offset");
+	char post[256];
+	size_t index = 0;
+	for (size_t k = 0; k < COUNT(patterns); k++)
+		for (size_t before = 0; before <= 40; before++)
+			for (size_t after = 0; after <= 20; after++) {
+				size_t at = 0;
+				memcpy(post, filler, before);
+				at = put(post, before, patterns[k]);
+				memcpy(post + at, filler + 7, after);
+				compare(&p, "offset case", index++, post, at + after);
+			}
+	paths_finish(&p, "checks");
+}
+END_TEST
+
+/* Every line of a text file (which may be missing: then 0 lines). */
+static size_t compare_lines(paths *p, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return 0;
+	fclose(f);
+	size_t len, lines = 0;
+	char *text = tu_read_file(path, &len);
+	for (size_t i = 0; i < len; lines++) {
+		const char *nl = memchr(text + i, '\n', len - i);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		compare(p, path, lines + 1, text + i, end - i);
+		i = end + 1;
+	}
+	free(text);
+	return lines;
+}
+
+START_TEST(skips_match_general_path_on_test_data)
+{
+	paths p = paths_new("Fold skips vs general path, tests/data");
+	ck_assert_uint_gt(compare_lines(&p, tu_data_path("twitter-text-extract.txt")), 0);
+	ck_assert_uint_gt(compare_lines(&p, tu_data_path("emoji-test.txt")), 0);
+	paths_finish(&p, "checks");
+}
+END_TEST
+
+START_TEST(skips_match_general_path_on_corpus)
+{
+	char path[4096];
+	const char *dir = getenv("MESURA_CORPUS_DIR");
+	if (dir && *dir)
+		snprintf(path, sizeof path, "%s/corpus.txt", dir);
+	else
+		snprintf(path, sizeof path, "%s/../../build/corpus/corpus.txt", MESURA_TEST_DATA_DIR);
+	paths p = paths_new("Fold skips vs general path, corpus lines");
+	size_t lines = compare_lines(&p, path);
+	if (lines == 0)
+		printf("corpus: %s not found, skipped (set MESURA_CORPUS_DIR)\n", path);
+	else
+		printf("(%zu corpus lines x %zu flag sets, %s)\n", lines, N_FLAG_SETS, path);
+	paths_finish(&p, "checks");
+}
+END_TEST
+
+static Suite *fold_equiv_suite(void)
+{
+	Suite *s = suite_create("fold_equiv");
+	TCase *tc = tcase_create("skips");
+	/* Seconds in a release build; the sanitizer build needs many times that. */
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, skips_match_general_path_on_obfuscated_posts);
+	tcase_add_test(tc, skips_match_general_path_at_every_offset);
+	tcase_add_test(tc, skips_match_general_path_on_test_data);
+	tcase_add_test(tc, skips_match_general_path_on_corpus);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(fold_equiv_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
