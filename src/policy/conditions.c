@@ -242,13 +242,10 @@ static uint32_t compile_leaf(compiler *c, const ynode *map)
 	if (terms && keywords)
 		cerror(c, keywords, "keywords apply to regexes, not to terms");
 	uint32_t id = terms ? compile_terms_leaf(c, map, terms)
-	                    : mesura_policy__compile_regex(c, regex, validate, keywords);
-	if (id != COND_NONE) {
-		int whole = mesura_policy__get_bool(c, map, "whole_word", 1);
-		c->policy->conds[id].whole_word = whole;
-		if (regex)
-			c->policy->conds[id].normalize = get_normalize(c, map, MESURA_NORM_NFKC);
-	}
+	                    : mesura_policy__compile_regex(c, regex, validate, keywords,
+	                                                   get_normalize(c, map, MESURA_NORM_NFKC));
+	if (id != COND_NONE)
+		c->policy->conds[id].whole_word = mesura_policy__get_bool(c, map, "whole_word", 1);
 	return id;
 }
 

@@ -410,6 +410,7 @@ static void set_bit(uint64_t *bits, unsigned byte)
 typedef struct {
 	regex_prefilter *pre;
 	int caseless;
+	int unfolded_ks; /* caseless on a view without NFKC: see on_literal */
 	char longest[256];
 	size_t longest_len;
 } literal_scan;
@@ -426,10 +427,10 @@ static void on_literal(const char *s, size_t n, void *payload)
 		if (!ls->caseless || !is_letter((unsigned char)s[i]))
 			set_bit(ls->pre->all_of, (unsigned char)s[i]);
 	/* Caseless, 'k' and 's' also match the Kelvin sign and the long s (U+212A, U+017F),
-	 * which the ASCII keyword automaton does not fold (and a view without NFKC keeps):
-	 * the keyword is taken from the pieces between them. */
+	 * which the ASCII keyword automaton does not fold: on a view without NFKC (which
+	 * maps them to k and s) the keyword is taken from the pieces between them. */
 	for (size_t i = 0, from = 0; i <= n; i++) {
-		if (i < n && !(ls->caseless && strchr("kKsS", s[i])))
+		if (i < n && !(ls->unfolded_ks && strchr("kKsS", s[i])))
 			continue;
 		if (i - from > ls->longest_len) {
 			memcpy(ls->longest, s + from, i - from);
@@ -513,8 +514,9 @@ static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
 	x->pre.min_len = min_len;
 	x->pre.min_digits = mesura_policy__regex_min_digits(regex->text, regex->len);
 	first_bytes(&x->pre, x->regex);
-	literal_scan ls = {&x->pre, (options & PCRE2_CASELESS) || sets_option(regex->text, regex->len,
-	                                                                      'i'), "", 0};
+	int caseless = (options & PCRE2_CASELESS) || sets_option(regex->text, regex->len, 'i');
+	int nfkc = (x->normalize & (MESURA_NORM_NFKC | MESURA_NORM_NFKD)) != 0;
+	literal_scan ls = {&x->pre, caseless, caseless && !nfkc, "", 0};
 	mesura_policy__regex_literals(regex->text, regex->len, on_literal, &ls);
 	if (keywords)
 		declared_keywords(c, x, keywords);
@@ -598,7 +600,7 @@ static void compile_validator(compiler *c, policy_cond *x, const ynode *v)
 }
 
 uint32_t mesura_policy__compile_regex(compiler *c, const ynode *regex, const ynode *validate,
-                                      const ynode *keywords)
+                                      const ynode *keywords, unsigned int normalize)
 {
 	size_t old = path_push(c, ".regex");
 	pcre2_code *code = NULL;
@@ -617,6 +619,7 @@ uint32_t mesura_policy__compile_regex(compiler *c, const ynode *regex, const yno
 	policy_cond *x = &c->policy->conds[id];
 	x->regex = code;
 	x->node = regex;
+	x->normalize = normalize;
 	if (validate)
 		compile_validator(c, x, validate);
 	build_prefilter(c, x, regex, keywords);

@@ -4,11 +4,12 @@
 
 #include "compiler.h"
 
-/* Compiles a regex leaf of the current rule (JIT when available) with its validator
+/* Compiles a regex leaf of the current rule, matched on the view of `normalize` flags
+ * (JIT when available), with its validator
  * and its prefilter: the `keywords` given, or else the longest literal the pattern
  * requires; the bytes every match needs. Returns the condition, or COND_NONE. */
 uint32_t mesura_policy__compile_regex(compiler *c, const ynode *regex, const ynode *validate,
-                                      const ynode *keywords);
+                                      const ynode *keywords, unsigned int normalize);
 
 /* The literal runs every match of `pattern` contains, as far as a simple reading of
  * the pattern can tell (no run when unsure): calls `run` for each, in order. Only
