@@ -20,8 +20,8 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 # The suites that share objects between threads, under ThreadSanitizer.
 cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESURA_WERROR=ON -DMESURA_TSAN=ON \
       -DMESURA_BUILD_BENCH=OFF -DMESURA_BUILD_EXAMPLES=OFF
-cmake --build build/tsan -j "$jobs" --target check_normalize check_scan
-TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure -R '^(normalize|scan)$'
+cmake --build build/tsan -j "$jobs" --target check_normalize check_scan check_stress
+TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build/tsan --output-on-failure -R '^(normalize|scan|stress)$'
 # The portable form of the chunked text scans (what non-x86 machines run), against the
 # general path: src/text/chunk.h, tests/check_fold_equiv.c.
 cmake -S . -B build/portable -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESURA_WERROR=ON \

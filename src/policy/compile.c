@@ -494,21 +494,22 @@ static void include_one(compiler *c, const ynode *item)
 		mesura_policy__error_at(c, item, MESURA_ELIMIT, "includes nest deeper than %d",
 		                        MAX_INCLUDE_DEPTH);
 	} else {
-		compiler saved = *c;
+		/* What is per file; everything else (rules, lexicons, counts) accumulates. */
+		const char *file = c->file, *identity_here = c->identity, *source = c->source;
+		unsigned depth = c->depth;
+		char path[sizeof c->path];
+		memcpy(path, c->path, sizeof path);
 		c->file = name;
 		c->identity = identity;
 		c->path[0] = '\0';
 		if (mesura_policy__diags_set_file(c->diags, name) != MESURA_OK)
 			c->failed_alloc = 1;
 		compile_source_text(c, src, len);
-		saved.lexicons = c->lexicons;
-		saved.n_lexicons = c->n_lexicons;
-		saved.lexicons_cap = c->lexicons_cap;
-		saved.rules_cap = c->rules_cap;
-		saved.conds_cap = c->conds_cap;
-		saved.failed_alloc |= c->failed_alloc;
-		saved.over_limit |= c->over_limit;
-		*c = saved;
+		c->file = file;
+		c->identity = identity_here;
+		c->source = source;
+		c->depth = depth;
+		memcpy(c->path, path, sizeof path);
 		if (mesura_policy__diags_set_file(c->diags, c->file) != MESURA_OK)
 			c->failed_alloc = 1;
 	}

@@ -29,6 +29,7 @@ typedef struct {
 	lexicon *lexicons;
 	size_t n_lexicons, lexicons_cap;
 	size_t rules_cap, conds_cap;
+	size_t n_terms;            /* terms so far, against opts->max_terms */
 	const char *rule_id;       /* of the rule being compiled */
 	uint32_t rule;             /* its index */
 	cond_role role;            /* of the conditions being compiled */

@@ -86,9 +86,19 @@ typedef struct {
 	size_t n, cap;
 } term_list;
 
+/* The policy's terms may not exceed this (compile option max_terms). */
+#define MAX_TERMS 2000000u
+
 static void term_list_add(term_list *t, const char *s, size_t len)
 {
 	compiler *c = t->c;
+	size_t limit = c->opts->max_terms ? c->opts->max_terms : MAX_TERMS;
+	if (++c->n_terms > limit) {
+		if (c->n_terms == limit + 1)
+			mesura_policy__error_at(c, NULL, MESURA_ELIMIT,
+			                        "the policy has more than %zu terms (max_terms)", limit);
+		return;
+	}
 	if (t->n == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 16;
 		const char **items = mesura_arena__alloc(&c->policy->arena, cap * sizeof *items);
