@@ -7,6 +7,7 @@ case "${1:-build}" in
   test) need="$need check g++" ;;
   bench) need="$need libicu-dev g++ fortunes fortunes-es fortunes-es-off python3" ;;
   fuzz) need="$need clang libclang-rt-14-dev" ;;
+  abi) need="$need abigail-tools" ;;
 esac
 missing=""
 for pkg in $need; do
