@@ -145,10 +145,15 @@ static int run_case(mesura_scanner *scanner, const posts_line *line, const post 
 		       mesura_action_name(res->verdict), verdict);
 		ok = 0;
 	}
+	const char *name = json_string_value(json_object_get(p->object, "name"));
 	if (ok)
-		printf("%s:%lu: ok\n", line->source, line->line);
-	else
+		printf("%s:%lu: ok%s%s%s\n", line->source, line->line, name ? " (" : "",
+		       name ? name : "", name ? ")" : "");
+	else {
+		if (name)
+			printf("    case: %s\n", name);
 		print_findings(p, res);
+	}
 	return ok;
 }
 

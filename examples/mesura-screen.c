@@ -116,47 +116,65 @@ static double rounded(double confidence)
 	return (double)(long)(confidence * 1000.0 + 0.5) / 1000.0;
 }
 
-/* The post's id: the input's "id", else the line number. */
-static json_t *post_id(const post *p, const posts_line *line)
+/* Fields the JSONL output writes itself; input fields of these names are replaced. */
+static int own_field(const char *key, int many_files)
 {
-	return p->id ? json_incref(p->id) : json_integer((json_int_t)line->line);
+	static const char *own[] = {"text", "id", "verdict", "findings", "redacted", "incomplete"};
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		if (strcmp(key, own[i]) == 0)
+			return 1;
+	return many_files && strcmp(key, "file") == 0;
 }
 
+/* One object per post, written directly (the hot path); jansson only for what came
+ * from the input (the id and the fields passed through). */
 static void out_jsonl(worker *w, const posts_line *line, const post *p, const mesura_result *res,
                       int limited, const char *redacted, size_t redacted_len, strbuf *out)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "id", post_id(p, line));
-	if (w->screen->many_files)
-		json_object_set_new(o, "file", json_string(line->source));
-	json_object_set_new(o, "verdict", json_string(mesura_action_name(res->verdict)));
-	json_t *list = json_array();
+	int many_files = w->screen->many_files;
+	strbuf_puts(out, "{\"id\":");
+	if (p->id)
+		strbuf_json(out, p->id);
+	else
+		strbuf_printf(out, "%lu", line->line);
+	if (many_files) {
+		strbuf_puts(out, ",\"file\":");
+		strbuf_json_string(out, line->source, strlen(line->source));
+	}
+	strbuf_printf(out, ",\"verdict\":\"%s\",\"findings\":[", mesura_action_name(res->verdict));
 	for (size_t i = 0; i < res->n_findings; i++) {
 		const mesura_finding *f = &res->findings[i];
-		json_t *t = json_stringn(p->text + f->start, f->end - f->start);
-		json_array_append_new(
-		    list, json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:f}", "rule", f->rule_id,
-		                    "category", f->category, "severity", mesura_severity_name(f->severity),
-		                    "action", mesura_action_name(f->action), "start", (json_int_t)f->start,
-		                    "end", (json_int_t)f->end, "text", t ? t : json_string(""),
-		                    "confidence", rounded(f->confidence)));
+		strbuf_puts(out, i ? ",{\"rule\":" : "{\"rule\":");
+		strbuf_json_string(out, f->rule_id, strlen(f->rule_id));
+		strbuf_puts(out, ",\"category\":");
+		strbuf_json_string(out, f->category, strlen(f->category));
+		strbuf_printf(out, ",\"severity\":\"%s\",\"action\":\"%s\",\"start\":%zu,\"end\":%zu,"
+		                   "\"text\":",
+		              mesura_severity_name(f->severity), mesura_action_name(f->action), f->start,
+		              f->end);
+		strbuf_json_string(out, p->text + f->start, f->end - f->start);
+		strbuf_printf(out, ",\"confidence\":%g}", rounded(f->confidence));
 	}
-	json_object_set_new(o, "findings", list);
-	if (redacted)
-		json_object_set_new(o, "redacted", json_stringn(redacted, redacted_len));
+	strbuf_puts(out, "]");
+	if (redacted) {
+		strbuf_puts(out, ",\"redacted\":");
+		strbuf_json_string(out, redacted, redacted_len);
+	}
 	if (limited)
-		json_object_set_new(o, "incomplete", json_true());
-	if (p->object) { /* the input's other fields, passed through */
+		strbuf_puts(out, ",\"incomplete\":true");
+	if (p->object) { /* the input's other fields, passed through in their order */
 		const char *key;
 		json_t *value;
 		json_object_foreach(p->object, key, value) {
-			if (!json_object_get(o, key) && strcmp(key, "text") != 0)
-				json_object_set(o, key, value);
+			if (own_field(key, many_files))
+				continue;
+			strbuf_put(out, ",", 1);
+			strbuf_json_string(out, key, strlen(key));
+			strbuf_put(out, ":", 1);
+			strbuf_json(out, value);
 		}
 	}
-	strbuf_json(out, o);
-	strbuf_put(out, "\n", 1);
-	json_decref(o);
+	strbuf_puts(out, "}\n");
 }
 
 static void csv_id(strbuf *out, const posts_line *line, const post *p, int many_files)

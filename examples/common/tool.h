@@ -33,6 +33,9 @@ void strbuf_free(strbuf *b);
 /* Appends `json` compactly: UTF-8 kept, reals with 15 significant digits (so 0.8
  * prints as 0.8, not 0.80000000000000004). */
 void strbuf_json(strbuf *b, const json_t *json);
+/* Appends s[0..n) (well-formed UTF-8, NULs allowed) as a JSON string: the hot path of
+ * the JSONL output, written directly rather than through a jansson object per post. */
+void strbuf_json_string(strbuf *b, const char *s, size_t n);
 /* Appends one CSV field: quoted when it holds a comma, quote, CR or LF (RFC 4180);
  * `text_field` also guards against spreadsheet formulas: a value starting with
  * = + - @ TAB or CR gets a leading apostrophe (OWASP's CSV-injection advice). */

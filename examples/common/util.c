@@ -109,6 +109,30 @@ void strbuf_json(strbuf *b, const json_t *json)
 		tool_die("cannot encode JSON output");
 }
 
+void strbuf_json_string(strbuf *b, const char *s, size_t n)
+{
+	strbuf_reserve(b, n + 2);
+	b->data[b->len++] = '"';
+	size_t run = 0; /* bytes copied as they are, written in one go */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		strbuf_put(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': strbuf_put(b, "\\\"", 2); break;
+		case '\\': strbuf_put(b, "\\\\", 2); break;
+		case '\n': strbuf_put(b, "\\n", 2); break;
+		case '\r': strbuf_put(b, "\\r", 2); break;
+		case '\t': strbuf_put(b, "\\t", 2); break;
+		default: strbuf_printf(b, "\\u%04x", c); break;
+		}
+	}
+	strbuf_put(b, s + run, n - run);
+	strbuf_put(b, "\"", 1);
+}
+
 void strbuf_csv(strbuf *b, const char *s, size_t n, int text_field)
 {
 	int formula = text_field && n > 0 && strchr("=+-@\t\r", s[0]) != NULL;
