@@ -249,6 +249,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
+			free(cases);
+			free(policies);
 			return 0;
 		} else if (strcmp(argv[i], "--test") == 0 && i + 1 < argc) {
 			cases[n_cases++] = argv[++i];
@@ -261,6 +263,8 @@ int main(int argc, char **argv)
 	}
 	if (n_policies == 0) {
 		usage(stderr);
+		free(cases);
+		free(policies);
 		return 3;
 	}
 	int worst = 0;

@@ -158,6 +158,12 @@ void strbuf_csv(strbuf *b, const char *s, size_t n, int text_field)
 
 mesura_policy *tool_load_policy(const char *path)
 {
+	if (path) { /* say why a file cannot be read, which the compiler cannot */
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			tool_die("--policy %s: %s", path, strerror(errno));
+		fclose(f);
+	}
 	mesura_policy *policy = NULL;
 	mesura_diagnostics *diags = NULL;
 	int rc = path ? mesura_policy_load_file(&policy, path, NULL, &diags, NULL)
@@ -171,15 +177,18 @@ mesura_policy *tool_load_policy(const char *path)
 			fprintf(stderr, " [rule %s]", d->rule_id);
 		fputc('\n', stderr);
 	}
+	size_t errors = mesura_diagnostics_errors(diags);
 	mesura_diagnostics_free(diags);
-	if (rc != MESURA_OK) {
-		if (path)
-			tool_die("%s: the policy does not compile (%s)", path, mesura_strerror(rc));
+	if (rc == MESURA_OK)
+		return policy;
+	if (!path)
 		tool_die("the built-in default policy is not available (%s); "
 		         "give a policy file with --policy FILE",
 		         mesura_strerror(rc));
-	}
-	return policy;
+	if (errors)
+		tool_die("%s: the policy does not compile (%zu error%s above)", path, errors,
+		         errors == 1 ? "" : "s");
+	tool_die("%s: cannot load the policy: %s", path, mesura_strerror(rc));
 }
 
 static int hex_value(char c)
