@@ -79,12 +79,12 @@ static int choose(const mesura_finding *finding, size_t index, mesura_redact_spa
 	return 0;
 }
 
-static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
+static void process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
 {
 	worker *w = arg;
 	if (line->blank) { /* blank lines are copied */
 		strbuf_put(out, "\n", 1);
-		return 0;
+		return;
 	}
 	post p;
 	const char *why;
@@ -92,7 +92,7 @@ static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
 		strbuf_printf(err, "%s: %s:%lu: dropped malformed line: %s\n", tool_name, line->source,
 		              line->line, why);
 		w->malformed++;
-		return 0;
+		return;
 	}
 	const mesura_result *res;
 	const char *red = NULL;
@@ -127,7 +127,6 @@ static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
 		strbuf_put(out, "\n", 1);
 	}
 	post_clear(&p);
-	return 0;
 }
 
 static void usage(FILE *to)
@@ -233,7 +232,7 @@ int main(int argc, char **argv)
 	static char outbuf[1 << 16];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	json_object_seed(0);
-	pipeline_ops ops = {worker_new, process, worker_free, NULL};
+	pipeline_ops ops = {worker_new, process, NULL};
 	void **workers;
 	int write_failed = pipeline_run(r, threads, &ops, &t, stdout, &workers) != 0;
 	size_t malformed = 0, errors = 0;

@@ -294,7 +294,7 @@ static void out_human(worker *w, const posts_line *line, const post *p, const me
 	}
 }
 
-static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
+static void process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
 {
 	worker *w = arg;
 	stats *st = &w->stats;
@@ -304,7 +304,7 @@ static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
 		strbuf_printf(err, "%s: %s:%lu: skipped malformed line: %s\n", tool_name, line->source,
 		              line->line, why);
 		st->malformed++;
-		return 0;
+		return;
 	}
 	st->repaired += p.repaired > 0;
 	st->unmapped += p.unmapped;
@@ -321,7 +321,7 @@ static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
 		              line->source, line->line, mesura_strerror(rc));
 		st->errors++;
 		post_clear(&p);
-		return 0;
+		return;
 	}
 	st->posts++;
 	st->limited += limited ? 1u : 0u;
@@ -347,7 +347,6 @@ static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
 		break;
 	}
 	post_clear(&p);
-	return 0;
 }
 
 /* ------------------------------------------------------------ progress */
@@ -527,7 +526,7 @@ int main(int argc, char **argv)
 		       sc.many_files ? "file," : "", sc.redact ? ",redacted" : "");
 	json_object_seed(0); /* before any thread makes a JSON object */
 
-	pipeline_ops ops = {worker_new, process, worker_free, progress};
+	pipeline_ops ops = {worker_new, process, progress};
 	void **workers;
 	int write_failed = pipeline_run(r, threads, &ops, &sc, stdout, &workers) != 0;
 	stats total = {0};

@@ -153,9 +153,10 @@ void posts_decoder_free(posts_decoder *d);
  * the current one.
  */
 typedef struct pipeline_ops {
+	/* Makes the state of worker `index` (on the main thread, before any work). */
 	void *(*worker_new)(void *ctx, unsigned index);
-	int (*process)(void *worker, const posts_line *line, strbuf *out, strbuf *err);
-	void (*worker_free)(void *worker);
+	/* Handles one line on a worker thread: its output into `out`, messages into `err`. */
+	void (*process)(void *worker, const posts_line *line, strbuf *out, strbuf *err);
 	/* Called on the main thread after each batch is written (progress); may be NULL. */
 	void (*batch_done)(void *ctx, const posts_reader *r, size_t lines);
 } pipeline_ops;
@@ -163,8 +164,8 @@ typedef struct pipeline_ops {
 #define PIPELINE_BATCH_LINES 4096
 #define PIPELINE_BATCH_BYTES ((size_t)8 << 20)
 
-/* Returns 0, or -1 when writing to `out` failed (reported). `workers` receives the
- * worker states (freed by the caller through ops->worker_free after reading them). */
+/* Returns 0, or -1 when writing to `out` failed. `*workers` receives the array of
+ * `threads` worker states, for the caller to read (counts) and free. */
 int pipeline_run(posts_reader *r, unsigned threads, const pipeline_ops *ops, void *ctx,
                  FILE *out, void ***workers);
 
