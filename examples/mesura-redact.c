@@ -102,7 +102,11 @@ static void process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
 		strbuf_printf(err, "%s: %s:%lu: a rule hit its match limit; redacted without it\n",
 		              tool_name, line->source, line->line);
 	if (rc == MESURA_OK || rc == MESURA_ELIMIT) {
-		if (w->tool->style < 0 && !w->tool->mask_char) {
+		rc = MESURA_OK;
+		if (res->n_findings == 0) { /* nothing to rewrite: the post is its own redaction */
+			red = p.text;
+			red_len = p.len;
+		} else if (w->tool->style < 0 && !w->tool->mask_char) {
 			rc = mesura_redact_result(w->redactor, w->tool->policy, p.text, p.len, res, &red,
 			                          &red_len);
 		} else {

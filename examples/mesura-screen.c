@@ -313,9 +313,15 @@ static void process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
 	int limited = rc == MESURA_ELIMIT;
 	const char *redacted = NULL;
 	size_t redacted_len = 0;
-	if ((rc == MESURA_OK || limited) && w->screen->redact)
-		rc = mesura_redact_result(w->redactor, w->screen->policy, p.text, p.len, res, &redacted,
-		                          &redacted_len);
+	if ((rc == MESURA_OK || limited) && w->screen->redact) {
+		if (res->n_findings == 0) { /* nothing to rewrite: the post is its own redaction */
+			redacted = p.text;
+			redacted_len = p.len;
+		} else {
+			rc = mesura_redact_result(w->redactor, w->screen->policy, p.text, p.len, res,
+			                          &redacted, &redacted_len);
+		}
+	}
 	if (rc != MESURA_OK && !limited) {
 		strbuf_printf(err, "%s: %s:%lu: cannot screen this post: %s\n", tool_name,
 		              line->source, line->line, mesura_strerror(rc));
