@@ -3,15 +3,23 @@
  *
  *   file:line:column: error: path: message [rule id]
  *
- * the way compilers do, so editors can jump to it. Exit status: 0 when every file
- * compiles without warnings, 1 with warnings only, 2 when a file does not compile,
- * 3 for usage errors.
+ * the way compilers do, so editors can jump to it; warnings (an unused lexicon, a term
+ * the allow list shadows, a slow regex...) come the same way, with "warning:".
  *
- *   mesura-lint POLICY.yaml...
+ * --test CASES.jsonl runs the policy's own regression cases, one JSON object a line:
+ *
+ *   {"text": "mi tarjeta 4111 1111 1111 1111", "expect": [{"rule": "card-number"}]}
+ *   {"text": "Call ana@x.es", "expect": [{"category": "pii.email", "text": "ana@x.es"}],
+ *    "verdict": "redact"}
+ *   {"text": "Scunthorpe United", "expect": []}
+ *
+ * Exit status: 0 every file compiles without warnings (and every case passes), 1 with
+ * warnings only, 2 when a file does not compile or a case fails, 3 for usage errors.
  */
-#include <mesura.h>
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "common/tool.h"
 
 static void print_diagnostic(const mesura_diagnostic *d)
 {
@@ -25,8 +33,171 @@ static void print_diagnostic(const mesura_diagnostic *d)
 	fputc('\n', stderr);
 }
 
-/* Lints one file; returns the exit status it deserves. */
-static int lint(const char *path)
+/* ------------------------------------------------------------ --test */
+
+static int contains(const char *hay, size_t n, const char *needle, size_t m)
+{
+	for (size_t i = 0; m <= n && i <= n - m; i++)
+		if (memcmp(hay + i, needle, m) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does some finding satisfy the expectation {rule?, category?, text?}? */
+static int expectation_met(const json_t *want, const post *p, const mesura_result *res)
+{
+	const char *rule = json_string_value(json_object_get(want, "rule"));
+	const char *category = json_string_value(json_object_get(want, "category"));
+	const json_t *text = json_object_get(want, "text");
+	for (size_t i = 0; i < res->n_findings; i++) {
+		const mesura_finding *f = &res->findings[i];
+		if (rule && strcmp(rule, f->rule_id) != 0)
+			continue;
+		if (category && strcmp(category, f->category) != 0)
+			continue;
+		if (text && !contains(p->text + f->start, f->end - f->start, json_string_value(text),
+		                      json_string_length(text)))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/* Checks a case's shape; returns a reason when it is not a valid case. */
+static const char *check_case(json_t *c)
+{
+	const char *key;
+	json_t *v, *x;
+	json_object_foreach(c, key, v) {
+		if (strcmp(key, "text") && strcmp(key, "expect") && strcmp(key, "verdict") &&
+		    strcmp(key, "id") && strcmp(key, "name") && strcmp(key, "comment"))
+			return "unknown key (expected text, expect, verdict, id, name, comment)";
+	}
+	const json_t *expect = json_object_get(c, "expect");
+	if (expect && !json_is_array(expect))
+		return "\"expect\" must be a list";
+	size_t i;
+	json_array_foreach(expect, i, v) {
+		if (!json_is_object(v) || json_object_size(v) == 0)
+			return "each \"expect\" entry must be an object with rule, category or text";
+		json_object_foreach(v, key, x) {
+			if ((strcmp(key, "rule") && strcmp(key, "category") && strcmp(key, "text")) ||
+			    !json_is_string(x))
+				return "an \"expect\" entry takes only the strings rule, category and text";
+		}
+	}
+	const json_t *verdict = json_object_get(c, "verdict");
+	if (verdict) {
+		const char *name = json_string_value(verdict);
+		int known = 0;
+		for (int a = MESURA_ACTION_ALLOW; name && a <= MESURA_ACTION_BLOCK; a++)
+			known |= strcmp(name, mesura_action_name(a)) == 0;
+		if (!known)
+			return "\"verdict\" must be allow, log, redact, review or block";
+	}
+	return NULL;
+}
+
+static void print_findings(const post *p, const mesura_result *res)
+{
+	if (res->n_findings == 0)
+		printf("    (no findings)\n");
+	for (size_t i = 0; i < res->n_findings; i++) {
+		const mesura_finding *f = &res->findings[i];
+		printf("    found %s (%s) [%zu,%zu) \"%.*s\"\n", f->rule_id, f->category, f->start,
+		       f->end, (int)(f->end - f->start), p->text + f->start);
+	}
+}
+
+/* Runs one case; returns 1 when it passes. */
+static int run_case(mesura_scanner *scanner, const posts_line *line, const post *p)
+{
+	const char *bad = check_case(p->object);
+	if (bad) {
+		printf("%s:%lu: FAIL: %s\n", line->source, line->line, bad);
+		return 0;
+	}
+	const mesura_result *res;
+	int rc = mesura_scan(scanner, p->text, p->len, &res);
+	if (rc != MESURA_OK && rc != MESURA_ELIMIT) {
+		printf("%s:%lu: FAIL: cannot scan: %s\n", line->source, line->line, mesura_strerror(rc));
+		return 0;
+	}
+	int ok = 1;
+	const json_t *expect = json_object_get(p->object, "expect");
+	if (json_is_array(expect) && json_array_size(expect) == 0 && res->n_findings > 0) {
+		printf("%s:%lu: FAIL: expected no findings\n", line->source, line->line);
+		ok = 0;
+	}
+	size_t i;
+	json_t *want;
+	json_array_foreach(expect, i, want) {
+		if (!expectation_met(want, p, res)) {
+			char *w = json_dumps(want, JSON_COMPACT);
+			printf("%s:%lu: FAIL: no finding matches %s\n", line->source, line->line, w);
+			free(w);
+			ok = 0;
+		}
+	}
+	const char *verdict = json_string_value(json_object_get(p->object, "verdict"));
+	if (verdict && strcmp(verdict, mesura_action_name(res->verdict)) != 0) {
+		printf("%s:%lu: FAIL: verdict %s, expected %s\n", line->source, line->line,
+		       mesura_action_name(res->verdict), verdict);
+		ok = 0;
+	}
+	const char *name = json_string_value(json_object_get(p->object, "name"));
+	if (ok)
+		printf("%s:%lu: ok%s%s%s\n", line->source, line->line, name ? " (" : "",
+		       name ? name : "", name ? ")" : "");
+	else {
+		if (name)
+			printf("    case: %s\n", name);
+		print_findings(p, res);
+	}
+	return ok;
+}
+
+/* Runs the cases of `path` against `policy`; returns the number of failures. */
+static size_t run_cases(const mesura_policy *policy, const char *policy_path, char *path)
+{
+	mesura_scanner *scanner = NULL;
+	int rc = mesura_scanner_new(&scanner, policy, NULL);
+	if (rc != MESURA_OK)
+		tool_die("cannot make a scanner: %s", mesura_strerror(rc));
+	posts_options popts = {.format = POSTS_JSONL};
+	posts_reader *r = posts_reader_new(&path, 1, &popts);
+	posts_decoder dec = {0};
+	size_t cases = 0, failed = 0;
+	posts_line line;
+	int more;
+	while ((more = posts_reader_next(r, &line)) != 0) {
+		if (more < 0)
+			break;
+		post p;
+		const char *why;
+		cases++;
+		if (posts_decode(&dec, &line, &p, &why) != 0) {
+			printf("%s:%lu: FAIL: malformed case: %s\n", line.source, line.line, why);
+			failed++;
+			continue;
+		}
+		failed += !run_case(scanner, &line, &p);
+		post_clear(&p);
+	}
+	if (posts_reader_errors(r))
+		failed++; /* an unreadable cases file fails the run (already reported) */
+	printf("%s: %zu cases against %s: %zu passed, %zu failed\n", path, cases, policy_path,
+	       cases > failed ? cases - failed : 0, failed);
+	posts_decoder_free(&dec);
+	posts_reader_free(r);
+	mesura_scanner_free(scanner);
+	return failed;
+}
+
+/* ---------------------------------------------------------------- lint */
+
+/* Lints one file (and runs the cases); returns the exit status it deserves. */
+static int lint(const char *path, char **cases, int n_cases)
 {
 	mesura_policy *policy = NULL;
 	mesura_diagnostics *diags = NULL;
@@ -40,25 +211,68 @@ static int lint(const char *path)
 	else if (mesura_diagnostics_count(diags) == 0)
 		fprintf(stderr, "%s: %s\n", path, mesura_strerror(rc));
 	mesura_diagnostics_free(diags);
+	for (int i = 0; policy && i < n_cases; i++)
+		if (run_cases(policy, path, cases[i]) > 0)
+			status = 2;
 	mesura_policy_free(policy);
 	return status;
 }
 
+static void usage(FILE *to)
+{
+	fprintf(to, "usage: mesura-lint [--test CASES.jsonl]... POLICY.yaml...\n"
+	            "\n"
+	            "Compiles each policy and prints its errors and warnings as\n"
+	            "file:line:column: error|warning: path: message [rule id].\n"
+	            "\n"
+	            "  --test CASES.jsonl   run regression cases against each policy, one JSON\n"
+	            "                       object a line: {\"text\": POST, \"expect\": [{\"rule\": ID}\n"
+	            "                       or {\"category\": C, \"text\": SUBSTRING}...], \"verdict\":\n"
+	            "                       V}; \"expect\": [] means no findings\n"
+	            "  --help               this text\n"
+	            "\n"
+	            "Exit status: 0 clean, 1 warnings only, 2 a policy does not compile or a case\n"
+	            "fails, 3 usage errors.\n"
+	            "\n"
+	            "Examples:\n"
+	            "  mesura-lint examples/policies/acme.yaml\n"
+	            "  mesura-lint --test examples/policies/acme-cases.jsonl "
+	            "examples/policies/acme.yaml\n");
+}
+
 int main(int argc, char **argv)
 {
-	if (mesura_version() != MESURA_VERSION_NUMBER) {
-		fprintf(stderr, "mesura-lint: built for mesura %s, running with %s\n",
-		        MESURA_VERSION_STRING, mesura_version_string());
+	tool_init("mesura-lint");
+	char **cases = tool_xmalloc((size_t)argc * sizeof *cases);
+	char **policies = tool_xmalloc((size_t)argc * sizeof *policies);
+	int n_cases = 0, n_policies = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			free(cases);
+			free(policies);
+			return 0;
+		} else if (strcmp(argv[i], "--test") == 0 && i + 1 < argc) {
+			cases[n_cases++] = argv[++i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			usage(stderr);
+			tool_die("unknown option or missing value: %s", argv[i]);
+		} else {
+			policies[n_policies++] = argv[i];
+		}
+	}
+	if (n_policies == 0) {
+		usage(stderr);
+		free(cases);
+		free(policies);
 		return 3;
 	}
-	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
-		fprintf(argc < 2 ? stderr : stdout, "usage: mesura-lint POLICY.yaml...\n");
-		return argc < 2 ? 3 : 0;
-	}
 	int worst = 0;
-	for (int i = 1; i < argc; i++) {
-		int status = lint(argv[i]);
+	for (int i = 0; i < n_policies; i++) {
+		int status = lint(policies[i], cases, n_cases);
 		worst = status > worst ? status : worst;
 	}
+	free(cases);
+	free(policies);
 	return worst;
 }

@@ -158,7 +158,17 @@ static int screen_file(tool *t, FILE *in, const char *name)
 static void usage(FILE *to)
 {
 	fprintf(to, "usage: mesura-normalize [--flags LIST] [--keep-letters STR] "
-	            "[--charset NAME] [--show-map] [FILE...]\n");
+	            "[--charset NAME] [--show-map] [FILE...]\n"
+	            "\n"
+	            "Prints each post (one per line) and its normalised view; --show-map lists\n"
+	            "every stretch the view changed, with its bytes in the original post.\n"
+	            "LIST is comma-separated: moderation (default), deobfuscate, none, nfc, nfd,\n"
+	            "nfkc, nfkd, casefold, strip-marks, invisibles, confusables, leet, collapse,\n"
+	            "join.\n"
+	            "\n"
+	            "Examples:\n"
+	            "  mesura-normalize --flags deobfuscate --show-map examples/data/sample-posts.txt\n"
+	            "  echo 'f u c k, m1erda' | mesura-normalize --flags moderation,join\n");
 }
 
 int main(int argc, char **argv)

@@ -2,9 +2,9 @@
 # Installs the Debian packages mesura needs, when missing (Debian 12; apt-get as root,
 # or through sudo). usage: scripts/deps.sh [build|test|bench]
 set -eu
-need="build-essential cmake pkg-config libutf8proc-dev libpcre2-dev libyaml-dev"
+need="build-essential cmake pkg-config libutf8proc-dev libpcre2-dev libyaml-dev libjansson-dev"
 case "${1:-build}" in
-  test) need="$need check g++" ;;
+  test) need="$need check g++ python3" ;;
   bench) need="$need libicu-dev g++ fortunes fortunes-es fortunes-es-off python3" ;;
   fuzz) need="$need clang libclang-rt-14-dev" ;;
   abi) need="$need abigail-tools" ;;

@@ -1,0 +1,284 @@
+/*
+ * util.c - buffers, messages, option helpers and the policy loader of the tools.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+const char *tool_name = "mesura";
+
+void tool_die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: ", tool_name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(3);
+}
+
+void *tool_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		tool_die("out of memory");
+	return p;
+}
+
+void *tool_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		tool_die("out of memory");
+	return q;
+}
+
+void tool_init(const char *name)
+{
+	tool_name = name;
+	if (mesura_version() != MESURA_VERSION_NUMBER)
+		tool_die("built for mesura %s, running with %s", MESURA_VERSION_STRING,
+		         mesura_version_string());
+}
+
+/* ------------------------------------------------------------- strbuf */
+
+static void strbuf_reserve(strbuf *b, size_t more)
+{
+	if (b->cap - b->len > more)
+		return;
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap - b->len <= more)
+		cap *= 2;
+	b->data = tool_xrealloc(b->data, cap);
+	b->cap = cap;
+}
+
+void strbuf_put(strbuf *b, const void *bytes, size_t n)
+{
+	strbuf_reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, bytes, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void strbuf_puts(strbuf *b, const char *s)
+{
+	strbuf_put(b, s, strlen(s));
+}
+
+void strbuf_printf(strbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	strbuf_reserve(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void strbuf_free(strbuf *b)
+{
+	free(b->data);
+	*b = (strbuf){0};
+}
+
+static int json_to_strbuf(const char *buffer, size_t size, void *data)
+{
+	strbuf_put(data, buffer, size);
+	return 0;
+}
+
+void strbuf_json(strbuf *b, const json_t *json)
+{
+	if (json_dump_callback(json, json_to_strbuf, b,
+	                       JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15)) != 0)
+		tool_die("cannot encode JSON output");
+}
+
+void strbuf_json_string(strbuf *b, const char *s, size_t n)
+{
+	strbuf_reserve(b, n + 2);
+	b->data[b->len++] = '"';
+	size_t run = 0; /* bytes copied as they are, written in one go */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		strbuf_put(b, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': strbuf_put(b, "\\\"", 2); break;
+		case '\\': strbuf_put(b, "\\\\", 2); break;
+		case '\n': strbuf_put(b, "\\n", 2); break;
+		case '\r': strbuf_put(b, "\\r", 2); break;
+		case '\t': strbuf_put(b, "\\t", 2); break;
+		default: strbuf_printf(b, "\\u%04x", c); break;
+		}
+	}
+	strbuf_put(b, s + run, n - run);
+	strbuf_put(b, "\"", 1);
+}
+
+void strbuf_csv(strbuf *b, const char *s, size_t n, int text_field)
+{
+	int formula = text_field && n > 0 && strchr("=+-@\t\r", s[0]) != NULL;
+	int quote = formula;
+	for (size_t i = 0; i < n && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (!quote) {
+		strbuf_put(b, s, n);
+		return;
+	}
+	strbuf_put(b, "\"", 1);
+	if (formula)
+		strbuf_put(b, "'", 1);
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			strbuf_put(b, "\"", 1);
+		strbuf_put(b, s + i, 1);
+	}
+	strbuf_put(b, "\"", 1);
+}
+
+/* ------------------------------------------------------------- options */
+
+mesura_policy *tool_load_policy(const char *path)
+{
+	if (path) { /* say why a file cannot be read, which the compiler cannot */
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			tool_die("--policy %s: %s", path, strerror(errno));
+		fclose(f);
+	}
+	mesura_policy *policy = NULL;
+	mesura_diagnostics *diags = NULL;
+	int rc = path ? mesura_policy_load_file(&policy, path, NULL, &diags, NULL)
+	              : mesura_policy_default(&policy, &diags, NULL);
+	for (size_t i = 0; i < mesura_diagnostics_count(diags); i++) {
+		const mesura_diagnostic *d = mesura_diagnostics_get(diags, i);
+		fprintf(stderr, "%s:%u:%u: %s: %s%s%s", d->file, d->line, d->column,
+		        d->severity == MESURA_DIAG_ERROR ? "error" : "warning", d->path,
+		        d->path[0] ? ": " : "", d->message);
+		if (d->rule_id)
+			fprintf(stderr, " [rule %s]", d->rule_id);
+		fputc('\n', stderr);
+	}
+	size_t errors = mesura_diagnostics_errors(diags);
+	mesura_diagnostics_free(diags);
+	if (rc == MESURA_OK)
+		return policy;
+	if (!path)
+		tool_die("the built-in default policy is not available (%s); "
+		         "give a policy file with --policy FILE",
+		         mesura_strerror(rc));
+	if (errors)
+		tool_die("%s: the policy does not compile (%zu error%s above)", path, errors,
+		         errors == 1 ? "" : "s");
+	tool_die("%s: cannot load the policy: %s", path, mesura_strerror(rc));
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+void tool_hash_key(const char *hex, unsigned char key[MESURA_REDACT_KEY_SIZE])
+{
+	const char *from = hex ? "--hash-key" : "MESURA_HASH_KEY";
+	if (!hex)
+		hex = getenv("MESURA_HASH_KEY");
+	if (hex && hex[0]) {
+		if (strlen(hex) != 2 * MESURA_REDACT_KEY_SIZE)
+			tool_die("%s: the key must be %d hex digits", from, 2 * MESURA_REDACT_KEY_SIZE);
+		for (size_t i = 0; i < MESURA_REDACT_KEY_SIZE; i++) {
+			int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+			if (hi < 0 || lo < 0)
+				tool_die("%s: the key must be %d hex digits", from,
+				         2 * MESURA_REDACT_KEY_SIZE);
+			key[i] = (unsigned char)(hi << 4 | lo);
+		}
+		return;
+	}
+	int fd = open("/dev/urandom", O_RDONLY);
+	size_t got = 0;
+	while (fd >= 0 && got < MESURA_REDACT_KEY_SIZE) {
+		ssize_t n = read(fd, key + got, MESURA_REDACT_KEY_SIZE - got);
+		if (n <= 0 && errno != EINTR)
+			break;
+		got += n > 0 ? (size_t)n : 0;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (got < MESURA_REDACT_KEY_SIZE)
+		tool_die("cannot read a random hash key from /dev/urandom; give one with --hash-key");
+}
+
+unsigned long tool_parse_count(const char *option, const char *value)
+{
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(value, &end, 10);
+	if (errno || end == value || *end || n == 0 || value[0] == '-')
+		tool_die("%s: expected a positive number, not \"%s\"", option, value);
+	return n;
+}
+
+unsigned tool_cores(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1u : n > 256 ? 256u : (unsigned)n;
+}
+
+int posts_parse_format(const char *name)
+{
+	if (strcmp(name, "auto") == 0)
+		return POSTS_AUTO;
+	if (strcmp(name, "text") == 0)
+		return POSTS_TEXT;
+	if (strcmp(name, "jsonl") == 0)
+		return POSTS_JSONL;
+	return -1;
+}
+
+/* --------------------------------------------------------------- misc */
+
+double tool_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+unsigned long tool_peak_rss_kib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return 0;
+	char line[256];
+	unsigned long kib = 0;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, "VmHWM:", 6) == 0)
+			kib = strtoul(line + 6, NULL, 10);
+	fclose(f);
+	return kib;
+}

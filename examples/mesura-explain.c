@@ -1,0 +1,261 @@
+/*
+ * mesura-explain: why was this post flagged, and why not that one?
+ *
+ * For one post (the arguments, or standard input) prints what the scanner sees and
+ * decides: the normalised views policy terms are matched on, the tokens that decide
+ * whole words, each finding with its condition and confidence, and the near misses
+ * (explain mode: rules that matched something but did not fire, and why).
+ *
+ *   mesura-explain --policy acme.yaml 'Qué m1erda de servicio'
+ *   echo 'mi tarjeta 4111 1111 1111 1112' | mesura-explain --policy acme.yaml
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/tool.h"
+
+/* Characters that are invisible on a terminal but matter to the scanner. */
+static int invisible(uint32_t c)
+{
+	return c == 0xAD || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+	       (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF || (c >= 0xFE00 && c <= 0xFE0F);
+}
+
+/* Prints s[0..n) in double quotes, with controls and invisible characters escaped
+ * (\n, \x1b, \u{200B}) so that what the scanner sees is what the reader sees. */
+static void print_quoted(const char *s, size_t n)
+{
+	const unsigned char *b = (const unsigned char *)s;
+	putchar('"');
+	for (size_t i = 0; i < n;) {
+		uint32_t c = b[i];
+		size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+		if (i + len > n)
+			len = 1;
+		if (len == 2)
+			c = (c & 0x1Fu) << 6 | (b[i + 1] & 0x3Fu);
+		else if (len == 3)
+			c = (c & 0x0Fu) << 12 | (b[i + 1] & 0x3Fu) << 6 | (b[i + 2] & 0x3Fu);
+		if (c == '"' || c == '\\')
+			printf("\\%c", (char)c);
+		else if (c == '\n')
+			printf("\\n");
+		else if (c == '\t')
+			printf("\\t");
+		else if (c < 0x20 || c == 0x7F)
+			printf("\\x%02x", (unsigned)c);
+		else if ((c >= 0x80 && c < 0xA0) || invisible(c))
+			printf("\\u{%04X}", (unsigned)c);
+		else
+			fwrite(s + i, 1, len, stdout);
+		i += len;
+	}
+	putchar('"');
+}
+
+static void print_views(const char *text, size_t len)
+{
+	static const struct {
+		const char *name;
+		unsigned flags;
+		const char *about;
+	} views[] = {
+	    {"moderation", MESURA_NORM_MODERATION, "terms with normalize: moderation"},
+	    {"deobfuscate", MESURA_NORM_DEOBFUSCATE, "terms by default"},
+	    {"nfkc", MESURA_NORM_NFKC, "regexes by default"},
+	};
+	printf("\nviews (what rules match on)\n");
+	mesura_view *view = NULL;
+	if (mesura_view_new(&view, NULL) != MESURA_OK)
+		tool_die("out of memory");
+	for (size_t i = 0; i < sizeof views / sizeof views[0]; i++) {
+		mesura_normalizer_options o = MESURA_NORMALIZER_OPTIONS_INIT;
+		o.flags = views[i].flags;
+		mesura_normalizer *norm = NULL;
+		int rc = mesura_normalizer_new(&norm, &o, NULL);
+		if (rc == MESURA_OK)
+			rc = mesura_normalize(norm, view, text, len);
+		if (rc != MESURA_OK)
+			tool_die("cannot normalise: %s", mesura_strerror(rc));
+		size_t n;
+		const char *v = mesura_view_text(view, &n);
+		printf("  %-12s ", views[i].name);
+		print_quoted(v, n);
+		printf("  (%s)\n", views[i].about);
+		mesura_normalizer_free(norm);
+	}
+	mesura_view_free(view);
+}
+
+static void print_tokens(const char *text, size_t len)
+{
+	static const struct {
+		unsigned flag;
+		const char *name;
+	} flags[] = {{MESURA_TOKEN_OVERLAY, "overlay"},
+	             {MESURA_TOKEN_PART, "part"},
+	             {MESURA_TOKEN_SPACED, "spaced"},
+	             {MESURA_TOKEN_INVISIBLES, "invisibles"},
+	             {MESURA_TOKEN_SCHEME, "scheme"}};
+	mesura_tokens *tokens = NULL;
+	int rc = mesura_tokens_new(&tokens, NULL);
+	if (rc == MESURA_OK)
+		rc = mesura_tokenize(tokens, text, len, MESURA_TOKENIZE_ALL);
+	if (rc != MESURA_OK)
+		tool_die("cannot tokenize: %s", mesura_strerror(rc));
+	size_t n;
+	const mesura_token *t = mesura_tokens_array(tokens, &n);
+	printf("\ntokens (whole-word matches start and end on their edges; spaces not shown)\n");
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].type == MESURA_TOKEN_SPACE)
+			continue;
+		char span[48];
+		snprintf(span, sizeof span, "[%zu,%zu)", t[i].start, t[i].end);
+		printf("  %-12s %-8s ", span, mesura_token_type_name(t[i].type));
+		print_quoted(text + t[i].start, t[i].end - t[i].start);
+		for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++)
+			if (t[i].flags & flags[f].flag)
+				printf(" %s", flags[f].name);
+		putchar('\n');
+	}
+	mesura_tokens_free(tokens);
+}
+
+static void print_result(const char *text, const mesura_result *res)
+{
+	printf("\nverdict: %s", mesura_action_name(res->verdict));
+	if (res->decisive < res->n_findings)
+		printf(" (decided by %s at [%zu,%zu))", res->findings[res->decisive].rule_id,
+		       res->findings[res->decisive].start, res->findings[res->decisive].end);
+	printf("\n\nfindings (why it was flagged)\n");
+	if (res->n_findings == 0)
+		printf("  none\n");
+	for (size_t i = 0; i < res->n_findings; i++) {
+		const mesura_finding *f = &res->findings[i];
+		printf("  %s  %s, %s, %s  [%zu,%zu) ", f->rule_id, f->category,
+		       mesura_severity_name(f->severity), mesura_action_name(f->action), f->start,
+		       f->end);
+		print_quoted(text + f->start, f->end - f->start);
+		printf("\n      matched ");
+		print_quoted(f->matched, f->matched_len);
+		printf(" by %s, confidence %.2f\n", f->condition, f->confidence);
+	}
+	printf("\nnear misses (why not: rules that matched something but did not fire)\n");
+	if (res->n_near_misses == 0)
+		printf("  none\n");
+	for (size_t i = 0; i < res->n_near_misses; i++) {
+		const mesura_near_miss *m = &res->near_misses[i];
+		printf("  %s  %s  ", m->rule_id, mesura_miss_reason_name(m->reason));
+		if (m->start == 0 && m->end == 0) {
+			printf("(the post as a whole)");
+		} else {
+			printf("[%zu,%zu) ", m->start, m->end);
+			print_quoted(text + m->start, m->end - m->start);
+		}
+		if (m->reason == MESURA_MISS_CONFIDENCE)
+			printf(", confidence %.2f", m->confidence);
+		putchar('\n');
+	}
+}
+
+static void usage(FILE *to)
+{
+	fprintf(to, "usage: mesura-explain [--policy FILE] [--charset NAME] [TEXT...]\n"
+	            "\n"
+	            "Explains how one post is screened: its normalised views, its tokens, the\n"
+	            "findings (condition, confidence) and the near misses. The post is the\n"
+	            "arguments joined with spaces, or standard input (one final newline removed).\n"
+	            "\n"
+	            "  --policy FILE    the policy (default: the built-in employee policy)\n"
+	            "  --charset NAME   the post's character set (default UTF-8)\n"
+	            "  --help           this text\n"
+	            "\n"
+	            "Examples:\n"
+	            "  mesura-explain --policy examples/policies/acme.yaml 'Qué m1erda de servicio'\n"
+	            "  mesura-explain --policy acme.yaml < post.txt\n");
+}
+
+int main(int argc, char **argv)
+{
+	tool_init("mesura-explain");
+	const char *policy_path = NULL, *charset = NULL;
+	int argi = 1;
+	for (; argi < argc && argv[argi][0] == '-' && argv[argi][1]; argi += 2) {
+		const char *a = argv[argi], *v = argi + 1 < argc ? argv[argi + 1] : NULL;
+		if (strcmp(a, "--") == 0) {
+			argi++;
+			break;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (v && strcmp(a, "--policy") == 0) {
+			policy_path = v;
+		} else if (v && strcmp(a, "--charset") == 0) {
+			charset = v;
+		} else {
+			usage(stderr);
+			tool_die("unknown option or missing value: %s", a);
+		}
+	}
+	strbuf raw = {0};
+	if (argi < argc) {
+		for (int i = argi; i < argc; i++) {
+			if (i > argi)
+				strbuf_put(&raw, " ", 1);
+			strbuf_puts(&raw, argv[i]);
+		}
+	} else {
+		char chunk[4096];
+		size_t n;
+		while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0 && raw.len <= POSTS_MAX_LINE)
+			strbuf_put(&raw, chunk, n);
+		if (ferror(stdin) || raw.len > POSTS_MAX_LINE)
+			tool_die("cannot read the post from standard input (at most %zu bytes)",
+			         (size_t)POSTS_MAX_LINE);
+		if (raw.len && raw.data[raw.len - 1] == '\n')
+			raw.len--;
+		if (raw.len && raw.data[raw.len - 1] == '\r')
+			raw.len--;
+	}
+	/* The same decoding as the other tools: charset, then UTF-8 repair. */
+	posts_decoder dec = {.charset = charset};
+	posts_line line = {"<post>", 1, POSTS_TEXT, raw.data ? raw.data : "", raw.len, 0, 0};
+	post p;
+	const char *why;
+	if (charset)
+		posts_check_charset(charset);
+	if (posts_decode(&dec, &line, &p, &why) != 0)
+		tool_die("%s", why);
+
+	mesura_policy *policy = tool_load_policy(policy_path);
+	mesura_scanner *scanner = NULL;
+	int rc = mesura_scanner_new(&scanner, policy, NULL);
+	if (rc == MESURA_OK)
+		rc = mesura_scanner_explain(scanner, 1);
+	const mesura_result *res = NULL;
+	if (rc == MESURA_OK)
+		rc = mesura_scan(scanner, p.text, p.len, &res);
+	if (rc != MESURA_OK && rc != MESURA_ELIMIT)
+		tool_die("cannot scan: %s", mesura_strerror(rc));
+
+	printf("post (%zu bytes): ", p.len);
+	print_quoted(p.text, p.len);
+	printf("\npolicy: %s, %zu rules\n", mesura_policy_name(policy),
+	       mesura_policy_rule_count(policy));
+	if (p.repaired)
+		printf("(%zu ill-formed UTF-8 sequences replaced with U+FFFD)\n", p.repaired);
+	if (rc == MESURA_ELIMIT)
+		printf("(a rule hit its match limit and was skipped)\n");
+	print_views(p.text, p.len);
+	print_tokens(p.text, p.len);
+	print_result(p.text, res);
+
+	int verdict = (int)res->verdict;
+	mesura_scanner_free(scanner);
+	mesura_policy_free(policy);
+	post_clear(&p);
+	posts_decoder_free(&dec);
+	strbuf_free(&raw);
+	return verdict >= MESURA_ACTION_BLOCK ? 2 : verdict >= MESURA_ACTION_REDACT ? 1 : 0;
+}

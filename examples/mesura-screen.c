@@ -1,0 +1,557 @@
+/*
+ * mesura-screen: screens posts against a policy, on every core, and says for each
+ * one allow / log / redact / review / block, which rule matched where, and
+ * (--redact) the redacted post. docs/tools.md has the whole story; --help the short.
+ *
+ * The shape is the one the library is built for: compile the policy once, share it
+ * between threads, give each thread its own mesura_scanner (and mesura_redactor).
+ * examples/common/ reads the posts and keeps the output in input order.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/tool.h"
+
+typedef enum { OUT_HUMAN, OUT_JSONL, OUT_CSV } out_format;
+
+typedef struct category_count {
+	const char *name;
+	size_t n;
+} category_count;
+
+/* What one worker counted; merged at the end. */
+typedef struct stats {
+	size_t posts, verdicts[5], findings, malformed, repaired, unmapped, limited, errors;
+	category_count *categories;
+	size_t n_categories;
+	int worst; /* strongest verdict */
+} stats;
+
+typedef struct screen {
+	const mesura_policy *policy;
+	out_format format;
+	int redact, color, many_files, quiet, show_stats;
+	unsigned char key[MESURA_REDACT_KEY_SIZE];
+	const char *charset;
+	double started, last_progress;
+	size_t lines_done;
+	int progress;
+} screen;
+
+typedef struct worker {
+	const screen *screen;
+	mesura_scanner *scanner;
+	mesura_redactor *redactor;
+	posts_decoder decoder;
+	mesura_redact_span *spans;
+	size_t spans_cap;
+	strbuf safe; /* the post with control characters made visible (human output) */
+	stats stats;
+} worker;
+
+/* ------------------------------------------------------------- counting */
+
+static void count_category(stats *s, const char *name, size_t n)
+{
+	for (size_t i = 0; i < s->n_categories; i++)
+		if (s->categories[i].name == name || strcmp(s->categories[i].name, name) == 0) {
+			s->categories[i].n += n;
+			return;
+		}
+	s->categories = tool_xrealloc(s->categories, (s->n_categories + 1) * sizeof *s->categories);
+	s->categories[s->n_categories++] = (category_count){name, n};
+}
+
+static void merge_stats(stats *into, const stats *from)
+{
+	into->posts += from->posts;
+	for (int v = 0; v < 5; v++)
+		into->verdicts[v] += from->verdicts[v];
+	into->findings += from->findings;
+	into->malformed += from->malformed;
+	into->repaired += from->repaired;
+	into->unmapped += from->unmapped;
+	into->limited += from->limited;
+	into->errors += from->errors;
+	for (size_t i = 0; i < from->n_categories; i++)
+		count_category(into, from->categories[i].name, from->categories[i].n);
+	if (from->worst > into->worst)
+		into->worst = from->worst;
+}
+
+/* ------------------------------------------------------------- workers */
+
+static void *worker_new(void *ctx, unsigned index)
+{
+	(void)index;
+	const screen *sc = ctx;
+	worker *w = tool_xmalloc(sizeof *w);
+	*w = (worker){.screen = sc};
+	w->decoder.charset = sc->charset;
+	int rc = mesura_scanner_new(&w->scanner, sc->policy, NULL);
+	mesura_redactor_options ropts = MESURA_REDACTOR_OPTIONS_INIT;
+	ropts.hash_key = sc->key;
+	if (rc == MESURA_OK)
+		rc = mesura_redactor_new(&w->redactor, &ropts, NULL);
+	if (rc != MESURA_OK)
+		tool_die("cannot make a scanner: %s", mesura_strerror(rc));
+	return w;
+}
+
+static void worker_free(void *arg)
+{
+	worker *w = arg;
+	mesura_scanner_free(w->scanner);
+	mesura_redactor_free(w->redactor);
+	posts_decoder_free(&w->decoder);
+	strbuf_free(&w->safe);
+	free(w->spans);
+	free(w->stats.categories);
+	free(w);
+}
+
+static double rounded(double confidence)
+{
+	return (double)(long)(confidence * 1000.0 + 0.5) / 1000.0;
+}
+
+/* Fields the JSONL output writes itself; input fields of these names are replaced. */
+static int own_field(const char *key, int many_files)
+{
+	static const char *own[] = {"text", "id", "verdict", "findings", "redacted", "incomplete"};
+	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
+		if (strcmp(key, own[i]) == 0)
+			return 1;
+	return many_files && strcmp(key, "file") == 0;
+}
+
+/* One object per post, written directly (the hot path); jansson only for what came
+ * from the input (the id and the fields passed through). */
+static void out_jsonl(worker *w, const posts_line *line, const post *p, const mesura_result *res,
+                      int limited, const char *redacted, size_t redacted_len, strbuf *out)
+{
+	int many_files = w->screen->many_files;
+	strbuf_puts(out, "{\"id\":");
+	if (p->id)
+		strbuf_json(out, p->id);
+	else
+		strbuf_printf(out, "%lu", line->line);
+	if (many_files) {
+		strbuf_puts(out, ",\"file\":");
+		strbuf_json_string(out, line->source, strlen(line->source));
+	}
+	strbuf_printf(out, ",\"verdict\":\"%s\",\"findings\":[", mesura_action_name(res->verdict));
+	for (size_t i = 0; i < res->n_findings; i++) {
+		const mesura_finding *f = &res->findings[i];
+		strbuf_puts(out, i ? ",{\"rule\":" : "{\"rule\":");
+		strbuf_json_string(out, f->rule_id, strlen(f->rule_id));
+		strbuf_puts(out, ",\"category\":");
+		strbuf_json_string(out, f->category, strlen(f->category));
+		strbuf_printf(out, ",\"severity\":\"%s\",\"action\":\"%s\",\"start\":%zu,\"end\":%zu,"
+		                   "\"text\":",
+		              mesura_severity_name(f->severity), mesura_action_name(f->action), f->start,
+		              f->end);
+		strbuf_json_string(out, p->text + f->start, f->end - f->start);
+		strbuf_printf(out, ",\"confidence\":%g}", rounded(f->confidence));
+	}
+	strbuf_puts(out, "]");
+	if (redacted) {
+		strbuf_puts(out, ",\"redacted\":");
+		strbuf_json_string(out, redacted, redacted_len);
+	}
+	if (limited)
+		strbuf_puts(out, ",\"incomplete\":true");
+	if (p->object) { /* the input's other fields, passed through in their order */
+		const char *key;
+		json_t *value;
+		json_object_foreach(p->object, key, value) {
+			if (own_field(key, many_files))
+				continue;
+			strbuf_put(out, ",", 1);
+			strbuf_json_string(out, key, strlen(key));
+			strbuf_put(out, ":", 1);
+			strbuf_json(out, value);
+		}
+	}
+	strbuf_puts(out, "}\n");
+}
+
+static void csv_id(strbuf *out, const posts_line *line, const post *p, int many_files)
+{
+	if (many_files) {
+		strbuf_csv(out, line->source, strlen(line->source), 1);
+		strbuf_put(out, ",", 1);
+	}
+	if (!p->id)
+		strbuf_printf(out, "%lu", line->line);
+	else if (json_is_string(p->id))
+		strbuf_csv(out, json_string_value(p->id), json_string_length(p->id), 1);
+	else {
+		strbuf j = {0};
+		strbuf_json(&j, p->id);
+		strbuf_csv(out, j.data, j.len, 1);
+		strbuf_free(&j);
+	}
+}
+
+static void out_csv(worker *w, const posts_line *line, const post *p, const mesura_result *res,
+                    const char *redacted, size_t redacted_len, strbuf *out)
+{
+	size_t rows = res->n_findings ? res->n_findings : 1; /* a clean post gets one row */
+	for (size_t i = 0; i < rows; i++) {
+		csv_id(out, line, p, w->screen->many_files);
+		strbuf_printf(out, ",%s,", mesura_action_name(res->verdict));
+		if (res->n_findings) {
+			const mesura_finding *f = &res->findings[i];
+			strbuf_csv(out, f->rule_id, strlen(f->rule_id), 1);
+			strbuf_put(out, ",", 1);
+			strbuf_csv(out, f->category, strlen(f->category), 1);
+			strbuf_printf(out, ",%s,%s,%zu,%zu,", mesura_severity_name(f->severity),
+			              mesura_action_name(f->action), f->start, f->end);
+			strbuf_csv(out, p->text + f->start, f->end - f->start, 1);
+			strbuf_printf(out, ",%g", rounded(f->confidence));
+		} else {
+			strbuf_puts(out, ",,,,,,,");
+		}
+		if (w->screen->redact) {
+			strbuf_put(out, ",", 1);
+			strbuf_csv(out, redacted, redacted_len, 1);
+		}
+		strbuf_put(out, "\r\n", 2);
+	}
+}
+
+/* Copies the post with control characters (C0 but TAB, DEL, C1) replaced by '?'
+ * byte for byte, so offsets still hold and no escape sequence reaches the terminal. */
+static const char *terminal_safe(worker *w, const char *s, size_t n)
+{
+	w->safe.len = 0;
+	strbuf_put(&w->safe, s, n);
+	unsigned char *b = (unsigned char *)w->safe.data;
+	for (size_t i = 0; i < n; i++) {
+		if ((b[i] < 0x20 && b[i] != '\t') || b[i] == 0x7f)
+			b[i] = '?';
+		else if (b[i] == 0xc2 && i + 1 < n && b[i + 1] >= 0x80 && b[i + 1] <= 0x9f)
+			b[i] = b[i + 1] = '?';
+	}
+	return w->safe.data;
+}
+
+static const char *verdict_colour(mesura_action v)
+{
+	static const char *colours[] = {"\033[32m", "\033[34m", "\033[36m", "\033[1;33m",
+	                                "\033[1;31m"};
+	return colours[v <= MESURA_ACTION_BLOCK ? v : 0];
+}
+
+static void out_human(worker *w, const posts_line *line, const post *p, const mesura_result *res,
+                      const char *redacted, size_t redacted_len, strbuf *out)
+{
+	int colour = w->screen->color;
+	const char *verdict = mesura_action_name(res->verdict);
+	strbuf_printf(out, "%s:%lu", line->source, line->line);
+	if (p->id) {
+		strbuf_puts(out, " id ");
+		strbuf_json(out, p->id);
+	}
+	strbuf_printf(out, "  %s", colour ? verdict_colour(res->verdict) : "");
+	for (const char *c = verdict; *c; c++) /* BLOCK, REVIEW...: easy to spot */
+		strbuf_printf(out, "%c", res->verdict == MESURA_ACTION_ALLOW ? *c : *c - 'a' + 'A');
+	strbuf_printf(out, "%s  ", colour ? "\033[0m" : "");
+
+	/* The post with each finding marked, as the redactor would widen and merge it. */
+	const char *safe = terminal_safe(w, p->text, p->len);
+	if (res->n_findings > w->spans_cap) {
+		w->spans_cap = res->n_findings;
+		w->spans = tool_xrealloc(w->spans, w->spans_cap * sizeof *w->spans);
+	}
+	for (size_t i = 0; i < res->n_findings; i++)
+		mesura_redact_span_from_finding(&w->spans[i], &res->findings[i]);
+	mesura_redact_preview_options popts = MESURA_REDACT_PREVIEW_OPTIONS_INIT;
+	popts.ansi = colour;
+	const char *preview;
+	size_t preview_len;
+	if (mesura_redact_preview(w->redactor, safe, p->len, w->spans, res->n_findings, &popts,
+	                          &preview, &preview_len) != MESURA_OK) {
+		preview = safe;
+		preview_len = p->len;
+	}
+	strbuf_put(out, preview, preview_len);
+	strbuf_put(out, "\n", 1);
+	for (size_t i = 0; i < res->n_findings; i++) {
+		const mesura_finding *f = &res->findings[i];
+		strbuf_printf(out, "    %s  %s, %s, %s  [%zu,%zu) \"", f->rule_id, f->category,
+		              mesura_severity_name(f->severity), mesura_action_name(f->action),
+		              f->start, f->end);
+		strbuf_put(out, safe + f->start, f->end - f->start);
+		strbuf_printf(out, "\"  confidence %.2f\n", f->confidence);
+	}
+	if (redacted && res->n_findings) {
+		strbuf_puts(out, "    => ");
+		strbuf_put(out, terminal_safe(w, redacted, redacted_len), redacted_len);
+		strbuf_put(out, "\n", 1);
+	}
+}
+
+static void process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
+{
+	worker *w = arg;
+	stats *st = &w->stats;
+	post p;
+	const char *why;
+	if (posts_decode(&w->decoder, line, &p, &why) != 0) {
+		strbuf_printf(err, "%s: %s:%lu: skipped malformed line: %s\n", tool_name, line->source,
+		              line->line, why);
+		st->malformed++;
+		return;
+	}
+	st->repaired += p.repaired > 0;
+	st->unmapped += p.unmapped;
+	const mesura_result *res;
+	int rc = mesura_scan(w->scanner, p.text, p.len, &res);
+	int limited = rc == MESURA_ELIMIT;
+	const char *redacted = NULL;
+	size_t redacted_len = 0;
+	if ((rc == MESURA_OK || limited) && w->screen->redact) {
+		if (res->n_findings == 0) { /* nothing to rewrite: the post is its own redaction */
+			redacted = p.text;
+			redacted_len = p.len;
+		} else {
+			rc = mesura_redact_result(w->redactor, w->screen->policy, p.text, p.len, res,
+			                          &redacted, &redacted_len);
+		}
+	}
+	if (rc != MESURA_OK && !limited) {
+		strbuf_printf(err, "%s: %s:%lu: cannot screen this post: %s\n", tool_name,
+		              line->source, line->line, mesura_strerror(rc));
+		st->errors++;
+		post_clear(&p);
+		return;
+	}
+	st->posts++;
+	st->limited += limited ? 1u : 0u;
+	st->verdicts[res->verdict]++;
+	if ((int)res->verdict > st->worst)
+		st->worst = (int)res->verdict;
+	st->findings += res->n_findings;
+	for (size_t i = 0; i < res->n_findings; i++)
+		count_category(st, res->findings[i].category, 1);
+	if (limited)
+		strbuf_printf(err, "%s: %s:%lu: a rule hit its match limit; the post was screened "
+		                   "without it\n", tool_name, line->source, line->line);
+
+	switch (w->screen->format) {
+	case OUT_JSONL:
+		out_jsonl(w, line, &p, res, limited, redacted, redacted_len, out);
+		break;
+	case OUT_CSV:
+		out_csv(w, line, &p, res, redacted, redacted_len, out);
+		break;
+	case OUT_HUMAN:
+		out_human(w, line, &p, res, redacted, redacted_len, out);
+		break;
+	}
+	post_clear(&p);
+}
+
+/* ------------------------------------------------------------ progress */
+
+static void progress(void *ctx, const posts_reader *r, size_t lines)
+{
+	screen *sc = ctx;
+	sc->lines_done += lines;
+	double now = tool_now();
+	if (!sc->progress || now - sc->last_progress < 0.5)
+		return;
+	sc->last_progress = now;
+	double secs = now - sc->started;
+	unsigned long long done, total;
+	posts_reader_progress(r, &done, &total);
+	fprintf(stderr, "\r\033[K%s: %zu posts, %.0f posts/s", tool_name, sc->lines_done,
+	        (double)sc->lines_done / secs);
+	if (total && done > 0 && done <= total)
+		fprintf(stderr, ", %.0f%%, about %.0f s left", 100.0 * (double)done / (double)total,
+		        secs * (double)(total - done) / (double)done);
+}
+
+static void summary(const screen *sc, const stats *s, const posts_reader *r, unsigned threads)
+{
+	double secs = tool_now() - sc->started;
+	unsigned long long bytes, total;
+	posts_reader_progress(r, &bytes, &total);
+	if (sc->progress)
+		fprintf(stderr, "\r\033[K");
+	if (sc->quiet)
+		return;
+	fprintf(stderr, "%s: %zu posts: %zu allow, %zu log, %zu redact, %zu review, %zu block; "
+	                "%zu findings",
+	        tool_name, s->posts, s->verdicts[0], s->verdicts[1], s->verdicts[2], s->verdicts[3],
+	        s->verdicts[4], s->findings);
+	for (size_t i = 0; i < s->n_categories; i++)
+		fprintf(stderr, "%s%s %zu", i ? ", " : " (", s->categories[i].name, s->categories[i].n);
+	fprintf(stderr, "%s; %zu malformed lines", s->n_categories ? ")" : "", s->malformed);
+	if (s->repaired)
+		fprintf(stderr, "; ill-formed UTF-8 repaired in %zu posts", s->repaired);
+	if (s->unmapped)
+		fprintf(stderr, "; %zu bytes not in %s", s->unmapped, sc->charset);
+	if (s->limited)
+		fprintf(stderr, "; %zu posts hit a match limit", s->limited);
+	if (s->errors)
+		fprintf(stderr, "; %zu errors", s->errors);
+	fprintf(stderr, "; %.2f s, %.0f posts/s, %.1f MB/s", secs,
+	        secs > 0 ? (double)s->posts / secs : 0.0,
+	        secs > 0 ? (double)bytes / secs / 1e6 : 0.0);
+	if (sc->show_stats)
+		fprintf(stderr, "; %u threads, peak RSS %.1f MiB", threads,
+		        (double)tool_peak_rss_kib() / 1024.0);
+	fputc('\n', stderr);
+}
+
+/* ---------------------------------------------------------------- main */
+
+static void usage(FILE *to)
+{
+	fprintf(to,
+	        "usage: mesura-screen [OPTIONS] [FILE...]\n"
+	        "\n"
+	        "Screens posts (one per line, or JSONL objects with \"text\") from the files or\n"
+	        "standard input and reports, for each post in input order, its verdict and\n"
+	        "findings.\n"
+	        "\n"
+	        "  --policy FILE          the policy (default: the built-in employee policy)\n"
+	        "  --format F             human | jsonl | csv (default: human when standard\n"
+	        "                         output is a terminal, jsonl otherwise)\n"
+	        "  --input-format F       text | jsonl | auto (default: auto, per file: JSONL\n"
+	        "                         when the first non-blank byte is '{')\n"
+	        "  --charset NAME         the input's character set (ISO-8859-1, WINDOWS-1252...)\n"
+	        "  --redact               add the redacted post (the policy's operators)\n"
+	        "  --hash-key HEX         32 hex digits keying hash tokens (else $MESURA_HASH_KEY,\n"
+	        "                         else a random key per run)\n"
+	        "  --threads N            screening threads (default: the online cores, %u here)\n"
+	        "  --color WHEN           auto | always | never (human format)\n"
+	        "  --strict               exit 3 when a line was malformed\n"
+	        "  --stats                add threads and peak memory to the summary\n"
+	        "  --quiet                no progress and no summary on standard error\n"
+	        "  --help                 this text\n"
+	        "\n"
+	        "Exit status: 0 every post allowed (or only logged), 1 some post needs review or\n"
+	        "redaction, 2 some post is blocked, 3 usage, input, policy or output errors.\n"
+	        "\n"
+	        "Examples:\n"
+	        "  mesura-screen examples/data/sample-posts.txt\n"
+	        "  mesura-screen --policy acme.yaml --format jsonl --redact posts.jsonl > out.jsonl\n"
+	        "  zcat archive.txt.gz | mesura-screen --charset latin1 --format csv > report.csv\n",
+	        tool_cores());
+}
+
+int main(int argc, char **argv)
+{
+	tool_init("mesura-screen");
+	screen sc = {.format = OUT_JSONL};
+	posts_options popts = {0};
+	const char *policy_path = NULL, *format = NULL, *color = "auto", *hash_key = NULL;
+	unsigned threads = tool_cores();
+	int strict = 0, argi = 1;
+	for (; argi < argc && argv[argi][0] == '-' && argv[argi][1]; argi++) {
+		const char *a = argv[argi], *v = argi + 1 < argc ? argv[argi + 1] : NULL;
+		int takes = 1;
+		if (strcmp(a, "--") == 0) {
+			argi++;
+			break;
+		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(a, "--redact") == 0) {
+			sc.redact = 1, takes = 0;
+		} else if (strcmp(a, "--strict") == 0) {
+			strict = 1, takes = 0;
+		} else if (strcmp(a, "--stats") == 0) {
+			sc.show_stats = 1, takes = 0;
+		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			sc.quiet = 1, takes = 0;
+		} else if (!v) {
+			usage(stderr);
+			tool_die("%s: unknown option or missing value", a);
+		} else if (strcmp(a, "--policy") == 0) {
+			policy_path = v;
+		} else if (strcmp(a, "--format") == 0) {
+			format = v;
+		} else if (strcmp(a, "--input-format") == 0) {
+			int f = posts_parse_format(v);
+			if (f < 0)
+				tool_die("--input-format: expected text, jsonl or auto, not \"%s\"", v);
+			popts.format = (posts_format)f;
+		} else if (strcmp(a, "--charset") == 0) {
+			popts.charset = sc.charset = v;
+		} else if (strcmp(a, "--hash-key") == 0) {
+			hash_key = v;
+		} else if (strcmp(a, "--threads") == 0) {
+			threads = (unsigned)tool_parse_count(a, v);
+			if (threads > 1024)
+				tool_die("--threads: at most 1024");
+		} else if (strcmp(a, "--color") == 0 || strcmp(a, "--colour") == 0) {
+			color = v;
+		} else {
+			usage(stderr);
+			tool_die("unknown option %s", a);
+		}
+		argi += takes;
+	}
+	if (!format)
+		sc.format = isatty(STDOUT_FILENO) ? OUT_HUMAN : OUT_JSONL;
+	else if (strcmp(format, "human") == 0)
+		sc.format = OUT_HUMAN;
+	else if (strcmp(format, "jsonl") == 0)
+		sc.format = OUT_JSONL;
+	else if (strcmp(format, "csv") == 0)
+		sc.format = OUT_CSV;
+	else
+		tool_die("--format: expected human, jsonl or csv, not \"%s\"", format);
+	if (strcmp(color, "always") == 0)
+		sc.color = 1;
+	else if (strcmp(color, "auto") == 0)
+		sc.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+		           !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
+	else if (strcmp(color, "never") != 0)
+		tool_die("--color: expected auto, always or never, not \"%s\"", color);
+
+	if (sc.redact)
+		tool_hash_key(hash_key, sc.key);
+	mesura_policy *policy = tool_load_policy(policy_path);
+	sc.policy = policy;
+	posts_reader *r = posts_reader_new(argv + argi, argc - argi, &popts);
+	sc.many_files = posts_reader_files(r) > 1;
+	sc.progress = !sc.quiet && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO);
+	sc.started = sc.last_progress = tool_now();
+
+	static char outbuf[1 << 16];
+	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	if (sc.format == OUT_CSV)
+		printf("%sid,verdict,rule,category,severity,action,start,end,text,confidence%s\r\n",
+		       sc.many_files ? "file," : "", sc.redact ? ",redacted" : "");
+	json_object_seed(0); /* before any thread makes a JSON object */
+
+	pipeline_ops ops = {worker_new, process, progress};
+	void **workers;
+	int write_failed = pipeline_run(r, threads, &ops, &sc, stdout, &workers) != 0;
+	stats total = {0};
+	for (unsigned i = 0; i < threads; i++) {
+		merge_stats(&total, &((worker *)workers[i])->stats);
+		worker_free(workers[i]);
+	}
+	free(workers);
+	summary(&sc, &total, r, threads);
+	if (write_failed)
+		fprintf(stderr, "%s: cannot write the output\n", tool_name);
+
+	int status = total.worst >= MESURA_ACTION_BLOCK    ? 2
+	             : total.worst >= MESURA_ACTION_REDACT ? 1
+	                                                   : 0;
+	if (write_failed || posts_reader_errors(r) || total.errors || (strict && total.malformed))
+		status = 3;
+	free(total.categories);
+	posts_reader_free(r);
+	mesura_policy_free(policy);
+	return status;
+}

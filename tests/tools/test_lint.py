@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""mesura-lint end to end: diagnostics with file:line:column, exit codes, and --test
+cases passing and failing with their line numbers."""
+import json
+import re
+
+from toolstest import POLICY, main, run, write
+
+
+def cases_file(tmp, name, cases):
+    return write(tmp, name, "\n".join(c if isinstance(c, str) else json.dumps(c, ensure_ascii=False)
+                                      for c in cases) + "\n")
+
+
+def test_clean_policy(tmp):
+    p = run("mesura-lint", POLICY)
+    assert p.returncode in (0, 1), p.stderr  # 1: warnings only (the compiler grows them)
+    assert 'ok, policy "tools-test", 9 rules' in p.stdout.decode()
+
+
+def test_errors_with_positions(tmp):
+    bad = write(tmp, "bad.yaml", "mesura: 1\nname: x\nrules:\n  - id: r1\n    category: profanity\n"
+                                 "    acton: block\n    match: { terms: [a] }\n"
+                                 "  - id: r2\n    category: pii.payment_card\n"
+                                 "    match: { regex: '(\\d' }\n"
+                                 "  - id: r3\n    category: pii.payment_card\n"
+                                 "    match: { regex: '\\d+', validate: lun }\n")
+    p = run("mesura-lint", bad, status=2)
+    err = p.stderr.decode()
+    assert re.search(r"bad\.yaml:6:5: error: .*acton.*\[rule r1\]", err), err
+    assert re.search(r"bad\.yaml:10:\d+: error: .*regex.*\[rule r2\]", err), err
+    assert re.search(r"bad\.yaml:13:\d+: error: .*lun.*luhn.*\[rule r3\]", err), err
+    run("mesura-lint", "/nonexistent.yaml", status=2)
+    run("mesura-lint", status=3)
+    run("mesura-lint", "--bogus", POLICY, status=3)
+    # Several files: the worst status wins.
+    assert run("mesura-lint", POLICY, bad).returncode == 2
+
+
+def test_cases_pass(tmp):
+    path = cases_file(tmp, "good.jsonl", [
+        {"text": "mi tarjeta 4111 1111 1111 1111", "expect": [{"rule": "card"}],
+         "verdict": "redact"},
+        {"text": "Call ana@x.es", "expect": [{"category": "pii.email", "text": "ana@x.es"}]},
+        {"text": "Scunthorpe is a classic town", "expect": [], "verdict": "allow"},
+        "",
+        {"text": "qué m1erda y project falcon", "name": "two rules",
+         "expect": [{"rule": "insults-es", "text": "m1erda"}, {"category": "confidential"}],
+         "verdict": "block"},
+        {"text": "lunch with globex", "verdict": "log"},
+    ])
+    p = run("mesura-lint", "--test", path, POLICY)
+    assert p.returncode in (0, 1), p.stdout
+    out = p.stdout.decode()
+    for line in (1, 2, 3, 5, 6):
+        assert f"good.jsonl:{line}: ok" in out, out
+    assert "5 cases against" in out and "5 passed, 0 failed" in out
+
+
+def test_cases_fail(tmp):
+    path = cases_file(tmp, "bad.jsonl", [
+        {"text": "all fine here", "expect": []},
+        {"text": "mail ana@x.es", "expect": [{"rule": "phone"}]},
+        {"text": "what a shit day", "verdict": "block"},
+        {"text": "what a shit day", "expect": []},
+        '{"text": "broken',
+        {"text": "x", "expct": []},
+        {"text": "mail ana@x.es", "expect": [{"category": "pii.email", "text": "bob"}]},
+        {"text": "x", "verdict": "explode"},
+    ])
+    p = run("mesura-lint", "--test", path, POLICY, status=2)
+    out = p.stdout.decode()
+    assert "bad.jsonl:1: ok" in out
+    assert 'bad.jsonl:2: FAIL: no finding matches {"rule":"phone"}' in out, out
+    assert "found email (pii.email) [5,13) \"ana@x.es\"" in out
+    assert "bad.jsonl:3: FAIL: verdict review, expected block" in out
+    assert "bad.jsonl:4: FAIL: expected no findings" in out
+    assert "bad.jsonl:5: FAIL: malformed case" in out
+    assert "bad.jsonl:6: FAIL: unknown key" in out
+    assert "bad.jsonl:7: FAIL: no finding matches" in out
+    assert "bad.jsonl:8: FAIL: \"verdict\" must be" in out
+    assert "8 cases against" in out and "1 passed, 7 failed" in out
+    run("mesura-lint", "--test", "/nonexistent.jsonl", POLICY, status=2)
+
+
+def test_help(tmp):
+    out = run("mesura-lint", "--help", status=0).stdout.decode()
+    assert "--test" in out and "Examples" in out
+
+
+if __name__ == "__main__":
+    main([test_clean_policy, test_errors_with_positions, test_cases_pass, test_cases_fail,
+          test_help])
