@@ -56,13 +56,13 @@ static void worker_free(void *arg)
 	free(w);
 }
 
-/* The overrides: `span` arrives with the category's default operator. Findings that
+/* The overrides, on top of the policy's operator for the finding's rule. Findings that
  * are only reported (KEEP: the rule's action is log) stay as they are. */
 static int choose(const mesura_finding *finding, size_t index, mesura_redact_span *span,
                   void *payload)
 {
-	(void)finding;
 	worker *w = payload;
+	mesura_redact_span_from_policy(span, w->tool->policy, finding);
 	if (span->op == MESURA_REDACT_KEEP)
 		return 0;
 	if (w->tool->style >= 0)

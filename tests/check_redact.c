@@ -1253,6 +1253,23 @@ START_TEST(policy_operators_rewrite_their_rules_findings)
 	         "[EMAIL]", digits + 12);
 	ck_assert_str_eq(out, want);
 	ck_assert_uint_eq(out_len, strlen(want));
+	/* The same operators, one finding at a time, for callers that override some. */
+	for (size_t i = 0; i < r->n_findings; i++) {
+		mesura_redact_span span;
+		mesura_redact_span_from_policy(&span, p, &r->findings[i]);
+		const char *rule = r->findings[i].rule_id;
+		if (strcmp(rule, "card") == 0) {
+			ck_assert_int_eq(span.op, MESURA_REDACT_MASK);
+			ck_assert_str_eq(span.options->mask_char, "\xe2\x80\xa2");
+		} else if (strcmp(rule, "swear") == 0) {
+			ck_assert_int_eq(span.op, MESURA_REDACT_REMOVE);
+		} else if (strcmp(rule, "email") == 0) { /* no redact: its category's default */
+			mesura_redact_span def;
+			mesura_redact_span_from_finding(&def, &r->findings[i]);
+			ck_assert_int_eq(span.op, def.op);
+			ck_assert_ptr_eq(span.options, def.options);
+		}
+	}
 	mesura_redactor_free(rd);
 	mesura_scanner_free(s);
 	mesura_policy_free(p);

@@ -195,6 +195,16 @@ MESURA_API int mesura_redact_result(mesura_redactor *redactor, const mesura_poli
                                     const char *text, size_t len, const mesura_result *result,
                                     const char **out, size_t *out_len);
 
+/**
+ * Fills `span` for `finding` with the operator `policy` gives its rule (`redact:`), or
+ * its category's default (mesura_redact_span_from_finding). For a choose callback that
+ * starts from the policy's operators and overrides some (a tool's --mask-char). The
+ * options pointed to live as long as the policy.
+ */
+MESURA_API void mesura_redact_span_from_policy(mesura_redact_span *span,
+                                               const mesura_policy *policy,
+                                               const mesura_finding *finding);
+
 /* ------------------------------------------------------------ preview */
 
 #define MESURA_REDACT_PREVIEW_OPTIONS_VERSION 1

@@ -17,16 +17,23 @@ static const policy_rule *rule_of(const mesura_policy *p, const mesura_finding *
 	return NULL;
 }
 
+void mesura_redact_span_from_policy(mesura_redact_span *span, const mesura_policy *policy,
+                                    const mesura_finding *finding)
+{
+	mesura_redact_span_from_finding(span, finding);
+	const policy_rule *r = policy ? rule_of(policy, finding) : NULL;
+	if (r && r->has_redact) {
+		span->op = r->redact_op;
+		span->options = &r->redact_opts;
+	}
+}
+
 /* The rule's own `redact:` when it has one; the category's default otherwise. */
 static int choose_rule_operator(const mesura_finding *f, size_t index, mesura_redact_span *span,
                                 void *payload)
 {
 	(void)index;
-	const policy_rule *r = rule_of(((const rule_ops *)payload)->policy, f);
-	if (r && r->has_redact) {
-		span->op = r->redact_op;
-		span->options = &r->redact_opts;
-	}
+	mesura_redact_span_from_policy(span, ((const rule_ops *)payload)->policy, f);
 	return 0;
 }
 
