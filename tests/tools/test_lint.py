@@ -37,6 +37,18 @@ def test_errors_with_positions(tmp):
     assert run("mesura-lint", POLICY, bad).returncode == 2
 
 
+def test_warnings(tmp):
+    odd = write(tmp, "odd.yaml", "mesura: 1\nlexicons:\n  spare: [a]\nrules:\n"
+                                 "  - id: r1\n    category: profanity\n    match: { terms: [essex] }\n"
+                                 "  - id: r2\n    category: custom.x\n    match: { regex: '(a+)+$' }\n"
+                                 "allow: [essex]\n")
+    p = run("mesura-lint", odd, status=1)
+    err = p.stderr.decode()
+    assert re.search(r"odd\.yaml:3:3: warning: lexicon \"spare\" is never used", err), err
+    assert re.search(r"odd\.yaml:7:\d+: warning: .*can never fire.*\[rule r1\]", err), err
+    assert re.search(r"odd\.yaml:10:\d+: warning: .*catastrophically.*\[rule r2\]", err), err
+
+
 def test_cases_pass(tmp):
     path = cases_file(tmp, "good.jsonl", [
         {"text": "mi tarjeta 4111 1111 1111 1111", "expect": [{"rule": "card"}],
@@ -89,5 +101,5 @@ def test_help(tmp):
 
 
 if __name__ == "__main__":
-    main([test_clean_policy, test_errors_with_positions, test_cases_pass, test_cases_fail,
+    main([test_clean_policy, test_errors_with_positions, test_warnings, test_cases_pass, test_cases_fail,
           test_help])
