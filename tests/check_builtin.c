@@ -88,7 +88,7 @@ START_TEST(default_policy_compiles_fast)
 }
 END_TEST
 
-START_TEST(a_module_can_be_included_twice_only_once)
+START_TEST(including_a_module_twice_repeats_its_rule_ids)
 {
 	/* Including a module and default (which includes it again) repeats its rule ids. */
 	const char *src = "mesura: 1\ninclude: [builtin:pii, builtin:default]\n";
@@ -637,7 +637,7 @@ static Suite *builtin_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, each_module_compiles_alone);
 	tcase_add_test(tc, default_policy_compiles_fast);
-	tcase_add_test(tc, a_module_can_be_included_twice_only_once);
+	tcase_add_test(tc, including_a_module_twice_repeats_its_rule_ids);
 	tcase_add_test(tc, generated_invalid_numbers_are_not_flagged);
 	tcase_add_test(tc, corpus_precision_and_recall);
 	suite_add_tcase(s, tc);
