@@ -220,8 +220,10 @@ def gen_ssn_bad():
 
 
 def gen_phone_es():
-    first = rng.choice("6667799")
-    n = first + digits(8)
+    # Mobiles (6, 7) and geographic landlines (9 then 1-8); 80x/90x are service
+    # numbers, which the policy leaves alone.
+    n = rng.choice(["6", "6", "6", "7", "9" + rng.choice("12345678")])
+    n += digits(9 - len(n))
     style = rng.choice(["333", "333", "3222", "plain", "dash"])
     body = {"333": "%s %s %s" % (n[:3], n[3:6], n[6:]),
             "3222": "%s %s %s %s" % (n[:3], n[3:5], n[5:7], n[7:]),
