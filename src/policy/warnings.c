@@ -27,75 +27,80 @@ static int on_allow_term(uint32_t id, size_t start, size_t end, void *payload)
 	return 1;
 }
 
-/* The allow list as a leaf with `flags` sees it: each allow term (stored in the
- * moderation view) normalised again with those flags, in one automaton. */
+/* Each term of a terms leaf as written (before normalisation), from its YAML node and
+ * the lexicons it names, normalised like the allow list: a post holding the term as
+ * written holds this text in the allow list's view. */
 typedef struct {
-	unsigned int flags;
-	mesura_automaton *automaton;
-} allow_view;
+	compiler *c;
+	mesura_normalizer *nz;
+	mesura_view *view;
+	size_t shadowed;
+} shadow_check;
 
-static int build_allow_view(const mesura_policy *p, unsigned int flags, allow_view *av)
+/* The allow-listed term inside the term written as s[0..len), or NULL. */
+static const char *shadowing_allow_term(shadow_check *sc, const char *s, size_t len)
 {
-	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
-	opts.flags = flags;
-	mesura_normalizer *nz = NULL;
-	mesura_view *view = NULL;
-	mesura_automaton_builder *b = NULL;
-	int rc = mesura_normalizer_new(&nz, &opts, &p->alloc);
-	if (rc == MESURA_OK)
-		rc = mesura_view_new(&view, &p->alloc);
-	if (rc == MESURA_OK)
-		rc = mesura_scan__builder_new(&b, &p->alloc);
-	for (size_t i = 0; rc == MESURA_OK && i < p->n_allow; i++) {
-		size_t len;
-		rc = mesura_normalize(nz, view, p->allow[i], p->allow_lens[i]);
-		const char *text = rc == MESURA_OK ? mesura_view_text(view, &len) : NULL;
-		if (text && len)
-			rc = mesura_scan__builder_add(b, text, len, (uint32_t)i);
+	const mesura_policy *p = sc->c->policy;
+	size_t n;
+	if (mesura_normalize(sc->nz, sc->view, s, len) != MESURA_OK) {
+		sc->c->failed_alloc = 1;
+		return NULL;
 	}
-	mesura_scan__automaton_free(av->automaton);
-	av->automaton = NULL;
-	av->flags = flags;
-	if (rc == MESURA_OK)
-		rc = mesura_scan__builder_build(b, &av->automaton);
-	mesura_scan__builder_free(b);
-	mesura_view_free(view);
-	mesura_normalizer_free(nz);
-	return rc;
-}
-
-/* The allow-listed term inside `term` (every match of the term overlaps it, so the
- * allow list drops every finding), or NULL. */
-static const char *shadowing_allow_term(const mesura_policy *p, const allow_view *av,
-                                        const char *term, size_t len)
-{
+	const char *text = mesura_view_text(sc->view, &n);
 	uint32_t id = UINT32_MAX;
-	mesura_scan__automaton_search(av->automaton, term, len, on_allow_term, &id);
+	mesura_scan__automaton_search(p->allow_terms, text, n, on_allow_term, &id);
 	return id == UINT32_MAX ? NULL : p->allow[id];
 }
 
-static void warn_shadowed_terms(compiler *c, const policy_cond *x, allow_view *av)
+static void check_written_term(shadow_check *sc, const policy_cond *x, const char *s, size_t len)
 {
-	if (!c->policy->n_allow)
+	const char *allow = shadowing_allow_term(sc, s, len);
+	if (allow && sc->shadowed++ < SHADOWED_SHOWN)
+		mesura_policy__warn(sc->c, x->node, "term \"%.*s\" can never be reported: it holds "
+		                                    "the allow-listed \"%s\"", (int)len, s, allow);
+}
+
+static size_t check_written_terms(shadow_check *sc, const policy_cond *x)
+{
+	const ynode *list = x->node;
+	size_t n = list->kind == YNODE_SEQUENCE ? list->n_items : 1, total = 0;
+	for (size_t i = 0; i < n && !sc->c->failed_alloc; i++) {
+		const ynode *item = list->kind == YNODE_SEQUENCE ? list->items[i] : list;
+		if (!mesura_policy__is_scalar(item))
+			continue;
+		const lexicon *lex = item->len > 1 && item->text[0] == '@' && item->text[1] != '@'
+		                         ? mesura_policy__find_lexicon(sc->c, item->text + 1)
+		                         : NULL;
+		for (size_t k = 0; lex && k < lex->n; k++, total++)
+			check_written_term(sc, x, lex->terms[k], lex->lens[k]);
+		if (!lex) {
+			size_t at = item->len > 1 && item->text[0] == '@'; /* "@@x" is "@x" */
+			check_written_term(sc, x, item->text + at, item->len - at);
+			total++;
+		}
+	}
+	return total;
+}
+
+static void warn_shadowed_terms(compiler *c, const policy_cond *x)
+{
+	if (!c->policy->allow_terms)
 		return;
-	if ((!av->automaton || av->flags != x->normalize) &&
-	    build_allow_view(c->policy, x->normalize, av) != MESURA_OK) {
+	shadow_check sc = {c, NULL, NULL, 0};
+	if (mesura_normalizer_new(&sc.nz, NULL, &c->policy->alloc) != MESURA_OK ||
+	    mesura_view_new(&sc.view, &c->policy->alloc) != MESURA_OK) {
 		c->failed_alloc = 1;
-		return;
+	} else {
+		size_t total = check_written_terms(&sc, x);
+		if (sc.shadowed == total && total)
+			mesura_policy__warn(c, x->node, "rule \"%s\" can never fire on these terms: the "
+			                                "allow list cancels every one of them", c->rule_id);
+		else if (sc.shadowed > SHADOWED_SHOWN)
+			mesura_policy__warn(c, x->node, "and %zu more terms the allow list cancels",
+			                    sc.shadowed - SHADOWED_SHOWN);
 	}
-	size_t shadowed = 0;
-	for (size_t i = 0; i < x->n_terms; i++) {
-		const char *allow = shadowing_allow_term(c->policy, av, x->terms[i], x->term_lens[i]);
-		if (allow && shadowed++ < SHADOWED_SHOWN)
-			mesura_policy__warn(c, x->node, "term \"%s\" can never be reported: it holds the "
-			                                "allow-listed \"%s\"", x->terms[i], allow);
-	}
-	if (shadowed == x->n_terms && shadowed)
-		mesura_policy__warn(c, x->node, "rule \"%s\" can never fire on these terms: the allow "
-		                                "list cancels every one of them", c->rule_id);
-	else if (shadowed > SHADOWED_SHOWN)
-		mesura_policy__warn(c, x->node, "and %zu more terms the allow list cancels",
-		                    shadowed - SHADOWED_SHOWN);
+	mesura_view_free(sc.view);
+	mesura_normalizer_free(sc.nz);
 }
 
 static void warn_slow_regex(compiler *c, const policy_cond *x)
@@ -111,7 +116,6 @@ void mesura_policy__warn_suspicious(compiler *c)
 {
 	warn_unused_lexicons(c);
 	const mesura_policy *p = c->policy;
-	allow_view av = {0, NULL};
 	for (size_t i = 0; i < p->n_conds && !c->failed_alloc; i++) {
 		const policy_cond *x = &p->conds[i];
 		if (x->role != ROLE_MATCH || !x->node)
@@ -120,11 +124,10 @@ void mesura_policy__warn_suspicious(compiler *c)
 		if (mesura_policy__diags_set_file(c->diags, x->file) != MESURA_OK)
 			c->failed_alloc = 1;
 		if (x->kind == COND_TERMS)
-			warn_shadowed_terms(c, x, &av);
+			warn_shadowed_terms(c, x);
 		else if (x->kind == COND_REGEX)
 			warn_slow_regex(c, x);
 	}
-	mesura_scan__automaton_free(av.automaton);
 	c->rule_id = NULL;
 	if (mesura_policy__diags_set_file(c->diags, c->file) != MESURA_OK)
 		c->failed_alloc = 1;

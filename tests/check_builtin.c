@@ -1,0 +1,654 @@
+/* The built-in policy (policies/builtin, embedded in the library): every module compiles
+ * alone and through mesura_policy_default(); generated valid card numbers, IBANs, DNIs
+ * and NIEs are flagged and their corrupted twins are not; and the labelled corpus
+ * tests/data/builtin-corpus.jsonl (tools/gen_builtin_corpus.py) is screened with the
+ * default policy, measuring precision and recall per category against thresholds. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "testutil.h"
+#include <mesura.h>
+
+static const char *const MODULES[] = {"pii", "secrets", "confidential-en", "confidential-es",
+                                      "profanity-en", "profanity-es", "harassment-en",
+                                      "harassment-es", "default"};
+
+static void print_diags(const mesura_diagnostics *d)
+{
+	for (size_t i = 0; i < mesura_diagnostics_count(d); i++) {
+		const mesura_diagnostic *x = mesura_diagnostics_get(d, i);
+		fprintf(stderr, "%s:%u:%u: %s: %s\n", x->file, x->line, x->column, x->path,
+		        x->message);
+	}
+}
+
+static mesura_policy *compile_text(const char *src)
+{
+	mesura_policy *p = NULL;
+	mesura_diagnostics *d = NULL;
+	int rc = mesura_policy_compile(&p, src, strlen(src), "test", NULL, &d, NULL);
+	print_diags(d);
+	ck_assert_int_eq(rc, MESURA_OK);
+	ck_assert_uint_eq(mesura_diagnostics_count(d), 0); /* not even a warning */
+	mesura_diagnostics_free(d);
+	return p;
+}
+
+static mesura_policy *default_policy(void)
+{
+	mesura_policy *p = NULL;
+	mesura_diagnostics *d = NULL;
+	int rc = mesura_policy_default(&p, &d, NULL);
+	print_diags(d);
+	ck_assert_int_eq(rc, MESURA_OK);
+	ck_assert_uint_eq(mesura_diagnostics_count(d), 0);
+	mesura_diagnostics_free(d);
+	return p;
+}
+
+/* ------------------------------------------------------------ modules */
+
+START_TEST(each_module_compiles_alone)
+{
+	size_t total = 0;
+	for (size_t i = 0; i + 1 < sizeof MODULES / sizeof *MODULES; i++) {
+		char src[200];
+		snprintf(src, sizeof src, "mesura: 1\nname: t\ninclude: [builtin:%s]\n", MODULES[i]);
+		mesura_policy *p = compile_text(src);
+		ck_assert_uint_gt(mesura_policy_rule_count(p), 0);
+		total += mesura_policy_rule_count(p);
+		mesura_policy_free(p);
+	}
+	/* default is every module and nothing else */
+	mesura_policy *all = default_policy();
+	ck_assert_uint_eq(mesura_policy_rule_count(all), total);
+	mesura_policy_free(all);
+}
+END_TEST
+
+START_TEST(default_policy_compiles_fast)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int runs = 20;
+	for (int i = 0; i < runs; i++)
+		mesura_policy_free(default_policy());
+	double ms = tu_seconds_since(&t0) * 1000 / runs;
+	mesura_policy *p = default_policy();
+	fprintf(stderr, "builtin: mesura_policy_default: %zu rules, \"%s\", %.2f ms per compile "
+	                "(rule examples included)\n",
+	        mesura_policy_rule_count(p), mesura_policy_name(p), ms);
+	ck_assert_str_eq(mesura_policy_name(p), "builtin-default");
+	/* Issue 6 asks for 20 ms; sanitizer and debug builds get ten times that. */
+	ck_assert(ms < 200);
+	mesura_policy_free(p);
+}
+END_TEST
+
+START_TEST(including_a_module_twice_repeats_its_rule_ids)
+{
+	/* Including a module and default (which includes it again) repeats its rule ids. */
+	const char *src = "mesura: 1\ninclude: [builtin:pii, builtin:default]\n";
+	mesura_policy *p = NULL;
+	mesura_diagnostics *d = NULL;
+	ck_assert_int_eq(mesura_policy_compile(&p, src, strlen(src), "t", NULL, &d, NULL),
+	                 MESURA_ESYNTAX);
+	ck_assert_ptr_null(p);
+	mesura_diagnostics_free(d);
+}
+END_TEST
+
+/* ------------------------------------------------------------ generated numbers */
+
+static const mesura_result *scan_one(mesura_scanner *s, const char *text)
+{
+	const mesura_result *r = NULL;
+	ck_assert_int_eq(mesura_scan(s, text, strlen(text), &r), MESURA_OK);
+	return r;
+}
+
+/* Whether the result has a finding of `category` exactly over text[start, end). */
+static int has_finding(const mesura_result *r, const char *category, size_t start, size_t end)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (strcmp(r->findings[i].category, category) == 0 && r->findings[i].start == start &&
+		    r->findings[i].end == end)
+			return 1;
+	return 0;
+}
+
+static int has_category(const mesura_result *r, const char *category)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (strcmp(r->findings[i].category, category) == 0)
+			return 1;
+	return 0;
+}
+
+/* Luhn check digit of the n digits of body, computed with the table of doubled digits
+ * (written apart from the validator, which sums as it goes). */
+static char luhn_digit(const char *body, size_t n)
+{
+	static const int doubled[10] = {0, 2, 4, 6, 8, 1, 3, 5, 7, 9};
+	int sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		int d = body[n - 1 - i] - '0';
+		sum += i % 2 == 0 ? doubled[d] : d;
+	}
+	return (char)('0' + (10 - sum % 10) % 10);
+}
+
+static void random_digits(tu_rng *rng, char *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = (char)('0' + tu_rng_below(rng, 10));
+}
+
+/* A card number: a known issuer prefix, random digits, the Luhn digit. */
+static size_t make_card(tu_rng *rng, char *out)
+{
+	static const struct {
+		const char *prefix;
+		size_t len;
+	} brands[] = {{"4", 16}, {"51", 16}, {"55", 16}, {"2221", 16}, {"34", 15}, {"37", 15},
+	              {"6011", 16}, {"3528", 16}, {"36", 14}, {"4", 13}};
+	size_t b = tu_rng_below(rng, sizeof brands / sizeof *brands);
+	size_t p = strlen(brands[b].prefix), n = brands[b].len;
+	memcpy(out, brands[b].prefix, p);
+	random_digits(rng, out + p, n - 1 - p);
+	out[n - 1] = luhn_digit(out, n - 1);
+	out[n] = '\0';
+	return n;
+}
+
+/* IBAN check digits by long division over the decimal string (letters as 10..35). */
+static int iban_check(const char *country, const char *bban)
+{
+	char moved[80];
+	snprintf(moved, sizeof moved, "%s%s00", bban, country);
+	unsigned rem = 0;
+	for (const char *c = moved; *c; c++) {
+		if (*c >= '0' && *c <= '9')
+			rem = (rem * 10 + (unsigned)(*c - '0')) % 97;
+		else
+			rem = (rem * 100 + (unsigned)(*c - 'A' + 10)) % 97;
+	}
+	return (int)(98 - rem);
+}
+
+static const char DNI_LETTERS[] = "TRWAGMYFPDXBNJZSQVHLCKE";
+
+typedef struct {
+	const char *name;
+	const char *category;
+	size_t valid_flagged, valid_total, invalid_flagged, invalid_total;
+} gen_tally;
+
+/* Scans "prefix VALUE suffix" for a valid value (must be flagged exactly) and for its
+ * corrupted twin (must not be flagged at all in that category). */
+static void check_pair(mesura_scanner *s, gen_tally *t, const char *prefix, const char *valid,
+                       const char *invalid)
+{
+	char post[200];
+	const char *values[2] = {valid, invalid};
+	for (int k = 0; k < 2; k++) {
+		snprintf(post, sizeof post, "%s%s, gracias", prefix, values[k]);
+		const mesura_result *r = scan_one(s, post);
+		size_t start = strlen(prefix), end = start + strlen(values[k]);
+		if (k == 0) {
+			t->valid_total++;
+			if (has_finding(r, t->category, start, end))
+				t->valid_flagged++;
+			else if (t->valid_total - t->valid_flagged <= 5)
+				fprintf(stderr, "  %s: valid value not flagged: %s\n", t->name, post);
+		} else {
+			t->invalid_total++;
+			if (has_category(r, t->category)) {
+				t->invalid_flagged++;
+				if (t->invalid_flagged <= 5)
+					fprintf(stderr, "  %s: invalid value flagged: %s\n", t->name, post);
+			}
+		}
+	}
+}
+
+START_TEST(generated_invalid_numbers_are_not_flagged)
+{
+	mesura_policy *p = default_policy();
+	mesura_scanner *s;
+	ck_assert_int_eq(mesura_scanner_new(&s, p, NULL), MESURA_OK);
+	tu_rng rng = {0x6275696c74696eULL};
+	gen_tally cards = {"cards", "pii.payment_card", 0, 0, 0, 0};
+	gen_tally ibans = {"IBANs", "pii.iban", 0, 0, 0, 0};
+	gen_tally dnis = {"DNIs", "pii.national_id", 0, 0, 0, 0};
+	gen_tally nies = {"NIEs", "pii.national_id", 0, 0, 0, 0};
+	for (int i = 0; i < 500; i++) {
+		/* a card and the same card with another last digit (Luhn catches every
+		 * single-digit change) */
+		char card[24], bad[24];
+		size_t n = make_card(&rng, card);
+		memcpy(bad, card, n + 1);
+		bad[n - 1] = (char)('0' + (bad[n - 1] - '0' + 1 + (int)tu_rng_below(&rng, 9)) % 10);
+		check_pair(s, &cards, "Mi tarjeta es ", card, bad);
+
+		/* a Spanish IBAN, compact or in groups, and the same with check digits + 1 */
+		char bban[24], iban[40], iban_bad[40];
+		random_digits(&rng, bban, 20);
+		bban[20] = '\0';
+		int check = iban_check("ES", bban);
+		int wrong = check < 97 ? check + 1 : check - 1;
+		if (i % 2) {
+			snprintf(iban, sizeof iban, "ES%02d%s", check, bban);
+			snprintf(iban_bad, sizeof iban_bad, "ES%02d%s", wrong, bban);
+		} else {
+			snprintf(iban, sizeof iban, "ES%02d %.4s %.4s %.4s %.4s %.4s", check, bban,
+			         bban + 4, bban + 8, bban + 12, bban + 16);
+			snprintf(iban_bad, sizeof iban_bad, "ES%02d %.4s %.4s %.4s %.4s %.4s", wrong, bban,
+			         bban + 4, bban + 8, bban + 12, bban + 16);
+		}
+		check_pair(s, &ibans, "Transferencia a ", iban, iban_bad);
+
+		/* a DNI and the same number with the next letter of the table */
+		unsigned num = 10000000u + (unsigned)tu_rng_below(&rng, 90000000u);
+		char dni[16], dni_bad[16];
+		snprintf(dni, sizeof dni, "%08u%c", num, DNI_LETTERS[num % 23]);
+		snprintf(dni_bad, sizeof dni_bad, "%08u%c", num, DNI_LETTERS[(num + 1) % 23]);
+		check_pair(s, &dnis, "Mi DNI es ", dni, dni_bad);
+
+		/* a NIE (X, Y, Z for 0, 1, 2) and a wrong letter */
+		unsigned first = (unsigned)tu_rng_below(&rng, 3), seven = (unsigned)tu_rng_below(&rng, 10000000u);
+		unsigned value = first * 10000000u + seven;
+		char nie[16], nie_bad[16];
+		snprintf(nie, sizeof nie, "%c%07u%c", "XYZ"[first], seven, DNI_LETTERS[value % 23]);
+		snprintf(nie_bad, sizeof nie_bad, "%c%07u%c", "XYZ"[first], seven,
+		         DNI_LETTERS[(value + 5) % 23]);
+		check_pair(s, &nies, "Mi NIE: ", nie, nie_bad);
+	}
+	gen_tally *all[] = {&cards, &ibans, &dnis, &nies};
+	for (size_t i = 0; i < 4; i++) {
+		fprintf(stderr, "builtin: generated %s: %zu/%zu valid flagged, %zu/%zu invalid flagged\n",
+		        all[i]->name, all[i]->valid_flagged, all[i]->valid_total,
+		        all[i]->invalid_flagged, all[i]->invalid_total);
+		ck_assert_uint_eq(all[i]->valid_flagged, all[i]->valid_total);
+		ck_assert_uint_eq(all[i]->invalid_flagged, 0);
+	}
+	mesura_scanner_free(s);
+	mesura_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------ the corpus */
+
+/* A small JSON reader, enough for the corpus: objects, arrays, strings (with \uXXXX
+ * and surrogate pairs), numbers, true/false/null. */
+typedef struct {
+	const char *p, *end;
+	int error;
+} jreader;
+
+static void jskip(jreader *j)
+{
+	while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\r' || *j->p == '\n'))
+		j->p++;
+}
+
+static int jexpect(jreader *j, char c)
+{
+	jskip(j);
+	if (j->p < j->end && *j->p == c) {
+		j->p++;
+		return 1;
+	}
+	j->error = 1;
+	return 0;
+}
+
+static unsigned jhex4(jreader *j)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = j->p < j->end ? *j->p++ : 0;
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			v |= (unsigned)((c | 0x20) - 'a' + 10);
+		else
+			j->error = 1;
+	}
+	return v;
+}
+
+/* Reads a string into a malloc'd buffer (*len bytes, NUL-terminated). */
+static char *jstring(jreader *j, size_t *len)
+{
+	if (!jexpect(j, '"'))
+		return NULL;
+	size_t cap = 64, n = 0;
+	char *out = malloc(cap);
+	while (j->p < j->end && *j->p != '"' && !j->error) {
+		if (n + 8 > cap)
+			out = realloc(out, cap *= 2);
+		char c = *j->p++;
+		if (c != '\\') {
+			out[n++] = c;
+			continue;
+		}
+		c = j->p < j->end ? *j->p++ : 0;
+		uint32_t cp;
+		switch (c) {
+		case 'n': out[n++] = '\n'; break;
+		case 't': out[n++] = '\t'; break;
+		case 'r': out[n++] = '\r'; break;
+		case 'b': out[n++] = '\b'; break;
+		case 'f': out[n++] = '\f'; break;
+		case 'u':
+			cp = jhex4(j);
+			if (cp >= 0xD800 && cp < 0xDC00 && j->p + 6 <= j->end && j->p[0] == '\\' &&
+			    j->p[1] == 'u') {
+				j->p += 2;
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (jhex4(j) - 0xDC00);
+			}
+			n += tu_utf8_encode(cp, out + n);
+			break;
+		default: out[n++] = c; break;
+		}
+	}
+	jexpect(j, '"');
+	out[n] = '\0';
+	*len = n;
+	return out;
+}
+
+static void jvalue_skip(jreader *j);
+
+static long jnumber(jreader *j)
+{
+	jskip(j);
+	char *end;
+	long v = strtol(j->p, &end, 10);
+	if (end == j->p)
+		j->error = 1;
+	j->p = end;
+	return v;
+}
+
+static void jvalue_skip(jreader *j)
+{
+	jskip(j);
+	if (j->p >= j->end) {
+		j->error = 1;
+		return;
+	}
+	size_t len;
+	char c = *j->p;
+	if (c == '"') {
+		free(jstring(j, &len));
+	} else if (c == '{' || c == '[') {
+		char close = c == '{' ? '}' : ']';
+		j->p++;
+		jskip(j);
+		if (j->p < j->end && *j->p == close) {
+			j->p++;
+			return;
+		}
+		do {
+			if (c == '{') {
+				free(jstring(j, &len));
+				jexpect(j, ':');
+			}
+			jvalue_skip(j);
+			jskip(j);
+		} while (!j->error && j->p < j->end && *j->p == ',' && j->p++);
+		jexpect(j, close);
+	} else if (c == '-' || (c >= '0' && c <= '9')) {
+		jnumber(j);
+	} else {
+		while (j->p < j->end && *j->p >= 'a' && *j->p <= 'z')
+			j->p++;
+	}
+}
+
+typedef struct {
+	char *category;
+	size_t start, end;
+	char *text;
+} expectation;
+
+typedef struct {
+	char *id, *text;
+	size_t len;
+	expectation *expect;
+	size_t n_expect;
+} post;
+
+/* Reads the members of an object, calling on_member for each key. */
+#define JOBJECT(j, key, body)                                                       \
+	do {                                                                            \
+		if (!jexpect(j, '{'))                                                       \
+			break;                                                                  \
+		jskip(j);                                                                   \
+		if ((j)->p < (j)->end && *(j)->p == '}') {                                  \
+			(j)->p++;                                                               \
+			break;                                                                  \
+		}                                                                           \
+		do {                                                                        \
+			size_t key##_len;                                                       \
+			char *key = jstring(j, &key##_len);                                     \
+			jexpect(j, ':');                                                        \
+			if (key) {                                                              \
+				body                                                                \
+			}                                                                       \
+			free(key);                                                              \
+			jskip(j);                                                               \
+		} while (!(j)->error && (j)->p < (j)->end && *(j)->p == ',' && (j)->p++);   \
+		jexpect(j, '}');                                                            \
+	} while (0)
+
+static void read_expectation(jreader *j, expectation *e)
+{
+	memset(e, 0, sizeof *e);
+	JOBJECT(j, key, {
+		size_t len;
+		if (!strcmp(key, "category"))
+			e->category = jstring(j, &len);
+		else if (!strcmp(key, "text"))
+			e->text = jstring(j, &len);
+		else if (!strcmp(key, "start"))
+			e->start = (size_t)jnumber(j);
+		else if (!strcmp(key, "end"))
+			e->end = (size_t)jnumber(j);
+		else
+			jvalue_skip(j);
+	});
+}
+
+static void read_post(jreader *j, post *p)
+{
+	memset(p, 0, sizeof *p);
+	JOBJECT(j, key, {
+		size_t len;
+		if (!strcmp(key, "id")) {
+			p->id = jstring(j, &len);
+		} else if (!strcmp(key, "text")) {
+			p->text = jstring(j, &p->len);
+		} else if (!strcmp(key, "expect")) {
+			jexpect(j, '[');
+			jskip(j);
+			while (!j->error && j->p < j->end && *j->p != ']') {
+				p->expect = realloc(p->expect, (p->n_expect + 1) * sizeof *p->expect);
+				read_expectation(j, &p->expect[p->n_expect++]);
+				jskip(j);
+				if (j->p < j->end && *j->p == ',')
+					j->p++;
+				jskip(j);
+			}
+			jexpect(j, ']');
+		} else {
+			jvalue_skip(j);
+		}
+	});
+}
+
+static void free_post(post *p)
+{
+	for (size_t i = 0; i < p->n_expect; i++) {
+		free(p->expect[i].category);
+		free(p->expect[i].text);
+	}
+	free(p->expect);
+	free(p->id);
+	free(p->text);
+}
+
+/* The categories of DESIGN.md and the thresholds they are held to (docs/builtin.md
+ * says why): issue 6 asks for precision >= 0.95 and recall >= 0.90 in every category.
+ * The corpus holds hard cases on purpose (card numbers grouped with dots, IBANs with
+ * dashes, digits spaced one by one, "mierd@"), which the validators or the rules do not
+ * accept, so recall is held to 0.90 here and to 1.0 on the standard formats of
+ * generated_invalid_numbers_are_not_flagged. Precision is where a screen that employees
+ * must live with is judged: 0.95 everywhere, and no clean post may be flagged at all. */
+static const struct {
+	const char *name;
+	double min_precision, min_recall;
+} CATEGORIES[] = {
+	{"pii.email", 0.95, 0.90},        {"pii.phone", 0.95, 0.90},
+	{"pii.payment_card", 0.95, 0.90}, {"pii.iban", 0.95, 0.90},
+	{"pii.national_id", 0.95, 0.90},  {"secret.credential", 0.95, 0.90},
+	{"confidential", 0.95, 0.90},     {"profanity", 0.95, 0.90},
+	{"harassment", 0.95, 0.90},
+};
+#define N_CATEGORIES (sizeof CATEGORIES / sizeof *CATEGORIES)
+
+static size_t category_index(const char *name)
+{
+	for (size_t i = 0; i < N_CATEGORIES; i++)
+		if (!strcmp(CATEGORIES[i].name, name))
+			return i;
+	return N_CATEGORIES;
+}
+
+START_TEST(corpus_precision_and_recall)
+{
+	size_t len;
+	char *data = tu_read_file(tu_data_path("builtin-corpus.jsonl"), &len);
+	mesura_policy *policy = default_policy();
+	mesura_scanner *s;
+	ck_assert_int_eq(mesura_scanner_new(&s, policy, NULL), MESURA_OK);
+	size_t tp[N_CATEGORIES + 1] = {0}, fp[N_CATEGORIES + 1] = {0}, fn[N_CATEGORIES + 1] = {0};
+	size_t n_posts = 0, n_clean = 0, clean_flagged = 0, bytes = 0;
+	struct timespec t0;
+	double scan_seconds = 0;
+	for (const char *line = data; line < data + len;) {
+		const char *eol = memchr(line, '\n', (size_t)(data + len - line));
+		if (!eol)
+			eol = data + len;
+		if (eol == line) {
+			line++;
+			continue;
+		}
+		jreader j = {line, eol, 0};
+		post p;
+		read_post(&j, &p);
+		ck_assert_msg(!j.error && p.text, "corpus line %zu does not parse", n_posts + 1);
+		n_posts++;
+		n_clean += p.n_expect == 0;
+		for (size_t e = 0; e < p.n_expect; e++) {
+			const expectation *x = &p.expect[e];
+			ck_assert_msg(category_index(x->category) < N_CATEGORIES, "%s: category %s", p.id,
+			              x->category);
+			ck_assert_msg(x->end <= p.len && x->end - x->start == strlen(x->text) &&
+			                  !memcmp(p.text + x->start, x->text, strlen(x->text)),
+			              "%s: span [%zu,%zu) is not \"%s\"", p.id, x->start, x->end, x->text);
+		}
+		const mesura_result *r = NULL;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		int rc = mesura_scan(s, p.text, p.len, &r);
+		scan_seconds += tu_seconds_since(&t0);
+		bytes += p.len;
+		ck_assert_int_eq(rc, MESURA_OK);
+		/* findings: one per (category, span), whichever rules reported it */
+		for (size_t e = 0; e < p.n_expect; e++) {
+			size_t c = category_index(p.expect[e].category);
+			if (has_finding(r, p.expect[e].category, p.expect[e].start, p.expect[e].end)) {
+				tp[c]++;
+			} else {
+				fn[c]++;
+				fprintf(stderr, "  missed %s: %s \"%s\" in: %s\n", p.id, p.expect[e].category,
+				        p.expect[e].text, p.text);
+			}
+		}
+		clean_flagged += p.n_expect == 0 && r->n_findings > 0;
+		for (size_t f = 0; f < r->n_findings; f++) {
+			const mesura_finding *x = &r->findings[f];
+			int dup = 0, expected = 0;
+			for (size_t g = 0; g < f && !dup; g++)
+				dup = !strcmp(r->findings[g].category, x->category) &&
+				      r->findings[g].start == x->start && r->findings[g].end == x->end;
+			for (size_t e = 0; e < p.n_expect && !expected; e++)
+				expected = !strcmp(p.expect[e].category, x->category) &&
+				           p.expect[e].start == x->start && p.expect[e].end == x->end;
+			if (dup || expected)
+				continue;
+			fp[category_index(x->category)]++;
+			fprintf(stderr, "  extra  %s: %s \"%.*s\" (rule %s) in: %s\n", p.id, x->category,
+			        (int)(x->end - x->start), p.text + x->start, x->rule_id, p.text);
+		}
+		free_post(&p);
+		line = eol + 1;
+	}
+	fprintf(stderr, "builtin: corpus: %zu posts (%zu clean, %zu of them flagged), %.1f us per "
+	                "post\n",
+	        n_posts, n_clean, clean_flagged, scan_seconds * 1e6 / (double)n_posts);
+	fprintf(stderr, "builtin: %-18s %5s %5s %5s %9s %7s\n", "category", "TP", "FP", "FN",
+	        "precision", "recall");
+	int failed = 0;
+	for (size_t c = 0; c <= N_CATEGORIES; c++) {
+		if (c == N_CATEGORIES && fp[c] == 0)
+			break; /* findings of categories the corpus does not label */
+		double precision = tp[c] + fp[c] ? (double)tp[c] / (double)(tp[c] + fp[c]) : 1.0;
+		double recall = tp[c] + fn[c] ? (double)tp[c] / (double)(tp[c] + fn[c]) : 1.0;
+		const char *name = c < N_CATEGORIES ? CATEGORIES[c].name : "(other)";
+		fprintf(stderr, "builtin: %-18s %5zu %5zu %5zu %9.3f %7.3f\n", name, tp[c], fp[c], fn[c],
+		        precision, recall);
+		if (c == N_CATEGORIES || precision < CATEGORIES[c].min_precision ||
+		    recall < CATEGORIES[c].min_recall || tp[c] < 10)
+			failed = 1;
+	}
+	(void)bytes;
+	ck_assert_uint_ge(n_posts, 300);
+	ck_assert_uint_eq(clean_flagged, 0);
+	ck_assert(n_clean * 10 >= n_posts * 4 && n_clean * 10 <= n_posts * 6); /* about half */
+	ck_assert_msg(!failed, "a category is under its precision or recall threshold, or has "
+	                       "fewer than 10 labelled findings");
+	mesura_scanner_free(s);
+	mesura_policy_free(policy);
+	free(data);
+}
+END_TEST
+
+static Suite *builtin_suite(void)
+{
+	Suite *s = suite_create("builtin");
+	TCase *tc = tcase_create("core");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, each_module_compiles_alone);
+	tcase_add_test(tc, default_policy_compiles_fast);
+	tcase_add_test(tc, including_a_module_twice_repeats_its_rule_ids);
+	tcase_add_test(tc, generated_invalid_numbers_are_not_flagged);
+	tcase_add_test(tc, corpus_precision_and_recall);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(builtin_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
