@@ -102,6 +102,17 @@ static size_t char_before(const unsigned char *t, size_t i)
 /* Folds leet inside one word t[start, end) that contains a letter. A symbol is only
  * leet before a letter or digit of the same word, so "hola!" keeps its "!"; a run of
  * three or more digits is a number, so "#año2024" and "100k" keep theirs. */
+/* Whether the leet symbol at t[i] leads, perhaps through more symbols, to a letter, a
+ * digit or a non-ASCII character: then it stands for a letter ("a$$hole", "b!!tch");
+ * symbols at the end of a word are punctuation ("wow!!"). */
+static int symbol_before_word(const unsigned char *t, size_t end, size_t i)
+{
+	size_t next = i + 1;
+	while (next < end && is_leet_symbol(t[next]))
+		next++;
+	return next < end && (is_ascii_letter(t[next]) || is_ascii_digit(t[next]) || t[next] >= 0x80);
+}
+
 static void fold_leet_word(unsigned char *t, size_t start, size_t end)
 {
 	for (size_t i = start; i < end; i++) {
@@ -118,9 +129,7 @@ static void fold_leet_word(unsigned char *t, size_t start, size_t end)
 		unsigned char letter = leet_letter(c);
 		if (!letter)
 			continue;
-		if (is_leet_symbol(c) &&
-		    !(i + 1 < end && (is_ascii_letter(t[i + 1]) || is_ascii_digit(t[i + 1]) ||
-		                      t[i + 1] >= 0x80)))
+		if (is_leet_symbol(c) && !symbol_before_word(t, end, i))
 			continue;
 		t[i] = letter;
 	}
@@ -224,11 +233,8 @@ static size_t word_start(const unsigned char *t, size_t len, size_t i)
  * whose candidates are all skipped has nothing to fold. */
 static size_t skip_unfoldable(const unsigned char *t, size_t len, size_t i)
 {
-	if (is_leet_symbol(t[i])) {
-		int before_word = i + 1 < len && (is_ascii_letter(t[i + 1]) ||
-		                                  is_ascii_digit(t[i + 1]) || t[i + 1] >= 0x80);
-		return before_word ? i : i + 1;
-	}
+	if (is_leet_symbol(t[i]))
+		return symbol_before_word(t, len, i) ? i : i + 1;
 	size_t run = i;
 	while (run < len && is_ascii_digit(t[run]))
 		run++;
