@@ -630,6 +630,63 @@ START_TEST(corpus_precision_and_recall)
 }
 END_TEST
 
+/* Redaction with the default policy is idempotent on the whole corpus: the redacted
+ * post has no finding left (default labels and masks never match a rule) and
+ * redacting it again changes nothing. */
+START_TEST(redaction_of_the_corpus_is_idempotent)
+{
+	size_t len;
+	char *data = tu_read_file(tu_data_path("builtin-corpus.jsonl"), &len);
+	mesura_policy *policy = default_policy();
+	mesura_scanner *s;
+	mesura_redactor *red;
+	static const unsigned char key[MESURA_REDACT_KEY_SIZE] = {9, 8, 7};
+	mesura_redactor_options ro = MESURA_REDACTOR_OPTIONS_INIT;
+	ro.hash_key = key;
+	ck_assert_int_eq(mesura_scanner_new(&s, policy, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_redactor_new(&red, &ro, NULL), MESURA_OK);
+	size_t n_posts = 0, rewritten = 0;
+	for (const char *line = data; line < data + len;) {
+		const char *eol = memchr(line, '\n', (size_t)(data + len - line));
+		if (!eol)
+			eol = data + len;
+		jreader j = {line, eol, 0};
+		line = eol + 1;
+		if (eol == j.p)
+			continue;
+		post p;
+		read_post(&j, &p);
+		ck_assert(!j.error && p.text);
+		const mesura_result *r;
+		ck_assert_int_eq(mesura_scan(s, p.text, p.len, &r), MESURA_OK);
+		const char *out;
+		size_t out_len;
+		ck_assert_int_eq(mesura_redact_result(red, policy, p.text, p.len, r, &out, &out_len),
+		                 MESURA_OK);
+		char *once = malloc(out_len + 1);
+		memcpy(once, out, out_len + 1);
+		rewritten += out_len != p.len || memcmp(once, p.text, p.len) != 0;
+		ck_assert_int_eq(mesura_scan(s, once, out_len, &r), MESURA_OK);
+		for (size_t i = 0; i < r->n_findings; i++)
+			if (r->findings[i].action != MESURA_ACTION_LOG)
+				ck_abort_msg("%s: redacted \"%s\" still has %s at [%zu,%zu)", p.id, once,
+				             r->findings[i].rule_id, r->findings[i].start, r->findings[i].end);
+		ck_assert_int_eq(mesura_redact_result(red, policy, once, out_len, r, &out, &out_len),
+		                 MESURA_OK);
+		ck_assert_str_eq(out, once);
+		free(once);
+		free_post(&p);
+		n_posts++;
+	}
+	printf("redaction: %zu posts, %zu rewritten, every one idempotent\n", n_posts, rewritten);
+	ck_assert_uint_gt(rewritten, 100);
+	mesura_redactor_free(red);
+	mesura_scanner_free(s);
+	mesura_policy_free(policy);
+	free(data);
+}
+END_TEST
+
 static Suite *builtin_suite(void)
 {
 	Suite *s = suite_create("builtin");
@@ -637,6 +694,7 @@ static Suite *builtin_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, each_module_compiles_alone);
 	tcase_add_test(tc, default_policy_compiles_fast);
+	tcase_add_test(tc, redaction_of_the_corpus_is_idempotent);
 	tcase_add_test(tc, including_a_module_twice_repeats_its_rule_ids);
 	tcase_add_test(tc, generated_invalid_numbers_are_not_flagged);
 	tcase_add_test(tc, corpus_precision_and_recall);

@@ -122,6 +122,11 @@ static const mesura_redact_options KEEP_LAST_4 = {MESURA_REDACT_OPTIONS_VERSION,
 static const mesura_redact_options KEEP_FIRST_1 = {MESURA_REDACT_OPTIONS_VERSION, NULL, 1, 0, 0,
                                                    NULL, NULL, 0};
 
+/* "[CONFIDENTIAL]" would itself be a confidentiality marker that the policy flags: a
+ * label must never match a rule (redaction is idempotent). */
+static const mesura_redact_options WITHHELD = {MESURA_REDACT_OPTIONS_VERSION, NULL, 0, 0, 0,
+                                               "[REDACTED]", NULL, 0};
+
 static int is_category(const char *category, const char *name)
 {
 	return category && strcmp(category, name) == 0;
@@ -142,6 +147,8 @@ void mesura_redact_span_from_finding(mesura_redact_span *span, const mesura_find
 	           is_category(f->category, "harassment")) {
 		span->op = MESURA_REDACT_MASK;
 		span->options = &KEEP_FIRST_1;
+	} else if (is_category(f->category, "confidential")) {
+		span->options = &WITHHELD;
 	}
 }
 
