@@ -1,8 +1,8 @@
 #!/bin/sh
 # Builds mesura and runs every test: a warnings-as-errors build, then the same suite
-# under AddressSanitizer + UndefinedBehaviorSanitizer, then the multi-threaded suites
-# under ThreadSanitizer, then the text suites with the portable scans. usage:
-# scripts/test.sh
+# under AddressSanitizer + UndefinedBehaviorSanitizer, the multi-threaded suites under
+# ThreadSanitizer, the text suites with the portable scans, a short run of every fuzzer
+# (MESURA_FUZZ_SECONDS each, 60 by default) and the ABI check. usage: scripts/test.sh
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -28,4 +28,7 @@ cmake -S . -B build/portable -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESURA_WERROR=O
       -DMESURA_PORTABLE=ON -DMESURA_BUILD_BENCH=OFF -DMESURA_BUILD_EXAMPLES=OFF
 cmake --build build/portable -j "$jobs" --target check_fold_equiv check_normalize check_conformance
 ctest --test-dir build/portable --output-on-failure -R '^(fold_equiv|normalize|conformance)$'
-echo "all tests passed (normal, ASan+UBSan, TSan and portable-scan builds)"
+# Every libFuzzer harness for a minute (ASan+UBSan), and the ABI against its baseline.
+scripts/fuzz-smoke.sh "${MESURA_FUZZ_SECONDS:-60}"
+scripts/abi-check.sh
+echo "all tests passed (normal, ASan+UBSan, TSan and portable-scan builds; fuzz smoke run; ABI)"
