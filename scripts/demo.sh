@@ -1,7 +1,9 @@
 #!/bin/sh
 # Builds mesura and runs the main job on its bundled sample of posts: mesura-screen with
-# the example company policy, in the human format (verdict per post, findings marked,
-# summary on stderr). usage: scripts/demo.sh [FILE...]   (text or JSONL posts)
+# the embedded default policy (builtin:default), in the human format (verdict per post,
+# findings marked, summary on stderr), with the redacted copy of each flagged post.
+# usage: scripts/demo.sh [FILE...]   (text or JSONL posts; extra mesura-screen options
+# such as --policy examples/policies/acme.yaml go first)
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh build
@@ -13,6 +15,5 @@ if [ "$#" -eq 0 ]; then
 fi
 # Exit statuses 0-2 are verdicts (allow, review, block), not failures.
 status=0
-build/release/examples/mesura-screen --policy examples/policies/acme.yaml --format human \
-  "$@" || status=$?
+build/release/examples/mesura-screen --format human --redact "$@" || status=$?
 [ "$status" -le 2 ]
