@@ -3,7 +3,7 @@
  * term matching, regexes and validators), post by post on one core, with policies of
  * 100 to 100,000 terms: how throughput and compile time change with the term count.
  *
- *   bench_scan CORPUS_DIR [--repeat N] [--terms 100|1000|10000|100000]
+ *   bench_scan CORPUS_DIR [--repeat N] [--terms 100|1000|10000|100000 | --default]
  *
  * CORPUS_DIR holds corpus.txt and terms.txt (../shared/bench/make_corpus.sh). The
  * policy has one terms rule (the corpus terms, then made-up terms to reach the count)
@@ -142,12 +142,17 @@ static unsigned long long scan_pass(mesura_scanner *s, const corpus *c)
 static void run_row(const corpus *posts, const corpus *terms, size_t count, unsigned repeat,
                     text_buf *src, double *times)
 {
-	write_policy(src, terms, count);
 	mesura_policy *p = NULL;
 	mesura_diagnostics *d = NULL;
 	double t0 = now_seconds();
-	int rc = mesura_policy_compile(&p, src->data, src->len, "bench", NULL, &d,
-	                               &bench_counting_allocator);
+	int rc;
+	if (count) {
+		write_policy(src, terms, count);
+		rc = mesura_policy_compile(&p, src->data, src->len, "bench", NULL, &d,
+		                           &bench_counting_allocator);
+	} else { /* the built-in default policy */
+		rc = mesura_policy_default(&p, &d, &bench_counting_allocator);
+	}
 	double compile_ms = (now_seconds() - t0) * 1e3;
 	if (rc != MESURA_OK) {
 		const mesura_diagnostic *g = mesura_diagnostics_get(d, 0);
@@ -169,7 +174,9 @@ static void run_row(const corpus *posts, const corpus *terms, size_t count, unsi
 	double t = median(times, repeat);
 	char pps[32];
 	human(pps, sizeof pps, (double)posts->count / t);
-	printf("| %zu | %.1f | %.1f | %s | %llu | %llu |\n", count, compile_ms,
+	char label[32];
+	snprintf(label, sizeof label, count ? "%zu" : "built-in default policy", count);
+	printf("| %s | %.1f | %.1f | %s | %llu | %llu |\n", label, compile_ms,
 	       (double)posts->post_bytes / t / 1e6, pps, findings, allocs);
 	mesura_scanner_free(s);
 	mesura_policy_free(p);
@@ -267,14 +274,16 @@ int main(int argc, char **argv)
 				return 2;
 		} else if (strcmp(argv[a], "--terms") == 0 && a + 1 < argc) {
 			only = strtoul(argv[++a], NULL, 10);
+		} else if (strcmp(argv[a], "--default") == 0) {
+			only = SIZE_MAX;
 		} else if (argv[a][0] != '-' && !dir) {
 			dir = argv[a];
 		} else {
-			die(2, "usage: bench_scan CORPUS_DIR [--repeat N] [--terms N]");
+			die(2, "usage: bench_scan CORPUS_DIR [--repeat N] [--terms N | --default]");
 		}
 	}
 	if (!dir)
-		die(2, "usage: bench_scan CORPUS_DIR [--repeat N] [--terms N]");
+		die(2, "usage: bench_scan CORPUS_DIR [--repeat N] [--terms N | --default]");
 	char path[4096];
 	corpus posts, terms;
 	snprintf(path, sizeof path, "%s/corpus.txt", dir);
@@ -296,6 +305,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
 		if (!only || counts[i] == only)
 			run_row(&posts, &terms, counts[i], repeat, &src, times);
+	if (!only || only == SIZE_MAX)
+		run_row(&posts, &terms, 0, repeat, &src, times);
 	if (!only)
 		run_threads(&posts, &terms, repeat, &src, times);
 	free(src.data);
