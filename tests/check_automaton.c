@@ -109,7 +109,8 @@ static void naive_search(const char *const *terms, const size_t *lens, size_t n,
 		for (size_t i = 0; i < n; i++)
 			if (lens[i] <= end && memcmp(text + end - lens[i], terms[i], lens[i]) == 0)
 				record((uint32_t)i, end - lens[i], end, want);
-	qsort(want->hits, want->n, sizeof *want->hits, cmp_hit);
+	if (want->n) /* no hits yet: hits is NULL, which qsort may not take */
+		qsort(want->hits, want->n, sizeof *want->hits, cmp_hit);
 }
 
 static void expect_hit(const hit_log *log, size_t k, uint32_t id, size_t start, size_t end)
@@ -328,6 +329,74 @@ START_TEST(agrees_with_naive_search)
 }
 END_TEST
 
+/* Every text length from 0 to past the search's thresholds: a window needs four spans
+ * of 8 bytes or more after a warm-up of min(longest term, 8) bytes, and spans of 8
+ * longest terms or more warm up fully. The longest term is shorter than, as long as
+ * and longer than that quick warm-up. Texts of one letter (each stream's state guessed
+ * after a quick warm-up is wrong, and its queue of hits fills), of two letters (some
+ * guesses wrong) and with a byte no term holds (most guesses right): every hit, in
+ * order, and the callback's stop value at a random hit. */
+START_TEST(agrees_around_stream_thresholds)
+{
+	static const size_t longest[] = {1, 3, 7, 8, 9, 16, 33};
+	tu_rng rng = {4242};
+	tu_tally tally = {"stream thresholds", 0, 0};
+	hit_log got = {0}, want = {0};
+	char *text = malloc(32 * 33 + 8 + 4 * 33 + 41);
+	ck_assert_ptr_nonnull(text);
+	for (size_t set = 0; set < sizeof longest / sizeof *longest; set++) {
+		size_t top = longest[set], quick = top < 8 ? top : 8;
+		char store[12][33];
+		const char *terms[12];
+		size_t lens[12];
+		/* a^top and a^(top/2+1) (deep states in a run of a), then random over {a, b} */
+		for (size_t i = 0; i < 12; i++) {
+			lens[i] = i == 0 ? top : i == 1 ? top / 2 + 1 : 1 + tu_rng_below(&rng, top);
+			for (size_t k = 0; k < lens[i]; k++)
+				store[i][k] = i < 2 ? 'a' : "ab"[tu_rng_below(&rng, 2)];
+			terms[i] = store[i];
+		}
+		mesura_automaton *a = build_terms(terms, lens, NULL, 12);
+		/* Lengths 0 to past the full warm-up's threshold, 32 * top + quick (for the
+		 * longest term of 33, only around it). */
+		size_t sure_at = 32 * top + quick, last = sure_at + 4 * top + 40;
+		for (size_t len = 0; len <= last; len++) {
+			if (len > 4 * top + 80 && len + 40 < sure_at)
+				continue;
+			for (int kind = 0; kind < 3; kind++) {
+				for (size_t k = 0; k < len; k++)
+					text[k] = kind == 0                             ? 'a'
+					          : kind == 1 || tu_rng_below(&rng, 6) ? "ab"[tu_rng_below(&rng, 2)]
+					                                               : 'x';
+				search(a, text, len, &got);
+				naive_search(terms, lens, 12, text, len, &want);
+				tally.checks++;
+				if (got.n != want.n || !same_hits(got.hits, want.hits, got.n)) {
+					tu_tally_fail(&tally, "longest %zu, text %d of %zu bytes: %zu hits, want %zu",
+					              top, kind, len, got.n, want.n);
+					continue;
+				}
+				if (want.n == 0)
+					continue;
+				size_t stop = 1 + tu_rng_below(&rng, want.n);
+				log_reset(&got, stop);
+				int rc = mesura_scan__automaton_search(a, text, len, record, &got);
+				tally.checks++;
+				if (rc != 7 || got.n != stop || !same_hits(got.hits, want.hits, stop))
+					tu_tally_fail(&tally, "longest %zu, text %d of %zu bytes, stop at hit %zu: "
+					              "rc %d after %zu hits",
+					              top, kind, len, stop, rc, got.n);
+			}
+		}
+		mesura_scan__automaton_free(a);
+	}
+	free(text);
+	log_free(&got);
+	log_free(&want);
+	tu_tally_finish(&tally, "searches");
+}
+END_TEST
+
 /* The stop value comes back at once, after exactly the hits before it, whichever
  * stream of a long text the stopping hit belongs to. */
 START_TEST(callback_stops_the_search)
@@ -460,6 +529,22 @@ START_TEST(hundred_thousand_terms)
 	}
 	unsigned char mask[256] = {0};
 	mask['*'] = 1;
+	/* Masked spellings of long terms: their deep states are sparse records. */
+	for (size_t i = 0; i < N; i += 997) {
+		if (terms[i].len < 10)
+			continue;
+		char spelled[14];
+		memcpy(spelled, terms[i].bytes, terms[i].len);
+		spelled[7] = '*';
+		log_reset(&got, 0);
+		ck_assert_int_eq(mesura_scan__automaton_match_masked(a, spelled, terms[i].len, mask,
+		                                                     SIZE_MAX, record, &got),
+		                 0);
+		size_t k = 0;
+		while (k < got.n && got.hits[k].id != terms[i].id)
+			k++;
+		ck_assert_msg(k < got.n, "%.*s: not found", (int)terms[i].len, spelled);
+	}
 	log_reset(&got, 0);
 	ck_assert_int_eq(mesura_scan__automaton_match_masked(a, "**********", 10, mask, 1000, record, &got),
 	                 MESURA_ELIMIT);
@@ -757,6 +842,7 @@ int main(void)
 	tcase_add_test(tc, invalid_arguments);
 	tcase_add_test(tc, nul_bytes);
 	tcase_add_test(tc, agrees_with_naive_search);
+	tcase_add_test(tc, agrees_around_stream_thresholds);
 	tcase_add_test(tc, callback_stops_the_search);
 	tcase_add_test(tc, hundred_thousand_terms);
 	suite_add_tcase(s, tc);

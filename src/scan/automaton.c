@@ -11,20 +11,24 @@
  * keeps rows for its first DENSE_BYTES of states; the others are SPARSE: one compact
  * record each, [failure, edge count, edge classes, edge targets, match], so that a
  * step out of a sparse state reads one cache line and a failure soon reaches a dense
- * row. A row costs 4 bytes per class, a record about 4 + 5 per child: the deep states
- * of a large term set, which have one child, take a tenth of the memory sparse, at
- * the price of a branchier step where text seldom goes.
+ * row. A row costs 4 bytes per class (plus 4 or 8, see below), a record about 4 + 5
+ * per child: the deep states of a large term set, which have one child, take a tenth
+ * of the memory sparse, at the price of a branchier step where text seldom goes.
  *
  * The scan itself is a chain of dependent loads, bound by memory latency rather than
- * bandwidth; long texts are therefore run as four interleaved streams (see
- * run_window), which keeps several loads in flight.
+ * bandwidth; any text of more than a few dozen bytes is therefore run as four
+ * interleaved streams (see run_window), which keeps several loads in flight.
  *
- * A transition is an ENCODED state: a dense state's id is its row offset (a step is
- * dense[id + class], no multiplication), a sparse state's id is its record's offset
- * past the dense table, and bit 31 says "some term ends here or at a suffix". The scan
- * loop tests that bit and nothing else per byte. Matching states get MATCH numbers,
- * which index their own outputs and their dictionary link (the nearest suffix state
- * with outputs), so nested and overlapping terms cost nothing until they are reported.
+ * A transition is an ENCODED state whose bit 0 says "some term ends here or at a
+ * suffix". A dense state's id is its row's offset plus that bit: rows have an even
+ * length with room for one more word, and a matching state's transitions start one
+ * word in, after its match number, so that a step is dense[id + class] either way (no
+ * multiplication, and no mask on the chain of loads: 6% faster than a flag in bit 31).
+ * A sparse state's id is twice its record's offset past the dense table, plus the bit.
+ * The scan loop tests that bit and nothing else per byte. Matching states get MATCH
+ * numbers, which index their own outputs and their dictionary link (the nearest suffix
+ * state with outputs), so nested and overlapping terms cost nothing until they are
+ * reported.
  *
  * The trie is built from the terms sorted bytewise: each term only appends nodes after
  * its longest common prefix with the previous one, nodes come out in preorder with
@@ -39,8 +43,8 @@
 #include "mesura/errors.h"
 
 #define NONE UINT32_MAX
-#define MATCH_FLAG 0x80000000u
-#define STATE_MASK 0x7fffffffu
+#define MATCH_BIT 1u
+#define ID_MAX (UINT32_MAX - 1) /* the largest encoded id (below NONE) */
 
 /* Dense rows for the breadth-first prefix of the states that fits in this: every
  * state of up to some 15,000 terms, down to depth 4 or so of 100,000. Measured with
@@ -84,17 +88,17 @@ struct mesura_automaton {
 	mesura_allocator alloc;    /* first: see mesura_alloc__new_object */
 	uint8_t classes[256];      /* byte -> class */
 	uint16_t class_byte[256];  /* class -> byte, or NO_BYTE */
-	uint32_t stride;           /* number of classes: the length of a dense row */
+	uint32_t stride;           /* number of classes */
+	uint32_t row_len;          /* a dense row: stride, the match word, even */
 	uint32_t n_states, n_dense;
-	uint32_t dense_end;        /* n_dense * stride: encoded ids below are dense */
+	uint32_t dense_end;        /* n_dense * row_len: encoded ids below are dense */
 	uint32_t n_match;
 	uint32_t max_len;          /* the longest term */
-	uint32_t *dense;           /* n_dense rows of encoded transitions */
+	uint32_t *dense;           /* n_dense rows of encoded transitions (and match number) */
 	size_t dense_bytes;
 	void *block;               /* every array below */
 	size_t block_bytes;
 	uint32_t *sparse;          /* the records of the sparse states */
-	uint32_t *dense_match;     /* per dense state: match number, or NONE */
 	uint32_t *dense_edge_first; /* per dense state (+1): its trie edges, for the */
 	uint8_t *dense_edge_class;  /* masked walk (the rows have lost them) */
 	uint32_t *dense_edge_to;
@@ -295,7 +299,7 @@ static void assign_classes(mesura_automaton *a, const build *c)
 }
 
 /* Counts the trie's nodes (one per byte after the common prefix with the previous
- * term), chooses the dense states and checks that every id fits in 31 bits. */
+ * term), chooses the dense states and checks that every id fits in 32 bits. */
 static int size_automaton(build *c)
 {
 	mesura_automaton *a = c->a;
@@ -307,15 +311,16 @@ static int size_automaton(build *c)
 		if (t->len > max_len)
 			max_len = t->len;
 	}
-	size_t row = (size_t)a->stride * sizeof(uint32_t);
-	size_t dense = DENSE_BYTES / row;
+	a->row_len = (a->stride + 2) & ~1u; /* room for the match word; even, for MATCH_BIT */
+	size_t dense = DENSE_BYTES / (a->row_len * sizeof(uint32_t));
 	dense = dense < 1 ? 1 : dense > nodes ? nodes : dense;
-	/* A sparse record takes at most 6 words per state (counting its edges' share). */
-	if (nodes > (STATE_MASK - dense * a->stride) / 6)
+	/* A sparse record takes at most 6 words per state (counting its edges' share), and
+	 * a sparse id is twice its offset. */
+	if (nodes > (ID_MAX - dense * a->row_len) / 12)
 		return MESURA_ENOMEM;
 	a->n_states = (uint32_t)nodes;
 	a->n_dense = (uint32_t)dense;
-	a->dense_end = (uint32_t)(dense * a->stride);
+	a->dense_end = (uint32_t)(dense * a->row_len);
 	a->max_len = max_len;
 	return MESURA_OK;
 }
@@ -403,6 +408,20 @@ static uint32_t count_children(const build *c, uint32_t x)
 	return n;
 }
 
+/* Whether node x is a matching state (known once its dictionary link is). */
+static int is_matching(const build *c, uint32_t x)
+{
+	return has_outputs(c, x) || c->dict[x] != NONE;
+}
+
+/* The transitions of a dense node, while pos_enc holds breadth-first positions: after
+ * the match word when the node matches, else before the unused last word. */
+static uint32_t *row_of(const build *c, uint32_t x)
+{
+	size_t at = (size_t)c->pos_enc[x] * c->a->row_len;
+	return c->a->dense + at + (is_matching(c, x) ? 1 : 0);
+}
+
 /* The transition from node f by `byte`, failures followed: a sparse node looks among
  * its children, a dense one has the answer in its (already filled) row. */
 static uint32_t resolve(const build *c, uint32_t f, unsigned char byte)
@@ -414,21 +433,19 @@ static uint32_t resolve(const build *c, uint32_t f, unsigned char byte)
 				return x;
 		f = c->fail[f];
 	}
-	return a->dense[(size_t)c->pos_enc[f] * a->stride + a->classes[byte]];
+	return row_of(c, f)[a->classes[byte]];
 }
 
 /* A dense row (of node ids, for now): the failure state's row, then the node's own
- * children. The failure state is shallower, so its row is already complete. */
+ * children. The failure state is shallower, so its row is already complete. The root's
+ * row, and the spare words until lay_out, are 0. */
 static void fill_row(build *c, uint32_t pos, uint32_t v)
 {
 	mesura_automaton *a = c->a;
-	uint32_t *row = a->dense + (size_t)pos * a->stride;
-	if (pos == 0)
-		for (uint32_t k = 0; k < a->stride; k++)
-			row[k] = 0;
-	else
-		memcpy(row, a->dense + (size_t)c->pos_enc[c->fail[v]] * a->stride,
-		       a->stride * sizeof *row);
+	uint32_t *row = row_of(c, v);
+	memset(a->dense + (size_t)pos * a->row_len, 0, a->row_len * sizeof *row);
+	if (pos != 0)
+		memcpy(row, row_of(c, c->fail[v]), a->stride * sizeof *row);
 	for (uint32_t x = c->child[v]; x != NONE; x = c->sibling[x])
 		row[a->classes[c->label[x]]] = x;
 }
@@ -456,19 +473,14 @@ static void link_breadth_first(build *c)
 	}
 }
 
-static int is_matching(const build *c, uint32_t x)
-{
-	return has_outputs(c, x) || c->dict[x] != NONE;
-}
-
 static size_t record_words(uint32_t n_edges, int matching)
 {
 	return 2 + (n_edges + 3) / 4 + n_edges + (matching != 0);
 }
 
 /* Match numbers (dense states breadth first, then sparse ones in preorder) and encoded
- * ids (a dense state's row offset; a sparse state's record offset, in preorder, so
- * that a first child's record follows its parent's). */
+ * ids (a dense state's row offset; twice a sparse state's record offset, in preorder,
+ * so that a first child's record follows its parent's; plus MATCH_BIT). */
 static void number_states(build *c)
 {
 	mesura_automaton *a = c->a;
@@ -485,14 +497,14 @@ static void number_states(build *c)
 	a->n_match = m;
 	size_t words = 0;
 	for (uint32_t x = 0; x < a->n_states; x++) {
-		uint32_t enc;
+		uint32_t enc, matching = c->match[x] != NONE;
 		if (c->pos_enc[x] < a->n_dense) {
-			enc = c->pos_enc[x] * a->stride;
+			enc = c->pos_enc[x] * a->row_len;
 		} else {
-			enc = a->dense_end + (uint32_t)words;
-			words += record_words(count_children(c, x), c->match[x] != NONE);
+			enc = a->dense_end + 2 * (uint32_t)words;
+			words += record_words(count_children(c, x), (int)matching);
 		}
-		c->pos_enc[x] = enc | (c->match[x] != NONE ? MATCH_FLAG : 0);
+		c->pos_enc[x] = enc + matching * MATCH_BIT;
 	}
 	c->sparse_words = words;
 }
@@ -500,7 +512,6 @@ static void number_states(build *c)
 static void carve_block(mesura_automaton *a, const build *c, carver *k)
 {
 	a->sparse = carve(k, c->sparse_words, sizeof(uint32_t));
-	a->dense_match = carve(k, a->n_dense, sizeof(uint32_t));
 	a->dense_edge_first = carve(k, (size_t)a->n_dense + 1, sizeof(uint32_t));
 	a->dense_edge_to = carve(k, c->dense_edges, sizeof(uint32_t));
 	a->out_first = carve(k, (size_t)a->n_match + 1, sizeof(uint32_t));
@@ -525,11 +536,11 @@ static void lay_out_outputs(build *c, uint32_t x, uint32_t *out)
 static void lay_out_record(build *c, uint32_t x)
 {
 	mesura_automaton *a = c->a;
-	uint32_t *rec = a->sparse + ((c->pos_enc[x] & STATE_MASK) - a->dense_end);
+	uint32_t *rec = a->sparse + (c->pos_enc[x] - a->dense_end) / 2;
 	uint32_t n = count_children(c, x), k = 0;
 	uint8_t *classes = (uint8_t *)(rec + 2);
 	uint32_t *to = rec + 2 + (n + 3) / 4;
-	rec[0] = c->pos_enc[c->fail[x]] & STATE_MASK;
+	rec[0] = c->pos_enc[c->fail[x]];
 	rec[1] = n | (c->match[x] != NONE ? HAS_MATCH : 0);
 	memset(classes, 0, (n + 3) / 4 * sizeof *rec);
 	for (uint32_t y = c->child[x]; y != NONE; y = c->sibling[y], k++) {
@@ -540,7 +551,7 @@ static void lay_out_record(build *c, uint32_t x)
 		to[n] = c->match[x];
 }
 
-/* The final arrays; then the dense rows get encoded ids. */
+/* The final arrays; the dense rows get encoded ids and match numbers. */
 static int lay_out(build *c)
 {
 	mesura_automaton *a = c->a;
@@ -554,8 +565,11 @@ static int lay_out(build *c)
 	carve_block(a, c, &k);
 	uint32_t edge = 0, out = 0;
 	for (uint32_t h = 0; h < a->n_dense; h++) {
-		uint32_t x = c->order[h];
-		a->dense_match[h] = c->match[x];
+		uint32_t x = c->order[h], *row = a->dense + (size_t)h * a->row_len;
+		if (c->match[x] != NONE)
+			*row++ = c->match[x];
+		for (uint32_t i = 0; i < a->stride; i++)
+			row[i] = c->pos_enc[row[i]];
 		a->dense_edge_first[h] = edge;
 		for (uint32_t y = c->child[x]; y != NONE; y = c->sibling[y], edge++) {
 			a->dense_edge_class[edge] = a->classes[c->label[y]];
@@ -565,13 +579,11 @@ static int lay_out(build *c)
 	}
 	a->dense_edge_first[a->n_dense] = edge;
 	for (uint32_t x = 0; x < a->n_states; x++)
-		if ((c->pos_enc[x] & STATE_MASK) >= a->dense_end) {
+		if (c->pos_enc[x] >= a->dense_end) {
 			lay_out_record(c, x);
 			lay_out_outputs(c, x, &out);
 		}
 	a->out_first[a->n_match] = out;
-	for (size_t i = 0; i < (size_t)a->n_dense * a->stride; i++)
-		a->dense[i] = c->pos_enc[a->dense[i]];
 	return MESURA_OK;
 }
 
@@ -635,15 +647,16 @@ size_t mesura_scan__automaton_memory(const mesura_automaton *a)
 
 static const uint32_t *record_of(const mesura_automaton *a, uint32_t enc)
 {
-	return a->sparse + ((enc & STATE_MASK) - a->dense_end);
+	return a->sparse + (enc - a->dense_end) / 2;
 }
 
 /* The match number of an encoded state, or NONE. */
 static uint32_t match_of(const mesura_automaton *a, uint32_t enc)
 {
-	enc &= STATE_MASK;
+	if (!(enc & MATCH_BIT))
+		return NONE;
 	if (enc < a->dense_end)
-		return a->dense_match[enc / a->stride];
+		return a->dense[enc - 1]; /* the word before its transitions */
 	const uint32_t *rec = record_of(a, enc);
 	uint32_t n = rec[1] & REC_COUNT_MASK;
 	return rec[1] & HAS_MATCH ? rec[2 + (n + 3) / 4 + n] : NONE;
@@ -658,9 +671,8 @@ typedef struct {
 
 static edge_list edges_of(const mesura_automaton *a, uint32_t enc)
 {
-	enc &= STATE_MASK;
 	if (enc < a->dense_end) {
-		uint32_t s = enc / a->stride, first = a->dense_edge_first[s];
+		uint32_t s = enc / a->row_len, first = a->dense_edge_first[s];
 		return (edge_list){a->dense_edge_class + first, a->dense_edge_to + first,
 		                   a->dense_edge_first[s + 1] - first};
 	}
@@ -676,7 +688,7 @@ static edge_list edges_of(const mesura_automaton *a, uint32_t enc)
 static uint32_t sparse_step(const mesura_automaton *a, uint32_t enc, unsigned cls)
 {
 	do {
-		const uint32_t *rec = a->sparse + (enc - a->dense_end);
+		const uint32_t *rec = record_of(a, enc);
 		uint32_t n = rec[1] & REC_COUNT_MASK;
 		const uint8_t *classes = (const uint8_t *)(rec + 2);
 		for (uint32_t k = 0; k < n; k++)
@@ -708,17 +720,16 @@ static inline uint32_t step(const mesura_automaton *a, uint32_t s, unsigned cls)
 	return s < a->dense_end ? a->dense[s + cls] : sparse_step(a, s, cls);
 }
 
-/* Runs text[from..to) from *state, reporting the terms that end after `quiet` bytes
- * (the ones before belong to an earlier stream). */
+/* Runs text[from..to) from *state, reporting every term that ends there. */
 static int run_serial(const mesura_automaton *a, const unsigned char *p, size_t from,
-                      size_t to, size_t quiet, uint32_t *state, mesura_automaton_hit_fn hit,
+                      size_t to, uint32_t *state, mesura_automaton_hit_fn hit,
                       void *payload)
 {
+	const uint8_t *classes = a->classes;
 	uint32_t s = *state;
 	for (size_t i = from; i < to; i++) {
-		uint32_t t = step(a, s, a->classes[p[i]]);
-		s = t & STATE_MASK;
-		if ((t & MATCH_FLAG) && i >= quiet) {
+		s = step(a, s, classes[p[i]]);
+		if (s & MATCH_BIT) {
 			int rc = report(a, s, i + 1, hit, payload);
 			if (rc)
 				return rc;
@@ -733,16 +744,24 @@ static int run_serial(const mesura_automaton *a, const unsigned char *p, size_t 
  * every byte; four independent streams overlap those waits (three to four times the
  * throughput, more with large term sets). A WINDOW is four consecutive spans run in
  * lockstep. Stream 0 carries the state from before the window and reports at once.
- * Streams 1-3 start at the root `warm` = longest term - 1 bytes before their span:
- * any term ending in the span starts within what they read, so they find exactly the
- * hits a single scan would, and the last one ends the window in the exact state.
- * Their hits wait in small queues until the earlier streams are done; a full queue
- * stops the lockstep and each stream finishes on its own, in order.
+ * Streams 1-3 start at the root `warm` bytes before their span: a GUESS of the state
+ * at its start, checked once stream j-1 is done. If stream j-1 ended in the same
+ * state, stream j has the same steps and hits from there on as a single scan; if not
+ * (the text there was deeper in some term than the warm-up), the span runs again,
+ * serially, from the right state. Warming up as long as the longest term is never
+ * wrong, but for a post of 140 bytes and terms of 33 that is 236 steps instead of 140;
+ * text is seldom deep in a term, and WARM_GUESS bytes guessed wrong at 0.5% of the
+ * spans of the benchmark corpus (1,000 to 100,000 terms; 4 bytes: 5%). Spans of 8
+ * longest terms or more take the sure warm-up, which costs them little: only short
+ * spans are ever run twice. Hits of streams 1-3 wait in small queues until their
+ * guess is checked; a full queue stops the lockstep and each stream finishes on its
+ * own, in order.
  */
 #define STREAMS 4
-#define SPAN_MAX 2048 /* bytes per stream per window */
-#define SPAN_MIN 16
-#define QUEUED 128    /* hits a later stream may hold per window */
+#define SPAN_MAX 2048  /* bytes per stream per window */
+#define SPAN_MIN 8     /* below, one stream: the fixed costs would outweigh the gain */
+#define WARM_GUESS 8
+#define QUEUED 128     /* hits a later stream may hold per window */
 
 typedef struct {
 	uint32_t state, at; /* encoded state; step within the window */
@@ -754,11 +773,11 @@ typedef struct {
 } hit_queue;
 
 /* Queues a hit of a later stream; returns non-zero when the queue is full. */
-static int queue_hit(hit_queue *q, uint32_t t, size_t at)
+static int queue_hit(hit_queue *q, uint32_t s, size_t at)
 {
-	if (!(t & MATCH_FLAG))
+	if (!(s & MATCH_BIT))
 		return 0;
-	q->hits[q->n++] = (queued_hit){t & STATE_MASK, (uint32_t)at};
+	q->hits[q->n++] = (queued_hit){s, (uint32_t)at};
 	return q->n == QUEUED;
 }
 
@@ -769,36 +788,53 @@ static int run_window(const mesura_automaton *a, const unsigned char *p, size_t 
 	const uint8_t *classes = a->classes;
 	const unsigned char *q0 = p + base, *q1 = q0 + span, *q2 = q1 + span, *q3 = q2 + span;
 	size_t steps = span + warm, t = 0;
+	/* The states in locals, not an array: they stay in registers. */
+	uint32_t s0 = *carry, s1 = 0, s2 = 0, s3 = 0;
+	for (; t < warm; t++) { /* streams 1-3 warm up: no hits of theirs yet */
+		s0 = step(a, s0, classes[q0[t]]);
+		s1 = step(a, s1, classes[q1[t]]);
+		s2 = step(a, s2, classes[q2[t]]);
+		s3 = step(a, s3, classes[q3[t]]);
+		if (s0 & MATCH_BIT) {
+			int rc = report(a, s0, base + t + 1, hit, payload);
+			if (rc)
+				return rc;
+		}
+	}
+	uint32_t guess[STREAMS] = {s0, s1, s2, s3};
 	hit_queue queue[STREAMS - 1];
-	uint32_t s[STREAMS] = {*carry, 0, 0, 0};
 	int full = 0;
 	for (int j = 0; j < STREAMS - 1; j++)
 		queue[j].n = 0;
 	for (; t < steps && !full; t++) {
-		uint32_t x0 = step(a, s[0], classes[q0[t]]), x1 = step(a, s[1], classes[q1[t]]);
-		uint32_t x2 = step(a, s[2], classes[q2[t]]), x3 = step(a, s[3], classes[q3[t]]);
-		s[0] = x0 & STATE_MASK;
-		s[1] = x1 & STATE_MASK;
-		s[2] = x2 & STATE_MASK;
-		s[3] = x3 & STATE_MASK;
-		if (x0 & MATCH_FLAG) {
-			int rc = report(a, s[0], base + t + 1, hit, payload);
+		s0 = step(a, s0, classes[q0[t]]);
+		s1 = step(a, s1, classes[q1[t]]);
+		s2 = step(a, s2, classes[q2[t]]);
+		s3 = step(a, s3, classes[q3[t]]);
+		if (s0 & MATCH_BIT) {
+			int rc = report(a, s0, base + t + 1, hit, payload);
 			if (rc)
 				return rc;
 		}
-		if (((x1 | x2 | x3) & MATCH_FLAG) && t >= warm)
-			full = queue_hit(&queue[0], x1, t) | queue_hit(&queue[1], x2, t) |
-			       queue_hit(&queue[2], x3, t);
+		if ((s1 | s2 | s3) & MATCH_BIT)
+			full = queue_hit(&queue[0], s1, t) | queue_hit(&queue[1], s2, t) |
+			       queue_hit(&queue[2], s3, t);
 	}
 	/* t steps done by every stream; each finishes alone, in order. */
-	int rc = run_serial(a, p, base + t, base + steps, 0, &s[0], hit, payload);
+	uint32_t s[STREAMS] = {s0, s1, s2, s3};
+	int rc = run_serial(a, p, base + t, base + steps, &s[0], hit, payload);
 	for (size_t j = 1; j < STREAMS && rc == 0; j++) {
 		size_t from = base + j * span;
+		if (guess[j] != s[j - 1]) {
+			s[j] = s[j - 1];
+			rc = run_serial(a, p, from + warm, from + steps, &s[j], hit, payload);
+			continue;
+		}
 		for (uint32_t k = 0; k < queue[j - 1].n && rc == 0; k++)
 			rc = report(a, queue[j - 1].hits[k].state, from + queue[j - 1].hits[k].at + 1,
 			            hit, payload);
 		if (rc == 0)
-			rc = run_serial(a, p, from + t, from + steps, from + warm, &s[j], hit, payload);
+			rc = run_serial(a, p, from + t, from + steps, &s[j], hit, payload);
 	}
 	*carry = s[STREAMS - 1];
 	return rc;
@@ -807,20 +843,26 @@ static int run_window(const mesura_automaton *a, const unsigned char *p, size_t 
 int mesura_scan__automaton_search(const mesura_automaton *a, const char *text, size_t len,
                                   mesura_automaton_hit_fn hit, void *payload)
 {
+	if (a->n_match == 0)
+		return 0; /* no terms (an empty list): nothing to find, no need to read */
 	const unsigned char *p = (const unsigned char *)text;
-	size_t warm = a->max_len ? a->max_len - 1 : 0, at = 0;
+	size_t sure = a->max_len, quick = sure < WARM_GUESS ? sure : WARM_GUESS, at = 0;
 	uint32_t s = 0;
-	while (len - at > warm) {
-		size_t span = (len - at - warm) / STREAMS;
+	while (len - at > quick) {
+		size_t warm = quick, span = (len - at - warm) / STREAMS;
+		if (span / 8 >= sure) { /* the sure warm-up costs this span little */
+			warm = sure;
+			span = (len - at - warm) / STREAMS;
+		}
 		span = span > SPAN_MAX ? SPAN_MAX : span;
-		if (span < SPAN_MIN || 2 * span < warm)
-			break; /* the warm-ups would cost more than the streams win */
+		if (span < SPAN_MIN)
+			break;
 		int rc = run_window(a, p, at, span, warm, &s, hit, payload);
 		if (rc)
 			return rc;
 		at += STREAMS * span + warm;
 	}
-	return run_serial(a, p, at, len, 0, &s, hit, payload);
+	return run_serial(a, p, at, len, &s, hit, payload);
 }
 
 /* ---------------------------------------------------------- masked spellings */
