@@ -63,8 +63,9 @@ static int build_view_automaton(mesura_policy *p, size_t v, add_leaf_fn add, int
 		const policy_cond *x = &p->conds[i];
 		if (!is_leaf(x) || x->view != v)
 			continue;
+		size_t before = mesura_scan__builder_count(b);
 		rc = add(b, x, (uint32_t)i);
-		any |= (x->kind == COND_TERMS && x->n_terms) || (x->kind == COND_REGEX && x->n_keywords);
+		any |= mesura_scan__builder_count(b) > before; /* only what `add` took */
 	}
 	if (rc == MESURA_OK && any)
 		rc = mesura_scan__builder_build(b, out);

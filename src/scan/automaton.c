@@ -149,6 +149,11 @@ int mesura_scan__builder_add(mesura_automaton_builder *b, const char *term, size
 	return MESURA_OK;
 }
 
+size_t mesura_scan__builder_count(const mesura_automaton_builder *b)
+{
+	return b ? b->n_terms : 0;
+}
+
 void mesura_scan__builder_ascii_caseless(mesura_automaton_builder *b)
 {
 	b->ascii_caseless = 1;

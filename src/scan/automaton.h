@@ -27,6 +27,9 @@ int mesura_scan__builder_new(mesura_automaton_builder **out, const mesura_alloca
 int mesura_scan__builder_add(mesura_automaton_builder *b, const char *term, size_t len,
                              uint32_t id);
 
+/* Terms added so far (repeats included). */
+size_t mesura_scan__builder_count(const mesura_automaton_builder *b);
+
 /* Makes the automaton read ASCII capitals as lower case (the terms must have no ASCII
  * capitals then): for keywords that match whatever their case. */
 void mesura_scan__builder_ascii_caseless(mesura_automaton_builder *b);
