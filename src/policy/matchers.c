@@ -136,6 +136,7 @@ static void assign_byte_classes(mesura_policy *p)
 	}
 	for (unsigned byte = 0; byte < 256; byte++) {
 		uint64_t bit = (uint64_t)1 << p->byte_class[byte];
+		p->class_bit[byte] = bit;
 		p->mask_classes |= mesura_policy__mask_bytes[byte] ? bit : 0;
 		for (size_t i = 0; i < p->n_conds; i++) {
 			regex_prefilter *pre = &p->conds[i].pre;

@@ -463,13 +463,13 @@ static view_summary summarize(const mesura_policy *p, const char *text, size_t l
 	uint64_t even = 0, odd = 0; /* two chains, to overlap the loads */
 	size_t digits = 0, i = 0;
 	for (; i + 1 < len; i += 2) {
-		even |= (uint64_t)1 << p->byte_class[b[i]];
-		odd |= (uint64_t)1 << p->byte_class[b[i + 1]];
+		even |= p->class_bit[b[i]];
+		odd |= p->class_bit[b[i + 1]];
 		digits += (unsigned)(b[i] - '0') < 10u;
 		digits += (unsigned)(b[i + 1] - '0') < 10u;
 	}
 	if (i < len) {
-		even |= (uint64_t)1 << p->byte_class[b[i]];
+		even |= p->class_bit[b[i]];
 		digits += (unsigned)(b[i] - '0') < 10u;
 	}
 	return (view_summary){even | odd, digits};
@@ -843,7 +843,11 @@ static int scan_post(mesura_scanner *s)
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views && !out_of_time(s); v++) {
 		size_t len;
 		const char *text = mesura_view_text(s->views[v], &len);
-		view_summary sum = summarize(p, text, len);
+		/* A view without regexes needs no summary: the masked-word pass looks at every
+		 * byte anyway. */
+		view_summary sum = {p->mask_classes, 0};
+		if (p->views[v].has_regexes)
+			sum = summarize(p, text, len);
 		rc = match_terms(s, v, &sum);
 		if (rc == MESURA_OK)
 			rc = match_regexes(s, v, &sum);
