@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds the shared corpus (if absent) and Release builds of the benchmarks, then runs
-# them pinned to one core: bench_normalize, then bench_tokenize.
+# them: bench_normalize and bench_tokenize pinned to one core, then bench_scan (its
+# single-core rows run on one thread; it is not pinned, so that its thread table can
+# use every core).
 #
-# usage: bench/run.sh [CORPUS_DIR] [--bench normalize|tokenize|all]
+# usage: bench/run.sh [CORPUS_DIR] [--bench normalize|tokenize|scan|all]
 #                     [benchmark options: --repeat N --views LIST]
 #
 #   CORPUS_DIR          where corpus.txt lives or is built; else $MESURA_CORPUS_DIR;
 #                       else build/corpus in the repository
-#   --bench WHICH       normalize, tokenize or all (both, one after the other); else
+#   --bench WHICH       normalize, tokenize, scan or all (one after the other); else
 #                       $MESURA_BENCH; else all, except that --views alone (the rows of
 #                       bench_normalize, as before) runs bench_normalize only.
 #                       The other options go to each benchmark that runs.
@@ -39,7 +41,7 @@ has_views=0
 while [ $# -gt 0 ]; do
   case $1 in
     --bench)
-      [ $# -ge 2 ] || fail "--bench wants normalize, tokenize or all"
+      [ $# -ge 2 ] || fail "--bench wants normalize, tokenize, scan or all"
       WHICH=$2
       shift 2
       ;;
@@ -58,9 +60,9 @@ if [ -z "$WHICH" ]; then
   if [ "$has_views" = 1 ]; then WHICH=normalize; else WHICH=all; fi
 fi
 case $WHICH in
-  normalize | tokenize) NAMES=("bench_$WHICH") ;;
-  all) NAMES=(bench_normalize bench_tokenize) ;;
-  *) fail "--bench wants normalize, tokenize or all, not \"$WHICH\"" ;;
+  normalize | tokenize | scan) NAMES=("bench_$WHICH") ;;
+  all) NAMES=(bench_normalize bench_tokenize bench_scan) ;;
+  *) fail "--bench wants normalize, tokenize, scan or all, not \"$WHICH\"" ;;
 esac
 SHARED_DIR=${MESURA_SHARED_DIR:-$ROOT/../shared}
 BUILD_DIR=${MESURA_BENCH_BUILD:-$ROOT/build/bench}
@@ -104,9 +106,13 @@ for name in "${NAMES[@]}"; do
   BENCH=$BUILD_DIR/bench/$name
   [ "$first" = 1 ] || echo
   first=0
-  say "running${PIN[0]+ pinned to core $CPU}: ${PIN[*]+${PIN[*]} }$BENCH $CORPUS ${ARGS[*]+${ARGS[*]}}"
+  input=$CORPUS pin=(${PIN[@]+"${PIN[@]}"})
+  if [ "$name" = bench_scan ]; then # reads the directory (corpus and terms); threads
+    input=$CORPUS_DIR pin=()
+  fi
+  say "running${pin[0]+ pinned to core $CPU}: ${pin[*]+${pin[*]} }$BENCH $input ${ARGS[*]+${ARGS[*]}}"
   status=0
-  ${PIN[@]+"${PIN[@]}"} "$BENCH" "$CORPUS" ${ARGS[@]+"${ARGS[@]}"} || status=$?
+  ${pin[@]+"${pin[@]}"} "$BENCH" "$input" ${ARGS[@]+"${ARGS[@]}"} || status=$?
   if [ "$status" != 0 ]; then
     say "$name exited with status $status"
     exit "$status"
