@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -203,6 +204,45 @@ START_TEST(random_bytes)
 }
 END_TEST
 
+/* A megabyte of findings, allow-listed terms and context words: the rules' work stays
+ * O(n log n) (the hits are capped at twice max_findings, which is reported). */
+START_TEST(megabyte_of_findings)
+{
+	static const char src[] =
+		"mesura: 1\nrules:\n"
+		"  - id: swear\n    category: profanity\n    match: { terms: [fuck, mierda] }\n"
+		"    context: [ { words: [card, tarjeta], within: 30, boost: 0.1 },\n"
+		"               { words: [you], within_words: 3, boost: 0.1 } ]\n"
+		"  - id: card\n    category: pii.payment_card\n"
+		"    match: { regex: '\\b\\d(?:[ -]?\\d){12,18}\\b', validate: luhn }\n"
+		"allow: [fuck off]\n";
+	mesura_policy *p;
+	mesura_scanner *s;
+	ck_assert_int_eq(mesura_policy_compile(&p, src, sizeof src - 1, NULL, NULL, NULL, NULL),
+	                 MESURA_OK);
+	ck_assert_int_eq(mesura_scanner_new(&s, p, NULL), MESURA_OK);
+	mesura_scan_limits l = MESURA_SCAN_LIMITS_INIT;
+	l.max_post_bytes = 2u << 20;
+	ck_assert_int_eq(mesura_scanner_set_limits(s, &l), MESURA_OK);
+	size_t len;
+	char *text = repeated("you fuck off card 4111 1111 1111 1111 mierda tarjeta ", 20000, &len);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(s, text, len, &r), MESURA_ELIMIT);
+	printf("1 MiB of findings: %zu findings, limits 0x%x, %.3f s\n", r->n_findings,
+	       r->limits_hit, tu_seconds_since(&t0));
+	ck_assert(r->limits_hit & MESURA_LIMIT_FINDINGS);
+	ck_assert_uint_gt(r->n_findings, 1000);
+	ck_assert_int_ge(r->verdict, MESURA_ACTION_REVIEW);
+	for (size_t i = 1; i < r->n_findings; i++)
+		ck_assert_uint_le(r->findings[i - 1].start, r->findings[i].start);
+	free(text);
+	mesura_scanner_free(s);
+	mesura_policy_free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("adversarial");
@@ -216,6 +256,7 @@ int main(void)
 	tcase_add_test(tc, redos_input_hits_the_regex_limit);
 	tcase_add_test(tc, million_term_lexicon);
 	tcase_add_test(tc, random_bytes);
+	tcase_add_test(tc, megabyte_of_findings);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -15,6 +15,7 @@
  * rule's context words nearby raise or lower. Findings that overlap an allow-listed
  * term are dropped; the verdict is the strongest action left.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -51,6 +52,9 @@ struct mesura_scanner {
 	mesura_tokens *tokens;
 	int tokenized;          /* tokens and boundary are those of this post */
 	int has_hash, has_hash_known; /* the post has a '#' (hashtag parts split words) */
+	int words_counted;      /* words_ended and words_begun are this post's */
+	uint32_t *words_ended, *words_begun; /* see count_words */
+	size_t words_ended_cap, words_begun_cap;
 	unsigned char *boundary; /* per original byte offset: a token starts or ends here */
 	size_t boundary_cap;
 	hit *hits;
@@ -59,6 +63,8 @@ struct mesura_scanner {
 	unsigned char *keyword_seen; /* per condition: one of its keywords is in the view */
 	mesura_finding *findings;
 	size_t n_findings, findings_cap;
+	struct allowed_span *allowed; /* allow-listed spans of the post (apply_allow_list) */
+	size_t n_allowed, allowed_cap;
 	mesura_result result;
 	pcre2_general_context *pcre_general;
 	pcre2_match_context *pcre_match;
@@ -134,6 +140,9 @@ void mesura_scanner_free(mesura_scanner *s)
 	mesura_alloc__free(&s->alloc, s->first_hit);
 	mesura_alloc__free(&s->alloc, s->keyword_seen);
 	mesura_alloc__free(&s->alloc, s->findings);
+	mesura_alloc__free(&s->alloc, s->allowed);
+	mesura_alloc__free(&s->alloc, s->words_ended);
+	mesura_alloc__free(&s->alloc, s->words_begun);
 	mesura_alloc__free(&s->alloc, s->misses);
 	pcre2_match_data_free(s->match_data);
 	pcre2_match_context_free(s->pcre_match);
@@ -371,6 +380,10 @@ static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t v
 			           ? miss(s, x->rule, MESURA_MISS_NOT_WHOLE_WORD, start, end, 0)
 			           : MESURA_OK;
 	}
+	if (s->n_hits >= 2 * s->limits.max_findings) { /* bounds the rules' work too */
+		s->limits_hit |= MESURA_LIMIT_FINDINGS;
+		return MESURA_OK;
+	}
 	void *h = s->hits;
 	int rc = mesura_alloc__grow(&s->alloc, &h, &s->hits_cap, s->n_hits + 1, sizeof(hit));
 	if (rc != MESURA_OK)
@@ -593,35 +606,81 @@ static int holds(const mesura_scanner *s, uint32_t cond)
 	return x->kind == COND_ALL;
 }
 
-/* Characters (code points) of the original text between two spans; 0 when they
- * overlap. Stops counting past `limit`. */
+/* Characters (code points) of the original text between two spans, as far as a
+ * comparison with `limit` needs: exact up to limit, limit + 1 beyond; 0 when they
+ * overlap. Byte counts settle most pairs (a character is 1 to 4 bytes). */
 static size_t chars_between(const mesura_scanner *s, const hit *a, const hit *b, size_t limit)
 {
-	size_t from = a->end <= b->start ? a->end : b->end;
-	size_t to = a->end <= b->start ? b->start : a->start;
 	if (a->end > b->start && b->end > a->start)
 		return 0;
+	size_t from = a->end <= b->start ? a->end : b->end;
+	size_t to = a->end <= b->start ? b->start : a->start;
+	if (to - from <= limit)
+		return to - from;
+	if (to - from > 4 * (limit + 1))
+		return limit + 1;
 	size_t n = 0;
 	for (size_t i = from; i < to && n <= limit; i++)
 		n += ((unsigned char)s->text[i] & 0xC0) != 0x80;
 	return n;
 }
 
-/* Words (word and number tokens) of the original text between two spans. */
+static int is_word_token(const mesura_token *t)
+{
+	return !(t->flags & MESURA_TOKEN_OVERLAY) &&
+	       (t->type == MESURA_TOKEN_WORD || t->type == MESURA_TOKEN_NUMBER);
+}
+
+/* Per original byte offset x: the words (word and number tokens) that end at or before
+ * x, and those that start before x. Made once per post, when a context counts words,
+ * so that each distance is two lookups, however many findings and words. */
+static int count_words(mesura_scanner *s)
+{
+	if (s->words_counted)
+		return MESURA_OK;
+	int rc = tokenize_post(s);
+	void *e = s->words_ended, *b = s->words_begun;
+	if (rc == MESURA_OK)
+		rc = mesura_alloc__grow(&s->alloc, &e, &s->words_ended_cap, s->len + 1, sizeof(uint32_t));
+	s->words_ended = e;
+	if (rc == MESURA_OK)
+		rc = mesura_alloc__grow(&s->alloc, &b, &s->words_begun_cap, s->len + 1, sizeof(uint32_t));
+	s->words_begun = b;
+	if (rc != MESURA_OK)
+		return rc;
+	memset(s->words_ended, 0, (s->len + 1) * sizeof(uint32_t));
+	memset(s->words_begun, 0, (s->len + 1) * sizeof(uint32_t));
+	size_t n;
+	const mesura_token *t = mesura_tokens_array(s->tokens, &n);
+	for (size_t i = 0; i < n; i++)
+		if (is_word_token(&t[i])) {
+			s->words_ended[t[i].end]++;
+			s->words_begun[t[i].start + 1]++; /* begun before x: start < x */
+		}
+	for (size_t x = 1; x <= s->len; x++) {
+		s->words_ended[x] += s->words_ended[x - 1];
+		s->words_begun[x] += s->words_begun[x - 1];
+	}
+	s->words_counted = 1;
+	return MESURA_OK;
+}
+
+/* Words wholly between two spans of the original text. */
 static size_t words_between(const mesura_scanner *s, const hit *a, const hit *b)
 {
 	size_t from = a->end <= b->start ? a->end : b->end;
 	size_t to = a->end <= b->start ? b->start : a->start;
-	size_t n_tokens, n = 0;
-	const mesura_token *t = mesura_tokens_array(s->tokens, &n_tokens);
-	for (size_t i = 0; i < n_tokens; i++)
-		n += !(t[i].flags & MESURA_TOKEN_OVERLAY) && t[i].start >= from && t[i].end <= to &&
-		     (t[i].type == MESURA_TOKEN_WORD || t[i].type == MESURA_TOKEN_NUMBER);
-	return n;
+	if (to <= from)
+		return 0;
+	/* ended by `to`, less begun before `from`: a word around both cancels out to -1 */
+	uint32_t ended = s->words_ended[to], begun = s->words_begun[from];
+	return ended > begun ? ended - begun : 0;
 }
 
 static int context_near(mesura_scanner *s, const policy_context *ctx, const hit *h)
 {
+	if (ctx->in_words && !s->words_counted)
+		return 0; /* evaluate_rules counts them first */
 	for (uint32_t k = s->first_hit[ctx->cond]; k != NO_HIT; k = s->hits[k].next) {
 		const hit *c = &s->hits[k];
 		size_t d = ctx->in_words ? words_between(s, h, c) : chars_between(s, h, c, ctx->within);
@@ -719,7 +778,7 @@ static int evaluate_rules(mesura_scanner *s)
 			continue;
 		}
 		if (p->uses_words && r->n_context)
-			rc = tokenize_post(s);
+			rc = count_words(s);
 		if (rc == MESURA_OK)
 			rc = add_findings(s, r, r->match);
 	}
@@ -727,6 +786,13 @@ static int evaluate_rules(mesura_scanner *s)
 }
 
 /* ------------------------------------------------------------ the verdict */
+
+/* The allow list and the tidying are O(n log n) in the findings and allowed spans: a
+ * hostile post may hold tens of thousands of each. */
+
+typedef struct allowed_span {
+	size_t start, end;
+} span;
 
 typedef struct {
 	mesura_scanner *s;
@@ -741,7 +807,8 @@ static uint32_t rule_index(const mesura_scanner *s, const char *rule_id)
 	return i;
 }
 
-/* Drops the findings that overlap an allow-listed term found at [start, end). */
+/* Collects an allow-listed term found at view bytes [start, end), when it is whole
+ * words of the original. */
 static int on_allowed(uint32_t id, size_t start, size_t end, void *payload)
 {
 	(void)id;
@@ -753,22 +820,55 @@ static int on_allowed(uint32_t id, size_t start, size_t end, void *payload)
 	if (mesura_view_source_span(view, start, end, &o_start, &o_end) != MESURA_OK)
 		return 0;
 	a->rc = is_whole_words(s, o_start, o_end, &whole);
-	if (a->rc != MESURA_OK)
-		return 1;
-	if (!whole)
-		return 0;
-	size_t kept = 0;
-	for (size_t i = 0; i < s->n_findings; i++) {
-		const mesura_finding *f = &s->findings[i];
-		if (f->end <= o_start || f->start >= o_end)
-			s->findings[kept++] = *f;
-		else if (s->explain)
-			a->rc = miss(s, rule_index(s, f->rule_id), MESURA_MISS_ALLOWED, f->start, f->end, 0);
+	if (a->rc == MESURA_OK && whole) {
+		void *spans = s->allowed;
+		a->rc = mesura_alloc__grow(&s->alloc, &spans, &s->allowed_cap, s->n_allowed + 1,
+		                           sizeof(span));
+		s->allowed = spans;
+		if (a->rc == MESURA_OK)
+			s->allowed[s->n_allowed++] = (span){o_start, o_end};
 	}
-	s->n_findings = kept;
 	return a->rc != MESURA_OK;
 }
 
+static int by_start(const void *x, const void *y)
+{
+	const span *a = x, *b = y;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* Sorts the allowed spans and merges the overlapping ones: disjoint, in order. */
+static void merge_allowed(mesura_scanner *s)
+{
+	span *a = s->allowed;
+	qsort(a, s->n_allowed, sizeof *a, by_start);
+	size_t kept = 0;
+	for (size_t i = 0; i < s->n_allowed; i++) {
+		if (kept && a[i].start < a[kept - 1].end) {
+			if (a[i].end > a[kept - 1].end)
+				a[kept - 1].end = a[i].end;
+			continue;
+		}
+		a[kept++] = a[i];
+	}
+	s->n_allowed = kept;
+}
+
+/* Whether [start, end) overlaps one of the disjoint sorted allowed spans. */
+static int is_allowed(const mesura_scanner *s, size_t start, size_t end)
+{
+	size_t lo = 0, hi = s->n_allowed; /* the first span that ends after start */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->allowed[mid].end <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->n_allowed && s->allowed[lo].start < end;
+}
+
+/* Drops the findings that overlap an allow-listed term. */
 static int apply_allow_list(mesura_scanner *s)
 {
 	const mesura_policy *p = s->policy;
@@ -777,38 +877,64 @@ static int apply_allow_list(mesura_scanner *s)
 	size_t len;
 	const char *text = mesura_view_text(s->views[p->allow_view], &len);
 	allow_sink a = {s, MESURA_OK};
+	s->n_allowed = 0;
 	mesura_scan__automaton_search(p->allow_terms, text, len, on_allowed, &a);
+	if (a.rc != MESURA_OK || s->n_allowed == 0)
+		return a.rc;
+	merge_allowed(s);
+	size_t kept = 0;
+	for (size_t i = 0; i < s->n_findings && a.rc == MESURA_OK; i++) {
+		const mesura_finding *f = &s->findings[i];
+		if (!is_allowed(s, f->start, f->end))
+			s->findings[kept++] = *f;
+		else
+			a.rc = miss(s, rule_index(s, f->rule_id), MESURA_MISS_ALLOWED, f->start, f->end, 0);
+	}
+	s->n_findings = kept;
 	return a.rc;
 }
 
-/* Sorts findings by start (insertion sort: a post has few) and merges the overlapping
- * hits of one rule ("fuck" and "fucking" of the same list) into one finding. */
+/* By rule, then start: each rule's findings together, in order. */
+static int by_rule_then_start(const void *x, const void *y)
+{
+	const mesura_finding *a = x, *b = y;
+	int rule = a->rule_id == b->rule_id ? 0 : strcmp(a->rule_id, b->rule_id);
+	if (rule)
+		return rule;
+	return a->start < b->start ? -1 : a->start > b->start ? 1 : a->end > b->end ? -1 : a->end < b->end;
+}
+
+/* By start, the longer first, then by rule: the order of the result. */
+static int by_start_then_rule(const void *x, const void *y)
+{
+	const mesura_finding *a = x, *b = y;
+	if (a->start != b->start)
+		return a->start < b->start ? -1 : 1;
+	if (a->end != b->end)
+		return a->end > b->end ? -1 : 1;
+	return a->rule_id == b->rule_id ? 0 : strcmp(a->rule_id, b->rule_id);
+}
+
+/* Merges the overlapping findings of one rule ("fuck" and "fucking" of the same list)
+ * into one, then puts them in order of start. */
 static void tidy_findings(mesura_scanner *s)
 {
 	mesura_finding *f = s->findings;
-	for (size_t i = 1; i < s->n_findings; i++) {
-		mesura_finding x = f[i];
-		size_t j = i;
-		for (; j > 0 && (f[j - 1].start > x.start ||
-		                 (f[j - 1].start == x.start && f[j - 1].end < x.end)); j--)
-			f[j] = f[j - 1];
-		f[j] = x;
-	}
+	qsort(f, s->n_findings, sizeof *f, by_rule_then_start);
 	size_t kept = 0;
 	for (size_t i = 0; i < s->n_findings; i++) {
-		size_t k = kept;
-		while (k > 0 && f[k - 1].rule_id != f[i].rule_id)
-			k--; /* the last kept finding of the same rule */
-		if (k > 0 && f[i].start < f[k - 1].end) {
-			if (f[i].end > f[k - 1].end)
-				f[k - 1].end = f[i].end;
-			if (f[i].confidence > f[k - 1].confidence)
-				f[k - 1].confidence = f[i].confidence;
+		mesura_finding *last = kept ? &f[kept - 1] : NULL;
+		if (last && last->rule_id == f[i].rule_id && f[i].start < last->end) {
+			if (f[i].end > last->end)
+				last->end = f[i].end;
+			if (f[i].confidence > last->confidence)
+				last->confidence = f[i].confidence;
 			continue;
 		}
 		f[kept++] = f[i];
 	}
 	s->n_findings = kept;
+	qsort(f, s->n_findings, sizeof *f, by_start_then_rule);
 }
 
 static void decide(mesura_scanner *s)
@@ -873,6 +999,7 @@ int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
 	s->n_findings = 0;
 	s->n_misses = 0;
 	s->tokenized = 0;
+	s->words_counted = 0;
 	s->has_hash_known = 0;
 	s->limits_hit = 0;
 	start_clock(s);
