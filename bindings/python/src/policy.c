@@ -2,17 +2,20 @@
  * mesura._mesura.Policy: a compiled, immutable mesura_policy and what scans with it.
  *
  * Threads (STYLE.md section 9). The policy is shared freely. Scanners and redactors
- * are per-call scratch: each call takes one from the Policy's small pool (a pthread
- * mutex guards the pool, so it is safe with or without the GIL) and gives it back
- * after the call, so no two calls ever share one, and the GIL is released around
- * mesura_scan, mesura_redact_result and mesura_policy_compile. Results are copied
- * (snapshots) before the scanner goes back to the pool; Python objects are made
- * from the copies with the GIL held.
+ * are per-call scratch: each call takes one from the Policy's small pool and gives it
+ * back after the call, so no two calls ever share one, and the GIL is released around
+ * mesura_scan, mesura_redact_result and mesura_policy_compile. The pool itself is
+ * only touched with the GIL held (before releasing it and after taking it back):
+ * that is its lock, and unlike a mutex of our own it is in a sane state in a child
+ * process after fork(). (The module does not declare Py_mod_gil, so a free-threaded
+ * CPython keeps the GIL enabled while it is loaded.) Results are copied (snapshots)
+ * before the scanner goes back to the pool; Python objects are made from the copies
+ * with the GIL held.
  *
- * scan_batch runs N pthreads over one list of posts: each takes posts in small blocks
- * from an atomic counter and scans them with its own scanner, while the calling
- * thread turns finished snapshots into Result objects in input order (waiting, with
- * the GIL released, for the next one when it is not ready).
+ * scan_batch runs N pthreads over one list of posts: each is handed a scanner of its
+ * own, takes posts in small blocks from an atomic counter and scans them, while the
+ * calling thread turns finished snapshots into Result objects in input order
+ * (waiting, with the GIL released, for the next one when it is not ready).
  */
 #include "binding.h"
 
@@ -22,7 +25,7 @@
 #include <string.h>
 
 #define POOL_MAX 32   /* idle scanners (and redactors) kept per Policy */
-#define BATCH_BLOCK 16 /* posts a worker takes at a time */
+#define BATCH_BLOCK 32 /* posts a thread takes at a time */
 
 enum { KIND_STRING = 0, KIND_FILE = 1, KIND_DEFAULT = 2 };
 
@@ -43,8 +46,7 @@ typedef struct {
 	unsigned int max_depth;
 	int has_key;
 	unsigned char key[MESURA_REDACT_KEY_SIZE];
-	int lock_ready;
-	pthread_mutex_t lock; /* guards the pools */
+	/* Idle scratch, touched with the GIL held only. */
 	mesura_scanner *scanners[POOL_MAX];
 	size_t n_scanners;
 	mesura_redactor *redactors[POOL_MAX];
@@ -57,73 +59,56 @@ typedef struct {
 
 /* --------------------------------------------------------------- pools */
 
+/* Both run with the GIL held: it guards the pools. */
 static mesura_scanner *take_scanner(PolicyObject *p, int *rc)
 {
-	mesura_scanner *s = NULL;
-	pthread_mutex_lock(&p->lock);
-	if (p->n_scanners)
-		s = p->scanners[--p->n_scanners];
-	pthread_mutex_unlock(&p->lock);
 	*rc = MESURA_OK;
-	if (!s)
-		*rc = mesura_scanner_new(&s, p->policy, &mpy_allocator);
+	if (p->n_scanners)
+		return p->scanners[--p->n_scanners];
+	mesura_scanner *s = NULL;
+	*rc = mesura_scanner_new(&s, p->policy, &mpy_allocator);
 	return s;
 }
 
 static void give_scanner(PolicyObject *p, mesura_scanner *s)
 {
-	if (!s)
-		return;
-	pthread_mutex_lock(&p->lock);
-	if (p->n_scanners < POOL_MAX) {
+	if (s && p->n_scanners < POOL_MAX)
 		p->scanners[p->n_scanners++] = s;
-		s = NULL;
-	}
-	pthread_mutex_unlock(&p->lock);
-	mesura_scanner_free(s);
+	else
+		mesura_scanner_free(s);
 }
 
 /* What a call asks for beyond the scan. */
 typedef struct {
 	int redact, explain, findings;
-	int own_key; /* a per-call hash key: a fresh redactor per thread, not the pool's */
+	int own_key; /* a per-call hash key: fresh redactors, not the pool's */
 	unsigned char key[MESURA_REDACT_KEY_SIZE];
 } scan_opts;
 
+/* NULL (and MESURA_OK) when the call does not redact. */
 static mesura_redactor *take_redactor(PolicyObject *p, const scan_opts *o, int *rc)
 {
-	mesura_redactor *r = NULL;
 	*rc = MESURA_OK;
-	if (!o->own_key) {
-		pthread_mutex_lock(&p->lock);
-		if (p->n_redactors)
-			r = p->redactors[--p->n_redactors];
-		pthread_mutex_unlock(&p->lock);
-		if (r)
-			return r;
-	}
+	if (!o->redact)
+		return NULL;
+	if (!o->own_key && p->n_redactors)
+		return p->redactors[--p->n_redactors];
 	mesura_redactor_options ro = MESURA_REDACTOR_OPTIONS_INIT;
 	if (o->own_key)
 		ro.hash_key = o->key;
 	else if (p->has_key)
 		ro.hash_key = p->key;
+	mesura_redactor *r = NULL;
 	*rc = mesura_redactor_new(&r, &ro, &mpy_allocator);
 	return r;
 }
 
 static void give_redactor(PolicyObject *p, const scan_opts *o, mesura_redactor *r)
 {
-	if (!r)
-		return;
-	if (!o->own_key) {
-		pthread_mutex_lock(&p->lock);
-		if (p->n_redactors < POOL_MAX) {
-			p->redactors[p->n_redactors++] = r;
-			r = NULL;
-		}
-		pthread_mutex_unlock(&p->lock);
-	}
-	mesura_redactor_free(r);
+	if (r && !o->own_key && p->n_redactors < POOL_MAX)
+		p->redactors[p->n_redactors++] = r;
+	else
+		mesura_redactor_free(r);
 }
 
 /* ------------------------------------------------------ string cache */
@@ -432,6 +417,11 @@ static PyObject *snap_object(PolicyObject *p, const scan_opts *o, const mpy_text
 			goto fail;
 		PyTuple_SET_ITEM(findings, (Py_ssize_t)i, f);
 	}
+	/* Records are not containers, so a tuple of them can never be in a cycle: untrack
+	 * it now rather than let the collector find that out over a million results
+	 * (CPython untracks such tuples itself, but only when a collection reaches them). */
+	if (s->n_findings)
+		PyObject_GC_UnTrack(findings);
 	PyObject *misses = PyTuple_New((Py_ssize_t)s->n_misses);
 	MPY_SET(res, RES_NEAR_MISSES, misses);
 	if (!misses)
@@ -442,6 +432,8 @@ static PyObject *snap_object(PolicyObject *p, const scan_opts *o, const mpy_text
 			goto fail;
 		PyTuple_SET_ITEM(misses, (Py_ssize_t)i, m);
 	}
+	if (s->n_misses)
+		PyObject_GC_UnTrack(misses);
 	PyObject *verdict = mpy_action_str(s->verdict);
 	if (!verdict)
 		goto fail;
@@ -498,8 +490,6 @@ static void policy_dealloc(PyObject *self)
 	Py_CLEAR(p->source);
 	Py_CLEAR(p->origin);
 	Py_CLEAR(p->warnings);
-	if (p->lock_ready)
-		pthread_mutex_destroy(&p->lock);
 	memset(p->key, 0, sizeof p->key);
 	Py_TYPE(self)->tp_free(self);
 }
@@ -579,14 +569,6 @@ static PyObject *policy_compile(PyTypeObject *cls, PyObject *args)
 		mesura_policy_free(policy);
 		return NULL;
 	}
-	if (pthread_mutex_init(&self->lock, NULL) != 0) {
-		Py_DECREF(warnings);
-		Py_DECREF(origin_str);
-		mesura_policy_free(policy);
-		Py_DECREF(self);
-		return PyErr_NoMemory();
-	}
-	self->lock_ready = 1;
 	self->policy = policy;
 	self->kind = kind;
 	if (kind != KIND_DEFAULT) {
@@ -642,18 +624,16 @@ static PyObject *scan_one(PolicyObject *p, PyObject *text, const scan_opts *o)
 		return NULL;
 	snap s;
 	int rc, rrc = MESURA_OK;
-	mesura_scanner *sc;
-	mesura_redactor *red = NULL;
+	mesura_scanner *sc = take_scanner(p, &rc);
+	mesura_redactor *red = sc ? take_redactor(p, o, &rrc) : NULL;
 	int need_cp = t.kind == MPY_TEXT_STR;
-	Py_BEGIN_ALLOW_THREADS
-	sc = take_scanner(p, &rc);
-	if (sc && o->redact)
-		red = take_redactor(p, o, &rrc);
-	if (sc && rrc == MESURA_OK)
+	if (sc && rrc == MESURA_OK) {
+		Py_BEGIN_ALLOW_THREADS
 		snap_scan(p->policy, sc, red, o, t.p, t.n, need_cp, &s);
+		Py_END_ALLOW_THREADS
+	}
 	give_redactor(p, o, red);
 	give_scanner(p, sc);
-	Py_END_ALLOW_THREADS
 	PyObject *out;
 	if (!sc)
 		out = mpy_raise(rc, "creating a scanner");
@@ -705,7 +685,16 @@ static PyObject *policy_redact(PyObject *self, PyObject *const *args, Py_ssize_t
 
 /* ------------------------------------------------------------- batch */
 
+typedef struct batch batch;
+
 typedef struct {
+	batch *b;
+	mesura_scanner *scanner;
+	mesura_redactor *redactor;
+	pthread_t tid;
+} worker;
+
+struct batch {
 	PolicyObject *p;
 	const scan_opts *o;
 	size_t n;
@@ -717,40 +706,34 @@ typedef struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int waiting; /* the converting thread waits on cv (guarded by mu) */
-} batch;
+};
+
+/* Scans the next block of posts; 0 when none was left. No Python API (runs without
+ * the GIL). */
+static int batch_block(worker *w)
+{
+	batch *b = w->b;
+	size_t i = atomic_fetch_add(&b->next, (size_t)BATCH_BLOCK);
+	if (i >= b->n || atomic_load(&b->stop))
+		return 0;
+	size_t end = i + BATCH_BLOCK < b->n ? i + BATCH_BLOCK : b->n;
+	for (size_t j = i; j < end; j++) {
+		const mpy_text *t = &b->texts[j];
+		snap_scan(b->p->policy, w->scanner, w->redactor, b->o, t->p, t->n,
+		          t->kind == MPY_TEXT_STR, &b->snaps[j]);
+		atomic_store_explicit(&b->done[j], 1, memory_order_release);
+	}
+	pthread_mutex_lock(&b->mu);
+	if (b->waiting)
+		pthread_cond_broadcast(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+	return 1;
+}
 
 static void *batch_worker(void *arg)
 {
-	batch *b = arg;
-	int rc, rrc = MESURA_OK;
-	mesura_scanner *sc = take_scanner(b->p, &rc);
-	mesura_redactor *red = NULL;
-	if (sc && b->o->redact)
-		red = take_redactor(b->p, b->o, &rrc);
-	for (;;) {
-		size_t i = atomic_fetch_add(&b->next, (size_t)BATCH_BLOCK);
-		if (i >= b->n || atomic_load(&b->stop))
-			break;
-		size_t end = i + BATCH_BLOCK < b->n ? i + BATCH_BLOCK : b->n;
-		for (size_t j = i; j < end; j++) {
-			snap *s = &b->snaps[j];
-			if (!sc || rrc != MESURA_OK) {
-				/* No scanner: every post this worker takes reports why. */
-				memset(s, 0, sizeof *s);
-				s->rc = sc ? rrc : rc;
-			} else {
-				const mpy_text *t = &b->texts[j];
-				snap_scan(b->p->policy, sc, red, b->o, t->p, t->n, t->kind == MPY_TEXT_STR, s);
-			}
-			atomic_store_explicit(&b->done[j], 1, memory_order_release);
-		}
-		pthread_mutex_lock(&b->mu);
-		if (b->waiting)
-			pthread_cond_broadcast(&b->cv);
-		pthread_mutex_unlock(&b->mu);
-	}
-	give_redactor(b->p, b->o, red);
-	give_scanner(b->p, sc);
+	while (batch_block(arg))
+		;
 	return NULL;
 }
 
@@ -795,6 +778,8 @@ static PyObject *policy_scan_batch(PyObject *self, PyObject *args)
 		Py_DECREF(items);
 		return out;
 	}
+	size_t blocks = (n + BATCH_BLOCK - 1) / BATCH_BLOCK;
+	size_t nworkers = (size_t)threads < blocks ? (size_t)threads : blocks;
 	batch b;
 	memset(&b, 0, sizeof b);
 	b.p = p;
@@ -803,19 +788,34 @@ static PyObject *policy_scan_batch(PyObject *self, PyObject *args)
 	b.texts = PyMem_Calloc(n, sizeof *b.texts);
 	b.snaps = PyMem_Calloc(n, sizeof *b.snaps);
 	b.done = PyMem_Calloc(n, sizeof *b.done);
-	size_t nthreads = (size_t)threads < (n + BATCH_BLOCK - 1) / BATCH_BLOCK
-	                      ? (size_t)threads
-	                      : (n + BATCH_BLOCK - 1) / BATCH_BLOCK;
-	pthread_t *tids = PyMem_Calloc(nthreads, sizeof *tids);
-	size_t got = 0, started = 0;
+	worker *workers = PyMem_Calloc(nworkers, sizeof *workers);
+	size_t got = 0, ready = 0, started = 0;
 	int mu_ready = 0, cv_ready = 0;
-	if (!b.texts || !b.snaps || !b.done || !tids) {
+	if (!b.texts || !b.snaps || !b.done || !workers) {
 		PyErr_NoMemory();
 		goto done;
 	}
 	for (; got < n; got++)
 		if (mpy_text_get(PyTuple_GET_ITEM(items, (Py_ssize_t)got), &b.texts[got]) < 0)
 			goto done;
+	/* Each worker's scratch, from the pool (with the GIL held). */
+	for (; ready < nworkers; ready++) {
+		int rc;
+		workers[ready].b = &b;
+		workers[ready].scanner = take_scanner(p, &rc);
+		if (rc == MESURA_OK)
+			workers[ready].redactor = take_redactor(p, &o, &rc);
+		if (rc != MESURA_OK) {
+			give_scanner(p, workers[ready].scanner);
+			workers[ready].scanner = NULL;
+			if (ready == 0) {
+				mpy_raise(rc, "creating a scanner");
+				goto done;
+			}
+			break; /* fewer threads */
+		}
+	}
+	nworkers = ready;
 	for (size_t i = 0; i < n; i++)
 		atomic_init(&b.done[i], 0);
 	atomic_init(&b.next, 0);
@@ -830,31 +830,42 @@ static PyObject *policy_scan_batch(PyObject *self, PyObject *args)
 		goto done;
 	}
 	cv_ready = 1;
-	for (; started < nthreads; started++)
-		if (pthread_create(&tids[started], NULL, batch_worker, &b) != 0)
+	/* Worker 0 is this thread: it scans too, between turning finished posts into
+	 * Results, and sleeps only when every block is taken and the next post in order
+	 * is still being scanned by another thread. */
+	for (started = 1; started < nworkers; started++)
+		if (pthread_create(&workers[started].tid, NULL, batch_worker, &workers[started]) != 0)
 			break;
-	if (started == 0) {
-		/* No thread could start: scan here, without the GIL. */
-		Py_BEGIN_ALLOW_THREADS
-		batch_worker(&b);
-		Py_END_ALLOW_THREADS
-	}
-	for (size_t i = 0; i < n; i++) {
-		batch_wait(&b, i);
-		PyObject *r = snap_object(p, &o, &b.texts[i], &b.snaps[i]);
-		snap_free(&b.snaps[i]);
-		if (!r) {
-			atomic_store(&b.stop, 1);
-			break;
+	for (size_t i = 0; i < n;) {
+		if (atomic_load_explicit(&b.done[i], memory_order_acquire)) {
+			PyObject *r = snap_object(p, &o, &b.texts[i], &b.snaps[i]);
+			snap_free(&b.snaps[i]);
+			if (!r) {
+				atomic_store(&b.stop, 1);
+				break;
+			}
+			PyList_SET_ITEM(out, (Py_ssize_t)i++, r);
+			continue;
 		}
-		PyList_SET_ITEM(out, (Py_ssize_t)i, r);
+		int scanned = 0;
+		if (atomic_load(&b.next) < n) {
+			Py_BEGIN_ALLOW_THREADS
+			scanned = batch_block(&workers[0]);
+			Py_END_ALLOW_THREADS
+		}
+		if (!scanned)
+			batch_wait(&b, i);
 	}
 done:
-	if (started) {
+	if (started > 1) {
 		Py_BEGIN_ALLOW_THREADS
-		for (size_t t = 0; t < started; t++)
-			pthread_join(tids[t], NULL);
+		for (size_t t = 1; t < started; t++)
+			pthread_join(workers[t].tid, NULL);
 		Py_END_ALLOW_THREADS
+	}
+	for (size_t t = 0; t < ready; t++) {
+		give_redactor(p, &o, workers[t].redactor);
+		give_scanner(p, workers[t].scanner);
 	}
 	if (b.snaps)
 		for (size_t i = 0; i < n; i++)
@@ -865,7 +876,7 @@ done:
 		pthread_cond_destroy(&b.cv);
 	if (mu_ready)
 		pthread_mutex_destroy(&b.mu);
-	PyMem_Free(tids);
+	PyMem_Free(workers);
 	PyMem_Free(b.done);
 	PyMem_Free(b.snaps);
 	PyMem_Free(b.texts);
