@@ -4,7 +4,10 @@
 set -eu
 need="build-essential cmake pkg-config libutf8proc-dev libpcre2-dev libyaml-dev"
 case "${1:-build}" in
-  test) need="$need check g++" ;;
+  # python3-*: the Python binding's build (headers, pip, setuptools, wheel) and tests
+  # (Dask distributed for the cluster test; pytest to run the suite by hand).
+  test) need="$need check g++ python3-dev python3-pip python3-setuptools python3-wheel
+              python3-dask python3-distributed python3-pytest" ;;
   bench) need="$need libicu-dev g++ fortunes fortunes-es fortunes-es-off python3" ;;
 esac
 missing=""

@@ -9,7 +9,7 @@ A thin Python layer over libmesura (C11), built with the CPython C API:
     'redact'
     >>> f = result.findings[0]
     >>> f.rule, f.start, f.end, f.text
-    ('card-number', 11, 30, '4111 1111 1111 1111')
+    ('card-number', 11, 31, '4111 1111 1111 1111 ')
     >>> policy.redact("Mi tarjeta 4111 1111 1111 1111 no funciona 😡")
     'Mi tarjeta **** **** **** 1111 no funciona 😡'
     >>> results = policy.scan_many(posts, threads=8)        # C threads, GIL released
