@@ -397,11 +397,22 @@ PyMODINIT_FUNC PyInit__mesura(void)
 		Py_DECREF(&mpy_PolicyType);
 		goto fail;
 	}
+	/* Class attributes give every instance the documented attributes, also one made
+	 * by hand (raise mesura.PolicyError("...")). */
+	PyObject *attrs = Py_BuildValue("{s:O}", "status", Py_None);
+	if (!attrs)
+		goto fail;
 	mpy_Error = PyErr_NewExceptionWithDoc(
 		"mesura.Error",
 		"Base class of mesura's errors. `status` is the C status code (mesura.EINVAL...).",
-		NULL, NULL);
+		NULL, attrs);
+	Py_DECREF(attrs);
 	if (!mpy_Error || PyModule_AddObjectRef(m, "Error", mpy_Error) < 0)
+		goto fail;
+	attrs = Py_BuildValue("{s:O,s:O,s:O,s:O,s:O,s:O,s:O}", "diagnostics", Py_None, "line",
+	                      Py_None, "column", Py_None, "path", Py_None, "file", Py_None,
+	                      "rule_id", Py_None, "message", Py_None);
+	if (!attrs)
 		goto fail;
 	mpy_PolicyError = PyErr_NewExceptionWithDoc(
 		"mesura.PolicyError",
@@ -411,7 +422,8 @@ PyMODINIT_FUNC PyInit__mesura(void)
 		"of the first error; `status` is the C status (mesura.ESYNTAX, ELIMIT, EINVAL). "
 		"str() gives one 'file:line:column: error: path: message [rule id]' line per "
 		"error.",
-		mpy_Error, NULL);
+		mpy_Error, attrs);
+	Py_DECREF(attrs);
 	if (!mpy_PolicyError || PyModule_AddObjectRef(m, "PolicyError", mpy_PolicyError) < 0)
 		goto fail;
 

@@ -837,6 +837,11 @@ static PyObject *policy_scan_batch(PyObject *self, PyObject *args)
 		if (pthread_create(&workers[started].tid, NULL, batch_worker, &workers[started]) != 0)
 			break;
 	for (size_t i = 0; i < n;) {
+		/* Ctrl-C (and other signal handlers) between Results: stop the batch. */
+		if ((i & 1023) == 1023 && PyErr_CheckSignals() < 0) {
+			atomic_store(&b.stop, 1);
+			break;
+		}
 		if (atomic_load_explicit(&b.done[i], memory_order_acquire)) {
 			PyObject *r = snap_object(p, &o, &b.texts[i], &b.snaps[i]);
 			snap_free(&b.snaps[i]);
