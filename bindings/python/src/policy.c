@@ -661,7 +661,9 @@ static PyObject *policy_scan(PyObject *self, PyObject *const *args, Py_ssize_t n
 	scan_opts o;
 	if (parse_scan_opts(&o, values[0], values[1], values[2]) < 0)
 		return NULL;
-	return scan_one(p, args[0], &o);
+	PyObject *out = scan_one(p, args[0], &o);
+	memset(o.key, 0, sizeof o.key);
+	return out;
 }
 
 static PyObject *policy_redact(PyObject *self, PyObject *const *args, Py_ssize_t nargs,
@@ -680,7 +682,9 @@ static PyObject *policy_redact(PyObject *self, PyObject *const *args, Py_ssize_t
 		return NULL;
 	o.redact = 1;
 	o.findings = 0;
-	return scan_one(p, args[0], &o);
+	PyObject *out = scan_one(p, args[0], &o);
+	memset(o.key, 0, sizeof o.key);
+	return out;
 }
 
 /* ------------------------------------------------------------- batch */
