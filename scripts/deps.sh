@@ -1,10 +1,13 @@
 #!/bin/sh
 # Installs the Debian packages mesura needs, when missing (Debian 12; apt-get as root,
-# or through sudo). usage: scripts/deps.sh [build|test|bench]
+# or through sudo). usage: scripts/deps.sh [build|test|bench|fuzz|abi]
 set -eu
 need="build-essential cmake pkg-config libutf8proc-dev libpcre2-dev libyaml-dev libjansson-dev"
 case "${1:-build}" in
-  test) need="$need check g++ python3" ;;
+  # python3-*: the Python binding's build (headers, pip, setuptools, wheel) and tests
+  # (Dask distributed for the cluster test; pytest to run the suite by hand).
+  test) need="$need check g++ python3 python3-dev python3-pip python3-setuptools python3-wheel
+              python3-dask python3-distributed python3-pytest" ;;
   bench) need="$need libicu-dev g++ fortunes fortunes-es fortunes-es-off python3" ;;
   fuzz) need="$need clang libclang-rt-14-dev" ;;
   abi) need="$need abigail-tools" ;;

@@ -239,6 +239,42 @@ START_TEST(spaced_words_and_invisibles)
 }
 END_TEST
 
+/* Spaced runs closed by a word: the overlay closing a run is inserted before the word,
+ * and the push may move the token array. The word was once read through a pointer
+ * into the old array (a use after free that ASan reports). Fresh token arrays and
+ * prefixes of every length make one of the insertions be the push that grows it. */
+START_TEST(spaced_run_closed_while_growing)
+{
+	static const char unit[] = "f u c k Mi tarjeta, ";
+	size_t reps = 40, unit_len = sizeof unit - 1;
+	char *text = malloc(64 + reps * unit_len + 1);
+	ck_assert_ptr_nonnull(text);
+	for (size_t prefix = 0; prefix < 32; prefix++) {
+		size_t len = 0;
+		for (size_t i = 0; i < prefix; i++)
+			text[len++] = i % 2 ? ' ' : 'x'; /* "x x x" is too short a run below 3 */
+		text[len++] = ',';
+		text[len++] = ' ';
+		for (size_t i = 0; i < reps; i++, len += unit_len)
+			memcpy(text + len, unit, unit_len);
+		mesura_tokens *fresh = NULL;
+		ck_assert_int_eq(mesura_tokens_new(&fresh, NULL), MESURA_OK);
+		ck_assert_int_eq(mesura_tokenize(fresh, text, len, MESURA_TOKENIZE_ALL), MESURA_OK);
+		size_t n, spaced = 0;
+		const mesura_token *t = mesura_tokens_array(fresh, &n);
+		for (size_t i = 0; i < n; i++)
+			if ((t[i].flags & MESURA_TOKEN_SPACED) && t[i].start >= prefix + 2) {
+				ck_assert_uint_eq(t[i].end - t[i].start, 7);
+				ck_assert_int_eq(memcmp(text + t[i].start, "f u c k", 7), 0);
+				spaced++;
+			}
+		ck_assert_uint_eq(spaced, reps);
+		mesura_tokens_free(fresh);
+	}
+	free(text);
+}
+END_TEST
+
 /* Tokens of a view: the view's words, with offsets in the original. */
 START_TEST(tokens_of_a_view)
 {
@@ -402,6 +438,7 @@ static Suite *tokenize_suite(void)
 	tcase_add_test(tc, emoji_sequences);
 	tcase_add_test(tc, every_fully_qualified_emoji_is_one_token);
 	tcase_add_test(tc, spaced_words_and_invisibles);
+	tcase_add_test(tc, spaced_run_closed_while_growing);
 	tcase_add_test(tc, tokens_of_a_view);
 	tcase_add_test(tc, adversarial_inputs);
 	tcase_add_test(tc, random_bytes_tile);

@@ -314,9 +314,10 @@ static int track_spaced(tokenizer *tk, size_t k)
 			tk->spaced_letters++;
 			return MESURA_OK;
 		}
-		int rc = close_spaced_run(tk, k - 2);
-		if (rc != MESURA_OK)
-			return rc;
+		/* t ends the run and, not being a single letter, cannot start another. Return
+		 * now: the overlay closing the run goes in before t, which may move the array
+		 * (items and t then point to freed memory) and shifts t to k + 1. */
+		return close_spaced_run(tk, k - 2);
 	}
 	if (is_single_letter(tk, t) && (k == 0 || items[k - 1].type != MESURA_TOKEN_WORD)) {
 		tk->spaced_first = k;

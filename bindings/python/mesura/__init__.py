@@ -1,0 +1,373 @@
+"""mesura: screen employees' social-media posts against a company policy.
+
+A thin Python layer over libmesura (C11), built with the CPython C API:
+
+    >>> import mesura
+    >>> policy = mesura.Policy.from_file("examples/policies/acme.yaml")
+    >>> result = policy.scan("Mi tarjeta 4111 1111 1111 1111 no funciona 😡")
+    >>> result.verdict
+    'redact'
+    >>> f = result.findings[0]
+    >>> f.rule, f.start, f.end, f.text
+    ('card-number', 11, 31, '4111 1111 1111 1111 ')
+    >>> policy.redact("Mi tarjeta 4111 1111 1111 1111 no funciona 😡")
+    'Mi tarjeta **** **** **** 1111 no funciona 😡'
+    >>> results = policy.scan_many(posts, threads=8)        # C threads, GIL released
+
+Offsets: for str input, `start`/`end` are str indices (code points, as Python
+counts them); for bytes input (UTF-8) they are byte offsets. `byte_start`/`byte_end`
+are always bytes of the UTF-8 text.
+
+Threads: a Policy is immutable and safe to share between any number of Python
+threads; each call scans with its own C scanner (from a small pool) and releases the
+GIL while scanning. Processes: a Policy pickles to its source (or to a marker of the
+built-in default) and is compiled again on unpickling, so it goes through
+multiprocessing, Dask, Spark and Ray as an ordinary argument.
+
+See docs/python.md for the whole API and the Dask, multiprocessing and PySpark
+examples.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import os
+import threading
+from collections import OrderedDict
+from typing import Iterable, Iterator, List, Optional, Tuple, Union
+
+from . import _mesura
+from ._mesura import (
+    Diagnostic,
+    Error,
+    Finding,
+    NearMiss,
+    PolicyError,
+    Result,
+    Token,
+    has_default_policy,
+    strerror,
+    unicode_version,
+)
+
+__version__ = _mesura.VERSION_STRING
+
+__all__ = [
+    "Policy", "Result", "Finding", "NearMiss", "Token", "Diagnostic",
+    "Error", "PolicyError", "Norm", "TokenizeFlag",
+    "normalize", "tokenize", "has_default_policy", "library_version",
+    "unicode_version", "strerror",
+]
+
+# Status codes of the C library (negative ints; Error.status holds one).
+OK = _mesura.OK
+ENOMEM = _mesura.ENOMEM
+EINVAL = _mesura.EINVAL
+EVERSION = _mesura.EVERSION
+EUTF8 = _mesura.EUTF8
+ESYNTAX = _mesura.ESYNTAX
+EBUFS = _mesura.EBUFS
+EBUSY = _mesura.EBUSY
+ELIMIT = _mesura.ELIMIT
+EUSER = _mesura.EUSER
+ECHARSET = _mesura.ECHARSET
+
+Text = Union[str, bytes]
+
+_KIND_STRING, _KIND_FILE, _KIND_DEFAULT = 0, 1, 2
+_DEFAULT_CHUNK = 32768
+
+
+def library_version() -> str:
+    """The version of the libmesura this module is running with, e.g. '0.1.0'."""
+    return _mesura.version()
+
+
+def _cpu_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class Policy(_mesura.Policy):
+    """A company's social-media policy, compiled once and shared by every thread.
+
+    Make one with Policy.from_file(path), Policy.from_string(yaml) or
+    Policy.default() (the policy built into libmesura). The YAML format is in
+    docs/policy.md. A policy that does not compile raises PolicyError with every
+    problem's file, line, column and message.
+
+    Screening:
+      scan(text) -> Result            verdict and findings of one post
+      redact(text) -> str             the post with its findings rewritten
+      scan_many(posts, threads=N)     many posts on N C threads, results in order
+      scan_iter(posts, threads=N)     the same, as an iterator (bounded memory)
+
+    A Policy is immutable: share one between threads (each call uses its own C
+    scanner and releases the GIL), and pass it to other processes (it pickles to its
+    source and is compiled again there; a process compiles each pickled policy once).
+
+    Attributes: name, rule_count, origin, source, warnings, has_hash_key, is_default.
+    """
+
+    __slots__ = ()
+
+    # -------------------------------------------------------- construction
+
+    @classmethod
+    def from_string(cls, source: Union[str, bytes], name: Optional[str] = None, *,
+                    hash_key: Optional[bytes] = None, allow_files: bool = True,
+                    max_source_bytes: int = 0, max_depth: int = 0) -> "Policy":
+        """Compiles a policy from its YAML text (str, or UTF-8 bytes).
+
+        name: what diagnostics call the source (default '<policy>'); relative
+        `include:` files and lexicon files are found next to it.
+        hash_key: 16 secret bytes for rules that redact with `hash` (keyed SipHash).
+        allow_files=False refuses `include:` of files and lexicon files (built-in
+        modules stay allowed): for policies written by people who may not read the
+        server's files.
+        max_source_bytes, max_depth: the compiler's limits (0: 16 MiB, 64 levels).
+
+        Raises PolicyError when the policy does not compile.
+        """
+        if isinstance(source, str):
+            source = source.encode("utf-8")
+        elif not isinstance(source, bytes):
+            source = bytes(source)
+        return cls._compile(_KIND_STRING, source, name, _compile_flags(allow_files),
+                            max_source_bytes, max_depth, hash_key)
+
+    @classmethod
+    def from_file(cls, path: Union[str, bytes, "os.PathLike[str]"], *,
+                  hash_key: Optional[bytes] = None, allow_files: bool = True,
+                  max_source_bytes: int = 0, max_depth: int = 0) -> "Policy":
+        """Reads a policy file and compiles it (relative includes and lexicon files
+        are found next to it). Raises OSError when the file cannot be read and
+        PolicyError when it does not compile. Other arguments: see from_string().
+        """
+        path = os.fspath(path)
+        with open(path, "rb") as f:
+            source = f.read()
+        return cls._compile(_KIND_FILE, source, path, _compile_flags(allow_files),
+                            max_source_bytes, max_depth, hash_key)
+
+    @classmethod
+    def default(cls, *, hash_key: Optional[bytes] = None) -> "Policy":
+        """The employee social-media policy built into libmesura (builtin:default).
+
+        Raises PolicyError when this libmesura has none (see has_default_policy()).
+        """
+        return cls._compile(_KIND_DEFAULT, None, None, 0, 0, 0, hash_key)
+
+    # -------------------------------------------------------- screening
+
+    def scan_iter(self, posts: Iterable[Text], threads: Optional[int] = None, *,
+                  redact: bool = False, explain: bool = False,
+                  hash_key: Optional[bytes] = None,
+                  chunk_size: int = _DEFAULT_CHUNK) -> Iterator[Result]:
+        """Screens many posts on `threads` C threads (default: the CPUs this process
+        may use), yielding one Result per post in input order.
+
+        Posts are taken chunk_size at a time, so an endless iterator works in
+        bounded memory. Within a chunk the threads scan with the GIL released, each
+        with its own scanner over this one policy, while the calling thread builds
+        the Result objects. Options: see scan().
+        """
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be at least 1")
+        n = _cpu_count() if threads is None else int(threads)
+        if n < 1:
+            raise ValueError(f"threads must be at least 1, not {threads!r}")
+        it = iter(posts)
+        while True:
+            chunk = list(itertools.islice(it, chunk_size))
+            if not chunk:
+                return
+            yield from self._scan_batch(chunk, n, redact, explain, hash_key)
+
+    def scan_many(self, posts: Iterable[Text], threads: Optional[int] = None, *,
+                  redact: bool = False, explain: bool = False,
+                  hash_key: Optional[bytes] = None,
+                  chunk_size: int = _DEFAULT_CHUNK) -> List[Result]:
+        """Screens many posts on `threads` C threads and returns their Results as a
+        list, in input order (scan_iter() as a list). Posts may mix str and bytes;
+        each Result's offsets follow its own post's type.
+
+            results = policy.scan_many(posts, threads=8)
+            flagged = [p for p, r in zip(posts, results) if r.verdict != "allow"]
+        """
+        if isinstance(posts, (list, tuple)) and len(posts) <= chunk_size:
+            n = _cpu_count() if threads is None else int(threads)
+            if n < 1:
+                raise ValueError(f"threads must be at least 1, not {threads!r}")
+            return self._scan_batch(posts, n, redact, explain, hash_key)
+        return list(self.scan_iter(posts, threads, redact=redact, explain=explain,
+                                   hash_key=hash_key, chunk_size=chunk_size))
+
+    # -------------------------------------------------------- the rest
+
+    def __reduce__(self):
+        # The source (or the marker of the default policy), the compile options and
+        # the hash key: unpickling compiles the same policy again.
+        return (_restore_policy, (self._state(),))
+
+    def __copy__(self) -> "Policy":
+        return self  # immutable
+
+    def __deepcopy__(self, memo) -> "Policy":
+        return self
+
+    def __repr__(self) -> str:
+        return (f"<mesura.Policy {self.name!r}: {self.rule_count} rules "
+                f"from {self.origin}>")
+
+
+def _compile_flags(allow_files: bool) -> int:
+    return 0 if allow_files else _mesura.COMPILE_NO_FILES
+
+
+# Unpickled policies, by their state: a worker process that receives the same
+# pickled policy with every task compiles it once. Policies are immutable, so
+# handing out the same object is safe.
+_restored: "OrderedDict[tuple, Policy]" = OrderedDict()
+_restored_lock = threading.Lock()
+_RESTORED_MAX = 8
+
+
+def _restore_policy(state: tuple) -> Policy:
+    with _restored_lock:
+        policy = _restored.get(state)
+        if policy is not None:
+            _restored.move_to_end(state)
+            return policy
+    policy = Policy._compile(*state)
+    with _restored_lock:
+        _restored[state] = policy
+        while len(_restored) > _RESTORED_MAX:
+            _restored.popitem(last=False)
+    return policy
+
+
+# ------------------------------------------------------------------ text tools
+
+class Norm(enum.IntFlag):
+    """Normalisation flags of mesura.normalize() (the C MESURA_NORM_* flags).
+
+    At most one of NFC, NFD, NFKC, NFKD; CASEFOLD, STRIP_MARKS or CONFUSABLES
+    without a form imply NFC. MODERATION is what policy terms are matched against by
+    default; DEOBFUSCATE adds the folds that change word shape.
+    """
+
+    NONE = 0
+    NFC = _mesura.NORM_NFC
+    NFD = _mesura.NORM_NFD
+    NFKC = _mesura.NORM_NFKC
+    NFKD = _mesura.NORM_NFKD
+    CASEFOLD = _mesura.NORM_CASEFOLD
+    STRIP_MARKS = _mesura.NORM_STRIP_MARKS
+    REMOVE_INVISIBLES = _mesura.NORM_REMOVE_INVISIBLES
+    CONFUSABLES = _mesura.NORM_CONFUSABLES
+    LEET = _mesura.NORM_LEET
+    COLLAPSE_REPEATS = _mesura.NORM_COLLAPSE_REPEATS
+    JOIN_SPACED = _mesura.NORM_JOIN_SPACED
+    MODERATION = _mesura.NORM_MODERATION
+    DEOBFUSCATE = _mesura.NORM_DEOBFUSCATE
+
+
+class TokenizeFlag(enum.IntFlag):
+    """What mesura.tokenize() recognises beyond UAX #29 words."""
+
+    NONE = 0
+    SOCIAL = _mesura.TOKENIZE_SOCIAL
+    HASHTAG_PARTS = _mesura.TOKENIZE_HASHTAG_PARTS
+    SPACED = _mesura.TOKENIZE_SPACED
+    INVISIBLES = _mesura.TOKENIZE_INVISIBLES
+    ALL = _mesura.TOKENIZE_ALL
+
+
+# The names a policy's `normalize:` key uses, plus the flag names.
+_NORM_NAMES = {
+    "none": Norm.NONE, "nfc": Norm.NFC, "nfd": Norm.NFD, "nfkc": Norm.NFKC,
+    "nfkd": Norm.NFKD, "casefold": Norm.CASEFOLD, "strip_marks": Norm.STRIP_MARKS,
+    "invisibles": Norm.REMOVE_INVISIBLES, "remove_invisibles": Norm.REMOVE_INVISIBLES,
+    "confusables": Norm.CONFUSABLES, "leet": Norm.LEET,
+    "collapse_repeats": Norm.COLLAPSE_REPEATS, "join_spaced": Norm.JOIN_SPACED,
+    "moderation": Norm.MODERATION, "deobfuscate": Norm.DEOBFUSCATE,
+}
+_TOKENIZE_NAMES = {
+    "none": TokenizeFlag.NONE, "social": TokenizeFlag.SOCIAL,
+    "hashtag_parts": TokenizeFlag.HASHTAG_PARTS, "spaced": TokenizeFlag.SPACED,
+    "invisibles": TokenizeFlag.INVISIBLES, "all": TokenizeFlag.ALL,
+}
+
+
+def _flags(flags: tuple, names: dict, default: int, what: str) -> int:
+    if not flags:
+        return int(default)
+    value = 0
+    stack = list(flags)
+    while stack:
+        flag = stack.pop()
+        if isinstance(flag, int):
+            if flag < 0:
+                raise ValueError(f"negative {what} flags: {flag}")
+            value |= int(flag)
+        elif isinstance(flag, str):
+            try:
+                value |= names[flag.lower()]
+            except KeyError:
+                raise ValueError(f"unknown {what} flag {flag!r}; known: "
+                                 f"{', '.join(sorted(names))}") from None
+        elif isinstance(flag, Iterable):
+            stack.extend(flag)
+        else:
+            raise TypeError(f"{what} flags are names, ints or {type(names['none']).__name__}, "
+                            f"not {type(flag).__name__}")
+    return value
+
+
+def normalize(text: Text, *flags: Union[str, int, Iterable[Union[str, int]]],
+              keep_letters: Optional[str] = None,
+              with_map: bool = False) -> Union[Text, Tuple[Text, List[Tuple[int, int]]]]:
+    """The normalised view of a text, as policy terms are matched against it.
+
+        normalize("M1ÉRDA")                            -> 'mierda' (moderation view)
+        normalize("Ｆｕｌｌ ﬁ", "nfkc")                 -> 'Full fi'
+        normalize("f u c k", Norm.DEOBFUSCATE)         -> 'fuck'
+        normalize("Ñandú", "casefold", "strip_marks")  -> 'ñandu'
+
+    flags: any number of flag names ('nfc', 'nfd', 'nfkc', 'nfkd', 'casefold',
+    'strip_marks', 'invisibles', 'confusables', 'leet', 'collapse_repeats',
+    'join_spaced', presets 'moderation', 'deobfuscate', 'none'), Norm values or
+    ints, or lists of them; none at all means Norm.MODERATION. Norm.NONE only
+    repairs ill-formed UTF-8.
+    keep_letters: letters strip_marks keeps whole (default 'ñÑ'; '' strips all).
+    with_map=True returns (normalised, spans): spans[i] is the (start, end) of the
+    input that output character i came from (str indices; for bytes input, one
+    entry per output byte, in bytes).
+
+    bytes input gives bytes (ill-formed UTF-8 repaired to U+FFFD). Raises
+    ValueError for an invalid combination (two Unicode forms).
+    """
+    value = _flags(flags, _NORM_NAMES, Norm.MODERATION, "normalisation")
+    return _mesura.normalize(text, value, keep_letters=keep_letters, with_map=with_map)
+
+
+def tokenize(text: Text, *flags: Union[str, int, Iterable[Union[str, int]]]) -> List[Token]:
+    """The tokens of a text: UAX #29 words plus URLs, e-mails, @mentions,
+    #hashtags, $cashtags, whole emoji sequences, numbers, punctuation and spaces.
+
+        [t.text for t in tokenize("Hola @ana! #NoMásAbusos 👩‍💻")
+         if t.type != "space"]
+        -> ['Hola', '@ana', '!', '#NoMásAbusos', 'No', 'Más', 'Abusos', '👩‍💻']
+
+    Tokens without the 'overlay' flag tile the text exactly, in order; overlay tokens
+    (hashtag parts, spaced-out words 'f u c k') add a second reading right after the
+    tokens they cover. flags: names ('social', 'hashtag_parts', 'spaced',
+    'invisibles', 'all', 'none'), TokenizeFlag values or ints; none at all means
+    TokenizeFlag.ALL. Offsets as in scan(): str indices for str, bytes for bytes.
+    """
+    value = _flags(flags, _TOKENIZE_NAMES, TokenizeFlag.ALL, "tokenizer")
+    return _mesura.tokenize(text, value)
