@@ -504,7 +504,7 @@ static void free_post(post *p)
 	free(p->text);
 }
 
-/* The categories of DESIGN.md and the thresholds they are held to (docs/builtin.md
+/* The categories of DESIGN.md and the thresholds they are held to (docs/default-policy.md
  * says why): issue 6 asks for precision >= 0.95 and recall >= 0.90 in every category.
  * The corpus holds hard cases on purpose (card numbers grouped with dots, IBANs with
  * dashes, digits spaced one by one, "mierd@"), which the validators or the rules do not

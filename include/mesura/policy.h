@@ -108,7 +108,7 @@ MESURA_API int mesura_policy_load_file(mesura_policy **out, const char *path,
                                        const mesura_allocator *allocator);
 
 /** Compiles the built-in employee social-media policy (`builtin:default`, embedded in
- *  the library: docs/builtin.md). Same results as mesura_policy_compile(). */
+ *  the library: docs/default-policy.md). Same results as mesura_policy_compile(). */
 MESURA_API int mesura_policy_default(mesura_policy **out, mesura_diagnostics **diags,
                                      const mesura_allocator *allocator);
 
