@@ -15,13 +15,13 @@
  * rule's context words nearby raise or lower. Findings that overlap an allow-listed
  * term are dropped; the verdict is the strongest action left.
  */
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "mesura/errors.h"
 #include "mesura/scan.h"
 #include "mesura/tokens.h"
+#include "common/sort.h"
 #include "policy/compiled.h"
 #include "scanner.h"
 
@@ -65,6 +65,8 @@ struct mesura_scanner {
 	size_t n_findings, findings_cap;
 	struct allowed_span *allowed; /* allow-listed spans of the post (apply_allow_list) */
 	size_t n_allowed, allowed_cap;
+	void *sort_scratch;     /* for mesura_sort__stable */
+	size_t sort_scratch_cap;
 	mesura_result result;
 	pcre2_general_context *pcre_general;
 	pcre2_match_context *pcre_match;
@@ -141,6 +143,7 @@ void mesura_scanner_free(mesura_scanner *s)
 	mesura_alloc__free(&s->alloc, s->keyword_seen);
 	mesura_alloc__free(&s->alloc, s->findings);
 	mesura_alloc__free(&s->alloc, s->allowed);
+	mesura_alloc__free(&s->alloc, s->sort_scratch);
 	mesura_alloc__free(&s->alloc, s->words_ended);
 	mesura_alloc__free(&s->alloc, s->words_begun);
 	mesura_alloc__free(&s->alloc, s->misses);
@@ -837,11 +840,25 @@ static int by_start(const void *x, const void *y)
 	return a->start < b->start ? -1 : a->start > b->start;
 }
 
+/* Sorts n elements of `size` bytes with the scanner's scratch. */
+static int sort(mesura_scanner *s, void *base, size_t n, size_t size,
+                int (*cmp)(const void *, const void *))
+{
+	if (n < 2)
+		return MESURA_OK;
+	int rc = mesura_alloc__grow(&s->alloc, &s->sort_scratch, &s->sort_scratch_cap, n * size, 1);
+	if (rc == MESURA_OK)
+		mesura_sort__stable(base, n, size, s->sort_scratch, cmp);
+	return rc;
+}
+
 /* Sorts the allowed spans and merges the overlapping ones: disjoint, in order. */
-static void merge_allowed(mesura_scanner *s)
+static int merge_allowed(mesura_scanner *s)
 {
 	span *a = s->allowed;
-	qsort(a, s->n_allowed, sizeof *a, by_start);
+	int rc = sort(s, a, s->n_allowed, sizeof *a, by_start);
+	if (rc != MESURA_OK)
+		return rc;
 	size_t kept = 0;
 	for (size_t i = 0; i < s->n_allowed; i++) {
 		if (kept && a[i].start < a[kept - 1].end) {
@@ -852,6 +869,7 @@ static void merge_allowed(mesura_scanner *s)
 		a[kept++] = a[i];
 	}
 	s->n_allowed = kept;
+	return MESURA_OK;
 }
 
 /* Whether [start, end) overlaps one of the disjoint sorted allowed spans. */
@@ -881,7 +899,7 @@ static int apply_allow_list(mesura_scanner *s)
 	mesura_scan__automaton_search(p->allow_terms, text, len, on_allowed, &a);
 	if (a.rc != MESURA_OK || s->n_allowed == 0)
 		return a.rc;
-	merge_allowed(s);
+	a.rc = merge_allowed(s);
 	size_t kept = 0;
 	for (size_t i = 0; i < s->n_findings && a.rc == MESURA_OK; i++) {
 		const mesura_finding *f = &s->findings[i];
@@ -917,10 +935,12 @@ static int by_start_then_rule(const void *x, const void *y)
 
 /* Merges the overlapping findings of one rule ("fuck" and "fucking" of the same list)
  * into one, then puts them in order of start. */
-static void tidy_findings(mesura_scanner *s)
+static int tidy_findings(mesura_scanner *s)
 {
 	mesura_finding *f = s->findings;
-	qsort(f, s->n_findings, sizeof *f, by_rule_then_start);
+	int rc = sort(s, f, s->n_findings, sizeof *f, by_rule_then_start);
+	if (rc != MESURA_OK)
+		return rc;
 	size_t kept = 0;
 	for (size_t i = 0; i < s->n_findings; i++) {
 		mesura_finding *last = kept ? &f[kept - 1] : NULL;
@@ -934,7 +954,7 @@ static void tidy_findings(mesura_scanner *s)
 		f[kept++] = f[i];
 	}
 	s->n_findings = kept;
-	qsort(f, s->n_findings, sizeof *f, by_start_then_rule);
+	return sort(s, f, s->n_findings, sizeof *f, by_start_then_rule);
 }
 
 static void decide(mesura_scanner *s)
@@ -983,7 +1003,7 @@ static int scan_post(mesura_scanner *s)
 	if (rc == MESURA_OK)
 		rc = apply_allow_list(s);
 	if (rc == MESURA_OK)
-		tidy_findings(s);
+		rc = tidy_findings(s);
 	return rc;
 }
 
