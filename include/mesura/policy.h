@@ -77,13 +77,14 @@ typedef struct mesura_compile_options {
 	unsigned int flags;         /**< MESURA_COMPILE_* */
 	size_t max_terms;           /**< terms of the whole policy (lexicons, allow list too);
 	                                 0: 2,000,000 */
+	unsigned int max_condition_depth; /**< nesting of all/any; 0: 16 */
 } mesura_compile_options;
 
 /** Refuse `include:` of files and lexicon `file:`s (built-in modules stay allowed):
  *  for policies that come from people who may not read the server's files. */
 #define MESURA_COMPILE_NO_FILES (1u << 0)
 
-#define MESURA_COMPILE_OPTIONS_INIT { MESURA_COMPILE_OPTIONS_VERSION, 0, 0, 0, 0 }
+#define MESURA_COMPILE_OPTIONS_INIT { MESURA_COMPILE_OPTIONS_VERSION, 0, 0, 0, 0, 0 }
 
 MESURA_API int mesura_compile_options_init(mesura_compile_options *opts, unsigned int version);
 

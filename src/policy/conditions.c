@@ -16,7 +16,8 @@
 #define is_scalar mesura_policy__is_scalar
 #define scalar_is mesura_policy__scalar_is
 
-/* `all`/`any` may nest this deep: deeper is surely a generated mistake. */
+/* `all`/`any` may nest this deep by default (compile option max_condition_depth):
+ * deeper is surely a generated mistake. */
 #define MAX_NESTING 16
 
 static const char *const leaf_keys[] = {"terms", "regex", "validate", "keywords", "normalize",
@@ -303,9 +304,9 @@ uint32_t mesura_policy__compile_condition(compiler *c, const ynode *n, unsigned 
 	}
 	const ynode *all = mesura_policy__yaml_get(n, "all");
 	const ynode *any = mesura_policy__yaml_get(n, "any");
-	if ((all || any) && depth >= MAX_NESTING) { /* depth: the all/any around this one */
-		mesura_policy__error_at(c, n, MESURA_ELIMIT, "all/any nest deeper than %d",
-		                        MAX_NESTING);
+	unsigned limit = c->opts->max_condition_depth ? c->opts->max_condition_depth : MAX_NESTING;
+	if ((all || any) && depth >= limit) { /* depth: the all/any around this one */
+		mesura_policy__error_at(c, n, MESURA_ELIMIT, "all/any nest deeper than %u", limit);
 		return COND_NONE;
 	}
 	if (all && any) {
