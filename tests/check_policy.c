@@ -263,6 +263,40 @@ START_TEST(suspicious_policies_get_warnings)
 }
 END_TEST
 
+/* Lines end as YAML says (CR LF, CR, LF, NEL, LS, PS): positions stay right, and an
+ * error in a regex after a run of CRs (found by fuzz_policy) reads no byte past the
+ * policy. */
+START_TEST(every_yaml_line_break_counts)
+{
+	static const char *const breaks[] = {"\n", "\r\n", "\r", "\xc2\x85", "\xe2\x80\xa8"};
+	for (size_t i = 0; i < sizeof breaks / sizeof breaks[0]; i++) {
+		char src[256];
+		const char *b = breaks[i];
+		snprintf(src, sizeof src, "mesura: 1%srules:%s  - id: r%s    category: custom.x%s"
+		         "    match: { regex: 'ab(' }%s", b, b, b, b, b);
+		mesura_policy *p = NULL;
+		mesura_diagnostics *d = NULL;
+		ck_assert_int_eq(mesura_policy_compile(&p, src, strlen(src), NULL, NULL, &d, NULL),
+		                 MESURA_ESYNTAX);
+		const mesura_diagnostic *g = mesura_diagnostics_get(d, 0);
+		ck_assert_uint_eq(g->line, 5);
+		ck_assert_uint_eq(g->column, 22 + 3); /* the regex starts at 22; PCRE2 says offset 3 */
+		mesura_diagnostics_free(d);
+	}
+	size_t len;
+	char *crash = tu_read_file(tu_data_path("../fuzz/corpus/policy/regression-cr-line-breaks"),
+	                           &len);
+	char *exact = malloc(len); /* no NUL after it: ASan sees any read past the end */
+	memcpy(exact, crash, len);
+	mesura_policy *p = NULL;
+	int rc = mesura_policy_compile(&p, exact, len, NULL, NULL, NULL, NULL);
+	ck_assert(rc == MESURA_ESYNTAX || rc == MESURA_OK);
+	mesura_policy_free(p);
+	free(exact);
+	free(crash);
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -275,6 +309,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, misuse_and_files);
 	tcase_add_test(tc, allocation_failures_are_clean);
 	tcase_add_test(tc, suspicious_policies_get_warnings);
+	tcase_add_test(tc, every_yaml_line_break_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -364,7 +364,7 @@ POSTS = [
 
     # ------------------------------------------------------------ hard cases
     # Written after the rules, as people really write, without tuning the rules to
-    # them: what these miss or over-flag is measured, and listed in docs/builtin.md.
+    # them: what these miss or over-flag is measured, and listed in docs/default-policy.md.
     ("es", "Mi tlf es [[pii.phone|612-34-56-78]], llamad a partir de las 5"),
     ("es", "Contacto: [[pii.phone|+34-612-345-678]] (Marta)"),
     ("es", "Llamadme al [[pii.phone|(0034) 612 345 678]] si hay cualquier problema"),

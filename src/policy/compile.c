@@ -496,6 +496,7 @@ static void include_one(compiler *c, const ynode *item)
 	} else {
 		/* What is per file; everything else (rules, lexicons, counts) accumulates. */
 		const char *file = c->file, *identity_here = c->identity, *source = c->source;
+		size_t source_len = c->source_len;
 		unsigned depth = c->depth;
 		char path[sizeof c->path];
 		memcpy(path, c->path, sizeof path);
@@ -508,6 +509,7 @@ static void include_one(compiler *c, const ynode *item)
 		c->file = file;
 		c->identity = identity_here;
 		c->source = source;
+		c->source_len = source_len;
 		c->depth = depth;
 		memcpy(c->path, path, sizeof path);
 		if (mesura_policy__diags_set_file(c->diags, c->file) != MESURA_OK)
@@ -605,6 +607,7 @@ static void compile_source_text(compiler *c, const char *src, size_t len)
 		return;
 	c->including[c->depth++] = c->identity ? c->identity : c->file;
 	c->source = src;
+	c->source_len = len;
 	compile_document(c, root);
 }
 

@@ -25,6 +25,7 @@ typedef struct {
 	const mesura_compile_options *opts;
 	const char *file;          /* the policy file being compiled */
 	const char *source;        /* and its text */
+	size_t source_len;
 	mesura_arena *trees;       /* the YAML trees of every file, until the end */
 	lexicon *lexicons;
 	size_t n_lexicons, lexicons_cap;

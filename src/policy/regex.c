@@ -528,10 +528,11 @@ static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
 
 /* Column of byte `offset` of a regex written as the scalar node n: exact for plain and
  * single-quoted scalars without escapes, the scalar's start otherwise. */
-static unsigned regex_column(const ynode *n, const char *source, size_t offset)
+static unsigned regex_column(const ynode *n, const char *source, size_t source_len,
+                             size_t offset)
 {
-	if (n->line == 0)
-		return 1;
+	if (n->line == 0 || n->offset >= source_len)
+		return n->line ? n->column : 1;
 	const char *at = source + n->offset;
 	int quoted = *at == '\'';
 	if (!n->plain && !quoted)
@@ -563,7 +564,7 @@ static pcre2_code *compile_pattern(compiler *c, const ynode *re)
 	PCRE2_UCHAR msg[160];
 	pcre2_get_error_message(err, msg, sizeof msg);
 	mesura_diag_at at = {c->path, c->rule_id, re->offset, re->line,
-	                     regex_column(re, c->source, erroffset)};
+	                     regex_column(re, c->source, c->source_len, erroffset)};
 	mesura_policy__diag(c->diags, MESURA_DIAG_ERROR, MESURA_ESYNTAX, &at,
 	                    "%s at offset %zu of the regex", (const char *)msg, (size_t)erroffset);
 	return NULL;

@@ -40,19 +40,41 @@ static void mark_node(const reader *r, ynode *n, const yaml_mark_t *m)
 	n->column = (unsigned)m->column + 1;
 }
 
+/* The length of the line break at src[i] (0 when none), as libyaml counts lines: CR LF,
+ * CR, LF, NEL, LS and PS each end one line. */
+static size_t line_break_at(const char *src, size_t len, size_t i)
+{
+	const unsigned char *p = (const unsigned char *)src;
+	if (p[i] == '\r')
+		return i + 1 < len && p[i + 1] == '\n' ? 2 : 1;
+	if (p[i] == '\n')
+		return 1;
+	if (p[i] == 0xC2 && i + 1 < len && p[i + 1] == 0x85)
+		return 2;
+	if (p[i] == 0xE2 && i + 2 < len && p[i + 1] == 0x80 && (p[i + 2] == 0xA8 || p[i + 2] == 0xA9))
+		return 3;
+	return 0;
+}
+
 static int index_lines(reader *r)
 {
 	size_t n = 1;
-	for (size_t i = 0; i < r->len; i++)
-		n += r->src[i] == '\n';
+	for (size_t i = 0; i < r->len;) {
+		size_t k = line_break_at(r->src, r->len, i);
+		n += k != 0;
+		i += k ? k : 1;
+	}
 	r->line_starts = mesura_arena__alloc(r->arena, n * sizeof *r->line_starts);
 	if (!r->line_starts)
 		return MESURA_ENOMEM;
 	r->n_lines = 0;
 	r->line_starts[r->n_lines++] = 0;
-	for (size_t i = 0; i < r->len; i++)
-		if (r->src[i] == '\n')
-			r->line_starts[r->n_lines++] = i + 1;
+	for (size_t i = 0; i < r->len;) {
+		size_t k = line_break_at(r->src, r->len, i);
+		i += k ? k : 1;
+		if (k)
+			r->line_starts[r->n_lines++] = i;
+	}
 	return MESURA_OK;
 }
 
