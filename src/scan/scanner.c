@@ -10,19 +10,15 @@
  * "classic" and "computadora" clean. The post is tokenized only when a hit needs that
  * check, so clean posts never pay for it.
  *
- * Then the rules are evaluated: a rule fires when its match tree holds and its unless
- * tree does not; each hit of its match leaves becomes a finding, whose confidence the
- * rule's context words nearby raise or lower. Findings that overlap an allow-listed
- * term are dropped; the verdict is the strongest action left.
+ * Then the rules are evaluated (rules.c): a rule fires when its match tree holds and
+ * its unless tree does not; each hit of its match leaves becomes a finding, whose
+ * confidence the rule's context words nearby raise or lower. Findings that overlap an
+ * allow-listed term are dropped; the verdict is the strongest action left (verdict.c).
  */
 #include <string.h>
 #include <time.h>
 
 #include "mesura/errors.h"
-#include "mesura/scan.h"
-#include "mesura/tokens.h"
-#include "common/sort.h"
-#include "policy/compiled.h"
 #include "scanner.h"
 
 /* Default limits (mesura_scan_limits): a regex may not take longer than this (PCRE2
@@ -34,53 +30,6 @@
 
 /* Trie states the wildcard walk of one self-censored word may visit. */
 #define MASKED_BUDGET 20000u
-
-#define NO_HIT UINT32_MAX
-
-/* Where a leaf matched: its span in the original text and in its view. */
-typedef struct {
-	uint32_t cond, next; /* next hit of the same leaf, or NO_HIT */
-	size_t start, end;
-	size_t view_start, view_end;
-	int masked;
-} hit;
-
-struct mesura_scanner {
-	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
-	const mesura_policy *policy;
-	mesura_view **views;    /* one per policy view */
-	mesura_tokens *tokens;
-	int tokenized;          /* tokens and boundary are those of this post */
-	int has_hash, has_hash_known; /* the post has a '#' (hashtag parts split words) */
-	int words_counted;      /* words_ended and words_begun are this post's */
-	uint32_t *words_ended, *words_begun; /* see count_words */
-	size_t words_ended_cap, words_begun_cap;
-	unsigned char *boundary; /* per original byte offset: a token starts or ends here */
-	size_t boundary_cap;
-	hit *hits;
-	size_t n_hits, hits_cap;
-	uint32_t *first_hit;    /* per condition */
-	unsigned char *keyword_seen; /* per condition: one of its keywords is in the view */
-	mesura_finding *findings;
-	size_t n_findings, findings_cap;
-	struct allowed_span *allowed; /* allow-listed spans of the post (apply_allow_list) */
-	size_t n_allowed, allowed_cap;
-	void *sort_scratch;     /* for mesura_sort__stable */
-	size_t sort_scratch_cap;
-	mesura_result result;
-	pcre2_general_context *pcre_general;
-	pcre2_match_context *pcre_match;
-	pcre2_match_data *match_data;
-	const char *text;
-	size_t len;
-	unsigned int limits_hit; /* MESURA_LIMIT_* of this scan */
-	mesura_scan_limits limits; /* with the defaults filled in */
-	struct timespec deadline;  /* when limits.time_budget_ns is set */
-	int exhaustive; /* tests: no prefilter, no shortcut (see scanner.h) */
-	int explain;    /* record near misses */
-	mesura_near_miss *misses;
-	size_t n_misses, misses_cap;
-};
 
 int mesura_scanner_explain(mesura_scanner *s, int on)
 {
@@ -98,7 +47,7 @@ const char *mesura_miss_reason_name(int reason)
 }
 
 /* Records why rule `rule` did not fire at [start, end) (explain mode only). */
-static int miss(mesura_scanner *s, uint32_t rule, mesura_miss_reason reason, size_t start,
+int mesura_scan__miss(mesura_scanner *s, uint32_t rule, mesura_miss_reason reason, size_t start,
                 size_t end, double confidence)
 {
 	if (!s->explain)
@@ -256,7 +205,7 @@ int mesura_scanner_new(mesura_scanner **out, const mesura_policy *policy,
 
 /* Tokenizes the post (once) and marks every token start and end, overlays included,
  * so the words inside #NoMásAbusos and the spaced "f u c k" are whole words too. */
-static int tokenize_post(mesura_scanner *s)
+int mesura_scan__tokenize_post(mesura_scanner *s)
 {
 	if (s->tokenized)
 		return MESURA_OK;
@@ -330,11 +279,11 @@ static int is_closing(unsigned char ch)
  * that starts or ends with white space (a regex's \s) is inside a run of spaces, one
  * token: the tokenizer decides.
  * *whole receives the answer. */
-static int is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole)
+int mesura_scan__is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole)
 {
 	const unsigned char *t = (const unsigned char *)s->text;
 	if (s->exhaustive) {
-		int rc = tokenize_post(s);
+		int rc = mesura_scan__tokenize_post(s);
 		*whole = rc == MESURA_OK && s->boundary[start] && s->boundary[end];
 		return rc;
 	}
@@ -361,7 +310,7 @@ static int is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whol
 		*whole = 1;
 		return MESURA_OK;
 	}
-	int rc = tokenize_post(s);
+	int rc = mesura_scan__tokenize_post(s);
 	*whole = rc == MESURA_OK && s->boundary[start] && s->boundary[end];
 	return rc;
 }
@@ -375,12 +324,12 @@ static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t v
 	    MESURA_OK)
 		return MESURA_OK;
 	if (x->whole_word) {
-		int whole, rc = is_whole_words(s, start, end, &whole);
+		int whole, rc = mesura_scan__is_whole_words(s, start, end, &whole);
 		if (rc != MESURA_OK)
 			return rc;
 		if (!whole)
 			return x->role == ROLE_MATCH
-			           ? miss(s, x->rule, MESURA_MISS_NOT_WHOLE_WORD, start, end, 0)
+			           ? mesura_scan__miss(s, x->rule, MESURA_MISS_NOT_WHOLE_WORD, start, end, 0)
 			           : MESURA_OK;
 	}
 	if (s->n_hits >= 2 * s->limits.max_findings) { /* bounds the rules' work too */
@@ -539,7 +488,7 @@ static int miss_in_view(mesura_scanner *s, uint32_t cond, mesura_miss_reason rea
 	if (end > start &&
 	    mesura_view_source_span(s->views[x->view], start, end, &o_start, &o_end) != MESURA_OK)
 		return MESURA_OK;
-	return miss(s, x->rule, reason, o_start, o_end, 0);
+	return mesura_scan__miss(s, x->rule, reason, o_start, o_end, 0);
 }
 
 /* Every match of a regex leaf on its view, confirmed by its validator. */
@@ -596,388 +545,6 @@ static int match_regexes(mesura_scanner *s, size_t v, const view_summary *sum)
 	return rc;
 }
 
-/* ------------------------------------------------------------ rules */
-
-static int holds(const mesura_scanner *s, uint32_t cond)
-{
-	const policy_cond *x = &s->policy->conds[cond];
-	if (x->kind == COND_TERMS || x->kind == COND_REGEX)
-		return s->first_hit[cond] != NO_HIT;
-	for (size_t i = 0; i < x->n_children; i++)
-		if (holds(s, x->children[i]) != (x->kind == COND_ALL))
-			return x->kind != COND_ALL;
-	return x->kind == COND_ALL;
-}
-
-/* Characters (code points) of the original text between two spans, as far as a
- * comparison with `limit` needs: exact up to limit, limit + 1 beyond; 0 when they
- * overlap. Byte counts settle most pairs (a character is 1 to 4 bytes). */
-static size_t chars_between(const mesura_scanner *s, const hit *a, const hit *b, size_t limit)
-{
-	if (a->end > b->start && b->end > a->start)
-		return 0;
-	size_t from = a->end <= b->start ? a->end : b->end;
-	size_t to = a->end <= b->start ? b->start : a->start;
-	if (to - from <= limit)
-		return to - from;
-	if (to - from > 4 * (limit + 1))
-		return limit + 1;
-	size_t n = 0;
-	for (size_t i = from; i < to && n <= limit; i++)
-		n += ((unsigned char)s->text[i] & 0xC0) != 0x80;
-	return n;
-}
-
-static int is_word_token(const mesura_token *t)
-{
-	return !(t->flags & MESURA_TOKEN_OVERLAY) &&
-	       (t->type == MESURA_TOKEN_WORD || t->type == MESURA_TOKEN_NUMBER);
-}
-
-/* Per original byte offset x: the words (word and number tokens) that end at or before
- * x, and those that start before x. Made once per post, when a context counts words,
- * so that each distance is two lookups, however many findings and words. */
-static int count_words(mesura_scanner *s)
-{
-	if (s->words_counted)
-		return MESURA_OK;
-	int rc = tokenize_post(s);
-	void *e = s->words_ended, *b = s->words_begun;
-	if (rc == MESURA_OK)
-		rc = mesura_alloc__grow(&s->alloc, &e, &s->words_ended_cap, s->len + 1, sizeof(uint32_t));
-	s->words_ended = e;
-	if (rc == MESURA_OK)
-		rc = mesura_alloc__grow(&s->alloc, &b, &s->words_begun_cap, s->len + 1, sizeof(uint32_t));
-	s->words_begun = b;
-	if (rc != MESURA_OK)
-		return rc;
-	memset(s->words_ended, 0, (s->len + 1) * sizeof(uint32_t));
-	memset(s->words_begun, 0, (s->len + 1) * sizeof(uint32_t));
-	size_t n;
-	const mesura_token *t = mesura_tokens_array(s->tokens, &n);
-	for (size_t i = 0; i < n; i++)
-		if (is_word_token(&t[i])) {
-			s->words_ended[t[i].end]++;
-			s->words_begun[t[i].start + 1]++; /* begun before x: start < x */
-		}
-	for (size_t x = 1; x <= s->len; x++) {
-		s->words_ended[x] += s->words_ended[x - 1];
-		s->words_begun[x] += s->words_begun[x - 1];
-	}
-	s->words_counted = 1;
-	return MESURA_OK;
-}
-
-/* Words wholly between two spans of the original text. */
-static size_t words_between(const mesura_scanner *s, const hit *a, const hit *b)
-{
-	size_t from = a->end <= b->start ? a->end : b->end;
-	size_t to = a->end <= b->start ? b->start : a->start;
-	if (to <= from)
-		return 0;
-	/* ended by `to`, less begun before `from`: a word around both cancels out to -1 */
-	uint32_t ended = s->words_ended[to], begun = s->words_begun[from];
-	return ended > begun ? ended - begun : 0;
-}
-
-static int context_near(mesura_scanner *s, const policy_context *ctx, const hit *h)
-{
-	if (ctx->in_words && !s->words_counted)
-		return 0; /* evaluate_rules counts them first */
-	for (uint32_t k = s->first_hit[ctx->cond]; k != NO_HIT; k = s->hits[k].next) {
-		const hit *c = &s->hits[k];
-		size_t d = ctx->in_words ? words_between(s, h, c) : chars_between(s, h, c, ctx->within);
-		if (d <= ctx->within)
-			return 1;
-	}
-	return 0;
-}
-
-/* The confidence of a finding at hit h of rule r; negative when a required context
- * is missing. */
-static double confidence_of(mesura_scanner *s, const policy_rule *r, const hit *h)
-{
-	double conf = r->confidence;
-	for (size_t i = 0; i < r->n_context; i++) {
-		int near = context_near(s, &r->context[i], h);
-		if (near)
-			conf += r->context[i].boost;
-		else if (r->context[i].required)
-			return -1;
-	}
-	return conf < 0 ? 0 : conf > 1 ? 1 : conf;
-}
-
-static int add_finding(mesura_scanner *s, const policy_rule *r, const hit *h)
-{
-	double conf = confidence_of(s, r, h);
-	if (s->n_findings >= s->limits.max_findings) {
-		s->limits_hit |= MESURA_LIMIT_FINDINGS;
-		return MESURA_OK;
-	}
-	if (conf < 0 || conf + 1e-9 < r->min_confidence)
-		return miss(s, (uint32_t)(r - s->policy->rules), MESURA_MISS_CONFIDENCE, h->start,
-		            h->end, conf < 0 ? 0 : conf);
-	void *f = s->findings;
-	int rc = mesura_alloc__grow(&s->alloc, &f, &s->findings_cap, s->n_findings + 1,
-	                            sizeof(mesura_finding));
-	if (rc != MESURA_OK)
-		return rc;
-	s->findings = f;
-	const policy_cond *x = &s->policy->conds[h->cond];
-	const char *text = mesura_view_text(s->views[x->view], NULL);
-	s->findings[s->n_findings++] = (mesura_finding){
-		r->id, r->category, r->severity, r->action, h->start, h->end,
-		text + h->view_start, h->view_end - h->view_start,
-		h->masked ? "masked" : x->kind == COND_TERMS ? "terms" : "regex", conf};
-	return MESURA_OK;
-}
-
-/* One finding per hit of the leaves of a match tree, through the branches that hold. */
-static int add_findings(mesura_scanner *s, const policy_rule *r, uint32_t cond)
-{
-	const policy_cond *x = &s->policy->conds[cond];
-	int rc = MESURA_OK;
-	if (x->kind == COND_ALL || x->kind == COND_ANY) {
-		for (size_t i = 0; rc == MESURA_OK && i < x->n_children; i++)
-			if (holds(s, x->children[i])) /* an `all` inside an `any` that failed: none */
-				rc = add_findings(s, r, x->children[i]);
-		return rc;
-	}
-	for (uint32_t k = s->first_hit[cond]; rc == MESURA_OK && k != NO_HIT; k = s->hits[k].next)
-		rc = add_finding(s, r, &s->hits[k]);
-	return rc;
-}
-
-/* Some hit of a leaf of the tree, or NULL. */
-static const hit *any_hit(const mesura_scanner *s, uint32_t cond)
-{
-	const policy_cond *x = &s->policy->conds[cond];
-	if (x->kind == COND_TERMS || x->kind == COND_REGEX)
-		return s->first_hit[cond] != NO_HIT ? &s->hits[s->first_hit[cond]] : NULL;
-	for (size_t i = 0; i < x->n_children; i++) {
-		const hit *h = any_hit(s, x->children[i]);
-		if (h)
-			return h;
-	}
-	return NULL;
-}
-
-static int evaluate_rules(mesura_scanner *s)
-{
-	const mesura_policy *p = s->policy;
-	int rc = MESURA_OK;
-	for (size_t i = 0; rc == MESURA_OK && i < p->n_rules; i++) {
-		const policy_rule *r = &p->rules[i];
-		if (!holds(s, r->match)) {
-			const hit *h = s->explain ? any_hit(s, r->match) : NULL;
-			if (h)
-				rc = miss(s, (uint32_t)i, MESURA_MISS_INCOMPLETE, h->start, h->end, 0);
-			continue;
-		}
-		if (r->unless != COND_NONE && holds(s, r->unless)) {
-			const hit *h = any_hit(s, r->unless);
-			rc = miss(s, (uint32_t)i, MESURA_MISS_UNLESS, h ? h->start : 0, h ? h->end : 0, 0);
-			continue;
-		}
-		if (p->uses_words && r->n_context)
-			rc = count_words(s);
-		if (rc == MESURA_OK)
-			rc = add_findings(s, r, r->match);
-	}
-	return rc;
-}
-
-/* ------------------------------------------------------------ the verdict */
-
-/* The allow list and the tidying are O(n log n) in the findings and allowed spans: a
- * hostile post may hold tens of thousands of each. */
-
-typedef struct allowed_span {
-	size_t start, end;
-} span;
-
-typedef struct {
-	mesura_scanner *s;
-	int rc;
-} allow_sink;
-
-static uint32_t rule_index(const mesura_scanner *s, const char *rule_id)
-{
-	uint32_t i = 0;
-	while (i + 1 < s->policy->n_rules && s->policy->rules[i].id != rule_id)
-		i++;
-	return i;
-}
-
-/* Collects an allow-listed term found at view bytes [start, end), when it is whole
- * words of the original. */
-static int on_allowed(uint32_t id, size_t start, size_t end, void *payload)
-{
-	(void)id;
-	allow_sink *a = payload;
-	mesura_scanner *s = a->s;
-	size_t o_start, o_end;
-	int whole;
-	const mesura_view *view = s->views[s->policy->allow_view];
-	if (mesura_view_source_span(view, start, end, &o_start, &o_end) != MESURA_OK)
-		return 0;
-	a->rc = is_whole_words(s, o_start, o_end, &whole);
-	if (a->rc == MESURA_OK && whole) {
-		void *spans = s->allowed;
-		a->rc = mesura_alloc__grow(&s->alloc, &spans, &s->allowed_cap, s->n_allowed + 1,
-		                           sizeof(span));
-		s->allowed = spans;
-		if (a->rc == MESURA_OK)
-			s->allowed[s->n_allowed++] = (span){o_start, o_end};
-	}
-	return a->rc != MESURA_OK;
-}
-
-static int by_start(const void *x, const void *y)
-{
-	const span *a = x, *b = y;
-	return a->start < b->start ? -1 : a->start > b->start;
-}
-
-/* Sorts n elements of `size` bytes with the scanner's scratch. */
-static int sort(mesura_scanner *s, void *base, size_t n, size_t size,
-                int (*cmp)(const void *, const void *))
-{
-	if (n < 2)
-		return MESURA_OK;
-	int rc = mesura_alloc__grow(&s->alloc, &s->sort_scratch, &s->sort_scratch_cap, n * size, 1);
-	if (rc == MESURA_OK)
-		mesura_sort__stable(base, n, size, s->sort_scratch, cmp);
-	return rc;
-}
-
-/* Sorts the allowed spans and merges the overlapping ones: disjoint, in order. */
-static int merge_allowed(mesura_scanner *s)
-{
-	span *a = s->allowed;
-	int rc = sort(s, a, s->n_allowed, sizeof *a, by_start);
-	if (rc != MESURA_OK)
-		return rc;
-	size_t kept = 0;
-	for (size_t i = 0; i < s->n_allowed; i++) {
-		if (kept && a[i].start < a[kept - 1].end) {
-			if (a[i].end > a[kept - 1].end)
-				a[kept - 1].end = a[i].end;
-			continue;
-		}
-		a[kept++] = a[i];
-	}
-	s->n_allowed = kept;
-	return MESURA_OK;
-}
-
-/* Whether [start, end) overlaps one of the disjoint sorted allowed spans. */
-static int is_allowed(const mesura_scanner *s, size_t start, size_t end)
-{
-	size_t lo = 0, hi = s->n_allowed; /* the first span that ends after start */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->allowed[mid].end <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < s->n_allowed && s->allowed[lo].start < end;
-}
-
-/* Drops the findings that overlap an allow-listed term. */
-static int apply_allow_list(mesura_scanner *s)
-{
-	const mesura_policy *p = s->policy;
-	if (!p->allow_terms || s->n_findings == 0)
-		return MESURA_OK;
-	size_t len;
-	const char *text = mesura_view_text(s->views[p->allow_view], &len);
-	allow_sink a = {s, MESURA_OK};
-	s->n_allowed = 0;
-	mesura_scan__automaton_search(p->allow_terms, text, len, on_allowed, &a);
-	if (a.rc != MESURA_OK || s->n_allowed == 0)
-		return a.rc;
-	a.rc = merge_allowed(s);
-	size_t kept = 0;
-	for (size_t i = 0; i < s->n_findings && a.rc == MESURA_OK; i++) {
-		const mesura_finding *f = &s->findings[i];
-		if (!is_allowed(s, f->start, f->end))
-			s->findings[kept++] = *f;
-		else
-			a.rc = miss(s, rule_index(s, f->rule_id), MESURA_MISS_ALLOWED, f->start, f->end, 0);
-	}
-	s->n_findings = kept;
-	return a.rc;
-}
-
-/* By rule, then start: each rule's findings together, in order. */
-static int by_rule_then_start(const void *x, const void *y)
-{
-	const mesura_finding *a = x, *b = y;
-	int rule = a->rule_id == b->rule_id ? 0 : strcmp(a->rule_id, b->rule_id);
-	if (rule)
-		return rule;
-	return a->start < b->start ? -1 : a->start > b->start ? 1 : a->end > b->end ? -1 : a->end < b->end;
-}
-
-/* By start, the longer first, then by rule: the order of the result. */
-static int by_start_then_rule(const void *x, const void *y)
-{
-	const mesura_finding *a = x, *b = y;
-	if (a->start != b->start)
-		return a->start < b->start ? -1 : 1;
-	if (a->end != b->end)
-		return a->end > b->end ? -1 : 1;
-	return a->rule_id == b->rule_id ? 0 : strcmp(a->rule_id, b->rule_id);
-}
-
-/* Merges the overlapping findings of one rule ("fuck" and "fucking" of the same list)
- * into one, then puts them in order of start. */
-static int tidy_findings(mesura_scanner *s)
-{
-	mesura_finding *f = s->findings;
-	int rc = sort(s, f, s->n_findings, sizeof *f, by_rule_then_start);
-	if (rc != MESURA_OK)
-		return rc;
-	size_t kept = 0;
-	for (size_t i = 0; i < s->n_findings; i++) {
-		mesura_finding *last = kept ? &f[kept - 1] : NULL;
-		if (last && last->rule_id == f[i].rule_id && f[i].start < last->end) {
-			if (f[i].end > last->end)
-				last->end = f[i].end;
-			if (f[i].confidence > last->confidence)
-				last->confidence = f[i].confidence;
-			continue;
-		}
-		f[kept++] = f[i];
-	}
-	s->n_findings = kept;
-	return sort(s, f, s->n_findings, sizeof *f, by_start_then_rule);
-}
-
-static void decide(mesura_scanner *s)
-{
-	mesura_result *r = &s->result;
-	r->verdict = MESURA_ACTION_ALLOW;
-	r->decisive = SIZE_MAX;
-	for (size_t i = 0; i < s->n_findings; i++)
-		if (s->findings[i].action > r->verdict ||
-		    (r->decisive != SIZE_MAX && s->findings[i].action == r->verdict &&
-		     s->findings[i].severity > s->findings[r->decisive].severity)) {
-			r->verdict = s->findings[i].action;
-			r->decisive = i;
-		}
-	r->findings = s->findings;
-	r->n_findings = s->n_findings;
-	r->near_misses = s->misses;
-	r->n_near_misses = s->n_misses;
-	r->limits_hit = s->limits_hit;
-	if (s->limits_hit && !s->limits.fail_open && r->verdict < MESURA_ACTION_REVIEW)
-		r->verdict = MESURA_ACTION_REVIEW; /* fail closed: what was not screened is reviewed */
-}
-
 static int scan_post(mesura_scanner *s)
 {
 	const mesura_policy *p = s->policy;
@@ -999,11 +566,11 @@ static int scan_post(mesura_scanner *s)
 			rc = match_regexes(s, v, &sum);
 	}
 	if (rc == MESURA_OK)
-		rc = evaluate_rules(s);
+		rc = mesura_scan__evaluate_rules(s);
 	if (rc == MESURA_OK)
-		rc = apply_allow_list(s);
+		rc = mesura_scan__apply_allow_list(s);
 	if (rc == MESURA_OK)
-		rc = tidy_findings(s);
+		rc = mesura_scan__tidy_findings(s);
 	return rc;
 }
 
@@ -1032,7 +599,7 @@ int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
 		s->n_findings = 0;
 		s->n_misses = 0;
 	}
-	decide(s);
+	mesura_scan__decide(s);
 	*result = &s->result;
 	if (rc == MESURA_OK && s->limits_hit)
 		rc = MESURA_ELIMIT;

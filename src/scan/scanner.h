@@ -1,8 +1,85 @@
-/* Scanner internals that tests reach. */
+/* The scanner's state, shared by its parts: scanner.c (views, hits, regexes, the
+ * scan), rules.c (rule evaluation, context and confidence) and verdict.c (the allow
+ * list, tidying, the verdict). Tests reach the exhaustive switch. */
 #ifndef MESURA_SCAN_SCANNER_H
 #define MESURA_SCAN_SCANNER_H
 
+#include <time.h>
+
 #include "mesura/scan.h"
+#include "mesura/tokens.h"
+#include "policy/compiled.h"
+
+#define NO_HIT UINT32_MAX
+
+/* Where a leaf matched: its span in the original text and in its view. */
+typedef struct {
+	uint32_t cond, next; /* next hit of the same leaf, or NO_HIT */
+	size_t start, end;
+	size_t view_start, view_end;
+	int masked;
+} hit;
+
+struct mesura_scanner {
+	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
+	const mesura_policy *policy;
+	mesura_view **views;    /* one per policy view */
+	mesura_tokens *tokens;
+	int tokenized;          /* tokens and boundary are those of this post */
+	int has_hash, has_hash_known; /* the post has a '#' (hashtag parts split words) */
+	int words_counted;      /* words_ended and words_begun are this post's */
+	uint32_t *words_ended, *words_begun; /* see count_words */
+	size_t words_ended_cap, words_begun_cap;
+	unsigned char *boundary; /* per original byte offset: a token starts or ends here */
+	size_t boundary_cap;
+	hit *hits;
+	size_t n_hits, hits_cap;
+	uint32_t *first_hit;    /* per condition */
+	unsigned char *keyword_seen; /* per condition: one of its keywords is in the view */
+	mesura_finding *findings;
+	size_t n_findings, findings_cap;
+	struct allowed_span *allowed; /* allow-listed spans of the post (apply_allow_list) */
+	size_t n_allowed, allowed_cap;
+	void *sort_scratch;     /* for mesura_sort__stable */
+	size_t sort_scratch_cap;
+	mesura_result result;
+	pcre2_general_context *pcre_general;
+	pcre2_match_context *pcre_match;
+	pcre2_match_data *match_data;
+	const char *text;
+	size_t len;
+	unsigned int limits_hit; /* MESURA_LIMIT_* of this scan */
+	mesura_scan_limits limits; /* with the defaults filled in */
+	struct timespec deadline;  /* when limits.time_budget_ns is set */
+	int exhaustive; /* tests: no prefilter, no shortcut (see scanner.h) */
+	int explain;    /* record near misses */
+	mesura_near_miss *misses;
+	size_t n_misses, misses_cap;
+};
+
+typedef struct allowed_span {
+	size_t start, end;
+} span;
+
+
+/* Records why rule `rule` did not fire at [start, end) (explain mode only). */
+int mesura_scan__miss(mesura_scanner *s, uint32_t rule, mesura_miss_reason reason, size_t start,
+                      size_t end, double confidence);
+
+/* Tokenizes the post (once) and marks its token boundaries. */
+int mesura_scan__tokenize_post(mesura_scanner *s);
+
+/* Whether [start, end) of the original text is whole words (*whole). */
+int mesura_scan__is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole);
+
+/* rules.c: the findings of every rule that fires on the post's hits. */
+int mesura_scan__evaluate_rules(mesura_scanner *s);
+
+/* verdict.c: drops the findings that overlap allow-listed terms; merges each rule's
+ * overlapping findings and sorts them; sets the result and its verdict. */
+int mesura_scan__apply_allow_list(mesura_scanner *s);
+int mesura_scan__tidy_findings(mesura_scanner *s);
+void mesura_scan__decide(mesura_scanner *s);
 
 /* Exhaustive mode: every regex runs (no prefilter, declared keywords ignored), every
  * wildcard walk is tried and every whole-word check asks the tokenizer. Without
