@@ -202,3 +202,51 @@ int parse_repeat(const char *arg, unsigned int *repeat)
 	*repeat = (unsigned int)v;
 	return 1;
 }
+
+void bench_parse_args(int argc, char **argv, const char **path, unsigned int *repeat,
+                      int *selected, int (*select)(const char *list, int *selected),
+                      void (*usage)(FILE *to))
+{
+	*path = NULL;
+	for (int a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--repeat") == 0 && a + 1 < argc) {
+			if (!parse_repeat(argv[++a], repeat))
+				exit(2);
+		} else if (strcmp(argv[a], "--views") == 0 && a + 1 < argc) {
+			if (select(argv[++a], selected) != 0) {
+				usage(stderr);
+				exit(2);
+			}
+		} else if (strcmp(argv[a], "-h") == 0 || strcmp(argv[a], "--help") == 0) {
+			usage(stdout);
+			exit(0);
+		} else if (argv[a][0] == '-' || *path != NULL) {
+			fprintf(stderr, "%s: unexpected argument \"%s\"\n", bench_program, argv[a]);
+			usage(stderr);
+			exit(2);
+		} else {
+			*path = argv[a];
+		}
+	}
+	if (*path == NULL) {
+		usage(stderr);
+		exit(2);
+	}
+}
+
+void bench_print_header(const corpus *c, const char *path)
+{
+	char cpu[256];
+	cpu_model(cpu, sizeof cpu);
+	printf("corpus:   %s: %zu bytes, %zu posts (%zu bytes of post text, longest %zu)\n", path,
+	       c->file_bytes, c->count, c->post_bytes, c->max_len);
+	printf("cpu:      %s\n", cpu);
+	printf("mesura:   %s, Unicode %s\n", mesura_version_string(), mesura_unicode_version());
+}
+
+void bench_print_timing(unsigned int repeat)
+{
+	printf("timing:   each post separately; 1 warm-up pass + median of %u timed passes "
+	       "(CLOCK_MONOTONIC); MB = 10^6 bytes of post text\n\n",
+	       repeat);
+}

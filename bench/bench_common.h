@@ -4,6 +4,7 @@
 #define MESURA_BENCH_COMMON_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "mesura.h"
 
@@ -49,5 +50,18 @@ extern const mesura_allocator bench_counting_allocator;
 
 /* Parses --repeat's value (1..1000); prints why and returns 0 when it is not one. */
 int parse_repeat(const char *arg, unsigned int *repeat);
+
+/* The command line of a benchmark over one corpus file: CORPUS [--repeat N]
+ * [--views LIST], -h/--help. `select` turns LIST into selected[] (0 when it is good);
+ * `usage` prints the help. Exits with 0 after --help, with 2 on a usage error. */
+void bench_parse_args(int argc, char **argv, const char **path, unsigned int *repeat,
+                      int *selected, int (*select)(const char *list, int *selected),
+                      void (*usage)(FILE *to));
+
+/* The corpus, cpu and mesura lines every benchmark's report starts with. */
+void bench_print_header(const corpus *c, const char *path);
+
+/* The timing line, after the other libraries' versions. */
+void bench_print_timing(unsigned int repeat);
 
 #endif

@@ -339,38 +339,15 @@ int main(int argc, char **argv)
 	result results[NROWS];
 	const result *full = NULL, *icu = NULL;
 	int allocating = 0;
-	char cpu[256], tok[64], posts[64];
+	char tok[64], posts[64];
 	double *times;
 	corpus c;
 	size_t i;
-	int a, have_icu = 0;
+	int have_icu = 0;
 
 	for (i = 0; i < NROWS; i++)
 		selected[i] = 1;
-	for (a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--repeat") == 0 && a + 1 < argc) {
-			if (!parse_repeat(argv[++a], &repeat))
-				return 2;
-		} else if (strcmp(argv[a], "--views") == 0 && a + 1 < argc) {
-			if (select_rows(argv[++a], selected) != 0) {
-				usage(stderr);
-				return 2;
-			}
-		} else if (strcmp(argv[a], "-h") == 0 || strcmp(argv[a], "--help") == 0) {
-			usage(stdout);
-			return 0;
-		} else if (argv[a][0] == '-' || path != NULL) {
-			fprintf(stderr, "bench_tokenize: unexpected argument \"%s\"\n", argv[a]);
-			usage(stderr);
-			return 2;
-		} else {
-			path = argv[a];
-		}
-	}
-	if (path == NULL) {
-		usage(stderr);
-		return 2;
-	}
+	bench_parse_args(argc, argv, &path, &repeat, selected, select_rows, usage);
 
 #ifdef MESURA_BENCH_ICU
 	{
@@ -382,21 +359,15 @@ int main(int argc, char **argv)
 #endif
 
 	corpus_load(&c, path);
-	cpu_model(cpu, sizeof cpu);
 	times = xmalloc(repeat * sizeof *times);
 
-	printf("corpus:   %s: %zu bytes, %zu posts (%zu bytes of post text, longest %zu)\n", path,
-	       c.file_bytes, c.count, c.post_bytes, c.max_len);
-	printf("cpu:      %s\n", cpu);
-	printf("mesura:   %s, Unicode %s\n", mesura_version_string(), mesura_unicode_version());
+	bench_print_header(&c, path);
 #ifdef MESURA_BENCH_ICU
 	printf("icu:      %s\n", mesura_bench_icu_words_version());
 #else
 	printf("icu:      not built (no libicu-dev or C++ compiler when configured)\n");
 #endif
-	printf("timing:   each post separately; 1 warm-up pass + median of %u timed passes "
-	       "(CLOCK_MONOTONIC); MB = 10^6 bytes of post text\n\n",
-	       repeat);
+	bench_print_timing(repeat);
 	printf("| what | MB/s | tokens/s | posts/s | tokens per pass |\n"
 	       "|---|---:|---:|---:|---:|\n");
 	fflush(stdout);

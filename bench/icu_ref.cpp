@@ -12,19 +12,15 @@
 
 #include <cstddef>
 #include <cstdio>
+
+#include "icu_common.hpp"
 #include <string>
 
 namespace {
 
 const icu::Normalizer2 *nfkc_cf = nullptr;
 std::string out; // reused: clear() keeps the capacity, so steady state allocates nothing
-char version_text[96];
-
-void set_error(char *err, size_t errcap, const char *what, UErrorCode status)
-{
-	if (err != nullptr && errcap > 0)
-		std::snprintf(err, errcap, "%s: %s", what, u_errorName(status));
-}
+using bench_icu::set_error;
 
 } // namespace
 
@@ -52,14 +48,7 @@ int mesura_bench_icu_init(char *err, size_t errcap)
 /* "ICU 72.1, Unicode 15.0" (static text). */
 const char *mesura_bench_icu_version(void)
 {
-	UVersionInfo icu, uni;
-	char icu_s[U_MAX_VERSION_STRING_LENGTH], uni_s[U_MAX_VERSION_STRING_LENGTH];
-	u_getVersion(icu);
-	u_getUnicodeVersion(uni);
-	u_versionToString(icu, icu_s);
-	u_versionToString(uni, uni_s);
-	std::snprintf(version_text, sizeof version_text, "ICU %s, Unicode %s", icu_s, uni_s);
-	return version_text;
+	return bench_icu::version();
 }
 
 /* Normalises base[starts[i] .. starts[i]+lens[i]) for each i, one post at a time.
