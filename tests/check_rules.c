@@ -954,7 +954,7 @@ START_TEST(regex_literals_are_required_by_every_match)
 	                                       "2", "34", "567"};
 	tu_rng rng = {20240611};
 	tu_tally t = {"regex_literals soundness", 0, 0};
-	size_t patterns = 0, matches = 0, with_runs = 0, with_digits = 0;
+	size_t patterns = 0, matches = 0, with_runs = 0, with_digits = 0, with_max_len = 0;
 	pcre2_match_data *md = pcre2_match_data_create(16, NULL);
 	ck_assert_ptr_nonnull(md);
 	for (int i = 0; i < 4000; i++) {
@@ -971,6 +971,8 @@ START_TEST(regex_literals_are_required_by_every_match)
 		with_runs += runs.n > 0;
 		size_t min_digits = mesura_policy__regex_min_digits(b.buf, b.len);
 		with_digits += min_digits > 0;
+		size_t max_len = mesura_policy__regex_max_len(b.buf, b.len);
+		with_max_len += max_len != SIZE_MAX;
 		int caseless = strstr(b.buf, "(?i") != NULL;
 		for (int s = 0; s < 40; s++) {
 			char subject[128];
@@ -991,6 +993,10 @@ START_TEST(regex_literals_are_required_by_every_match)
 			for (size_t k = 0; k < m_len; k++)
 				digits += m[k] >= '0' && m[k] <= '9';
 			t.checks++;
+			if (m_len > max_len)
+				tu_tally_fail(&t, "'%s' matches at most %zu bytes, but matches \"%.*s\"", b.buf,
+				              max_len, (int)m_len, m);
+			t.checks++;
 			if (digits < min_digits)
 				tu_tally_fail(&t, "'%s' needs %zu digits, but matches \"%.*s\"", b.buf,
 				              min_digits, (int)m_len, m);
@@ -1005,9 +1011,10 @@ START_TEST(regex_literals_are_required_by_every_match)
 		pcre2_code_free(code);
 	}
 	pcre2_match_data_free(md);
-	printf("regex_literals soundness: %zu patterns (%zu with runs, %zu needing digits), "
-	       "%zu matches\n", patterns, with_runs, with_digits, matches);
+	printf("regex_literals soundness: %zu patterns (%zu with runs, %zu needing digits, %zu "
+	       "bounded), %zu matches\n", patterns, with_runs, with_digits, with_max_len, matches);
 	ck_assert_uint_gt(with_digits, 500);
+	ck_assert_uint_gt(with_max_len, 500);
 	/* The property was really exercised. */
 	ck_assert_uint_gt(patterns, 2500);
 	ck_assert_uint_gt(with_runs, 1000);

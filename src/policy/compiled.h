@@ -31,6 +31,7 @@ typedef enum { ROLE_MATCH, ROLE_UNLESS, ROLE_CONTEXT } cond_role;
 typedef struct {
 	size_t min_len;         /* PCRE2_INFO_MINLENGTH, in bytes (a lower bound) */
 	size_t min_digits;      /* ASCII digits every match holds */
+	size_t max_len;         /* bytes a match takes at most (SIZE_MAX: unbounded) */
 	uint64_t any_of[4];     /* one of these bytes starts every match (all ones: any) */
 	uint64_t all_of[4];     /* each of these bytes occurs in every match */
 	uint64_t any_classes;   /* the same as byte classes of the policy (see below) */

@@ -9,6 +9,7 @@
  */
 #include "regex.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include "mesura/errors.h"
@@ -134,7 +135,9 @@ static size_t escape_end(const char *p, size_t len, size_t i)
 	char e = p[i + 1];
 	if (!is_alnum((unsigned char)e))
 		return k;
-	if (k < len && p[k] == '{') { /* \x{...}, \o{...}, \p{...}, \N{...}, \g{...}, \k{...} */
+	if (k < len && p[k] == '{' &&
+	    (strchr("xopPgk", e) || (e == 'N' && k + 1 < len && p[k + 1] == 'U'))) {
+		/* \x{41}, \p{Lu}, \N{U+41}... ("\d{3}" and "\N{2,}" are repeats) */
 		while (k < len && p[k++] != '}')
 			;
 	} else if (e == 'x') {
@@ -400,6 +403,188 @@ unsigned long mesura_policy__regex_min_digits(const char *pattern, size_t len)
 	return digits_of_alternatives(pattern, len);
 }
 
+/* ------------------------------------------------------------ length */
+
+/* Bytes that no match exceeds, as far as a simple reading of the pattern can tell:
+ * SIZE_MAX when a repeat has no bound or the pattern holds something the reading does
+ * not know. Without PCRE2_UCP (never set: a pattern asking for it with (*UCP) is not
+ * read), \d \w \s and POSIX classes are ASCII; anything that can match a non-ASCII
+ * character counts 4 bytes, and so does an ASCII letter under (?i) (the Kelvin sign
+ * matches k). */
+#define LEN_INF SIZE_MAX
+#define LEN_CAP ((size_t)1 << 20)
+
+static size_t add_len(size_t a, size_t b)
+{
+	return a == LEN_INF || b == LEN_INF || a + b > LEN_CAP ? LEN_INF : a + b;
+}
+
+static size_t times_len(size_t a, unsigned long n)
+{
+	if (a == 0 || n == 0)
+		return 0;
+	if (a == LEN_INF || n == ULONG_MAX || n > LEN_CAP / a)
+		return LEN_INF;
+	return a * n;
+}
+
+/* The most repeats a quantifier of q bytes at p[i] allows (1 without one). */
+static unsigned long quantifier_max(const char *p, size_t i, size_t q)
+{
+	if (q == 0)
+		return 1;
+	if (p[i] == '?')
+		return 1;
+	if (p[i] == '*' || p[i] == '+')
+		return ULONG_MAX;
+	const char *close = memchr(p + i, '}', q);
+	if (!close || close[-1] == ',')
+		return ULONG_MAX;
+	const char *comma = memchr(p + i, ',', (size_t)(close - (p + i)));
+	const char *from = comma ? comma + 1 : p + i + 1;
+	unsigned long n = 0;
+	for (; from < close && n < LEN_CAP; from++)
+		n = n * 10 + (unsigned long)(*from - '0');
+	return n;
+}
+
+static size_t escape_len(char e, int caseless)
+{
+	(void)caseless;
+	if (!is_alnum((unsigned char)e))
+		return 1; /* an escaped ASCII symbol */
+	if (strchr("dwscefnrta", e))
+		return 1;
+	if (strchr("bBAzZGK", e))
+		return 0;
+	if (strchr("DWShHvVNpPxo", e))
+		return 4;
+	if (e == 'R')
+		return 3;
+	return LEN_INF; /* back references, \X, \Q...: not read */
+}
+
+static size_t class_len(const char *p, size_t i, size_t end, int caseless)
+{
+	if (end < i + 3 || p[end - 1] != ']' || p[i + 1] == '^')
+		return 4;
+	int letters = 0;
+	for (size_t k = i + 1; k + 1 < end; k++) {
+		unsigned char ch = (unsigned char)p[k];
+		if (ch >= 0x80)
+			return 4;
+		if (ch == '\\' && k + 2 < end) {
+			k++;
+			if (is_alnum((unsigned char)p[k]) && !strchr("dws", p[k]))
+				return 4;
+		}
+		letters |= ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+	}
+	return caseless && letters ? 4 : 1;
+}
+
+static size_t len_of_alternatives(const char *p, size_t len, int caseless);
+
+static size_t group_len(const char *p, size_t i, size_t end, int caseless)
+{
+	size_t inner = i + 1, close = end - 1;
+	if (p[end - 1] != ')')
+		return LEN_INF;
+	if (inner < close && p[inner] == '*')
+		return LEN_INF; /* (*VERB) */
+	if (inner < close && p[inner] == '?') {
+		char k = inner + 1 < close ? p[inner + 1] : ')';
+		if (k == '=' || k == '!' ||
+		    (k == '<' && inner + 2 < close && (p[inner + 2] == '=' || p[inner + 2] == '!')))
+			return 0; /* a lookaround takes no bytes */
+		if (k == ':' || k == '|')
+			inner += 2;
+		else if (k == '<' || k == 'P' || k == '\'') {
+			const char *gt = memchr(p + inner, k == '\'' ? '\'' : '>', close - inner - 2);
+			if (!gt)
+				return LEN_INF;
+			inner = (size_t)(gt - p) + 1;
+		} else {
+			size_t colon = inner + 1; /* (?i) sets options: no bytes; (?i:...) holds some */
+			while (colon < close && is_alnum((unsigned char)p[colon]) && p[colon] != ':')
+				colon++;
+			while (colon < close && p[colon] == '-')
+				colon++;
+			while (colon < close && is_alnum((unsigned char)p[colon]))
+				colon++;
+			if (colon == close)
+				return 0;
+			if (p[colon] != ':')
+				return LEN_INF; /* recursion, conditions, comments: not read */
+			inner = colon + 1;
+		}
+	}
+	return len_of_alternatives(p + inner, close - inner, caseless);
+}
+
+static size_t len_of_sequence(const char *p, size_t len, int caseless)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < len && total != LEN_INF;) {
+		size_t atom, next = i + 1;
+		unsigned char ch = (unsigned char)p[i];
+		if (ch == '\\' && i + 1 < len) {
+			atom = escape_len(p[i + 1], caseless);
+			next = escape_end(p, len, i);
+		} else if (ch == '[') {
+			next = skip_class(p, len, i);
+			atom = class_len(p, i, next, caseless);
+		} else if (ch == '(') {
+			next = skip_group(p, len, i);
+			atom = group_len(p, i, next, caseless);
+		} else if (ch == '.') {
+			atom = 4;
+		} else if (ch == '^' || ch == '$') {
+			atom = 0;
+		} else if (ch >= 0x80) { /* one character, whatever its length */
+			while (next < len && ((unsigned char)p[next] & 0xC0) == 0x80)
+				next++;
+			atom = caseless ? 4 : next - i;
+		} else {
+			atom = caseless && ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') ? 4 : 1;
+		}
+		unsigned long min = 1;
+		size_t q = quantifier(p, len, next, &min);
+		total = add_len(total, times_len(atom, quantifier_max(p, next, q)));
+		i = next + q;
+	}
+	return total;
+}
+
+static size_t len_of_alternatives(const char *p, size_t len, int caseless)
+{
+	size_t best = 0, start = 0;
+	for (size_t i = 0; i <= len;) {
+		if (i == len || p[i] == '|') {
+			size_t n = len_of_sequence(p + start, i - start, caseless);
+			best = n > best ? n : best;
+			start = ++i;
+			continue;
+		}
+		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i)
+		                        : p[i] == '(' ? skip_group(p, len, i) : i + 1;
+		if (i > len)
+			i = len;
+	}
+	return best;
+}
+
+size_t mesura_policy__regex_max_len(const char *pattern, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++)
+		if (pattern[i] == '\\' && pattern[++i] == 'Q')
+			return LEN_INF;
+	if (sets_option(pattern, len, 'x') || has_accept(pattern, len) ||
+	    memchr(pattern, '#', len) /* (?#comments) and escaped #: not worth reading */)
+		return LEN_INF;
+	return len_of_alternatives(pattern, len, sets_option(pattern, len, 'i'));
+}
+
 /* ------------------------------------------------------------ prefilter */
 
 static void set_bit(uint64_t *bits, unsigned byte)
@@ -513,6 +698,7 @@ static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
 	pcre2_pattern_info(x->regex, PCRE2_INFO_MINLENGTH, &min_len);
 	x->pre.min_len = min_len;
 	x->pre.min_digits = mesura_policy__regex_min_digits(regex->text, regex->len);
+	x->pre.max_len = mesura_policy__regex_max_len(regex->text, regex->len);
 	first_bytes(&x->pre, x->regex);
 	int caseless = (options & PCRE2_CASELESS) || sets_option(regex->text, regex->len, 'i');
 	int nfkc = (x->normalize & (MESURA_NORM_NFKC | MESURA_NORM_NFKD)) != 0;

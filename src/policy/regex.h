@@ -27,4 +27,8 @@ unsigned long mesura_policy__regex_min_digits(const char *pattern, size_t len);
  * warning. */
 int mesura_policy__regex_nested_repeat(const char *pattern, size_t len);
 
+/* The most bytes a match of `pattern` can take, as far as a simple reading can tell
+ * (SIZE_MAX when unbounded or unsure). Exposed for tests. */
+size_t mesura_policy__regex_max_len(const char *pattern, size_t len);
+
 #endif

@@ -416,13 +416,28 @@ static int match_masked_words(mesura_scanner *s, size_t v, const char *text, siz
 }
 
 /* What the prefilters ask of a view: the policy's byte classes it holds (see
- * compiled.h) and its number of ASCII digits. */
+ * compiled.h), its number of ASCII digits and where the first DIGITS_KEPT are. */
+#define DIGITS_KEPT 64
+
 typedef struct {
 	uint64_t classes;
 	size_t digits;
+	uint32_t digit_at[DIGITS_KEPT]; /* when digits <= DIGITS_KEPT */
 } view_summary;
 
-static view_summary summarize(const mesura_policy *p, const char *text, size_t len)
+/* Whether some `need` digits of the view lie within `width` bytes: a match of a regex
+ * that holds them and takes at most `width` bytes needs that. */
+static int digits_within(const view_summary *sum, size_t need, size_t width)
+{
+	if (need < 2 || width == SIZE_MAX || sum->digits > DIGITS_KEPT)
+		return sum->digits >= need; /* too many digits to look closer: it may */
+	for (size_t i = 0; i + need <= sum->digits; i++)
+		if (sum->digit_at[i + need - 1] - sum->digit_at[i] < width)
+			return 1;
+	return 0;
+}
+
+static void summarize(const mesura_policy *p, const char *text, size_t len, view_summary *sum)
 {
 	const unsigned char *b = (const unsigned char *)text;
 	uint64_t even = 0, odd = 0; /* two chains, to overlap the loads */
@@ -437,7 +452,13 @@ static view_summary summarize(const mesura_policy *p, const char *text, size_t l
 		even |= p->class_bit[b[i]];
 		digits += (unsigned)(b[i] - '0') < 10u;
 	}
-	return (view_summary){even | odd, digits};
+	sum->classes = even | odd;
+	sum->digits = digits;
+	if (digits < 2 || digits > DIGITS_KEPT)
+		return;
+	for (size_t k = 0, n = 0; n < digits; k++)
+		if ((unsigned)(b[k] - '0') < 10u)
+			sum->digit_at[n++] = (uint32_t)k;
 }
 
 static int match_terms(mesura_scanner *s, size_t v, const view_summary *sum)
@@ -471,7 +492,7 @@ static int prefilter_passes(const mesura_scanner *s, uint32_t cond, size_t len,
 	const regex_prefilter *pre = &s->policy->conds[cond].pre;
 	if (s->exhaustive)
 		return 1;
-	return len >= pre->min_len && sum->digits >= pre->min_digits &&
+	return len >= pre->min_len && digits_within(sum, pre->min_digits, pre->max_len) &&
 	       (!pre->has_keywords || s->keyword_seen[cond]) &&
 	       (pre->all_classes & sum->classes) == pre->all_classes &&
 	       (pre->any_classes & sum->classes);
@@ -558,9 +579,11 @@ static int scan_post(mesura_scanner *s)
 		const char *text = mesura_view_text(s->views[v], &len);
 		/* A view without regexes needs no summary: the masked-word pass looks at every
 		 * byte anyway. */
-		view_summary sum = {p->mask_classes, 0};
+		view_summary sum;
+		sum.classes = p->mask_classes;
+		sum.digits = 0;
 		if (p->views[v].has_regexes)
-			sum = summarize(p, text, len);
+			summarize(p, text, len, &sum);
 		rc = match_terms(s, v, &sum);
 		if (rc == MESURA_OK)
 			rc = match_regexes(s, v, &sum);
