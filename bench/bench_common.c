@@ -203,33 +203,68 @@ int parse_repeat(const char *arg, unsigned int *repeat)
 	return 1;
 }
 
+static void usage(FILE *to, const char *const *names, size_t n)
+{
+	fprintf(to, "usage: %s CORPUS.txt [--repeat N] [--views LIST]\n"
+	            "  --repeat N    timed passes per row, median reported (default %d)\n"
+	            "  --views LIST  comma-separated rows to run (default: all):\n               ",
+	        bench_program, BENCH_DEFAULT_REPEAT);
+	for (size_t i = 0; i < n; i++)
+		fprintf(to, " %s", names[i]);
+	fputc('\n', to);
+}
+
+/* Marks the rows named in `list` in `selected`; returns 0, or -1 for an unknown name. */
+static int select_rows(const char *list, int *selected, const char *const *names, size_t rows)
+{
+	memset(selected, 0, rows * sizeof *selected);
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		int all = n == 3 && strncmp(p, "all", 3) == 0, found = all;
+		for (size_t i = 0; i < rows; i++)
+			if (all || (strlen(names[i]) == n && strncmp(p, names[i], n) == 0)) {
+				selected[i] = 1;
+				found = 1;
+			}
+		if (!found && n > 0) {
+			fprintf(stderr, "%s: unknown view \"%.*s\"\n", bench_program, (int)n, p);
+			return -1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
 void bench_parse_args(int argc, char **argv, const char **path, unsigned int *repeat,
-                      int *selected, int (*select)(const char *list, int *selected),
-                      void (*usage)(FILE *to))
+                      int *selected, const char *const *names, size_t n)
 {
 	*path = NULL;
+	for (size_t i = 0; i < n; i++)
+		selected[i] = 1;
 	for (int a = 1; a < argc; a++) {
 		if (strcmp(argv[a], "--repeat") == 0 && a + 1 < argc) {
 			if (!parse_repeat(argv[++a], repeat))
 				exit(2);
 		} else if (strcmp(argv[a], "--views") == 0 && a + 1 < argc) {
-			if (select(argv[++a], selected) != 0) {
-				usage(stderr);
+			if (select_rows(argv[++a], selected, names, n) != 0) {
+				usage(stderr, names, n);
 				exit(2);
 			}
 		} else if (strcmp(argv[a], "-h") == 0 || strcmp(argv[a], "--help") == 0) {
-			usage(stdout);
+			usage(stdout, names, n);
 			exit(0);
 		} else if (argv[a][0] == '-' || *path != NULL) {
 			fprintf(stderr, "%s: unexpected argument \"%s\"\n", bench_program, argv[a]);
-			usage(stderr);
+			usage(stderr, names, n);
 			exit(2);
 		} else {
 			*path = argv[a];
 		}
 	}
 	if (*path == NULL) {
-		usage(stderr);
+		usage(stderr, names, n);
 		exit(2);
 	}
 }

@@ -48,15 +48,17 @@ extern volatile unsigned long long bench_sink;
 extern unsigned long long bench_allocs;
 extern const mesura_allocator bench_counting_allocator;
 
+/* Timed passes per row unless --repeat says otherwise. */
+#define BENCH_DEFAULT_REPEAT 5
+
 /* Parses --repeat's value (1..1000); prints why and returns 0 when it is not one. */
 int parse_repeat(const char *arg, unsigned int *repeat);
 
-/* The command line of a benchmark over one corpus file: CORPUS [--repeat N]
- * [--views LIST], -h/--help. `select` turns LIST into selected[] (0 when it is good);
- * `usage` prints the help. Exits with 0 after --help, with 2 on a usage error. */
+/* The command line of a benchmark over one corpus file with rows names[0..n):
+ * CORPUS [--repeat N] [--views LIST], -h/--help. selected[i] says whether row i runs
+ * (all by default). Exits with 0 after --help, with 2 on a usage error. */
 void bench_parse_args(int argc, char **argv, const char **path, unsigned int *repeat,
-                      int *selected, int (*select)(const char *list, int *selected),
-                      void (*usage)(FILE *to));
+                      int *selected, const char *const *names, size_t n);
 
 /* The corpus, cpu and mesura lines every benchmark's report starts with. */
 void bench_print_header(const corpus *c, const char *path);

@@ -35,7 +35,6 @@ int mesura_bench_icu_pass(const char *base, const size_t *starts, const size_t *
 #endif
 
 #define TARGET_MBPS 200.0
-#define DEFAULT_REPEAT 5
 
 
 /* ------------------------------------------------------------------ rows */
@@ -256,54 +255,11 @@ static void measure(const corpus *c, const row *r, unsigned int repeat, double *
 	free(x.buf);
 }
 
-static void usage(FILE *to)
-{
-	size_t i;
-	fprintf(to, "usage: bench_normalize CORPUS.txt [--repeat N] [--views LIST]\n"
-	            "  --repeat N    timed passes per row, median reported (default %d)\n"
-	            "  --views LIST  comma-separated rows to run (default: all):\n               ",
-	        DEFAULT_REPEAT);
-	for (i = 0; i < NROWS; i++)
-		fprintf(to, " %s", ROWS[i].name);
-	fputc('\n', to);
-}
-
-/* Marks the rows named in `list` in `selected`; returns 0, or -1 for an unknown name. */
-static int select_rows(const char *list, int *selected)
-{
-	const char *p = list;
-	size_t i;
-	memset(selected, 0, NROWS * sizeof *selected);
-	while (*p) {
-		size_t n = strcspn(p, ",");
-		int found = 0;
-		if (n == 3 && strncmp(p, "all", 3) == 0) {
-			for (i = 0; i < NROWS; i++)
-				selected[i] = 1;
-			found = 1;
-		}
-		for (i = 0; i < NROWS && !found; i++) {
-			if (strlen(ROWS[i].name) == n && strncmp(p, ROWS[i].name, n) == 0) {
-				selected[i] = 1;
-				found = 1;
-			}
-		}
-		if (!found && n > 0) {
-			fprintf(stderr, "bench_normalize: unknown view \"%.*s\"\n", (int)n, p);
-			return -1;
-		}
-		p += n;
-		if (*p == ',')
-			p++;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	bench_program = "bench_normalize";
 	const char *path = NULL;
-	unsigned int repeat = DEFAULT_REPEAT;
+	unsigned int repeat = BENCH_DEFAULT_REPEAT;
 	int selected[NROWS];
 	result results[NROWS];
 	const result *moderation = NULL, *icu = NULL;
@@ -314,9 +270,10 @@ int main(int argc, char **argv)
 	size_t i;
 	int have_icu = 0;
 
+	const char *names[NROWS];
 	for (i = 0; i < NROWS; i++)
-		selected[i] = 1;
-	bench_parse_args(argc, argv, &path, &repeat, selected, select_rows, usage);
+		names[i] = ROWS[i].name;
+	bench_parse_args(argc, argv, &path, &repeat, selected, names, NROWS);
 
 #ifdef MESURA_BENCH_ICU
 	{
