@@ -1144,13 +1144,14 @@ static const char *const POST_PIECES[] = {
 static const char *const SEPARATORS[] = {
 	" ", " ", " ", " ", "  ", "\t", "\n", ", ", ". ", "!", "?", "", "", "", "#", "@", "*",
 	"-", "_", "'", "\xc2\xa0", "\xe2\x80\x8b", ":", "/", "(", ")", "\"", "...", " \xcc\x81",
-	"\xe2\x80\x83", " \xe3\x80\x80", "\r\n"};
+	"\xe2\x80\x83", " \xe3\x80\x80", "\r\n", "[", "{", " (", "( ", "\xc2\xbf", "\xef\xbc\x83"};
 
 static const char *const CHARS[] = {
 	"a", "e", "i", "o", "u", "s", "h", "f", "c", "k", "t", "x", "A", "S", "Z", "0", "1", "4",
 	"7", "\xc3\xa9", "\xc3\xb1", "\xc3\x91", "\xc3\x9f", "\xc5\xbf", "\xe2\x84\xaa",
 	"\xcc\x81", "\xe2\x80\x8d", "\xef\xb8\x8f", "\xf0\x9f\x98\x80", "*", "#", "@", "$", "!", "?",
-	"_", "%", ".", "-", "|", "&", "+", "=", ":", "\xd0\xb0"};
+	"_", "%", ".", "-", "|", "&", "+", "=", ":", "\xd0\xb0", "(", "\"", ",", "[",
+	"\xef\xbc\x83", "\xc7\x85"};
 
 static void append(char *buf, size_t cap, size_t *len, const char *s)
 {
@@ -1275,7 +1276,11 @@ static const char *const TRICKY_POSTS[] = {
 	"fuck.", "fuck!)", "fuck,x", "(fuck)", "\"fuck\"", "fuck\xcc\x81", "fuck\xe2\x80\x8d",
 	"#FuckThis", "@FuckThis", "$FUCK", "fuck.com", "x.fuck@example.com", "https://fuck.es",
 	"Scunthorpe", "scunthorpe's", "#scunthorpe", "año nuevo feliz", "año  nuevo", "año\nnuevo",
-	"RT @acme", " RT @acme", "ABC1ABC2", "api_key:  \n", "api_key: \xe2\x80\x83x"};
+	"RT @acme", " RT @acme", "ABC1ABC2", "api_key:  \n", "api_key: \xe2\x80\x83x",
+	"\xef\xbc\x83" "FuckThis", "\xef\xbc\x83" "NoFuckM\xc3\xa1s", "#ABCfuck", "#FUCKthis", "#fuck9",
+	"#9fuck", "a9fuck", "fuck9", "(a\xc3\xb1o", "x(fuck)", "a (fuck", "(\xcc\x81" "fuck", "[fuck]",
+	"{fuck}", "allí, fuck", "allí,fuck", "fuck allí, x", "x \xcc\x81" "fuck", "\xc7\x85" "fuck",
+	"fuck\xc7\x85", "\xc2\xbf" "fuck?", "\"(fuck\")"};
 
 START_TEST(exhaustive_mode_agrees_on_chosen_posts)
 {

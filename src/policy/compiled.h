@@ -108,7 +108,8 @@ typedef struct {
 	mesura_normalizer *normalizer;
 	mesura_automaton *terms;
 	mesura_automaton *keywords;
-	int has_regexes;            /* some regex leaf runs on it */
+	uint32_t *regexes;          /* the regex leaves that run on it, in order */
+	size_t n_regexes;
 } policy_view;
 
 struct mesura_policy {

@@ -96,7 +96,13 @@ static int build_view(mesura_policy *p, size_t v)
 	if (rc == MESURA_OK)
 		rc = build_view_automaton(p, v, add_keywords, 1, &view->keywords);
 	for (size_t i = 0; i < p->n_conds; i++)
-		view->has_regexes |= p->conds[i].kind == COND_REGEX && p->conds[i].view == v;
+		view->n_regexes += p->conds[i].kind == COND_REGEX && p->conds[i].view == v;
+	view->regexes = mesura_arena__alloc(&p->arena, (view->n_regexes + 1) * sizeof(uint32_t));
+	if (!view->regexes)
+		return MESURA_ENOMEM;
+	for (size_t i = 0, k = 0; i < p->n_conds; i++)
+		if (p->conds[i].kind == COND_REGEX && p->conds[i].view == v)
+			view->regexes[k++] = (uint32_t)i;
 	return rc;
 }
 

@@ -20,6 +20,7 @@
 
 #include "mesura/errors.h"
 #include "scanner.h"
+#include "text/chunk.h"
 
 /* Default limits (mesura_scan_limits): a regex may not take longer than this (PCRE2
  * match and depth limits), so that no pattern can hang a scan. */
@@ -251,17 +252,25 @@ static int is_space_or_end(const mesura_scanner *s, size_t at)
 	return at >= s->len || is_ascii_space((unsigned char)s->text[at]);
 }
 
-/* Whether the hit [start, end) ends with a character that is surely not white space
- * (an ASCII one, or a two-byte one from U+00C0: no white space there). A hit that
- * ends with white space ends inside a run of it, which is one token. */
-static int ends_in_non_space(const unsigned char *t, size_t start, size_t end)
+/* Whether the character that ends at t[end - 1] is surely not white space, nor a
+ * combining mark or format character that white space before it would hold (an ASCII
+ * one, or a two-byte one from U+00C0 to U+02FF: Latin letters and modifiers). */
+static int is_plain_char_before(const unsigned char *t, size_t start, size_t end)
 {
 	size_t last = end - 1;
 	while (last > start && (t[last] & 0xC0) == 0x80)
 		last--;
 	if (t[last] < 0x80)
 		return !is_ascii_space(t[last]);
-	return t[last] >= 0xC3 && t[last] <= 0xDF && end - last == 2;
+	return t[last] >= 0xC3 && t[last] <= 0xCB && end - last == 2;
+}
+
+/* The same for the character that starts at t[at]. */
+static int is_plain_char_at(const unsigned char *t, size_t len, size_t at)
+{
+	if (t[at] < 0x80)
+		return !is_ascii_space(t[at]);
+	return t[at] >= 0xC3 && t[at] <= 0xCB && at + 1 < len && (t[at + 1] & 0xC0) == 0x80;
 }
 
 /* Punctuation that ends a word before white space: "word," "word." "word!)". */
@@ -270,45 +279,89 @@ static int is_closing(unsigned char ch)
 	return ch && strchr(",.!?;:)]}\"", ch) != NULL;
 }
 
+/* Punctuation that opens a word after white space: "(word" "\"word" "[word". */
+static int is_opening(unsigned char ch)
+{
+	return ch && strchr("([{\"", ch) != NULL;
+}
+
+/* Whether the post may hold a hashtag, whose parts are words of their own. */
+static int may_have_hashtag(mesura_scanner *s)
+{
+	if (!s->has_hash_known) {
+		const unsigned char *t = (const unsigned char *)s->text, *p = t;
+		s->has_hash = memchr(t, '#', s->len) != NULL;
+		while (!s->has_hash && (p = memchr(p, 0xEF, s->len - (size_t)(p - t))) != NULL) {
+			s->has_hash = t + s->len - p >= 3 && p[1] == 0xBC && p[2] == 0x83; /* ＃ */
+			p++;
+		}
+		s->has_hash_known = 1;
+	}
+	return s->has_hash;
+}
+
+/* Whether no token boundary can fall between the ASCII bytes x and y: two letters or
+ * digits are one word (UAX #29 WB5, WB8-WB10; URLs, mentions and e-mail addresses
+ * hold them together too), except inside a hashtag, whose parts split at camelCase,
+ * before the last capital of an acronym and between letters and digits; even there a
+ * lower-case letter after a letter, or a digit after a digit, stays joined. */
+static int joined(mesura_scanner *s, unsigned char x, unsigned char y)
+{
+	if (!is_ascii_alnum(x) || !is_ascii_alnum(y))
+		return 0;
+	int x_digit = (unsigned)(x - '0') < 10u, y_digit = (unsigned)(y - '0') < 10u;
+	if ((x_digit && y_digit) || (!x_digit && y >= 'a' && y <= 'z'))
+		return 1;
+	return !may_have_hashtag(s);
+}
+
+/* Whether a token surely starts at `start` (> 0): after white space, or after opening
+ * punctuation that white space or the start of the text precedes, and not on white
+ * space or a mark. */
+static int clear_start(const mesura_scanner *s, size_t start)
+{
+	const unsigned char *t = (const unsigned char *)s->text;
+	if (!is_plain_char_at(t, s->len, start))
+		return 0;
+	if (is_ascii_space(t[start - 1]))
+		return 1;
+	return is_opening(t[start - 1]) && (start == 1 || is_ascii_space(t[start - 2]));
+}
+
+/* Whether a token surely ends at `end` (< len): before white space, or before closing
+ * punctuation that white space or the end of the text follows, and not after white
+ * space or a mark. */
+static int clear_end(const mesura_scanner *s, size_t start, size_t end)
+{
+	const unsigned char *t = (const unsigned char *)s->text;
+	if (!is_plain_char_before(t, start, end))
+		return 0;
+	return is_ascii_space(t[end]) || (is_closing(t[end]) && is_space_or_end(s, end + 1));
+}
+
 /* Whether [start, end) of the original text is whole words: both ends on token
- * boundaries. Most hits are words between spaces, perhaps with a comma or a full stop
- * before the space, which are boundaries whatever the tokenizer says (UAX #29 always
- * breaks next to white space, except before a combining mark, which an ASCII byte is
- * not, and between a letter and closing punctuation that white space follows; no
- * social token holds a space): those are answered without tokenizing the post. A hit
- * that starts or ends with white space (a regex's \s) is inside a run of spaces, one
- * token: the tokenizer decides.
- * *whole receives the answer. */
+ * boundaries. Most hits are words between spaces, perhaps with punctuation between,
+ * or parts of longer words: those are answered without tokenizing the post. UAX #29
+ * always breaks next to white space, except before a combining mark or format
+ * character, and between any character and punctuation that closes a word before
+ * white space (the MidLetter and MidNum rules need a letter or digit after it); no
+ * social token holds white space. A hit that starts or ends with white space (a
+ * regex's \s) is inside a run of it, one token; such hits, and the rest, ask the
+ * tokenizer. *whole receives the answer. */
 int mesura_scan__is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole)
 {
 	const unsigned char *t = (const unsigned char *)s->text;
-	if (s->exhaustive) {
-		int rc = mesura_scan__tokenize_post(s);
-		*whole = rc == MESURA_OK && s->boundary[start] && s->boundary[end];
-		return rc;
-	}
-	if (!s->has_hash_known) {
-		s->has_hash = memchr(s->text, '#', s->len) != NULL;
-		s->has_hash_known = 1;
-	}
-	/* Two ASCII letters or digits are never split (UAX #29 WB5, WB8-WB10; URLs and
-	 * mentions neither), except into a hashtag's parts (#NoMásAbusos). */
-	if (!s->has_hash && ((start > 0 && is_ascii_alnum(t[start - 1]) && is_ascii_alnum(t[start])) ||
-	                     (end < s->len && end > start && is_ascii_alnum(t[end - 1]) &&
-	                      is_ascii_alnum(t[end])))) {
-		*whole = 0;
-		return MESURA_OK;
-	}
-	int clear_start = start == 0 || (is_ascii_space(t[start - 1]) && t[start] < 0x80 &&
-	                                 !is_ascii_space(t[start]));
-	int clear_end = end >= s->len ||
-	                (is_ascii_space(t[end]) && end > start && ends_in_non_space(t, start, end)) ||
-	                (is_closing(t[end]) && end > start && t[end - 1] < 0x80 &&
-	                 (t[end - 1] | 0x20) >= 'a' && (t[end - 1] | 0x20) <= 'z' &&
-	                 is_space_or_end(s, end + 1));
-	if (clear_start && clear_end) {
-		*whole = 1;
-		return MESURA_OK;
+	if (!s->exhaustive && end > start) {
+		if ((start > 0 && joined(s, t[start - 1], t[start])) ||
+		    (end < s->len && joined(s, t[end - 1], t[end]))) {
+			*whole = 0;
+			return MESURA_OK;
+		}
+		if ((start == 0 || clear_start(s, start)) &&
+		    (end == s->len || clear_end(s, start, end))) {
+			*whole = 1;
+			return MESURA_OK;
+		}
 	}
 	int rc = mesura_scan__tokenize_post(s);
 	*whole = rc == MESURA_OK && s->boundary[start] && s->boundary[end];
@@ -396,13 +449,31 @@ static int masked_word(const char *text, size_t len, size_t at, size_t *from, si
 	return masks > 0 && letters >= 2 && letters >= masks;
 }
 
+/* The first mask byte (mesura_policy__mask_bytes) of t[i, len), or len: a chunk of
+ * bytes at a time, since most posts have none. */
+static size_t next_mask_byte(const unsigned char *t, size_t len, size_t i)
+{
+	for (; i + CHUNK <= len; i += CHUNK) {
+		chunk x = chunk_load(t + i);
+		chunk found = chunk_or(chunk_or(chunk_or(chunk_eq(x, '*'), chunk_eq(x, '#')),
+		                              chunk_or(chunk_eq(x, '@'), chunk_eq(x, '$'))),
+		                     chunk_or(chunk_or(chunk_eq(x, '%'), chunk_eq(x, '!')),
+		                              chunk_or(chunk_eq(x, '?'), chunk_eq(x, '_'))));
+		if (chunk_any(found))
+			return i + chunk_first(found);
+	}
+	while (i < len && !mask_bytes[t[i]])
+		i++;
+	return i;
+}
+
 static int match_masked_words(mesura_scanner *s, size_t v, const char *text, size_t len)
 {
 	const mesura_automaton *a = s->policy->views[v].terms;
 	hit_sink h = {s, 0, 1, MESURA_OK};
-	for (size_t at = 0; at < len && h.rc == MESURA_OK; at++) {
-		if (!mask_bytes[(unsigned char)text[at]])
-			continue;
+	const unsigned char *t = (const unsigned char *)text;
+	for (size_t at = next_mask_byte(t, len, 0); at < len && h.rc == MESURA_OK;
+	     at = next_mask_byte(t, len, at + 1)) {
 		size_t from, to, next;
 		if (masked_word(text, len, at, &from, &to, &next)) {
 			h.offset = from;
@@ -551,18 +622,17 @@ static int match_regex(mesura_scanner *s, uint32_t cond)
 
 static int match_regexes(mesura_scanner *s, size_t v, const view_summary *sum)
 {
-	const mesura_policy *p = s->policy;
-	if (!p->views[v].has_regexes)
+	const policy_view *view = &s->policy->views[v];
+	if (!view->n_regexes)
 		return MESURA_OK;
 	size_t len;
 	const char *text = mesura_view_text(s->views[v], &len);
-	if (p->views[v].keywords)
-		mesura_scan__automaton_search(p->views[v].keywords, text, len, on_keyword, s);
+	if (view->keywords)
+		mesura_scan__automaton_search(view->keywords, text, len, on_keyword, s);
 	int rc = MESURA_OK;
-	for (uint32_t i = 0; rc == MESURA_OK && i < p->n_conds && !out_of_time(s); i++)
-		if (p->conds[i].kind == COND_REGEX && p->conds[i].view == v &&
-		    prefilter_passes(s, i, len, sum))
-			rc = match_regex(s, i);
+	for (size_t k = 0; rc == MESURA_OK && k < view->n_regexes && !out_of_time(s); k++)
+		if (prefilter_passes(s, view->regexes[k], len, sum))
+			rc = match_regex(s, view->regexes[k]);
 	return rc;
 }
 
@@ -582,7 +652,7 @@ static int scan_post(mesura_scanner *s)
 		view_summary sum;
 		sum.classes = p->mask_classes;
 		sum.digits = 0;
-		if (p->views[v].has_regexes)
+		if (p->views[v].n_regexes)
 			summarize(p, text, len, &sum);
 		rc = match_terms(s, v, &sum);
 		if (rc == MESURA_OK)
