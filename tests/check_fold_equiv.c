@@ -9,6 +9,9 @@
  * line of the benchmark corpus when there is one ($MESURA_CORPUS_DIR/corpus.txt, else
  * build/corpus/corpus.txt; see bench/README.md).
  *
+ * Each is also compared with the folds applied to a copy of its stage 1 alone
+ * (mesura_text__normalize_from), as the scanner does for views that share stage 1.
+ *
  * Built with -DMESURA_PORTABLE=ON, the skips use their portable 8-byte form, so both
  * forms go through this suite (scripts/test.sh does that in its sanitizer build).
  */
@@ -20,6 +23,7 @@
 #include <mesura.h>
 
 #include "testutil.h"
+#include "text/fold.h"
 #include "text/normalizer.h"
 #include "text/view.h"
 
@@ -47,10 +51,12 @@ static const struct {
 };
 #define N_FLAG_SETS COUNT(flag_sets)
 
-/* One normaliser with the skips and one without, per flag set. */
+/* One normaliser with the skips and one without, per flag set; and one with the flag
+ * set's stage 1 only, whose view the set's folds are also applied to
+ * (mesura_text__normalize_from: the scanner's views that share stage 1). */
 typedef struct {
-	mesura_normalizer *fast[N_FLAG_SETS], *slow[N_FLAG_SETS];
-	mesura_view *a, *b;
+	mesura_normalizer *fast[N_FLAG_SETS], *slow[N_FLAG_SETS], *stage1[N_FLAG_SETS];
+	mesura_view *a, *b, *base;
 	tu_tally t;
 } paths;
 
@@ -70,7 +76,9 @@ static paths paths_new(const char *name)
 	for (size_t f = 0; f < N_FLAG_SETS; f++) {
 		p.fast[f] = new_normalizer(flag_sets[f].flags, 1);
 		p.slow[f] = new_normalizer(flag_sets[f].flags, 0);
+		p.stage1[f] = new_normalizer(flag_sets[f].flags & ~MESURA_TEXT_WORD_FOLDS, 1);
 	}
+	ck_assert_int_eq(mesura_view_new(&p.base, NULL), MESURA_OK);
 	ck_assert_int_eq(mesura_view_new(&p.a, NULL), MESURA_OK);
 	ck_assert_int_eq(mesura_view_new(&p.b, NULL), MESURA_OK);
 	p.t = (tu_tally){name, 0, 0};
@@ -82,7 +90,9 @@ static void paths_finish(paths *p, const char *unit)
 	for (size_t f = 0; f < N_FLAG_SETS; f++) {
 		mesura_normalizer_free(p->fast[f]);
 		mesura_normalizer_free(p->slow[f]);
+		mesura_normalizer_free(p->stage1[f]);
 	}
+	mesura_view_free(p->base);
 	mesura_view_free(p->a);
 	mesura_view_free(p->b);
 	tu_tally_finish(&p->t, unit);
@@ -126,7 +136,18 @@ static const char *escaped(char out[700], const char *s, size_t len)
 	return out;
 }
 
-/* Normalises s both ways with every flag set; counts one check per flag set. */
+static void report(paths *p, const char *what, size_t index, size_t f, const char *diff,
+                   const char *how, const char *s, size_t len)
+{
+	char in[700], fast[700], other[700];
+	tu_tally_fail(&p->t, "%s #%zu, %s: %s differs. input \"%s\" -> fast \"%s\", %s \"%s\"", what,
+	              index, flag_sets[f].name, diff, escaped(in, s, len),
+	              escaped(fast, (const char *)p->a->cur.text, p->a->cur.len), how,
+	              escaped(other, (const char *)p->b->cur.text, p->b->cur.len));
+}
+
+/* Normalises s both ways with every flag set, and from the set's stage 1; counts one
+ * check per flag set. */
 static void compare(paths *p, const char *what, size_t index, const char *s, size_t len)
 {
 	for (size_t f = 0; f < N_FLAG_SETS; f++) {
@@ -136,12 +157,15 @@ static void compare(paths *p, const char *what, size_t index, const char *s, siz
 			ck_abort_msg("mesura_normalize failed on %s #%zu", what, index);
 		const char *diff = difference(p->a, p->b);
 		if (diff) {
-			char in[700], fast[700], slow[700];
-			tu_tally_fail(&p->t, "%s #%zu, %s: %s differs. input \"%s\" -> fast \"%s\", slow \"%s\"",
-			              what, index, flag_sets[f].name, diff, escaped(in, s, len),
-			              escaped(fast, (const char *)p->a->cur.text, p->a->cur.len),
-			              escaped(slow, (const char *)p->b->cur.text, p->b->cur.len));
+			report(p, what, index, f, diff, "slow", s, len);
+			continue;
 		}
+		if (mesura_normalize(p->stage1[f], p->base, s, len) != MESURA_OK ||
+		    mesura_text__normalize_from(p->fast[f], p->b, p->base) != MESURA_OK)
+			ck_abort_msg("normalising from stage 1 failed on %s #%zu", what, index);
+		diff = difference(p->a, p->b);
+		if (diff)
+			report(p, what, index, f, diff, "from stage 1", s, len);
 	}
 }
 

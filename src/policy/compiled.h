@@ -101,10 +101,13 @@ typedef struct {
 	mesura_redact_options redact_opts; /* strings in the policy's arena */
 } policy_rule;
 
+#define NO_BASE SIZE_MAX
+
 /* A normalised view the scanner makes of each post; the automaton of the terms leaves
  * matched on it and of the keywords of its regex leaves (NULL when there are none). */
 typedef struct {
 	unsigned int flags;
+	size_t base;                /* the view holding its stage 1, or NO_BASE (see below) */
 	mesura_normalizer *normalizer;
 	mesura_automaton *terms;
 	mesura_automaton *keywords;
@@ -124,7 +127,7 @@ struct mesura_policy {
 	size_t *allow_lens;
 	size_t n_allow;
 	policy_view *views;
-	size_t n_views;
+	size_t n_views;            /* bases (base == NO_BASE) first, then the views on them */
 	size_t allow_view;         /* the view the allow list matches on */
 	mesura_automaton *allow_terms; /* ids: index into allow[] */
 	int uses_words;            /* a context counts its distance in words */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "text/fold.h"
 #include "mesura/errors.h"
 
 const unsigned char mesura_policy__mask_bytes[256] = {
@@ -25,7 +26,60 @@ static size_t view_index(mesura_policy *p, unsigned int flags)
 			return v;
 	memset(&p->views[p->n_views], 0, sizeof p->views[p->n_views]);
 	p->views[p->n_views].flags = flags;
+	p->views[p->n_views].base = NO_BASE;
 	return p->n_views++;
+}
+
+static unsigned int stage1_flags(unsigned int flags)
+{
+	return flags & ~(unsigned)MESURA_TEXT_WORD_FOLDS;
+}
+
+/* Views whose flags differ only in word folds (leet, repeats, spaced letters) share
+ * stage 1, the costly per-character part: each is made from a copy of a base view
+ * with just those flags (added when no rule uses it), normalised once per post. */
+static void share_stage1(mesura_policy *p)
+{
+	size_t n = p->n_views;
+	for (size_t v = 0; v < n; v++) {
+		unsigned int base_flags = stage1_flags(p->views[v].flags);
+		if (base_flags == p->views[v].flags)
+			continue;
+		for (size_t u = 0; u < n; u++)
+			if (u != v && stage1_flags(p->views[u].flags) == base_flags) {
+				p->views[v].base = view_index(p, base_flags);
+				break;
+			}
+	}
+}
+
+/* Moves the bases before the views made from them, keeping the order otherwise, and
+ * renumbers every reference to a view. */
+static int order_views(mesura_policy *p)
+{
+	if (p->n_views == 0)
+		return MESURA_OK;
+	policy_view *spare = mesura_arena__alloc(&p->arena, p->n_views * sizeof *spare);
+	size_t *moved_to = mesura_arena__alloc(&p->arena, p->n_views * sizeof *moved_to), n = 0;
+	if (!spare || !moved_to)
+		return MESURA_ENOMEM;
+	for (int derived = 0; derived < 2; derived++)
+		for (size_t v = 0; v < p->n_views; v++)
+			if ((p->views[v].base != NO_BASE) == derived) {
+				moved_to[v] = n;
+				spare[n++] = p->views[v];
+			}
+	for (size_t v = 0; v < n; v++) {
+		p->views[v] = spare[v];
+		if (p->views[v].base != NO_BASE)
+			p->views[v].base = moved_to[p->views[v].base];
+	}
+	for (size_t i = 0; i < p->n_conds; i++)
+		if (is_leaf(&p->conds[i]))
+			p->conds[i].view = moved_to[p->conds[i].view];
+	if (p->n_allow)
+		p->allow_view = moved_to[p->allow_view];
+	return MESURA_OK;
 }
 
 typedef int (*add_leaf_fn)(mesura_automaton_builder *b, const policy_cond *x, uint32_t id);
@@ -155,7 +209,8 @@ static void assign_byte_classes(mesura_policy *p)
 int mesura_policy__build_matchers(mesura_policy *p)
 {
 	assign_byte_classes(p);
-	p->views = mesura_arena__alloc(&p->arena, (p->n_conds + 2) * sizeof *p->views);
+	/* a view per leaf and the allow list's at most, and a base for each */
+	p->views = mesura_arena__alloc(&p->arena, 2 * (p->n_conds + 1) * sizeof *p->views);
 	if (!p->views)
 		return MESURA_ENOMEM;
 	for (size_t i = 0; i < p->n_conds; i++)
@@ -163,7 +218,8 @@ int mesura_policy__build_matchers(mesura_policy *p)
 			p->conds[i].view = view_index(p, p->conds[i].normalize);
 	if (p->n_allow)
 		p->allow_view = view_index(p, MESURA_NORM_MODERATION);
-	int rc = MESURA_OK;
+	share_stage1(p);
+	int rc = order_views(p);
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
 		rc = build_view(p, v);
 	if (rc == MESURA_OK && p->n_allow)

@@ -21,6 +21,7 @@
 #include "mesura/errors.h"
 #include "scanner.h"
 #include "text/chunk.h"
+#include "text/fold.h"
 
 /* Default limits (mesura_scan_limits): a regex may not take longer than this (PCRE2
  * match and depth limits), so that no pattern can hang a scan. */
@@ -636,6 +637,16 @@ static int match_regexes(mesura_scanner *s, size_t v, const view_summary *sum)
 	return rc;
 }
 
+/* View v of the post; views that share stage 1 are made from their base's (bases
+ * come first). */
+static int make_view(mesura_scanner *s, size_t v)
+{
+	const policy_view *view = &s->policy->views[v];
+	if (view->base == NO_BASE)
+		return mesura_normalize(view->normalizer, s->views[v], s->text, s->len);
+	return mesura_text__normalize_from(view->normalizer, s->views[v], s->views[view->base]);
+}
+
 static int scan_post(mesura_scanner *s)
 {
 	const mesura_policy *p = s->policy;
@@ -643,7 +654,7 @@ static int scan_post(mesura_scanner *s)
 	memset(s->keyword_seen, 0, p->n_conds);
 	int rc = MESURA_OK;
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
-		rc = mesura_normalize(p->views[v].normalizer, s->views[v], s->text, s->len);
+		rc = make_view(s, v);
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views && !out_of_time(s); v++) {
 		size_t len;
 		const char *text = mesura_view_text(s->views[v], &len);

@@ -10,4 +10,15 @@
  * keeping the map. Does nothing when none is set. */
 int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v);
 
+/* The word folds of a normaliser: what it does after stage 1. */
+#define MESURA_TEXT_WORD_FOLDS \
+	(MESURA_NORM_LEET | MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED)
+
+/* Makes `view` what mesura_normalize(nz, view, ...) makes of the text that `base` was
+ * normalised from, when base's normaliser had nz's flags without the word folds (its
+ * text is nz's stage 1): copies base's text and map, then folds them. Views that share
+ * stage 1 pay for it once. */
+int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
+                                const mesura_view *base);
+
 #endif

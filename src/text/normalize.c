@@ -379,6 +379,42 @@ static void view_reset(mesura_view *v, size_t len)
 	v->repairs = 0;
 }
 
+/* The base copied into the view, for the folds to work on. */
+static int copy_stage1(mesura_view *v, const mesura_view *base)
+{
+	const view_buf *b = &base->cur;
+	int rc = mesura_view__reserve(v, &v->cur, b->len);
+	if (rc == MESURA_OK)
+		rc = mesura_view__reserve_atoms(v, &v->cur, b->n_atoms);
+	if (rc != MESURA_OK)
+		return rc;
+	if (b->len)
+		memcpy(v->cur.text, b->text, b->len);
+	if (b->n_atoms)
+		memcpy(v->cur.atoms, b->atoms, b->n_atoms * sizeof *b->atoms);
+	v->cur.len = b->len;
+	v->cur.n_atoms = b->n_atoms;
+	v->repairs = base->repairs;
+	return MESURA_OK;
+}
+
+int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
+                                const mesura_view *base)
+{
+	view_reset(view, base->source_len);
+	int rc = copy_stage1(view, base);
+	if (rc == MESURA_OK)
+		rc = mesura_text__fold_words(nz, view);
+	if (rc == MESURA_OK)
+		rc = mesura_view__reserve(view, &view->cur, 0);
+	if (rc != MESURA_OK) {
+		view_reset(view, 0);
+		return rc;
+	}
+	view->cur.text[view->cur.len] = '\0';
+	return MESURA_OK;
+}
+
 int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, const char *text,
                      size_t len)
 {
