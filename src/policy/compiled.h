@@ -103,13 +103,16 @@ typedef struct {
 
 #define NO_BASE SIZE_MAX
 
-/* A normalised view the scanner makes of each post; the automaton of the terms leaves
- * matched on it and of the keywords of its regex leaves (NULL when there are none). */
+/* A normalised view the scanner makes of each post; the automata of the terms leaves
+ * matched on it (context words apart: they only matter near a finding, so the scanner
+ * looks for them once some rule with context fires) and of the keywords of its regex
+ * leaves (NULL when there are none). */
 typedef struct {
 	unsigned int flags;
 	size_t base;                /* the view holding its stage 1, or NO_BASE (see below) */
 	mesura_normalizer *normalizer;
-	mesura_automaton *terms;
+	mesura_automaton *terms;    /* of the match and unless leaves */
+	mesura_automaton *context;  /* of the context leaves: searched only when needed */
 	mesura_automaton *keywords;
 	uint32_t *regexes;          /* the regex leaves that run on it, in order */
 	size_t n_regexes;

@@ -1,8 +1,8 @@
 /*
  * What the scanner runs, built once the rules have compiled: one view per distinct
- * set of normalisation flags (however many rules share it), one automaton per view
- * with the terms of every terms leaf on it (ids: leaf indexes), one automaton per
- * view with the keywords of its regex leaves, and the allow list's automaton.
+ * set of normalisation flags (however many rules share it), two automata per view
+ * with the terms of every terms leaf on it (ids: leaf indexes; context words apart),
+ * one with the keywords of its regex leaves, and the allow list's automaton.
  */
 #include <string.h>
 
@@ -86,12 +86,20 @@ typedef int (*add_leaf_fn)(mesura_automaton_builder *b, const policy_cond *x, ui
 
 static int add_terms(mesura_automaton_builder *b, const policy_cond *x, uint32_t id)
 {
-	if (x->kind != COND_TERMS)
-		return MESURA_OK;
 	int rc = MESURA_OK;
 	for (size_t i = 0; rc == MESURA_OK && i < x->n_terms; i++)
 		rc = mesura_scan__builder_add(b, x->terms[i], x->term_lens[i], id);
 	return rc;
+}
+
+static int add_match_terms(mesura_automaton_builder *b, const policy_cond *x, uint32_t id)
+{
+	return x->kind == COND_TERMS && x->role != ROLE_CONTEXT ? add_terms(b, x, id) : MESURA_OK;
+}
+
+static int add_context_terms(mesura_automaton_builder *b, const policy_cond *x, uint32_t id)
+{
+	return x->kind == COND_TERMS && x->role == ROLE_CONTEXT ? add_terms(b, x, id) : MESURA_OK;
 }
 
 static int add_keywords(mesura_automaton_builder *b, const policy_cond *x, uint32_t id)
@@ -146,7 +154,9 @@ static int build_view(mesura_policy *p, size_t v)
 	opts.flags = view->flags;
 	int rc = mesura_normalizer_new(&view->normalizer, &opts, &p->alloc);
 	if (rc == MESURA_OK)
-		rc = build_view_automaton(p, v, add_terms, 0, &view->terms);
+		rc = build_view_automaton(p, v, add_match_terms, 0, &view->terms);
+	if (rc == MESURA_OK)
+		rc = build_view_automaton(p, v, add_context_terms, 0, &view->context);
 	if (rc == MESURA_OK)
 		rc = build_view_automaton(p, v, add_keywords, 1, &view->keywords);
 	for (size_t i = 0; i < p->n_conds; i++)

@@ -191,7 +191,9 @@ int mesura_scan__evaluate_rules(mesura_scanner *s)
 			rc = mesura_scan__miss(s, (uint32_t)i, MESURA_MISS_UNLESS, h ? h->start : 0, h ? h->end : 0, 0);
 			continue;
 		}
-		if (p->uses_words && r->n_context)
+		if (r->n_context)
+			rc = mesura_scan__find_context(s);
+		if (rc == MESURA_OK && p->uses_words && r->n_context)
 			rc = count_words(s);
 		if (rc == MESURA_OK)
 			rc = add_findings(s, r, r->match);

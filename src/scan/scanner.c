@@ -12,7 +12,9 @@
  *
  * Then the rules are evaluated (rules.c): a rule fires when its match tree holds and
  * its unless tree does not; each hit of its match leaves becomes a finding, whose
- * confidence the rule's context words nearby raise or lower. Findings that overlap an
+ * confidence the rule's context words nearby raise or lower (context words have
+ * automata of their own, run only once a rule with context fires: most posts never
+ * need them). Findings that overlap an
  * allow-listed term are dropped; the verdict is the strongest action left (verdict.c).
  */
 #include <string.h>
@@ -468,9 +470,9 @@ static size_t next_mask_byte(const unsigned char *t, size_t len, size_t i)
 	return i;
 }
 
-static int match_masked_words(mesura_scanner *s, size_t v, const char *text, size_t len)
+static int match_masked_words(mesura_scanner *s, const mesura_automaton *a, const char *text,
+                              size_t len)
 {
-	const mesura_automaton *a = s->policy->views[v].terms;
 	hit_sink h = {s, 0, 1, MESURA_OK};
 	const unsigned char *t = (const unsigned char *)text;
 	for (size_t at = next_mask_byte(t, len, 0); at < len && h.rc == MESURA_OK;
@@ -533,18 +535,31 @@ static void summarize(const mesura_policy *p, const char *text, size_t len, view
 			sum->digit_at[n++] = (uint32_t)k;
 }
 
-static int match_terms(mesura_scanner *s, size_t v, const view_summary *sum)
+/* The hits of automaton a on view v, plain and self-censored (when the view may hold
+ * mask bytes: `masks`). */
+static int match_terms(mesura_scanner *s, size_t v, const mesura_automaton *a, int masks)
 {
-	const mesura_automaton *a = s->policy->views[v].terms;
 	if (!a)
 		return MESURA_OK;
 	size_t len;
 	const char *text = mesura_view_text(s->views[v], &len);
 	hit_sink h = {s, 0, 0, MESURA_OK};
 	mesura_scan__automaton_search(a, text, len, on_term, &h);
-	if (h.rc == MESURA_OK && ((sum->classes & s->policy->mask_classes) || s->exhaustive))
-		h.rc = match_masked_words(s, v, text, len);
+	if (h.rc == MESURA_OK && (masks || s->exhaustive))
+		h.rc = match_masked_words(s, a, text, len);
 	return h.rc;
+}
+
+int mesura_scan__find_context(mesura_scanner *s)
+{
+	const mesura_policy *p = s->policy;
+	if (s->context_found)
+		return MESURA_OK;
+	s->context_found = 1;
+	int rc = MESURA_OK;
+	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
+		rc = match_terms(s, v, p->views[v].context, 1);
+	return rc;
 }
 
 /* ------------------------------------------------------------ regexes */
@@ -665,7 +680,7 @@ static int scan_post(mesura_scanner *s)
 		sum.digits = 0;
 		if (p->views[v].n_regexes)
 			summarize(p, text, len, &sum);
-		rc = match_terms(s, v, &sum);
+		rc = match_terms(s, v, p->views[v].terms, (sum.classes & p->mask_classes) != 0);
 		if (rc == MESURA_OK)
 			rc = match_regexes(s, v, &sum);
 	}
@@ -692,6 +707,7 @@ int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
 	s->tokenized = 0;
 	s->words_counted = 0;
 	s->has_hash_known = 0;
+	s->context_found = 0;
 	s->limits_hit = 0;
 	start_clock(s);
 	int rc = MESURA_OK;

@@ -28,6 +28,7 @@ struct mesura_scanner {
 	int tokenized;          /* tokens and boundary are those of this post */
 	int has_hash, has_hash_known; /* the post has a '#' (hashtag parts split words) */
 	int words_counted;      /* words_ended and words_begun are this post's */
+	int context_found;      /* the context words' hits are in (find_context) */
 	uint32_t *words_ended, *words_begun; /* see count_words */
 	size_t words_ended_cap, words_begun_cap;
 	unsigned char *boundary; /* per original byte offset: a token starts or ends here */
@@ -71,6 +72,10 @@ int mesura_scan__tokenize_post(mesura_scanner *s);
 
 /* Whether [start, end) of the original text is whole words (*whole). */
 int mesura_scan__is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole);
+
+/* Adds the hits of every view's context words, once per post: they only matter near
+ * a finding, so rules.c asks for them when a rule with context fires. */
+int mesura_scan__find_context(mesura_scanner *s);
 
 /* rules.c: the findings of every rule that fires on the post's hits. */
 int mesura_scan__evaluate_rules(mesura_scanner *s);
