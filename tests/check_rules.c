@@ -1280,7 +1280,11 @@ static const char *const TRICKY_POSTS[] = {
 	"\xef\xbc\x83" "FuckThis", "\xef\xbc\x83" "NoFuckM\xc3\xa1s", "#ABCfuck", "#FUCKthis", "#fuck9",
 	"#9fuck", "a9fuck", "fuck9", "(a\xc3\xb1o", "x(fuck)", "a (fuck", "(\xcc\x81" "fuck", "[fuck]",
 	"{fuck}", "allí, fuck", "allí,fuck", "fuck allí, x", "x \xcc\x81" "fuck", "\xc7\x85" "fuck",
-	"fuck\xc7\x85", "\xc2\xbf" "fuck?", "\"(fuck\")"};
+	"fuck\xc7\x85", "\xc2\xbf" "fuck?", "\"(fuck\")", "ain't fuck", "fuck'n", "x.fuck", "#x.fuck",
+	"@x.fuck", "$x.fuck", "foo:fuck", "fuck:foo", "www.fuck.com", "a.b.fuck", "fuck!\"", "fuck.\")",
+	"fuck...", "fuck.)x", "<fuck>", "x<fuck>", "#FUCKTHIS", "#FUCKThis", "#THISFUCK", "#thisFUCK",
+	"#FUCK\xcc\x81this", "foo:http://x.com/fuck", "http://x.com:fuck@y.es", "#x'fuck", "x_y.fuck",
+	"\xc3\xa9.fuck", "fuck.\xc3\xa9", "#fuck'x", "fuck'#x", "FUCK'S", "#A.FUCK"};
 
 START_TEST(exhaustive_mode_agrees_on_chosen_posts)
 {

@@ -279,13 +279,13 @@ static int is_plain_char_at(const unsigned char *t, size_t len, size_t at)
 /* Punctuation that ends a word before white space: "word," "word." "word!)". */
 static int is_closing(unsigned char ch)
 {
-	return ch && strchr(",.!?;:)]}\"", ch) != NULL;
+	return ch && strchr(",.!?;:)]}>\"", ch) != NULL;
 }
 
 /* Punctuation that opens a word after white space: "(word" "\"word" "[word". */
 static int is_opening(unsigned char ch)
 {
-	return ch && strchr("([{\"", ch) != NULL;
+	return ch && strchr("([{<\"", ch) != NULL;
 }
 
 /* Whether the post may hold a hashtag, whose parts are words of their own. */
@@ -303,19 +303,79 @@ static int may_have_hashtag(mesura_scanner *s)
 	return s->has_hash;
 }
 
-/* Whether no token boundary can fall between the ASCII bytes x and y: two letters or
- * digits are one word (UAX #29 WB5, WB8-WB10; URLs, mentions and e-mail addresses
- * hold them together too), except inside a hashtag, whose parts split at camelCase,
- * before the last capital of an acronym and between letters and digits; even there a
- * lower-case letter after a letter, or a digit after a digit, stays joined. */
-static int joined(mesura_scanner *s, unsigned char x, unsigned char y)
+static int is_ascii_letter(unsigned char ch)
 {
-	if (!is_ascii_alnum(x) || !is_ascii_alnum(y))
-		return 0;
-	int x_digit = (unsigned)(x - '0') < 10u, y_digit = (unsigned)(y - '0') < 10u;
-	if ((x_digit && y_digit) || (!x_digit && y >= 'a' && y <= 'z'))
+	return (unsigned)((ch | 0x20) - 'a') < 26u;
+}
+
+static int is_ascii_digit(unsigned char ch)
+{
+	return (unsigned)(ch - '0') < 10u;
+}
+
+/* The upper-case ASCII letter at t[at] stays in one hashtag part with the upper-case
+ * letter before it unless a lower-case letter follows it (#NASAMission splits before
+ * the M): whether the next character is surely none. */
+static int no_lower_after(const mesura_scanner *s, size_t at)
+{
+	const unsigned char *t = (const unsigned char *)s->text;
+	return at + 1 >= s->len || (t[at + 1] < 0x80 && !(t[at + 1] >= 'a' && t[at + 1] <= 'z'));
+}
+
+/* Whether no boundary can fall between the ASCII letters or digits at t[at - 1] and
+ * t[at]: they are one word (UAX #29 WB5, WB8-WB10; URLs, mentions and e-mail
+ * addresses hold them together too), except inside a hashtag, whose parts split at
+ * camelCase, before the last capital of an acronym and between letters and digits;
+ * even there a lower-case letter after a letter, a digit after a digit, or a capital
+ * after a capital that no lower-case letter follows stays joined. */
+static int alnum_joined(mesura_scanner *s, size_t at)
+{
+	const unsigned char *t = (const unsigned char *)s->text;
+	unsigned char x = t[at - 1], y = t[at];
+	if (is_ascii_digit(x) || is_ascii_digit(y)) {
+		if (is_ascii_digit(x) && is_ascii_digit(y))
+			return 1;
+	} else if ((y >= 'a' && y <= 'z') ||
+	           (x >= 'A' && x <= 'Z' && y >= 'A' && y <= 'Z' && no_lower_after(s, at))) {
 		return 1;
+	}
 	return !may_have_hashtag(s);
+}
+
+/* Whether the ASCII letters and digits that end at t[at] are a word of their own that
+ * starts after white space, an opening bracket or quote, or at the start of the text:
+ * then no social token (which starts at a word start) can end inside or right after
+ * it ("x.es'fuck" has a URL that ends at the quote, "#ain't" a hashtag). */
+static int plain_word_before(const unsigned char *t, size_t at)
+{
+	size_t i = at;
+	while (i > 0 && is_ascii_alnum(t[i - 1]))
+		i--;
+	return i == 0 || is_ascii_space(t[i - 1]) || is_opening(t[i - 1]);
+}
+
+/* ASCII punctuation that UAX #29 keeps inside a word between letters. */
+static int is_mid_letter(unsigned char ch)
+{
+	return ch == '.' || ch == '\'' || ch == ':';
+}
+
+/* Whether the tokenizer surely puts no boundary at offset `at` (0 < at < len), from the
+ * bytes around it: between two ASCII letters or digits (alnum_joined), and around
+ * . ' : between two ASCII letters, which UAX #29 keeps in one word (WB6, WB7:
+ * "example.com", "ain't"), when the word before is plain (plain_word_before). */
+static int joined_at(mesura_scanner *s, size_t at)
+{
+	const unsigned char *t = (const unsigned char *)s->text;
+	if (is_ascii_alnum(t[at - 1]) && is_ascii_alnum(t[at]))
+		return alnum_joined(s, at);
+	if (at + 1 < s->len && is_mid_letter(t[at]) && is_ascii_letter(t[at - 1]) &&
+	    is_ascii_letter(t[at + 1]))
+		return plain_word_before(t, at); /* "ain|'t" */
+	if (at >= 2 && is_mid_letter(t[at - 1]) && is_ascii_letter(t[at - 2]) &&
+	    is_ascii_letter(t[at]))
+		return plain_word_before(t, at - 1); /* "example.|com" */
+	return 0;
 }
 
 /* Whether a token surely starts at `start` (> 0): after white space, or after opening
@@ -332,14 +392,17 @@ static int clear_start(const mesura_scanner *s, size_t start)
 }
 
 /* Whether a token surely ends at `end` (< len): before white space, or before closing
- * punctuation that white space or the end of the text follows, and not after white
- * space or a mark. */
+ * punctuation ("done!\"", "good.\"") that white space or the end of the text follows,
+ * and not after white space or a mark. */
 static int clear_end(const mesura_scanner *s, size_t start, size_t end)
 {
 	const unsigned char *t = (const unsigned char *)s->text;
 	if (!is_plain_char_before(t, start, end))
 		return 0;
-	return is_ascii_space(t[end]) || (is_closing(t[end]) && is_space_or_end(s, end + 1));
+	size_t after = end;
+	while (after < s->len && after - end < 4 && is_closing(t[after]))
+		after++;
+	return is_space_or_end(s, after);
 }
 
 /* Whether [start, end) of the original text is whole words: both ends on token
@@ -353,10 +416,8 @@ static int clear_end(const mesura_scanner *s, size_t start, size_t end)
  * tokenizer. *whole receives the answer. */
 int mesura_scan__is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole)
 {
-	const unsigned char *t = (const unsigned char *)s->text;
 	if (!s->exhaustive && end > start) {
-		if ((start > 0 && joined(s, t[start - 1], t[start])) ||
-		    (end < s->len && joined(s, t[end - 1], t[end]))) {
+		if ((start > 0 && joined_at(s, start)) || (end < s->len && joined_at(s, end))) {
 			*whole = 0;
 			return MESURA_OK;
 		}
