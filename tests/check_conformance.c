@@ -94,7 +94,7 @@ static mesura_normalizer *new_normalizer(unsigned int flags, int ascii_fast_path
 	opts.flags = flags;
 	mesura_normalizer *n = NULL;
 	ck_assert_int_eq(mesura_normalizer_new(&n, &opts, NULL), MESURA_OK);
-	n->ascii_fast_path = ascii_fast_path;
+	n->fast_paths = ascii_fast_path;
 	return n;
 }
 
@@ -808,6 +808,40 @@ static size_t random_post(tu_rng *rng, char *buf)
 	return at;
 }
 
+/* Every code point of the blocks whose stage 1 the normaliser precomputes (and a
+ * little around them), in the contexts that decide whether the precomputed form
+ * applies: alone, between ASCII letters, after a letter it may compose with, before a
+ * combining mark, an invisible character, itself, and another precomputed one. */
+START_TEST(fast_path_matches_general_path_on_precomputed_code_points)
+{
+	static const struct {
+		uint32_t first, last;
+	} blocks[] = {{0x0080, 0x0800}, {0x1FF0, 0x27C0}, {0x1F2F0, 0x1FA00}};
+	static const char *const before[] = {"", "a", "e", "\xe1\x84\x80" /* Hangul L */, "\xc3\xa9"};
+	static const char *const after[] = {"",  "b", "\xcc\x81" /* U+0301 */, "\xe2\x80\x8b",
+	                                    "\xe2\x80\x8b\xcc\x81", "\xef\xb8\x8f", "\xc3\xb1",
+	                                    "\xe1\x85\xa1" /* Hangul V */, "\xf0\x9f\x98\x80"};
+	path_pair p = paths_new();
+	tu_tally t = {"Fast vs general path, precomputed code points", 0, 0};
+	char buf[64];
+	for (size_t k = 0; k < COUNT(blocks); k++)
+		for (uint32_t cp = blocks[k].first; cp < blocks[k].last; cp++)
+			for (size_t b = 0; b < COUNT(before); b++)
+				for (size_t a = 0; a < COUNT(after); a++) {
+					size_t len = put(buf, 0, before[b]);
+					len = put_cp(buf, len, cp);
+					len = put(buf, len, a == 0 && b == 0 ? "" : after[a]);
+					if (a == 0 && b == 0) /* and the code point twice */
+						len = put_cp(buf, len, cp);
+					origin o = {"code point", cp, -1};
+					for (size_t f = 0; f < N_FLAG_SETS; f++)
+						compare_paths(&p, f, buf, len, &o, &t);
+				}
+	paths_free(&p);
+	tu_tally_finish(&t, "checks");
+}
+END_TEST
+
 START_TEST(fast_path_matches_general_path_on_random_posts)
 {
 	path_pair p = paths_new();
@@ -881,6 +915,7 @@ static Suite *conformance_suite(void)
 	tcase_add_test(tc, unlisted_code_points_are_stable);
 	tcase_add_test(tc, offset_maps_cover_their_sources);
 	tcase_add_test(tc, fast_path_matches_general_path_on_normalization_test);
+	tcase_add_test(tc, fast_path_matches_general_path_on_precomputed_code_points);
 	tcase_add_test(tc, fast_path_matches_general_path_on_random_posts);
 	tcase_add_test(tc, random_posts_have_sane_maps);
 	suite_add_tcase(s, tc);

@@ -110,13 +110,23 @@ typedef struct {
 typedef struct {
 	unsigned int flags;
 	size_t base;                /* the view holding its stage 1, or NO_BASE (see below) */
-	mesura_normalizer *normalizer;
+	const mesura_normalizer *normalizer; /* one of the policy's normalizers */
 	mesura_automaton *terms;    /* of the match and unless leaves */
 	mesura_automaton *context;  /* of the context leaves: searched only when needed */
 	mesura_automaton *keywords;
 	uint32_t *regexes;          /* the regex leaves that run on it, in order */
 	size_t n_regexes;
 } policy_view;
+
+/* A normaliser, made once for every terms list, allow list and view of its flags
+ * (making one precomputes thousands of characters: see src/text/normalize.c). */
+struct policy_normalizer {
+	unsigned int flags;
+	mesura_normalizer *nz;
+};
+
+/* The policy's normaliser with `flags` (made when new); NULL when out of memory. */
+const mesura_normalizer *mesura_policy__normalizer(mesura_policy *p, unsigned int flags);
 
 struct mesura_policy {
 	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
@@ -129,6 +139,8 @@ struct mesura_policy {
 	const char **allow; /* normalised with MESURA_NORM_MODERATION */
 	size_t *allow_lens;
 	size_t n_allow;
+	struct policy_normalizer *normalizers; /* one per set of flags the policy uses */
+	size_t n_normalizers, normalizers_cap;
 	policy_view *views;
 	size_t n_views;            /* bases (base == NO_BASE) first, then the views on them */
 	size_t allow_view;         /* the view the allow list matches on */

@@ -80,7 +80,7 @@ static unsigned int get_normalize(compiler *c, const ynode *map, unsigned int fa
 
 typedef struct {
 	compiler *c;
-	mesura_normalizer *nz;
+	const mesura_normalizer *nz;
 	mesura_view *view;
 	const char **items;
 	size_t *lens;
@@ -170,11 +170,8 @@ int mesura_policy__collect_terms(compiler *c, const ynode *list, unsigned int fl
                                  const char ***items, size_t **lens, size_t *n)
 {
 	term_list t = {c, NULL, NULL, NULL, NULL, 0, 0};
-	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
-	opts.flags = flags;
-	int rc = mesura_normalizer_new(&t.nz, &opts, &c->policy->alloc);
-	if (rc == MESURA_OK)
-		rc = mesura_view_new(&t.view, &c->policy->alloc);
+	t.nz = mesura_policy__normalizer(c->policy, flags);
+	int rc = t.nz ? mesura_view_new(&t.view, &c->policy->alloc) : MESURA_ENOMEM;
 	if (rc == MESURA_OK) {
 		if (list->kind == YNODE_SEQUENCE)
 			for (size_t i = 0; i < list->n_items; i++)
@@ -186,7 +183,6 @@ int mesura_policy__collect_terms(compiler *c, const ynode *list, unsigned int fl
 	}
 	c->failed_alloc |= rc == MESURA_ENOMEM;
 	mesura_view_free(t.view);
-	mesura_normalizer_free(t.nz);
 	*items = t.items;
 	*lens = t.lens;
 	*n = t.n;

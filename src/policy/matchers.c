@@ -18,6 +18,25 @@ static int is_leaf(const policy_cond *x)
 	return x->kind == COND_TERMS || x->kind == COND_REGEX;
 }
 
+const mesura_normalizer *mesura_policy__normalizer(mesura_policy *p, unsigned int flags)
+{
+	for (size_t i = 0; i < p->n_normalizers; i++)
+		if (p->normalizers[i].flags == flags)
+			return p->normalizers[i].nz;
+	void *list = p->normalizers;
+	if (mesura_alloc__grow(&p->alloc, &list, &p->normalizers_cap, p->n_normalizers + 1,
+	                       sizeof *p->normalizers) != MESURA_OK)
+		return NULL;
+	p->normalizers = list;
+	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+	opts.flags = flags;
+	mesura_normalizer *nz = NULL;
+	if (mesura_normalizer_new(&nz, &opts, &p->alloc) != MESURA_OK)
+		return NULL;
+	p->normalizers[p->n_normalizers++] = (struct policy_normalizer){flags, nz};
+	return nz;
+}
+
 /* The index of the view with `flags`, added when new. */
 static size_t view_index(mesura_policy *p, unsigned int flags)
 {
@@ -150,9 +169,8 @@ static int build_allow_terms(mesura_policy *p)
 static int build_view(mesura_policy *p, size_t v)
 {
 	policy_view *view = &p->views[v];
-	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
-	opts.flags = view->flags;
-	int rc = mesura_normalizer_new(&view->normalizer, &opts, &p->alloc);
+	view->normalizer = mesura_policy__normalizer(p, view->flags);
+	int rc = view->normalizer ? MESURA_OK : MESURA_ENOMEM;
 	if (rc == MESURA_OK)
 		rc = build_view_automaton(p, v, add_match_terms, 0, &view->terms);
 	if (rc == MESURA_OK)

@@ -32,7 +32,7 @@ static int on_allow_term(uint32_t id, size_t start, size_t end, void *payload)
  * written holds this text in the allow list's view. */
 typedef struct {
 	compiler *c;
-	mesura_normalizer *nz;
+	const mesura_normalizer *nz;
 	mesura_view *view;
 	size_t shadowed;
 } shadow_check;
@@ -87,8 +87,8 @@ static void warn_shadowed_terms(compiler *c, const policy_cond *x)
 	if (!c->policy->allow_terms)
 		return;
 	shadow_check sc = {c, NULL, NULL, 0};
-	if (mesura_normalizer_new(&sc.nz, NULL, &c->policy->alloc) != MESURA_OK ||
-	    mesura_view_new(&sc.view, &c->policy->alloc) != MESURA_OK) {
+	sc.nz = mesura_policy__normalizer(c->policy, MESURA_NORM_MODERATION);
+	if (!sc.nz || mesura_view_new(&sc.view, &c->policy->alloc) != MESURA_OK) {
 		c->failed_alloc = 1;
 	} else {
 		size_t total = check_written_terms(&sc, x);
@@ -100,7 +100,6 @@ static void warn_shadowed_terms(compiler *c, const policy_cond *x)
 			                    sc.shadowed - SHADOWED_SHOWN);
 	}
 	mesura_view_free(sc.view);
-	mesura_normalizer_free(sc.nz);
 }
 
 static void warn_slow_regex(compiler *c, const policy_cond *x)

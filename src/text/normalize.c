@@ -30,6 +30,7 @@ typedef struct {
 	const mesura_normalizer *nz;
 	mesura_view *v;
 	const unsigned char *src;
+	int first_push; /* -1; then whether the first character pushed started a segment */
 } stage1;
 
 static unsigned char ascii_lower(unsigned char c)
@@ -246,7 +247,11 @@ static int push_decomposed(stage1 *st, int32_t cp, size_t src_start, size_t src_
 {
 	if ((st->nz->flags & MESURA_NORM_REMOVE_INVISIBLES) && is_invisible(cp))
 		return MESURA_OK;
-	if (utf8proc_get_property(cp)->combining_class == 0 && !mesura_text__composes_backward(cp)) {
+	int starter =
+	    utf8proc_get_property(cp)->combining_class == 0 && !mesura_text__composes_backward(cp);
+	if (st->first_push < 0)
+		st->first_push = starter;
+	if (starter) {
 		int rc = flush_segment(st);
 		if (rc != MESURA_OK)
 			return rc;
@@ -311,6 +316,7 @@ static int process_char(stage1 *st, int32_t cp, size_t src_start, size_t src_end
 	if (!nz->decompose) {
 		if ((nz->flags & MESURA_NORM_REMOVE_INVISIBLES) && is_invisible(cp))
 			return MESURA_OK;
+		st->first_push = st->first_push < 0 ? 1 : st->first_push; /* no segments here */
 		seg_char c = {cp, 0, src_start, src_end};
 		return emit_char(st, &c);
 	}
@@ -339,12 +345,126 @@ static size_t ascii_run(const unsigned char *s, size_t len, size_t i)
 	return j - i;
 }
 
+/* ------------------------------------------------ precomputed characters */
+
+/* The code points whose stage 1 each normaliser precomputes: Latin, Greek, Cyrillic,
+ * Hebrew and Arabic letters and their marks; punctuation; currency; symbols, dingbats
+ * and emoji: 3,760 entries of 8 bytes. */
+static const struct {
+	int32_t first, last;
+} PRE_RANGES[] = {{0x0080, 0x07FF}, {0x2000, 0x206F}, {0x20A0, 0x20CF}, {0x2600, 0x27BF},
+                  {0x1F300, 0x1F64F}, {0x1F680, 0x1F6FF}, {0x1F900, 0x1F9FF}};
+#define N_PRE_RANGES (sizeof PRE_RANGES / sizeof PRE_RANGES[0])
+
+/* Index of cp in nz->pre, or SIZE_MAX. */
+static size_t pre_index(int32_t cp)
+{
+	size_t base = 0;
+	for (size_t r = 0; r < N_PRE_RANGES; r++) {
+		if (cp < PRE_RANGES[r].first)
+			return SIZE_MAX;
+		if (cp <= PRE_RANGES[r].last)
+			return base + (size_t)(cp - PRE_RANGES[r].first);
+		base += (size_t)(PRE_RANGES[r].last - PRE_RANGES[r].first + 1);
+	}
+	return SIZE_MAX;
+}
+
+static const pre_char *precomputed(const mesura_normalizer *nz, int32_t cp)
+{
+	size_t k = cp >= 0x80 && nz->pre ? pre_index(cp) : SIZE_MAX;
+	return k != SIZE_MAX && nz->pre[k].kind != PRE_NONE ? &nz->pre[k] : NULL;
+}
+
+/* The precomputed stage 1 of the character cp at s[i, i + n) when it is what the
+ * general path would make of it there: cp is dropped, or it starts a segment and so
+ * does what follows it (the end, ASCII, or another precomputed starter), so that no
+ * mark or composition reaches it from either side. NULL otherwise. */
+static const pre_char *precomputed_at(const stage1 *st, int32_t cp, size_t i, size_t n,
+                                      size_t len)
+{
+	const pre_char *c = precomputed(st->nz, cp);
+	if (!c || c->kind == PRE_DROP || i + n == len || st->src[i + n] < 0x80)
+		return c;
+	int32_t next;
+	mesura_utf8__decode(st->src, len, i + n, &next);
+	const pre_char *d = next >= 0 ? precomputed(st->nz, next) : NULL;
+	return d && d->kind != PRE_DROP ? c : NULL;
+}
+
+/* Emits the precomputed character at s[i, i + n): the segment before it is complete. */
+static int emit_precomputed(stage1 *st, const pre_char *c, size_t i, size_t n)
+{
+	if (c->kind == PRE_DROP)
+		return MESURA_OK; /* as on the general path: no flush, nothing emitted */
+	int rc = flush_segment(st);
+	if (rc != MESURA_OK || c->len == 0)
+		return rc;
+	mesura_view *v = st->v;
+	if (c->kind == PRE_SAME)
+		return mesura_view__emit_linear(v, &v->cur, c->out, c->len, i);
+	return mesura_view__emit_block(v, &v->cur, c->out, c->len, i, i + n);
+}
+
+static void view_reset(mesura_view *v, size_t len);
+
+/* What the general path makes of cp on its own, as a pre_char. */
+static int precompute_char(const mesura_normalizer *nz, mesura_view *v, int32_t cp,
+                           pre_char *out)
+{
+	unsigned char src[4];
+	size_t n = mesura_utf8__encode(cp, src);
+	view_reset(v, n);
+	stage1 st = {nz, v, src, -1};
+	int rc = process_char(&st, cp, 0, n);
+	if (rc == MESURA_OK)
+		rc = flush_segment(&st);
+	if (rc != MESURA_OK)
+		return rc;
+	*out = (pre_char){PRE_NONE, 0, {0}};
+	const view_buf *b = &v->cur;
+	if (st.first_push < 0) {
+		out->kind = PRE_DROP;
+	} else if (st.first_push && b->len <= sizeof out->out && b->n_atoms <= 1) {
+		int linear = b->n_atoms == 1 && b->atoms[0].linear;
+		if (b->n_atoms == 1 && (b->atoms[0].src_start != 0 || b->atoms[0].src_end != n))
+			return MESURA_OK; /* cannot happen: a character maps to itself whole */
+		out->kind = linear ? PRE_SAME : PRE_CHANGED;
+		out->len = (uint8_t)b->len;
+		memcpy(out->out, b->text, b->len);
+	}
+	return MESURA_OK;
+}
+
+int mesura_text__precompute(mesura_normalizer *nz)
+{
+	size_t total = 0;
+	for (size_t r = 0; r < N_PRE_RANGES; r++)
+		total += (size_t)(PRE_RANGES[r].last - PRE_RANGES[r].first + 1);
+	mesura_view *v = NULL;
+	int rc = mesura_view_new(&v, &nz->alloc);
+	pre_char *pre = rc == MESURA_OK ? mesura_alloc__malloc(&nz->alloc, total * sizeof *pre) : NULL;
+	rc = rc == MESURA_OK && !pre ? MESURA_ENOMEM : rc;
+	for (size_t r = 0; rc == MESURA_OK && r < N_PRE_RANGES; r++)
+		for (int32_t cp = PRE_RANGES[r].first; rc == MESURA_OK && cp <= PRE_RANGES[r].last; cp++)
+			rc = precompute_char(nz, v, cp, &pre[pre_index(cp)]);
+	mesura_view_free(v);
+	if (rc != MESURA_OK) {
+		mesura_alloc__free(&nz->alloc, pre);
+		return rc;
+	}
+	nz->pre = pre;
+	return MESURA_OK;
+}
+
+/* ------------------------------------------------ the pass */
+
 static int normalize_chars(stage1 *st, size_t len)
 {
 	const unsigned char *s = st->src;
 	size_t i = 0;
 	while (i < len) {
-		size_t run = st->nz->ascii_fast_path ? ascii_run(s, len, i) : 0;
+		size_t run = st->nz->fast_paths ? ascii_run(s, len, i) : 0;
 		/* Hold back the byte before a non-ASCII one: it may take a combining mark. */
 		size_t fast = (run > 0 && i + run < len && st->nz->decompose) ? run - 1 : run;
 		if (fast > 0) {
@@ -362,7 +482,8 @@ static int normalize_chars(stage1 *st, size_t len)
 			st->v->repairs++;
 			cp = 0xFFFD;
 		}
-		int rc = process_char(st, cp, i, i + n);
+		const pre_char *pre = st->nz->fast_paths ? precomputed_at(st, cp, i, n, len) : NULL;
+		int rc = pre ? emit_precomputed(st, pre, i, n) : process_char(st, cp, i, i + n);
 		if (rc != MESURA_OK)
 			return rc;
 		i += n;
@@ -421,7 +542,7 @@ int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, con
 	if (!normalizer || !view || (!text && len > 0))
 		return MESURA_EINVAL;
 	view_reset(view, len);
-	stage1 st = {normalizer, view, (const unsigned char *)text};
+	stage1 st = {normalizer, view, (const unsigned char *)text, -1};
 	int rc = normalize_chars(&st, len);
 	if (rc == MESURA_OK)
 		rc = mesura_text__fold_words(normalizer, view);

@@ -72,7 +72,7 @@ static int compile_options(mesura_normalizer *n, const mesura_normalizer_options
 	if (flags & MESURA_NORM_CASEFOLD)
 		options |= UTF8PROC_CASEFOLD;
 	n->utf8proc_options = options;
-	n->ascii_fast_path = 1;
+	n->fast_paths = 1;
 	n->fold_fast_path = 1;
 	const char *keep = opts->keep_letters ? opts->keep_letters : MESURA_KEEP_LETTERS_DEFAULT;
 	return compile_keep_letters(n, keep);
@@ -94,6 +94,8 @@ int mesura_normalizer_new(mesura_normalizer **out, const mesura_normalizer_optio
 	if (rc != MESURA_OK)
 		return rc;
 	rc = compile_options(n, opts);
+	if (rc == MESURA_OK)
+		rc = mesura_text__precompute(n);
 	if (rc != MESURA_OK) {
 		mesura_normalizer_free(n);
 		return rc;
@@ -106,6 +108,7 @@ void mesura_normalizer_free(mesura_normalizer *normalizer)
 {
 	if (normalizer) {
 		mesura_allocator alloc = normalizer->alloc;
+		mesura_alloc__free(&alloc, normalizer->pre);
 		mesura_alloc__free(&alloc, normalizer);
 	}
 }
