@@ -103,6 +103,15 @@ typedef struct {
 
 #define NO_BASE SIZE_MAX
 
+/* A regex leaf of a view and what its prefilter reads, side by side so that the scan
+ * goes through a view's prefilters without touching the leaves. */
+typedef struct {
+	uint64_t all_classes, any_classes;
+	size_t min_len, min_digits, max_len;
+	uint32_t cond;
+	int has_keywords;
+} view_regex;
+
 /* A normalised view the scanner makes of each post; the automata of the terms leaves
  * matched on it (context words apart: they only matter near a finding, so the scanner
  * looks for them once some rule with context fires) and of the keywords of its regex
@@ -114,7 +123,7 @@ typedef struct {
 	mesura_automaton *terms;    /* of the match and unless leaves */
 	mesura_automaton *context;  /* of the context leaves: searched only when needed */
 	mesura_automaton *keywords;
-	uint32_t *regexes;          /* the regex leaves that run on it, in order */
+	view_regex *regexes;        /* the regex leaves that run on it, in order */
 	size_t n_regexes;
 } policy_view;
 

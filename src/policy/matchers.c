@@ -179,12 +179,16 @@ static int build_view(mesura_policy *p, size_t v)
 		rc = build_view_automaton(p, v, add_keywords, 1, &view->keywords);
 	for (size_t i = 0; i < p->n_conds; i++)
 		view->n_regexes += p->conds[i].kind == COND_REGEX && p->conds[i].view == v;
-	view->regexes = mesura_arena__alloc(&p->arena, (view->n_regexes + 1) * sizeof(uint32_t));
+	view->regexes = mesura_arena__alloc(&p->arena, (view->n_regexes + 1) * sizeof *view->regexes);
 	if (!view->regexes)
 		return MESURA_ENOMEM;
-	for (size_t i = 0, k = 0; i < p->n_conds; i++)
+	for (size_t i = 0, k = 0; i < p->n_conds; i++) {
+		const regex_prefilter *pre = &p->conds[i].pre;
 		if (p->conds[i].kind == COND_REGEX && p->conds[i].view == v)
-			view->regexes[k++] = (uint32_t)i;
+			view->regexes[k++] = (view_regex){pre->all_classes, pre->any_classes, pre->min_len,
+			                                  pre->min_digits, pre->max_len, (uint32_t)i,
+			                                  pre->has_keywords};
+	}
 	return rc;
 }
 

@@ -180,6 +180,8 @@ int mesura_scan__evaluate_rules(mesura_scanner *s)
 	int rc = MESURA_OK;
 	for (size_t i = 0; rc == MESURA_OK && i < p->n_rules; i++) {
 		const policy_rule *r = &p->rules[i];
+		if (!s->rule_hit[i])
+			continue; /* no leaf of its match tree matched: it cannot hold */
 		if (!holds(s, r->match)) {
 			const hit *h = s->explain ? any_hit(s, r->match) : NULL;
 			if (h)

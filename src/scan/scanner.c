@@ -93,6 +93,7 @@ void mesura_scanner_free(mesura_scanner *s)
 	mesura_alloc__free(&s->alloc, s->boundary);
 	mesura_alloc__free(&s->alloc, s->hits);
 	mesura_alloc__free(&s->alloc, s->first_hit);
+	mesura_alloc__free(&s->alloc, s->rule_hit);
 	mesura_alloc__free(&s->alloc, s->keyword_seen);
 	mesura_alloc__free(&s->alloc, s->findings);
 	mesura_alloc__free(&s->alloc, s->allowed);
@@ -116,7 +117,8 @@ static int create_scratch(mesura_scanner *s)
 	memset(s->views, 0, (p->n_views + 1) * sizeof *s->views);
 	s->first_hit = mesura_alloc__malloc(&s->alloc, (p->n_conds + 1) * sizeof *s->first_hit);
 	s->keyword_seen = mesura_alloc__malloc(&s->alloc, p->n_conds + 1);
-	if (!s->first_hit || !s->keyword_seen)
+	s->rule_hit = mesura_alloc__malloc(&s->alloc, p->n_rules + 1);
+	if (!s->first_hit || !s->keyword_seen || !s->rule_hit)
 		return MESURA_ENOMEM;
 	for (size_t v = 0; v < p->n_views; v++)
 		if (mesura_view_new(&s->views[v], &s->alloc) != MESURA_OK)
@@ -461,6 +463,7 @@ static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t v
 	s->hits[s->n_hits] = (hit){cond, s->first_hit[cond], start, end, view_start, view_end,
 	                           masked};
 	s->first_hit[cond] = (uint32_t)s->n_hits++;
+	s->rule_hit[x->rule] |= x->role == ROLE_MATCH;
 	return MESURA_OK;
 }
 
@@ -634,16 +637,14 @@ static int on_keyword(uint32_t cond, size_t start, size_t end, void *payload)
 }
 
 /* Whether the regex can match in a view of `len` bytes summarised by `sum`. */
-static int prefilter_passes(const mesura_scanner *s, uint32_t cond, size_t len,
+static int prefilter_passes(const mesura_scanner *s, const view_regex *r, size_t len,
                             const view_summary *sum)
 {
-	const regex_prefilter *pre = &s->policy->conds[cond].pre;
 	if (s->exhaustive)
 		return 1;
-	return len >= pre->min_len && digits_within(sum, pre->min_digits, pre->max_len) &&
-	       (!pre->has_keywords || s->keyword_seen[cond]) &&
-	       (pre->all_classes & sum->classes) == pre->all_classes &&
-	       (pre->any_classes & sum->classes);
+	return (r->all_classes & sum->classes) == r->all_classes && (r->any_classes & sum->classes) &&
+	       len >= r->min_len && (!r->has_keywords || s->keyword_seen[r->cond]) &&
+	       digits_within(sum, r->min_digits, r->max_len);
 }
 
 /* A near miss of leaf `cond` at [start, end) of its view. */
@@ -708,8 +709,8 @@ static int match_regexes(mesura_scanner *s, size_t v, const view_summary *sum)
 		mesura_scan__automaton_search(view->keywords, text, len, on_keyword, s);
 	int rc = MESURA_OK;
 	for (size_t k = 0; rc == MESURA_OK && k < view->n_regexes && !out_of_time(s); k++)
-		if (prefilter_passes(s, view->regexes[k], len, sum))
-			rc = match_regex(s, view->regexes[k]);
+		if (prefilter_passes(s, &view->regexes[k], len, sum))
+			rc = match_regex(s, view->regexes[k].cond);
 	return rc;
 }
 
@@ -728,6 +729,7 @@ static int scan_post(mesura_scanner *s)
 	const mesura_policy *p = s->policy;
 	memset(s->first_hit, 0xFF, p->n_conds * sizeof *s->first_hit);
 	memset(s->keyword_seen, 0, p->n_conds);
+	memset(s->rule_hit, 0, p->n_rules);
 	int rc = MESURA_OK;
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
 		rc = make_view(s, v);

@@ -36,6 +36,7 @@ struct mesura_scanner {
 	hit *hits;
 	size_t n_hits, hits_cap;
 	uint32_t *first_hit;    /* per condition */
+	unsigned char *rule_hit; /* per rule: some leaf of its match tree has a hit */
 	unsigned char *keyword_seen; /* per condition: one of its keywords is in the view */
 	mesura_finding *findings;
 	size_t n_findings, findings_cap;
