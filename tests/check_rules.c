@@ -2189,6 +2189,52 @@ START_TEST(single_allocation_failures_are_clean)
 }
 END_TEST
 
+/* ============================================ views that share stage 1 */
+
+/* Three views with one stage 1 (no folds, leet, every fold): the scanner makes the
+ * folded ones from a copy of the first, and searches the first two with one automaton
+ * when leet leaves the post alone. Each rule must still see its own view. */
+static const char SHARED_STAGE1[] =
+	"mesura: 1\n"
+	"rules:\n"
+	"  - id: plain\n"
+	"    category: profanity\n"
+	"    match: { terms: [shit], normalize: [nfkc, casefold, strip_marks, invisibles, confusables] }\n"
+	"  - id: leet\n"
+	"    category: profanity\n"
+	"    match: { terms: [shit], normalize: moderation }\n"
+	"  - id: deob\n"
+	"    category: profanity\n"
+	"    match: { terms: [shit], normalize: deobfuscate }\n"
+	"  - id: token\n"
+	"    category: secret.credential\n"
+	"    match: { regex: 'token=[a-z]{6}', normalize: moderation, keywords: [token] }\n";
+
+START_TEST(views_sharing_stage1_see_their_own_text)
+{
+	engine e = engine_new(SHARED_STAGE1);
+	static const char *const rules[] = {"plain", "leet", "deob"};
+	for (size_t i = 0; i < COUNT(rules); i++) {
+		expect_findings(&e, "well, shit happens", rules[i], "shit", NULL);
+		expect_findings(&e, "SH\xc3\x8dT happens", rules[i], "SH\xc3\x8dT", NULL); /* SHÍT */
+		expect_findings(&e, "oh sh*t", rules[i], "sh*t", NULL);
+	}
+	/* leet changes the post: the views part ways */
+	expect_findings(&e, "well, sh1t happens", "plain", NULL);
+	expect_findings(&e, "well, sh1t happens", "leet", "sh1t", NULL);
+	expect_findings(&e, "well, sh1t happens", "deob", "sh1t", NULL);
+	expect_findings(&e, "shiiit and sh1t", "plain", NULL);
+	expect_findings(&e, "shiiit and sh1t", "leet", "sh1t", NULL);
+	expect_findings(&e, "shiiit and sh1t", "deob", "shiiit", "sh1t", NULL);
+	/* the regex's keyword, found with the terms in either case */
+	expect_findings(&e, "TOKEN=abcdef", "token", "TOKEN=abcdef", NULL);
+	expect_findings(&e, "t0ken=abcdef and sh1t", "token", "t0ken=abcdef", NULL);
+	expect_findings(&e, "t0ken=abcdef and sh1t", "plain", NULL);
+	expect_findings(&e, "tok=abcdef", "token", NULL);
+	engine_free(&e);
+}
+END_TEST
+
 /* ================================================================ main */
 
 int main(void)
@@ -2212,6 +2258,7 @@ int main(void)
 		               exhaustive_mode_agrees_on_random_posts, exhaustive_mode_agrees_on_data_files,
 		               NULL}},
 		{"masked", {self_censored_spellings, not_self_censored_spellings, NULL}},
+		{"views", {views_sharing_stage1_see_their_own_text, NULL}},
 		{"files", {lexicon_files, lexicon_file_problems, includes_are_relative_and_share_lexicons,
 		           included_problems_name_their_file, lexicon_only_includes,
 		           include_cycles_and_duplicates, include_depth_and_lexicon_size_are_limited,

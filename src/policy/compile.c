@@ -649,6 +649,7 @@ void mesura_policy_free(mesura_policy *policy)
 	for (size_t v = 0; v < policy->n_views; v++) {
 		mesura_scan__automaton_free(policy->views[v].terms);
 		mesura_scan__automaton_free(policy->views[v].context);
+		mesura_scan__automaton_free(policy->views[v].group);
 		mesura_scan__automaton_free(policy->views[v].keywords);
 	}
 	mesura_scan__automaton_free(policy->allow_terms);

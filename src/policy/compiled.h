@@ -115,14 +115,21 @@ typedef struct {
 /* A normalised view the scanner makes of each post; the automata of the terms leaves
  * matched on it (context words apart: they only matter near a finding, so the scanner
  * looks for them once some rule with context fires) and of the keywords of its regex
- * leaves (NULL when there are none). */
+ * leaves (NULL when there are none). A hit of a regex leaf's id in a terms automaton
+ * is one of its keywords. */
 typedef struct {
 	unsigned int flags;
 	size_t base;                /* the view holding its stage 1, or NO_BASE (see below) */
 	const mesura_normalizer *normalizer; /* one of the policy's normalizers */
-	mesura_automaton *terms;    /* of the match and unless leaves */
+	mesura_automaton *terms;    /* of the match and unless leaves; and of the keywords of
+	                             * its regex leaves when it case-folds (keywords are
+	                             * lower case): one search for both */
 	mesura_automaton *context;  /* of the context leaves: searched only when needed */
-	mesura_automaton *keywords;
+	mesura_automaton *keywords; /* of its regex leaves, when it does not case-fold */
+	int rides;                  /* made from its base by leet alone, and case-folds: */
+	mesura_automaton *group;    /* on a base with such views: its terms and theirs, for
+	                             * the posts that leet leaves alone (most), where their
+	                             * texts are the base's: one search for all */
 	view_regex *regexes;        /* the regex leaves that run on it, in order */
 	size_t n_regexes;
 } policy_view;

@@ -72,6 +72,17 @@ static void share_stage1(mesura_policy *p)
 	}
 }
 
+/* Views made from their base by leet alone, when they case-fold: most posts hold no
+ * leet, so their text is the base's, and one search serves both (policy_view). */
+static void mark_riders(mesura_policy *p)
+{
+	for (size_t v = 0; v < p->n_views; v++) {
+		policy_view *view = &p->views[v];
+		view->rides = view->base != NO_BASE && (view->flags & MESURA_NORM_CASEFOLD) &&
+		              view->flags == (p->views[view->base].flags | MESURA_NORM_LEET);
+	}
+}
+
 /* Moves the bases before the views made from them, keeping the order otherwise, and
  * renumbers every reference to a view. */
 static int order_views(mesura_policy *p)
@@ -131,9 +142,25 @@ static int add_keywords(mesura_automaton_builder *b, const policy_cond *x, uint3
 	return rc;
 }
 
-/* The automaton of what `add` takes from the leaves on view v; NULL when nothing. */
+static int add_match_terms_and_keywords(mesura_automaton_builder *b, const policy_cond *x,
+                                        uint32_t id)
+{
+	int rc = add_match_terms(b, x, id);
+	return rc == MESURA_OK ? add_keywords(b, x, id) : rc;
+}
+
+/* Whether leaf x is searched with view v's automata: it is on v, or, for the group
+ * automaton, on a view that rides on v. */
+static int searched_with(const mesura_policy *p, const policy_cond *x, size_t v, int group)
+{
+	const policy_view *on = &p->views[x->view];
+	return x->view == v || (group && on->rides && on->base == v);
+}
+
+/* The automaton of what `add` takes from the leaves searched with view v (with its
+ * riders' for `group`); NULL when nothing. */
 static int build_view_automaton(mesura_policy *p, size_t v, add_leaf_fn add, int caseless,
-                                mesura_automaton **out)
+                                int group, mesura_automaton **out)
 {
 	mesura_automaton_builder *b = NULL;
 	int rc = mesura_scan__builder_new(&b, &p->alloc);
@@ -142,7 +169,7 @@ static int build_view_automaton(mesura_policy *p, size_t v, add_leaf_fn add, int
 	int any = 0;
 	for (size_t i = 0; rc == MESURA_OK && i < p->n_conds; i++) {
 		const policy_cond *x = &p->conds[i];
-		if (!is_leaf(x) || x->view != v)
+		if (!is_leaf(x) || !searched_with(p, x, v, group))
 			continue;
 		size_t before = mesura_scan__builder_count(b);
 		rc = add(b, x, (uint32_t)i);
@@ -171,12 +198,19 @@ static int build_view(mesura_policy *p, size_t v)
 	policy_view *view = &p->views[v];
 	view->normalizer = mesura_policy__normalizer(p, view->flags);
 	int rc = view->normalizer ? MESURA_OK : MESURA_ENOMEM;
+	int folds = (view->flags & MESURA_NORM_CASEFOLD) != 0;
+	add_leaf_fn terms = folds ? add_match_terms_and_keywords : add_match_terms;
 	if (rc == MESURA_OK)
-		rc = build_view_automaton(p, v, add_match_terms, 0, &view->terms);
+		rc = build_view_automaton(p, v, terms, 0, 0, &view->terms);
 	if (rc == MESURA_OK)
-		rc = build_view_automaton(p, v, add_context_terms, 0, &view->context);
-	if (rc == MESURA_OK)
-		rc = build_view_automaton(p, v, add_keywords, 1, &view->keywords);
+		rc = build_view_automaton(p, v, add_context_terms, 0, 0, &view->context);
+	if (rc == MESURA_OK && !folds)
+		rc = build_view_automaton(p, v, add_keywords, 1, 0, &view->keywords);
+	int has_riders = 0;
+	for (size_t u = 0; u < p->n_views; u++)
+		has_riders |= p->views[u].rides && p->views[u].base == v;
+	if (rc == MESURA_OK && has_riders)
+		rc = build_view_automaton(p, v, add_match_terms_and_keywords, 0, 1, &view->group);
 	for (size_t i = 0; i < p->n_conds; i++)
 		view->n_regexes += p->conds[i].kind == COND_REGEX && p->conds[i].view == v;
 	view->regexes = mesura_arena__alloc(&p->arena, (view->n_regexes + 1) * sizeof *view->regexes);
@@ -252,6 +286,7 @@ int mesura_policy__build_matchers(mesura_policy *p)
 		p->allow_view = view_index(p, MESURA_NORM_MODERATION);
 	share_stage1(p);
 	int rc = order_views(p);
+	mark_riders(p);
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
 		rc = build_view(p, v);
 	if (rc == MESURA_OK && p->n_allow)

@@ -89,6 +89,7 @@ void mesura_scanner_free(mesura_scanner *s)
 	for (size_t v = 0; s->views && v < s->policy->n_views; v++)
 		mesura_view_free(s->views[v]);
 	mesura_alloc__free(&s->alloc, s->views);
+	mesura_alloc__free(&s->alloc, s->grouped);
 	mesura_tokens_free(s->tokens);
 	mesura_alloc__free(&s->alloc, s->boundary);
 	mesura_alloc__free(&s->alloc, s->hits);
@@ -115,6 +116,9 @@ static int create_scratch(mesura_scanner *s)
 	if (!s->views)
 		return MESURA_ENOMEM;
 	memset(s->views, 0, (p->n_views + 1) * sizeof *s->views);
+	s->grouped = mesura_alloc__malloc(&s->alloc, p->n_views + 1);
+	if (!s->grouped)
+		return MESURA_ENOMEM;
 	s->first_hit = mesura_alloc__malloc(&s->alloc, (p->n_conds + 1) * sizeof *s->first_hit);
 	s->keyword_seen = mesura_alloc__malloc(&s->alloc, p->n_conds + 1);
 	s->rule_hit = mesura_alloc__malloc(&s->alloc, p->n_rules + 1);
@@ -474,9 +478,15 @@ typedef struct {
 	int rc;
 } hit_sink;
 
+/* A term, or a keyword of a regex leaf (which only lets the regex run; a keyword is
+ * what the post says, not what a masked spelling might stand for). */
 static int on_term(uint32_t cond, size_t start, size_t end, void *payload)
 {
 	hit_sink *h = payload;
+	if (h->s->policy->conds[cond].kind == COND_REGEX) {
+		h->s->keyword_seen[cond] |= !h->masked;
+		return 0;
+	}
 	h->rc = add_hit(h->s, cond, h->offset + start, h->offset + end, h->masked);
 	return h->rc != MESURA_OK;
 }
@@ -724,12 +734,44 @@ static int make_view(mesura_scanner *s, size_t v)
 	return mesura_text__normalize_from(view->normalizer, s->views[v], s->views[view->base]);
 }
 
+/* Whether every view that rides on base v has v's text in this post (leet left it
+ * alone, as in most posts). */
+static int riders_have_base_text(const mesura_scanner *s, size_t v)
+{
+	const mesura_policy *p = s->policy;
+	size_t len, n;
+	const char *text = mesura_view_text(s->views[v], &len);
+	for (size_t u = v + 1; u < p->n_views; u++) {
+		if (!p->views[u].rides || p->views[u].base != v)
+			continue;
+		const char *t = mesura_view_text(s->views[u], &n);
+		if (n != len || memcmp(t, text, len) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* The automaton to search view v with: its group's, which covers its riders too, when
+ * they have its text; none for a rider its base's group has covered; else its own. */
+static const mesura_automaton *terms_to_search(mesura_scanner *s, size_t v)
+{
+	const policy_view *view = &s->policy->views[v];
+	if (view->rides && s->grouped[view->base])
+		return NULL;
+	if (view->group && riders_have_base_text(s, v)) {
+		s->grouped[v] = 1;
+		return view->group;
+	}
+	return view->terms;
+}
+
 static int scan_post(mesura_scanner *s)
 {
 	const mesura_policy *p = s->policy;
 	memset(s->first_hit, 0xFF, p->n_conds * sizeof *s->first_hit);
 	memset(s->keyword_seen, 0, p->n_conds);
 	memset(s->rule_hit, 0, p->n_rules);
+	memset(s->grouped, 0, p->n_views);
 	int rc = MESURA_OK;
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
 		rc = make_view(s, v);
@@ -743,7 +785,7 @@ static int scan_post(mesura_scanner *s)
 		sum.digits = 0;
 		if (p->views[v].n_regexes)
 			summarize(p, text, len, &sum);
-		rc = match_terms(s, v, p->views[v].terms, (sum.classes & p->mask_classes) != 0);
+		rc = match_terms(s, v, terms_to_search(s, v), (sum.classes & p->mask_classes) != 0);
 		if (rc == MESURA_OK)
 			rc = match_regexes(s, v, &sum);
 	}

@@ -24,6 +24,7 @@ struct mesura_scanner {
 	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
 	const mesura_policy *policy;
 	mesura_view **views;    /* one per policy view */
+	unsigned char *grouped; /* per view: its group automaton searched it and its riders */
 	mesura_tokens *tokens;
 	int tokenized;          /* tokens and boundary are those of this post */
 	int has_hash, has_hash_known; /* the post has a '#' (hashtag parts split words) */
