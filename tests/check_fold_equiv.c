@@ -10,7 +10,8 @@
  * build/corpus/corpus.txt; see bench/README.md).
  *
  * Each is also compared with the folds applied to a copy of its stage 1 alone
- * (mesura_text__normalize_from), as the scanner does for views that share stage 1.
+ * (mesura_text__normalize_from), and the folds but leet to a copy of its stage 1 with
+ * leet, as the scanner does for views that share stage 1.
  *
  * Built with -DMESURA_PORTABLE=ON, the skips use their portable 8-byte form, so both
  * forms go through this suite (scripts/test.sh does that in its sanitizer build).
@@ -56,6 +57,7 @@ static const struct {
  * (mesura_text__normalize_from: the scanner's views that share stage 1). */
 typedef struct {
 	mesura_normalizer *fast[N_FLAG_SETS], *slow[N_FLAG_SETS], *stage1[N_FLAG_SETS];
+	mesura_normalizer *leet[N_FLAG_SETS]; /* stage 1 and leet, for sets with more folds */
 	mesura_view *a, *b, *base;
 	tu_tally t;
 } paths;
@@ -77,6 +79,7 @@ static paths paths_new(const char *name)
 		p.fast[f] = new_normalizer(flag_sets[f].flags, 1);
 		p.slow[f] = new_normalizer(flag_sets[f].flags, 0);
 		p.stage1[f] = new_normalizer(flag_sets[f].flags & ~MESURA_TEXT_WORD_FOLDS, 1);
+		p.leet[f] = new_normalizer((flag_sets[f].flags & ~MESURA_TEXT_WORD_FOLDS) | MESURA_NORM_LEET, 1);
 	}
 	ck_assert_int_eq(mesura_view_new(&p.base, NULL), MESURA_OK);
 	ck_assert_int_eq(mesura_view_new(&p.a, NULL), MESURA_OK);
@@ -91,6 +94,7 @@ static void paths_finish(paths *p, const char *unit)
 		mesura_normalizer_free(p->fast[f]);
 		mesura_normalizer_free(p->slow[f]);
 		mesura_normalizer_free(p->stage1[f]);
+		mesura_normalizer_free(p->leet[f]);
 	}
 	mesura_view_free(p->base);
 	mesura_view_free(p->a);
@@ -161,11 +165,22 @@ static void compare(paths *p, const char *what, size_t index, const char *s, siz
 			continue;
 		}
 		if (mesura_normalize(p->stage1[f], p->base, s, len) != MESURA_OK ||
-		    mesura_text__normalize_from(p->fast[f], p->b, p->base) != MESURA_OK)
+		    mesura_text__normalize_from(p->fast[f], p->b, p->base, 0) != MESURA_OK)
 			ck_abort_msg("normalising from stage 1 failed on %s #%zu", what, index);
 		diff = difference(p->a, p->b);
-		if (diff)
+		if (diff) {
 			report(p, what, index, f, diff, "from stage 1", s, len);
+			continue;
+		}
+		unsigned int flags = flag_sets[f].flags;
+		if (!(flags & MESURA_NORM_LEET) || !(flags & MESURA_TEXT_WORD_FOLDS & ~MESURA_NORM_LEET))
+			continue;
+		if (mesura_normalize(p->leet[f], p->base, s, len) != MESURA_OK ||
+		    mesura_text__normalize_from(p->fast[f], p->b, p->base, MESURA_NORM_LEET) != MESURA_OK)
+			ck_abort_msg("normalising from leet failed on %s #%zu", what, index);
+		diff = difference(p->a, p->b);
+		if (diff)
+			report(p, what, index, f, diff, "from stage 1 and leet", s, len);
 	}
 }
 

@@ -115,8 +115,10 @@ typedef struct {
 /* A normalised view the scanner makes of each post; the automata of the terms leaves
  * matched on it (context words apart: they only matter near a finding, so the scanner
  * looks for them once some rule with context fires) and of the keywords of its regex
- * leaves (NULL when there are none). A hit of a regex leaf's id in a terms automaton
- * is one of its keywords. */
+ * leaves (NULL when there are none). Keywords have the id of their leaf with
+ * KEYWORD_ID set, so that a terms automaton may hold them too. */
+#define KEYWORD_ID 0x80000000u
+
 typedef struct {
 	unsigned int flags;
 	size_t base;                /* the view holding its stage 1, or NO_BASE (see below) */

@@ -195,7 +195,7 @@ uint32_t mesura_policy__new_cond(compiler *c, cond_kind kind)
 {
 	mesura_policy *p = c->policy;
 	void *conds = p->conds;
-	if (p->n_conds >= UINT32_MAX - 1 ||
+	if (p->n_conds >= KEYWORD_ID - 1 ||
 	    mesura_alloc__grow(&p->alloc, &conds, &c->conds_cap, p->n_conds + 1,
 	                       sizeof *p->conds) != MESURA_OK) {
 		c->failed_alloc = 1;

@@ -54,22 +54,46 @@ static unsigned int stage1_flags(unsigned int flags)
 	return flags & ~(unsigned)MESURA_TEXT_WORD_FOLDS;
 }
 
+/* The view with `flags`, or NO_BASE. */
+static size_t find_view(const mesura_policy *p, unsigned int flags)
+{
+	for (size_t v = 0; v < p->n_views; v++)
+		if (p->views[v].flags == flags)
+			return v;
+	return NO_BASE;
+}
+
 /* Views whose flags differ only in word folds (leet, repeats, spaced letters) share
  * stage 1, the costly per-character part: each is made from a copy of a base view
- * with just those flags (added when no rule uses it), normalised once per post. */
+ * with just those flags (added when no rule uses it), normalised once per post. A
+ * view with leet and more folds starts from the view with stage 1 and leet, when
+ * there is one: leet comes first, and is then done once. */
 static void share_stage1(mesura_policy *p)
 {
 	size_t n = p->n_views;
 	for (size_t v = 0; v < n; v++) {
-		unsigned int base_flags = stage1_flags(p->views[v].flags);
-		if (base_flags == p->views[v].flags)
+		unsigned int flags = p->views[v].flags, base_flags = stage1_flags(flags);
+		if (base_flags == flags)
 			continue;
 		for (size_t u = 0; u < n; u++)
 			if (u != v && stage1_flags(p->views[u].flags) == base_flags) {
 				p->views[v].base = view_index(p, base_flags);
 				break;
 			}
+		size_t leet = find_view(p, base_flags | MESURA_NORM_LEET);
+		if ((flags & MESURA_NORM_LEET) && flags != (base_flags | MESURA_NORM_LEET) &&
+		    leet != NO_BASE)
+			p->views[v].base = leet;
 	}
+}
+
+/* How many views a view is made through: 0 for a base. */
+static int depth_of(const mesura_policy *p, size_t v)
+{
+	int d = 0;
+	for (; p->views[v].base != NO_BASE; v = p->views[v].base)
+		d++;
+	return d;
 }
 
 /* Views made from their base by leet alone, when they case-fold: most posts hold no
@@ -83,8 +107,9 @@ static void mark_riders(mesura_policy *p)
 	}
 }
 
-/* Moves the bases before the views made from them, keeping the order otherwise, and
- * renumbers every reference to a view. */
+/* Moves the bases before the views made from them (the views with stage 1 alone, then
+ * those with leet, then the others), keeping the order otherwise, and renumbers every
+ * reference to a view. */
 static int order_views(mesura_policy *p)
 {
 	if (p->n_views == 0)
@@ -93,9 +118,9 @@ static int order_views(mesura_policy *p)
 	size_t *moved_to = mesura_arena__alloc(&p->arena, p->n_views * sizeof *moved_to), n = 0;
 	if (!spare || !moved_to)
 		return MESURA_ENOMEM;
-	for (int derived = 0; derived < 2; derived++)
+	for (int depth = 0; n < p->n_views; depth++)
 		for (size_t v = 0; v < p->n_views; v++)
-			if ((p->views[v].base != NO_BASE) == derived) {
+			if (depth_of(p, v) == depth) {
 				moved_to[v] = n;
 				spare[n++] = p->views[v];
 			}
@@ -138,7 +163,7 @@ static int add_keywords(mesura_automaton_builder *b, const policy_cond *x, uint3
 		return MESURA_OK;
 	int rc = MESURA_OK;
 	for (size_t i = 0; rc == MESURA_OK && i < x->n_keywords; i++)
-		rc = mesura_scan__builder_add(b, x->keywords[i], strlen(x->keywords[i]), id);
+		rc = mesura_scan__builder_add(b, x->keywords[i], strlen(x->keywords[i]), id | KEYWORD_ID);
 	return rc;
 }
 

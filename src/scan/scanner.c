@@ -90,6 +90,7 @@ void mesura_scanner_free(mesura_scanner *s)
 		mesura_view_free(s->views[v]);
 	mesura_alloc__free(&s->alloc, s->views);
 	mesura_alloc__free(&s->alloc, s->grouped);
+	mesura_alloc__free(&s->alloc, s->has_masks);
 	mesura_tokens_free(s->tokens);
 	mesura_alloc__free(&s->alloc, s->boundary);
 	mesura_alloc__free(&s->alloc, s->hits);
@@ -117,7 +118,8 @@ static int create_scratch(mesura_scanner *s)
 		return MESURA_ENOMEM;
 	memset(s->views, 0, (p->n_views + 1) * sizeof *s->views);
 	s->grouped = mesura_alloc__malloc(&s->alloc, p->n_views + 1);
-	if (!s->grouped)
+	s->has_masks = mesura_alloc__malloc(&s->alloc, p->n_views + 1);
+	if (!s->grouped || !s->has_masks)
 		return MESURA_ENOMEM;
 	s->first_hit = mesura_alloc__malloc(&s->alloc, (p->n_conds + 1) * sizeof *s->first_hit);
 	s->keyword_seen = mesura_alloc__malloc(&s->alloc, p->n_conds + 1);
@@ -483,8 +485,8 @@ typedef struct {
 static int on_term(uint32_t cond, size_t start, size_t end, void *payload)
 {
 	hit_sink *h = payload;
-	if (h->s->policy->conds[cond].kind == COND_REGEX) {
-		h->s->keyword_seen[cond] |= !h->masked;
+	if (cond & KEYWORD_ID) {
+		h->s->keyword_seen[cond & ~KEYWORD_ID] |= !h->masked;
 		return 0;
 	}
 	h->rc = add_hit(h->s, cond, h->offset + start, h->offset + end, h->masked);
@@ -544,12 +546,15 @@ static size_t next_mask_byte(const unsigned char *t, size_t len, size_t i)
 	return i;
 }
 
-static int match_masked_words(mesura_scanner *s, const mesura_automaton *a, const char *text,
-                              size_t len)
+/* The self-censored words of view v in automaton a; records whether v has mask bytes. */
+static int match_masked_words(mesura_scanner *s, size_t v, const mesura_automaton *a,
+                              const char *text, size_t len)
 {
 	hit_sink h = {s, 0, 1, MESURA_OK};
 	const unsigned char *t = (const unsigned char *)text;
-	for (size_t at = next_mask_byte(t, len, 0); at < len && h.rc == MESURA_OK;
+	size_t first = next_mask_byte(t, len, 0);
+	s->has_masks[v] = first < len;
+	for (size_t at = first; at < len && h.rc == MESURA_OK;
 	     at = next_mask_byte(t, len, at + 1)) {
 		size_t from, to, next;
 		if (masked_word(text, len, at, &from, &to, &next)) {
@@ -620,7 +625,7 @@ static int match_terms(mesura_scanner *s, size_t v, const mesura_automaton *a, i
 	hit_sink h = {s, 0, 0, MESURA_OK};
 	mesura_scan__automaton_search(a, text, len, on_term, &h);
 	if (h.rc == MESURA_OK && (masks || s->exhaustive))
-		h.rc = match_masked_words(s, a, text, len);
+		h.rc = match_masked_words(s, v, a, text, len);
 	return h.rc;
 }
 
@@ -642,7 +647,7 @@ static int on_keyword(uint32_t cond, size_t start, size_t end, void *payload)
 {
 	(void)start;
 	(void)end;
-	((mesura_scanner *)payload)->keyword_seen[cond] = 1;
+	((mesura_scanner *)payload)->keyword_seen[cond & ~KEYWORD_ID] = 1;
 	return 0;
 }
 
@@ -731,7 +736,23 @@ static int make_view(mesura_scanner *s, size_t v)
 	const policy_view *view = &s->policy->views[v];
 	if (view->base == NO_BASE)
 		return mesura_normalize(view->normalizer, s->views[v], s->text, s->len);
-	return mesura_text__normalize_from(view->normalizer, s->views[v], s->views[view->base]);
+	const policy_view *base = &s->policy->views[view->base];
+	return mesura_text__normalize_from(view->normalizer, s->views[v], s->views[view->base],
+	                                   base->flags & MESURA_TEXT_WORD_FOLDS);
+}
+
+/* Whether view v may hold mask bytes, for the masked-word pass: its summary says, when
+ * it has one; a view made from a base without them has none (the folds only replace
+ * and delete characters, and leet turns @ $ ! into letters); else the pass looks (and
+ * records what it saw). */
+static int may_have_masks(mesura_scanner *s, size_t v, const view_summary *sum)
+{
+	const policy_view *view = &s->policy->views[v];
+	if (view->base != NO_BASE && !s->has_masks[view->base])
+		s->has_masks[v] = 0;
+	else
+		s->has_masks[v] = !view->n_regexes || (sum->classes & s->policy->mask_classes) != 0;
+	return s->has_masks[v];
 }
 
 /* Whether every view that rides on base v has v's text in this post (leet left it
@@ -778,14 +799,12 @@ static int scan_post(mesura_scanner *s)
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views && !out_of_time(s); v++) {
 		size_t len;
 		const char *text = mesura_view_text(s->views[v], &len);
-		/* A view without regexes needs no summary: the masked-word pass looks at every
-		 * byte anyway. */
 		view_summary sum;
-		sum.classes = p->mask_classes;
+		sum.classes = 0;
 		sum.digits = 0;
 		if (p->views[v].n_regexes)
 			summarize(p, text, len, &sum);
-		rc = match_terms(s, v, terms_to_search(s, v), (sum.classes & p->mask_classes) != 0);
+		rc = match_terms(s, v, terms_to_search(s, v), may_have_masks(s, v, &sum));
 		if (rc == MESURA_OK)
 			rc = match_regexes(s, v, &sum);
 	}

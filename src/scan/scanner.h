@@ -25,6 +25,7 @@ struct mesura_scanner {
 	const mesura_policy *policy;
 	mesura_view **views;    /* one per policy view */
 	unsigned char *grouped; /* per view: its group automaton searched it and its riders */
+	unsigned char *has_masks; /* per view: it may hold mask bytes (may_have_masks) */
 	mesura_tokens *tokens;
 	int tokenized;          /* tokens and boundary are those of this post */
 	int has_hash, has_hash_known; /* the post has a '#' (hashtag parts split words) */

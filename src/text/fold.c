@@ -644,23 +644,24 @@ static int make_room(mesura_view *v, int rebuilds)
 	return rc;
 }
 
-int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v)
+int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigned int done)
 {
-	int rebuilds = (nz->flags & (MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED)) != 0;
-	if (!rebuilds && !(nz->flags & MESURA_NORM_LEET))
+	unsigned int folds = nz->flags & ~done;
+	int rebuilds = (folds & (MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED)) != 0;
+	if (!rebuilds && !(folds & MESURA_NORM_LEET))
 		return MESURA_OK;
 	int rc = make_room(v, rebuilds);
 	if (rc != MESURA_OK)
 		return rc;
-	if (nz->flags & MESURA_NORM_LEET)
+	if (folds & MESURA_NORM_LEET)
 		fold_leet(&v->cur, nz->fold_fast_path);
 	if (!rebuilds)
 		return MESURA_OK;
 	v->n_edits = 0;
-	if (nz->flags & MESURA_NORM_JOIN_SPACED)
+	if (folds & MESURA_NORM_JOIN_SPACED)
 		rc = find_spaced_letters(v, nz->fold_fast_path);
 	size_t n_joined = v->n_edits;
-	if (rc == MESURA_OK && (nz->flags & MESURA_NORM_COLLAPSE_REPEATS))
+	if (rc == MESURA_OK && (folds & MESURA_NORM_COLLAPSE_REPEATS))
 		rc = find_repeats(v, nz->fold_fast_path);
 	if (rc == MESURA_OK && v->n_edits > n_joined && n_joined > 0)
 		rc = merge_edits(v, n_joined);

@@ -6,9 +6,10 @@
 #include "normalizer.h"
 #include "view.h"
 
-/* Applies the LEET, COLLAPSE_REPEATS and JOIN_SPACED flags of nz to the view's text,
- * keeping the map. Does nothing when none is set. */
-int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v);
+/* Applies the LEET, COLLAPSE_REPEATS and JOIN_SPACED flags of nz, but those in `done`,
+ * to the view's text, keeping the map. Does nothing when none is left. Leet comes
+ * first, so a view with leet done can take the others. */
+int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigned int done);
 
 /* The word folds of a normaliser: what it does after stage 1. */
 #define MESURA_TEXT_WORD_FOLDS \
@@ -16,9 +17,10 @@ int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v);
 
 /* Makes `view` what mesura_normalize(nz, view, ...) makes of the text that `base` was
  * normalised from, when base's normaliser had nz's flags without the word folds (its
- * text is nz's stage 1): copies base's text and map, then folds them. Views that share
- * stage 1 pay for it once. */
+ * text is nz's stage 1), or with only LEET of them (`done`: MESURA_NORM_LEET): copies
+ * base's text and map, then applies the folds not done. Views that share stage 1 pay
+ * for it once. */
 int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
-                                const mesura_view *base);
+                                const mesura_view *base, unsigned int done);
 
 #endif

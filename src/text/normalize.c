@@ -520,12 +520,12 @@ static int copy_stage1(mesura_view *v, const mesura_view *base)
 }
 
 int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
-                                const mesura_view *base)
+                                const mesura_view *base, unsigned int done)
 {
 	view_reset(view, base->source_len);
 	int rc = copy_stage1(view, base);
 	if (rc == MESURA_OK)
-		rc = mesura_text__fold_words(nz, view);
+		rc = mesura_text__fold_words(nz, view, done);
 	if (rc == MESURA_OK)
 		rc = mesura_view__reserve(view, &view->cur, 0);
 	if (rc != MESURA_OK) {
@@ -545,7 +545,7 @@ int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, con
 	stage1 st = {normalizer, view, (const unsigned char *)text, -1};
 	int rc = normalize_chars(&st, len);
 	if (rc == MESURA_OK)
-		rc = mesura_text__fold_words(normalizer, view);
+		rc = mesura_text__fold_words(normalizer, view, 0);
 	if (rc == MESURA_OK)
 		rc = mesura_view__reserve(view, &view->cur, 0);
 	if (rc != MESURA_OK) {
