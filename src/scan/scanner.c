@@ -590,28 +590,44 @@ static int digits_within(const view_summary *sum, size_t need, size_t width)
 	return 0;
 }
 
+/* The digits of the view, a chunk of bytes at a time: their number, and where the first
+ * DIGITS_KEPT are. */
+static void count_digits(const unsigned char *b, size_t len, view_summary *sum)
+{
+	size_t digits = 0, i = 0;
+	for (; i + CHUNK <= len; i += CHUNK) {
+		unsigned bits = chunk_bits(chunk_in(chunk_load(b + i), '0', '9'));
+		for (size_t k = i; bits; bits >>= 1, k++)
+			if (bits & 1) {
+				if (digits < DIGITS_KEPT)
+					sum->digit_at[digits] = (uint32_t)k;
+				digits++;
+			}
+	}
+	for (; i < len; i++)
+		if ((unsigned)(b[i] - '0') < 10u) {
+			if (digits < DIGITS_KEPT)
+				sum->digit_at[digits] = (uint32_t)i;
+			digits++;
+		}
+	sum->digits = digits;
+}
+
 static void summarize(const mesura_policy *p, const char *text, size_t len, view_summary *sum)
 {
 	const unsigned char *b = (const unsigned char *)text;
-	uint64_t even = 0, odd = 0; /* two chains, to overlap the loads */
-	size_t digits = 0, i = 0;
-	for (; i + 1 < len; i += 2) {
-		even |= p->class_bit[b[i]];
-		odd |= p->class_bit[b[i + 1]];
-		digits += (unsigned)(b[i] - '0') < 10u;
-		digits += (unsigned)(b[i + 1] - '0') < 10u;
+	uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0; /* four chains, to overlap the loads */
+	size_t i = 0;
+	for (; i + 4 <= len; i += 4) {
+		c0 |= p->class_bit[b[i]];
+		c1 |= p->class_bit[b[i + 1]];
+		c2 |= p->class_bit[b[i + 2]];
+		c3 |= p->class_bit[b[i + 3]];
 	}
-	if (i < len) {
-		even |= p->class_bit[b[i]];
-		digits += (unsigned)(b[i] - '0') < 10u;
-	}
-	sum->classes = even | odd;
-	sum->digits = digits;
-	if (digits < 2 || digits > DIGITS_KEPT)
-		return;
-	for (size_t k = 0, n = 0; n < digits; k++)
-		if ((unsigned)(b[k] - '0') < 10u)
-			sum->digit_at[n++] = (uint32_t)k;
+	for (; i < len; i++)
+		c0 |= p->class_bit[b[i]];
+	sum->classes = c0 | c1 | c2 | c3;
+	count_digits(b, len, sum);
 }
 
 /* The hits of automaton a on view v, plain and self-censored (when the view may hold
@@ -657,8 +673,9 @@ static int prefilter_passes(const mesura_scanner *s, const view_regex *r, size_t
 {
 	if (s->exhaustive)
 		return 1;
-	return (r->all_classes & sum->classes) == r->all_classes && (r->any_classes & sum->classes) &&
-	       len >= r->min_len && (!r->has_keywords || s->keyword_seen[r->cond]) &&
+	return r->min_digits <= sum->digits && (r->all_classes & sum->classes) == r->all_classes &&
+	       (r->any_classes & sum->classes) && len >= r->min_len &&
+	       (!r->has_keywords || s->keyword_seen[r->cond]) &&
 	       digits_within(sum, r->min_digits, r->max_len);
 }
 

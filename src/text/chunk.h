@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ascii.h"
 
@@ -61,6 +62,9 @@ static inline chunk chunk_fold_case(chunk x) { return _mm_or_si128(x, chunk_spla
 
 static inline int chunk_any(chunk m) { return _mm_movemask_epi8(m) != 0; }
 
+/* Bit k set when byte k of m is marked. */
+static inline unsigned chunk_bits(chunk m) { return (unsigned)_mm_movemask_epi8(m); }
+
 /* Index of the first marked byte of m (not empty). */
 static inline size_t chunk_first(chunk m)
 {
@@ -96,6 +100,16 @@ static inline chunk chunk_lead(chunk x) { return x & (x << 1) & ASCII_HIGH; }
 static inline chunk chunk_fold_case(chunk x) { return x | ASCII_ONES * 0x20; }
 static inline int chunk_any(chunk m) { return m != 0; }
 static inline size_t chunk_first(chunk m) { return ascii_first_marked(m); }
+
+static inline unsigned chunk_bits(chunk m)
+{
+	unsigned char bytes[8];
+	memcpy(bytes, &m, sizeof bytes); /* byte k of the text is bytes[k], either endianness */
+	unsigned bits = 0;
+	for (unsigned k = 0; k < 8; k++)
+		bits |= (unsigned)(bytes[k] >> 7) << k;
+	return bits;
+}
 
 #endif
 
