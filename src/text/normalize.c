@@ -392,6 +392,16 @@ static const pre_char *precomputed_at(const stage1 *st, int32_t cp, size_t i, si
 	return d && d->kind != PRE_DROP ? c : NULL;
 }
 
+/* Whether the character at s[i] is a precomputed one that starts a segment. */
+static int starts_segment(const mesura_normalizer *nz, const unsigned char *s, size_t len,
+                          size_t i)
+{
+	int32_t cp;
+	mesura_utf8__decode(s, len, i, &cp);
+	const pre_char *c = cp >= 0 ? precomputed(nz, cp) : NULL;
+	return c && c->kind != PRE_DROP;
+}
+
 /* Emits the precomputed character at s[i, i + n): the segment before it is complete. */
 static int emit_precomputed(stage1 *st, const pre_char *c, size_t i, size_t n)
 {
@@ -465,8 +475,12 @@ static int normalize_chars(stage1 *st, size_t len)
 	size_t i = 0;
 	while (i < len) {
 		size_t run = st->nz->fast_paths ? ascii_run(s, len, i) : 0;
-		/* Hold back the byte before a non-ASCII one: it may take a combining mark. */
-		size_t fast = (run > 0 && i + run < len && st->nz->decompose) ? run - 1 : run;
+		/* Hold back the byte before a non-ASCII one: it may take a combining mark
+		 * (unless that one is a precomputed starter). */
+		size_t fast = run > 0 && i + run < len && st->nz->decompose &&
+		                      !starts_segment(st->nz, s, len, i + run)
+		                  ? run - 1
+		                  : run;
 		if (fast > 0) {
 			int rc = flush_segment(st);
 			if (rc == MESURA_OK)
