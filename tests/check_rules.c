@@ -2208,7 +2208,10 @@ static const char SHARED_STAGE1[] =
 	"    match: { terms: [shit], normalize: deobfuscate }\n"
 	"  - id: token\n"
 	"    category: secret.credential\n"
-	"    match: { regex: 'token=[a-z]{6}', normalize: moderation, keywords: [token] }\n";
+	"    match: { regex: 'token=[a-z]{6}', normalize: moderation, keywords: [token] }\n"
+	"  - id: pin\n"
+	"    category: secret.credential\n"
+	"    match: { regex: 'PIN[:=] ?\\d{4}', keywords: [pin] }\n";
 
 START_TEST(views_sharing_stage1_see_their_own_text)
 {
@@ -2231,6 +2234,13 @@ START_TEST(views_sharing_stage1_see_their_own_text)
 	expect_findings(&e, "t0ken=abcdef and sh1t", "token", "t0ken=abcdef", NULL);
 	expect_findings(&e, "t0ken=abcdef and sh1t", "plain", NULL);
 	expect_findings(&e, "tok=abcdef", "token", NULL);
+	/* a regex on NFKC (no case folding): its keyword is looked for with the terms of
+	 * the first view, which holds every keyword the NFKC view holds */
+	expect_findings(&e, "my PIN: 1234", "pin", "PIN: 1234", NULL);
+	expect_findings(&e, "my \xef\xbc\xb0\xef\xbc\xa9\xef\xbc\xae: 1234", "pin",
+	                "\xef\xbc\xb0\xef\xbc\xa9\xef\xbc\xae: 1234", NULL); /* fullwidth */
+	expect_findings(&e, "my pin: 1234", "pin", NULL);
+	expect_findings(&e, "my P\xe2\x80\x8bIN: 1234", "pin", NULL);
 	engine_free(&e);
 }
 END_TEST

@@ -127,7 +127,11 @@ typedef struct {
 	                             * its regex leaves when it case-folds (keywords are
 	                             * lower case): one search for both */
 	mesura_automaton *context;  /* of the context leaves: searched only when needed */
-	mesura_automaton *keywords; /* of its regex leaves, when it does not case-fold */
+	mesura_automaton *keywords; /* of its regex leaves, when it does not case-fold and
+	                             * has no keyword host */
+	size_t keyword_host;        /* a base that holds every keyword this view holds, and
+	                             * whose terms automaton holds this view's keywords (it
+	                             * comes first); or NO_BASE */
 	int rides;                  /* made from its base by leet alone, and case-folds: */
 	mesura_automaton *group;    /* on a base with such views: its terms and theirs, for
 	                             * the posts that leet leaves alone (most), where their

@@ -46,6 +46,7 @@ static size_t view_index(mesura_policy *p, unsigned int flags)
 	memset(&p->views[p->n_views], 0, sizeof p->views[p->n_views]);
 	p->views[p->n_views].flags = flags;
 	p->views[p->n_views].base = NO_BASE;
+	p->views[p->n_views].keyword_host = NO_BASE;
 	return p->n_views++;
 }
 
@@ -107,9 +108,46 @@ static void mark_riders(mesura_policy *p)
 	}
 }
 
-/* Moves the bases before the views made from them (the views with stage 1 alone, then
- * those with leet, then the others), keeping the order otherwise, and renumbers every
- * reference to a view. */
+/* What a keyword host may add to a view's flags: only more ASCII text. Case folding
+ * turns ASCII letters into lower-case ones (keywords match in any case) and other
+ * letters into some ASCII ones (Kelvin sign, long s); marks, invisible characters and
+ * look-alikes go or become ASCII; no ASCII character changes otherwise. */
+#define KEYWORD_HOST_EXTRA                                                                 \
+	(MESURA_NORM_CASEFOLD | MESURA_NORM_STRIP_MARKS | MESURA_NORM_REMOVE_INVISIBLES |     \
+	 MESURA_NORM_CONFUSABLES)
+
+/* A view that does not case-fold (regexes default to NFKC) looks for its regexes'
+ * keywords with the terms of a case-folding base view of its form, when there is one
+ * (most policies match terms on such views): every keyword in the view is in that
+ * base, so the regexes run at least as often, and the post is searched once less. */
+static void host_keywords(mesura_policy *p)
+{
+	for (size_t v = 0; v < p->n_views; v++) {
+		unsigned int flags = p->views[v].flags;
+		if (flags & (MESURA_NORM_CASEFOLD | MESURA_TEXT_WORD_FOLDS))
+			continue;
+		for (size_t h = 0; h < p->n_views; h++) {
+			unsigned int host = p->views[h].flags;
+			if (h != v && (host & MESURA_NORM_CASEFOLD) && !(host & MESURA_TEXT_WORD_FOLDS) &&
+			    (host & flags) == flags && !(host & ~flags & ~(unsigned)KEYWORD_HOST_EXTRA)) {
+				p->views[v].keyword_host = h;
+				break;
+			}
+		}
+	}
+}
+
+/* Where view v goes in the order: the views with stage 1 alone, keyword hosts before
+ * the views they host, then those with leet, then the others. */
+static int tier_of(const mesura_policy *p, size_t v)
+{
+	int depth = depth_of(p, v);
+	return depth ? depth + 1 : p->views[v].keyword_host != NO_BASE;
+}
+
+/* Moves the bases before the views made from them and keyword hosts before their
+ * guests (tier_of), keeping the order otherwise, and renumbers every reference to a
+ * view. */
 static int order_views(mesura_policy *p)
 {
 	if (p->n_views == 0)
@@ -118,9 +156,9 @@ static int order_views(mesura_policy *p)
 	size_t *moved_to = mesura_arena__alloc(&p->arena, p->n_views * sizeof *moved_to), n = 0;
 	if (!spare || !moved_to)
 		return MESURA_ENOMEM;
-	for (int depth = 0; n < p->n_views; depth++)
+	for (int tier = 0; n < p->n_views; tier++)
 		for (size_t v = 0; v < p->n_views; v++)
-			if (depth_of(p, v) == depth) {
+			if (tier_of(p, v) == tier) {
 				moved_to[v] = n;
 				spare[n++] = p->views[v];
 			}
@@ -128,6 +166,8 @@ static int order_views(mesura_policy *p)
 		p->views[v] = spare[v];
 		if (p->views[v].base != NO_BASE)
 			p->views[v].base = moved_to[p->views[v].base];
+		if (p->views[v].keyword_host != NO_BASE)
+			p->views[v].keyword_host = moved_to[p->views[v].keyword_host];
 	}
 	for (size_t i = 0; i < p->n_conds; i++)
 		if (is_leaf(&p->conds[i]))
@@ -183,10 +223,12 @@ static int searched_with(const mesura_policy *p, const policy_cond *x, size_t v,
 }
 
 /* The automaton of what `add` takes from the leaves searched with view v (with its
- * riders' for `group`); NULL when nothing. */
+ * riders' for `group`, and the keywords of its guests with `add_match_terms_and_keywords`);
+ * NULL when nothing. */
 static int build_view_automaton(mesura_policy *p, size_t v, add_leaf_fn add, int caseless,
                                 int group, mesura_automaton **out)
 {
+	int hosts = add == add_match_terms_and_keywords;
 	mesura_automaton_builder *b = NULL;
 	int rc = mesura_scan__builder_new(&b, &p->alloc);
 	if (rc == MESURA_OK && caseless)
@@ -194,10 +236,11 @@ static int build_view_automaton(mesura_policy *p, size_t v, add_leaf_fn add, int
 	int any = 0;
 	for (size_t i = 0; rc == MESURA_OK && i < p->n_conds; i++) {
 		const policy_cond *x = &p->conds[i];
-		if (!is_leaf(x) || !searched_with(p, x, v, group))
+		int guest = hosts && is_leaf(x) && p->views[x->view].keyword_host == v;
+		if (!is_leaf(x) || (!searched_with(p, x, v, group) && !guest))
 			continue;
 		size_t before = mesura_scan__builder_count(b);
-		rc = add(b, x, (uint32_t)i);
+		rc = guest ? add_keywords(b, x, (uint32_t)i) : add(b, x, (uint32_t)i);
 		any |= mesura_scan__builder_count(b) > before; /* only what `add` took */
 	}
 	if (rc == MESURA_OK && any)
@@ -229,7 +272,7 @@ static int build_view(mesura_policy *p, size_t v)
 		rc = build_view_automaton(p, v, terms, 0, 0, &view->terms);
 	if (rc == MESURA_OK)
 		rc = build_view_automaton(p, v, add_context_terms, 0, 0, &view->context);
-	if (rc == MESURA_OK && !folds)
+	if (rc == MESURA_OK && !folds && view->keyword_host == NO_BASE)
 		rc = build_view_automaton(p, v, add_keywords, 1, 0, &view->keywords);
 	int has_riders = 0;
 	for (size_t u = 0; u < p->n_views; u++)
@@ -310,6 +353,7 @@ int mesura_policy__build_matchers(mesura_policy *p)
 	if (p->n_allow)
 		p->allow_view = view_index(p, MESURA_NORM_MODERATION);
 	share_stage1(p);
+	host_keywords(p);
 	int rc = order_views(p);
 	mark_riders(p);
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
