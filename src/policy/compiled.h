@@ -173,7 +173,6 @@ struct mesura_policy {
 	 * 64-bit word, and each prefilter is two mask tests. */
 	uint8_t byte_class[256];
 	uint64_t class_bit[256];   /* 1 << byte_class[byte]: one load per byte, no shift */
-	uint64_t mask_classes;     /* the classes of mesura_policy__mask_bytes */
 };
 
 #endif

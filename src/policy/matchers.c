@@ -311,7 +311,7 @@ static uint64_t signature(const mesura_policy *p, unsigned byte)
 		h = (h ^ (has_byte(x->pre.any_of, byte) | has_byte(x->pre.all_of, byte) << 1)) *
 		    1099511628211ull;
 	}
-	return (h ^ (uint64_t)mesura_policy__mask_bytes[byte]) * 1099511628211ull;
+	return h;
 }
 
 /* Classes in order of first appearance; past 63, every new signature shares class 63. */
@@ -331,7 +331,6 @@ static void assign_byte_classes(mesura_policy *p)
 	for (unsigned byte = 0; byte < 256; byte++) {
 		uint64_t bit = (uint64_t)1 << p->byte_class[byte];
 		p->class_bit[byte] = bit;
-		p->mask_classes |= mesura_policy__mask_bytes[byte] ? bit : 0;
 		for (size_t i = 0; i < p->n_conds; i++) {
 			regex_prefilter *pre = &p->conds[i].pre;
 			pre->any_classes |= has_byte(pre->any_of, byte) ? bit : 0;

@@ -573,6 +573,7 @@ static int match_masked_words(mesura_scanner *s, size_t v, const mesura_automato
 #define DIGITS_KEPT 64
 
 typedef struct {
+	int ready; /* made when the first regex that passes the cheaper tests needs it */
 	uint64_t classes;
 	size_t digits;
 	uint32_t digit_at[DIGITS_KEPT]; /* when digits <= DIGITS_KEPT */
@@ -628,6 +629,7 @@ static void summarize(const mesura_policy *p, const char *text, size_t len, view
 		c0 |= p->class_bit[b[i]];
 	sum->classes = c0 | c1 | c2 | c3;
 	count_digits(b, len, sum);
+	sum->ready = 1;
 }
 
 /* The hits of automaton a on view v, plain and self-censored (when the view may hold
@@ -668,15 +670,17 @@ static int on_keyword(uint32_t cond, size_t start, size_t end, void *payload)
 }
 
 /* Whether the regex can match in a view of `len` bytes summarised by `sum`. */
-static int prefilter_passes(const mesura_scanner *s, const view_regex *r, size_t len,
-                            const view_summary *sum)
+static int prefilter_passes(const mesura_scanner *s, const view_regex *r, const char *text,
+                            size_t len, view_summary *sum)
 {
 	if (s->exhaustive)
 		return 1;
+	if (len < r->min_len || (r->has_keywords && !s->keyword_seen[r->cond]))
+		return 0;
+	if (!sum->ready)
+		summarize(s->policy, text, len, sum);
 	return r->min_digits <= sum->digits && (r->all_classes & sum->classes) == r->all_classes &&
-	       (r->any_classes & sum->classes) && len >= r->min_len &&
-	       (!r->has_keywords || s->keyword_seen[r->cond]) &&
-	       digits_within(sum, r->min_digits, r->max_len);
+	       (r->any_classes & sum->classes) && digits_within(sum, r->min_digits, r->max_len);
 }
 
 /* A near miss of leaf `cond` at [start, end) of its view. */
@@ -730,7 +734,7 @@ static int match_regex(mesura_scanner *s, uint32_t cond)
 	return MESURA_OK;
 }
 
-static int match_regexes(mesura_scanner *s, size_t v, const view_summary *sum)
+static int match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 {
 	const policy_view *view = &s->policy->views[v];
 	if (!view->n_regexes)
@@ -741,7 +745,7 @@ static int match_regexes(mesura_scanner *s, size_t v, const view_summary *sum)
 		mesura_scan__automaton_search(view->keywords, text, len, on_keyword, s);
 	int rc = MESURA_OK;
 	for (size_t k = 0; rc == MESURA_OK && k < view->n_regexes && !out_of_time(s); k++)
-		if (prefilter_passes(s, &view->regexes[k], len, sum))
+		if (prefilter_passes(s, &view->regexes[k], text, len, sum))
 			rc = match_regex(s, view->regexes[k].cond);
 	return rc;
 }
@@ -758,17 +762,13 @@ static int make_view(mesura_scanner *s, size_t v)
 	                                   base->flags & MESURA_TEXT_WORD_FOLDS);
 }
 
-/* Whether view v may hold mask bytes, for the masked-word pass: its summary says, when
- * it has one; a view made from a base without them has none (the folds only replace
- * and delete characters, and leet turns @ $ ! into letters); else the pass looks (and
- * records what it saw). */
-static int may_have_masks(mesura_scanner *s, size_t v, const view_summary *sum)
+/* Whether view v may hold mask bytes, for the masked-word pass: a view made from a
+ * base without them has none (the folds only replace and delete characters, and leet
+ * turns @ $ ! into letters); else the pass looks (and records what it saw). */
+static int may_have_masks(mesura_scanner *s, size_t v)
 {
 	const policy_view *view = &s->policy->views[v];
-	if (view->base != NO_BASE && !s->has_masks[view->base])
-		s->has_masks[v] = 0;
-	else
-		s->has_masks[v] = !view->n_regexes || (sum->classes & s->policy->mask_classes) != 0;
+	s->has_masks[v] = view->base == NO_BASE || s->has_masks[view->base];
 	return s->has_masks[v];
 }
 
@@ -814,14 +814,9 @@ static int scan_post(mesura_scanner *s)
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
 		rc = make_view(s, v);
 	for (size_t v = 0; rc == MESURA_OK && v < p->n_views && !out_of_time(s); v++) {
-		size_t len;
-		const char *text = mesura_view_text(s->views[v], &len);
 		view_summary sum;
-		sum.classes = 0;
-		sum.digits = 0;
-		if (p->views[v].n_regexes)
-			summarize(p, text, len, &sum);
-		rc = match_terms(s, v, terms_to_search(s, v), may_have_masks(s, v, &sum));
+		sum.ready = 0;
+		rc = match_terms(s, v, terms_to_search(s, v), may_have_masks(s, v));
 		if (rc == MESURA_OK)
 			rc = match_regexes(s, v, &sum);
 	}
