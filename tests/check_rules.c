@@ -955,6 +955,7 @@ START_TEST(regex_literals_are_required_by_every_match)
 	tu_rng rng = {20240611};
 	tu_tally t = {"regex_literals soundness", 0, 0};
 	size_t patterns = 0, matches = 0, with_runs = 0, with_digits = 0, with_max_len = 0;
+	size_t with_lead = 0;
 	pcre2_match_data *md = pcre2_match_data_create(16, NULL);
 	ck_assert_ptr_nonnull(md);
 	for (int i = 0; i < 4000; i++) {
@@ -973,6 +974,8 @@ START_TEST(regex_literals_are_required_by_every_match)
 		with_digits += min_digits > 0;
 		size_t max_len = mesura_policy__regex_max_len(b.buf, b.len);
 		with_max_len += max_len != SIZE_MAX;
+		size_t lead = mesura_policy__regex_digit_lead(b.buf, b.len);
+		with_lead += lead != SIZE_MAX;
 		int caseless = strstr(b.buf, "(?i") != NULL;
 		for (int s = 0; s < 40; s++) {
 			char subject[128];
@@ -989,9 +992,14 @@ START_TEST(regex_literals_are_required_by_every_match)
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 			const char *m = subject + ov[0];
 			size_t m_len = ov[1] - ov[0];
-			size_t digits = 0;
+			size_t digits = 0, first_digit = SIZE_MAX;
 			for (size_t k = 0; k < m_len; k++)
-				digits += m[k] >= '0' && m[k] <= '9';
+				if (m[k] >= '0' && m[k] <= '9' && digits++ == 0)
+					first_digit = k;
+			t.checks++;
+			if (lead != SIZE_MAX && (first_digit == SIZE_MAX || first_digit > lead))
+				tu_tally_fail(&t, "'%s' has a digit within %zu bytes, but matches \"%.*s\"",
+				              b.buf, lead, (int)m_len, m);
 			t.checks++;
 			if (m_len > max_len)
 				tu_tally_fail(&t, "'%s' matches at most %zu bytes, but matches \"%.*s\"", b.buf,
@@ -1012,8 +1020,10 @@ START_TEST(regex_literals_are_required_by_every_match)
 	}
 	pcre2_match_data_free(md);
 	printf("regex_literals soundness: %zu patterns (%zu with runs, %zu needing digits, %zu "
-	       "bounded), %zu matches\n", patterns, with_runs, with_digits, with_max_len, matches);
+	       "with a digit lead, %zu bounded), %zu matches\n",
+	       patterns, with_runs, with_digits, with_lead, with_max_len, matches);
 	ck_assert_uint_gt(with_digits, 500);
+	ck_assert_uint_gt(with_lead, 300);
 	ck_assert_uint_gt(with_max_len, 500);
 	/* The property was really exercised. */
 	ck_assert_uint_gt(patterns, 2500);

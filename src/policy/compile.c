@@ -642,8 +642,10 @@ void mesura_policy_free(mesura_policy *policy)
 {
 	if (!policy)
 		return;
-	for (size_t i = 0; i < policy->n_conds; i++)
+	for (size_t i = 0; i < policy->n_conds; i++) {
 		pcre2_code_free(policy->conds[i].regex);
+		pcre2_code_free(policy->conds[i].anchored);
+	}
 	for (size_t i = 0; i < policy->n_normalizers; i++)
 		mesura_normalizer_free(policy->normalizers[i].nz);
 	for (size_t v = 0; v < policy->n_views; v++) {

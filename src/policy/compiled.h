@@ -32,6 +32,8 @@ typedef struct {
 	size_t min_len;         /* PCRE2_INFO_MINLENGTH, in bytes (a lower bound) */
 	size_t min_digits;      /* ASCII digits every match holds */
 	size_t max_len;         /* bytes a match takes at most (SIZE_MAX: unbounded) */
+	size_t digit_lead;      /* bytes a match takes at most before its first digit,
+	                         * which every match has (SIZE_MAX: not so, or unsure) */
 	uint64_t any_of[4];     /* one of these bytes starts every match (all ones: any) */
 	uint64_t all_of[4];     /* each of these bytes occurs in every match */
 	uint64_t any_classes;   /* the same as byte classes of the policy (see below) */
@@ -56,6 +58,7 @@ typedef struct {
 	size_t n_terms;
 	/* COND_REGEX */
 	pcre2_code *regex;
+	pcre2_code *anchored;       /* the same, anchored, when pre.digit_lead is known */
 	const mesura_validator *validator; /* or NULL */
 	double validator_param;
 	regex_prefilter pre;
@@ -107,7 +110,7 @@ typedef struct {
  * goes through a view's prefilters without touching the leaves. */
 typedef struct {
 	uint64_t all_classes, any_classes;
-	size_t min_len, min_digits, max_len;
+	size_t min_len, min_digits, max_len, digit_lead;
 	uint32_t cond;
 	int has_keywords;
 } view_regex;

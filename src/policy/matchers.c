@@ -288,8 +288,8 @@ static int build_view(mesura_policy *p, size_t v)
 		const regex_prefilter *pre = &p->conds[i].pre;
 		if (p->conds[i].kind == COND_REGEX && p->conds[i].view == v)
 			view->regexes[k++] = (view_regex){pre->all_classes, pre->any_classes, pre->min_len,
-			                                  pre->min_digits, pre->max_len, (uint32_t)i,
-			                                  pre->has_keywords};
+			                                  pre->min_digits, pre->max_len, pre->digit_lead,
+			                                  (uint32_t)i, pre->has_keywords};
 	}
 	return rc;
 }

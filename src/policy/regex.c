@@ -585,6 +585,93 @@ size_t mesura_policy__regex_max_len(const char *pattern, size_t len)
 	return len_of_alternatives(pattern, len, sets_option(pattern, len, 'i'));
 }
 
+/* ------------------------------------------------------------ digit lead */
+
+static size_t lead_of_alternatives(const char *p, size_t len, int caseless);
+
+/* The lead of the group p[i..end), which holds a digit in every match (group_digits). */
+static size_t group_lead(const char *p, size_t i, size_t end, int caseless)
+{
+	size_t inner = i + 1, close = end - 1;
+	if (inner < close && p[inner] == '?') {
+		const char *gt = p[inner + 1] == ':' ? p + inner + 1 : memchr(p + inner, '>', close - inner);
+		if (!gt)
+			return LEN_INF;
+		inner = (size_t)(gt - p) + 1;
+	}
+	return lead_of_alternatives(p + inner, close - inner, caseless);
+}
+
+/* The most bytes a match of the sequence p[0..len) can take before its first ASCII
+ * digit: what the atoms before the first one that holds a digit in every match can
+ * take, plus that atom's own lead. LEN_INF when no atom holds one for sure. */
+static size_t lead_of_sequence(const char *p, size_t len, int caseless)
+{
+	size_t before = 0;
+	for (size_t i = 0; i < len && before != LEN_INF;) {
+		size_t atom, next = i + 1;
+		unsigned long d = 0;
+		unsigned char ch = (unsigned char)p[i];
+		if (ch == '\\' && i + 1 < len) {
+			d = p[i + 1] == 'd' ? 1 : 0;
+			atom = escape_len(p[i + 1], caseless);
+			next = escape_end(p, len, i);
+		} else if (ch == '[') {
+			next = skip_class(p, len, i);
+			d = (unsigned long)class_is_digits(p, i, next);
+			atom = class_len(p, i, next, caseless);
+		} else if (ch == '(') {
+			next = skip_group(p, len, i);
+			d = next <= len && p[next - 1] == ')' ? group_digits(p, i, next) : 0;
+			atom = group_len(p, i, next, caseless);
+		} else if (ch == '.' || ch >= 0x80) {
+			atom = 4;
+			while (ch >= 0x80 && next < len && ((unsigned char)p[next] & 0xC0) == 0x80)
+				next++;
+		} else if (ch == '^' || ch == '$') {
+			atom = 0;
+		} else {
+			d = is_digit(p[i]) ? 1 : 0;
+			atom = caseless && ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') ? 4 : 1;
+		}
+		unsigned long min = 1;
+		size_t q = quantifier(p, len, next, &min);
+		if (d > 0 && min > 0)
+			return add_len(before, ch == '(' ? group_lead(p, i, next, caseless) : 0);
+		before = add_len(before, times_len(atom, quantifier_max(p, next, q)));
+		i = next + q;
+	}
+	return LEN_INF;
+}
+
+static size_t lead_of_alternatives(const char *p, size_t len, int caseless)
+{
+	size_t worst = 0, start = 0;
+	for (size_t i = 0; i <= len;) {
+		if (i == len || p[i] == '|') {
+			size_t n = lead_of_sequence(p + start, i - start, caseless);
+			worst = n > worst ? n : worst;
+			start = ++i;
+			continue;
+		}
+		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i)
+		                         : p[i] == '(' ? skip_group(p, len, i) : i + 1;
+		if (i > len)
+			i = len;
+	}
+	return worst;
+}
+
+size_t mesura_policy__regex_digit_lead(const char *pattern, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++)
+		if (pattern[i] == '\\' && (pattern[++i] == 'Q' || pattern[i] == 'K'))
+			return LEN_INF; /* quoting; \K, which moves the start of the match */
+	if (sets_option(pattern, len, 'x') || has_accept(pattern, len) || memchr(pattern, '#', len))
+		return LEN_INF;
+	return lead_of_alternatives(pattern, len, sets_option(pattern, len, 'i'));
+}
+
 /* ------------------------------------------------------------ prefilter */
 
 static void set_bit(uint64_t *bits, unsigned byte)
@@ -699,6 +786,7 @@ static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
 	x->pre.min_len = min_len;
 	x->pre.min_digits = mesura_policy__regex_min_digits(regex->text, regex->len);
 	x->pre.max_len = mesura_policy__regex_max_len(regex->text, regex->len);
+	x->pre.digit_lead = mesura_policy__regex_digit_lead(regex->text, regex->len);
 	first_bytes(&x->pre, x->regex);
 	int caseless = (options & PCRE2_CASELESS) || sets_option(regex->text, regex->len, 'i');
 	int nfkc = (x->normalize & (MESURA_NORM_NFKC | MESURA_NORM_NFKD)) != 0;
@@ -731,13 +819,13 @@ static unsigned regex_column(const ynode *n, const char *source, size_t source_l
 	return col;
 }
 
-static pcre2_code *compile_pattern(compiler *c, const ynode *re)
+static pcre2_code *compile_pattern(compiler *c, const ynode *re, uint32_t options)
 {
 	int err;
 	PCRE2_SIZE erroffset;
 	pcre2_code *code = pcre2_compile((PCRE2_SPTR)re->text, re->len,
-	                                 PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C, &err, &erroffset,
-	                                 c->pcre_compile);
+	                                 PCRE2_UTF | PCRE2_NEVER_BACKSLASH_C | options, &err,
+	                                 &erroffset, c->pcre_compile);
 	if (code) {
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
 		return code;
@@ -794,7 +882,7 @@ uint32_t mesura_policy__compile_regex(compiler *c, const ynode *regex, const yno
 	if (!is_scalar(regex) || regex->len == 0)
 		cerror(c, regex, "regex must be a non-empty text");
 	else
-		code = compile_pattern(c, regex);
+		code = compile_pattern(c, regex, 0);
 	path_pop(c, old);
 	if (!code)
 		return COND_NONE;
@@ -810,5 +898,11 @@ uint32_t mesura_policy__compile_regex(compiler *c, const ynode *regex, const yno
 	if (validate)
 		compile_validator(c, x, validate);
 	build_prefilter(c, x, regex, keywords);
+	/* Tried at a few places only (the scanner's near_digits), anchored: JIT code for
+	 * that needs its own compile (PCRE2_ANCHORED at match time runs the interpreter). */
+	if (x->pre.digit_lead != SIZE_MAX) {
+		x->anchored = compile_pattern(c, regex, PCRE2_ANCHORED);
+		c->failed_alloc |= !x->anchored;
+	}
 	return id;
 }

@@ -31,4 +31,9 @@ int mesura_policy__regex_nested_repeat(const char *pattern, size_t len);
  * (SIZE_MAX when unbounded or unsure). Exposed for tests. */
 size_t mesura_policy__regex_max_len(const char *pattern, size_t len);
 
+/* The most bytes a match of `pattern` can take before its first ASCII digit, when every
+ * match holds one, as far as a simple reading can tell (SIZE_MAX when not, or unsure).
+ * Exposed for tests. */
+size_t mesura_policy__regex_digit_lead(const char *pattern, size_t len);
+
 #endif

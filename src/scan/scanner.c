@@ -697,41 +697,90 @@ static int miss_in_view(mesura_scanner *s, uint32_t cond, mesura_miss_reason rea
 	return mesura_scan__miss(s, x->rule, reason, o_start, o_end, 0);
 }
 
+/* One attempt of `code` (leaf `cond`'s regex) from offset `at` of its view: *found is
+ * 1 when it matched (a hit, unless the validator refuses it) and *next where the leaf
+ * goes on; 0 when it did not; -1 when a match or depth limit ends the leaf. */
+static int attempt(mesura_scanner *s, uint32_t cond, const pcre2_code *code, const char *text,
+                   size_t len, size_t at, int *found, size_t *next)
+{
+	const policy_cond *x = &s->policy->conds[cond];
+	/* a view is always valid UTF-8: PCRE2 need not check it at every call */
+	int m = pcre2_match(code, (PCRE2_SPTR)text, len, at, PCRE2_NO_UTF_CHECK, s->match_data,
+	                    s->pcre_match);
+	*found = 0;
+	if (m == PCRE2_ERROR_NOMATCH)
+		return MESURA_OK;
+	if (m == PCRE2_ERROR_NOMEMORY)
+		return MESURA_ENOMEM;
+	if (m < 0) { /* match or depth limit: skip the leaf, say so */
+		s->limits_hit |= MESURA_LIMIT_REGEX;
+		*found = -1;
+		return miss_in_view(s, cond, MESURA_MISS_LIMIT, 0, 0);
+	}
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->match_data);
+	size_t start = ov[0], end = ov[1];
+	*found = 1;
+	*next = end > start ? end : end + 1;
+	while (*next < len && ((unsigned char)text[*next] & 0xC0) == 0x80)
+		(*next)++; /* never start inside a character */
+	if (end > start && x->validator &&
+	    !mesura_policy__validator_check(x->validator, text + start, end - start,
+	                                    x->validator_param))
+		return miss_in_view(s, cond, MESURA_MISS_VALIDATOR, start, end);
+	return end > start ? add_hit(s, cond, start, end, 0) : MESURA_OK;
+}
+
 /* Every match of a regex leaf on its view, confirmed by its validator. */
 static int match_regex(mesura_scanner *s, uint32_t cond)
 {
 	const policy_cond *x = &s->policy->conds[cond];
-	size_t len;
+	size_t len, at = 0;
 	const char *text = mesura_view_text(s->views[x->view], &len);
-	PCRE2_SIZE at = 0;
 	while (at <= len) {
-		/* a view is always valid UTF-8: PCRE2 need not check it at every call */
-		int m = pcre2_match(x->regex, (PCRE2_SPTR)text, len, at, PCRE2_NO_UTF_CHECK,
-		                    s->match_data, s->pcre_match);
-		if (m == PCRE2_ERROR_NOMATCH)
-			return MESURA_OK;
-		if (m == PCRE2_ERROR_NOMEMORY)
-			return MESURA_ENOMEM;
-		if (m < 0) { /* match or depth limit: skip the leaf, say so */
-			s->limits_hit |= MESURA_LIMIT_REGEX;
-			return miss_in_view(s, cond, MESURA_MISS_LIMIT, 0, 0);
-		}
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->match_data);
-		size_t start = ov[0], end = ov[1];
-		int rc = MESURA_OK;
-		if (end > start && x->validator &&
-		    !mesura_policy__validator_check(x->validator, text + start, end - start,
-		                                    x->validator_param))
-			rc = miss_in_view(s, cond, MESURA_MISS_VALIDATOR, start, end);
-		else if (end > start)
-			rc = add_hit(s, cond, start, end, 0);
-		if (rc != MESURA_OK)
+		int found;
+		int rc = attempt(s, cond, x->regex, text, len, at, &found, &at);
+		if (rc != MESURA_OK || found != 1)
 			return rc;
-		at = end > start ? end : end + 1;
-		while (at < len && ((unsigned char)text[at] & 0xC0) == 0x80)
-			at++; /* never start inside a character */
 	}
 	return MESURA_OK;
+}
+
+/* The same, for a leaf whose every match has a digit within `lead` bytes of its start
+ * (cards, IBANs, IDs, phones): tried, anchored, only at the few offsets that close
+ * before a digit of the view, in order. Nothing can start a match elsewhere, so it
+ * finds what a search from every offset finds, in a fraction of the attempts. */
+static int match_regex_near_digits(mesura_scanner *s, uint32_t cond, size_t lead,
+                                   const view_summary *sum)
+{
+	const policy_cond *x = &s->policy->conds[cond];
+	size_t len, at = 0;
+	const char *text = mesura_view_text(s->views[x->view], &len);
+	for (size_t k = 0; k < sum->digits; k++) {
+		size_t d = sum->digit_at[k], from = d > lead ? d - lead : 0;
+		for (size_t p = from > at ? from : at; p <= d; p++) {
+			if (((unsigned char)text[p] & 0xC0) == 0x80)
+				continue;
+			int found;
+			size_t next;
+			int rc = attempt(s, cond, x->anchored, text, len, p, &found, &next);
+			if (rc != MESURA_OK || found < 0)
+				return rc;
+			if (found) {
+				at = next;
+				break;
+			}
+		}
+		at = at > d ? at : d + 1;
+	}
+	return MESURA_OK;
+}
+
+/* Whether regex r is best tried near the view's digits (match_regex_near_digits): its
+ * matches start close before a digit and the summary knows where every digit is. */
+static int near_digits(const mesura_scanner *s, const view_regex *r, const view_summary *sum)
+{
+	return r->digit_lead != SIZE_MAX && s->policy->conds[r->cond].anchored && !s->exhaustive &&
+	       sum->ready && sum->digits <= DIGITS_KEPT;
 }
 
 static int match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
@@ -746,7 +795,10 @@ static int match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 	int rc = MESURA_OK;
 	for (size_t k = 0; rc == MESURA_OK && k < view->n_regexes && !out_of_time(s); k++)
 		if (prefilter_passes(s, &view->regexes[k], text, len, sum))
-			rc = match_regex(s, view->regexes[k].cond);
+			rc = near_digits(s, &view->regexes[k], sum)
+			         ? match_regex_near_digits(s, view->regexes[k].cond,
+			                                   view->regexes[k].digit_lead, sum)
+			         : match_regex(s, view->regexes[k].cond);
 	return rc;
 }
 
