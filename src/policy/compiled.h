@@ -59,6 +59,7 @@ typedef struct {
 	/* COND_REGEX */
 	pcre2_code *regex;
 	pcre2_code *anchored;       /* the same, anchored, when pre.digit_lead is known */
+	int jit;                    /* both are JIT code (pcre2_jit_match runs them) */
 	const mesura_validator *validator; /* or NULL */
 	double validator_param;
 	regex_prefilter pre;

@@ -819,6 +819,14 @@ static unsigned regex_column(const ynode *n, const char *source, size_t source_l
 	return col;
 }
 
+/* Whether the JIT compiled `code` (then pcre2_jit_match, without pcre2_match's checks,
+ * runs it). */
+static int is_jit(const pcre2_code *code)
+{
+	size_t size = 0;
+	return pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0;
+}
+
 static pcre2_code *compile_pattern(compiler *c, const ynode *re, uint32_t options)
 {
 	int err;
@@ -904,5 +912,6 @@ uint32_t mesura_policy__compile_regex(compiler *c, const ynode *regex, const yno
 		x->anchored = compile_pattern(c, regex, PCRE2_ANCHORED);
 		c->failed_alloc |= !x->anchored;
 	}
+	x->jit = is_jit(x->regex) && (!x->anchored || is_jit(x->anchored));
 	return id;
 }

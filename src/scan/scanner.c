@@ -705,8 +705,10 @@ static int attempt(mesura_scanner *s, uint32_t cond, const pcre2_code *code, con
 {
 	const policy_cond *x = &s->policy->conds[cond];
 	/* a view is always valid UTF-8: PCRE2 need not check it at every call */
-	int m = pcre2_match(code, (PCRE2_SPTR)text, len, at, PCRE2_NO_UTF_CHECK, s->match_data,
-	                    s->pcre_match);
+	int m = x->jit ? pcre2_jit_match(code, (PCRE2_SPTR)text, len, at, PCRE2_NO_UTF_CHECK,
+	                                 s->match_data, s->pcre_match)
+	               : pcre2_match(code, (PCRE2_SPTR)text, len, at, PCRE2_NO_UTF_CHECK,
+	                             s->match_data, s->pcre_match);
 	*found = 0;
 	if (m == PCRE2_ERROR_NOMATCH)
 		return MESURA_OK;
