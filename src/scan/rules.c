@@ -178,6 +178,8 @@ int mesura_scan__evaluate_rules(mesura_scanner *s)
 {
 	const mesura_policy *p = s->policy;
 	int rc = MESURA_OK;
+	if (s->n_hits == 0)
+		return MESURA_OK; /* no leaf matched (most posts): no rule holds */
 	for (size_t i = 0; rc == MESURA_OK && i < p->n_rules; i++) {
 		const policy_rule *r = &p->rules[i];
 		if (!s->rule_hit[i])
