@@ -955,7 +955,7 @@ START_TEST(regex_literals_are_required_by_every_match)
 	tu_rng rng = {20240611};
 	tu_tally t = {"regex_literals soundness", 0, 0};
 	size_t patterns = 0, matches = 0, with_runs = 0, with_digits = 0, with_max_len = 0;
-	size_t with_lead = 0;
+	size_t with_lead = 0, with_run = 0;
 	pcre2_match_data *md = pcre2_match_data_create(16, NULL);
 	ck_assert_ptr_nonnull(md);
 	for (int i = 0; i < 4000; i++) {
@@ -976,6 +976,8 @@ START_TEST(regex_literals_are_required_by_every_match)
 		with_max_len += max_len != SIZE_MAX;
 		size_t lead = mesura_policy__regex_digit_lead(b.buf, b.len);
 		with_lead += lead != SIZE_MAX;
+		size_t min_run = mesura_policy__regex_min_digit_run(b.buf, b.len);
+		with_run += min_run > 1;
 		int caseless = strstr(b.buf, "(?i") != NULL;
 		for (int s = 0; s < 40; s++) {
 			char subject[128];
@@ -992,10 +994,18 @@ START_TEST(regex_literals_are_required_by_every_match)
 			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 			const char *m = subject + ov[0];
 			size_t m_len = ov[1] - ov[0];
-			size_t digits = 0, first_digit = SIZE_MAX;
-			for (size_t k = 0; k < m_len; k++)
-				if (m[k] >= '0' && m[k] <= '9' && digits++ == 0)
+			size_t digits = 0, first_digit = SIZE_MAX, in_row = 0, longest = 0;
+			for (size_t k = 0; k < m_len; k++) {
+				int digit = m[k] >= '0' && m[k] <= '9';
+				if (digit && digits++ == 0)
 					first_digit = k;
+				in_row = digit ? in_row + 1 : 0;
+				longest = in_row > longest ? in_row : longest;
+			}
+			t.checks++;
+			if (longest < min_run)
+				tu_tally_fail(&t, "'%s' needs a run of %zu digits, but matches \"%.*s\"", b.buf,
+				              min_run, (int)m_len, m);
 			t.checks++;
 			if (lead != SIZE_MAX && (first_digit == SIZE_MAX || first_digit > lead))
 				tu_tally_fail(&t, "'%s' has a digit within %zu bytes, but matches \"%.*s\"",
@@ -1020,8 +1030,9 @@ START_TEST(regex_literals_are_required_by_every_match)
 	}
 	pcre2_match_data_free(md);
 	printf("regex_literals soundness: %zu patterns (%zu with runs, %zu needing digits, %zu "
-	       "with a digit lead, %zu bounded), %zu matches\n",
-	       patterns, with_runs, with_digits, with_lead, with_max_len, matches);
+	       "with a digit lead, %zu needing 2 digits in a row, %zu bounded), %zu matches\n",
+	       patterns, with_runs, with_digits, with_lead, with_run, with_max_len, matches);
+	ck_assert_uint_gt(with_run, 100);
 	ck_assert_uint_gt(with_digits, 500);
 	ck_assert_uint_gt(with_lead, 300);
 	ck_assert_uint_gt(with_max_len, 500);

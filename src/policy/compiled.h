@@ -31,6 +31,7 @@ typedef enum { ROLE_MATCH, ROLE_UNLESS, ROLE_CONTEXT } cond_role;
 typedef struct {
 	size_t min_len;         /* PCRE2_INFO_MINLENGTH, in bytes (a lower bound) */
 	size_t min_digits;      /* ASCII digits every match holds */
+	size_t min_digit_run;   /* and of them, consecutive ones */
 	size_t max_len;         /* bytes a match takes at most (SIZE_MAX: unbounded) */
 	size_t digit_lead;      /* bytes a match takes at most before its first digit,
 	                         * which every match has (SIZE_MAX: not so, or unsure) */
@@ -111,7 +112,7 @@ typedef struct {
  * goes through a view's prefilters without touching the leaves. */
 typedef struct {
 	uint64_t all_classes, any_classes;
-	size_t min_len, min_digits, max_len, digit_lead;
+	size_t min_len, min_digits, min_digit_run, max_len, digit_lead;
 	uint32_t cond;
 	int has_keywords;
 } view_regex;

@@ -403,6 +403,85 @@ unsigned long mesura_policy__regex_min_digits(const char *pattern, size_t len)
 	return digits_of_alternatives(pattern, len);
 }
 
+/* ------------------------------------------------------------ digit runs */
+
+static unsigned long run_of_alternatives(const char *p, size_t len);
+
+/* The longest run of consecutive ASCII digits that every match of the sequence
+ * p[0..len) holds: digit atoms next to each other add up (times their minimum
+ * repeat), anything else ends the run (lookarounds and optional atoms too, to be
+ * safe); a group that holds digits counts its own inside's run. */
+static unsigned long run_of_sequence(const char *p, size_t len)
+{
+	unsigned long best = 0, run = 0;
+	for (size_t i = 0; i < len;) {
+		int digit = 0;
+		unsigned long inner = 0;
+		size_t next = i + 1;
+		if (p[i] == '\\' && i + 1 < len) {
+			digit = p[i + 1] == 'd';
+			next = escape_end(p, len, i);
+		} else if (p[i] == '[') {
+			next = skip_class(p, len, i);
+			digit = class_is_digits(p, i, next);
+		} else if (p[i] == '(') {
+			next = skip_group(p, len, i);
+			if (next <= len && p[next - 1] == ')' && group_digits(p, i, next) > 0) {
+				size_t in = i + 1, close = next - 1;
+				if (p[in] == '?') {
+					const char *gt = p[in + 1] == ':' ? p + in + 1 : memchr(p + in, '>', close - in);
+					in = gt ? (size_t)(gt - p) + 1 : close;
+				}
+				inner = run_of_alternatives(p + in, close - in);
+			}
+		} else {
+			digit = is_digit(p[i]);
+		}
+		unsigned long min = 1;
+		size_t q = quantifier(p, len, next, &min);
+		if (digit) { /* more repeats, or an optional digit, only lengthen the run */
+			run += min < DIGITS_CAP ? min : DIGITS_CAP;
+			run = run < DIGITS_CAP ? run : DIGITS_CAP;
+		} else {
+			best = run > best ? run : best;
+			run = 0;
+			if (min > 0 && inner > best)
+				best = inner;
+		}
+		i = next + q;
+	}
+	return run > best ? run : best;
+}
+
+static unsigned long run_of_alternatives(const char *p, size_t len)
+{
+	unsigned long worst = DIGITS_CAP;
+	size_t start = 0;
+	for (size_t i = 0; i <= len;) {
+		if (i == len || p[i] == '|') {
+			unsigned long r = run_of_sequence(p + start, i - start);
+			worst = r < worst ? r : worst;
+			start = ++i;
+			continue;
+		}
+		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i)
+		                         : p[i] == '(' ? skip_group(p, len, i) : i + 1;
+		if (i > len)
+			i = len;
+	}
+	return worst;
+}
+
+unsigned long mesura_policy__regex_min_digit_run(const char *pattern, size_t len)
+{
+	if (mesura_policy__regex_min_digits(pattern, len) == 0)
+		return 0; /* unsure, or no digit needed */
+	for (size_t i = 0; i + 1 < len; i++)
+		if (pattern[i] == '\\' && (pattern[++i] == 'K' || pattern[i] == 'Q'))
+			return 0;
+	return run_of_alternatives(pattern, len);
+}
+
 /* ------------------------------------------------------------ length */
 
 /* Bytes that no match exceeds, as far as a simple reading of the pattern can tell:
@@ -785,6 +864,7 @@ static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
 	pcre2_pattern_info(x->regex, PCRE2_INFO_MINLENGTH, &min_len);
 	x->pre.min_len = min_len;
 	x->pre.min_digits = mesura_policy__regex_min_digits(regex->text, regex->len);
+	x->pre.min_digit_run = mesura_policy__regex_min_digit_run(regex->text, regex->len);
 	x->pre.max_len = mesura_policy__regex_max_len(regex->text, regex->len);
 	x->pre.digit_lead = mesura_policy__regex_digit_lead(regex->text, regex->len);
 	first_bytes(&x->pre, x->regex);

@@ -575,7 +575,7 @@ static int match_masked_words(mesura_scanner *s, size_t v, const mesura_automato
 typedef struct {
 	int ready; /* made when the first regex that passes the cheaper tests needs it */
 	uint64_t classes;
-	size_t digits;
+	size_t digits, longest_run; /* digits, and the most of them in a row */
 	uint32_t digit_at[DIGITS_KEPT]; /* when digits <= DIGITS_KEPT */
 } view_summary;
 
@@ -591,11 +591,11 @@ static int digits_within(const view_summary *sum, size_t need, size_t width)
 	return 0;
 }
 
-/* The digits of the view, a chunk of bytes at a time: their number, and where the first
- * DIGITS_KEPT are. */
+/* The digits of the view, a chunk of bytes at a time: their number, the longest run of
+ * them, and where the first DIGITS_KEPT are. */
 static void count_digits(const unsigned char *b, size_t len, view_summary *sum)
 {
-	size_t digits = 0, i = 0;
+	size_t digits = 0, i = 0, run = 0, longest = 0, last = SIZE_MAX;
 	for (; i + CHUNK <= len; i += CHUNK) {
 		unsigned bits = chunk_bits(chunk_in(chunk_load(b + i), '0', '9'));
 		for (size_t k = i; bits; bits >>= 1, k++)
@@ -603,6 +603,9 @@ static void count_digits(const unsigned char *b, size_t len, view_summary *sum)
 				if (digits < DIGITS_KEPT)
 					sum->digit_at[digits] = (uint32_t)k;
 				digits++;
+				run = last + 1 == k ? run + 1 : 1;
+				longest = run > longest ? run : longest;
+				last = k;
 			}
 	}
 	for (; i < len; i++)
@@ -610,8 +613,12 @@ static void count_digits(const unsigned char *b, size_t len, view_summary *sum)
 			if (digits < DIGITS_KEPT)
 				sum->digit_at[digits] = (uint32_t)i;
 			digits++;
+			run = last + 1 == i ? run + 1 : 1;
+			longest = run > longest ? run : longest;
+			last = i;
 		}
 	sum->digits = digits;
+	sum->longest_run = longest;
 }
 
 static void summarize(const mesura_policy *p, const char *text, size_t len, view_summary *sum)
@@ -679,8 +686,9 @@ static int prefilter_passes(const mesura_scanner *s, const view_regex *r, const 
 		return 0;
 	if (!sum->ready)
 		summarize(s->policy, text, len, sum);
-	return r->min_digits <= sum->digits && (r->all_classes & sum->classes) == r->all_classes &&
-	       (r->any_classes & sum->classes) && digits_within(sum, r->min_digits, r->max_len);
+	return r->min_digits <= sum->digits && r->min_digit_run <= sum->longest_run &&
+	       (r->all_classes & sum->classes) == r->all_classes && (r->any_classes & sum->classes) &&
+	       digits_within(sum, r->min_digits, r->max_len);
 }
 
 /* A near miss of leaf `cond` at [start, end) of its view. */
