@@ -626,6 +626,13 @@ static void compare_paths(path_pair *p, size_t f, const char *src, size_t len,
 	}
 }
 
+static void compare_every_flag_set(path_pair *p, const char *src, size_t len, const origin *o,
+                                   tu_tally *t)
+{
+	for (size_t f = 0; f < N_FLAG_SETS; f++)
+		compare_paths(p, f, src, len, o, t);
+}
+
 /* The columns of a line glued with ASCII, so that ASCII letters precede combining
  * marks and follow them: the hand-over points between the two paths. */
 static size_t mixed_string(const nt_case *c, char *buf, size_t cap)
@@ -834,8 +841,7 @@ START_TEST(fast_path_matches_general_path_on_precomputed_code_points)
 					if (a == 0 && b == 0) /* and the code point twice */
 						len = put_cp(buf, len, cp);
 					origin o = {"code point", cp, -1};
-					for (size_t f = 0; f < N_FLAG_SETS; f++)
-						compare_paths(&p, f, buf, len, &o, &t);
+					compare_every_flag_set(&p, buf, len, &o, &t);
 				}
 	paths_free(&p);
 	tu_tally_finish(&t, "checks");
@@ -851,8 +857,7 @@ START_TEST(fast_path_matches_general_path_on_random_posts)
 	for (size_t i = 0; i < RANDOM_POSTS; i++) {
 		size_t len = random_post(&rng, post);
 		origin o = {"random string", i, -1};
-		for (size_t f = 0; f < N_FLAG_SETS; f++)
-			compare_paths(&p, f, post, len, &o, &t);
+		compare_every_flag_set(&p, post, len, &o, &t);
 	}
 	paths_free(&p);
 	tu_tally_finish(&t, "checks");

@@ -293,6 +293,38 @@ int mesura_policy__regex_nested_repeat(const char *p, size_t len)
 	return 0;
 }
 
+/* ------------------------------------------------------------ alternatives */
+
+/* What a reading says of one top-level alternative (no '|' outside groups) of a
+ * pattern; `caseless` is (?i). */
+typedef size_t (*sequence_reading)(const char *p, size_t len, int caseless);
+
+/* The smallest answer of `read` over the top-level alternatives of p[0..len) (what
+ * every match has), or with `largest` the largest (what no match exceeds). */
+static size_t over_alternatives(const char *p, size_t len, int caseless, int largest,
+                                sequence_reading read)
+{
+	size_t best = largest ? 0 : SIZE_MAX, start = 0;
+	for (size_t i = 0; i <= len;) {
+		if (i == len || p[i] == '|') {
+			size_t n = read(p + start, i - start, caseless);
+			best = (largest ? n > best : n < best) ? n : best;
+			start = ++i;
+			continue;
+		}
+		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i)
+		                         : p[i] == '(' ? skip_group(p, len, i) : i + 1;
+		if (i > len)
+			i = len;
+	}
+	return best;
+}
+
+static size_t digits_of_sequence(const char *p, size_t len, int caseless);
+static size_t run_of_sequence(const char *p, size_t len, int caseless);
+static size_t len_of_sequence(const char *p, size_t len, int caseless);
+static size_t lead_of_sequence(const char *p, size_t len, int caseless);
+
 /* ------------------------------------------------------------ digits */
 
 #define DIGITS_CAP 1000ul
@@ -321,7 +353,6 @@ static int class_is_digits(const char *p, size_t i, size_t end)
 	return 1;
 }
 
-static unsigned long digits_of_alternatives(const char *p, size_t len);
 
 /* The digits the group at p[i] == '(' (ending at `end`) requires: its inside's, or 0
  * for lookarounds, option settings and comments. */
@@ -341,13 +372,14 @@ static unsigned long group_digits(const char *p, size_t i, size_t end)
 			return 0;
 		}
 	}
-	return digits_of_alternatives(p + inner, close - inner);
+	return over_alternatives(p + inner, close - inner, 0, 0, digits_of_sequence);
 }
 
 /* The fewest ASCII digits any match of the sequence p[0..len) holds (no top-level
  * '|'): digit atoms times their minimum repeat, groups counted inside. */
-static unsigned long digits_of_sequence(const char *p, size_t len)
+static size_t digits_of_sequence(const char *p, size_t len, int caseless)
 {
+	(void)caseless;
 	unsigned long total = 0;
 	for (size_t i = 0; i < len;) {
 		unsigned long d = 0;
@@ -374,25 +406,6 @@ static unsigned long digits_of_sequence(const char *p, size_t len)
 	return total;
 }
 
-static unsigned long digits_of_alternatives(const char *p, size_t len)
-{
-	unsigned long best = DIGITS_CAP;
-	size_t start = 0;
-	for (size_t i = 0; i <= len;) {
-		if (i == len || p[i] == '|') {
-			unsigned long d = digits_of_sequence(p + start, i - start);
-			best = d < best ? d : best;
-			start = ++i;
-			continue;
-		}
-		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i)
-		                        : p[i] == '(' ? skip_group(p, len, i) : i + 1;
-		if (i > len)
-			i = len;
-	}
-	return best;
-}
-
 unsigned long mesura_policy__regex_min_digits(const char *pattern, size_t len)
 {
 	for (size_t i = 0; i + 1 < len; i++)
@@ -400,19 +413,19 @@ unsigned long mesura_policy__regex_min_digits(const char *pattern, size_t len)
 			return 0; /* \Q...\E quoting: not worth reading */
 	if (sets_option(pattern, len, 'x') || has_accept(pattern, len))
 		return 0;
-	return digits_of_alternatives(pattern, len);
+	return over_alternatives(pattern, len, 0, 0, digits_of_sequence);
 }
 
 /* ------------------------------------------------------------ digit runs */
 
-static unsigned long run_of_alternatives(const char *p, size_t len);
 
 /* The longest run of consecutive ASCII digits that every match of the sequence
  * p[0..len) holds: digit atoms next to each other add up (times their minimum
  * repeat), anything else ends the run (lookarounds and optional atoms too, to be
  * safe); a group that holds digits counts its own inside's run. */
-static unsigned long run_of_sequence(const char *p, size_t len)
+static size_t run_of_sequence(const char *p, size_t len, int caseless)
 {
+	(void)caseless;
 	unsigned long best = 0, run = 0;
 	for (size_t i = 0; i < len;) {
 		int digit = 0;
@@ -432,7 +445,7 @@ static unsigned long run_of_sequence(const char *p, size_t len)
 					const char *gt = p[in + 1] == ':' ? p + in + 1 : memchr(p + in, '>', close - in);
 					in = gt ? (size_t)(gt - p) + 1 : close;
 				}
-				inner = run_of_alternatives(p + in, close - in);
+				inner = over_alternatives(p + in, close - in, 0, 0, run_of_sequence);
 			}
 		} else {
 			digit = is_digit(p[i]);
@@ -453,25 +466,6 @@ static unsigned long run_of_sequence(const char *p, size_t len)
 	return run > best ? run : best;
 }
 
-static unsigned long run_of_alternatives(const char *p, size_t len)
-{
-	unsigned long worst = DIGITS_CAP;
-	size_t start = 0;
-	for (size_t i = 0; i <= len;) {
-		if (i == len || p[i] == '|') {
-			unsigned long r = run_of_sequence(p + start, i - start);
-			worst = r < worst ? r : worst;
-			start = ++i;
-			continue;
-		}
-		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i)
-		                         : p[i] == '(' ? skip_group(p, len, i) : i + 1;
-		if (i > len)
-			i = len;
-	}
-	return worst;
-}
-
 unsigned long mesura_policy__regex_min_digit_run(const char *pattern, size_t len)
 {
 	if (mesura_policy__regex_min_digits(pattern, len) == 0)
@@ -479,7 +473,7 @@ unsigned long mesura_policy__regex_min_digit_run(const char *pattern, size_t len
 	for (size_t i = 0; i + 1 < len; i++)
 		if (pattern[i] == '\\' && (pattern[++i] == 'K' || pattern[i] == 'Q'))
 			return 0;
-	return run_of_alternatives(pattern, len);
+	return over_alternatives(pattern, len, 0, 0, run_of_sequence);
 }
 
 /* ------------------------------------------------------------ length */
@@ -562,7 +556,6 @@ static size_t class_len(const char *p, size_t i, size_t end, int caseless)
 	return caseless && letters ? 4 : 1;
 }
 
-static size_t len_of_alternatives(const char *p, size_t len, int caseless);
 
 static size_t group_len(const char *p, size_t i, size_t end, int caseless)
 {
@@ -598,7 +591,7 @@ static size_t group_len(const char *p, size_t i, size_t end, int caseless)
 			inner = colon + 1;
 		}
 	}
-	return len_of_alternatives(p + inner, close - inner, caseless);
+	return over_alternatives(p + inner, close - inner, caseless, 1, len_of_sequence);
 }
 
 static size_t len_of_sequence(const char *p, size_t len, int caseless)
@@ -635,24 +628,6 @@ static size_t len_of_sequence(const char *p, size_t len, int caseless)
 	return total;
 }
 
-static size_t len_of_alternatives(const char *p, size_t len, int caseless)
-{
-	size_t best = 0, start = 0;
-	for (size_t i = 0; i <= len;) {
-		if (i == len || p[i] == '|') {
-			size_t n = len_of_sequence(p + start, i - start, caseless);
-			best = n > best ? n : best;
-			start = ++i;
-			continue;
-		}
-		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i)
-		                        : p[i] == '(' ? skip_group(p, len, i) : i + 1;
-		if (i > len)
-			i = len;
-	}
-	return best;
-}
-
 size_t mesura_policy__regex_max_len(const char *pattern, size_t len)
 {
 	for (size_t i = 0; i + 1 < len; i++)
@@ -661,12 +636,11 @@ size_t mesura_policy__regex_max_len(const char *pattern, size_t len)
 	if (sets_option(pattern, len, 'x') || has_accept(pattern, len) ||
 	    memchr(pattern, '#', len) /* (?#comments) and escaped #: not worth reading */)
 		return LEN_INF;
-	return len_of_alternatives(pattern, len, sets_option(pattern, len, 'i'));
+	return over_alternatives(pattern, len, sets_option(pattern, len, 'i'), 1, len_of_sequence);
 }
 
 /* ------------------------------------------------------------ digit lead */
 
-static size_t lead_of_alternatives(const char *p, size_t len, int caseless);
 
 /* The lead of the group p[i..end), which holds a digit in every match (group_digits). */
 static size_t group_lead(const char *p, size_t i, size_t end, int caseless)
@@ -678,7 +652,7 @@ static size_t group_lead(const char *p, size_t i, size_t end, int caseless)
 			return LEN_INF;
 		inner = (size_t)(gt - p) + 1;
 	}
-	return lead_of_alternatives(p + inner, close - inner, caseless);
+	return over_alternatives(p + inner, close - inner, caseless, 1, lead_of_sequence);
 }
 
 /* The most bytes a match of the sequence p[0..len) can take before its first ASCII
@@ -723,24 +697,6 @@ static size_t lead_of_sequence(const char *p, size_t len, int caseless)
 	return LEN_INF;
 }
 
-static size_t lead_of_alternatives(const char *p, size_t len, int caseless)
-{
-	size_t worst = 0, start = 0;
-	for (size_t i = 0; i <= len;) {
-		if (i == len || p[i] == '|') {
-			size_t n = lead_of_sequence(p + start, i - start, caseless);
-			worst = n > worst ? n : worst;
-			start = ++i;
-			continue;
-		}
-		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i)
-		                         : p[i] == '(' ? skip_group(p, len, i) : i + 1;
-		if (i > len)
-			i = len;
-	}
-	return worst;
-}
-
 size_t mesura_policy__regex_digit_lead(const char *pattern, size_t len)
 {
 	for (size_t i = 0; i + 1 < len; i++)
@@ -748,7 +704,7 @@ size_t mesura_policy__regex_digit_lead(const char *pattern, size_t len)
 			return LEN_INF; /* quoting; \K, which moves the start of the match */
 	if (sets_option(pattern, len, 'x') || has_accept(pattern, len) || memchr(pattern, '#', len))
 		return LEN_INF;
-	return lead_of_alternatives(pattern, len, sets_option(pattern, len, 'i'));
+	return over_alternatives(pattern, len, sets_option(pattern, len, 'i'), 1, lead_of_sequence);
 }
 
 /* ------------------------------------------------------------ prefilter */

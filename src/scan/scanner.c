@@ -593,32 +593,31 @@ static int digits_within(const view_summary *sum, size_t need, size_t width)
 
 /* The digits of the view, a chunk of bytes at a time: their number, the longest run of
  * them, and where the first DIGITS_KEPT are. */
+/* Counts the digit at offset `at`, which follows the ones counted before. */
+static void add_digit(view_summary *sum, size_t at, size_t *run, size_t *last)
+{
+	if (sum->digits < DIGITS_KEPT)
+		sum->digit_at[sum->digits] = (uint32_t)at;
+	sum->digits++;
+	*run = *last + 1 == at ? *run + 1 : 1;
+	sum->longest_run = *run > sum->longest_run ? *run : sum->longest_run;
+	*last = at;
+}
+
 static void count_digits(const unsigned char *b, size_t len, view_summary *sum)
 {
-	size_t digits = 0, i = 0, run = 0, longest = 0, last = SIZE_MAX;
+	size_t i = 0, run = 0, last = SIZE_MAX;
+	sum->digits = 0;
+	sum->longest_run = 0;
 	for (; i + CHUNK <= len; i += CHUNK) {
 		unsigned bits = chunk_bits(chunk_in(chunk_load(b + i), '0', '9'));
 		for (size_t k = i; bits; bits >>= 1, k++)
-			if (bits & 1) {
-				if (digits < DIGITS_KEPT)
-					sum->digit_at[digits] = (uint32_t)k;
-				digits++;
-				run = last + 1 == k ? run + 1 : 1;
-				longest = run > longest ? run : longest;
-				last = k;
-			}
+			if (bits & 1)
+				add_digit(sum, k, &run, &last);
 	}
 	for (; i < len; i++)
-		if ((unsigned)(b[i] - '0') < 10u) {
-			if (digits < DIGITS_KEPT)
-				sum->digit_at[digits] = (uint32_t)i;
-			digits++;
-			run = last + 1 == i ? run + 1 : 1;
-			longest = run > longest ? run : longest;
-			last = i;
-		}
-	sum->digits = digits;
-	sum->longest_run = longest;
+		if ((unsigned)(b[i] - '0') < 10u)
+			add_digit(sum, i, &run, &last);
 }
 
 static void summarize(const mesura_policy *p, const char *text, size_t len, view_summary *sum)

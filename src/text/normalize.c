@@ -533,11 +533,11 @@ static int copy_stage1(mesura_view *v, const mesura_view *base)
 	return MESURA_OK;
 }
 
-int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
-                                const mesura_view *base, unsigned int done)
+/* Stage 2 on the view's stage-1 text (but the folds `done`), then the NUL after it; a
+ * failure (rc, or one of these) leaves the view empty. */
+static int fold_and_finish(const mesura_normalizer *nz, mesura_view *view, unsigned int done,
+                           int rc)
 {
-	view_reset(view, base->source_len);
-	int rc = copy_stage1(view, base);
 	if (rc == MESURA_OK)
 		rc = mesura_text__fold_words(nz, view, done);
 	if (rc == MESURA_OK)
@@ -550,6 +550,13 @@ int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
 	return MESURA_OK;
 }
 
+int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
+                                const mesura_view *base, unsigned int done)
+{
+	view_reset(view, base->source_len);
+	return fold_and_finish(nz, view, done, copy_stage1(view, base));
+}
+
 int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, const char *text,
                      size_t len)
 {
@@ -557,15 +564,5 @@ int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, con
 		return MESURA_EINVAL;
 	view_reset(view, len);
 	stage1 st = {normalizer, view, (const unsigned char *)text, -1};
-	int rc = normalize_chars(&st, len);
-	if (rc == MESURA_OK)
-		rc = mesura_text__fold_words(normalizer, view, 0);
-	if (rc == MESURA_OK)
-		rc = mesura_view__reserve(view, &view->cur, 0);
-	if (rc != MESURA_OK) {
-		view_reset(view, 0);
-		return rc;
-	}
-	view->cur.text[view->cur.len] = '\0';
-	return MESURA_OK;
+	return fold_and_finish(normalizer, view, 0, normalize_chars(&st, len));
 }
