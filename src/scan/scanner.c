@@ -14,8 +14,8 @@
  * its unless tree does not; each hit of its match leaves becomes a finding, whose
  * confidence the rule's context words nearby raise or lower (context words have
  * automata of their own, run only once a rule with context fires: most posts never
- * need them). Findings that overlap an
- * allow-listed term are dropped; the verdict is the strongest action left (verdict.c).
+ * need them). Findings that overlap an allow-listed term are dropped; the verdict is
+ * the strongest action left (verdict.c).
  */
 #include <string.h>
 #include <time.h>
@@ -591,8 +591,6 @@ static int digits_within(const view_summary *sum, size_t need, size_t width)
 	return 0;
 }
 
-/* The digits of the view, a chunk of bytes at a time: their number, the longest run of
- * them, and where the first DIGITS_KEPT are. */
 /* Counts the digit at offset `at`, which follows the ones counted before. */
 static void add_digit(view_summary *sum, size_t at, size_t *run, size_t *last)
 {
@@ -604,6 +602,8 @@ static void add_digit(view_summary *sum, size_t at, size_t *run, size_t *last)
 	*last = at;
 }
 
+/* The digits of the view, a chunk of bytes at a time: their number, the longest run of
+ * them, and where the first DIGITS_KEPT are. */
 static void count_digits(const unsigned char *b, size_t len, view_summary *sum)
 {
 	size_t i = 0, run = 0, last = SIZE_MAX;
