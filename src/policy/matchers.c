@@ -1,8 +1,11 @@
 /*
  * What the scanner runs, built once the rules have compiled: one view per distinct
- * set of normalisation flags (however many rules share it), two automata per view
- * with the terms of every terms leaf on it (ids: leaf indexes; context words apart),
- * one with the keywords of its regex leaves, and the allow list's automaton.
+ * set of normalisation flags (however many rules share it; plus a base for views that
+ * share stage 1), and per view the automata of its leaves (ids: leaf indexes): its
+ * terms (with its regexes' keywords when it case-folds, and those of the views it
+ * hosts), its context words apart, its regexes' keywords when nothing else holds them,
+ * and on a base the group automaton of it and its leet riders; then the allow list's
+ * automaton. policy_view (compiled.h) says what each is for.
  */
 #include <string.h>
 
