@@ -40,12 +40,21 @@ const mesura_normalizer *mesura_policy__normalizer(mesura_policy *p, unsigned in
 	return nz;
 }
 
-/* The index of the view with `flags`, added when new. */
-static size_t view_index(mesura_policy *p, unsigned int flags)
+/* The view with `flags`, or NO_BASE. */
+static size_t find_view(const mesura_policy *p, unsigned int flags)
 {
 	for (size_t v = 0; v < p->n_views; v++)
 		if (p->views[v].flags == flags)
 			return v;
+	return NO_BASE;
+}
+
+/* The index of the view with `flags`, added when new. */
+static size_t view_index(mesura_policy *p, unsigned int flags)
+{
+	size_t found = find_view(p, flags);
+	if (found != NO_BASE)
+		return found;
 	memset(&p->views[p->n_views], 0, sizeof p->views[p->n_views]);
 	p->views[p->n_views].flags = flags;
 	p->views[p->n_views].base = NO_BASE;
@@ -56,15 +65,6 @@ static size_t view_index(mesura_policy *p, unsigned int flags)
 static unsigned int stage1_flags(unsigned int flags)
 {
 	return flags & ~(unsigned)MESURA_TEXT_WORD_FOLDS;
-}
-
-/* The view with `flags`, or NO_BASE. */
-static size_t find_view(const mesura_policy *p, unsigned int flags)
-{
-	for (size_t v = 0; v < p->n_views; v++)
-		if (p->views[v].flags == flags)
-			return v;
-	return NO_BASE;
 }
 
 /* Views whose flags differ only in word folds (leet, repeats, spaced letters) share

@@ -41,6 +41,7 @@
 #include <utf8proc.h>
 
 #include "mesura/errors.h"
+#include "text/ascii.h"
 
 #define NONE UINT32_MAX
 #define MATCH_BIT 1u
@@ -913,11 +914,6 @@ typedef struct {
 	mask_frame stack[MASK_FRAMES];
 } mask_walk;
 
-static int is_ascii_letter(unsigned byte)
-{
-	return (byte | 0x20) - 'a' < 26u;
-}
-
 /* A multi-byte letter: well formed (no overlong form, no surrogate) and of category L. */
 static int is_wide_letter(uint32_t cp, uint32_t min_cp)
 {
@@ -1027,7 +1023,7 @@ static int try_next_edge(mask_walk *w)
 		uint32_t bits, min_cp, need;
 		if (byte == w->text[pos])
 			return walk_exact(w, child, pos + 1, wild);
-		if (is_ascii_letter(byte))
+		if (ascii_is_letter(byte))
 			return walk_exact(w, child, pos + 1, wild + 1);
 		if ((need = lead_length(byte, &bits, &min_cp)) != 0)
 			push_frame(w, child, pos, wild, need, bits, min_cp);

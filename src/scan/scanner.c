@@ -247,20 +247,10 @@ int mesura_scan__tokenize_post(mesura_scanner *s)
 
 /* ------------------------------------------------------------ hits */
 
-static int is_ascii_space(unsigned char ch)
-{
-	return ch == ' ' || (ch >= '\t' && ch <= '\r');
-}
-
-static int is_ascii_alnum(unsigned char ch)
-{
-	return (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
-}
-
 /* Whether offset `at` is the end of the text or white space. */
 static int is_space_or_end(const mesura_scanner *s, size_t at)
 {
-	return at >= s->len || is_ascii_space((unsigned char)s->text[at]);
+	return at >= s->len || ascii_is_space((unsigned char)s->text[at]);
 }
 
 /* Whether the character that ends at t[end - 1] is surely not white space, nor a
@@ -272,7 +262,7 @@ static int is_plain_char_before(const unsigned char *t, size_t start, size_t end
 	while (last > start && (t[last] & 0xC0) == 0x80)
 		last--;
 	if (t[last] < 0x80)
-		return !is_ascii_space(t[last]);
+		return !ascii_is_space(t[last]);
 	return t[last] >= 0xC3 && t[last] <= 0xCB && end - last == 2;
 }
 
@@ -280,7 +270,7 @@ static int is_plain_char_before(const unsigned char *t, size_t start, size_t end
 static int is_plain_char_at(const unsigned char *t, size_t len, size_t at)
 {
 	if (t[at] < 0x80)
-		return !is_ascii_space(t[at]);
+		return !ascii_is_space(t[at]);
 	return t[at] >= 0xC3 && t[at] <= 0xCB && at + 1 < len && (t[at + 1] & 0xC0) == 0x80;
 }
 
@@ -311,16 +301,6 @@ static int may_have_hashtag(mesura_scanner *s)
 	return s->has_hash;
 }
 
-static int is_ascii_letter(unsigned char ch)
-{
-	return (unsigned)((ch | 0x20) - 'a') < 26u;
-}
-
-static int is_ascii_digit(unsigned char ch)
-{
-	return (unsigned)(ch - '0') < 10u;
-}
-
 /* The upper-case ASCII letter at t[at] stays in one hashtag part with the upper-case
  * letter before it unless a lower-case letter follows it (#NASAMission splits before
  * the M): whether the next character is surely none. */
@@ -340,8 +320,8 @@ static int alnum_joined(mesura_scanner *s, size_t at)
 {
 	const unsigned char *t = (const unsigned char *)s->text;
 	unsigned char x = t[at - 1], y = t[at];
-	if (is_ascii_digit(x) || is_ascii_digit(y)) {
-		if (is_ascii_digit(x) && is_ascii_digit(y))
+	if (ascii_is_digit(x) || ascii_is_digit(y)) {
+		if (ascii_is_digit(x) && ascii_is_digit(y))
 			return 1;
 	} else if ((y >= 'a' && y <= 'z') ||
 	           (x >= 'A' && x <= 'Z' && y >= 'A' && y <= 'Z' && no_lower_after(s, at))) {
@@ -357,9 +337,9 @@ static int alnum_joined(mesura_scanner *s, size_t at)
 static int plain_word_before(const unsigned char *t, size_t at)
 {
 	size_t i = at;
-	while (i > 0 && is_ascii_alnum(t[i - 1]))
+	while (i > 0 && ascii_is_alnum(t[i - 1]))
 		i--;
-	return i == 0 || is_ascii_space(t[i - 1]) || is_opening(t[i - 1]);
+	return i == 0 || ascii_is_space(t[i - 1]) || is_opening(t[i - 1]);
 }
 
 /* ASCII punctuation that UAX #29 keeps inside a word between letters. */
@@ -375,13 +355,13 @@ static int is_mid_letter(unsigned char ch)
 static int joined_at(mesura_scanner *s, size_t at)
 {
 	const unsigned char *t = (const unsigned char *)s->text;
-	if (is_ascii_alnum(t[at - 1]) && is_ascii_alnum(t[at]))
+	if (ascii_is_alnum(t[at - 1]) && ascii_is_alnum(t[at]))
 		return alnum_joined(s, at);
-	if (at + 1 < s->len && is_mid_letter(t[at]) && is_ascii_letter(t[at - 1]) &&
-	    is_ascii_letter(t[at + 1]))
+	if (at + 1 < s->len && is_mid_letter(t[at]) && ascii_is_letter(t[at - 1]) &&
+	    ascii_is_letter(t[at + 1]))
 		return plain_word_before(t, at); /* "ain|'t" */
-	if (at >= 2 && is_mid_letter(t[at - 1]) && is_ascii_letter(t[at - 2]) &&
-	    is_ascii_letter(t[at]))
+	if (at >= 2 && is_mid_letter(t[at - 1]) && ascii_is_letter(t[at - 2]) &&
+	    ascii_is_letter(t[at]))
 		return plain_word_before(t, at - 1); /* "example.|com" */
 	return 0;
 }
@@ -394,9 +374,9 @@ static int clear_start(const mesura_scanner *s, size_t start)
 	const unsigned char *t = (const unsigned char *)s->text;
 	if (!is_plain_char_at(t, s->len, start))
 		return 0;
-	if (is_ascii_space(t[start - 1]))
+	if (ascii_is_space(t[start - 1]))
 		return 1;
-	return is_opening(t[start - 1]) && (start == 1 || is_ascii_space(t[start - 2]));
+	return is_opening(t[start - 1]) && (start == 1 || ascii_is_space(t[start - 2]));
 }
 
 /* Whether a token surely ends at `end` (< len): before white space, or before closing
@@ -685,9 +665,8 @@ static int prefilter_passes(const mesura_scanner *s, const view_regex *r, const 
 		return 0;
 	if (!sum->ready)
 		summarize(s->policy, text, len, sum);
-	return r->min_digits <= sum->digits && r->min_digit_run <= sum->longest_run &&
-	       (r->all_classes & sum->classes) == r->all_classes && (r->any_classes & sum->classes) &&
-	       digits_within(sum, r->min_digits, r->max_len);
+	return digits_within(sum, r->min_digits, r->max_len) && r->min_digit_run <= sum->longest_run &&
+	       (r->all_classes & sum->classes) == r->all_classes && (r->any_classes & sum->classes);
 }
 
 /* A near miss of leaf `cond` at [start, end) of its view. */

@@ -10,6 +10,28 @@
 #define ASCII_ONES 0x0101010101010101u
 #define ASCII_HIGH 0x8080808080808080u
 
+/* One byte's ASCII class; the bytes of non-ASCII characters are in none. */
+static inline int ascii_is_letter(unsigned c)
+{
+	return (c | 0x20) - 'a' < 26u;
+}
+
+static inline int ascii_is_digit(unsigned c)
+{
+	return c - '0' < 10u;
+}
+
+static inline int ascii_is_alnum(unsigned c)
+{
+	return ascii_is_letter(c) || ascii_is_digit(c);
+}
+
+/* Space, tab, LF, VT, FF, CR. */
+static inline int ascii_is_space(unsigned c)
+{
+	return c == ' ' || c - '\t' < 5u;
+}
+
 static inline uint64_t ascii_load(const unsigned char *p)
 {
 	uint64_t w;

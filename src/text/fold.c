@@ -42,20 +42,10 @@ static int is_leet_symbol(unsigned char c)
 	return c == '@' || c == '$' || c == '!' || c == '|';
 }
 
-static int is_ascii_letter(unsigned char c)
-{
-	return (unsigned)((c | 0x20) - 'a') < 26u;
-}
-
-static int is_ascii_digit(unsigned char c)
-{
-	return (unsigned)(c - '0') < 10u;
-}
-
 static int is_letter_cp(int32_t cp)
 {
 	if (cp < 0x80)
-		return is_ascii_letter((unsigned char)cp);
+		return ascii_is_letter((unsigned char)cp);
 	utf8proc_category_t cat = utf8proc_category(cp);
 	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
 }
@@ -73,7 +63,7 @@ static int is_mark_cp(int32_t cp)
 static int is_word_cp(int32_t cp)
 {
 	if (cp < 0x80)
-		return is_ascii_letter((unsigned char)cp) || is_ascii_digit((unsigned char)cp) ||
+		return ascii_is_letter((unsigned char)cp) || ascii_is_digit((unsigned char)cp) ||
 		       is_leet_symbol((unsigned char)cp);
 	utf8proc_category_t cat = utf8proc_category(cp);
 	return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_NO) ||
@@ -110,16 +100,16 @@ static int symbol_before_word(const unsigned char *t, size_t end, size_t i)
 	size_t next = i + 1;
 	while (next < end && is_leet_symbol(t[next]))
 		next++;
-	return next < end && (is_ascii_letter(t[next]) || is_ascii_digit(t[next]) || t[next] >= 0x80);
+	return next < end && (ascii_is_letter(t[next]) || ascii_is_digit(t[next]) || t[next] >= 0x80);
 }
 
 static void fold_leet_word(unsigned char *t, size_t start, size_t end)
 {
 	for (size_t i = start; i < end; i++) {
 		unsigned char c = t[i];
-		if (is_ascii_digit(c)) {
+		if (ascii_is_digit(c)) {
 			size_t run = i;
-			while (run < end && is_ascii_digit(t[run]))
+			while (run < end && ascii_is_digit(t[run]))
 				run++;
 			if (run - i >= 3) {
 				i = run - 1;
@@ -236,7 +226,7 @@ static size_t skip_unfoldable(const unsigned char *t, size_t len, size_t i)
 	if (is_leet_symbol(t[i]))
 		return symbol_before_word(t, len, i) ? i : i + 1;
 	size_t run = i;
-	while (run < len && is_ascii_digit(t[run]))
+	while (run < len && ascii_is_digit(t[run]))
 		run++;
 	return run - i >= 3 ? run : i;
 }
@@ -283,7 +273,7 @@ static int join_separator(int32_t cp)
 static int is_alnum_cp(int32_t cp)
 {
 	if (cp < 0x80)
-		return is_ascii_letter((unsigned char)cp) || is_ascii_digit((unsigned char)cp);
+		return ascii_is_letter((unsigned char)cp) || ascii_is_digit((unsigned char)cp);
 	return is_letter_cp(cp) || is_mark_cp(cp) || utf8proc_category(cp) == UTF8PROC_CATEGORY_ND;
 }
 
