@@ -161,15 +161,21 @@ static void print_result(const char *text, const mesura_result *res)
 
 static void usage(FILE *to)
 {
-	fprintf(to, "usage: mesura-explain [--policy FILE] [--charset NAME] [TEXT...]\n"
+	fprintf(to, "usage: mesura-explain [--policy FILE] [--no-file-access] [--charset NAME] "
+	            "[TEXT...]\n"
 	            "\n"
 	            "Explains how one post is screened: its normalised views, its tokens, the\n"
 	            "findings (condition, confidence) and the near misses. The post is the\n"
 	            "arguments joined with spaces, or standard input (one final newline removed).\n"
 	            "\n"
 	            "  --policy FILE    the policy (default: the built-in employee policy)\n"
+	            "  --no-file-access the policy may not include files or read lexicon files\n"
 	            "  --charset NAME   the post's character set (default UTF-8)\n"
 	            "  --help           this text\n"
+	            "\n"
+	            "Exit status: 0 allowed (or only logged), 1 review or redaction, 2 blocked,\n"
+	            "4 the post could not be screened (longer than 1 MiB, a scan error), 3 usage\n"
+	            "or policy errors.\n"
 	            "\n"
 	            "Examples:\n"
 	            "  mesura-explain --policy examples/policies/acme.yaml 'Qué m1erda de servicio'\n"
@@ -180,7 +186,7 @@ int main(int argc, char **argv)
 {
 	tool_init("mesura-explain");
 	const char *policy_path = NULL, *charset = NULL;
-	int argi = 1;
+	int no_file_access = 0, argi = 1;
 	for (; argi < argc && argv[argi][0] == '-' && argv[argi][1]; argi += 2) {
 		const char *a = argv[argi], *v = argi + 1 < argc ? argv[argi + 1] : NULL;
 		if (strcmp(a, "--") == 0) {
@@ -189,6 +195,9 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return 0;
+		} else if (strcmp(a, "--no-file-access") == 0) {
+			no_file_access = 1;
+			argi--; /* takes no value */
 		} else if (v && strcmp(a, "--policy") == 0) {
 			policy_path = v;
 		} else if (v && strcmp(a, "--charset") == 0) {
@@ -208,11 +217,10 @@ int main(int argc, char **argv)
 	} else {
 		char chunk[4096];
 		size_t n;
-		while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0 && raw.len <= POSTS_MAX_LINE)
+		while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0 && raw.len <= POSTS_MAX_LINE + 2)
 			strbuf_put(&raw, chunk, n);
-		if (ferror(stdin) || raw.len > POSTS_MAX_LINE)
-			tool_die("cannot read the post from standard input (at most %zu bytes)",
-			         (size_t)POSTS_MAX_LINE);
+		if (ferror(stdin))
+			tool_die("cannot read the post from standard input");
 		if (raw.len && raw.data[raw.len - 1] == '\n')
 			raw.len--;
 		if (raw.len && raw.data[raw.len - 1] == '\r')
@@ -220,24 +228,38 @@ int main(int argc, char **argv)
 	}
 	/* The same decoding as the other tools: charset, then UTF-8 repair. */
 	posts_decoder dec = {.charset = charset};
-	posts_line line = {"<post>", 1, POSTS_TEXT, raw.data ? raw.data : "", raw.len, 0, 0};
+	posts_line line = {"<post>", 1, POSTS_TEXT, raw.data ? raw.data : "", raw.len,
+	                   raw.len > POSTS_MAX_LINE, 0};
 	post p;
 	const char *why;
 	if (charset)
 		posts_check_charset(charset);
-	if (posts_decode(&dec, &line, &p, &why) != 0)
-		tool_die("%s", why);
+	if (posts_decode(&dec, &line, &p, &why) != 0) {
+		fprintf(stderr, "%s: the post cannot be screened: %s\n", tool_name, why);
+		post_clear(&p);
+		posts_decoder_free(&dec);
+		strbuf_free(&raw);
+		return TOOL_EXIT_UNSCREENED;
+	}
 
-	mesura_policy *policy = tool_load_policy(policy_path);
+	mesura_policy *policy = tool_load_policy(policy_path, no_file_access);
 	mesura_scanner *scanner = NULL;
 	int rc = mesura_scanner_new(&scanner, policy, NULL);
 	if (rc == MESURA_OK)
 		rc = mesura_scanner_explain(scanner, 1);
 	const mesura_result *res = NULL;
 	if (rc == MESURA_OK)
-		rc = mesura_scan(scanner, p.text, p.len, &res);
-	if (rc != MESURA_OK && rc != MESURA_ELIMIT)
-		tool_die("cannot scan: %s", mesura_strerror(rc));
+		rc = tool_scan(scanner, p.text, p.len, &res);
+	if (rc != MESURA_OK && rc != MESURA_ELIMIT) {
+		fprintf(stderr, "%s: the post cannot be screened: %s\n", tool_name,
+		        mesura_strerror(rc));
+		mesura_scanner_free(scanner);
+		mesura_policy_free(policy);
+		post_clear(&p);
+		posts_decoder_free(&dec);
+		strbuf_free(&raw);
+		return TOOL_EXIT_UNSCREENED;
+	}
 
 	printf("post (%zu bytes): ", p.len);
 	print_quoted(p.text, p.len);

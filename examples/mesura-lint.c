@@ -15,6 +15,8 @@
  *
  * Exit status: 0 every file compiles without warnings (and every case passes), 1 with
  * warnings only, 2 when a file does not compile or a case fails, 3 for usage errors.
+ * --no-file-access compiles as a service taking policies from users would
+ * (MESURA_COMPILE_NO_FILES: no includes of files, no lexicon files).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -178,6 +180,7 @@ static size_t run_cases(const mesura_policy *policy, const char *policy_path, ch
 		cases++;
 		if (posts_decode(&dec, &line, &p, &why) != 0) {
 			printf("%s:%lu: FAIL: malformed case: %s\n", line.source, line.line, why);
+			post_clear(&p);
 			failed++;
 			continue;
 		}
@@ -197,11 +200,14 @@ static size_t run_cases(const mesura_policy *policy, const char *policy_path, ch
 /* ---------------------------------------------------------------- lint */
 
 /* Lints one file (and runs the cases); returns the exit status it deserves. */
-static int lint(const char *path, char **cases, int n_cases)
+static int lint(const char *path, char **cases, int n_cases, int no_file_access)
 {
 	mesura_policy *policy = NULL;
 	mesura_diagnostics *diags = NULL;
-	int rc = mesura_policy_load_file(&policy, path, NULL, &diags, NULL);
+	mesura_compile_options copts = MESURA_COMPILE_OPTIONS_INIT;
+	if (no_file_access)
+		copts.flags |= MESURA_COMPILE_NO_FILES;
+	int rc = mesura_policy_load_file(&policy, path, &copts, &diags, NULL);
 	for (size_t i = 0; i < mesura_diagnostics_count(diags); i++)
 		print_diagnostic(mesura_diagnostics_get(diags, i));
 	int status = rc != MESURA_OK ? 2 : mesura_diagnostics_count(diags) ? 1 : 0;
@@ -220,7 +226,7 @@ static int lint(const char *path, char **cases, int n_cases)
 
 static void usage(FILE *to)
 {
-	fprintf(to, "usage: mesura-lint [--test CASES.jsonl]... POLICY.yaml...\n"
+	fprintf(to, "usage: mesura-lint [--no-file-access] [--test CASES.jsonl]... POLICY.yaml...\n"
 	            "\n"
 	            "Compiles each policy and prints its errors and warnings as\n"
 	            "file:line:column: error|warning: path: message [rule id].\n"
@@ -229,6 +235,8 @@ static void usage(FILE *to)
 	            "                       object a line: {\"text\": POST, \"expect\": [{\"rule\": ID}\n"
 	            "                       or {\"category\": C, \"text\": SUBSTRING}...], \"verdict\":\n"
 	            "                       V}; \"expect\": [] means no findings\n"
+	            "  --no-file-access     refuse includes of files and lexicon files, as a\n"
+	            "                       service that takes policies from users would\n"
 	            "  --help               this text\n"
 	            "\n"
 	            "Exit status: 0 clean, 1 warnings only, 2 a policy does not compile or a case\n"
@@ -245,13 +253,15 @@ int main(int argc, char **argv)
 	tool_init("mesura-lint");
 	char **cases = tool_xmalloc((size_t)argc * sizeof *cases);
 	char **policies = tool_xmalloc((size_t)argc * sizeof *policies);
-	int n_cases = 0, n_policies = 0;
+	int n_cases = 0, n_policies = 0, no_file_access = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			free(cases);
 			free(policies);
 			return 0;
+		} else if (strcmp(argv[i], "--no-file-access") == 0) {
+			no_file_access = 1;
 		} else if (strcmp(argv[i], "--test") == 0 && i + 1 < argc) {
 			cases[n_cases++] = argv[++i];
 		} else if (argv[i][0] == '-' && argv[i][1]) {
@@ -269,7 +279,7 @@ int main(int argc, char **argv)
 	}
 	int worst = 0;
 	for (int i = 0; i < n_policies; i++) {
-		int status = lint(policies[i], cases, n_cases);
+		int status = lint(policies[i], cases, n_cases, no_file_access);
 		worst = status > worst ? status : worst;
 	}
 	free(cases);

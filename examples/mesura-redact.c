@@ -5,11 +5,20 @@
  * By default each finding is rewritten with its rule's operator from the policy
  * (mesura_redact_result). --style and --mask-char override the operators
  * (mesura_redact_findings with a choose callback). docs/tools.md has the details.
+ *
+ * One output line per input line, always: a line that cannot be redacted is never
+ * written as if it were (nor dropped): JSONL gets {"id":..., "error":...} without
+ * "text", text gets a line starting with NOT_REDACTED. The exit status is then 4.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/tool.h"
+
+/* The start of the line that stands for a text post that could not be redacted. No
+ * redacted post is written that starts with it (such a post gets the marker too), so
+ * a line that starts with it is always the marker. */
+#define NOT_REDACTED "[mesura-redact: not redacted]"
 
 typedef struct redact_tool {
 	const mesura_policy *policy;
@@ -17,6 +26,8 @@ typedef struct redact_tool {
 	int style;             /* -1: the policy's operators */
 	const char *mask_char; /* NULL: the operator's own */
 	unsigned char key[MESURA_REDACT_KEY_SIZE];
+	int many_files;
+	size_t not_redacted;   /* counted on the main thread (pipeline tallies) */
 } redact_tool;
 
 typedef struct worker {
@@ -26,7 +37,7 @@ typedef struct worker {
 	posts_decoder decoder;
 	mesura_redact_options *options; /* per finding, for the overrides */
 	size_t options_cap;
-	size_t malformed, errors;
+	char why[160];
 } worker;
 
 static void *worker_new(void *ctx, unsigned index)
@@ -79,58 +90,107 @@ static int choose(const mesura_finding *finding, size_t index, mesura_redact_spa
 	return 0;
 }
 
-static void process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
+/* Writes, in place of a line that cannot be redacted, a line that says so: for JSONL
+ * an object with the id (the input's when it can be read, else the line number) and
+ * "error" but no "text"; for text the NOT_REDACTED marker. Never the post. */
+static int not_redacted(worker *w, const posts_line *line, post *p, const char *why,
+                        strbuf *out, strbuf *err, strbuf *tally)
+{
+	if (line->format == POSTS_JSONL) {
+		strbuf_puts(out, "{\"id\":");
+		if (p->id)
+			strbuf_json(out, p->id);
+		else
+			strbuf_printf(out, "%lu", line->line);
+		if (w->tool->many_files) {
+			strbuf_puts(out, ",\"file\":");
+			strbuf_json_string(out, line->source, strlen(line->source));
+		}
+		strbuf_puts(out, ",\"error\":");
+		strbuf_json_string(out, why, strlen(why));
+		strbuf_puts(out, "}\n");
+	} else {
+		strbuf_printf(out, NOT_REDACTED " line %lu: %s\n", line->line, why);
+	}
+	strbuf_printf(err, "%s: %s:%lu: not redacted: %s\n", tool_name, line->source, line->line,
+	              why);
+	strbuf_put(tally, "!", 1);
+	post_clear(p);
+	return 0;
+}
+
+/* Redacts a decoded post; returns a status, and the redacted text in *red. */
+static int redact_post(worker *w, const posts_line *line, const post *p, const char **red,
+                       size_t *red_len, strbuf *err)
+{
+	const mesura_result *res;
+	int rc = tool_scan(w->scanner, p->text, p->len, &res);
+	if (rc == MESURA_ELIMIT)
+		strbuf_printf(err, "%s: %s:%lu: a rule hit its match limit; redacted without it\n",
+		              tool_name, line->source, line->line);
+	if (rc != MESURA_OK && rc != MESURA_ELIMIT) {
+		snprintf(w->why, sizeof w->why, "cannot screen: %s", mesura_strerror(rc));
+		return rc;
+	}
+	rc = MESURA_OK;
+	if (res->n_findings == 0) { /* nothing to rewrite: the post is its own redaction */
+		*red = p->text;
+		*red_len = p->len;
+	} else if (w->tool->style < 0 && !w->tool->mask_char) {
+		rc = mesura_redact_result(w->redactor, w->tool->policy, p->text, p->len, res, red,
+		                          red_len);
+	} else {
+		if (res->n_findings > w->options_cap) {
+			w->options_cap = res->n_findings;
+			w->options = tool_xrealloc(w->options, w->options_cap * sizeof *w->options);
+		}
+		rc = mesura_redact_findings(w->redactor, p->text, p->len, res->findings,
+		                            res->n_findings, red, red_len, choose, w);
+	}
+	if (rc != MESURA_OK)
+		snprintf(w->why, sizeof w->why, "cannot redact: %s", mesura_strerror(rc));
+	return rc;
+}
+
+static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err,
+                   strbuf *tally)
 {
 	worker *w = arg;
 	if (line->blank) { /* blank lines are copied */
 		strbuf_put(out, "\n", 1);
-		return;
+		strbuf_put(tally, ".", 1);
+		return 0;
 	}
 	post p;
 	const char *why;
-	if (posts_decode(&w->decoder, line, &p, &why) != 0) {
-		strbuf_printf(err, "%s: %s:%lu: dropped malformed line: %s\n", tool_name, line->source,
-		              line->line, why);
-		w->malformed++;
-		return;
-	}
-	const mesura_result *res;
+	if (posts_decode(&w->decoder, line, &p, &why) != 0)
+		return not_redacted(w, line, &p, why, out, err, tally);
 	const char *red = NULL;
 	size_t red_len = 0;
-	int rc = mesura_scan(w->scanner, p.text, p.len, &res);
-	if (rc == MESURA_ELIMIT)
-		strbuf_printf(err, "%s: %s:%lu: a rule hit its match limit; redacted without it\n",
-		              tool_name, line->source, line->line);
-	if (rc == MESURA_OK || rc == MESURA_ELIMIT) {
-		rc = MESURA_OK;
-		if (res->n_findings == 0) { /* nothing to rewrite: the post is its own redaction */
-			red = p.text;
-			red_len = p.len;
-		} else if (w->tool->style < 0 && !w->tool->mask_char) {
-			rc = mesura_redact_result(w->redactor, w->tool->policy, p.text, p.len, res, &red,
-			                          &red_len);
-		} else {
-			if (res->n_findings > w->options_cap) {
-				w->options_cap = res->n_findings;
-				w->options = tool_xrealloc(w->options, w->options_cap * sizeof *w->options);
-			}
-			rc = mesura_redact_findings(w->redactor, p.text, p.len, res->findings,
-			                            res->n_findings, &red, &red_len, choose, w);
-		}
-	}
-	if (rc != MESURA_OK) { /* never write a post that should have been redacted */
-		strbuf_printf(err, "%s: %s:%lu: dropped, cannot redact it: %s\n", tool_name,
-		              line->source, line->line, mesura_strerror(rc));
-		w->errors++;
-	} else if (p.object) {
+	if (redact_post(w, line, &p, &red, &red_len, err) != MESURA_OK)
+		return not_redacted(w, line, &p, w->why, out, err, tally);
+	if (p.object) {
 		json_object_set_new(p.object, "text", json_stringn(red, red_len));
 		strbuf_json(out, p.object);
 		strbuf_put(out, "\n", 1);
+	} else if (red_len >= strlen(NOT_REDACTED) &&
+	           memcmp(red, NOT_REDACTED, strlen(NOT_REDACTED)) == 0) {
+		return not_redacted(w, line, &p, "the post starts like the marker of a post not "
+		                                 "redacted", out, err, tally);
 	} else {
 		strbuf_put(out, red, red_len);
 		strbuf_put(out, "\n", 1);
 	}
+	strbuf_put(tally, ".", 1);
 	post_clear(&p);
+	return 0;
+}
+
+/* Counts the lines not redacted (main thread, as they are written). */
+static void written(void *ctx, const char *tally, size_t len)
+{
+	redact_tool *t = ctx;
+	t->not_redacted += len == 1 && tally[0] == '!';
 }
 
 static void usage(FILE *to)
@@ -142,6 +202,8 @@ static void usage(FILE *to)
 	        "text lines, or JSONL objects with \"text\" replaced and every other field kept.\n"
 	        "\n"
 	        "  --policy FILE        the policy (default: the built-in employee policy)\n"
+	        "  --no-file-access     the policy may not include files or read lexicon\n"
+	        "                       files (a policy written by someone else)\n"
 	        "  --input-format F     text | jsonl | auto (default: auto, per file)\n"
 	        "  --charset NAME       the input's character set (output is always UTF-8)\n"
 	        "  --style S            mask | label | remove | hash: one operator for every\n"
@@ -150,18 +212,23 @@ static void usage(FILE *to)
 	        "                       default operators rather than the policy's\n"
 	        "  --hash-key HEX       32 hex digits keying hash tokens (else $MESURA_HASH_KEY,\n"
 	        "                       else a random key per run)\n"
-	        "  --threads N          threads (default: the online cores, %u here)\n"
+	        "  --threads N          threads, 1 to %u (default: the online cores, %u here)\n"
 	        "  --help               this text\n"
 	        "\n"
-	        "Findings of rules whose action is log are kept as they are. A line that cannot\n"
-	        "be read (malformed JSON) is dropped with a message, never copied unredacted.\n"
-	        "Exit status: 0 done, 1 some lines were dropped, 3 usage, input or policy errors.\n"
+	        "Findings of rules whose action is log are kept as they are. One line out per\n"
+	        "line in: a line that cannot be redacted (bad JSON, duplicate keys, longer than\n"
+	        "1 MiB, a scan error...) is never copied, nor dropped: JSONL gets {\"id\": ID,\n"
+	        "\"error\": WHY} without \"text\", text gets a line starting with\n"
+	        "\"" NOT_REDACTED "\".\n"
+	        "\n"
+	        "Exit status: 0 done, 4 some lines could not be redacted, 3 usage, unreadable\n"
+	        "input, policy or output errors (3 outranks 4).\n"
 	        "\n"
 	        "Examples:\n"
 	        "  mesura-redact --policy acme.yaml posts.txt > posts.redacted.txt\n"
 	        "  mesura-redact --style hash --hash-key $KEY export.jsonl > export.safe.jsonl\n"
 	        "  echo 'call me at 612 345 678' | mesura-redact --style mask --mask-char '#'\n",
-	        tool_cores());
+	        TOOL_MAX_THREADS, tool_cores());
 }
 
 int main(int argc, char **argv)
@@ -171,7 +238,7 @@ int main(int argc, char **argv)
 	posts_options popts = {.keep_blank = 1};
 	const char *policy_path = NULL, *hash_key = NULL;
 	unsigned threads = tool_cores();
-	int argi = 1;
+	int no_file_access = 0, argi = 1;
 	for (; argi < argc && argv[argi][0] == '-' && argv[argi][1]; argi += 2) {
 		const char *a = argv[argi], *v = argi + 1 < argc ? argv[argi + 1] : NULL;
 		if (strcmp(a, "--") == 0) {
@@ -180,6 +247,9 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			usage(stdout);
 			return 0;
+		} else if (strcmp(a, "--no-file-access") == 0) {
+			no_file_access = 1;
+			argi--; /* takes no value */
 		} else if (!v) {
 			usage(stderr);
 			tool_die("%s: unknown option or missing value", a);
@@ -204,9 +274,7 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--hash-key") == 0) {
 			hash_key = v;
 		} else if (strcmp(a, "--threads") == 0) {
-			threads = (unsigned)tool_parse_count(a, v);
-			if (threads > 1024)
-				tool_die("--threads: at most 1024");
+			threads = (unsigned)tool_parse_count(a, v, TOOL_MAX_THREADS);
 		} else {
 			usage(stderr);
 			tool_die("unknown option %s", a);
@@ -229,26 +297,25 @@ int main(int argc, char **argv)
 			         "character",
 			         t.mask_char);
 	}
-	mesura_policy *policy = tool_load_policy(policy_path);
+	mesura_policy *policy = tool_load_policy(policy_path, no_file_access);
 	t.policy = policy;
 	posts_reader *r = posts_reader_new(argv + argi, argc - argi, &popts);
+	t.many_files = posts_reader_files(r) > 1;
 
 	static char outbuf[1 << 16];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	json_object_seed(0);
-	pipeline_ops ops = {worker_new, process, NULL};
-	void **workers;
-	int write_failed = pipeline_run(r, threads, &ops, &t, stdout, &workers) != 0;
-	size_t malformed = 0, errors = 0;
-	for (unsigned i = 0; i < threads; i++) {
-		malformed += ((worker *)workers[i])->malformed;
-		errors += ((worker *)workers[i])->errors;
-		worker_free(workers[i]);
-	}
-	free(workers);
-	if (write_failed)
+	pipeline_ops ops = {worker_new, worker_free, process, written, NULL};
+	pipeline_result run;
+	pipeline_run(r, threads, &ops, &t, stdout, &run);
+	if (run.write_failed)
 		fprintf(stderr, "%s: cannot write the output\n", tool_name);
-	int status = write_failed || errors || posts_reader_errors(r) ? 3 : malformed ? 1 : 0;
+	if (t.not_redacted)
+		fprintf(stderr, "%s: %zu line%s could not be redacted\n", tool_name, t.not_redacted,
+		        t.not_redacted == 1 ? "" : "s");
+	int status = t.not_redacted ? TOOL_EXIT_UNSCREENED : 0;
+	if (run.threads == 0 || run.write_failed || posts_reader_errors(r))
+		status = TOOL_EXIT_ERROR;
 	posts_reader_free(r);
 	mesura_policy_free(policy);
 	return status;

@@ -6,6 +6,10 @@
  * The shape is the one the library is built for: compile the policy once, share it
  * between threads, give each thread its own mesura_scanner (and mesura_redactor).
  * examples/common/ reads the posts and keeps the output in input order.
+ *
+ * Every input line gets exactly one record, in order: a line that cannot be screened
+ * (bad JSON, too long, a scan error...) gets verdict review, no findings and an
+ * "error", and the exit status 4 says so.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,23 +24,31 @@ typedef struct category_count {
 	size_t n;
 } category_count;
 
-/* What one worker counted; merged at the end. */
+/* What the main thread counts as lines are written (from their tallies). */
 typedef struct stats {
-	size_t posts, verdicts[5], findings, malformed, repaired, unmapped, limited, errors;
+	size_t posts, verdicts[5], findings, unscreened, repaired, unmapped, limited;
 	category_count *categories;
 	size_t n_categories;
-	int worst; /* strongest verdict */
+	int worst; /* strongest verdict of the posts screened */
 } stats;
+
+/* What a worker tells the main thread about one line (pipeline tally), followed by
+ * the category of each finding (n_findings pointers into the policy). */
+typedef struct tally {
+	unsigned char verdict, unscreened, repaired, limited;
+	size_t unmapped, n_findings;
+} tally;
 
 typedef struct screen {
 	const mesura_policy *policy;
 	out_format format;
-	int redact, color, many_files, quiet, show_stats;
+	int redact, color, many_files, quiet, show_stats, strict;
 	unsigned char key[MESURA_REDACT_KEY_SIZE];
 	const char *charset;
 	double started, last_progress;
 	size_t lines_done;
 	int progress;
+	stats stats;
 } screen;
 
 typedef struct worker {
@@ -47,7 +59,7 @@ typedef struct worker {
 	mesura_redact_span *spans;
 	size_t spans_cap;
 	strbuf safe; /* the post with control characters made visible (human output) */
-	stats stats;
+	char why[160]; /* why the current line was not screened */
 } worker;
 
 /* ------------------------------------------------------------- counting */
@@ -63,21 +75,40 @@ static void count_category(stats *s, const char *name, size_t n)
 	s->categories[s->n_categories++] = (category_count){name, n};
 }
 
-static void merge_stats(stats *into, const stats *from)
+/* Counts a line as it is written (main thread, input order). */
+static void written(void *ctx, const char *data, size_t len)
 {
-	into->posts += from->posts;
-	for (int v = 0; v < 5; v++)
-		into->verdicts[v] += from->verdicts[v];
-	into->findings += from->findings;
-	into->malformed += from->malformed;
-	into->repaired += from->repaired;
-	into->unmapped += from->unmapped;
-	into->limited += from->limited;
-	into->errors += from->errors;
-	for (size_t i = 0; i < from->n_categories; i++)
-		count_category(into, from->categories[i].name, from->categories[i].n);
-	if (from->worst > into->worst)
-		into->worst = from->worst;
+	stats *s = &((screen *)ctx)->stats;
+	tally t;
+	if (len < sizeof t)
+		return;
+	memcpy(&t, data, sizeof t);
+	if (t.unscreened) {
+		s->unscreened++;
+		return;
+	}
+	s->posts++;
+	s->verdicts[t.verdict]++;
+	if (t.verdict > s->worst)
+		s->worst = t.verdict;
+	s->findings += t.n_findings;
+	s->repaired += t.repaired;
+	s->limited += t.limited;
+	s->unmapped += t.unmapped;
+	for (size_t i = 0; i < t.n_findings; i++) {
+		const char *category;
+		memcpy(&category, data + sizeof t + i * sizeof category, sizeof category);
+		count_category(s, category, 1);
+	}
+}
+
+static void put_tally(strbuf *out, const post *p, const mesura_result *res, int limited)
+{
+	tally t = {(unsigned char)res->verdict, 0, p->repaired > 0, limited != 0, p->unmapped,
+	           res->n_findings};
+	strbuf_put(out, &t, sizeof t);
+	for (size_t i = 0; i < res->n_findings; i++)
+		strbuf_put(out, &res->findings[i].category, sizeof res->findings[i].category);
 }
 
 /* ------------------------------------------------------------- workers */
@@ -107,7 +138,6 @@ static void worker_free(void *arg)
 	posts_decoder_free(&w->decoder);
 	strbuf_free(&w->safe);
 	free(w->spans);
-	free(w->stats.categories);
 	free(w);
 }
 
@@ -119,7 +149,8 @@ static double rounded(double confidence)
 /* Fields the JSONL output writes itself; input fields of these names are replaced. */
 static int own_field(const char *key, int many_files)
 {
-	static const char *own[] = {"text", "id", "verdict", "findings", "redacted", "incomplete"};
+	static const char *own[] = {"text",     "id",         "verdict", "findings",
+	                            "redacted", "incomplete", "error"};
 	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
 		if (strcmp(key, own[i]) == 0)
 			return 1;
@@ -218,7 +249,7 @@ static void out_csv(worker *w, const posts_line *line, const post *p, const mesu
 			strbuf_put(out, ",", 1);
 			strbuf_csv(out, redacted, redacted_len, 1);
 		}
-		strbuf_put(out, "\r\n", 2);
+		strbuf_put(out, ",\r\n", 3); /* the error column, empty */
 	}
 }
 
@@ -245,20 +276,29 @@ static const char *verdict_colour(mesura_action v)
 	return colours[v <= MESURA_ACTION_BLOCK ? v : 0];
 }
 
-static void out_human(worker *w, const posts_line *line, const post *p, const mesura_result *res,
-                      const char *redacted, size_t redacted_len, strbuf *out)
+/* "file:line id ID  VERDICT  ": the file name as terminal_safe shows posts. */
+static void human_head(worker *w, const posts_line *line, const post *p, mesura_action verdict,
+                       strbuf *out)
 {
 	int colour = w->screen->color;
-	const char *verdict = mesura_action_name(res->verdict);
-	strbuf_printf(out, "%s:%lu", line->source, line->line);
+	const char *name = mesura_action_name(verdict);
+	strbuf_put(out, terminal_safe(w, line->source, strlen(line->source)), strlen(line->source));
+	strbuf_printf(out, ":%lu", line->line);
 	if (p->id) {
 		strbuf_puts(out, " id ");
 		strbuf_json(out, p->id);
 	}
-	strbuf_printf(out, "  %s", colour ? verdict_colour(res->verdict) : "");
-	for (const char *c = verdict; *c; c++) /* BLOCK, REVIEW...: easy to spot */
-		strbuf_printf(out, "%c", res->verdict == MESURA_ACTION_ALLOW ? *c : *c - 'a' + 'A');
+	strbuf_printf(out, "  %s", colour ? verdict_colour(verdict) : "");
+	for (const char *c = name; *c; c++) /* BLOCK, REVIEW...: easy to spot */
+		strbuf_printf(out, "%c", verdict == MESURA_ACTION_ALLOW ? *c : *c - 'a' + 'A');
 	strbuf_printf(out, "%s  ", colour ? "\033[0m" : "");
+}
+
+static void out_human(worker *w, const posts_line *line, const post *p, const mesura_result *res,
+                      const char *redacted, size_t redacted_len, strbuf *out)
+{
+	int colour = w->screen->color;
+	human_head(w, line, p, res->verdict, out);
 
 	/* The post with each finding marked, as the redactor would widen and merge it. */
 	const char *safe = terminal_safe(w, p->text, p->len);
@@ -294,54 +334,95 @@ static void out_human(worker *w, const posts_line *line, const post *p, const me
 	}
 }
 
-static void process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
+/* The record of a line that could not be screened, in place of its post: verdict
+ * `verdict` (review, or block when the scan said so before redaction failed), no
+ * findings, and why. */
+static void out_unscreened(worker *w, const posts_line *line, const post *p,
+                           mesura_action verdict, const char *why, strbuf *out)
+{
+	int many_files = w->screen->many_files;
+	const char *name = mesura_action_name(verdict);
+	switch (w->screen->format) {
+	case OUT_JSONL:
+		strbuf_puts(out, "{\"id\":");
+		if (p->id)
+			strbuf_json(out, p->id);
+		else
+			strbuf_printf(out, "%lu", line->line);
+		if (many_files) {
+			strbuf_puts(out, ",\"file\":");
+			strbuf_json_string(out, line->source, strlen(line->source));
+		}
+		strbuf_printf(out, ",\"verdict\":\"%s\",\"findings\":[],\"error\":", name);
+		strbuf_json_string(out, why, strlen(why));
+		strbuf_puts(out, "}\n");
+		break;
+	case OUT_CSV:
+		csv_id(out, line, p, many_files);
+		strbuf_printf(out, ",%s,,,,,,,,%s,", name, w->screen->redact ? "," : "");
+		strbuf_csv(out, why, strlen(why), 1);
+		strbuf_put(out, "\r\n", 2);
+		break;
+	case OUT_HUMAN:
+		human_head(w, line, p, verdict, out);
+		strbuf_printf(out, "(not screened: %s)\n", why);
+		break;
+	}
+}
+
+/* A line that could not be screened: its record, a message, its tally. */
+static int unscreened(worker *w, const posts_line *line, post *p, mesura_action verdict,
+                      const char *why, strbuf *out, strbuf *err, strbuf *tallies)
+{
+	out_unscreened(w, line, p, verdict, why, out);
+	strbuf_printf(err, "%s: %s:%lu: not screened: %s\n", tool_name, line->source, line->line,
+	              why);
+	tally t = {(unsigned char)verdict, 1, 0, 0, 0, 0};
+	strbuf_put(tallies, &t, sizeof t);
+	post_clear(p);
+	return w->screen->strict ? PIPELINE_STOP : 0;
+}
+
+static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err,
+                   strbuf *tallies)
 {
 	worker *w = arg;
-	stats *st = &w->stats;
+	const screen *sc = w->screen;
 	post p;
 	const char *why;
-	if (posts_decode(&w->decoder, line, &p, &why) != 0) {
-		strbuf_printf(err, "%s: %s:%lu: skipped malformed line: %s\n", tool_name, line->source,
-		              line->line, why);
-		st->malformed++;
-		return;
-	}
-	st->repaired += p.repaired > 0;
-	st->unmapped += p.unmapped;
+	if (posts_decode(&w->decoder, line, &p, &why) != 0)
+		return unscreened(w, line, &p, MESURA_ACTION_REVIEW, why, out, err, tallies);
 	const mesura_result *res;
-	int rc = mesura_scan(w->scanner, p.text, p.len, &res);
+	int rc = tool_scan(w->scanner, p.text, p.len, &res);
 	int limited = rc == MESURA_ELIMIT;
+	if (rc != MESURA_OK && !limited) {
+		snprintf(w->why, sizeof w->why, "cannot screen: %s", mesura_strerror(rc));
+		return unscreened(w, line, &p, MESURA_ACTION_REVIEW, w->why, out, err, tallies);
+	}
 	const char *redacted = NULL;
 	size_t redacted_len = 0;
-	if ((rc == MESURA_OK || limited) && w->screen->redact) {
+	if (sc->redact) {
+		rc = MESURA_OK;
 		if (res->n_findings == 0) { /* nothing to rewrite: the post is its own redaction */
 			redacted = p.text;
 			redacted_len = p.len;
 		} else {
-			rc = mesura_redact_result(w->redactor, w->screen->policy, p.text, p.len, res,
-			                          &redacted, &redacted_len);
+			rc = mesura_redact_result(w->redactor, sc->policy, p.text, p.len, res, &redacted,
+			                          &redacted_len);
+		}
+		if (rc != MESURA_OK) {
+			mesura_action verdict = res->verdict > MESURA_ACTION_REVIEW ? res->verdict
+			                                                            : MESURA_ACTION_REVIEW;
+			snprintf(w->why, sizeof w->why, "cannot redact: %s", mesura_strerror(rc));
+			return unscreened(w, line, &p, verdict, w->why, out, err, tallies);
 		}
 	}
-	if (rc != MESURA_OK && !limited) {
-		strbuf_printf(err, "%s: %s:%lu: cannot screen this post: %s\n", tool_name,
-		              line->source, line->line, mesura_strerror(rc));
-		st->errors++;
-		post_clear(&p);
-		return;
-	}
-	st->posts++;
-	st->limited += limited ? 1u : 0u;
-	st->verdicts[res->verdict]++;
-	if ((int)res->verdict > st->worst)
-		st->worst = (int)res->verdict;
-	st->findings += res->n_findings;
-	for (size_t i = 0; i < res->n_findings; i++)
-		count_category(st, res->findings[i].category, 1);
+	put_tally(tallies, &p, res, limited);
 	if (limited)
 		strbuf_printf(err, "%s: %s:%lu: a rule hit its match limit; the post was screened "
 		                   "without it\n", tool_name, line->source, line->line);
 
-	switch (w->screen->format) {
+	switch (sc->format) {
 	case OUT_JSONL:
 		out_jsonl(w, line, &p, res, limited, redacted, redacted_len, out);
 		break;
@@ -353,6 +434,7 @@ static void process(void *arg, const posts_line *line, strbuf *out, strbuf *err)
 		break;
 	}
 	post_clear(&p);
+	return 0;
 }
 
 /* ------------------------------------------------------------ progress */
@@ -375,8 +457,9 @@ static void progress(void *ctx, const posts_reader *r, size_t lines)
 		        secs * (double)(total - done) / (double)done);
 }
 
-static void summary(const screen *sc, const stats *s, const posts_reader *r, unsigned threads)
+static void summary(const screen *sc, const posts_reader *r, const pipeline_result *run)
 {
+	const stats *s = &sc->stats;
 	double secs = tool_now() - sc->started;
 	unsigned long long bytes, total;
 	posts_reader_progress(r, &bytes, &total);
@@ -384,26 +467,28 @@ static void summary(const screen *sc, const stats *s, const posts_reader *r, uns
 		fprintf(stderr, "\r\033[K");
 	if (sc->quiet)
 		return;
-	fprintf(stderr, "%s: %zu posts: %zu allow, %zu log, %zu redact, %zu review, %zu block; "
-	                "%zu findings",
-	        tool_name, s->posts, s->verdicts[0], s->verdicts[1], s->verdicts[2], s->verdicts[3],
-	        s->verdicts[4], s->findings);
+	size_t records = s->posts + s->unscreened;
+	fprintf(stderr, "%s: %zu posts: %zu allow, %zu log, %zu redact, %zu review, %zu block, "
+	                "%zu not screened; %zu findings",
+	        tool_name, records, s->verdicts[0], s->verdicts[1], s->verdicts[2], s->verdicts[3],
+	        s->verdicts[4], s->unscreened, s->findings);
 	for (size_t i = 0; i < s->n_categories; i++)
 		fprintf(stderr, "%s%s %zu", i ? ", " : " (", s->categories[i].name, s->categories[i].n);
-	fprintf(stderr, "%s; %zu malformed lines", s->n_categories ? ")" : "", s->malformed);
+	if (s->n_categories)
+		fputc(')', stderr);
 	if (s->repaired)
 		fprintf(stderr, "; ill-formed UTF-8 repaired in %zu posts", s->repaired);
 	if (s->unmapped)
 		fprintf(stderr, "; %zu bytes not in %s", s->unmapped, sc->charset);
 	if (s->limited)
 		fprintf(stderr, "; %zu posts hit a match limit", s->limited);
-	if (s->errors)
-		fprintf(stderr, "; %zu errors", s->errors);
+	if (run->stopped)
+		fprintf(stderr, "; stopped at the first post not screened (--strict)");
 	fprintf(stderr, "; %.2f s, %.0f posts/s, %.1f MB/s", secs,
-	        secs > 0 ? (double)s->posts / secs : 0.0,
+	        secs > 0 ? (double)records / secs : 0.0,
 	        secs > 0 ? (double)bytes / secs / 1e6 : 0.0);
 	if (sc->show_stats)
-		fprintf(stderr, "; %u threads, peak RSS %.1f MiB", threads,
+		fprintf(stderr, "; %u threads, peak RSS %.1f MiB", run->threads,
 		        (double)tool_peak_rss_kib() / 1024.0);
 	fputc('\n', stderr);
 }
@@ -416,33 +501,42 @@ static void usage(FILE *to)
 	        "usage: mesura-screen [OPTIONS] [FILE...]\n"
 	        "\n"
 	        "Screens posts (one per line, or JSONL objects with \"text\") from the files or\n"
-	        "standard input and reports, for each post in input order, its verdict and\n"
-	        "findings.\n"
+	        "standard input and writes one record per input line, in input order: its\n"
+	        "verdict and findings. A line that cannot be screened (bad JSON, duplicate keys,\n"
+	        "longer than 1 MiB, a scan error...) gets verdict review, no findings and an\n"
+	        "\"error\" (CSV: the error column; human: \"(not screened: why)\").\n"
 	        "\n"
 	        "  --policy FILE          the policy (default: the built-in employee policy)\n"
+	        "  --no-file-access       the policy may not include files or read lexicon\n"
+	        "                         files (a policy written by someone else)\n"
 	        "  --format F             human | jsonl | csv (default: human when standard\n"
 	        "                         output is a terminal, jsonl otherwise)\n"
 	        "  --input-format F       text | jsonl | auto (default: auto, per file: JSONL\n"
-	        "                         when the first non-blank byte is '{')\n"
+	        "                         when its first non-blank line is a JSON object with a\n"
+	        "                         string \"text\")\n"
 	        "  --charset NAME         the input's character set (ISO-8859-1, WINDOWS-1252...)\n"
 	        "  --redact               add the redacted post (the policy's operators)\n"
 	        "  --hash-key HEX         32 hex digits keying hash tokens (else $MESURA_HASH_KEY,\n"
 	        "                         else a random key per run)\n"
-	        "  --threads N            screening threads (default: the online cores, %u here)\n"
+	        "  --threads N            screening threads, 1 to %u (default: the online cores,\n"
+	        "                         %u here)\n"
 	        "  --color WHEN           auto | always | never (human format)\n"
-	        "  --strict               exit 3 when a line was malformed\n"
+	        "  --strict               stop after the record of the first line that cannot be\n"
+	        "                         screened, with exit status 3\n"
 	        "  --stats                add threads and peak memory to the summary\n"
 	        "  --quiet                no progress and no summary on standard error\n"
 	        "  --help                 this text\n"
 	        "\n"
 	        "Exit status: 0 every post allowed (or only logged), 1 some post needs review or\n"
-	        "redaction, 2 some post is blocked, 3 usage, input, policy or output errors.\n"
+	        "redaction, 2 some post is blocked, 4 some line could not be screened (it has its\n"
+	        "record; 4 outranks 0-2), 3 usage, unreadable input, policy or output errors, or\n"
+	        "a --strict stop (3 outranks 4).\n"
 	        "\n"
 	        "Examples:\n"
 	        "  mesura-screen examples/data/sample-posts.txt\n"
 	        "  mesura-screen --policy acme.yaml --format jsonl --redact posts.jsonl > out.jsonl\n"
 	        "  zcat archive.txt.gz | mesura-screen --charset latin1 --format csv > report.csv\n",
-	        tool_cores());
+	        TOOL_MAX_THREADS, tool_cores());
 }
 
 int main(int argc, char **argv)
@@ -452,7 +546,7 @@ int main(int argc, char **argv)
 	posts_options popts = {0};
 	const char *policy_path = NULL, *format = NULL, *color = "auto", *hash_key = NULL;
 	unsigned threads = tool_cores();
-	int strict = 0, argi = 1;
+	int no_file_access = 0, argi = 1;
 	for (; argi < argc && argv[argi][0] == '-' && argv[argi][1]; argi++) {
 		const char *a = argv[argi], *v = argi + 1 < argc ? argv[argi + 1] : NULL;
 		int takes = 1;
@@ -465,11 +559,13 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--redact") == 0) {
 			sc.redact = 1, takes = 0;
 		} else if (strcmp(a, "--strict") == 0) {
-			strict = 1, takes = 0;
+			sc.strict = 1, takes = 0;
 		} else if (strcmp(a, "--stats") == 0) {
 			sc.show_stats = 1, takes = 0;
 		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
 			sc.quiet = 1, takes = 0;
+		} else if (strcmp(a, "--no-file-access") == 0) {
+			no_file_access = 1, takes = 0;
 		} else if (!v) {
 			usage(stderr);
 			tool_die("%s: unknown option or missing value", a);
@@ -487,9 +583,7 @@ int main(int argc, char **argv)
 		} else if (strcmp(a, "--hash-key") == 0) {
 			hash_key = v;
 		} else if (strcmp(a, "--threads") == 0) {
-			threads = (unsigned)tool_parse_count(a, v);
-			if (threads > 1024)
-				tool_die("--threads: at most 1024");
+			threads = (unsigned)tool_parse_count(a, v, TOOL_MAX_THREADS);
 		} else if (strcmp(a, "--color") == 0 || strcmp(a, "--colour") == 0) {
 			color = v;
 		} else {
@@ -518,7 +612,7 @@ int main(int argc, char **argv)
 
 	if (sc.redact)
 		tool_hash_key(hash_key, sc.key);
-	mesura_policy *policy = tool_load_policy(policy_path);
+	mesura_policy *policy = tool_load_policy(policy_path, no_file_access);
 	sc.policy = policy;
 	posts_reader *r = posts_reader_new(argv + argi, argc - argi, &popts);
 	sc.many_files = posts_reader_files(r) > 1;
@@ -528,29 +622,26 @@ int main(int argc, char **argv)
 	static char outbuf[1 << 16];
 	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	if (sc.format == OUT_CSV)
-		printf("%sid,verdict,rule,category,severity,action,start,end,text,confidence%s\r\n",
+		printf("%sid,verdict,rule,category,severity,action,start,end,text,confidence%s,error\r\n",
 		       sc.many_files ? "file," : "", sc.redact ? ",redacted" : "");
 	json_object_seed(0); /* before any thread makes a JSON object */
 
-	pipeline_ops ops = {worker_new, process, progress};
-	void **workers;
-	int write_failed = pipeline_run(r, threads, &ops, &sc, stdout, &workers) != 0;
-	stats total = {0};
-	for (unsigned i = 0; i < threads; i++) {
-		merge_stats(&total, &((worker *)workers[i])->stats);
-		worker_free(workers[i]);
-	}
-	free(workers);
-	summary(&sc, &total, r, threads);
-	if (write_failed)
+	pipeline_ops ops = {worker_new, worker_free, process, written, progress};
+	pipeline_result run;
+	pipeline_run(r, threads, &ops, &sc, stdout, &run);
+	summary(&sc, r, &run);
+	if (run.write_failed)
 		fprintf(stderr, "%s: cannot write the output\n", tool_name);
 
-	int status = total.worst >= MESURA_ACTION_BLOCK    ? 2
-	             : total.worst >= MESURA_ACTION_REDACT ? 1
-	                                                   : 0;
-	if (write_failed || posts_reader_errors(r) || total.errors || (strict && total.malformed))
-		status = 3;
-	free(total.categories);
+	const stats *total = &sc.stats;
+	int status = total->worst >= MESURA_ACTION_BLOCK    ? 2
+	             : total->worst >= MESURA_ACTION_REDACT ? 1
+	                                                    : 0;
+	if (total->unscreened)
+		status = TOOL_EXIT_UNSCREENED;
+	if (run.threads == 0 || run.write_failed || run.stopped || posts_reader_errors(r))
+		status = TOOL_EXIT_ERROR;
+	free(sc.stats.categories);
 	posts_reader_free(r);
 	mesura_policy_free(policy);
 	return status;

@@ -8,6 +8,10 @@
  * input order. Two batches are alive at a time, so memory stays bounded whatever the
  * size of the input. Each worker has its own state (a mesura_scanner and a
  * mesura_redactor over the one shared mesura_policy).
+ *
+ * Counting is done on the main thread from each line's tally as the line is written,
+ * so the counts match the output exactly: whichever worker screened a line, however
+ * many threads started, and when a line stops the run (--strict).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -24,14 +28,15 @@ typedef struct item {
 	int too_long, blank;
 	size_t off, len;          /* the line's bytes in batch.text */
 	unsigned worker;          /* whose buffers hold its output */
-	size_t out_off, out_len, err_off, err_len;
+	size_t out_off, out_len, err_off, err_len, tally_off, tally_len;
+	int stop;                 /* process() returned PIPELINE_STOP */
 } item;
 
 typedef struct batch {
 	item *items;
 	size_t n, cap;
 	strbuf text;
-	strbuf *out, *err;        /* one of each per worker */
+	strbuf *out, *err, *tally; /* one of each per worker */
 	size_t next, done;        /* lines claimed, lines finished */
 } batch;
 
@@ -51,7 +56,7 @@ typedef struct worker_arg {
 
 static void process_chunk(pool *p, batch *b, unsigned w, size_t from, size_t to)
 {
-	strbuf *out = &b->out[w], *err = &b->err[w];
+	strbuf *out = &b->out[w], *err = &b->err[w], *tally = &b->tally[w];
 	for (size_t i = from; i < to; i++) {
 		item *it = &b->items[i];
 		posts_line line = {it->source, it->line,     it->format, b->text.data + it->off,
@@ -59,9 +64,11 @@ static void process_chunk(pool *p, batch *b, unsigned w, size_t from, size_t to)
 		it->worker = w;
 		it->out_off = out->len;
 		it->err_off = err->len;
-		p->ops->process(p->workers[w], &line, out, err);
+		it->tally_off = tally->len;
+		it->stop = p->ops->process(p->workers[w], &line, out, err, tally) == PIPELINE_STOP;
 		it->out_len = out->len - it->out_off;
 		it->err_len = err->len - it->err_off;
+		it->tally_len = tally->len - it->tally_off;
 	}
 }
 
@@ -131,26 +138,76 @@ static void wait_done(pool *p, batch *b)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* Writes a finished batch in input order; -1 when `out` failed. */
-static int write_batch(batch *b, unsigned threads, FILE *out)
+/* Writes a finished batch in input order, up to a line that stops the run, and
+ * counts each line written. Returns the lines written; sets *stopped. */
+static size_t write_batch(pool *p, batch *b, unsigned threads, FILE *out, void *ctx,
+                          int *stopped)
 {
-	for (size_t i = 0; i < b->n; i++) {
-		const item *it = &b->items[i];
+	size_t i = 0;
+	while (i < b->n) {
+		const item *it = &b->items[i++];
 		if (it->err_len) {
 			fflush(out); /* keep messages next to the output they concern */
 			fwrite(b->err[it->worker].data + it->err_off, 1, it->err_len, stderr);
 		}
 		if (it->out_len)
 			fwrite(b->out[it->worker].data + it->out_off, 1, it->out_len, out);
+		if (p->ops->written)
+			p->ops->written(ctx, b->tally[it->worker].data + it->tally_off, it->tally_len);
+		if (it->stop) {
+			*stopped = 1;
+			break;
+		}
 	}
 	for (unsigned w = 0; w < threads; w++)
-		b->out[w].len = b->err[w].len = 0;
-	return ferror(out) ? -1 : 0;
+		b->out[w].len = b->err[w].len = b->tally[w].len = 0;
+	return i;
+}
+
+static strbuf *new_buffers(unsigned threads)
+{
+	strbuf *bufs = tool_xmalloc(threads * sizeof *bufs);
+	memset(bufs, 0, threads * sizeof *bufs);
+	return bufs;
+}
+
+static void free_buffers(strbuf *bufs, unsigned threads)
+{
+	for (unsigned w = 0; w < threads; w++)
+		strbuf_free(&bufs[w]);
+	free(bufs);
+}
+
+/* Starts up to `threads` workers; returns how many started. A worker that cannot start
+ * is not fatal while another one runs: the others claim its share of the work. */
+static unsigned start_workers(pool *p, unsigned threads, pthread_t *tids, worker_arg *args)
+{
+	unsigned started = 0;
+	for (unsigned w = 0; w < threads; w++) {
+		args[started] = (worker_arg){p, started};
+		if (pthread_create(&tids[started], NULL, worker_main, &args[started]) == 0)
+			started++;
+	}
+	if (started < threads)
+		fprintf(stderr, "%s: %u of %u worker threads could not start; going on with %u\n",
+		        tool_name, threads - started, threads, started);
+	return started;
+}
+
+static void stop_workers(pool *p, unsigned started, pthread_t *tids)
+{
+	pthread_mutex_lock(&p->mu);
+	p->quit = 1;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (unsigned w = 0; w < started; w++)
+		pthread_join(tids[w], NULL);
 }
 
 int pipeline_run(posts_reader *r, unsigned threads, const pipeline_ops *ops, void *ctx,
-                 FILE *out, void ***workers_out)
+                 FILE *out, pipeline_result *result)
 {
+	*result = (pipeline_result){0};
 	if (threads < 1)
 		threads = 1;
 	pool p = {.ops = ops};
@@ -160,65 +217,59 @@ int pipeline_run(posts_reader *r, unsigned threads, const pipeline_ops *ops, voi
 	p.workers = tool_xmalloc(threads * sizeof *p.workers);
 	for (unsigned w = 0; w < threads; w++)
 		p.workers[w] = ops->worker_new(ctx, w);
+	pthread_t *tids = tool_xmalloc(threads * sizeof *tids);
+	worker_arg *args = tool_xmalloc(threads * sizeof *args);
+	/* Worker i runs with state i: states past `started` are never used. */
+	unsigned started = start_workers(&p, threads, tids, args);
+	result->threads = started;
 
 	batch batches[2];
 	memset(batches, 0, sizeof batches);
 	for (int i = 0; i < 2; i++) {
-		batches[i].out = tool_xmalloc(threads * sizeof(strbuf));
-		batches[i].err = tool_xmalloc(threads * sizeof(strbuf));
-		memset(batches[i].out, 0, threads * sizeof(strbuf));
-		memset(batches[i].err, 0, threads * sizeof(strbuf));
+		batches[i].out = new_buffers(started);
+		batches[i].err = new_buffers(started);
+		batches[i].tally = new_buffers(started);
 	}
-	pthread_t *tids = tool_xmalloc(threads * sizeof *tids);
-	worker_arg *args = tool_xmalloc(threads * sizeof *args);
-	for (unsigned w = 0; w < threads; w++) {
-		args[w] = (worker_arg){&p, w};
-		if (pthread_create(&tids[w], NULL, worker_main, &args[w]) != 0)
-			tool_die("cannot start a worker thread");
-	}
-
-	int status = 0;
 	batch *cur = &batches[0], *next = &batches[1];
-	size_t n = read_batch(r, cur);
+	size_t n = started ? read_batch(r, cur) : 0;
 	while (n > 0) {
 		submit(&p, cur);
 		size_t n_next = read_batch(r, next); /* while the workers screen `cur` */
 		wait_done(&p, cur);
-		if (write_batch(cur, threads, out) != 0) {
-			status = -1;
+		size_t written = write_batch(&p, cur, started, out, ctx, &result->stopped);
+		if (ferror(out)) {
+			result->write_failed = 1;
 			break;
 		}
 		if (ops->batch_done)
-			ops->batch_done(ctx, r, cur->n);
+			ops->batch_done(ctx, r, written);
+		if (result->stopped)
+			break;
 		batch *t = cur;
 		cur = next;
 		next = t;
 		n = n_next;
 	}
 	if (fflush(out) != 0)
-		status = -1;
+		result->write_failed = 1;
 
-	pthread_mutex_lock(&p.mu);
-	p.quit = 1;
-	pthread_cond_broadcast(&p.work);
-	pthread_mutex_unlock(&p.mu);
-	for (unsigned w = 0; w < threads; w++)
-		pthread_join(tids[w], NULL);
+	stop_workers(&p, started, tids);
 	for (int i = 0; i < 2; i++) {
-		for (unsigned w = 0; w < threads; w++) {
-			strbuf_free(&batches[i].out[w]);
-			strbuf_free(&batches[i].err[w]);
-		}
-		free(batches[i].out);
-		free(batches[i].err);
+		free_buffers(batches[i].out, started);
+		free_buffers(batches[i].err, started);
+		free_buffers(batches[i].tally, started);
 		free(batches[i].items);
 		strbuf_free(&batches[i].text);
 	}
+	for (unsigned w = 0; w < threads; w++)
+		ops->worker_free(p.workers[w]);
+	free(p.workers);
 	free(tids);
 	free(args);
 	pthread_mutex_destroy(&p.mu);
 	pthread_cond_destroy(&p.work);
 	pthread_cond_destroy(&p.finished);
-	*workers_out = p.workers;
-	return status;
+	if (started == 0)
+		fprintf(stderr, "%s: cannot start a worker thread\n", tool_name);
+	return started == 0 || result->write_failed ? -1 : 0;
 }

@@ -38,8 +38,13 @@ void strbuf_json(strbuf *b, const json_t *json);
 void strbuf_json_string(strbuf *b, const char *s, size_t n);
 /* Appends one CSV field: quoted when it holds a comma, quote, CR or LF (RFC 4180);
  * `text_field` also guards against spreadsheet formulas: a value starting with
- * = + - @ TAB or CR gets a leading apostrophe (OWASP's CSV-injection advice). */
+ * = + - @ TAB or CR gets a leading apostrophe (OWASP's CSV-injection advice); a
+ * leading NUL is no formula. */
 void strbuf_csv(strbuf *b, const char *s, size_t n, int text_field);
+
+/* A copy of the NUL-terminated `s` in well-formed UTF-8: each ill-formed sequence
+ * becomes U+FFFD (file names are bytes; the outputs are UTF-8). Free with free(). */
+char *tool_utf8_dup(const char *s);
 
 void *tool_xmalloc(size_t n);
 void *tool_xrealloc(void *p, size_t n);
@@ -55,18 +60,34 @@ extern const char *tool_name;
 /* Checks that the library linked is the one the tool was built with; sets tool_name. */
 void tool_init(const char *name);
 
+/* mesura_scan, except that a post containing the text of the environment variable
+ * MESURA_TEST_SCAN_ERROR (read by tool_init; tests only) fails with MESURA_ENOMEM, so
+ * that the tests can check what the tools do with a scan that fails. */
+int tool_scan(mesura_scanner *scanner, const char *text, size_t len,
+              const mesura_result **result);
+
 /* ------------------------------------------------------------- options */
 
 /* Loads the policy at `path`, or the built-in one when `path` is NULL, printing every
- * diagnostic. Exits with status 3 when there is no policy. */
-mesura_policy *tool_load_policy(const char *path);
+ * diagnostic. `no_file_access` compiles with MESURA_COMPILE_NO_FILES (no includes of
+ * files, no lexicon files: for policies written by someone else). Exits with status 3
+ * when there is no policy. */
+mesura_policy *tool_load_policy(const char *path, int no_file_access);
 
 /* Fills key[16] from --hash-key HEX (32 hex digits), else $MESURA_HASH_KEY, else
  * /dev/urandom (a new key per run: tokens then only compare within the run). */
 void tool_hash_key(const char *hex, unsigned char key[MESURA_REDACT_KEY_SIZE]);
 
-/* Parses a positive integer option value; exits with status 3 otherwise. */
-unsigned long tool_parse_count(const char *option, const char *value);
+/* Parses an option's value as a decimal number in 1..max, as written: digits only (no
+ * sign, no spaces), no overflow. Exits with status 3 otherwise. */
+unsigned long tool_parse_count(const char *option, const char *value, unsigned long max);
+
+/* The most --threads a tool accepts. */
+#define TOOL_MAX_THREADS 1024u
+
+/* Exit statuses shared by the tools that screen posts (docs/tools.md). */
+#define TOOL_EXIT_ERROR 3        /* usage, policy, unreadable input, output; --strict stop */
+#define TOOL_EXIT_UNSCREENED 4   /* some post could not be screened (it has its record) */
 
 /* Number of online cores (at least 1). */
 unsigned tool_cores(void);
@@ -79,19 +100,21 @@ typedef enum posts_format { POSTS_AUTO = 0, POSTS_TEXT, POSTS_JSONL } posts_form
 int posts_parse_format(const char *name);
 
 typedef struct posts_options {
-	posts_format format;  /* AUTO: per file, JSONL when its first non-blank byte is '{' */
+	posts_format format;  /* AUTO: per file, from its first non-blank line (posts.c) */
 	const char *charset;  /* NULL: UTF-8 */
 	int keep_blank;       /* pass blank lines on as posts (mesura-redact copies them) */
 } posts_options;
 
 /* One input line as the reader hands it on: raw bytes, not yet decoded. */
 typedef struct posts_line {
-	const char *source;   /* the file name, "<stdin>" for standard input */
+	const char *source;   /* the file's name for output: valid UTF-8 (ill-formed bytes
+	                         became U+FFFD), "<stdin>" for standard input */
 	unsigned long line;   /* 1-based within its file */
 	posts_format format;  /* TEXT or JSONL (decided) */
 	const char *bytes;    /* without the line end; a UTF-8 BOM on line 1 is removed */
 	size_t len;
-	int too_long;         /* longer than POSTS_MAX_LINE: bytes are truncated, skip it */
+	int too_long;         /* longer than POSTS_MAX_LINE: bytes are truncated; the line
+	                         cannot be screened */
 	int blank;            /* empty (text) or only white space (JSONL); keep_blank only */
 } posts_line;
 
@@ -109,7 +132,7 @@ void posts_check_charset(const char *charset);
 posts_reader *posts_reader_new(char **files, int n, const posts_options *opts);
 /* The next line (blank lines skipped unless keep_blank): 1, 0 at the end, -1 after an
  * I/O error (reported on stderr; reading goes on with the next file). The line is
- * borrowed until the next call. */
+ * borrowed until the next call; its `source` lives as long as the reader. */
 int posts_reader_next(posts_reader *r, posts_line *line);
 /* Bytes read so far and the total size of the inputs when known (regular files),
  * else 0. */
@@ -124,7 +147,8 @@ typedef struct post {
 	const char *text;
 	size_t len;
 	json_t *object;   /* JSONL: the parsed object (a reference owned by the post) */
-	json_t *id;       /* the object's "id", or NULL for text input / no id */
+	json_t *id;       /* the object's "id" (borrowed from `object`), or NULL: text input,
+	                     no id, or none that can be read unambiguously from a bad line */
 	size_t repaired;  /* ill-formed UTF-8 sequences replaced with U+FFFD */
 	size_t unmapped;  /* bytes --charset could not convert (each became U+FFFD) */
 } post;
@@ -136,9 +160,12 @@ typedef struct posts_decoder {
 	char error_buf[200];
 } posts_decoder;
 
-/* Decodes a line into `*p` (converting from the charset, replacing ill-formed UTF-8,
- * parsing JSONL). Returns 0, or -1 for a malformed line with a reason in `*error`
- * (borrowed from the decoder until its next call). Release with post_clear. */
+/* Decodes a line into `*p` (converting from the charset, replacing ill-formed UTF-8 in
+ * text, parsing JSONL: valid UTF-8, no duplicate keys at any depth, an object with a
+ * string "text"). Returns 0, or -1 for a line that cannot be screened, with the reason
+ * in a few words in `*error` (borrowed from the decoder until its next call) and, when
+ * it can be read unambiguously, the line's id in p->id. Release with post_clear either
+ * way. */
 int posts_decode(posts_decoder *d, const posts_line *line, post *p, const char **error);
 void post_clear(post *p);
 void posts_decoder_free(posts_decoder *d);
@@ -146,28 +173,42 @@ void posts_decoder_free(posts_decoder *d);
 /* ------------------------------------------------------------ pipeline */
 
 /*
- * Runs `fn` over every line of a reader on `threads` worker threads, each with its own
- * state (a scanner, a redactor...), in bounded batches, and writes what `fn` wrote
- * for each line to `out` in input order. Messages `fn` writes to `err` go to stderr,
- * in input order too. The main thread reads the next batch while the workers screen
- * the current one.
+ * Runs `process` over every line of a reader on up to `threads` worker threads, each
+ * with its own state (a scanner, a redactor...), in bounded batches, and writes what
+ * it wrote for each line to `out` in input order. Messages written to `err` go to
+ * stderr, in input order too. What a line wrote to `tally` is handed to `written` on
+ * the main thread, in input order, once the line is written: the tools count there, so
+ * their counts are those of the lines written, whatever the threads did. The main
+ * thread reads the next batch while the workers screen the current one.
  */
 typedef struct pipeline_ops {
 	/* Makes the state of worker `index` (on the main thread, before any work). */
 	void *(*worker_new)(void *ctx, unsigned index);
-	/* Handles one line on a worker thread: its output into `out`, messages into `err`. */
-	void (*process)(void *worker, const posts_line *line, strbuf *out, strbuf *err);
+	void (*worker_free)(void *worker);
+	/* Handles one line on a worker thread. Returns 0, or PIPELINE_STOP to end the run
+	 * after this line (it and every line before it are written, none after it). */
+	int (*process)(void *worker, const posts_line *line, strbuf *out, strbuf *err,
+	               strbuf *tally);
+	/* Counts a line's tally (main thread, input order); may be NULL. */
+	void (*written)(void *ctx, const char *tally, size_t len);
 	/* Called on the main thread after each batch is written (progress); may be NULL. */
 	void (*batch_done)(void *ctx, const posts_reader *r, size_t lines);
 } pipeline_ops;
 
+#define PIPELINE_STOP 1
 #define PIPELINE_BATCH_LINES 4096
 #define PIPELINE_BATCH_BYTES ((size_t)8 << 20)
 
-/* Returns 0, or -1 when writing to `out` failed. `*workers` receives the array of
- * `threads` worker states, for the caller to read (counts) and free. */
+typedef struct pipeline_result {
+	unsigned threads;   /* worker threads that ran (fewer than asked if some failed to start) */
+	int stopped;        /* a line returned PIPELINE_STOP */
+	int write_failed;   /* writing to `out` failed */
+} pipeline_result;
+
+/* Returns 0, or -1 when the run did not finish (no thread could start, or writing
+ * failed); `*result` says what happened. Frees the worker states. */
 int pipeline_run(posts_reader *r, unsigned threads, const pipeline_ops *ops, void *ctx,
-                 FILE *out, void ***workers);
+                 FILE *out, pipeline_result *result);
 
 /* --------------------------------------------------------------- misc */
 

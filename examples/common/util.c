@@ -24,6 +24,22 @@ void tool_die(const char *fmt, ...)
 	exit(3);
 }
 
+char *tool_utf8_dup(const char *s)
+{
+	size_t len = strlen(s), need = 0;
+	if (mesura_utf8_validate(s, len, NULL) == MESURA_OK) {
+		char *copy = tool_xmalloc(len + 1);
+		memcpy(copy, s, len + 1);
+		return copy;
+	}
+	mesura_utf8_repair(s, len, NULL, 0, &need, NULL); /* size query */
+	char *out = tool_xmalloc(need + 1);
+	if (mesura_utf8_repair(s, len, out, need + 1, &need, NULL) != MESURA_OK)
+		tool_die("cannot repair UTF-8");
+	out[need] = '\0';
+	return out;
+}
+
 void *tool_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
@@ -40,12 +56,36 @@ void *tool_xrealloc(void *p, size_t n)
 	return q;
 }
 
+static const char *test_scan_error; /* MESURA_TEST_SCAN_ERROR */
+
 void tool_init(const char *name)
 {
 	tool_name = name;
+	test_scan_error = getenv("MESURA_TEST_SCAN_ERROR");
+	if (test_scan_error && !test_scan_error[0])
+		test_scan_error = NULL;
 	if (mesura_version() != MESURA_VERSION_NUMBER)
 		tool_die("built for mesura %s, running with %s", MESURA_VERSION_STRING,
 		         mesura_version_string());
+}
+
+static int contains(const char *s, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+	for (size_t i = 0; m <= n && i <= n - m; i++)
+		if (memcmp(s + i, needle, m) == 0)
+			return 1;
+	return 0;
+}
+
+int tool_scan(mesura_scanner *scanner, const char *text, size_t len,
+              const mesura_result **result)
+{
+	int rc = mesura_scan(scanner, text, len, result);
+	if (test_scan_error && (rc == MESURA_OK || rc == MESURA_ELIMIT) &&
+	    contains(text, len, test_scan_error))
+		rc = MESURA_ENOMEM;
+	return rc;
 }
 
 /* ------------------------------------------------------------- strbuf */
@@ -135,7 +175,8 @@ void strbuf_json_string(strbuf *b, const char *s, size_t n)
 
 void strbuf_csv(strbuf *b, const char *s, size_t n, int text_field)
 {
-	int formula = text_field && n > 0 && strchr("=+-@\t\r", s[0]) != NULL;
+	/* not strchr: it would find a leading NUL (the terminator) in "=+-@\t\r" */
+	int formula = text_field && n > 0 && s[0] != '\0' && strchr("=+-@\t\r", s[0]) != NULL;
 	int quote = formula;
 	for (size_t i = 0; i < n && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
@@ -156,7 +197,7 @@ void strbuf_csv(strbuf *b, const char *s, size_t n, int text_field)
 
 /* ------------------------------------------------------------- options */
 
-mesura_policy *tool_load_policy(const char *path)
+mesura_policy *tool_load_policy(const char *path, int no_file_access)
 {
 	if (path) { /* say why a file cannot be read, which the compiler cannot */
 		FILE *f = fopen(path, "rb");
@@ -166,8 +207,11 @@ mesura_policy *tool_load_policy(const char *path)
 	}
 	mesura_policy *policy = NULL;
 	mesura_diagnostics *diags = NULL;
-	int rc = path ? mesura_policy_load_file(&policy, path, NULL, &diags, NULL)
-	              : mesura_policy_default(&policy, &diags, NULL);
+	mesura_compile_options copts = MESURA_COMPILE_OPTIONS_INIT;
+	if (no_file_access)
+		copts.flags |= MESURA_COMPILE_NO_FILES;
+	int rc = path ? mesura_policy_load_file(&policy, path, &copts, &diags, NULL)
+	              : mesura_policy_default(&policy, &diags, NULL); /* reads no file */
 	for (size_t i = 0; i < mesura_diagnostics_count(diags); i++) {
 		const mesura_diagnostic *d = mesura_diagnostics_get(diags, i);
 		fprintf(stderr, "%s:%u:%u: %s: %s%s%s", d->file, d->line, d->column,
@@ -233,13 +277,17 @@ void tool_hash_key(const char *hex, unsigned char key[MESURA_REDACT_KEY_SIZE])
 		tool_die("cannot read a random hash key from /dev/urandom; give one with --hash-key");
 }
 
-unsigned long tool_parse_count(const char *option, const char *value)
+unsigned long tool_parse_count(const char *option, const char *value, unsigned long max)
 {
+	/* Digits only: strtoul would take "-1" (as ULONG_MAX), " 7" and "+7". */
+	int digits = value[0] != '\0';
+	for (const char *c = value; *c; c++)
+		digits &= *c >= '0' && *c <= '9';
 	char *end;
 	errno = 0;
-	unsigned long n = strtoul(value, &end, 10);
-	if (errno || end == value || *end || n == 0 || value[0] == '-')
-		tool_die("%s: expected a positive number, not \"%s\"", option, value);
+	unsigned long n = digits ? strtoul(value, &end, 10) : 0;
+	if (!digits || errno || n == 0 || n > max)
+		tool_die("%s: expected a number from 1 to %lu, not \"%s\"", option, max, value);
 	return n;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """mesura-redact end to end: same format out as in, the policy's operators, --style
-and --mask-char overrides, hash keys, malformed lines dropped, charsets, threads."""
+and --mask-char overrides, hash keys, bad lines kept in place as errors, charsets,
+threads."""
 import json
 import re
 
@@ -58,12 +59,14 @@ def test_style_overrides(tmp):
     redact("--hash-key", "00", path, status=3)
 
 
-def test_malformed_lines_are_dropped(tmp):
+def test_bad_lines_become_errors(tmp):
     path = write(tmp, "m.jsonl", '{"text": "shit"}\n{"text": "ana@x.es\n  \n{"text": "ok"}\n')
-    p = redact("--threads", "3", path, status=1)
-    assert lines(p) == ['{"text":"s***"}', "", '{"text":"ok"}', ""], lines(p)
+    p = redact("--threads", "3", path, status=4)
+    assert lines(p) == ['{"text":"s***"}',
+                        '{"id":2,"error":"invalid JSON: ends too early at column 18"}', "",
+                        '{"text":"ok"}', ""], lines(p)
     err = p.stderr.decode()
-    assert "m.jsonl:2: dropped malformed line" in err and "ana@x.es" not in p.stdout.decode()
+    assert "m.jsonl:2: not redacted" in err and "ana@x.es" not in p.stdout.decode()
 
 
 def test_charset_and_threads(tmp):
@@ -87,4 +90,4 @@ def test_help(tmp):
 
 if __name__ == "__main__":
     main([test_text_lines_keep_their_shape, test_jsonl_keeps_every_field, test_style_overrides,
-          test_malformed_lines_are_dropped, test_charset_and_threads, test_help])
+          test_bad_lines_become_errors, test_charset_and_threads, test_help])

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """mesura-screen end to end: JSONL shape and byte offsets, input order with threads,
-malformed lines, exit codes, charsets, --redact, CSV quoting, the human format."""
+lines that cannot be screened, exit codes, charsets, --redact, CSV quoting, the human
+format. test_records.py has every kind of bad line."""
 import csv
 import io
 import json
@@ -115,14 +116,17 @@ def test_malformed_lines(tmp):
              '{"id": 6, "text": 7}',
              '{"id": 7, "text": "fine again"}']
     path = write(tmp, "bad.jsonl", "\n".join(lines) + "\n")
-    p = screen("--threads", "2", path, status=1)
-    assert [o["id"] for o in jsonl(p.stdout)] == [1, 5, 7]
+    p = screen("--threads", "2", path, status=4)
+    out = jsonl(p.stdout)
+    assert [o["id"] for o in out] == [1, 2, 3, 4, 5, 6, 7]
+    assert [("error" in o) for o in out] == [False, True, True, True, False, True, False]
+    assert all(o["verdict"] == "review" and o["findings"] == [] for o in out if "error" in o)
     err = p.stderr.decode()
     for n in (2, 3, 4, 6):
-        assert re.search(rf"bad\.jsonl:{n}: skipped malformed line", err), err
+        assert re.search(rf"bad\.jsonl:{n}: not screened", err), err
     assert "bad.jsonl:5" not in err
-    assert "3 posts" in err and "4 malformed lines" in err, err
-    screen("--strict", path, status=3)
+    assert "7 posts" in err and "4 not screened" in err, err
+    assert len(jsonl(screen("--strict", path, status=3).stdout)) == 2
 
 
 def test_exit_codes(tmp):
@@ -210,7 +214,7 @@ def test_csv(tmp):
     raw = p.stdout.decode()
     rows = list(csv.reader(io.StringIO(raw, newline="")))
     assert rows[0] == ["id", "verdict", "rule", "category", "severity", "action", "start",
-                       "end", "text", "confidence", "redacted"]
+                       "end", "text", "confidence", "redacted", "error"]
     body = rows[1:]
     assert [r[0] for r in body] == ["a,1", "'=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0", "3"]
     assert body[0][2:4] == ["profanity-en", "profanity"] and body[0][8] == "shit"
@@ -218,6 +222,7 @@ def test_csv(tmp):
     assert body[1][8] == "ana@x.es" and body[2][8] == "shit"
     assert body[1][10] == "multi\nline mail [EMAIL], and s***"
     assert body[3][1:10] == ["allow", "", "", "", "", "", "", "", ""]
+    assert [r[11] for r in body] == ["", "", "", ""]
     for r in body[:3]:
         text = lines[0 if r[0] == "a,1" else 1]["text"].encode()
         assert text[int(r[6]):int(r[7])].decode() == r[8]
@@ -236,7 +241,8 @@ def test_human(tmp):
     assert "\x1b[1;33mREVIEW\x1b[0m" in p.stdout.decode()
     assert "\x1b[31mred" not in p.stdout.decode()
     err = p.stderr.decode()
-    assert err.startswith("mesura-screen: 2 posts: 1 allow, 0 log, 0 redact, 1 review, 0 block;")
+    assert err.startswith("mesura-screen: 2 posts: 1 allow, 0 log, 0 redact, 1 review, 0 block, "
+                          "0 not screened;")
     assert "1 findings (profanity 1)" in err and "posts/s" in err
 
 
@@ -252,12 +258,13 @@ def test_many_files_and_stdin(tmp):
 def test_quiet_stats_and_long_lines(tmp):
     long_line = "x" * (1 << 20) + " shit"
     path = write(tmp, "long.txt", "first shit\n" + long_line + "\nlast\n")
-    p = screen("--stats", path, status=1)
-    assert [o["id"] for o in jsonl(p.stdout)] == [1, 3]
+    p = screen("--stats", path, status=4)
+    out = jsonl(p.stdout)
+    assert [o["id"] for o in out] == [1, 2, 3] and "longer than" in out[1]["error"]
     err = p.stderr.decode()
-    assert "long.txt:2: skipped malformed line: line longer than" in err
+    assert "long.txt:2: not screened: line longer than" in err
     assert re.search(r"peak RSS [0-9.]+ MiB", err), err
-    p = screen("--quiet", path, status=1)
+    p = screen("--quiet", path, status=4)
     assert "posts/s" not in p.stderr.decode()
 
 
