@@ -5,10 +5,25 @@
  * codes, ownership, options structs, allocators) and the threading rules:
  *
  *   mesura has no global mutable state and needs no init call.
- *   mesura_normalizer (and, later, mesura_policy) is immutable after creation:
- *   share it across any number of threads with no locking.
- *   mesura_view (and, later, mesura_scanner) is scratch for one thread at a time.
- *   mesura_strerror() strings are static.
+ *   mesura_normalizer and mesura_policy are immutable after creation: share them
+ *   across any number of threads with no locking and no thread cap (a policy's
+ *   reference count, the one thing that moves, is atomic).
+ *   mesura_scanner, mesura_redactor, mesura_view and mesura_tokens are scratch for
+ *   one thread at a time: give each thread its own. mesura_diagnostics and options
+ *   structs belong to one thread at a time. mesura_strerror() strings are static.
+ *
+ * Ownership and lifetimes (common.h states the general rules; docs/api.md has the
+ * table):
+ *   - Every handle made through a `**out` parameter is the caller's, freed once with
+ *     its `_free` (NULL-safe).
+ *   - A scanner holds a reference to its policy: policy and scanners may be freed in
+ *     any order, from any thread; the last to go frees the policy. Nothing else holds
+ *     another handle: views, tokens, redactors and diagnostics stand alone.
+ *   - A result, its findings and near misses are borrowed from the scanner until its
+ *     next scan or its freeing; a finding's rule_id and category from the policy,
+ *     which the scanner keeps alive. Texts passed in are read during the call only.
+ *   - Fail closed: mesura_scan hands out a result whatever it returns, and only
+ *     MESURA_OK can hand out a verdict below REVIEW (see mesura/scan.h).
  */
 #ifndef MESURA_H
 #define MESURA_H

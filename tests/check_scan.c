@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scan/scanner.h"
 #include "testutil.h"
 #include <mesura.h>
 
@@ -173,10 +174,9 @@ START_TEST(hostile_regex_cannot_hang_a_scan)
 	memset(text, 'a', 60);
 	strcpy(text + 60, "! fuck");
 	const mesura_result *r;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ck_assert_int_eq(mesura_scan(s, text, strlen(text), &r), MESURA_ELIMIT);
-	ck_assert(tu_seconds_since(&t0) < 10);
+	ck_assert_uint_eq(r->limits_hit, MESURA_LIMIT_REGEX); /* PCRE2's match limit stopped it */
+	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
 	ck_assert_uint_eq(r->n_findings, 1); /* the other rules still ran */
 	ck_assert_str_eq(r->findings[0].rule_id, "word");
 	mesura_scanner_free(s);
@@ -284,6 +284,203 @@ START_TEST(allocation_failures_are_clean)
 }
 END_TEST
 
+/* A result handed out with an error status: fail-closed, never ALLOW. */
+static void assert_fail_closed(int rc, const mesura_result *r)
+{
+	ck_assert_int_ne(rc, MESURA_OK);
+	ck_assert_int_ne(rc, MESURA_ELIMIT);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_ge(r->verdict, MESURA_ACTION_REVIEW);
+	ck_assert_uint_eq(r->n_findings, 0);
+	ck_assert_uint_eq(r->n_near_misses, 0);
+	ck_assert_uint_eq(r->decisive, SIZE_MAX);
+	ck_assert(r->limits_hit & MESURA_LIMIT_ERROR);
+}
+
+/* For every allocation that can fail during a scan (explain mode on, with findings and
+ * without, the test policy and the default one, fail_open set or not): the scan fails
+ * with MESURA_ENOMEM and hands out a fail-closed result, or succeeds with the findings
+ * of a scan that never failed. The scanner stays usable after each failure. */
+static void sweep_scan_failures(const mesura_policy *p, const char *post, int fail_open,
+                                int warm)
+{
+	tu_failing_alloc fa;
+	tu_failing_alloc_init(&fa, SIZE_MAX);
+	mesura_scanner *reference = NULL;
+	const mesura_result *want = NULL;
+	ck_assert_int_eq(mesura_scanner_new(&reference, p, NULL), MESURA_OK);
+	mesura_scanner_explain(reference, 1);
+	ck_assert_int_eq(mesura_scan(reference, post, strlen(post), &want), MESURA_OK);
+	int ok = 0;
+	size_t failures = 0;
+	for (size_t n = 0; !ok && n < 5000; n++) {
+		mesura_scanner *s = NULL;
+		tu_failing_alloc_init(&fa, SIZE_MAX);
+		ck_assert_int_eq(mesura_scanner_new(&s, p, &fa.hooks), MESURA_OK);
+		mesura_scanner_explain(s, 1);
+		mesura_scan_limits l = MESURA_SCAN_LIMITS_INIT;
+		l.fail_open = fail_open;
+		mesura_scanner_set_limits(s, &l);
+		/* warm: a clean post first, whose result (ALLOW) a failure must overwrite; else
+		 * the scanner's first scan, which allocates the most */
+		const mesura_result *r = NULL;
+		if (warm) {
+			ck_assert_int_eq(mesura_scan(s, "hello", 5, &r), MESURA_OK);
+			ck_assert_int_eq(r->verdict, MESURA_ACTION_ALLOW);
+		}
+		fa.fail_after = fa.calls + n;
+		int rc = mesura_scan(s, post, strlen(post), &r);
+		if (rc == MESURA_OK) {
+			ok = 1;
+			ck_assert_int_eq(r->verdict, want->verdict);
+			ck_assert_uint_eq(r->n_findings, want->n_findings);
+			ck_assert_uint_eq(r->n_near_misses, want->n_near_misses);
+		} else {
+			ck_assert_int_eq(rc, MESURA_ENOMEM);
+			assert_fail_closed(rc, r);
+			failures++;
+			fa.fail_after = SIZE_MAX; /* usable again */
+			ck_assert_int_eq(mesura_scan(s, post, strlen(post), &r), MESURA_OK);
+			ck_assert_uint_eq(r->n_findings, want->n_findings);
+		}
+		mesura_scanner_free(s);
+		ck_assert_uint_eq(fa.live, 0);
+	}
+	ck_assert(ok);
+	printf("scan failure sweep: %zu failing allocations, each fail-closed\n", failures);
+	ck_assert_uint_gt(failures, 0); /* the post did allocate: the sweep tried something */
+	mesura_scanner_free(reference);
+}
+
+START_TEST(errors_are_never_allow)
+{
+	static const char *const posts[] = {
+	    "qué m1erda, 4111 1111 1111 1111 y f u c k",
+	    "a classic from Scunthorpe: 4111 1111 1111 1112 #NoMásAbusos f*ck",
+	    "write to ana.garcia@example.com or call +34 612 345 678; project falcon, sh!t"};
+	mesura_policy *def = NULL;
+	ck_assert_int_eq(mesura_policy_default(&def, NULL, NULL), MESURA_OK);
+	for (size_t i = 0; i < sizeof posts / sizeof *posts; i++) {
+		for (int warm = 0; warm < 2; warm++) {
+			sweep_scan_failures(policy, posts[i], 0, warm);
+			sweep_scan_failures(def, posts[i], i == 0, warm);
+		}
+	}
+	mesura_policy_free(def);
+
+	/* Misuse: a result is still handed out, and it is not ALLOW. */
+	const mesura_result *r = NULL;
+	int rc = mesura_scan(NULL, "x", 1, &r);
+	assert_fail_closed(rc, r);
+	ck_assert_int_eq(mesura_scan(scanner, "hola", 4, &r), MESURA_OK);
+	ck_assert_int_eq(r->verdict, MESURA_ACTION_ALLOW);
+	rc = mesura_scan(scanner, NULL, 1, &r);
+	assert_fail_closed(rc, r);
+	/* A fail-closed result is not redacted as if the post had been screened. */
+	mesura_redactor *rd = NULL;
+	ck_assert_int_eq(mesura_redactor_new(&rd, NULL, NULL), MESURA_OK);
+	const char *out = NULL;
+	size_t out_len = 0;
+	ck_assert_int_eq(mesura_redact_result(rd, policy, "x", 1, r, &out, &out_len),
+	                 MESURA_EINVAL);
+	ck_assert_ptr_null(out);
+	mesura_redactor_free(rd);
+}
+END_TEST
+
+/* A scanner keeps its policy alive: the caller may free the policy first. */
+START_TEST(policy_freed_before_its_scanner)
+{
+	tu_failing_alloc fa;
+	tu_failing_alloc_init(&fa, SIZE_MAX);
+	mesura_policy *p = NULL;
+	ck_assert_int_eq(mesura_policy_compile(&p, POLICY, sizeof POLICY - 1, "test", NULL, NULL,
+	                                       &fa.hooks),
+	                 MESURA_OK);
+	mesura_scanner *a = NULL, *b = NULL;
+	ck_assert_int_eq(mesura_scanner_new(&a, p, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_scanner_new(&b, p, NULL), MESURA_OK);
+	size_t live = fa.live;
+	mesura_policy_free(p); /* the caller's reference */
+	ck_assert_uint_eq(fa.live, live);
+	const mesura_result *r = NULL;
+	ck_assert_int_eq(mesura_scan(a, "qué m1erda", strlen("qué m1erda"), &r), MESURA_OK);
+	ck_assert_uint_eq(r->n_findings, 1);
+	ck_assert_str_eq(r->findings[0].rule_id, "insults-es"); /* borrowed from the policy */
+	mesura_scanner_free(a);
+	ck_assert_uint_eq(fa.live, live);
+	ck_assert_int_eq(mesura_scan(b, "project falcon", 14, &r), MESURA_OK);
+	ck_assert_int_eq(r->verdict, MESURA_ACTION_BLOCK);
+	mesura_scanner_free(b); /* the last reference: the policy goes with it */
+	ck_assert_uint_eq(fa.live, 0);
+
+	/* A scanner that could not be made holds no reference. */
+	ck_assert_int_eq(mesura_policy_compile(&p, POLICY, sizeof POLICY - 1, "test", NULL, NULL,
+	                                       &fa.hooks),
+	                 MESURA_OK);
+	tu_failing_alloc none;
+	tu_failing_alloc_init(&none, 3);
+	ck_assert_int_eq(mesura_scanner_new(&a, p, &none.hooks), MESURA_ENOMEM);
+	ck_assert_ptr_null(a);
+	mesura_policy_free(p);
+	ck_assert_uint_eq(fa.live, 0);
+}
+END_TEST
+
+typedef struct {
+	const mesura_policy *policy;
+	mesura_scanner *first; /* made by the caller: the thread's reference to the policy */
+	size_t findings;
+} churn_job;
+
+/* Makes and frees scanners on a policy whose caller may already have let go of it: the
+ * scanner it holds keeps the policy alive while it makes the next. */
+static void *churn_scanners(void *arg)
+{
+	churn_job *j = arg;
+	mesura_scanner *held = j->first;
+	for (int i = 0; i < 50; i++) {
+		mesura_scanner *next = NULL;
+		if (mesura_scanner_new(&next, j->policy, NULL) != MESURA_OK)
+			break;
+		mesura_scanner_free(held);
+		held = next;
+		const mesura_result *r;
+		if (mesura_scan(held, "m1erda y f u c k", 16, &r) == MESURA_OK)
+			j->findings += r->n_findings;
+	}
+	mesura_scanner_free(held);
+	return NULL;
+}
+
+/* Many threads make and free scanners on one policy while the caller frees it (run
+ * under ThreadSanitizer too): the policy is freed once, by whoever lets go last. */
+START_TEST(threads_outlive_the_callers_policy)
+{
+	enum { THREADS = 8 };
+	tu_failing_alloc fa; /* only the policy uses it, and only the last free frees it */
+	tu_failing_alloc_init(&fa, SIZE_MAX);
+	mesura_policy *p = NULL;
+	ck_assert_int_eq(mesura_policy_compile(&p, POLICY, sizeof POLICY - 1, "test", NULL, NULL,
+	                                       &fa.hooks),
+	                 MESURA_OK);
+	pthread_t tids[THREADS];
+	churn_job jobs[THREADS];
+	for (int t = 0; t < THREADS; t++) {
+		jobs[t] = (churn_job){p, NULL, 0};
+		ck_assert_int_eq(mesura_scanner_new(&jobs[t].first, p, NULL), MESURA_OK);
+	}
+	for (int t = 0; t < THREADS; t++)
+		ck_assert_int_eq(pthread_create(&tids[t], NULL, churn_scanners, &jobs[t]), 0);
+	mesura_policy_free(p); /* while the threads run */
+	for (int t = 0; t < THREADS; t++)
+		pthread_join(tids[t], NULL);
+	for (int t = 0; t < THREADS; t++)
+		ck_assert_uint_eq(jobs[t].findings, 50 * 2);
+	ck_assert_uint_eq(fa.live, 0);
+}
+END_TEST
+
 static int has_miss(const mesura_result *r, const char *rule, mesura_miss_reason reason,
                     const char *text, const char *piece)
 {
@@ -382,6 +579,9 @@ int main(void)
 	tcase_add_test(tc, allocation_failures_are_clean);
 	tcase_add_test(tc, explain_mode_lists_near_misses);
 	tcase_add_test(tc, limits_fail_closed);
+	tcase_add_test(tc, errors_are_never_allow);
+	tcase_add_test(tc, policy_freed_before_its_scanner);
+	tcase_add_test(tc, threads_outlive_the_callers_policy);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

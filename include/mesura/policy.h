@@ -9,6 +9,12 @@
  *
  * Thread safety: a mesura_policy is immutable: share it between any number of threads.
  * A mesura_diagnostics belongs to one thread at a time.
+ *
+ * Lifetimes: a policy is reference-counted (atomically). The caller's handle is one
+ * reference; each mesura_scanner made from it holds another until it is freed. So
+ * mesura_policy_free() may come before or after the scanners' mesura_scanner_free(),
+ * from any thread: the last one frees the policy. A diagnostics object holds copies
+ * of everything it reports and is independent of the policy.
  */
 #ifndef MESURA_POLICY_H
 #define MESURA_POLICY_H
@@ -95,6 +101,11 @@ MESURA_API int mesura_compile_options_init(mesura_compile_options *opts, unsigne
  * and the return value is MESURA_ESYNTAX (see the diagnostics), MESURA_ELIMIT,
  * MESURA_ENOMEM or MESURA_EINVAL. `diags` may be NULL; otherwise `*diags` receives a
  * diagnostics object (possibly empty) to free with mesura_diagnostics_free().
+ * Lifetimes: `*out` is the caller's reference, dropped with mesura_policy_free();
+ * `*diags` is the caller's too and independent of the policy (free them in any
+ * order). `src`, `name`, `opts` and any file read are only read during the call: the
+ * policy keeps copies of what it needs. The allocator is copied; its hooks must stay
+ * callable until the policy is freed (by the last reference: possibly a scanner's).
  */
 MESURA_API int mesura_policy_compile(mesura_policy **out, const char *src, size_t len,
                                      const char *name, const mesura_compile_options *opts,
@@ -113,9 +124,12 @@ MESURA_API int mesura_policy_load_file(mesura_policy **out, const char *path,
 MESURA_API int mesura_policy_default(mesura_policy **out, mesura_diagnostics **diags,
                                      const mesura_allocator *allocator);
 
+/** Drops the caller's reference to the policy (NULL-safe; once per policy handed out).
+ *  The policy is freed now, or with the last scanner made from it. After this call the
+ *  caller may not use the pointer again, not even to make a scanner. */
 MESURA_API void mesura_policy_free(mesura_policy *policy);
 
-/** The policy's `name:` (static for the life of the policy). */
+/** The policy's `name:` (valid until the last reference to the policy goes). */
 MESURA_API const char *mesura_policy_name(const mesura_policy *policy);
 
 /** Number of rules. */

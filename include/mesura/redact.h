@@ -128,9 +128,13 @@ MESURA_API int mesura_redactor_options_init(mesura_redactor_options *opts,
  *  once its buffers have grown to the posts it sees, redacting allocates nothing. */
 typedef struct mesura_redactor mesura_redactor;
 
+/** Makes a redactor, owned by the caller. It holds no policy and no scanner (the calls
+ *  that need them take them), so it may be freed before or after either; `opts` and
+ *  its key are copied and may go once this returns. */
 MESURA_API int mesura_redactor_new(mesura_redactor **out, const mesura_redactor_options *opts,
                                    const mesura_allocator *allocator);
-/** Frees the redactor (NULL-safe), wiping its key first. */
+/** Frees the redactor (NULL-safe), wiping its key first: every `*out` and map it
+ *  handed out becomes invalid. */
 MESURA_API void mesura_redactor_free(mesura_redactor *redactor);
 
 /**
@@ -190,7 +194,9 @@ MESURA_API int mesura_redact_findings(mesura_redactor *redactor, const char *tex
  * mesura_redact_findings() with the operators of the policy that produced `result` (a
  * scan of the same text): each rule's `redact:` (docs/policy.md), or its category's
  * default (mesura_redact_span_from_finding). A rule whose operator is `hash` needs a
- * redactor with a key.
+ * redactor with a key. The policy is read during the call only. A fail-closed result
+ * (MESURA_LIMIT_ERROR: the scan failed and screened nothing) is MESURA_EINVAL, and
+ * nothing is written: a post that was not screened never comes out as redacted.
  */
 MESURA_API int mesura_redact_result(mesura_redactor *redactor, const mesura_policy *policy,
                                     const char *text, size_t len, const mesura_result *result,

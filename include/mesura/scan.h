@@ -3,6 +3,11 @@
  *
  * Thread safety: a mesura_scanner is per-thread scratch (views, tokens, PCRE2 match
  * data) for one policy: give each thread its own. The policy itself is shared.
+ *
+ * Fail closed: whatever mesura_scan returns, when `result` is not NULL `*result` points
+ * to a readable result, and only MESURA_OK can hand out a verdict below REVIEW. A limit
+ * (MESURA_ELIMIT) gives what was found with at least REVIEW unless `fail_open` is set;
+ * any other error gives REVIEW, no findings and MESURA_LIMIT_ERROR, fail_open or not.
  */
 #ifndef MESURA_SCAN_H
 #define MESURA_SCAN_H
@@ -46,7 +51,8 @@ typedef struct mesura_near_miss {
 	double confidence;  /**< MESURA_MISS_CONFIDENCE: the confidence it had */
 } mesura_near_miss;
 
-/** The outcome of one scan, valid until the next scan with the same scanner. */
+/** The outcome of one scan, valid until the next scan with the same scanner or until
+ *  the scanner is freed (after a failed scan it may be a static result instead). */
 typedef struct mesura_result {
 	mesura_action verdict;  /**< the strongest action that fired; ALLOW when none */
 	const mesura_finding *findings;
@@ -63,6 +69,10 @@ typedef struct mesura_result {
 #define MESURA_LIMIT_REGEX     (1u << 2) /**< a regex hit its match or depth limit: skipped */
 #define MESURA_LIMIT_MASKED    (1u << 3) /**< a self-censored word exhausted its budget */
 #define MESURA_LIMIT_TIME      (1u << 4) /**< the time budget ran out: the rest skipped */
+/** An error (not a limit) stopped the scan or kept it from starting: nothing was
+ *  screened, the result has no findings and its verdict is REVIEW, fail_open or not;
+ *  the status returned says which error. */
+#define MESURA_LIMIT_ERROR     (1u << 5)
 
 #define MESURA_SCAN_LIMITS_VERSION 1
 
@@ -70,7 +80,8 @@ typedef struct mesura_result {
  * What a scan may spend. A scan that hits a limit returns MESURA_ELIMIT with what it
  * found and says which limit in `limits_hit`; unless `fail_open` is set, its verdict
  * is then at least REVIEW, so that an attacker who makes a post exhaust a limit gets
- * it reviewed, never silently allowed.
+ * it reviewed, never silently allowed. `fail_open` applies to limits only: an error
+ * (MESURA_LIMIT_ERROR) is never allowed.
  */
 typedef struct mesura_scan_limits {
 	unsigned int version;        /**< MESURA_SCAN_LIMITS_VERSION */
@@ -78,8 +89,13 @@ typedef struct mesura_scan_limits {
 	size_t max_findings;         /**< per post; 0: 10,000 */
 	uint32_t regex_match_limit;  /**< PCRE2 match limit; 0: 1,000,000 */
 	uint32_t regex_depth_limit;  /**< PCRE2 depth limit; 0: 10,000 */
-	uint64_t time_budget_ns;     /**< per scan, checked between steps; 0: none */
-	int fail_open;               /**< non-zero: a limit leaves the verdict as found */
+	/** Per scan; 0: none. Checked between views and regexes, and inside the long
+	 *  loops (the term search, the regex attempts over a view, the self-censored
+	 *  words) about every 64 KiB of text, so a budget of a few milliseconds holds on
+	 *  a 1 MiB post; making one view (normalising the post once) is not interrupted.
+	 *  One regex attempt is bounded by regex_match_limit instead. */
+	uint64_t time_budget_ns;
+	int fail_open;               /**< non-zero: a limit (not an error) leaves the verdict as found */
 } mesura_scan_limits;
 
 #define MESURA_SCAN_LIMITS_INIT { MESURA_SCAN_LIMITS_VERSION, 0, 0, 0, 0, 0, 0 }
@@ -91,16 +107,35 @@ MESURA_API int mesura_scan_limits_init(mesura_scan_limits *limits, unsigned int 
 MESURA_API int mesura_scanner_set_limits(mesura_scanner *scanner,
                                          const mesura_scan_limits *limits);
 
+/**
+ * Makes a scanner for `policy` into `*out` (NULL on failure), owned by the caller.
+ * The scanner takes a reference to the policy (thread-safe), so the policy may be
+ * freed with mesura_policy_free() before or after the scanner, in any order and from
+ * any thread: it is released when the last of them is freed. The allocator (NULL:
+ * malloc) is copied and used for the scanner's own memory. Returns MESURA_OK,
+ * MESURA_EINVAL or MESURA_ENOMEM.
+ */
 MESURA_API int mesura_scanner_new(mesura_scanner **out, const mesura_policy *policy,
                                   const mesura_allocator *allocator);
+/** Frees the scanner (NULL-safe) and drops its reference to the policy. Every result
+ *  and finding it handed out (and their `matched` strings) becomes invalid; the
+ *  strings borrowed from the policy (rule_id, category) stay valid as long as some
+ *  reference to the policy is held. */
 MESURA_API void mesura_scanner_free(mesura_scanner *scanner);
 
 /**
  * Screens text[0..len) (any bytes: ill-formed UTF-8 is repaired on the way, offsets
  * stay in the original; NUL bytes are scanned like any other). `*result` is borrowed
- * from the scanner. Returns MESURA_OK; MESURA_ELIMIT when a limit was hit (see
+ * from the scanner until its next scan or its freeing; `text` is only read during
+ * the call. Returns MESURA_OK; MESURA_ELIMIT when a limit was hit (see
  * mesura_scan_limits: the result holds what was found and says which limit);
  * MESURA_ENOMEM; MESURA_EINVAL.
+ *
+ * Whatever the status, when `result` is not NULL `*result` is set and readable: on
+ * MESURA_ENOMEM, MESURA_EINVAL or any other error it is a fail-closed result (verdict
+ * REVIEW, no findings, no near misses, MESURA_LIMIT_ERROR in limits_hit), so that a
+ * caller who ignores the status still never reads ALLOW from a post that was not
+ * screened. The scanner stays usable after an error.
  */
 MESURA_API int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
                            const mesura_result **result);

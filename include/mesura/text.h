@@ -155,6 +155,9 @@ typedef struct mesura_normalizer mesura_normalizer;
 MESURA_API int mesura_normalizer_new(mesura_normalizer **out,
                                      const mesura_normalizer_options *opts,
                                      const mesura_allocator *allocator);
+/** Frees the normalizer (NULL-safe). Views are independent of it: they keep no
+ *  pointer to the normalizer that filled them, so views may outlive it. The options
+ *  (and their strings) are copied by mesura_normalizer_new and may go after it. */
 MESURA_API void mesura_normalizer_free(mesura_normalizer *normalizer);
 
 /** The flags a normaliser applies (with implied NFC made explicit). */
@@ -167,7 +170,9 @@ MESURA_API unsigned int mesura_normalizer_flags(const mesura_normalizer *normali
  */
 typedef struct mesura_view mesura_view;
 
+/** Makes an empty view, owned by the caller; it holds no reference to anything. */
 MESURA_API int mesura_view_new(mesura_view **out, const mesura_allocator *allocator);
+/** Frees the view (NULL-safe): what mesura_view_text() returned becomes invalid. */
 MESURA_API void mesura_view_free(mesura_view *view);
 
 /**
@@ -182,7 +187,8 @@ MESURA_API int mesura_normalize(const mesura_normalizer *normalizer, mesura_view
 /**
  * The normalised text: well-formed UTF-8, followed by a NUL that is not counted in
  * `*len` (NUL characters of the input are kept, so use the length). Borrowed until
- * the next mesura_normalize() into this view.
+ * the next mesura_normalize() into this view or its mesura_view_free(); the input
+ * text itself may go as soon as mesura_normalize() returns.
  */
 MESURA_API const char *mesura_view_text(const mesura_view *view, size_t *len);
 

@@ -66,7 +66,11 @@ typedef struct mesura_token {
 /** The tokens of one text: reusable scratch, like a view. */
 typedef struct mesura_tokens mesura_tokens;
 
+/** Makes an empty token list, owned by the caller; it holds no reference to anything
+ *  (mesura_tokenize reads its text, mesura_tokenize_view its view, during the call
+ *  only: either may go once the call returns). */
 MESURA_API int mesura_tokens_new(mesura_tokens **out, const mesura_allocator *allocator);
+/** Frees the tokens (NULL-safe): what mesura_tokens_array() returned becomes invalid. */
 MESURA_API void mesura_tokens_free(mesura_tokens *tokens);
 
 /**

@@ -638,9 +638,16 @@ static void sort_by_offset(mesura_diagnostic *items, size_t n)
 	}
 }
 
+void mesura_policy__retain(const mesura_policy *p)
+{
+	/* the count is the one mutable field of an otherwise immutable (const) policy */
+	atomic_fetch_add_explicit(&((mesura_policy *)p)->refs, 1, memory_order_relaxed);
+}
+
 void mesura_policy_free(mesura_policy *policy)
 {
-	if (!policy)
+	/* acq_rel: whoever frees sees every other holder's last use of the policy */
+	if (!policy || atomic_fetch_sub_explicit(&policy->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	for (size_t i = 0; i < policy->n_conds; i++) {
 		pcre2_code_free(policy->conds[i].regex);
@@ -666,8 +673,10 @@ void mesura_policy_free(mesura_policy *policy)
 static int new_policy(mesura_policy **out, const mesura_allocator *allocator)
 {
 	int rc = mesura_alloc__new_object((void **)out, sizeof **out, allocator);
-	if (rc == MESURA_OK)
+	if (rc == MESURA_OK) {
+		atomic_init(&(*out)->refs, 1); /* the caller's */
 		mesura_arena__init(&(*out)->arena, &(*out)->alloc);
+	}
 	return rc;
 }
 

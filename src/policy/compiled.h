@@ -8,6 +8,7 @@
 #ifndef MESURA_POLICY_COMPILED_H
 #define MESURA_POLICY_COMPILED_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -152,11 +153,17 @@ struct policy_normalizer {
 	mesura_normalizer *nz;
 };
 
+/* Takes a reference to the policy (mesura_policy_free drops one): a scanner holds one
+ * for as long as it lives, so the caller may free the policy first. Thread-safe. */
+void mesura_policy__retain(const mesura_policy *p);
+
 /* The policy's normaliser with `flags` (made when new); NULL when out of memory. */
 const mesura_normalizer *mesura_policy__normalizer(mesura_policy *p, unsigned int flags);
 
 struct mesura_policy {
 	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
+	atomic_size_t refs; /* the caller's and one per scanner: the last to let go frees it;
+	                     * the only field that changes after compiling */
 	mesura_arena arena; /* names, terms, rules */
 	const char *name;
 	policy_rule *rules;

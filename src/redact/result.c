@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "mesura/errors.h"
+#include "internal.h"
 #include "mesura/redact.h"
 #include "policy/compiled.h"
 
@@ -43,6 +44,12 @@ int mesura_redact_result(mesura_redactor *redactor, const mesura_policy *policy,
 {
 	if (!policy || !result)
 		return MESURA_EINVAL;
+	if (result->limits_hit & MESURA_LIMIT_ERROR) {
+		/* a failed scan screened nothing: its text must not come out as redacted */
+		if (redactor)
+			redactor->n_map = 0;
+		return MESURA_EINVAL;
+	}
 	rule_ops ops = {policy};
 	return mesura_redact_findings(redactor, text, len, result->findings, result->n_findings,
 	                              out, out_len, choose_rule_operator, &ops);

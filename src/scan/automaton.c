@@ -848,12 +848,23 @@ static inline int run_window(const mesura_automaton *a, const unsigned char *p, 
 	return rc;
 }
 
+/* Bytes a checked search reads between two calls of its check (windows are smaller). */
+#define CHECK_BYTES ((size_t)1 << 16)
+
 static inline int search(const mesura_automaton *a, const unsigned char *p, size_t len,
-                         mesura_automaton_hit_fn hit, void *payload, int dense)
+                         mesura_automaton_hit_fn hit, mesura_automaton_check_fn check,
+                         void *payload, int dense)
 {
 	size_t sure = a->max_len, quick = sure < WARM_GUESS ? sure : WARM_GUESS, at = 0;
+	size_t checked = 0;
 	uint32_t s = 0;
 	while (len - at > quick) {
+		if (check && at - checked >= CHECK_BYTES) {
+			checked = at;
+			int rc = check(at, payload);
+			if (rc)
+				return rc;
+		}
 		size_t warm = quick, span = (len - at - warm) / STREAMS;
 		if (span / 8 >= sure) { /* the sure warm-up costs this span little */
 			warm = sure;
@@ -871,25 +882,34 @@ static inline int search(const mesura_automaton *a, const unsigned char *p, size
 }
 
 static int search_dense(const mesura_automaton *a, const unsigned char *p, size_t len,
-                        mesura_automaton_hit_fn hit, void *payload)
+                        mesura_automaton_hit_fn hit, mesura_automaton_check_fn check,
+                        void *payload)
 {
-	return search(a, p, len, hit, payload, 1);
+	return search(a, p, len, hit, check, payload, 1);
 }
 
 static int search_mixed(const mesura_automaton *a, const unsigned char *p, size_t len,
-                        mesura_automaton_hit_fn hit, void *payload)
+                        mesura_automaton_hit_fn hit, mesura_automaton_check_fn check,
+                        void *payload)
 {
-	return search(a, p, len, hit, payload, 0);
+	return search(a, p, len, hit, check, payload, 0);
+}
+
+int mesura_scan__automaton_search_checked(const mesura_automaton *a, const char *text,
+                                          size_t len, mesura_automaton_hit_fn hit,
+                                          mesura_automaton_check_fn check, void *payload)
+{
+	if (a->n_match == 0)
+		return 0; /* no terms (an empty list): nothing to find, no need to read */
+	const unsigned char *p = (const unsigned char *)text;
+	return a->n_dense == a->n_states ? search_dense(a, p, len, hit, check, payload)
+	                                 : search_mixed(a, p, len, hit, check, payload);
 }
 
 int mesura_scan__automaton_search(const mesura_automaton *a, const char *text, size_t len,
                                   mesura_automaton_hit_fn hit, void *payload)
 {
-	if (a->n_match == 0)
-		return 0; /* no terms (an empty list): nothing to find, no need to read */
-	const unsigned char *p = (const unsigned char *)text;
-	return a->n_dense == a->n_states ? search_dense(a, p, len, hit, payload)
-	                                 : search_mixed(a, p, len, hit, payload);
+	return mesura_scan__automaton_search_checked(a, text, len, hit, NULL, payload);
 }
 
 /* ---------------------------------------------------------- masked spellings */
@@ -1044,8 +1064,19 @@ int mesura_scan__automaton_match_masked(const mesura_automaton *a, const char *t
                                         size_t budget, mesura_automaton_hit_fn hit,
                                         void *payload)
 {
+	size_t visited;
+	return mesura_scan__automaton_match_masked_counted(a, text, len, mask, budget, hit, payload,
+	                                                   &visited);
+}
+
+int mesura_scan__automaton_match_masked_counted(const mesura_automaton *a, const char *text,
+                                                size_t len, const unsigned char mask[256],
+                                                size_t budget, mesura_automaton_hit_fn hit,
+                                                void *payload, size_t *visited)
+{
 	const unsigned char *p = (const unsigned char *)text;
 	size_t masks = 0;
+	*visited = 0;
 	for (size_t i = 0; i < len; i++)
 		masks += mask[p[i]] != 0;
 	/* Each byte of text stands for at least one byte of a term. */
@@ -1065,5 +1096,6 @@ int mesura_scan__automaton_match_masked(const mesura_automaton *a, const char *t
 	int rc = walk_exact(&w, 0, 0, 0);
 	while (rc == 0 && w.top > 0)
 		rc = try_next_edge(&w);
+	*visited = budget - w.budget;
 	return rc;
 }

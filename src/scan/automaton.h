@@ -55,6 +55,16 @@ typedef int (*mesura_automaton_hit_fn)(uint32_t id, size_t start, size_t end, vo
 int mesura_scan__automaton_search(const mesura_automaton *a, const char *text, size_t len,
                                   mesura_automaton_hit_fn hit, void *payload);
 
+/* Called by a checked search about every 64 KiB of text with the bytes searched so
+ * far: a non-zero return stops the search, which returns that value. */
+typedef int (*mesura_automaton_check_fn)(size_t searched, void *payload);
+
+/* mesura_scan__automaton_search that also calls `check` (with the same payload) as it
+ * goes, so that a caller with a deadline can stop it inside a long text. */
+int mesura_scan__automaton_search_checked(const mesura_automaton *a, const char *text,
+                                          size_t len, mesura_automaton_hit_fn hit,
+                                          mesura_automaton_check_fn check, void *payload);
+
 /* Self-censored spellings. Reports, as (id, 0, len), every term equal to text[0..len)
  * when each byte of `text` in the set `mask` (a 256-entry table, non-zero = member;
  * meant for ASCII symbols such as '*', '#', '@', '$', '.', '-', '_') stands either for
@@ -73,5 +83,11 @@ int mesura_scan__automaton_match_masked(const mesura_automaton *a, const char *t
                                         size_t len, const unsigned char mask[256],
                                         size_t budget, mesura_automaton_hit_fn hit,
                                         void *payload);
+
+/* The same; *visited receives the states it visited (at most `budget`). */
+int mesura_scan__automaton_match_masked_counted(const mesura_automaton *a, const char *text,
+                                                size_t len, const unsigned char mask[256],
+                                                size_t budget, mesura_automaton_hit_fn hit,
+                                                void *payload, size_t *visited);
 
 #endif

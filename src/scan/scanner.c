@@ -35,6 +35,11 @@
 /* Trie states the wildcard walk of one self-censored word may visit. */
 #define MASKED_BUDGET 20000u
 
+/* Steps of work (about a byte each) between two readings of the clock when the scan has
+ * a time budget: the budget holds inside long steps, and clean short posts never read
+ * the clock more than once per view. */
+#define CHECK_EVERY ((uint64_t)1 << 16)
+
 int mesura_scanner_explain(mesura_scanner *s, int on)
 {
 	if (!s)
@@ -72,6 +77,11 @@ void mesura_scan__set_exhaustive(mesura_scanner *s, int on)
 	s->exhaustive = on;
 }
 
+void mesura_scan__set_work_budget(mesura_scanner *s, uint64_t steps)
+{
+	s->work_budget = steps;
+}
+
 static void *pcre_malloc(PCRE2_SIZE size, void *user)
 {
 	return mesura_alloc__malloc(user, size);
@@ -106,6 +116,7 @@ void mesura_scanner_free(mesura_scanner *s)
 	pcre2_match_data_free(s->match_data);
 	pcre2_match_context_free(s->pcre_match);
 	pcre2_general_context_free(s->pcre_general);
+	mesura_policy_free((mesura_policy *)s->policy); /* the scanner's reference */
 	mesura_allocator a = s->alloc;
 	mesura_alloc__free(&a, s);
 }
@@ -169,9 +180,18 @@ int mesura_scanner_set_limits(mesura_scanner *s, const mesura_scan_limits *limit
 	return MESURA_OK;
 }
 
-/* Whether the time budget has run out (always false without one). */
+/* Whether the time budget has run out (always false without one). Reads the clock
+ * until it has. */
 static int out_of_time(mesura_scanner *s)
 {
+	if (!s->limits.time_budget_ns && !s->work_budget)
+		return 0;
+	if (s->limits_hit & MESURA_LIMIT_TIME)
+		return 1;
+	if (s->work_budget && s->work >= s->work_budget) {
+		s->limits_hit |= MESURA_LIMIT_TIME; /* tests: a budget of work stands for time */
+		return 1;
+	}
 	if (!s->limits.time_budget_ns)
 		return 0;
 	struct timespec now;
@@ -181,6 +201,17 @@ static int out_of_time(mesura_scanner *s)
 		return 0;
 	s->limits_hit |= MESURA_LIMIT_TIME;
 	return 1;
+}
+
+/* Counts n steps of work (see scanner.h); every CHECK_EVERY steps, looks at the clock.
+ * Returns whether the time budget has run out: the caller's loop stops. */
+static int spend(mesura_scanner *s, uint64_t n)
+{
+	s->work += n;
+	if (s->work < s->next_check)
+		return (s->limits_hit & MESURA_LIMIT_TIME) != 0;
+	s->next_check = s->work + CHECK_EVERY;
+	return out_of_time(s);
 }
 
 static void start_clock(mesura_scanner *s)
@@ -204,6 +235,7 @@ int mesura_scanner_new(mesura_scanner **out, const mesura_policy *policy,
 	if (rc != MESURA_OK)
 		return rc;
 	s->policy = policy;
+	mesura_policy__retain(policy); /* dropped by mesura_scanner_free */
 	rc = create_scratch(s);
 	if (rc != MESURA_OK) {
 		mesura_scanner_free(s);
@@ -230,6 +262,7 @@ int mesura_scan__tokenize_post(mesura_scanner *s)
 	rc = mesura_tokenize(s->tokens, s->text, s->len, MESURA_TOKENIZE_ALL);
 	if (rc != MESURA_OK)
 		return rc;
+	spend(s, s->len);
 	size_t n;
 	const mesura_token *t = mesura_tokens_array(s->tokens, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -425,6 +458,7 @@ static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t v
 {
 	const policy_cond *x = &s->policy->conds[cond];
 	size_t start, end;
+	spend(s, 1);
 	if (mesura_view_source_span(s->views[x->view], view_start, view_end, &start, &end) !=
 	    MESURA_OK)
 		return MESURA_OK;
@@ -458,6 +492,7 @@ typedef struct {
 	size_t offset; /* of the searched text in the view */
 	int masked;
 	int rc;
+	size_t searched; /* bytes of the search counted as work so far (search_on) */
 } hit_sink;
 
 /* A term, or a keyword of a regex leaf (which only lets the regex run; a keyword is
@@ -530,19 +565,23 @@ static size_t next_mask_byte(const unsigned char *t, size_t len, size_t i)
 static int match_masked_words(mesura_scanner *s, size_t v, const mesura_automaton *a,
                               const char *text, size_t len)
 {
-	hit_sink h = {s, 0, 1, MESURA_OK};
+	hit_sink h = {s, 0, 1, MESURA_OK, 0};
 	const unsigned char *t = (const unsigned char *)text;
 	size_t first = next_mask_byte(t, len, 0);
 	s->has_masks[v] = first < len;
+	size_t done = 0; /* bytes read up to the last word */
 	for (size_t at = first; at < len && h.rc == MESURA_OK;
 	     at = next_mask_byte(t, len, at + 1)) {
-		size_t from, to, next;
+		size_t from, to, next, visited = 0;
 		if (masked_word(text, len, at, &from, &to, &next)) {
 			h.offset = from;
-			int rc = mesura_scan__automaton_match_masked(a, text + from, to - from, mask_bytes,
-			                                              MASKED_BUDGET, on_term, &h);
+			int rc = mesura_scan__automaton_match_masked_counted(
+			    a, text + from, to - from, mask_bytes, MASKED_BUDGET, on_term, &h, &visited);
 			s->limits_hit |= rc == MESURA_ELIMIT ? MESURA_LIMIT_MASKED : 0;
 		}
+		if (spend(s, next - done + visited))
+			break;
+		done = next;
 		at = next; /* one walk per word */
 	}
 	return h.rc;
@@ -618,6 +657,25 @@ static void summarize(const mesura_policy *p, const char *text, size_t len, view
 	sum->ready = 1;
 }
 
+/* The check of a long automaton search (hit_sink payload): counts the bytes searched
+ * since the last call and stops the search when the time budget has run out. */
+static int search_on(size_t searched, void *payload)
+{
+	hit_sink *h = payload;
+	int stop = spend(h->s, searched - h->searched);
+	h->searched = searched;
+	return stop;
+}
+
+/* Searches text[0..len) with automaton a, counting the work and minding the time. */
+static void search_view(mesura_scanner *s, const mesura_automaton *a, const char *text,
+                        size_t len, mesura_automaton_hit_fn on_hit, hit_sink *h)
+{
+	h->searched = 0;
+	if (mesura_scan__automaton_search_checked(a, text, len, on_hit, search_on, h) == 0)
+		spend(s, len - h->searched);
+}
+
 /* The hits of automaton a on view v, plain and self-censored (when the view may hold
  * mask bytes: `masks`). */
 static int match_terms(mesura_scanner *s, size_t v, const mesura_automaton *a, int masks)
@@ -626,9 +684,9 @@ static int match_terms(mesura_scanner *s, size_t v, const mesura_automaton *a, i
 		return MESURA_OK;
 	size_t len;
 	const char *text = mesura_view_text(s->views[v], &len);
-	hit_sink h = {s, 0, 0, MESURA_OK};
-	mesura_scan__automaton_search(a, text, len, on_term, &h);
-	if (h.rc == MESURA_OK && (masks || s->exhaustive))
+	hit_sink h = {s, 0, 0, MESURA_OK, 0};
+	search_view(s, a, text, len, on_term, &h);
+	if (h.rc == MESURA_OK && (masks || s->exhaustive) && !out_of_time(s))
 		h.rc = match_masked_words(s, v, a, text, len);
 	return h.rc;
 }
@@ -640,7 +698,7 @@ int mesura_scan__find_context(mesura_scanner *s)
 		return MESURA_OK;
 	s->context_found = 1;
 	int rc = MESURA_OK;
-	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
+	for (size_t v = 0; rc == MESURA_OK && v < p->n_views && !out_of_time(s); v++)
 		rc = match_terms(s, v, p->views[v].context, 1);
 	return rc;
 }
@@ -651,20 +709,22 @@ static int on_keyword(uint32_t cond, size_t start, size_t end, void *payload)
 {
 	(void)start;
 	(void)end;
-	((mesura_scanner *)payload)->keyword_seen[cond & ~KEYWORD_ID] = 1;
+	((hit_sink *)payload)->s->keyword_seen[cond & ~KEYWORD_ID] = 1;
 	return 0;
 }
 
 /* Whether the regex can match in a view of `len` bytes summarised by `sum`. */
-static int prefilter_passes(const mesura_scanner *s, const view_regex *r, const char *text,
+static int prefilter_passes(mesura_scanner *s, const view_regex *r, const char *text,
                             size_t len, view_summary *sum)
 {
 	if (s->exhaustive)
 		return 1;
 	if (len < r->min_len || (r->has_keywords && !s->keyword_seen[r->cond]))
 		return 0;
-	if (!sum->ready)
+	if (!sum->ready) {
 		summarize(s->policy, text, len, sum);
+		spend(s, len);
+	}
 	return digits_within(sum, r->min_digits, r->max_len) && r->min_digit_run <= sum->longest_run &&
 	       (r->all_classes & sum->classes) == r->all_classes && (r->any_classes & sum->classes);
 }
@@ -726,9 +786,15 @@ static int match_regex(mesura_scanner *s, uint32_t cond)
 	const char *text = mesura_view_text(s->views[x->view], &len);
 	while (at <= len) {
 		int found;
-		int rc = attempt(s, cond, x->regex, text, len, at, &found, &at);
-		if (rc != MESURA_OK || found != 1)
+		size_t next;
+		int rc = attempt(s, cond, x->regex, text, len, at, &found, &next);
+		if (rc != MESURA_OK || found != 1) {
+			spend(s, found == 0 ? len - at : 0); /* no match: it read the rest */
 			return rc;
+		}
+		if (spend(s, 1 + next - at)) /* it read up to its match's end */
+			return MESURA_OK;
+		at = next;
 	}
 	return MESURA_OK;
 }
@@ -751,9 +817,9 @@ static int match_regex_near_digits(mesura_scanner *s, uint32_t cond, size_t lead
 			if ((first & 0xC0) == 0x80 || !((x->pre.any_of[first >> 6] >> (first & 63)) & 1))
 				continue; /* inside a character, or no match starts with that byte */
 			int found;
-			size_t next;
+			size_t next = p;
 			int rc = attempt(s, cond, x->anchored, text, len, p, &found, &next);
-			if (rc != MESURA_OK || found < 0)
+			if (rc != MESURA_OK || found < 0 || spend(s, 1 + next - p))
 				return rc;
 			if (found) {
 				at = next;
@@ -780,8 +846,10 @@ static int match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 		return MESURA_OK;
 	size_t len;
 	const char *text = mesura_view_text(s->views[v], &len);
-	if (view->keywords)
-		mesura_scan__automaton_search(view->keywords, text, len, on_keyword, s);
+	if (view->keywords) {
+		hit_sink h = {s, 0, 0, MESURA_OK, 0};
+		search_view(s, view->keywords, text, len, on_keyword, &h);
+	}
 	int rc = MESURA_OK;
 	for (size_t k = 0; rc == MESURA_OK && k < view->n_regexes && !out_of_time(s); k++)
 		if (prefilter_passes(s, &view->regexes[k], text, len, sum))
@@ -802,6 +870,18 @@ static int make_view(mesura_scanner *s, size_t v)
 	const policy_view *base = &s->policy->views[view->base];
 	return mesura_text__normalize_from(view->normalizer, s->views[v], s->views[view->base],
 	                                   base->flags & MESURA_TEXT_WORD_FOLDS);
+}
+
+/* The work of making view v: the bytes it read and wrote (the text layer does not
+ * count its own steps yet). */
+static uint64_t view_work(const mesura_scanner *s, size_t v)
+{
+	const policy_view *view = &s->policy->views[v];
+	size_t in = s->len, out;
+	if (view->base != NO_BASE)
+		mesura_view_text(s->views[view->base], &in);
+	mesura_view_text(s->views[v], &out);
+	return (uint64_t)in + out;
 }
 
 /* Whether view v may hold mask bytes, for the masked-word pass: a view made from a
@@ -853,9 +933,12 @@ static int scan_post(mesura_scanner *s)
 	memset(s->rule_hit, 0, p->n_rules);
 	memset(s->grouped, 0, p->n_views);
 	int rc = MESURA_OK;
-	for (size_t v = 0; rc == MESURA_OK && v < p->n_views; v++)
-		rc = make_view(s, v);
-	for (size_t v = 0; rc == MESURA_OK && v < p->n_views && !out_of_time(s); v++) {
+	size_t made = 0; /* views made: a base comes before the views made from it */
+	for (; rc == MESURA_OK && made < p->n_views && !out_of_time(s); made++) {
+		rc = make_view(s, made);
+		spend(s, view_work(s, made));
+	}
+	for (size_t v = 0; rc == MESURA_OK && v < made && !out_of_time(s); v++) {
 		view_summary sum;
 		sum.ready = 0;
 		rc = match_terms(s, v, terms_to_search(s, v), may_have_masks(s, v));
@@ -871,9 +954,15 @@ static int scan_post(mesura_scanner *s)
 	return rc;
 }
 
+/* What a scan that cannot start hands out: nothing screened, so reviewed. */
+static const mesura_result NOT_SCREENED = {MESURA_ACTION_REVIEW, NULL, 0, SIZE_MAX, NULL, 0,
+                                           MESURA_LIMIT_ERROR};
+
 int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
                 const mesura_result **result)
 {
+	if (result)
+		*result = &NOT_SCREENED;
 	if (!scanner || !result || (!text && len > 0))
 		return MESURA_EINVAL;
 	mesura_scanner *s = scanner;
@@ -887,21 +976,29 @@ int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
 	s->has_hash_known = 0;
 	s->context_found = 0;
 	s->limits_hit = 0;
+	s->work = 0;
+	s->next_check = CHECK_EVERY;
 	start_clock(s);
 	int rc = MESURA_OK;
 	if (len > s->limits.max_post_bytes)
 		s->limits_hit |= MESURA_LIMIT_POST_SIZE; /* not scanned: never truncated */
 	else
 		rc = scan_post(s);
-	if (rc != MESURA_OK) {
+	if (rc != MESURA_OK) { /* fail closed: what was found so far is not the answer */
 		s->n_findings = 0;
 		s->n_misses = 0;
+		s->limits_hit |= MESURA_LIMIT_ERROR;
 	}
 	mesura_scan__decide(s);
 	*result = &s->result;
 	if (rc == MESURA_OK && s->limits_hit)
 		rc = MESURA_ELIMIT;
 	return rc;
+}
+
+uint64_t mesura_scan__work(const mesura_scanner *s)
+{
+	return s->work;
 }
 
 const char *mesura_action_name(int action)

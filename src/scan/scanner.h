@@ -55,6 +55,9 @@ struct mesura_scanner {
 	unsigned int limits_hit; /* MESURA_LIMIT_* of this scan */
 	mesura_scan_limits limits; /* with the defaults filled in */
 	struct timespec deadline;  /* when limits.time_budget_ns is set */
+	uint64_t work;       /* steps of this scan (mesura_scan__work) */
+	uint64_t next_check; /* the work at which the clock is read next (spend) */
+	uint64_t work_budget; /* tests: work after which the time runs out; 0: none */
 	int exhaustive; /* tests: no prefilter, no shortcut (see scanner.h) */
 	int explain;    /* record near misses */
 	mesura_near_miss *misses;
@@ -88,6 +91,18 @@ int mesura_scan__evaluate_rules(mesura_scanner *s);
 int mesura_scan__apply_allow_list(mesura_scanner *s);
 int mesura_scan__tidy_findings(mesura_scanner *s);
 void mesura_scan__decide(mesura_scanner *s);
+
+/* The work of the last scan, in steps of about a byte: the bytes of the views made
+ * (read and written), of the automaton searches, of the self-censored words read
+ * plus the trie states their walks visited, of the regex attempts (to a match's end,
+ * or to the view's end when none), and of the tokenizer's pass. For tests that check
+ * that work grows linearly with the post, and that a time budget stops a scan early. */
+uint64_t mesura_scan__work(const mesura_scanner *s);
+
+/* Tests: the time budget runs out once the scan has done `steps` of work (0: never), at
+ * the same checks as the clock's, so that tests see where a scan stops without timing
+ * it. */
+void mesura_scan__set_work_budget(mesura_scanner *s, uint64_t steps);
 
 /* Exhaustive mode: every regex runs (no prefilter, declared keywords ignored), every
  * wildcard walk is tried and every whole-word check asks the tokenizer. Without

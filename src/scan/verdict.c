@@ -190,6 +190,9 @@ void mesura_scan__decide(mesura_scanner *s)
 	r->near_misses = s->misses;
 	r->n_near_misses = s->n_misses;
 	r->limits_hit = s->limits_hit;
-	if (s->limits_hit && !s->limits.fail_open && r->verdict < MESURA_ACTION_REVIEW)
-		r->verdict = MESURA_ACTION_REVIEW; /* fail closed: what was not screened is reviewed */
+	/* fail closed: what was not screened is reviewed; an error is never allowed, fail_open
+	 * or not */
+	int closed = !s->limits.fail_open || (s->limits_hit & MESURA_LIMIT_ERROR);
+	if (s->limits_hit && closed && r->verdict < MESURA_ACTION_REVIEW)
+		r->verdict = MESURA_ACTION_REVIEW;
 }
