@@ -166,6 +166,9 @@ static void usage(FILE *to)
 	            "nfkc, nfkd, casefold, strip-marks, invisibles, confusables, leet, collapse,\n"
 	            "join.\n"
 	            "\n"
+	            "Exit status: 0 done, 3 usage errors, unreadable input or a line that could\n"
+	            "not be normalised (this tool screens nothing: no verdict statuses).\n"
+	            "\n"
 	            "Examples:\n"
 	            "  mesura-normalize --flags deobfuscate --show-map examples/data/sample-posts.txt\n"
 	            "  echo 'f u c k, m1erda' | mesura-normalize --flags moderation,join\n");

@@ -276,7 +276,7 @@ static const char *verdict_colour(mesura_action v)
 	return colours[v <= MESURA_ACTION_BLOCK ? v : 0];
 }
 
-/* "file:line id ID  VERDICT  ": the file name as terminal_safe shows posts. */
+/* "file:line id ID  VERDICT  ": the file name and the id as terminal_safe shows posts. */
 static void human_head(worker *w, const posts_line *line, const post *p, mesura_action verdict,
                        strbuf *out)
 {
@@ -284,9 +284,12 @@ static void human_head(worker *w, const posts_line *line, const post *p, mesura_
 	const char *name = mesura_action_name(verdict);
 	strbuf_put(out, terminal_safe(w, line->source, strlen(line->source)), strlen(line->source));
 	strbuf_printf(out, ":%lu", line->line);
-	if (p->id) {
+	if (p->id) { /* jansson escapes C0 controls but not DEL or C1 (U+009B is CSI) */
+		strbuf id = {0};
+		strbuf_json(&id, p->id);
 		strbuf_puts(out, " id ");
-		strbuf_json(out, p->id);
+		strbuf_put(out, terminal_safe(w, id.data, id.len), id.len);
+		strbuf_free(&id);
 	}
 	strbuf_printf(out, "  %s", colour ? verdict_colour(verdict) : "");
 	for (const char *c = name; *c; c++) /* BLOCK, REVIEW...: easy to spot */

@@ -270,6 +270,10 @@ def test_file_names_not_utf8(tmp):
     line = human.decode("utf-8").splitlines()[0]
     assert line.startswith(os.path.join(tmp, "caf\ufffd-?[31m.txt") + ":1  REVIEW"), line
     assert b"\x1b" not in human
+    # An id with DEL and a C1 control (U+009B is CSI) reaches no terminal either.
+    ids = write(tmp, "ids.jsonl", json.dumps({"id": "a\u009b31m\u007fb", "text": "shit"}) + "\n")
+    human = screen("--format", "human", "--color", "never", ids, status=1).stdout
+    assert b"\xc2\x9b" not in human and b"\x7f" not in human and b' id "a??31m?b"' in human
     red = run("mesura-redact", "--policy", POLICY, name, os.path.join(tmp, "nope.jsonl"),
               status=3)
     assert red.stdout == b"s***\n"
