@@ -13,6 +13,7 @@
  * so the counts match the output exactly: whichever worker screened a line, however
  * many threads started, and when a line stops the run (--strict).
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,14 +179,27 @@ static void free_buffers(strbuf *bufs, unsigned threads)
 	free(bufs);
 }
 
+/* pthread_create, except that the first MESURA_TEST_THREAD_FAILURES calls fail (tests
+ * only: a thread that cannot start is hard to provoke otherwise). */
+static int create_thread(pthread_t *tid, worker_arg *arg, unsigned long *test_failures)
+{
+	if (*test_failures > 0) {
+		--*test_failures;
+		return EAGAIN;
+	}
+	return pthread_create(tid, NULL, worker_main, arg);
+}
+
 /* Starts up to `threads` workers; returns how many started. A worker that cannot start
  * is not fatal while another one runs: the others claim its share of the work. */
 static unsigned start_workers(pool *p, unsigned threads, pthread_t *tids, worker_arg *args)
 {
+	const char *env = getenv("MESURA_TEST_THREAD_FAILURES");
+	unsigned long test_failures = env ? strtoul(env, NULL, 10) : 0;
 	unsigned started = 0;
 	for (unsigned w = 0; w < threads; w++) {
 		args[started] = (worker_arg){p, started};
-		if (pthread_create(&tids[started], NULL, worker_main, &args[started]) == 0)
+		if (create_thread(&tids[started], &args[started], &test_failures) == 0)
 			started++;
 	}
 	if (started < threads)

@@ -252,6 +252,25 @@ def test_numeric_options(tmp):
     assert "1 to 1024" in run("mesura-screen", "--help", status=0).stdout.decode()
 
 
+def test_threads_that_do_not_start(tmp):
+    # MESURA_TEST_THREAD_FAILURES=N: the first N threads fail to start (tests only).
+    path, want = mixed_file(tmp)
+    base = screen("--threads", "1", path, status=4)
+    env = dict(ENV, MESURA_TEST_THREAD_FAILURES="3")
+    p = run("mesura-screen", "--policy", POLICY, "--threads", "5", "--stats", path, env=env,
+            status=4)
+    assert p.stdout == base.stdout  # every record, from the two workers that ran
+    err = p.stderr.decode()
+    assert "3 of 5 worker threads could not start; going on with 2" in err, err
+    assert "; 2 threads," in err, err
+    counts = re.search(r"\d+ posts: [^;]*; \d+ findings", base.stderr.decode()).group(0)
+    assert counts in err, (counts, err)
+    env["MESURA_TEST_THREAD_FAILURES"] = "5"
+    p = run("mesura-screen", "--policy", POLICY, "--threads", "5", path, env=env, status=3)
+    assert p.stdout == b"" and "cannot start a worker thread" in p.stderr.decode()
+    p = run("mesura-redact", "--policy", POLICY, "--threads", "2", path, env=env, status=3)
+
+
 def test_file_names_not_utf8(tmp):
     name = os.path.join(os.fsencode(tmp), b"caf\xe9-\x1b[31m.txt")
     with open(name, "wb") as f:
@@ -325,5 +344,6 @@ if __name__ == "__main__":
           test_strict_stops_at_the_first, test_status_4_outranks_verdicts_and_3_outranks_4,
           test_several_files_and_mid_stream_boms, test_scan_errors,
           test_redact_one_line_per_line, test_redact_text_marker,
-          test_text_file_starting_with_brace, test_numeric_options, test_file_names_not_utf8,
+          test_text_file_starting_with_brace, test_numeric_options,
+          test_threads_that_do_not_start, test_file_names_not_utf8,
           test_csv_field_starting_with_nul, test_no_file_access, test_help_documents_status_4])
