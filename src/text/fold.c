@@ -89,20 +89,24 @@ static size_t char_before(const unsigned char *t, size_t i)
 	return k;
 }
 
-/* Folds leet inside one word t[start, end) that contains a letter. A symbol is only
- * leet before a letter or digit of the same word, so "hola!" keeps its "!"; a run of
- * three or more digits is a number, so "#año2024" and "100k" keep theirs. */
-/* Whether the leet symbol at t[i] leads, perhaps through more symbols, to a letter, a
- * digit or a non-ASCII character: then it stands for a letter ("a$$hole", "b!!tch");
- * symbols at the end of a word are punctuation ("wow!!"). */
-static int symbol_before_word(const unsigned char *t, size_t end, size_t i)
+/* End of the run of leet symbols at t[i] (before `end`), and whether a letter, a digit
+ * or a non-ASCII byte follows it: then each symbol of the run stands for a letter
+ * ("a$$hole", "b!!tch"); symbols at the end of a word are punctuation ("wow!!").
+ * Every symbol of a run gets the same answer, so callers ask once per run: asking per
+ * symbol would read the rest of the run each time, quadratic in "@@@@...@". */
+static size_t symbol_run_end(const unsigned char *t, size_t end, size_t i, int *before_word)
 {
 	size_t next = i + 1;
 	while (next < end && is_leet_symbol(t[next]))
 		next++;
-	return next < end && (ascii_is_letter(t[next]) || ascii_is_digit(t[next]) || t[next] >= 0x80);
+	*before_word =
+	    next < end && (ascii_is_letter(t[next]) || ascii_is_digit(t[next]) || t[next] >= 0x80);
+	return next;
 }
 
+/* Folds leet inside one word t[start, end) that contains a letter. A symbol is only
+ * leet before a letter or digit of the same word, so "hola!" keeps its "!"; a run of
+ * three or more digits is a number, so "#año2024" and "100k" keep theirs. */
 static void fold_leet_word(unsigned char *t, size_t start, size_t end)
 {
 	for (size_t i = start; i < end; i++) {
@@ -119,8 +123,14 @@ static void fold_leet_word(unsigned char *t, size_t start, size_t end)
 		unsigned char letter = leet_letter(c);
 		if (!letter)
 			continue;
-		if (is_leet_symbol(c) && !symbol_before_word(t, end, i))
+		if (is_leet_symbol(c)) { /* the whole run at once */
+			int folds;
+			size_t run = symbol_run_end(t, end, i, &folds);
+			for (; folds && i < run; i++)
+				t[i] = leet_letter(t[i]);
+			i = run - 1;
 			continue;
+		}
 		t[i] = letter;
 	}
 }
@@ -223,21 +233,29 @@ static size_t word_start(const unsigned char *t, size_t len, size_t i)
  * whose candidates are all skipped has nothing to fold. */
 static size_t skip_unfoldable(const unsigned char *t, size_t len, size_t i)
 {
-	if (is_leet_symbol(t[i]))
-		return symbol_before_word(t, len, i) ? i : i + 1;
+	if (is_leet_symbol(t[i])) {
+		int folds;
+		size_t run = symbol_run_end(t, len, i, &folds);
+		return folds ? i : run; /* the rest of the run gets the same answer */
+	}
 	size_t run = i;
 	while (run < len && ascii_is_digit(t[run]))
 		run++;
 	return run - i >= 3 ? run : i;
 }
 
-/* Only the words around leet candidates are looked at: most words have none. */
-static void fold_leet(view_buf *b, int fast)
+/* Only the words around leet candidates are looked at: most words have none. Each
+ * word is read three times (back to its start, forward to its end, and folded): its
+ * length counts as the steps of all three, so that a word read more than once per
+ * candidate would show in v->steps. */
+static void fold_leet(mesura_view *v, int fast)
 {
-	unsigned char *t = b->text;
-	size_t len = b->len, i = 0;
+	unsigned char *t = v->cur.text;
+	size_t len = v->cur.len, i = 0;
+	uint64_t steps = len / CHUNK + 1; /* the skips */
 	while ((i = next_leet_candidate(t, len, i, fast)) < len) {
 		size_t skip = fast ? skip_unfoldable(t, len, i) : i;
+		steps += skip - i + 1;
 		if (skip != i) {
 			i = skip;
 			continue;
@@ -245,10 +263,12 @@ static void fold_leet(view_buf *b, int fast)
 		size_t start = word_start(t, len, i);
 		unsigned seen = 0;
 		size_t end = scan_word(t, len, start, &seen);
+		steps += end - start;
 		if ((seen & (LETTER | LEET)) == (LETTER | LEET))
 			fold_leet_word(t, start, end);
 		i = end > i ? end : i + 1;
 	}
+	v->steps += steps;
 }
 
 /* ------------------------------------------------ collapse and join */
@@ -333,9 +353,9 @@ static size_t separator_at(const unsigned char *t, size_t len, size_t i, unsigne
 /* The end of a run of three or more single letters starting with the unit [i, end),
  * each one or two of the same separator apart ("f u c k", "g.i.l.i.p.o.l.l.a.s"), or
  * 0 when the letters there do not make such a run. */
-static size_t spaced_run_end(const unsigned char *t, size_t len, size_t end)
+static size_t spaced_run_end(const unsigned char *t, size_t len, size_t end, uint64_t *steps)
 {
-	size_t units = 1;
+	size_t units = 1, from = end;
 	unsigned char sep = 0;
 	for (;;) {
 		size_t seps = separator_at(t, len, end, sep);
@@ -346,6 +366,7 @@ static size_t spaced_run_end(const unsigned char *t, size_t len, size_t end)
 		units++;
 		end = next_end;
 	}
+	*steps += units + (end - from);
 	return units >= 3 ? end : 0;
 }
 
@@ -431,7 +452,9 @@ static int find_spaced_letters(mesura_view *v, int fast)
 	const unsigned char *t = v->cur.text;
 	size_t len = v->cur.len, i = 0;
 	int prev_alnum = 0;
+	uint64_t steps = len / CHUNK + 1; /* the skips */
 	while (i < len) {
+		steps++;
 		if (fast && i > 0) {
 			size_t next = next_spaced_candidate(t, len, i);
 			if (next > i) {
@@ -444,7 +467,8 @@ static int find_spaced_letters(mesura_view *v, int fast)
 		int32_t cp;
 		size_t n = next_cp(t, len, i, &cp);
 		size_t unit_end = prev_alnum ? 0 : letter_unit_end(t, len, i);
-		size_t run_end = unit_end ? spaced_run_end(t, len, unit_end) : 0;
+		size_t run_end = unit_end ? spaced_run_end(t, len, unit_end, &steps) : 0;
+		steps += unit_end > i ? unit_end - i : 0;
 		for (size_t k = unit_end; k < run_end; k++) {
 			if (join_separator(t[k])) {
 				int rc = push_edit(v, k, 1, 0);
@@ -459,6 +483,7 @@ static int find_spaced_letters(mesura_view *v, int fast)
 			prev_alnum = 1;
 		}
 	}
+	v->steps += steps;
 	return MESURA_OK;
 }
 
@@ -482,7 +507,9 @@ static int find_repeats(mesura_view *v, int fast)
 	size_t run_start = 0, run_char = 0;
 	int32_t run_cp = -1;
 	int in_collapse = 0;
+	uint64_t steps = len / CHUNK + 1; /* the skips */
 	while (i < len) {
+		steps++;
 		if (joined < n_joined && v->edits[joined].at == i) { /* deleted by joining */
 			i += v->edits[joined++].len;
 			continue;
@@ -519,6 +546,7 @@ static int find_repeats(mesura_view *v, int fast)
 			}
 		}
 	}
+	v->steps += steps;
 	return MESURA_OK;
 }
 
@@ -543,6 +571,7 @@ static int merge_edits(mesura_view *v, size_t n_joined)
 	}
 	memcpy(v->edits, out, n * sizeof *out);
 	v->n_edits = n;
+	v->steps += total;
 	return MESURA_OK;
 }
 
@@ -610,6 +639,9 @@ static int rebuild(mesura_view *v)
 		pos = e->at + e->len;
 	}
 	copy_range(v, &atom, pos, v->cur.len);
+	/* Each edit and each atom is handled once (atom_from walks on from where it
+	 * stopped); the bytes are copied between them, 8 a step. */
+	v->steps += v->n_edits + v->cur.n_atoms + v->cur.len / 8;
 	mesura_view__swap(v);
 	return MESURA_OK;
 }
@@ -644,7 +676,7 @@ int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigne
 	if (rc != MESURA_OK)
 		return rc;
 	if (folds & MESURA_NORM_LEET)
-		fold_leet(&v->cur, nz->fold_fast_path);
+		fold_leet(v, nz->fold_fast_path);
 	if (!rebuilds)
 		return MESURA_OK;
 	v->n_edits = 0;

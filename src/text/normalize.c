@@ -226,6 +226,7 @@ static int flush_segment(stage1 *st)
 	mesura_view *v = st->v;
 	if (v->seg_len == 0)
 		return MESURA_OK;
+	v->steps += v->seg_len; /* ordering, stripping, composing, emitting: each linear */
 	int rc = canonical_order(v);
 	if (rc != MESURA_OK)
 		return rc;
@@ -487,6 +488,7 @@ static int normalize_chars(stage1 *st, size_t len)
 				rc = emit_ascii_run(st, i, fast);
 			if (rc != MESURA_OK)
 				return rc;
+			st->v->steps += fast;
 			i += fast;
 			continue;
 		}
@@ -496,6 +498,7 @@ static int normalize_chars(stage1 *st, size_t len)
 			st->v->repairs++;
 			cp = 0xFFFD;
 		}
+		st->v->steps++;
 		const pre_char *pre = st->nz->fast_paths ? precomputed_at(st, cp, i, n, len) : NULL;
 		int rc = pre ? emit_precomputed(st, pre, i, n) : process_char(st, cp, i, i + n);
 		if (rc != MESURA_OK)
@@ -512,6 +515,7 @@ static void view_reset(mesura_view *v, size_t len)
 	v->seg_len = 0;
 	v->source_len = len;
 	v->repairs = 0;
+	v->steps = 0;
 }
 
 /* The base copied into the view, for the folds to work on. */
@@ -530,6 +534,7 @@ static int copy_stage1(mesura_view *v, const mesura_view *base)
 	v->cur.len = b->len;
 	v->cur.n_atoms = b->n_atoms;
 	v->repairs = base->repairs;
+	v->steps += (b->len + b->n_atoms * sizeof *b->atoms) / 8 + 1; /* memcpy: 8 bytes a step */
 	return MESURA_OK;
 }
 

@@ -46,6 +46,11 @@ struct mesura_view {
 	size_t edits_tmp_cap;
 	size_t source_len;
 	size_t repairs;
+	/* Work done building the view, in steps of about a byte or a character: reset with
+	 * the view, added to by each pass in proportion to what it reads (a run, a word, a
+	 * segment at a time, not per byte in the hot loops). Linear in the post's length
+	 * for every input (tests/check_linear.c); the scanner adds it to its own work. */
+	uint64_t steps;
 };
 
 /* Reserves room for `extra` more bytes in b. */
