@@ -161,8 +161,8 @@ static void print_result(const char *text, const mesura_result *res)
 
 static void usage(FILE *to)
 {
-	fprintf(to, "usage: mesura-explain [--policy FILE] [--no-file-access] [--charset NAME] "
-	            "[TEXT...]\n"
+	fprintf(to, "usage: mesura-explain [--policy FILE] [--no-file-access] [--charset NAME]\n"
+	            "                      [TEXT...]\n"
 	            "\n"
 	            "Explains how one post is screened: its normalised views, its tokens, the\n"
 	            "findings (condition, confidence) and the near misses. The post is the\n"
