@@ -17,12 +17,14 @@
 #include "text/ascii.h"
 #include "social.h"
 #include "text/text.h"
+#include "tokenize.h"
 #include "wordbreak.h"
 
 struct mesura_tokens {
 	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
 	mesura_token *items;
 	size_t n, cap;
+	uint64_t steps; /* work of the last call, in steps of about a byte (mesura_tokens__steps) */
 };
 
 int mesura_tokens_new(mesura_tokens **out, const mesura_allocator *allocator)
@@ -40,6 +42,11 @@ void mesura_tokens_free(mesura_tokens *tokens)
 	mesura_allocator alloc = tokens->alloc;
 	mesura_alloc__free(&alloc, tokens->items);
 	mesura_alloc__free(&alloc, tokens);
+}
+
+uint64_t mesura_tokens__steps(const mesura_tokens *tokens)
+{
+	return tokens ? tokens->steps : 0;
 }
 
 const mesura_token *mesura_tokens_array(const mesura_tokens *tokens, size_t *count)
@@ -70,6 +77,10 @@ typedef struct {
 	size_t spaced_first; /* index of the first token of a pending spaced run */
 	size_t spaced_letters;
 	int spaced_sep;      /* the run's separator byte, 0 before the second letter */
+	/* The last UAX #29 segment found from a start of its own (segment_at), and the last
+	 * '.' in it (SIZE_MAX: none; found when first asked for) */
+	size_t seg_from, seg_end, seg_dot;
+	int seg_dot_known;
 } tokenizer;
 
 static inline mesura_token *push(tokenizer *tk, mesura_token_type type, unsigned int flags,
@@ -182,6 +193,47 @@ static int has_dot(const unsigned char *s, size_t len, size_t start, size_t end)
 	if (load_short_segment(s, len, start, end, &w))
 		return ascii_has_byte(w & ~ASCII_HIGH, '.') != 0;
 	return memchr(s + start, '.', end - start) != NULL;
+}
+
+/* The end of the UAX #29 segment that starts at s[i]. A social token can start inside a
+ * segment ("한x.com" is one), and the tokens after it start there too: where the
+ * segment from there is known to end where the one around it does
+ * (mesura_tokens__restarts_segment), it is not walked again, or a long segment of
+ * such tokens ("한x.com한x.com...") would be walked once per token. */
+static size_t segment_at(tokenizer *tk, size_t i)
+{
+	if (i > tk->seg_from && i < tk->seg_end &&
+	    mesura_tokens__restarts_segment(tk->s, tk->len, i)) {
+		tk->out->steps++;
+		return tk->seg_end;
+	}
+	size_t end = mesura_tokens__next_word_break(tk->s, tk->len, i);
+	tk->out->steps += end - i;
+	if (i >= tk->seg_end || i < tk->seg_from) { /* a new segment, not a piece of the last */
+		tk->seg_from = i;
+		tk->seg_end = end;
+		tk->seg_dot_known = 0;
+	}
+	return end;
+}
+
+/* has_dot for the segment [i, end) that segment_at gave: inside a segment met before,
+ * from the last dot of that segment, found once. */
+static int segment_has_dot(tokenizer *tk, size_t i, size_t end)
+{
+	if (i == tk->seg_from || end != tk->seg_end)
+		return has_dot(tk->s, tk->len, i, end);
+	if (!tk->seg_dot_known) {
+		tk->seg_dot = SIZE_MAX;
+		for (size_t k = tk->seg_end; k > tk->seg_from; k--)
+			if (tk->s[k - 1] == '.') {
+				tk->seg_dot = k - 1;
+				break;
+			}
+		tk->seg_dot_known = 1;
+		tk->out->steps += tk->seg_end - tk->seg_from;
+	}
+	return tk->seg_dot != SIZE_MAX && tk->seg_dot >= i;
 }
 
 /* Type of an ASCII segment, the usual case: UAX #29 gives one-byte segments for
@@ -438,8 +490,10 @@ static int merge_after_invisibles(tokenizer *tk, mesura_token_type type, size_t 
 /* Whether a social token may start at the segment [i, end): a sigil, or a word that an
  * address or a URL would continue (acme.com is one UAX #29 segment; ana-maria@x.es,
  * https: and www.x.es/a continue past it). Skips social_at for ordinary words. */
-static int might_be_social(const unsigned char *s, size_t len, size_t i, size_t end)
+static int might_be_social(tokenizer *tk, size_t i, size_t end)
 {
+	const unsigned char *s = tk->s;
+	size_t len = tk->len;
 	unsigned char c = s[i];
 	if (c == '#' || c == '@' || c == '$' || c == 0xEF)
 		return 1;
@@ -464,7 +518,7 @@ static int might_be_social(const unsigned char *s, size_t len, size_t i, size_t 
 			break;
 		}
 	}
-	return has_dot(s, len, i, end);
+	return segment_has_dot(tk, i, end);
 }
 
 /* UAX #29 keeps letters of any script together ("한국twitter.com" is one segment),
@@ -492,8 +546,8 @@ static int tokenize_text(tokenizer *tk)
 	size_t len = tk->len, i = 0;
 	int social = (tk->flags & MESURA_TOKENIZE_SOCIAL) != 0;
 	while (i < len) {
-		size_t end = mesura_tokens__next_word_break(s, len, i);
-		if (social && might_be_social(s, len, i, end)) {
+		size_t end = segment_at(tk, i);
+		if (social && might_be_social(tk, i, end)) {
 			mesura_social_match m;
 			if (mesura_tokens__social_at(s, len, i, &m)) {
 				int rc = push_tile(tk, m.type, m.flags, i, m.end);
@@ -502,12 +556,15 @@ static int tokenize_text(tokenizer *tk)
 					rc = push_hashtag_parts(tk, i, m.end);
 				if (rc != MESURA_OK)
 					return rc;
+				tk->out->steps += m.end - i;
 				i = m.end;
 				continue;
 			}
 		}
-		if (social && s[i] >= 0x80)
+		if (social && s[i] >= 0x80) {
+			tk->out->steps += end - i;
 			end = social_start_inside(s, len, i, end);
+		}
 		unsigned int flags = 0;
 		mesura_token_type type = end - i == 1 && s[i] < 0x80
 		                             ? (mesura_token_type)ascii_type[s[i]] /* spaces, punctuation */
@@ -539,7 +596,8 @@ int mesura_tokenize(mesura_tokens *tokens, const char *text, size_t len, unsigne
 	if (!tokens || (!text && len > 0) || (flags & ~(unsigned)MESURA_TOKENIZE_ALL))
 		return MESURA_EINVAL;
 	tokens->n = 0;
-	tokenizer tk = {tokens, (const unsigned char *)text, len, flags, 0, 0, 0};
+	tokens->steps = 0;
+	tokenizer tk = {tokens, (const unsigned char *)text, len, flags, 0, 0, 0, 0, 0, 0, 0};
 	int rc = tokenize_text(&tk);
 	if (rc != MESURA_OK)
 		tokens->n = 0;

@@ -228,3 +228,10 @@ size_t mesura_tokens__next_word_break(const unsigned char *s, size_t len, size_t
 		return j;
 	return segment_end(s, len, j, wb);
 }
+
+int mesura_tokens__restarts_segment(const unsigned char *s, size_t len, size_t r)
+{
+	size_t n;
+	unsigned wb = entry_at(s, len, r, &n) & WB_TABLE_VALUE;
+	return (BIT(wb) & (ASCII_JOINERS | BIT(WB_KATAKANA))) != 0;
+}

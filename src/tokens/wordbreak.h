@@ -41,4 +41,14 @@ int mesura_tokens__extended_pictographic(int32_t cp);
  * segmentation is linear. A call at i treats i as the start of a text. */
 size_t mesura_tokens__next_word_break(const unsigned char *s, size_t len, size_t i);
 
+/* Whether a segment that starts at byte r ends where the segment around r does, when r
+ * lies inside a segment found from an earlier start: true when the character at r is a
+ * letter, a digit, Katakana or '_'-like (Word_Break ALetter, Hebrew_Letter, Numeric,
+ * Katakana, ExtendNumLet). No rule looks left past such a character (it is neither
+ * ignored by WB4, nor the middle of WB6-7c/WB11-12, nor a regional indicator, whose
+ * pairs count from the run's start), so the segmentation after it is the same from
+ * either start. Lets a caller that restarts inside a long segment skip walking the
+ * rest of it again (tests/check_tokenize.c checks the claim on random text). */
+int mesura_tokens__restarts_segment(const unsigned char *s, size_t len, size_t r);
+
 #endif

@@ -1,0 +1,13 @@
+/* Internal interface of the tokenizer (src/tokens/tokenize.c). Not installed. */
+#ifndef MESURA_TOKENS_TOKENIZE_H
+#define MESURA_TOKENS_TOKENIZE_H
+
+#include <stdint.h>
+
+#include "mesura/tokens.h"
+
+/* The work of the last mesura_tokenize on `tokens`, in steps of about a byte: linear in
+ * the text's length for every input (tests/check_linear.c). 0 for NULL. */
+uint64_t mesura_tokens__steps(const mesura_tokens *tokens);
+
+#endif
