@@ -199,12 +199,8 @@ void strbuf_csv(strbuf *b, const char *s, size_t n, int text_field)
 
 mesura_policy *tool_load_policy(const char *path, int no_file_access)
 {
-	if (path) { /* say why a file cannot be read, which the compiler cannot */
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			tool_die("--policy %s: %s", path, strerror(errno));
-		fclose(f);
-	}
+	/* mesura_policy_load_file says why a file cannot be read (and opens none that
+	 * could block: a FIFO, a terminal) */
 	mesura_policy *policy = NULL;
 	mesura_diagnostics *diags = NULL;
 	mesura_compile_options copts = MESURA_COMPILE_OPTIONS_INIT;

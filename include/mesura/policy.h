@@ -74,23 +74,34 @@ MESURA_API void mesura_diagnostics_free(mesura_diagnostics *diags);
 
 /* ---------------------------------------------------------- compiling */
 
-#define MESURA_COMPILE_OPTIONS_VERSION 1
+/** Version 2 added max_compiled_bytes; version 1 structs are still accepted (they get
+ *  the default for it). */
+#define MESURA_COMPILE_OPTIONS_VERSION 2
 
 typedef struct mesura_compile_options {
 	unsigned int version;       /**< MESURA_COMPILE_OPTIONS_VERSION */
-	size_t max_source_bytes;    /**< a larger policy is MESURA_ELIMIT; 0: 16 MiB */
+	size_t max_source_bytes;    /**< a larger policy is MESURA_ELIMIT; 0: 16 MiB. Each
+	                                 included file and lexicon file has the same limit,
+	                                 and no more than this plus one byte is read of it */
 	unsigned int max_depth;     /**< nesting of YAML collections; 0: 64 */
 	unsigned int flags;         /**< MESURA_COMPILE_* */
 	size_t max_terms;           /**< terms of the whole policy (lexicons, allow list too);
 	                                 0: 2,000,000 */
 	unsigned int max_condition_depth; /**< nesting of all/any; 0: 16 */
+	/** Memory the compiler may allocate for the policy, counting every allocation in
+	 *  full (terms, automata, PCRE2 and JIT code, temporaries): the compile stops with
+	 *  MESURA_ELIMIT at the allocation that would pass it. 0: 1 GiB. (Version 2.) */
+	size_t max_compiled_bytes;
 } mesura_compile_options;
 
-/** Refuse `include:` of files and lexicon `file:`s (built-in modules stay allowed):
- *  for policies that come from people who may not read the server's files. */
+/** Refuse `include:` of files and lexicon `file:`s, at any depth (built-in modules stay
+ *  allowed): for policies that come from people who may not read the server's files.
+ *  Without it, a policy reads only regular files (not FIFOs or devices), never more
+ *  than max_source_bytes + 1 bytes of each, and its diagnostics never quote what a
+ *  lexicon file holds (they cite file:line:column). */
 #define MESURA_COMPILE_NO_FILES (1u << 0)
 
-#define MESURA_COMPILE_OPTIONS_INIT { MESURA_COMPILE_OPTIONS_VERSION, 0, 0, 0, 0, 0 }
+#define MESURA_COMPILE_OPTIONS_INIT { MESURA_COMPILE_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0 }
 
 MESURA_API int mesura_compile_options_init(mesura_compile_options *opts, unsigned int version);
 

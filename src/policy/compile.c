@@ -12,6 +12,7 @@
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -408,25 +409,30 @@ static void compile_allow(compiler *c, const ynode *allow)
 	size_t old = path_push(c, "allow");
 	const char **items;
 	size_t *lens, n;
+	term_origin *origins;
 	if (allow->kind != YNODE_SEQUENCE) {
 		cerror(c, allow, "allow is a list of terms");
-	} else if (mesura_policy__collect_terms(c, allow, MESURA_NORM_MODERATION, &items, &lens,
-	                                        &n) == MESURA_OK && n) {
+	} else if (mesura_policy__collect_terms_from(c, allow, MESURA_NORM_MODERATION, &items,
+	                                             &lens, &n, &origins) == MESURA_OK && n) {
 		mesura_policy *p = c->policy;
 		size_t total = p->n_allow + n;
 		const char **all = mesura_arena__alloc(&p->arena, total * sizeof *all);
 		size_t *all_lens = mesura_arena__alloc(&p->arena, total * sizeof *all_lens);
-		if (!all || !all_lens) {
+		term_origin *all_origins = mesura_arena__alloc(&p->arena, total * sizeof *all_origins);
+		if (!all || !all_lens || !all_origins) {
 			c->failed_alloc = 1;
 		} else {
 			if (p->n_allow) {
 				memcpy(all, p->allow, p->n_allow * sizeof *all);
 				memcpy(all_lens, p->allow_lens, p->n_allow * sizeof *all_lens);
+				memcpy(all_origins, c->allow_origins, p->n_allow * sizeof *all_origins);
 			}
 			memcpy(all + p->n_allow, items, n * sizeof *all);
 			memcpy(all_lens + p->n_allow, lens, n * sizeof *all_lens);
+			memcpy(all_origins + p->n_allow, origins, n * sizeof *all_origins);
 			p->allow = all;
 			p->allow_lens = all_lens;
+			c->allow_origins = all_origins;
 			p->n_allow = total;
 		}
 	}
@@ -476,11 +482,15 @@ static void include_one(compiler *c, const ynode *item)
 	} else if (c->opts->flags & MESURA_COMPILE_NO_FILES) {
 		cerror(c, item, "this policy may not include files (MESURA_COMPILE_NO_FILES)");
 		return;
-	} else if (!mesura_policy__read_relative(c, item->text, &buf, &len, &name)) {
-		if (!c->failed_alloc)
-			cerror(c, item, "cannot read \"%s\"", item->text);
-		return;
 	} else {
+		char why[FILE_WHY_SIZE];
+		int rc = mesura_policy__read_relative(c, item->text, &buf, &len, &name, why, sizeof why);
+		if (rc == MESURA_ELIMIT)
+			mesura_policy__error_at(c, item, MESURA_ELIMIT, "\"%s\" is %s", item->text, why);
+		else if (rc == MESURA_EINVAL)
+			cerror(c, item, "cannot read \"%s\": %s", item->text, why);
+		if (rc != MESURA_OK)
+			return;
 		src = buf;
 	}
 	const char *identity = identity_of(c, name);
@@ -578,17 +588,23 @@ static mesura_diag_at position_of(const char *src, size_t bad)
 	return at;
 }
 
+/* Whether a document looks like a policy: a mapping with the `mesura:` version key. */
+static int is_policy_document(const ynode *root)
+{
+	return root && root->kind == YNODE_MAPPING && mesura_policy__yaml_get(root, "mesura");
+}
+
 /* Checks, parses and compiles one policy text (the top one or an included one). */
 static void compile_source_text(compiler *c, const char *src, size_t len)
 {
-	size_t max_bytes = c->opts->max_source_bytes ? c->opts->max_source_bytes
-	                                             : (size_t)16 << 20;
+	size_t max_bytes = mesura_policy__source_limit(c->opts);
 	unsigned max_depth = c->opts->max_depth ? c->opts->max_depth : 64;
 	mesura_diag_at start = {"", NULL, 0, 1, 1};
 	size_t bad;
 	if (len > max_bytes) {
 		mesura_policy__diag(c->diags, MESURA_DIAG_ERROR, MESURA_ELIMIT, &start,
-		                    "the policy is %zu bytes; the limit is %zu", len, max_bytes);
+		                    "the policy is larger than the limit of %zu bytes "
+		                    "(max_source_bytes)", max_bytes);
 		c->over_limit = 1;
 		return;
 	}
@@ -605,6 +621,13 @@ static void compile_source_text(compiler *c, const char *src, size_t len)
 	c->over_limit |= rc == MESURA_ELIMIT;
 	if (rc != MESURA_OK)
 		return;
+	if (c->depth > 0 && !is_policy_document(root) && strncmp(c->file, "builtin:", 8) != 0) {
+		/* Perhaps not meant as a policy: diagnostics would echo what it holds. */
+		mesura_policy__diag(c->diags, MESURA_DIAG_ERROR, MESURA_ESYNTAX, &start,
+		                    "the included file is not a mesura policy (no \"mesura:\" key "
+		                    "at its top); its contents are not shown");
+		return;
+	}
 	c->including[c->depth++] = c->identity ? c->identity : c->file;
 	c->source = src;
 	c->source_len = len;
@@ -613,14 +636,36 @@ static void compile_source_text(compiler *c, const char *src, size_t len)
 
 /* ------------------------------------------------------------ public */
 
+/* The size of a version 1 mesura_compile_options: the fields before max_compiled_bytes. */
+#define COMPILE_OPTIONS_V1_SIZE offsetof(mesura_compile_options, max_compiled_bytes)
+
 int mesura_compile_options_init(mesura_compile_options *opts, unsigned int version)
 {
 	if (!opts)
 		return MESURA_EINVAL;
-	if (version != MESURA_COMPILE_OPTIONS_VERSION)
+	if (version != MESURA_COMPILE_OPTIONS_VERSION && version != 1)
 		return MESURA_EVERSION;
 	mesura_compile_options defaults = MESURA_COMPILE_OPTIONS_INIT;
-	*opts = defaults;
+	defaults.version = version;
+	/* a version 1 caller's struct ends before max_compiled_bytes */
+	memcpy(opts, &defaults, version == 1 ? COMPILE_OPTIONS_V1_SIZE : sizeof defaults);
+	return MESURA_OK;
+}
+
+/* The caller's options (NULL: the defaults) as a whole current struct in *out. */
+static int copy_options(mesura_compile_options *out, const mesura_compile_options *opts)
+{
+	mesura_compile_options defaults = MESURA_COMPILE_OPTIONS_INIT;
+	*out = defaults;
+	if (!opts)
+		return MESURA_OK;
+	if (opts->version == 1)
+		memcpy(out, opts, COMPILE_OPTIONS_V1_SIZE);
+	else if (opts->version == MESURA_COMPILE_OPTIONS_VERSION)
+		*out = *opts;
+	else
+		return MESURA_EVERSION;
+	out->version = MESURA_COMPILE_OPTIONS_VERSION;
 	return MESURA_OK;
 }
 
@@ -680,10 +725,28 @@ static int new_policy(mesura_policy **out, const mesura_allocator *allocator)
 	return rc;
 }
 
+/* What a policy may take once compiled by default (compile option max_compiled_bytes):
+ * the built-in default policy takes 2 MB to compile and 100,000 lexicon terms 62 MB. */
+#define MAX_COMPILED_BYTES ((size_t)1 << 30)
+
+static int report_budget_exceeded(mesura_diagnostics *diags, const char *file, size_t limit)
+{
+	mesura_diag_at at = {"", NULL, 0, 1, 1};
+	if (mesura_policy__diags_set_file(diags, file) != MESURA_OK)
+		return MESURA_ENOMEM;
+	mesura_policy__diag(diags, MESURA_DIAG_ERROR, MESURA_ELIMIT, &at,
+	                    "compiled, the policy would take more than %zu bytes "
+	                    "(max_compiled_bytes): its terms are too many or too long for the "
+	                    "views they are matched on, or its regexes too large", limit);
+	return MESURA_ELIMIT;
+}
+
 /* Compiles into `policy`, recording problems in `diags`. */
 static int compile_policy(mesura_policy *policy, mesura_diagnostics *diags, const char *src,
                           size_t len, const char *file, const mesura_compile_options *opts)
 {
+	mesura_policy__budget_start(policy, opts->max_compiled_bytes ? opts->max_compiled_bytes
+	                                                             : MAX_COMPILED_BYTES);
 	mesura_arena trees;
 	mesura_arena__init(&trees, &policy->alloc);
 	compiler c;
@@ -719,6 +782,9 @@ static int compile_policy(mesura_policy *policy, mesura_diagnostics *diags, cons
 	if (rc == MESURA_OK)
 		rc = mesura_scan__check_examples(policy, diags);
 	mesura_arena__free(&trees);
+	if (policy->budget.exceeded)
+		rc = report_budget_exceeded(diags, file, policy->budget.limit);
+	mesura_policy__budget_stop(policy);
 	return rc;
 }
 
@@ -726,14 +792,14 @@ static int compile_named(mesura_policy **out, const char *src, size_t len, const
                          const mesura_compile_options *opts, mesura_diagnostics **diags,
                          const mesura_allocator *allocator)
 {
-	mesura_compile_options defaults = MESURA_COMPILE_OPTIONS_INIT;
-	if (!opts)
-		opts = &defaults;
-	if (opts->version != MESURA_COMPILE_OPTIONS_VERSION)
-		return MESURA_EVERSION;
+	mesura_compile_options options;
+	int rc = copy_options(&options, opts);
+	if (rc != MESURA_OK)
+		return rc;
+	opts = &options;
 	mesura_diagnostics *d = NULL;
 	mesura_policy *policy = NULL;
-	int rc = mesura_policy__diags_new(&d, name, allocator);
+	rc = mesura_policy__diags_new(&d, name, allocator);
 	if (rc == MESURA_OK)
 		rc = new_policy(&policy, allocator);
 	if (rc == MESURA_OK)
@@ -766,42 +832,6 @@ int mesura_policy_compile(mesura_policy **out, const char *src, size_t len, cons
 	return compile_named(out, src, len, name ? name : "<policy>", opts, diags, allocator);
 }
 
-/* Reads a whole file with the caller's allocator; returns 1, 0 when it cannot, or -1
- * when out of memory. */
-int mesura_policy__read_file(const char *path, const mesura_allocator *alloc, char **buf,
-                             size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return 0;
-	size_t cap = 0;
-	int ok = 1;
-	*buf = NULL;
-	*len = 0;
-	for (;;) {
-		void *grown = *buf;
-		if (mesura_alloc__grow(alloc, &grown, &cap, *len + 65536, 1) != MESURA_OK) {
-			ok = -1;
-			break;
-		}
-		*buf = grown;
-		size_t n = fread(*buf + *len, 1, cap - *len - 1, f);
-		*len += n;
-		if (n == 0) {
-			ok = !ferror(f);
-			break;
-		}
-	}
-	fclose(f);
-	if (ok != 1) {
-		mesura_alloc__free(alloc, *buf);
-		*buf = NULL;
-	} else {
-		(*buf)[*len] = '\0';
-	}
-	return ok;
-}
-
 int mesura_policy_load_file(mesura_policy **out, const char *path,
                             const mesura_compile_options *opts, mesura_diagnostics **diags,
                             const mesura_allocator *allocator)
@@ -815,12 +845,17 @@ int mesura_policy_load_file(mesura_policy **out, const char *path,
 	int rc = mesura_alloc__init(&alloc, allocator);
 	if (rc != MESURA_OK)
 		return rc;
-	char *buf;
+	mesura_compile_options options;
+	rc = copy_options(&options, opts);
+	if (rc != MESURA_OK)
+		return rc;
+	char *buf, why[FILE_WHY_SIZE];
 	size_t len;
-	int got = mesura_policy__read_file(path, &alloc, &buf, &len);
-	if (got < 0)
+	int got = mesura_policy__read_file(path, mesura_policy__source_limit(&options), &alloc,
+	                                   &buf, &len, why, sizeof why);
+	if (got == MESURA_ENOMEM)
 		return MESURA_ENOMEM;
-	if (got > 0) {
+	if (got == MESURA_OK) {
 		rc = compile_named(out, buf, len, path, opts, diags, allocator);
 		mesura_alloc__free(&alloc, buf);
 		return rc;
@@ -829,9 +864,11 @@ int mesura_policy_load_file(mesura_policy **out, const char *path,
 	rc = mesura_policy__diags_new(&d, path, allocator);
 	if (rc == MESURA_OK) {
 		mesura_diag_at at = {"", NULL, 0, 0, 0};
-		mesura_policy__diag(d, MESURA_DIAG_ERROR, MESURA_EINVAL, &at,
-		                    "cannot read the policy file");
-		rc = d->out_of_memory ? MESURA_ENOMEM : MESURA_EINVAL;
+		mesura_policy__diag(d, MESURA_DIAG_ERROR, got, &at,
+		                    got == MESURA_ELIMIT ? "the policy file \"%s\" is %s"
+		                                         : "cannot read the policy file \"%s\": %s",
+		                    path, why);
+		rc = d->out_of_memory ? MESURA_ENOMEM : got;
 	}
 	if (diags)
 		*diags = d;

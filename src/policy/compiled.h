@@ -160,6 +160,24 @@ void mesura_policy__retain(const mesura_policy *p);
 /* The policy's normaliser with `flags` (made when new); NULL when out of memory. */
 const mesura_normalizer *mesura_policy__normalizer(mesura_policy *p, unsigned int flags);
 
+/* The allocation budget of a compile (compile option max_compiled_bytes, budget.c):
+ * while `counting`, the policy's allocator goes through it, and it refuses what would
+ * take the bytes handed out past `limit`. Objects made while compiling keep it as their
+ * allocator; afterwards it only passes calls on to `inner`, the caller's allocator. */
+struct policy_budget {
+	mesura_allocator inner;
+	size_t used, limit;
+	int counting;
+	int exceeded; /* something was refused: the compile fails with MESURA_ELIMIT */
+};
+
+/* budget.c: starts counting p->alloc's allocations against `limit`; stops counting
+ * (p->alloc is the caller's allocator again); counts memory allocated otherwise (JIT
+ * code), returning 0 (and marking the budget exceeded) when it does not fit. */
+void mesura_policy__budget_start(mesura_policy *p, size_t limit);
+void mesura_policy__budget_stop(mesura_policy *p);
+int mesura_policy__budget_charge(mesura_policy *p, size_t bytes);
+
 struct mesura_policy {
 	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
 	atomic_size_t refs; /* the caller's and one per scanner: the last to let go frees it;
@@ -185,6 +203,7 @@ struct mesura_policy {
 	 * 64-bit word, and each prefilter is two mask tests. */
 	uint8_t byte_class[256];
 	uint64_t class_bit[256];   /* 1 << byte_class[byte]: one load per byte, no shift */
+	struct policy_budget budget; /* of the compile */
 };
 
 #endif

@@ -14,10 +14,18 @@ typedef struct {
 	size_t *lens;
 	size_t n;
 	const char *file;  /* where it was defined, for "defined twice" messages */
+	const char *path;  /* its lexicon file, or NULL when its terms are in the policy */
+	unsigned *lines, *columns; /* of each term in that file */
 	const void *node;  /* its name in the YAML, for the "never used" warning */
 	int depth;         /* include depth of the file: 1 for the policy itself */
 	int used;
 } lexicon;
+
+/* Where a term came from: lexicon - 1 is an index into the compiler's lexicons, and
+ * `term` one of its terms; lexicon 0 is the policy's own text. */
+typedef struct {
+	size_t lexicon, term;
+} term_origin;
 
 typedef struct {
 	mesura_policy *policy;
@@ -31,6 +39,7 @@ typedef struct {
 	size_t n_lexicons, lexicons_cap;
 	size_t rules_cap, conds_cap;
 	size_t n_terms;            /* terms so far, against opts->max_terms */
+	term_origin *allow_origins; /* of each policy->allow term (arena) */
 	const char *rule_id;       /* of the rule being compiled */
 	uint32_t rule;             /* its index */
 	cond_role role;            /* of the conditions being compiled */
@@ -80,15 +89,30 @@ int mesura_policy__get_bool(compiler *c, const ynode *map, const char *key, int 
  * { file: path }); finds one by name. */
 void mesura_policy__define_lexicons(compiler *c, const ynode *lexicons);
 lexicon *mesura_policy__find_lexicon(const compiler *c, const char *name);
-/* Reads a file relative to the directory of the file being compiled; 0 when it cannot
- * (c->failed_alloc is set when out of memory). *path_out (arena) is the path as opened. */
+/* How a diagnostic names term `k` of `lex` (NULL: a term written in the policy, s[0..len)):
+ * quoted when the policy's author wrote it, else by place ("at words.txt:3:1 (lexicon
+ * \"w\")"): a lexicon file may be any file the policy names, and diagnostics must not
+ * echo what it holds. */
+void mesura_policy__cite_term(const lexicon *lex, size_t k, const char *s, size_t len,
+                              char *buf, size_t size);
+/* Reads a file relative to the directory of the file being compiled (as
+ * mesura_policy__read_file, with the max_source_bytes limit); sets c->failed_alloc when
+ * out of memory. *path_out (arena) is the path as opened. */
 int mesura_policy__read_relative(compiler *c, const char *name, char **buf, size_t *len,
-                                 const char **path_out);
+                                 const char **path_out, char *why, size_t why_size);
 
-/* compile.c: reads a whole file (NUL-terminated) with `alloc`; 1, 0 when it cannot,
- * -1 when out of memory. */
-int mesura_policy__read_file(const char *path, const mesura_allocator *alloc, char **buf,
-                             size_t *len);
+/* files.c: reads a whole regular file (NUL-terminated) of at most `limit` bytes with
+ * `alloc`, never blocking and never reading more than limit + 1 bytes. MESURA_OK,
+ * MESURA_ENOMEM, MESURA_ELIMIT (larger than limit) or MESURA_EINVAL (cannot open, not a
+ * regular file, read error); but for MESURA_ENOMEM, why[] says why in a few words. */
+int mesura_policy__read_file(const char *path, size_t limit, const mesura_allocator *alloc,
+                             char **buf, size_t *len, char *why, size_t why_size);
+
+/* The size limit of a policy file, an included file or a lexicon file. */
+size_t mesura_policy__source_limit(const mesura_compile_options *opts);
+
+/* Room for the `why` of a file that cannot be read. */
+#define FILE_WHY_SIZE 120
 
 /* conditions.c: a new condition of the current rule and role (COND_NONE when out of
  * memory; its address may change with the next one: keep the index); a rule's match tree, unless tree and context list. */
@@ -98,6 +122,10 @@ void mesura_policy__compile_context(compiler *c, policy_rule *r, const ynode *n)
 /* Normalises the terms of a list (terms, "@lexicon" references) with `flags`. */
 int mesura_policy__collect_terms(compiler *c, const ynode *list, unsigned int flags,
                                  const char ***items, size_t **lens, size_t *n);
+/* The same, with where each term came from in *origins (arena). */
+int mesura_policy__collect_terms_from(compiler *c, const ynode *list, unsigned int flags,
+                                      const char ***items, size_t **lens, size_t *n,
+                                      term_origin **origins);
 
 /* redaction.c: a rule's `redact:` operator. */
 void mesura_policy__compile_redact(compiler *c, policy_rule *r, const ynode *n);

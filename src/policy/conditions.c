@@ -84,6 +84,9 @@ typedef struct {
 	mesura_view *view;
 	const char **items;
 	size_t *lens;
+	term_origin *origins; /* kept when asked for */
+	int with_origins;
+	term_origin origin;   /* of the term being added */
 	size_t n, cap;
 } term_list;
 
@@ -104,27 +107,37 @@ static void term_list_add(term_list *t, const char *s, size_t len)
 		size_t cap = t->cap ? t->cap * 2 : 16;
 		const char **items = mesura_arena__alloc(&c->policy->arena, cap * sizeof *items);
 		size_t *lens = mesura_arena__alloc(&c->policy->arena, cap * sizeof *lens);
-		if (!items || !lens) {
+		term_origin *origins =
+		    t->with_origins ? mesura_arena__alloc(&c->policy->arena, cap * sizeof *origins)
+		                    : NULL;
+		if (!items || !lens || (t->with_origins && !origins)) {
 			c->failed_alloc = 1;
 			return;
 		}
 		if (t->n) {
 			memcpy(items, t->items, t->n * sizeof *items);
 			memcpy(lens, t->lens, t->n * sizeof *lens);
+			if (origins)
+				memcpy(origins, t->origins, t->n * sizeof *origins);
 		}
 		t->items = items;
 		t->lens = lens;
+		t->origins = origins;
 		t->cap = cap;
 	}
 	const char *copy = mesura_policy__copy_text(c, s, len);
 	if (copy) {
+		if (t->with_origins)
+			t->origins[t->n] = t->origin;
 		t->items[t->n] = copy;
 		t->lens[t->n++] = len;
 	}
 }
 
-/* Normalises a term as the text will be; `at` is where to report problems. */
-static void add_term(term_list *t, const char *s, size_t len, const ynode *at)
+/* Normalises a term as the text will be; `at` is where to report problems, `lex` the
+ * lexicon it is term t->origin.term of (NULL: written at `at`). */
+static void add_term(term_list *t, const char *s, size_t len, const ynode *at,
+                     const lexicon *lex)
 {
 	compiler *c = t->c;
 	if (mesura_utf8_validate(s, len, NULL) != MESURA_OK) {
@@ -138,9 +151,11 @@ static void add_term(term_list *t, const char *s, size_t len, const ynode *at)
 	}
 	size_t out_len;
 	const char *out = mesura_view_text(t->view, &out_len);
-	if (out_len == 0)
-		cerror(c, at, "the term \"%.*s\" is empty once normalised", (int)len, s);
-	else
+	if (out_len == 0) {
+		char cite[300];
+		mesura_policy__cite_term(lex, t->origin.term, s, len, cite, sizeof cite);
+		cerror(c, at, "the term %s is empty once normalised", cite);
+	} else
 		term_list_add(t, out, out_len);
 }
 
@@ -153,7 +168,8 @@ static void add_term_or_lexicon(term_list *t, const ynode *n)
 	}
 	if (n->len < 2 || n->text[0] != '@' || n->text[1] == '@') {
 		size_t at = n->len >= 2 && n->text[0] == '@' && n->text[1] == '@'; /* "@@acme": "@acme" */
-		add_term(t, n->text + at, n->len - at, n);
+		t->origin = (term_origin){0, 0};
+		add_term(t, n->text + at, n->len - at, n, NULL);
 		return;
 	}
 	lexicon *lex = mesura_policy__find_lexicon(c, n->text + 1);
@@ -162,14 +178,26 @@ static void add_term_or_lexicon(term_list *t, const ynode *n)
 		return;
 	}
 	lex->used = 1;
-	for (size_t i = 0; i < lex->n; i++)
-		add_term(t, lex->terms[i], lex->lens[i], n);
+	for (size_t i = 0; i < lex->n; i++) {
+		t->origin = (term_origin){(size_t)(lex - c->lexicons) + 1, i};
+		add_term(t, lex->terms[i], lex->lens[i], n, lex);
+	}
 }
 
 int mesura_policy__collect_terms(compiler *c, const ynode *list, unsigned int flags,
                                  const char ***items, size_t **lens, size_t *n)
 {
-	term_list t = {c, NULL, NULL, NULL, NULL, 0, 0};
+	return mesura_policy__collect_terms_from(c, list, flags, items, lens, n, NULL);
+}
+
+int mesura_policy__collect_terms_from(compiler *c, const ynode *list, unsigned int flags,
+                                      const char ***items, size_t **lens, size_t *n,
+                                      term_origin **origins)
+{
+	term_list t;
+	memset(&t, 0, sizeof t);
+	t.c = c;
+	t.with_origins = origins != NULL;
 	t.nz = mesura_policy__normalizer(c->policy, flags);
 	int rc = t.nz ? mesura_view_new(&t.view, &c->policy->alloc) : MESURA_ENOMEM;
 	if (rc == MESURA_OK) {
@@ -186,6 +214,8 @@ int mesura_policy__collect_terms(compiler *c, const ynode *list, unsigned int fl
 	*items = t.items;
 	*lens = t.lens;
 	*n = t.n;
+	if (origins)
+		*origins = t.origins;
 	return c->failed_alloc ? MESURA_ENOMEM : rc;
 }
 

@@ -4,6 +4,7 @@
  * UTF-8, blank lines and lines starting with '#' ignored). Their terms are stored raw
  * and normalised by each rule that uses them, with that rule's flags.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "compiler.h"
@@ -13,7 +14,7 @@
 static const char *const lexicon_keys[] = {"file", NULL};
 
 int mesura_policy__read_relative(compiler *c, const char *name, char **buf, size_t *len,
-                                 const char **path_out)
+                                 const char **path_out, char *why, size_t why_size)
 {
 	const char *slash = strrchr(c->file, '/');
 	size_t dir = name[0] != '/' && slash ? (size_t)(slash - c->file) + 1 : 0;
@@ -26,10 +27,10 @@ int mesura_policy__read_relative(compiler *c, const char *name, char **buf, size
 	memcpy(path, c->file, dir);
 	memcpy(path + dir, name, n + 1);
 	*path_out = path;
-	int got = mesura_policy__read_file(path, &c->policy->alloc, buf, len);
-	if (got < 0)
-		c->failed_alloc = 1;
-	return got > 0;
+	int rc = mesura_policy__read_file(path, mesura_policy__source_limit(c->opts),
+	                                  &c->policy->alloc, buf, len, why, why_size);
+	c->failed_alloc |= rc == MESURA_ENOMEM;
+	return rc;
 }
 
 /* A new lexicon named by `name` (NULL after an error). */
@@ -65,19 +66,30 @@ static lexicon *new_lexicon(compiler *c, const ynode *name)
 
 static int reserve_terms(compiler *c, lexicon *lex, size_t n)
 {
-	lex->terms = mesura_arena__alloc(&c->policy->arena, (n + 1) * sizeof *lex->terms);
-	lex->lens = mesura_arena__alloc(&c->policy->arena, (n + 1) * sizeof *lex->lens);
-	if (!lex->terms || !lex->lens) {
+	mesura_arena *arena = &c->policy->arena;
+	lex->terms = mesura_arena__alloc(arena, (n + 1) * sizeof *lex->terms);
+	lex->lens = mesura_arena__alloc(arena, (n + 1) * sizeof *lex->lens);
+	if (lex->path) {
+		lex->lines = mesura_arena__alloc(arena, (n + 1) * sizeof *lex->lines);
+		lex->columns = mesura_arena__alloc(arena, (n + 1) * sizeof *lex->columns);
+	}
+	if (!lex->terms || !lex->lens || (lex->path && (!lex->lines || !lex->columns))) {
 		c->failed_alloc = 1;
 		return 0;
 	}
 	return 1;
 }
 
-static void add_raw(compiler *c, lexicon *lex, const char *s, size_t len)
+/* Adds a term (at `line`:`column` of the lexicon's file, if it has one). */
+static void add_raw(compiler *c, lexicon *lex, const char *s, size_t len, unsigned line,
+                    unsigned column)
 {
 	const char *copy = mesura_policy__copy_text(c, s, len);
 	if (copy) {
+		if (lex->path) {
+			lex->lines[lex->n] = line;
+			lex->columns[lex->n] = column;
+		}
 		lex->terms[lex->n] = copy;
 		lex->lens[lex->n++] = len;
 	}
@@ -92,7 +104,7 @@ static void define_inline(compiler *c, lexicon *lex, const ynode *list)
 		if (!mesura_policy__is_scalar(item) || item->len == 0)
 			cerror(c, item, "a term must be a non-empty text");
 		else
-			add_raw(c, lex, item->text, item->len);
+			add_raw(c, lex, item->text, item->len, 0, 0);
 	}
 }
 
@@ -102,9 +114,19 @@ static int is_space(char ch)
 }
 
 /* The terms of a lexicon file, one per line. Problems point into the file. */
+/* The column (in code points) of text[at] on the line that starts at text[line_start]. */
+static unsigned column_of(const char *text, size_t line_start, size_t at)
+{
+	unsigned column = 1;
+	for (size_t i = line_start; i < at; i++)
+		column += ((unsigned char)text[i] & 0xC0) != 0x80;
+	return column;
+}
+
 static void parse_lexicon_file(compiler *c, lexicon *lex, const char *path, const char *text,
                                size_t len)
 {
+	lex->path = path;
 	size_t lines = 1;
 	for (size_t i = 0; i < len; i++)
 		lines += text[i] == '\n';
@@ -114,6 +136,7 @@ static void parse_lexicon_file(compiler *c, lexicon *lex, const char *path, cons
 	for (unsigned line = 1; at < len; line++) {
 		const char *nl = memchr(text + at, '\n', len - at);
 		size_t end = nl ? (size_t)(nl - text) : len, start = at;
+		size_t line_start = line == 1 ? 0 : at; /* a BOM is a column of line 1 */
 		at = end + 1;
 		while (start < end && is_space(text[start]))
 			start++;
@@ -137,7 +160,7 @@ static void parse_lexicon_file(compiler *c, lexicon *lex, const char *path, cons
 			memcpy(c->path, saved, sizeof saved);
 			continue;
 		}
-		add_raw(c, lex, text + start, end - start);
+		add_raw(c, lex, text + start, end - start, line, column_of(text, line_start, start));
 	}
 }
 
@@ -153,20 +176,16 @@ static void define_from_file(compiler *c, lexicon *lex, const ynode *spec)
 		cerror(c, file, "this policy may not read files (MESURA_COMPILE_NO_FILES)");
 		return;
 	}
-	char *buf = NULL;
+	char *buf = NULL, why[FILE_WHY_SIZE];
 	size_t len;
 	const char *path;
-	if (!mesura_policy__read_relative(c, file->text, &buf, &len, &path)) {
-		if (!c->failed_alloc)
-			cerror(c, file, "cannot read lexicon file \"%s\"", file->text);
-		return;
-	}
-	size_t limit = c->opts->max_source_bytes ? c->opts->max_source_bytes : (size_t)16 << 20;
-	if (len > limit)
-		mesura_policy__error_at(c, file, MESURA_ELIMIT,
-		                        "lexicon file \"%s\" is %zu bytes; the limit is %zu",
-		                        file->text, len, limit);
-	else
+	int rc = mesura_policy__read_relative(c, file->text, &buf, &len, &path, why, sizeof why);
+	if (rc == MESURA_ELIMIT)
+		mesura_policy__error_at(c, file, MESURA_ELIMIT, "lexicon file \"%s\" is %s",
+		                        file->text, why);
+	else if (rc == MESURA_EINVAL)
+		cerror(c, file, "cannot read lexicon file \"%s\": %s", file->text, why);
+	else if (rc == MESURA_OK)
 		parse_lexicon_file(c, lex, path, buf, len);
 	mesura_alloc__free(&c->policy->alloc, buf);
 }
@@ -194,6 +213,20 @@ void mesura_policy__define_lexicons(compiler *c, const ynode *lexicons)
 		mesura_policy__path_pop(c, old_name);
 	}
 	mesura_policy__path_pop(c, old);
+}
+
+void mesura_policy__cite_term(const lexicon *lex, size_t k, const char *s, size_t len,
+                              char *buf, size_t size)
+{
+	if (lex && lex->path) {
+		snprintf(buf, size, "at %s:%u:%u (lexicon \"%s\")", lex->path, lex->lines[k],
+		         lex->columns[k], lex->name);
+		return;
+	}
+	size_t shown = len < 100 ? len : 100;
+	while (shown < len && shown > 0 && ((unsigned char)s[shown] & 0xC0) == 0x80)
+		shown--; /* not in the middle of a character */
+	snprintf(buf, size, "\"%.*s%s\"", (int)shown, s, shown < len ? "..." : "");
 }
 
 lexicon *mesura_policy__find_lexicon(const compiler *c, const char *name)

@@ -872,7 +872,13 @@ static pcre2_code *compile_pattern(compiler *c, const ynode *re, uint32_t option
 	                                 &erroffset, c->pcre_compile);
 	if (code) {
 		pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* the interpreter is the fallback */
-		return code;
+		size_t jit_size = 0; /* JIT code is not allocated through the policy's allocator */
+		pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &jit_size);
+		if (mesura_policy__budget_charge(c->policy, jit_size))
+			return code;
+		pcre2_code_free(code);
+		c->failed_alloc = 1;
+		return NULL;
 	}
 	if (err == PCRE2_ERROR_NOMEMORY || err == PCRE2_ERROR_HEAPLIMIT ||
 	    err == PCRE2_ERROR_HEAP_FAILED) {

@@ -37,27 +37,44 @@ typedef struct {
 	size_t shadowed;
 } shadow_check;
 
-/* The allow-listed term inside the term written as s[0..len), or NULL. */
-static const char *shadowing_allow_term(shadow_check *sc, const char *s, size_t len)
+/* The index of the allow-listed term inside the term written as s[0..len), or
+ * UINT32_MAX. */
+static uint32_t shadowing_allow_term(shadow_check *sc, const char *s, size_t len)
 {
 	const mesura_policy *p = sc->c->policy;
 	size_t n;
+	uint32_t id = UINT32_MAX;
 	if (mesura_normalize(sc->nz, sc->view, s, len) != MESURA_OK) {
 		sc->c->failed_alloc = 1;
-		return NULL;
+		return id;
 	}
 	const char *text = mesura_view_text(sc->view, &n);
-	uint32_t id = UINT32_MAX;
 	mesura_scan__automaton_search(p->allow_terms, text, n, on_allow_term, &id);
-	return id == UINT32_MAX ? NULL : p->allow[id];
+	return id;
 }
 
-static void check_written_term(shadow_check *sc, const policy_cond *x, const char *s, size_t len)
+/* How the warning names allow-listed term `id`: quoted, or by place when it came from
+ * a lexicon file (mesura_policy__cite_term). */
+static void cite_allow_term(const compiler *c, uint32_t id, char *buf, size_t size)
 {
-	const char *allow = shadowing_allow_term(sc, s, len);
-	if (allow && sc->shadowed++ < SHADOWED_SHOWN)
-		mesura_policy__warn(sc->c, x->node, "term \"%.*s\" can never be reported: it holds "
-		                                    "the allow-listed \"%s\"", (int)len, s, allow);
+	term_origin o = c->allow_origins[id];
+	const lexicon *lex = o.lexicon ? &c->lexicons[o.lexicon - 1] : NULL;
+	mesura_policy__cite_term(lex, o.term, c->policy->allow[id], c->policy->allow_lens[id], buf,
+	                         size);
+}
+
+/* Term k of `lex` (NULL: written in the policy as s[0..len)). */
+static void check_written_term(shadow_check *sc, const policy_cond *x, const lexicon *lex,
+                               size_t k, const char *s, size_t len)
+{
+	uint32_t allow = shadowing_allow_term(sc, s, len);
+	if (allow != UINT32_MAX && sc->shadowed++ < SHADOWED_SHOWN) {
+		char term[300], allowed[300];
+		mesura_policy__cite_term(lex, k, s, len, term, sizeof term);
+		cite_allow_term(sc->c, allow, allowed, sizeof allowed);
+		mesura_policy__warn(sc->c, x->node, "term %s can never be reported: it holds the "
+		                                    "allow-listed term %s", term, allowed);
+	}
 }
 
 static size_t check_written_terms(shadow_check *sc, const policy_cond *x)
@@ -72,10 +89,10 @@ static size_t check_written_terms(shadow_check *sc, const policy_cond *x)
 		                         ? mesura_policy__find_lexicon(sc->c, item->text + 1)
 		                         : NULL;
 		for (size_t k = 0; lex && k < lex->n; k++, total++)
-			check_written_term(sc, x, lex->terms[k], lex->lens[k]);
+			check_written_term(sc, x, lex, k, lex->terms[k], lex->lens[k]);
 		if (!lex) {
 			size_t at = item->len > 1 && item->text[0] == '@'; /* "@@x" is "@x" */
-			check_written_term(sc, x, item->text + at, item->len - at);
+			check_written_term(sc, x, NULL, 0, item->text + at, item->len - at);
 			total++;
 		}
 	}

@@ -31,8 +31,10 @@ examples.
 from __future__ import annotations
 
 import enum
+import errno
 import itertools
 import os
+import stat
 import threading
 from collections import OrderedDict
 from typing import Iterable, Iterator, List, Optional, Tuple, Union
@@ -57,7 +59,7 @@ __all__ = [
     "Policy", "Result", "Finding", "NearMiss", "Token", "Diagnostic",
     "Error", "PolicyError", "Norm", "TokenizeFlag",
     "normalize", "tokenize", "has_default_policy", "library_version",
-    "unicode_version", "strerror",
+    "unicode_version", "strerror", "allow_files_when_unpickling",
 ]
 
 # Status codes of the C library (negative ints; Error.status holds one).
@@ -77,6 +79,7 @@ Text = Union[str, bytes]
 
 _KIND_STRING, _KIND_FILE, _KIND_DEFAULT = 0, 1, 2
 _DEFAULT_CHUNK = 32768
+_DEFAULT_MAX_SOURCE_BYTES = 16 << 20
 
 
 def library_version() -> str:
@@ -119,7 +122,8 @@ class Policy(_mesura.Policy):
     @classmethod
     def from_string(cls, source: Union[str, bytes], name: Optional[str] = None, *,
                     hash_key: Optional[bytes] = None, allow_files: bool = True,
-                    max_source_bytes: int = 0, max_depth: int = 0) -> "Policy":
+                    max_source_bytes: int = 0, max_depth: int = 0,
+                    max_compiled_bytes: int = 0) -> "Policy":
         """Compiles a policy from its YAML text (str, or UTF-8 bytes).
 
         name: what diagnostics call the source (default '<policy>'); relative
@@ -128,7 +132,10 @@ class Policy(_mesura.Policy):
         allow_files=False refuses `include:` of files and lexicon files (built-in
         modules stay allowed): for policies written by people who may not read the
         server's files.
-        max_source_bytes, max_depth: the compiler's limits (0: 16 MiB, 64 levels).
+        max_source_bytes, max_depth: the compiler's limits (0: 16 MiB, 64 levels);
+        max_source_bytes applies to each included file and lexicon file too.
+        max_compiled_bytes: the memory the compiler may allocate for the policy
+        (0: 1 GiB); a policy that needs more raises PolicyError (status ELIMIT).
 
         Raises PolicyError when the policy does not compile.
         """
@@ -137,21 +144,26 @@ class Policy(_mesura.Policy):
         elif not isinstance(source, bytes):
             source = bytes(source)
         return cls._compile(_KIND_STRING, source, name, _compile_flags(allow_files),
-                            max_source_bytes, max_depth, hash_key)
+                            max_source_bytes, max_depth, max_compiled_bytes, hash_key)
 
     @classmethod
     def from_file(cls, path: Union[str, bytes, "os.PathLike[str]"], *,
                   hash_key: Optional[bytes] = None, allow_files: bool = True,
-                  max_source_bytes: int = 0, max_depth: int = 0) -> "Policy":
+                  max_source_bytes: int = 0, max_depth: int = 0,
+                  max_compiled_bytes: int = 0) -> "Policy":
         """Reads a policy file and compiles it (relative includes and lexicon files
-        are found next to it). Raises OSError when the file cannot be read and
-        PolicyError when it does not compile. Other arguments: see from_string().
+        are found next to it). Only a regular file is read, and no more of it than
+        max_source_bytes + 1 bytes. Raises OSError when the file cannot be read (a
+        FIFO, a device or a directory: "not a regular file") and PolicyError when
+        it does not compile (or is larger than max_source_bytes). Other arguments:
+        see from_string().
         """
         path = os.fspath(path)
-        with open(path, "rb") as f:
-            source = f.read()
+        if max_source_bytes < 0:
+            raise ValueError("max_source_bytes must be >= 0")
+        source = _read_regular_file(path, max_source_bytes or _DEFAULT_MAX_SOURCE_BYTES)
         return cls._compile(_KIND_FILE, source, path, _compile_flags(allow_files),
-                            max_source_bytes, max_depth, hash_key)
+                            max_source_bytes, max_depth, max_compiled_bytes, hash_key)
 
     @classmethod
     def default(cls, *, hash_key: Optional[bytes] = None) -> "Policy":
@@ -159,7 +171,7 @@ class Policy(_mesura.Policy):
 
         Raises PolicyError when this libmesura has none (see has_default_policy()).
         """
-        return cls._compile(_KIND_DEFAULT, None, None, 0, 0, 0, hash_key)
+        return cls._compile(_KIND_DEFAULT, None, None, 0, 0, 0, 0, hash_key)
 
     # -------------------------------------------------------- screening
 
@@ -210,7 +222,8 @@ class Policy(_mesura.Policy):
 
     def __reduce__(self):
         # The source (or the marker of the default policy), the compile options and
-        # the hash key: unpickling compiles the same policy again.
+        # the hash key: unpickling compiles the same policy again (without file
+        # access, unless the unpickling process allows it: _restore_policy).
         return (_restore_policy, (self._state(),))
 
     def __copy__(self) -> "Policy":
@@ -228,6 +241,49 @@ def _compile_flags(allow_files: bool) -> int:
     return 0 if allow_files else _mesura.COMPILE_NO_FILES
 
 
+def _read_regular_file(path, limit: int) -> bytes:
+    """At most limit + 1 bytes of a regular file. Opening does not block (a FIFO
+    without a writer) and a device or a directory is refused, as the C library
+    does for includes and lexicon files."""
+    flags = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+             | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a policy is read from "
+                          "regular files only)", path)
+        chunks, got = [], 0
+        while got <= limit:
+            chunk = os.read(fd, min(limit + 1 - got, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+# Whether policies unpickled in this process may read files (their includes and
+# lexicon files): off unless the process says so, whatever the pickle holds.
+_unpickled_files_allowed = False
+
+
+def allow_files_when_unpickling(allow: bool = True) -> None:
+    """Lets policies unpickled from now on in this process read the files they name
+    (`include:` of files, lexicon files), if they were compiled with allow_files.
+
+    By default an unpickled policy is compiled again with allow_files=False: the
+    state in a pickle cannot switch file access on, so a service that unpickles
+    policies (with an Unpickler that allows only mesura's restore function) never
+    reads its disk for them. A policy that names files then raises PolicyError on
+    unpickling. Call this in the worker processes that should read them (e.g. in a
+    multiprocessing Pool initializer, or with Dask's client.run).
+    """
+    global _unpickled_files_allowed
+    _unpickled_files_allowed = bool(allow)
+
+
 # Unpickled policies, by their state: a worker process that receives the same
 # pickled policy with every task compiles it once. Policies are immutable, so
 # handing out the same object is safe.
@@ -236,13 +292,38 @@ _restored_lock = threading.Lock()
 _RESTORED_MAX = 8
 
 
+def _restore_state(state: tuple) -> tuple:
+    """The arguments of Policy._compile for a pickled state, file access off unless
+    this process allows it. Pickles of older versions have no max_compiled_bytes."""
+    if not isinstance(state, tuple) or len(state) not in (7, 8):
+        raise ValueError("not the state of a pickled mesura.Policy")
+    if len(state) == 7:
+        state = state[:6] + (0,) + state[6:]
+    kind, source, origin, flags, max_source, max_depth, max_compiled, key = state
+    if not isinstance(flags, int) or flags < 0:
+        raise ValueError("not the state of a pickled mesura.Policy")
+    if not _unpickled_files_allowed:
+        flags |= _mesura.COMPILE_NO_FILES
+    return (kind, source, origin, flags, max_source, max_depth, max_compiled, key)
+
+
 def _restore_policy(state: tuple) -> Policy:
+    asked_files = isinstance(state, tuple) and len(state) > 3 and isinstance(state[3], int) \
+        and not state[3] & _mesura.COMPILE_NO_FILES
+    state = _restore_state(state)
     with _restored_lock:
         policy = _restored.get(state)
         if policy is not None:
             _restored.move_to_end(state)
             return policy
-    policy = Policy._compile(*state)
+    try:
+        policy = Policy._compile(*state)
+    except PolicyError as e:
+        if asked_files and state[3] & _mesura.COMPILE_NO_FILES and hasattr(e, "add_note"):
+            e.add_note("an unpickled policy is compiled without file access; call "
+                       "mesura.allow_files_when_unpickling() in this process to let it "
+                       "read its includes and lexicon files")
+        raise
     with _restored_lock:
         _restored[state] = policy
         while len(_restored) > _RESTORED_MAX:

@@ -44,6 +44,7 @@ typedef struct {
 	unsigned int compile_flags;
 	size_t max_source_bytes;
 	unsigned int max_depth;
+	size_t max_compiled_bytes;
 	int has_key;
 	unsigned char key[MESURA_REDACT_KEY_SIZE];
 	/* Idle scratch, touched with the GIL held only. */
@@ -494,20 +495,23 @@ static void policy_dealloc(PyObject *self)
 	Py_TYPE(self)->tp_free(self);
 }
 
-/* Policy._compile(kind, source, origin, flags, max_source_bytes, max_depth, hash_key) */
+/* Policy._compile(kind, source, origin, flags, max_source_bytes, max_depth,
+ *                 max_compiled_bytes, hash_key) */
 static PyObject *policy_compile(PyTypeObject *cls, PyObject *args)
 {
 	int kind;
 	PyObject *source, *origin, *key_obj;
 	unsigned int flags, max_depth;
-	Py_ssize_t max_source;
-	if (!PyArg_ParseTuple(args, "iOOInIO:_compile", &kind, &source, &origin, &flags,
-	                      &max_source, &max_depth, &key_obj))
+	Py_ssize_t max_source, max_compiled;
+	if (!PyArg_ParseTuple(args, "iOOInInO:_compile", &kind, &source, &origin, &flags,
+	                      &max_source, &max_depth, &max_compiled, &key_obj))
 		return NULL;
 	if (kind < KIND_STRING || kind > KIND_DEFAULT)
 		return PyErr_Format(PyExc_ValueError, "unknown policy kind %d", kind);
 	if (max_source < 0)
 		return PyErr_Format(PyExc_ValueError, "max_source_bytes must be >= 0");
+	if (max_compiled < 0)
+		return PyErr_Format(PyExc_ValueError, "max_compiled_bytes must be >= 0");
 	if (kind != KIND_DEFAULT && !PyBytes_Check(source))
 		return PyErr_Format(PyExc_TypeError, "the policy source must be bytes");
 	unsigned char key[MESURA_REDACT_KEY_SIZE];
@@ -536,6 +540,7 @@ static PyObject *policy_compile(PyTypeObject *cls, PyObject *args)
 	opts.flags = flags;
 	opts.max_source_bytes = (size_t)max_source;
 	opts.max_depth = max_depth;
+	opts.max_compiled_bytes = (size_t)max_compiled;
 	const char *src = kind == KIND_DEFAULT ? NULL : PyBytes_AS_STRING(source);
 	size_t len = kind == KIND_DEFAULT ? 0 : (size_t)PyBytes_GET_SIZE(source);
 	Py_BEGIN_ALLOW_THREADS
@@ -580,6 +585,7 @@ static PyObject *policy_compile(PyTypeObject *cls, PyObject *args)
 	self->compile_flags = flags;
 	self->max_source_bytes = (size_t)max_source;
 	self->max_depth = max_depth;
+	self->max_compiled_bytes = (size_t)max_compiled;
 	self->has_key = has_key;
 	if (has_key)
 		memcpy(self->key, key, sizeof key);
@@ -909,8 +915,9 @@ static PyObject *policy_state(PyObject *self, PyObject *unused)
 	                           : (Py_INCREF(Py_None), Py_None);
 	if (!key)
 		return NULL;
-	return Py_BuildValue("(iOOIkIN)", p->kind, p->source ? p->source : Py_None, p->origin,
-	                     p->compile_flags, (unsigned long)p->max_source_bytes, p->max_depth, key);
+	return Py_BuildValue("(iOOInInN)", p->kind, p->source ? p->source : Py_None, p->origin,
+	                     p->compile_flags, (Py_ssize_t)p->max_source_bytes, p->max_depth,
+	                     (Py_ssize_t)p->max_compiled_bytes, key);
 }
 
 static PyObject *get_name(PyObject *self, void *closure)
@@ -1020,7 +1027,8 @@ static PyMethodDef policy_methods[] = {
 	 PyDoc_STR("_state($self, /)\n--\n\nWhat pickling needs to compile this policy again.")},
 	{"_compile", (PyCFunction)(void (*)(void))policy_compile, METH_VARARGS | METH_CLASS,
 	 PyDoc_STR("_compile(kind, source, origin, flags, max_source_bytes, max_depth, "
-	           "hash_key, /)\n--\n\nLow level: see from_string(), from_file(), default().")},
+	           "max_compiled_bytes, hash_key, /)\n--\n\nLow level: see from_string(), "
+	           "from_file(), default().")},
 	{NULL, NULL, 0, NULL}};
 
 PyTypeObject mpy_PolicyType = {

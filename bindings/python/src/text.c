@@ -7,12 +7,22 @@
  */
 #include "binding.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define RELEASE_GIL_BYTES 2048 /* shorter texts are done before a GIL switch would pay */
 #define CACHE_MAX 64
 
 static PyObject *normalizers; /* dict: (flags, keep_letters) -> capsule */
+
+/* A ValueError naming `flags` in hex: PyErr_Format has no %lx before Python 3.12 (it
+ * would print "%lx" itself). */
+static PyObject *flags_error(const char *before, unsigned long flags, const char *after)
+{
+	char hex[2 + 2 * sizeof flags + 1];
+	snprintf(hex, sizeof hex, "0x%lx", flags);
+	return PyErr_Format(PyExc_ValueError, "%s%s%s", before, hex, after);
+}
 
 static void capsule_free(PyObject *capsule)
 {
@@ -60,11 +70,9 @@ static PyObject *get_normalizer(unsigned long flags, PyObject *keep)
 	if (rc != MESURA_OK) {
 		Py_DECREF(key);
 		if (rc == MESURA_EINVAL)
-			return PyErr_Format(PyExc_ValueError,
-			                    "invalid normalisation: flags 0x%lx (at most one of NFC, NFD, "
-			                    "NFKC, NFKD; no unknown bits) or keep_letters (single letters "
-			                    "with a mark, like 'ñç')",
-			                    flags);
+			return flags_error("invalid normalisation: flags ", flags,
+			                   " (at most one of NFC, NFD, NFKC, NFKD; no unknown bits) or "
+			                   "keep_letters (single letters with a mark, like 'ñç')");
 		return mpy_raise(rc, "making a normaliser");
 	}
 	cap = PyCapsule_New(nz, "mesura_normalizer", capsule_free);
@@ -201,7 +209,7 @@ PyObject *mpy_tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs
 	if (flags == (unsigned long)-1 && PyErr_Occurred())
 		return NULL;
 	if (flags > 0xFFFFFFFFul)
-		return PyErr_Format(PyExc_ValueError, "unknown tokenizer flags 0x%lx", flags);
+		return flags_error("unknown tokenizer flags ", flags, "");
 	mpy_text t;
 	if (mpy_text_get(args[0], &t) < 0)
 		return NULL;
@@ -220,7 +228,7 @@ PyObject *mpy_tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs
 	}
 	if (rc != MESURA_OK) {
 		if (rc == MESURA_EINVAL)
-			PyErr_Format(PyExc_ValueError, "unknown tokenizer flags 0x%lx", flags);
+			flags_error("unknown tokenizer flags ", flags, "");
 		else
 			mpy_raise(rc, "tokenizing the text");
 		goto done;

@@ -103,8 +103,16 @@ class PolicyTest(unittest.TestCase):
             with self.assertRaises(PolicyError) as cm:
                 Policy.from_file(main, allow_files=False)
             self.assertEqual(cm.exception.line, 3)
-            # a pickled file policy is compiled again from its source and its path
-            q = pickle.loads(pickle.dumps(p))
+            # a pickled file policy is compiled again from its source and its path,
+            # reading files only where the unpickling process allows it
+            data = pickle.dumps(p)
+            with self.assertRaises(PolicyError):
+                pickle.loads(data)
+            mesura.allow_files_when_unpickling()
+            try:
+                q = pickle.loads(data)
+            finally:
+                mesura.allow_files_when_unpickling(False)
             self.assertEqual(q.scan("eres un zoquete"), p.scan("eres un zoquete"))
 
     def test_not_constructible(self):
