@@ -352,12 +352,16 @@ START_TEST(an_included_file_that_is_no_policy_is_not_shown)
 	/* YAML that would draw "unknown key" errors quoting its keys */
 	put("config.yaml", "password: " SECRET "\n" SECRET ": 1\nrules: " SECRET "\n");
 	put("passwd", "root:x:0:0:" SECRET ":/root:/bin/sh\n");
-	outcome o = compile("mesura: 1\ninclude: [config.yaml, passwd]\n", NULL);
+	put("binary", SECRET "\xFF\n"); /* not even its bad byte is shown */
+	outcome o = compile("mesura: 1\ninclude: [config.yaml, passwd, binary]\n", NULL);
 	ck_assert_int_eq(o.rc, MESURA_ESYNTAX);
 	check_quiet(o.diags);
-	ck_assert_uint_eq(mesura_diagnostics_count(o.diags), 2);
+	ck_assert_uint_eq(mesura_diagnostics_count(o.diags), 3);
 	const mesura_diagnostic *g = diag_with(o.diags, "is not a mesura policy");
 	ck_assert_str_eq(g->file, path_of("config.yaml"));
+	g = diag_with(o.diags, "the included file is not valid UTF-8");
+	ck_assert_str_eq(g->message, "the included file is not valid UTF-8");
+	ck_assert_str_eq(g->file, path_of("binary"));
 	mesura_diagnostics_free(o.diags);
 }
 END_TEST

@@ -610,9 +610,13 @@ static void compile_source_text(compiler *c, const char *src, size_t len)
 	}
 	if (mesura_utf8_validate(src, len, &bad) != MESURA_OK) {
 		mesura_diag_at at = position_of(src, bad);
-		mesura_policy__diag(c->diags, MESURA_DIAG_ERROR, MESURA_EUTF8, &at,
-		                    "the policy is not valid UTF-8 (byte 0x%02X)",
-		                    (unsigned)(unsigned char)src[bad]);
+		if (c->depth > 0) /* an included file may be any file: no byte of it is shown */
+			mesura_policy__diag(c->diags, MESURA_DIAG_ERROR, MESURA_EUTF8, &at,
+			                    "the included file is not valid UTF-8");
+		else
+			mesura_policy__diag(c->diags, MESURA_DIAG_ERROR, MESURA_EUTF8, &at,
+			                    "the policy is not valid UTF-8 (byte 0x%02X)",
+			                    (unsigned)(unsigned char)src[bad]);
 		return;
 	}
 	ynode *root = NULL;
