@@ -95,10 +95,12 @@ typedef struct mesura_compile_options {
 } mesura_compile_options;
 
 /** Refuse `include:` of files and lexicon `file:`s, at any depth (built-in modules stay
- *  allowed): for policies that come from people who may not read the server's files.
- *  Without it, a policy reads only regular files (not FIFOs or devices), never more
- *  than max_source_bytes + 1 bytes of each, and its diagnostics never quote what a
- *  lexicon file holds (they cite file:line:column). */
+ *  allowed): for policies that come from people who may not read the server's files
+ *  (mesura_policy_load_file still reads the file it is given). Without it, the files a
+ *  policy names are still read with care: regular files only (a FIFO, a device or a
+ *  directory is an error at once), never more than max_source_bytes + 1 bytes of each,
+ *  and diagnostics never quote what a lexicon file or a file that is no policy holds
+ *  (they cite file:line:column). */
 #define MESURA_COMPILE_NO_FILES (1u << 0)
 
 #define MESURA_COMPILE_OPTIONS_INIT { MESURA_COMPILE_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0 }
