@@ -125,8 +125,10 @@ MESURA_API int mesura_policy_compile(mesura_policy **out, const char *src, size_
                                      mesura_diagnostics **diags,
                                      const mesura_allocator *allocator);
 
-/** Reads the file at `path` and compiles it; a file that cannot be read is reported as a
- *  diagnostic and MESURA_EINVAL. */
+/** Reads the file at `path` and compiles it. A file that cannot be opened or is not a
+ *  regular file (a FIFO, a device, a directory: refused at once, never waited on) is
+ *  reported as a diagnostic saying why and MESURA_EINVAL; one larger than
+ *  max_source_bytes as MESURA_ELIMIT, having read no more than that + 1 bytes. */
 MESURA_API int mesura_policy_load_file(mesura_policy **out, const char *path,
                                        const mesura_compile_options *opts,
                                        mesura_diagnostics **diags,
