@@ -486,6 +486,31 @@ START_TEST(expanding_terms_and_large_regexes_count)
 }
 END_TEST
 
+/* Wherever the limit cuts the compile (every allocation in turn, at growing limits),
+ * the outcome is MESURA_ELIMIT with its diagnostic, never MESURA_ENOMEM, nothing leaks
+ * (ASan), and a large enough limit compiles. */
+START_TEST(every_cut_is_a_limit_error)
+{
+	put("w.txt", "alpha\nbeta gamma\n");
+	const char *src = "mesura: 1\ninclude: [builtin:secrets]\nlexicons:\n  w: { file: w.txt }\n"
+	                  "rules:\n  - id: r\n    category: custom.r\n"
+	                  "    match: { any: [{ terms: \"@w\" }, { regex: '\\d{4}-\\d{2}' }] }\n"
+	                  "    examples: { match: [\"beta gamma\"] }\nallow: [alphabet]\n";
+	size_t total, limits = 0;
+	mesura_diagnostics *d = NULL;
+	int rc = MESURA_ELIMIT;
+	for (size_t limit = 1; rc == MESURA_ELIMIT; limit += limit / 8 + 1, limits++) {
+		rc = compile_counted(src, limit, &total, &d);
+		if (rc == MESURA_ELIMIT)
+			ck_assert_int_eq(diag_with(d, "(max_compiled_bytes)")->status, MESURA_ELIMIT);
+		else
+			ck_assert_int_eq(rc, MESURA_OK);
+		mesura_diagnostics_free(d);
+	}
+	ck_assert_uint_gt(limits, 50);
+}
+END_TEST
+
 START_TEST(the_default_limit_leaves_room_for_real_policies)
 {
 	/* the built-in default policy compiles within 1/64 of the default limit */
@@ -568,6 +593,7 @@ static Suite *untrusted_suite(void)
 	tcase_add_unchecked_fixture(size, make_dir, remove_dir);
 	tcase_add_test(size, a_policy_that_would_compile_to_gigabytes_stops_at_the_limit);
 	tcase_add_test(size, expanding_terms_and_large_regexes_count);
+	tcase_add_test(size, every_cut_is_a_limit_error);
 	tcase_add_test(size, the_default_limit_leaves_room_for_real_policies);
 	tcase_add_test(size, version_1_options_are_still_accepted);
 	suite_add_tcase(s, size);
