@@ -24,6 +24,8 @@
 #include "scanner.h"
 #include "text/chunk.h"
 #include "text/fold.h"
+#include "text/view.h"
+#include "tokens/tokenize.h"
 
 /* Default limits (mesura_scan_limits): a regex may not take longer than this (PCRE2
  * match and depth limits), so that no pattern can hang a scan. */
@@ -180,12 +182,10 @@ int mesura_scanner_set_limits(mesura_scanner *s, const mesura_scan_limits *limit
 	return MESURA_OK;
 }
 
-/* Whether the time budget has run out (always false without one). Reads the clock
- * until it has. */
-static int out_of_time(mesura_scanner *s)
+/* Whether the budget (time, or the tests' work) is spent; once it is, it stays so
+ * for the rest of the scan. */
+static int budget_spent(mesura_scanner *s)
 {
-	if (!s->limits.time_budget_ns && !s->work_budget)
-		return 0;
 	if (s->limits_hit & MESURA_LIMIT_TIME)
 		return 1;
 	if (s->work_budget && s->work >= s->work_budget) {
@@ -203,19 +203,37 @@ static int out_of_time(mesura_scanner *s)
 	return 1;
 }
 
-/* Counts n steps of work (see scanner.h); every CHECK_EVERY steps, looks at the clock.
- * Returns whether the time budget has run out: the caller's loop stops. */
-static int spend(mesura_scanner *s, uint64_t n)
+/* Whether the time budget has run out (at once false without one): checked between
+ * the steps of a scan. */
+static inline int out_of_time(mesura_scanner *s)
+{
+	return s->budgeted && budget_spent(s);
+}
+
+/* The slow half of spend: the time of a check has come. */
+static int check_budget(mesura_scanner *s)
+{
+	s->next_check = s->work + CHECK_EVERY;
+	if (!budget_spent(s))
+		return 0;
+	s->next_check = 0; /* spent: every later spend says so at once */
+	return 1;
+}
+
+/* Counts n steps of work (see scanner.h), and every CHECK_EVERY steps, when the scan
+ * has a budget, checks it. Returns whether it has run out: the caller's loop stops.
+ * Without a budget, next_check is never reached. */
+static inline int spend(mesura_scanner *s, uint64_t n)
 {
 	s->work += n;
-	if (s->work < s->next_check)
-		return (s->limits_hit & MESURA_LIMIT_TIME) != 0;
-	s->next_check = s->work + CHECK_EVERY;
-	return out_of_time(s);
+	return s->work >= s->next_check && check_budget(s);
 }
 
 static void start_clock(mesura_scanner *s)
 {
+	s->work = 0;
+	s->budgeted = s->limits.time_budget_ns || s->work_budget;
+	s->next_check = s->budgeted ? CHECK_EVERY : UINT64_MAX;
 	if (!s->limits.time_budget_ns)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &s->deadline);
@@ -262,7 +280,7 @@ int mesura_scan__tokenize_post(mesura_scanner *s)
 	rc = mesura_tokenize(s->tokens, s->text, s->len, MESURA_TOKENIZE_ALL);
 	if (rc != MESURA_OK)
 		return rc;
-	spend(s, s->len);
+	spend(s, s->len + mesura_tokens__steps(s->tokens));
 	size_t n;
 	const mesura_token *t = mesura_tokens_array(s->tokens, &n);
 	for (size_t i = 0; i < n; i++) {
@@ -686,7 +704,7 @@ static int match_terms(mesura_scanner *s, size_t v, const mesura_automaton *a, i
 	const char *text = mesura_view_text(s->views[v], &len);
 	hit_sink h = {s, 0, 0, MESURA_OK, 0};
 	search_view(s, a, text, len, on_term, &h);
-	if (h.rc == MESURA_OK && (masks || s->exhaustive) && !out_of_time(s))
+	if (h.rc == MESURA_OK && (masks || s->exhaustive))
 		h.rc = match_masked_words(s, v, a, text, len);
 	return h.rc;
 }
@@ -714,17 +732,15 @@ static int on_keyword(uint32_t cond, size_t start, size_t end, void *payload)
 }
 
 /* Whether the regex can match in a view of `len` bytes summarised by `sum`. */
-static int prefilter_passes(mesura_scanner *s, const view_regex *r, const char *text,
+static int prefilter_passes(const mesura_scanner *s, const view_regex *r, const char *text,
                             size_t len, view_summary *sum)
 {
 	if (s->exhaustive)
 		return 1;
 	if (len < r->min_len || (r->has_keywords && !s->keyword_seen[r->cond]))
 		return 0;
-	if (!sum->ready) {
+	if (!sum->ready)
 		summarize(s->policy, text, len, sum);
-		spend(s, len);
-	}
 	return digits_within(sum, r->min_digits, r->max_len) && r->min_digit_run <= sum->longest_run &&
 	       (r->all_classes & sum->classes) == r->all_classes && (r->any_classes & sum->classes);
 }
@@ -810,6 +826,7 @@ static int match_regex_near_digits(mesura_scanner *s, uint32_t cond, size_t lead
 	const policy_cond *x = &s->policy->conds[cond];
 	size_t len, at = 0;
 	const char *text = mesura_view_text(s->views[x->view], &len);
+	size_t tried = 0; /* attempts: at most DIGITS_KEPT * (lead + 1), so counted at the end */
 	for (size_t k = 0; k < sum->digits; k++) {
 		size_t d = sum->digit_at[k], from = d > lead ? d - lead : 0;
 		for (size_t p = from > at ? from : at; p <= d; p++) {
@@ -817,10 +834,13 @@ static int match_regex_near_digits(mesura_scanner *s, uint32_t cond, size_t lead
 			if ((first & 0xC0) == 0x80 || !((x->pre.any_of[first >> 6] >> (first & 63)) & 1))
 				continue; /* inside a character, or no match starts with that byte */
 			int found;
-			size_t next = p;
+			size_t next;
+			tried++;
 			int rc = attempt(s, cond, x->anchored, text, len, p, &found, &next);
-			if (rc != MESURA_OK || found < 0 || spend(s, 1 + next - p))
+			if (rc != MESURA_OK || found < 0) {
+				spend(s, tried);
 				return rc;
+			}
 			if (found) {
 				at = next;
 				break;
@@ -828,6 +848,7 @@ static int match_regex_near_digits(mesura_scanner *s, uint32_t cond, size_t lead
 		}
 		at = at > d ? at : d + 1;
 	}
+	spend(s, tried);
 	return MESURA_OK;
 }
 
@@ -857,6 +878,7 @@ static int match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 			         ? match_regex_near_digits(s, view->regexes[k].cond,
 			                                   view->regexes[k].digit_lead, sum)
 			         : match_regex(s, view->regexes[k].cond);
+	spend(s, sum->ready ? len : 0); /* the summary's pass over the view */
 	return rc;
 }
 
@@ -872,16 +894,11 @@ static int make_view(mesura_scanner *s, size_t v)
 	                                   base->flags & MESURA_TEXT_WORD_FOLDS);
 }
 
-/* The work of making view v: the bytes it read and wrote (the text layer does not
- * count its own steps yet). */
+/* The work of making view v: the steps the text layer counted making it (reading its
+ * input: src/text/view.h) and the bytes it wrote. */
 static uint64_t view_work(const mesura_scanner *s, size_t v)
 {
-	const policy_view *view = &s->policy->views[v];
-	size_t in = s->len, out;
-	if (view->base != NO_BASE)
-		mesura_view_text(s->views[view->base], &in);
-	mesura_view_text(s->views[v], &out);
-	return (uint64_t)in + out;
+	return s->views[v]->steps + s->views[v]->cur.len;
 }
 
 /* Whether view v may hold mask bytes, for the masked-word pass: a view made from a
@@ -934,9 +951,9 @@ static int scan_post(mesura_scanner *s)
 	memset(s->grouped, 0, p->n_views);
 	int rc = MESURA_OK;
 	size_t made = 0; /* views made: a base comes before the views made from it */
-	for (; rc == MESURA_OK && made < p->n_views && !out_of_time(s); made++) {
+	for (int spent = out_of_time(s); rc == MESURA_OK && made < p->n_views && !spent; made++) {
 		rc = make_view(s, made);
-		spend(s, view_work(s, made));
+		spent = spend(s, view_work(s, made));
 	}
 	for (size_t v = 0; rc == MESURA_OK && v < made && !out_of_time(s); v++) {
 		view_summary sum;
@@ -976,8 +993,6 @@ int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
 	s->has_hash_known = 0;
 	s->context_found = 0;
 	s->limits_hit = 0;
-	s->work = 0;
-	s->next_check = CHECK_EVERY;
 	start_clock(s);
 	int rc = MESURA_OK;
 	if (len > s->limits.max_post_bytes)

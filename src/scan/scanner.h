@@ -58,6 +58,7 @@ struct mesura_scanner {
 	uint64_t work;       /* steps of this scan (mesura_scan__work) */
 	uint64_t next_check; /* the work at which the clock is read next (spend) */
 	uint64_t work_budget; /* tests: work after which the time runs out; 0: none */
+	int budgeted;         /* this scan has a time (or work) budget to mind */
 	int exhaustive; /* tests: no prefilter, no shortcut (see scanner.h) */
 	int explain;    /* record near misses */
 	mesura_near_miss *misses;
@@ -93,10 +94,12 @@ int mesura_scan__tidy_findings(mesura_scanner *s);
 void mesura_scan__decide(mesura_scanner *s);
 
 /* The work of the last scan, in steps of about a byte: the bytes of the views made
- * (read and written), of the automaton searches, of the self-censored words read
- * plus the trie states their walks visited, of the regex attempts (to a match's end,
- * or to the view's end when none), and of the tokenizer's pass. For tests that check
- * that work grows linearly with the post, and that a time budget stops a scan early. */
+ * and the steps the text layer counted making them (src/text/view.h), the bytes of
+ * the automaton searches, of the self-censored words read plus the trie states their
+ * walks visited, of the regex attempts (to a match's end, or to the view's end when
+ * none) and summaries, the hits, and the tokenizer's bytes and steps. For tests that
+ * check that work grows linearly with the post, and that a time budget stops a scan
+ * early. */
 uint64_t mesura_scan__work(const mesura_scanner *s);
 
 /* Tests: the time budget runs out once the scan has done `steps` of work (0: never), at
