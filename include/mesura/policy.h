@@ -65,11 +65,14 @@ typedef struct mesura_diagnostic {
 typedef struct mesura_diagnostics mesura_diagnostics;
 
 MESURA_API size_t mesura_diagnostics_count(const mesura_diagnostics *diags);
-/** The i-th diagnostic, in source order; NULL when i is out of range. */
+/** The i-th diagnostic, in source order; NULL when i is out of range. It and its strings
+ *  are borrowed from `diags` until mesura_diagnostics_free(). */
 MESURA_API const mesura_diagnostic *mesura_diagnostics_get(const mesura_diagnostics *diags,
                                                            size_t i);
 /** Number of errors (diagnostics of severity MESURA_DIAG_ERROR). */
 MESURA_API size_t mesura_diagnostics_errors(const mesura_diagnostics *diags);
+/** Frees the diagnostics (NULL-safe). They hold copies of what they report, so they
+ *  may be freed before or after the policy they came with. */
 MESURA_API void mesura_diagnostics_free(mesura_diagnostics *diags);
 
 /* ---------------------------------------------------------- compiling */
