@@ -203,6 +203,12 @@ static int budget_spent(mesura_scanner *s)
 	return 1;
 }
 
+/* Whether the budget has been found spent (a flag: no clock, no budget needed). */
+static inline int found_spent(const mesura_scanner *s)
+{
+	return (s->limits_hit & MESURA_LIMIT_TIME) != 0;
+}
+
 /* Whether the time budget has run out (at once false without one): checked between
  * the steps of a scan. */
 static inline int out_of_time(mesura_scanner *s)
@@ -704,7 +710,7 @@ static int match_terms(mesura_scanner *s, size_t v, const mesura_automaton *a, i
 	const char *text = mesura_view_text(s->views[v], &len);
 	hit_sink h = {s, 0, 0, MESURA_OK, 0};
 	search_view(s, a, text, len, on_term, &h);
-	if (h.rc == MESURA_OK && (masks || s->exhaustive))
+	if (h.rc == MESURA_OK && (masks || s->exhaustive) && !found_spent(s))
 		h.rc = match_masked_words(s, v, a, text, len);
 	return h.rc;
 }
@@ -959,7 +965,7 @@ static int scan_post(mesura_scanner *s)
 		view_summary sum;
 		sum.ready = 0;
 		rc = match_terms(s, v, terms_to_search(s, v), may_have_masks(s, v));
-		if (rc == MESURA_OK)
+		if (rc == MESURA_OK && !found_spent(s))
 			rc = match_regexes(s, v, &sum);
 	}
 	if (rc == MESURA_OK)
