@@ -120,15 +120,16 @@ static int not_redacted(worker *w, const posts_line *line, post *p, const char *
 }
 
 /* Redacts a decoded post; returns a status, and the redacted text in *red. */
-static int redact_post(worker *w, const posts_line *line, const post *p, const char **red,
-                       size_t *red_len, strbuf *err)
+static int redact_post(worker *w, const post *p, const char **red, size_t *red_len)
 {
 	const mesura_result *res;
 	int rc = tool_scan(w->scanner, p->text, p->len, &res);
-	if (rc == MESURA_ELIMIT)
-		strbuf_printf(err, "%s: %s:%lu: a rule hit its match limit; redacted without it\n",
-		              tool_name, line->source, line->line);
-	if (rc != MESURA_OK && rc != MESURA_ELIMIT) {
+	if (rc == MESURA_ELIMIT) { /* what was skipped could be anything: not redacted */
+		snprintf(w->why, sizeof w->why, "screened only in part: %s",
+		         tool_limit_reason(res->limits_hit));
+		return rc;
+	}
+	if (rc != MESURA_OK) {
 		snprintf(w->why, sizeof w->why, "cannot screen: %s", mesura_strerror(rc));
 		return rc;
 	}
@@ -167,7 +168,7 @@ static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err,
 		return not_redacted(w, line, &p, why, out, err, tally);
 	const char *red = NULL;
 	size_t red_len = 0;
-	if (redact_post(w, line, &p, &red, &red_len, err) != MESURA_OK)
+	if (redact_post(w, &p, &red, &red_len) != MESURA_OK)
 		return not_redacted(w, line, &p, w->why, out, err, tally);
 	if (p.object) {
 		json_object_set_new(p.object, "text", json_stringn(red, red_len));

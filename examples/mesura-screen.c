@@ -402,9 +402,14 @@ static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err,
 		snprintf(w->why, sizeof w->why, "cannot screen: %s", mesura_strerror(rc));
 		return unscreened(w, line, &p, MESURA_ACTION_REVIEW, w->why, out, err, tallies);
 	}
+	if (limited && (res->limits_hit & MESURA_LIMIT_POST_SIZE)) /* nothing was screened */
+		return unscreened(w, line, &p, MESURA_ACTION_REVIEW,
+		                  tool_limit_reason(MESURA_LIMIT_POST_SIZE), out, err, tallies);
 	const char *redacted = NULL;
 	size_t redacted_len = 0;
-	if (sc->redact) {
+	/* A redacted copy of a post screened only in part could hold what was skipped:
+	 * such a post gets its findings and `incomplete`, but no redacted copy. */
+	if (sc->redact && !limited) {
 		rc = MESURA_OK;
 		if (res->n_findings == 0) { /* nothing to rewrite: the post is its own redaction */
 			redacted = p.text;
@@ -422,8 +427,9 @@ static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err,
 	}
 	put_tally(tallies, &p, res, limited);
 	if (limited)
-		strbuf_printf(err, "%s: %s:%lu: a rule hit its match limit; the post was screened "
-		                   "without it\n", tool_name, line->source, line->line);
+		strbuf_printf(err, "%s: %s:%lu: screened only in part (%s)%s\n", tool_name,
+		              line->source, line->line, tool_limit_reason(res->limits_hit),
+		              sc->redact ? "; no redacted copy" : "");
 
 	switch (sc->format) {
 	case OUT_JSONL:

@@ -529,6 +529,15 @@ START_TEST(limits_fail_closed)
 	ck_assert_uint_eq(r->limits_hit, MESURA_LIMIT_POST_SIZE);
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
 	ck_assert_uint_eq(r->n_findings, 0);
+	/* Not scanned at all, so not redacted either: the post never passes as redacted. */
+	mesura_redactor *rd = NULL;
+	ck_assert_int_eq(mesura_redactor_new(&rd, NULL, NULL), MESURA_OK);
+	const char *out = NULL;
+	size_t out_len = 0;
+	ck_assert_int_eq(mesura_redact_result(rd, policy, clean, strlen(clean), r, &out, &out_len),
+	                 MESURA_ELIMIT);
+	ck_assert_ptr_null(out);
+	mesura_redactor_free(rd);
 	l.fail_open = 1;
 	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
 	ck_assert_int_eq(mesura_scan(scanner, clean, strlen(clean), &r), MESURA_ELIMIT);

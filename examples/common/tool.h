@@ -66,6 +66,10 @@ void tool_init(const char *name);
 int tool_scan(mesura_scanner *scanner, const char *text, size_t len,
               const mesura_result **result);
 
+/* What a limited scan left unscreened, in a few words, for the MESURA_LIMIT_* bits of
+ * `limits_hit` ("the post is larger than the scan limit", ...). */
+const char *tool_limit_reason(unsigned int limits_hit);
+
 /* ------------------------------------------------------------- options */
 
 /* Loads the policy at `path`, or the built-in one when `path` is NULL, printing every

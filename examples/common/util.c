@@ -88,6 +88,21 @@ int tool_scan(mesura_scanner *scanner, const char *text, size_t len,
 	return rc;
 }
 
+const char *tool_limit_reason(unsigned int limits_hit)
+{
+	if (limits_hit & MESURA_LIMIT_POST_SIZE)
+		return "the post is larger than the scan limit";
+	if (limits_hit & MESURA_LIMIT_TIME)
+		return "the time budget ran out";
+	if (limits_hit & MESURA_LIMIT_REGEX)
+		return "a rule hit its match limit";
+	if (limits_hit & MESURA_LIMIT_MASKED)
+		return "a word exhausted its search budget";
+	if (limits_hit & MESURA_LIMIT_FINDINGS)
+		return "too many findings";
+	return "an error stopped the scan";
+}
+
 /* ------------------------------------------------------------- strbuf */
 
 static void strbuf_reserve(strbuf *b, size_t more)

@@ -194,9 +194,13 @@ MESURA_API int mesura_redact_findings(mesura_redactor *redactor, const char *tex
  * mesura_redact_findings() with the operators of the policy that produced `result` (a
  * scan of the same text): each rule's `redact:` (docs/policy.md), or its category's
  * default (mesura_redact_span_from_finding). A rule whose operator is `hash` needs a
- * redactor with a key. The policy is read during the call only. A fail-closed result
- * (MESURA_LIMIT_ERROR: the scan failed and screened nothing) is MESURA_EINVAL, and
- * nothing is written: a post that was not screened never comes out as redacted.
+ * redactor with a key. The policy is read during the call only. A post that was not
+ * screened never comes out as redacted: a fail-closed result (MESURA_LIMIT_ERROR: the
+ * scan failed) is MESURA_EINVAL and one of a post over max_post_bytes
+ * (MESURA_LIMIT_POST_SIZE: not scanned at all) is MESURA_ELIMIT, and nothing is
+ * written. Other limits leave a partly screened post: it is redacted as far as its
+ * findings go, and `result->limits_hit` says what was skipped (mesura-redact refuses
+ * such posts).
  */
 MESURA_API int mesura_redact_result(mesura_redactor *redactor, const mesura_policy *policy,
                                     const char *text, size_t len, const mesura_result *result,

@@ -50,6 +50,12 @@ int mesura_redact_result(mesura_redactor *redactor, const mesura_policy *policy,
 			redactor->n_map = 0;
 		return MESURA_EINVAL;
 	}
+	if (result->limits_hit & MESURA_LIMIT_POST_SIZE) {
+		/* too large to scan: nothing was screened, so nothing may pass as redacted */
+		if (redactor)
+			redactor->n_map = 0;
+		return MESURA_ELIMIT;
+	}
 	rule_ops ops = {policy};
 	return mesura_redact_findings(redactor, text, len, result->findings, result->n_findings,
 	                              out, out_len, choose_rule_operator, &ops);

@@ -184,6 +184,24 @@ def test_scan_errors(tmp):
     assert [o["id"] for o in out] == [1, 2, 3] and "longer than" in out[1]["error"]
 
 
+def test_posts_screened_only_in_part(tmp):
+    # 600,000 bytes of latin1 'é' fit the 1 MiB line limit but become 1.2 MB of UTF-8:
+    # more than the scan's max_post_bytes, so the post is not scanned at all. It gets a
+    # record with an error, never a verdict of its own, and mesura-redact refuses it.
+    big = b"\xe9" * 600_000
+    path = write(tmp, "latin1.txt", b"shit\n" + big + b"\nfine\n")
+    out = jsonl(screen("--charset", "latin1", "--redact", path, status=4).stdout)
+    assert [o["id"] for o in out] == [1, 2, 3]
+    assert out[1]["verdict"] == "review" and out[1]["findings"] == []
+    assert "larger than the scan limit" in out[1]["error"] and "redacted" not in out[1]
+    assert out[0]["redacted"] == "s***" and out[2]["redacted"] == "fine"
+    p = run("mesura-redact", "--policy", POLICY, "--charset", "latin1", path, status=4)
+    lines = p.stdout.decode().split("\n")
+    assert lines[0] == "s***" and lines[2] == "fine", lines[:1] + lines[2:]
+    assert lines[1].startswith("[mesura-redact: not redacted] line 2: screened only in part")
+    assert "\u00e9" * 10 not in p.stdout.decode()
+
+
 def test_redact_one_line_per_line(tmp):
     path, want = mixed_file(tmp)
     for threads in ("1", "3"):
@@ -343,6 +361,7 @@ if __name__ == "__main__":
     main([test_jsonl_one_record_per_line, test_csv_and_human_one_record_per_line,
           test_strict_stops_at_the_first, test_status_4_outranks_verdicts_and_3_outranks_4,
           test_several_files_and_mid_stream_boms, test_scan_errors,
+          test_posts_screened_only_in_part,
           test_redact_one_line_per_line, test_redact_text_marker,
           test_text_file_starting_with_brace, test_numeric_options,
           test_threads_that_do_not_start, test_file_names_not_utf8,

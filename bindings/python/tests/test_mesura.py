@@ -251,6 +251,18 @@ class ScanTest(unittest.TestCase):
         self.assertFalse(r.limit_reached)
         self.assertEqual(r.near_misses, ())
 
+    def test_post_too_large_has_no_redacted_copy(self):
+        # Over the scan's 1 MiB limit: not scanned, reviewed, and never "redacted".
+        big = "a clean post " * 90_000
+        r = self.p.scan(big)
+        self.assertEqual(r.verdict, "review")
+        self.assertTrue(r.limit_reached)
+        for call in (lambda: self.p.scan(big, redact=True, hash_key=KEY),
+                     lambda: self.p.redact(big, hash_key=KEY)):
+            with self.assertRaises(mesura.Error) as e:
+                call()
+            self.assertEqual(e.exception.status, mesura.ELIMIT)
+
     def test_obfuscations(self):
         for text, matched in [("Qué m1erda", "mierda"), ("Eres un g.i.l.i.p.o.l.l.a.s", "gilipollas"),
                               ("f u c k this", "fuck"), ("Ѕhіt happens", "shit"),
