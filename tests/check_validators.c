@@ -946,8 +946,11 @@ END_TEST
 
 /* ------------------------------------------------------------ hostile input */
 
-static const char *const ALL_NAMES[] = {"luhn",   "iban",   "es_dni", "es_nie",
-                                        "es_nif", "es_cif", "us_ssn", "entropy"};
+static const char *const ALL_NAMES[] = {
+	"luhn",    "iban",       "es_dni",       "es_nie",  "es_nif", "es_cif",
+	"us_ssn",  "entropy",    "card",         "iban_loose", "us_ssn_sep", "es_dni7",
+	"phone_e164", "phone_digits", "mx_curp", "mx_rfc", "ar_cuit", "pe_ruc",
+	"cl_rut",  "co_nit"};
 #define N_NAMES (sizeof ALL_NAMES / sizeof *ALL_NAMES)
 
 START_TEST(empty_null_and_non_ascii)
@@ -1017,6 +1020,235 @@ START_TEST(random_bytes)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------ validators_ids.c */
+
+/* Cards and IBANs with any separator, SSNs with dots, old 7-digit NIFs. */
+START_TEST(separators_and_old_nifs)
+{
+	static const char *const cards[] = {"4532.0151.1283.0366", "4532-0151-1283-0366",
+	                                    "4532 0151 1283 0366", "4532015112830366",
+	                                    "3714 496353 98431", "1354 12345 678911"};
+	static const char *const not_cards[] = {"4532.0151.1283.0367", "4532/0151/1283/0366",
+	                                        "0000 0000 0000 0000", "4532 0151 1283",
+	                                        "4532015112830366 0"};
+	EXPECT_VALID("card", cards);
+	EXPECT_INVALID("card", not_cards);
+	/* The ECBS/SWIFT registry examples, printed every way people print them. */
+	static const char *const ibans[] = {"ES91-2100-0418-4502-0005-1332",
+	                                    "ES91.2100.0418.4502.0005.1332",
+	                                    "ES9121 000418  45020005 1332",
+	                                    "DE89-3704-0044-0532-0130-00", "GB82 WEST 1234 5698 7654 32"};
+	static const char *const not_ibans[] = {"ES91-2100-0418-4502-0005-1333",
+	                                        "ES91_2100_0418_4502_0005_1332",
+	                                        "DE89-3704-0044-0532-0130-0"};
+	EXPECT_VALID("iban_loose", ibans);
+	EXPECT_INVALID("iban_loose", not_ibans);
+	static const char *const ssns[] = {"536.22.8419", "536-22-8419", "536 22 8419", "536228419"};
+	static const char *const not_ssns[] = {"536.22-8419", "666.22.8419", "536.00.8419",
+	                                       "536.22.0000", "078.05.1120", "536..22.8419"};
+	EXPECT_VALID("us_ssn_sep", ssns);
+	EXPECT_INVALID("us_ssn_sep", not_ssns);
+	/* 1234567 mod 23 = 11, the letter L; 1 mod 23 = 1, R. */
+	static const char *const nifs[] = {"1234567L", "1.234.567-L", "1234567-l", "0000001R"};
+	static const char *const not_nifs[] = {"1234567M", "12345678Z", "123456L", "1234567"};
+	EXPECT_VALID("es_dni7", nifs);
+	EXPECT_INVALID("es_dni7", not_nifs);
+}
+END_TEST
+
+/* E.164: the country code, then as many digits as that country's numbers have. The
+ * numbers are the fictional ranges regulators reserve for drama where there is one
+ * (Ofcom's 020 7946 0xxx, NANP 555-01xx). */
+START_TEST(phone_lengths)
+{
+	static const char *const ok[] = {
+		"+1 (415) 555-0132", "+1 415 555 0132",  "+44 (0)20 7946 0958", "+44 7700 900123",
+		"+34 612 345 678",   "+34 91 123 45 67", "+52 55 1234 5678",    "+54 9 11 2345-6789",
+		"+56 9 8765 4321",   "+51 987 654 321",  "+51 1 234 5678",      "+57 300 123 4567",
+		"+33 6 12 34 56 78", "+49 30 12345678",  "+49 151 23456789",    "+39 347 123 4567",
+		"+39 06 1234 5678",  "+351 912 345 678", "+81 3-1234-5678",     "+7 495 123-45-67",
+		"+86 138 0013 8000", "+598 94 123 456",  "+593 99 123 4567",    "+506 8312 3456",
+		"+254 712 345678"};
+	static const char *const bad[] = {
+		"+34 612 345 67",    "+34 612 345 6789", "+1 415 555 01",  "+10000000",
+		"+44 000 000 0000",  "+28 1234 5678",    "+80 1234 5678",  "+0 612 345 678",
+		"34 612 345 678",    "+52 55 1234 567",  "+351 912 345 67", "+1 (415) 555-0132 12",
+		"+34 612 345 678x"};
+	EXPECT_VALID("phone_e164", ok);
+	EXPECT_INVALID("phone_e164", bad);
+	static const char *const national[] = {"55 1234 5678", "(011) 4123-4567", "06 12 34 56 78",
+	                                       "3001234567", "07700 900123"};
+	static const char *const not_national[] = {"000 000 000", "1234 567", "12 34",
+	                                           "1234567890123", "55-1234-567a"};
+	EXPECT_VALID("phone_digits", national);
+	EXPECT_INVALID("phone_digits", not_national);
+}
+END_TEST
+
+/* Published vectors: RENAPO's example CURP in its Instructivo Normativo
+ * (HEGG560427MVZRRL04); the SAT's own RFC printed on every invoice it issues
+ * (SAT970701NN3) and the person's RFC of the SAT's examples (GODE561231GR8); AFIP's CUIT
+ * 33-69345023-9 and Banco de la Nación Argentina's 30-50001091-2; SUNAT's RUC
+ * 20131312955; the SII's RUT 60.803.000-K; the DIAN's NIT 800.197.268-4. */
+START_TEST(published_latam_ids)
+{
+	static const char *const curps[] = {"HEGG560427MVZRRL04"};
+	static const char *const not_curps[] = {
+		"HEGG560427MVZRRL05", "HEGG561327MVZRRL04", "HEGG560427MZZRRL04",
+		"HEGG560427MVZRAL04", "HEGG560427QVZRRL04", "HEGG560427MVZRRL0",
+		"HEGG-560427-MVZRRL04"};
+	EXPECT_VALID("mx_curp", curps);
+	EXPECT_INVALID("mx_curp", not_curps);
+	static const char *const rfcs[] = {"SAT970701NN3", "GODE561231GR8", "GODE-561231-GR8",
+	                                   "GODE 561231 GR8"};
+	static const char *const not_rfcs[] = {"SAT970701NN4", "GODE561231GR9", "XAXX010101000",
+	                                       "SAT971301NN3", "GODE561232GR8x", "GO1E561231GR8"};
+	EXPECT_VALID("mx_rfc", rfcs);
+	EXPECT_INVALID("mx_rfc", not_rfcs);
+	static const char *const cuits[] = {"33-69345023-9", "33693450239", "30-50001091-2",
+	                                    "20-12345678-6", "20 12345678 6"};
+	static const char *const not_cuits[] = {"33-69345023-8", "12-69345023-9",
+	                                        "33-6934502-9", "33-69345023-99"};
+	EXPECT_VALID("ar_cuit", cuits);
+	EXPECT_INVALID("ar_cuit", not_cuits);
+	static const char *const rucs[] = {"20131312955"};
+	static const char *const not_rucs[] = {"20131312956", "30131312955", "2013131295"};
+	EXPECT_VALID("pe_ruc", rucs);
+	EXPECT_INVALID("pe_ruc", not_rucs);
+	static const char *const ruts[] = {"60.803.000-K", "60803000-k", "60803000K",
+	                                   "12.345.678-5", "7.654.321-6"};
+	static const char *const not_ruts[] = {"60.803.000-1", "60.803.000-0", "12.345.678-K",
+	                                       "123-5", "60.803.000-X"};
+	EXPECT_VALID("cl_rut", ruts);
+	EXPECT_INVALID("cl_rut", not_ruts);
+	static const char *const nits[] = {"800.197.268-4", "800197268-4", "8001972684",
+	                                   "900.123.456-8"};
+	static const char *const not_nits[] = {"800.197.268-5", "800.197.268-K", "12345-1"};
+	EXPECT_VALID("co_nit", nits);
+	EXPECT_INVALID("co_nit", not_nits);
+}
+END_TEST
+
+/* The mod-11 families computed here a second way: the weights written as a string of
+ * digits read from the right, the remainder by repeated subtraction. For each random
+ * body the computed check character passes and every other one fails. */
+static unsigned weighted_mod11(const char *digits, size_t n, const char *weights_from_right)
+{
+	unsigned sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned w = (unsigned)(weights_from_right[2 * i] - '0') * 10 +
+		             (unsigned)(weights_from_right[2 * i + 1] - '0');
+		sum += (unsigned)(digits[n - 1 - i] - '0') * w;
+	}
+	while (sum >= 11)
+		sum -= 11;
+	return sum;
+}
+
+START_TEST(generated_mod11_ids)
+{
+	tu_rng rng = {0x11d5};
+	char buf[32];
+	for (int iter = 0; iter < N_GENERATED / 10; iter++) {
+		/* CUIT: type 20/27/30, 8 digits; weights from the right 2 3 4 5 6 7 2 3 4 5. */
+		static const char *const types[] = {"20", "27", "30"};
+		memcpy(buf, types[tu_rng_below(&rng, 3)], 2);
+		for (size_t i = 2; i < 10; i++)
+			buf[i] = random_digit(&rng);
+		unsigned r = weighted_mod11(buf, 10, "02030405060702030405");
+		unsigned cuit = r == 0 ? 0 : 11 - r;
+		for (unsigned c = 0; c < 10; c++) {
+			buf[10] = (char)('0' + c);
+			ck_assert_int_eq(check_bytes(find("ar_cuit"), buf, 11, 0), cuit != 10 && c == cuit);
+		}
+		/* RUC: type 10/20, same weights; 11 - r with 10 -> 0 and 11 -> 1. */
+		buf[0] = tu_rng_below(&rng, 2) ? '1' : '2';
+		buf[1] = '0';
+		r = weighted_mod11(buf, 10, "02030405060702030405");
+		unsigned ruc = (11 - r) % 10;
+		for (unsigned c = 0; c < 10; c++) {
+			buf[10] = (char)('0' + c);
+			ck_assert_int_eq(check_bytes(find("pe_ruc"), buf, 11, 0), c == ruc);
+		}
+		/* RUT: 8 digits, weights 2..7 repeating from the right, "-" and 0-9 or K. */
+		buf[0] = (char)('1' + tu_rng_below(&rng, 9));
+		for (size_t i = 1; i < 8; i++)
+			buf[i] = random_digit(&rng);
+		r = weighted_mod11(buf, 8, "0203040506070203");
+		char rut = r == 0 ? '0' : r == 1 ? 'K' : (char)('0' + 11 - r);
+		buf[8] = '-';
+		for (const char *c = "0123456789K"; *c; c++) {
+			buf[9] = *c;
+			ck_assert_int_eq(check_bytes(find("cl_rut"), buf, 10, 0), *c == rut);
+		}
+		/* NIT: 9 digits, DIAN weights; r < 2 -> r, else 11 - r. */
+		buf[0] = tu_rng_below(&rng, 2) ? '8' : '9';
+		for (size_t i = 1; i < 9; i++)
+			buf[i] = random_digit(&rng);
+		r = weighted_mod11(buf, 9, "030713171923293741");
+		unsigned nit = r < 2 ? r : 11 - r;
+		buf[9] = '-';
+		for (unsigned c = 0; c < 10; c++) {
+			buf[10] = (char)('0' + c);
+			ck_assert_int_eq(check_bytes(find("co_nit"), buf, 11, 0), c == nit);
+		}
+	}
+}
+END_TEST
+
+/* CURP and RFC built from random parts, the check digit computed from the alphabets as
+ * RENAPO and the SAT print them. */
+START_TEST(generated_curp_rfc)
+{
+	static const char curp_alpha[] = "0123456789ABCDEFGHIJKLMN@OPQRSTUVWXYZ"; /* @ = Ñ */
+	static const char rfc_alpha[] = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ ";
+	static const char consonants[] = "BCDFGHJKLMNPQRSTVWXYZ";
+	tu_rng rng = {0xc0e9};
+	char c[18], body[13];
+	for (int iter = 0; iter < N_GENERATED / 10; iter++) {
+		for (size_t i = 0; i < 4; i++)
+			c[i] = random_letter(&rng);
+		c[1] = "AEIOUX"[tu_rng_below(&rng, 6)];
+		snprintf(c + 4, 7, "%02u%02u%02u", (unsigned)tu_rng_below(&rng, 100),
+		         (unsigned)(1 + tu_rng_below(&rng, 12)), (unsigned)(1 + tu_rng_below(&rng, 28)));
+		c[10] = tu_rng_below(&rng, 2) ? 'H' : 'M';
+		memcpy(c + 11, "JC", 2);
+		for (size_t i = 13; i < 16; i++)
+			c[i] = consonants[tu_rng_below(&rng, sizeof consonants - 1)];
+		c[16] = tu_rng_below(&rng, 2) ? random_digit(&rng) : random_letter(&rng);
+		unsigned sum = 0;
+		for (size_t i = 0; i < 17; i++)
+			sum += (unsigned)(strchr(curp_alpha, c[i]) - curp_alpha) * (unsigned)(18 - i);
+		unsigned d = (10 - sum % 10) % 10;
+		for (unsigned k = 0; k < 10; k++) {
+			c[17] = (char)('0' + k);
+			ck_assert_int_eq(check_bytes(find("mx_curp"), c, 18, 0), k == d);
+		}
+		/* RFC of a person (13) or a company (12, padded with a space). */
+		size_t letters = tu_rng_below(&rng, 2) ? 4 : 3, at = 0;
+		if (letters == 3)
+			body[at++] = ' ';
+		for (size_t i = 0; i < letters; i++)
+			body[at++] = random_letter(&rng);
+		memcpy(body + at, c + 4, 6);
+		at += 6;
+		body[at++] = random_letter(&rng);
+		body[at++] = random_digit(&rng);
+		sum = 0;
+		for (size_t i = 0; i < 12; i++)
+			sum += (unsigned)(strchr(rfc_alpha, body[i]) - rfc_alpha) * (unsigned)(13 - i);
+		unsigned r = sum % 11;
+		char expect = r == 0 ? '0' : r == 1 ? 'A' : (char)('0' + 11 - r);
+		for (const char *k = "0123456789A"; *k; k++) {
+			body[12] = *k;
+			const char *text = letters == 3 ? body + 1 : body;
+			ck_assert_int_eq(check_bytes(find("mx_rfc"), text, letters + 9, 0), *k == expect);
+		}
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("validators");
@@ -1047,6 +1279,13 @@ int main(void)
 	tcase_add_test(entropy, entropy_thresholds);
 	tcase_add_test(entropy, generated_entropy);
 	suite_add_tcase(s, entropy);
+	TCase *ids = tcase_create("ids");
+	tcase_add_test(ids, separators_and_old_nifs);
+	tcase_add_test(ids, phone_lengths);
+	tcase_add_test(ids, published_latam_ids);
+	tcase_add_test(ids, generated_mod11_ids);
+	tcase_add_test(ids, generated_curp_rfc);
+	suite_add_tcase(s, ids);
 	TCase *names = tcase_create("names");
 	tcase_add_test(names, parse_specs);
 	tcase_add_test(names, suggestions);

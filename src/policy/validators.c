@@ -491,6 +491,19 @@ static const mesura_validator VALIDATORS[] = {
 	{"es_cif", check_es_cif, 0, MAX_FORMAT_LEN},
 	{"us_ssn", check_us_ssn, 0, MAX_FORMAT_LEN},
 	{"entropy", check_entropy, 1, MAX_ENTROPY_LEN},
+	/* validators_ids.c */
+	{"card", mesura_policy__check_card, 0, MAX_FORMAT_LEN},
+	{"iban_loose", mesura_policy__check_iban_loose, 0, MAX_FORMAT_LEN},
+	{"us_ssn_sep", mesura_policy__check_us_ssn_sep, 0, MAX_FORMAT_LEN},
+	{"es_dni7", mesura_policy__check_es_dni7, 0, MAX_FORMAT_LEN},
+	{"phone_e164", mesura_policy__check_phone_e164, 0, MAX_FORMAT_LEN},
+	{"phone_digits", mesura_policy__check_phone_digits, 0, MAX_FORMAT_LEN},
+	{"mx_curp", mesura_policy__check_mx_curp, 0, MAX_FORMAT_LEN},
+	{"mx_rfc", mesura_policy__check_mx_rfc, 0, MAX_FORMAT_LEN},
+	{"ar_cuit", mesura_policy__check_ar_cuit, 0, MAX_FORMAT_LEN},
+	{"pe_ruc", mesura_policy__check_pe_ruc, 0, MAX_FORMAT_LEN},
+	{"cl_rut", mesura_policy__check_cl_rut, 0, MAX_FORMAT_LEN},
+	{"co_nit", mesura_policy__check_co_nit, 0, MAX_FORMAT_LEN},
 };
 #define N_VALIDATORS (sizeof VALIDATORS / sizeof VALIDATORS[0])
 

@@ -37,4 +37,20 @@ int mesura_policy__validator_takes_param(const mesura_validator *v);
  * NULL: "lun" -> "luhn". */
 const char *mesura_policy__validator_suggest(const char *name, size_t len);
 
+/* The checks of validators_ids.c (cards and IBANs with any separator, SSNs with dots,
+ * old 7-digit NIFs, E.164 and national phone numbers, CURP, RFC, CUIT/CUIL, RUC, RUT,
+ * NIT), registered in the table of validators.c. Same contract as a table entry's check. */
+int mesura_policy__check_card(const char *s, size_t len, double param);
+int mesura_policy__check_iban_loose(const char *s, size_t len, double param);
+int mesura_policy__check_us_ssn_sep(const char *s, size_t len, double param);
+int mesura_policy__check_es_dni7(const char *s, size_t len, double param);
+int mesura_policy__check_phone_e164(const char *s, size_t len, double param);
+int mesura_policy__check_phone_digits(const char *s, size_t len, double param);
+int mesura_policy__check_mx_curp(const char *s, size_t len, double param);
+int mesura_policy__check_mx_rfc(const char *s, size_t len, double param);
+int mesura_policy__check_ar_cuit(const char *s, size_t len, double param);
+int mesura_policy__check_pe_ruc(const char *s, size_t len, double param);
+int mesura_policy__check_cl_rut(const char *s, size_t len, double param);
+int mesura_policy__check_co_nit(const char *s, size_t len, double param);
+
 #endif

@@ -1,0 +1,414 @@
+/*
+ * Validators of the builtin:pii breadth work (issue 16): cards and IBANs with any
+ * separator, US SSNs written with dots, old 7-digit Spanish NIFs, international phone
+ * numbers (E.164 length by country code) and the identity and tax numbers of
+ * Spanish-speaking America with their check digits (Mexico CURP and RFC, Argentina
+ * CUIT/CUIL, Chile RUT/RUN, Colombia NIT, Peru RUC). Same contract as validators.c: ASCII
+ * only, no allocation, linear in the length. Where each algorithm is documented:
+ * docs/validators.md.
+ */
+#include "validators.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#define ID_MAX 64
+
+static int id_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int id_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+static char id_to_upper(char c)
+{
+	return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
+static int id_in(char c, const char *set)
+{
+	return c != '\0' && strchr(set, c) != NULL;
+}
+
+/* Copies s[0..len) without the bytes of `seps`, upper-cased, into out (ID_MAX bytes).
+ * Returns the length, or 0 when the input is too long. */
+static size_t id_strip(const char *s, size_t len, const char *seps, char *out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (id_in(s[i], seps))
+			continue;
+		if (n == ID_MAX)
+			return 0;
+		out[n++] = id_to_upper(s[i]);
+	}
+	return n;
+}
+
+static int id_all_digits(const char *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!id_digit(d[i]))
+			return 0;
+	return n > 0;
+}
+
+static uint32_t id_value(const char *d, size_t n)
+{
+	uint32_t v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (uint32_t)(d[i] - '0');
+	return v;
+}
+
+/* The existing validator `name` on the compact form. */
+static int id_delegate(const char *name, const char *s, size_t n)
+{
+	const mesura_validator *v = mesura_policy__validator_find(name, strlen(name));
+	return mesura_policy__validator_check(v, s, n, 0);
+}
+
+/* ------------------------------------------------------------ cards, IBANs, SSNs */
+
+/* card: 13 to 19 digits with spaces, dashes or dots anywhere, Luhn-valid. */
+int mesura_policy__check_card(const char *s, size_t len, double param)
+{
+	(void)param;
+	char d[ID_MAX];
+	size_t n = id_strip(s, len, " -.", d);
+	return n >= 13 && n <= 19 && id_delegate("luhn", d, n);
+}
+
+/* iban_loose: an IBAN printed with spaces (one or more), dashes or dots. */
+int mesura_policy__check_iban_loose(const char *s, size_t len, double param)
+{
+	(void)param;
+	char c[ID_MAX];
+	size_t n = id_strip(s, len, " -.", c);
+	return n >= 5 && id_delegate("iban", c, n);
+}
+
+/* us_ssn_sep: an SSN with the same '-', ' ' or '.' after the area and the group, or 9
+ * digits; the rules of us_ssn. */
+int mesura_policy__check_us_ssn_sep(const char *s, size_t len, double param)
+{
+	(void)param;
+	if (len == 11 && s[3] == '.' && s[6] == '.') {
+		char d[11];
+		memcpy(d, s, 11);
+		d[3] = d[6] = '-';
+		return id_delegate("us_ssn", d, 11);
+	}
+	return id_delegate("us_ssn", s, len);
+}
+
+/* es_dni7: a DNI number under 10,000,000 written without its leading zero, as old NIFs
+ * were ("1234567L", "1.234.567-L"): the DNI letter of the 7 digits. */
+int mesura_policy__check_es_dni7(const char *s, size_t len, double param)
+{
+	(void)param;
+	char c[ID_MAX];
+	size_t n = id_strip(s, len, " -.", c);
+	if (n != 8 || !id_all_digits(c, 7) || !id_upper(c[7]))
+		return 0;
+	return c[7] == "TRWAGMYFPDXBNJZSQVHLCKE"[id_value(c, 7) % 23];
+}
+
+/* ------------------------------------------------------------ phones */
+
+/* National significant number lengths by ITU-T E.164 country code (ITU-T E.164 Annex
+ * and the national numbering plans the ITU publishes). Codes not listed but assigned
+ * take 4 to 12 digits (E.164: 15 at most with the code). */
+typedef struct {
+	unsigned short code;
+	unsigned char min, max;
+} cc_len;
+
+static const cc_len CC_LENGTHS[] = {
+	{1, 10, 10},   {7, 10, 10},   {20, 8, 10},   {27, 9, 9},    {30, 10, 10},  {31, 9, 9},
+	{32, 8, 9},    {33, 9, 9},    {34, 9, 9},    {36, 8, 9},    {39, 6, 11},   {40, 9, 9},
+	{41, 9, 9},    {43, 7, 13},   {44, 9, 10},   {45, 8, 8},    {46, 7, 10},   {47, 8, 8},
+	{48, 9, 9},    {49, 6, 13},   {51, 8, 9},    {52, 10, 10},  {53, 8, 8},    {54, 10, 11},
+	{55, 10, 11},  {56, 9, 9},    {57, 10, 10},  {58, 10, 10},  {60, 8, 10},   {61, 9, 9},
+	{62, 8, 12},   {63, 8, 10},   {64, 8, 10},   {65, 8, 8},    {66, 8, 9},    {81, 9, 10},
+	{82, 8, 10},   {84, 9, 10},   {86, 10, 11},  {90, 10, 10},  {91, 10, 10},  {92, 9, 10},
+	{93, 9, 9},    {94, 9, 9},    {95, 7, 10},   {98, 10, 10},  {351, 9, 9},   {352, 6, 11},
+	{353, 7, 9},   {354, 7, 9},   {356, 8, 8},   {358, 5, 12},  {380, 9, 9},   {385, 8, 9},
+	{386, 8, 8},   {420, 9, 9},   {421, 9, 9},   {502, 8, 8},   {503, 8, 8},   {504, 8, 8},
+	{505, 8, 8},   {506, 8, 8},   {507, 7, 8},   {591, 8, 8},   {593, 8, 9},   {595, 9, 9},
+	{598, 8, 8},   {966, 9, 9},   {971, 8, 9},   {972, 8, 9},
+};
+
+/* Country codes: the one- and two-digit codes assigned, and the two-digit prefixes
+ * whose codes have three digits (ITU-T E.164 list of assigned country codes). */
+static int cc_is_one_digit(char c)
+{
+	return c == '1' || c == '7';
+}
+
+static int cc_is_two_digit(unsigned cc)
+{
+	static const unsigned short two[] = {20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44,
+	                                     45, 46, 47, 48, 49, 51, 52, 53, 54, 55, 56, 57, 58,
+	                                     60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86, 90, 91,
+	                                     92, 93, 94, 95, 98};
+	for (size_t i = 0; i < sizeof two / sizeof two[0]; i++)
+		if (two[i] == cc)
+			return 1;
+	return 0;
+}
+
+/* Three-digit codes are assigned under these prefixes; 28x, 80x (international
+ * freephone), 83x, 87x, 88x (networks) and 89x are no country. */
+static int cc_is_three_digit_prefix(unsigned p)
+{
+	static const unsigned short prefixes[] = {21, 22, 23, 24, 25, 26, 29, 35, 37, 38, 42,
+	                                          50, 59, 67, 68, 69, 85, 96, 97, 99};
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if (prefixes[i] == p)
+			return 1;
+	return 0;
+}
+
+/* phone_e164: "+", a country code and its number, with spaces, dots, dashes,
+ * parentheses around an area code and a "(0)" trunk prefix ("+44 (0)20 7946 0958")
+ * anywhere; the number of digits after the code must be that country's. */
+int mesura_policy__check_phone_e164(const char *s, size_t len, double param)
+{
+	(void)param;
+	char d[ID_MAX];
+	size_t n = 0, i = 0;
+	if (len < 2 || s[0] != '+')
+		return 0;
+	for (i = 1; i < len; i++) {
+		char c = s[i];
+		if (c == '(' && i + 2 < len && s[i + 1] == '0' && s[i + 2] == ')') {
+			i += 2; /* the trunk prefix is not dialled from abroad */
+			continue;
+		}
+		if (id_in(c, " .-()/"))
+			continue;
+		if (!id_digit(c) || n == 15)
+			return 0;
+		d[n++] = c;
+	}
+	if (n < 7 || d[0] == '0')
+		return 0;
+	size_t cc_digits;
+	if (cc_is_one_digit(d[0]))
+		cc_digits = 1;
+	else if (cc_is_two_digit(id_value(d, 2)))
+		cc_digits = 2;
+	else if (cc_is_three_digit_prefix(id_value(d, 2)))
+		cc_digits = 3;
+	else
+		return 0;
+	unsigned cc = id_value(d, cc_digits);
+	size_t nsn = n - cc_digits;
+	unsigned min = 4, max = (unsigned)(15 - cc_digits);
+	for (size_t k = 0; k < sizeof CC_LENGTHS / sizeof CC_LENGTHS[0]; k++)
+		if (CC_LENGTHS[k].code == cc) {
+			min = CC_LENGTHS[k].min;
+			max = CC_LENGTHS[k].max;
+			break;
+		}
+	if (nsn < min || nsn > max)
+		return 0;
+	/* One digit repeated is a placeholder ("+34 000 000 000"), not a number. */
+	size_t same = 0;
+	for (size_t k = cc_digits; k < n; k++)
+		same += d[k] == d[cc_digits];
+	return same != nsn;
+}
+
+/* phone_digits: a national number written with separators, 8 to 12 digits, not one
+ * digit repeated ("000 000 000"); the rule asks for a phone word nearby. */
+int mesura_policy__check_phone_digits(const char *s, size_t len, double param)
+{
+	(void)param;
+	char d[ID_MAX];
+	size_t n = id_strip(s, len, " .-()/", d);
+	if (n < 8 || n > 12 || !id_all_digits(d, n))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (d[i] != d[0])
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------ Mexico */
+
+static int valid_yymmdd(const char *d)
+{
+	uint32_t mm = id_value(d + 2, 2), dd = id_value(d + 4, 2);
+	return mm >= 1 && mm <= 12 && dd >= 1 && dd <= 31;
+}
+
+/* CURP (RENAPO, Instructivo Normativo para la Asignación de la CURP): 4 letters, date
+ * of birth YYMMDD, sex (H, M; X since 2023), state (32 codes and NE for people born
+ * abroad), 3 inner consonants, a character that tells the century (a digit before
+ * 2000, a letter after), and a check digit: each of the first 17 characters valued by
+ * its place in "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ" times 18 - position, and
+ * (10 - sum mod 10) mod 10. Ñ never appears (RENAPO writes X). */
+int mesura_policy__check_mx_curp(const char *s, size_t len, double param)
+{
+	(void)param;
+	static const char states[] = "AS BC BS CC CL CM CS CH DF DG GT GR HG JC MC MN MS NT NL "
+	                             "OC PL QT QR SP SL SR TC TS TL VZ YN ZS NE";
+	char c[ID_MAX];
+	size_t n = id_strip(s, len, "", c);
+	if (n != 18)
+		return 0;
+	for (size_t i = 0; i < 4; i++)
+		if (!id_upper(c[i]))
+			return 0;
+	if (!id_all_digits(c + 4, 6) || !valid_yymmdd(c + 4) || !id_in(c[10], "HMX"))
+		return 0;
+	int state_ok = 0;
+	for (size_t i = 0; i + 1 < sizeof states; i += 3)
+		if (states[i] == c[11] && states[i + 1] == c[12])
+			state_ok = 1;
+	if (!state_ok)
+		return 0;
+	for (size_t i = 13; i < 16; i++)
+		if (!id_upper(c[i]) || id_in(c[i], "AEIOU"))
+			return 0;
+	if (!(id_digit(c[16]) || id_upper(c[16])) || !id_digit(c[17]))
+		return 0;
+	unsigned sum = 0;
+	for (size_t i = 0; i < 17; i++) {
+		unsigned v = id_digit(c[i]) ? (unsigned)(c[i] - '0')
+		                            : (unsigned)(c[i] - 'A') + 10 + (c[i] > 'N');
+		sum += v * (unsigned)(18 - i);
+	}
+	return (unsigned)(c[17] - '0') == (10 - sum % 10) % 10;
+}
+
+/* RFC (SAT, algorithm of the "homoclave" and check digit): a person's 4 letters or a
+ * company's 3, the date YYMMDD, two homoclave characters and a check digit, with an
+ * optional '-' or space after the letters and after the date. Each of the 12
+ * characters (a company's RFC padded with a leading space) is valued by its place in
+ * "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ" times 13 - position; the check digit is
+ * 11 - sum mod 11, with 11 written 0 and 10 written A. */
+int mesura_policy__check_mx_rfc(const char *s, size_t len, double param)
+{
+	(void)param;
+	static const char alphabet[] = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ ";
+	char c[ID_MAX], body[13];
+	size_t n = id_strip(s, len, " -", c);
+	if (n != 12 && n != 13)
+		return 0;
+	size_t letters = n - 9;
+	for (size_t i = 0; i < letters; i++)
+		if (!id_upper(c[i]) && c[i] != '&')
+			return 0;
+	if (!id_all_digits(c + letters, 6) || !valid_yymmdd(c + letters))
+		return 0;
+	for (size_t i = letters + 6; i < n; i++)
+		if (!id_upper(c[i]) && !id_digit(c[i]))
+			return 0;
+	size_t at = 0;
+	if (n == 12)
+		body[at++] = ' ';
+	memcpy(body + at, c, n);
+	unsigned sum = 0;
+	for (size_t i = 0; i < 12; i++)
+		sum += (unsigned)(strchr(alphabet, body[i]) - alphabet) * (unsigned)(13 - i);
+	unsigned r = 11 - sum % 11;
+	char expect = r == 11 ? '0' : r == 10 ? 'A' : (char)('0' + r);
+	return body[12] == expect;
+}
+
+/* ------------------------------------------------------------ mod 11, weights 5..2 */
+
+/* Sum of the first 10 digits weighted 5 4 3 2 7 6 5 4 3 2 (AFIP for the CUIT, SUNAT
+ * for the RUC). */
+static unsigned weighted_5432(const char *d)
+{
+	static const unsigned w[10] = {5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
+	unsigned sum = 0;
+	for (size_t i = 0; i < 10; i++)
+		sum += (unsigned)(d[i] - '0') * w[i];
+	return sum;
+}
+
+/* Argentina CUIT/CUIL (AFIP, RG 10/1997 and the published "dígito verificador"
+ * algorithm): type 20, 23, 24, 25, 26, 27 (people), 30, 33, 34 (companies), the DNI or
+ * serial (8 digits), a check digit 11 - sum mod 11 (11 is 0; 10 is never issued: the
+ * type becomes 23 or 33 instead). "20-12345678-6", "20123456786", "20 12345678 6". */
+int mesura_policy__check_ar_cuit(const char *s, size_t len, double param)
+{
+	(void)param;
+	char d[ID_MAX];
+	size_t n = id_strip(s, len, " -.", d);
+	if (n != 11 || !id_all_digits(d, 11))
+		return 0;
+	uint32_t type = id_value(d, 2);
+	if (!(type == 20 || type == 23 || type == 24 || type == 25 || type == 26 || type == 27 ||
+	      type == 30 || type == 33 || type == 34))
+		return 0;
+	unsigned r = 11 - weighted_5432(d) % 11;
+	if (r == 10)
+		return 0;
+	return (unsigned)(d[10] - '0') == (r == 11 ? 0 : r);
+}
+
+/* Peru RUC (SUNAT): 10 (people), 15, 16, 17 (other people), 20 (companies), 8 more
+ * digits, a check digit 11 - sum mod 11 with 10 written 0 and 11 written 1. */
+int mesura_policy__check_pe_ruc(const char *s, size_t len, double param)
+{
+	(void)param;
+	char d[ID_MAX];
+	size_t n = id_strip(s, len, " -", d);
+	if (n != 11 || !id_all_digits(d, 11))
+		return 0;
+	uint32_t type = id_value(d, 2);
+	if (!(type == 10 || type == 15 || type == 16 || type == 17 || type == 20))
+		return 0;
+	return (unsigned)(d[10] - '0') == (11 - weighted_5432(d) % 11) % 10;
+}
+
+/* ------------------------------------------------------------ Chile, Colombia */
+
+/* Chile RUT/RUN (Servicio de Registro Civil e Identificación; SII): 7 or 8 digits,
+ * plain or with dots every three, '-' or a space, and the check character: the digits
+ * from the right weighted 2, 3, 4, 5, 6, 7, 2, 3..., 11 - sum mod 11, 11 written 0 and
+ * 10 written K. */
+int mesura_policy__check_cl_rut(const char *s, size_t len, double param)
+{
+	(void)param;
+	char c[ID_MAX];
+	size_t n = id_strip(s, len, ".- ", c);
+	if (n < 8 || n > 9 || !id_all_digits(c, n - 1))
+		return 0;
+	unsigned sum = 0, w = 2;
+	for (size_t i = n - 1; i-- > 0;) {
+		sum += (unsigned)(c[i] - '0') * w;
+		w = w == 7 ? 2 : w + 1;
+	}
+	unsigned r = 11 - sum % 11;
+	char expect = r == 11 ? '0' : r == 10 ? 'K' : (char)('0' + r);
+	return c[n - 1] == expect;
+}
+
+/* Colombia NIT (DIAN, Orden Administrativa 4 de 1989): up to 15 digits, weights from
+ * the right 3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71; r = sum mod 11;
+ * the check digit is r when r is 0 or 1, else 11 - r. "900.123.456-7", "900123456-7". */
+int mesura_policy__check_co_nit(const char *s, size_t len, double param)
+{
+	(void)param;
+	static const unsigned w[15] = {3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71};
+	char c[ID_MAX];
+	size_t n = id_strip(s, len, ".- ", c);
+	if (n < 7 || n > 16 || !id_all_digits(c, n))
+		return 0;
+	unsigned sum = 0;
+	for (size_t i = 0; i + 1 < n; i++)
+		sum += (unsigned)(c[n - 2 - i] - '0') * w[i];
+	unsigned r = sum % 11;
+	return (unsigned)(c[n - 1] - '0') == (r < 2 ? r : 11 - r);
+}
