@@ -354,6 +354,9 @@ GENERATORS = {
 # ------------------------------------------------------------------ the posts
 
 from builtin_corpus_posts import POSTS  # noqa: E402  (the templates, beside this file)
+from corpus_secrets import GENERATORS as SECRET_GENERATORS  # noqa: E402  (tok_* credentials)
+
+GENERATORS.update(SECRET_GENERATORS)
 
 TOKEN = re.compile(r"\{(\w+)\}|\[\[([a-z_.]+)\|(.*?)\]\]")
 
