@@ -6,6 +6,9 @@
 #include <time.h>
 
 #include "testutil.h"
+#include "text/text.h"
+#include "tokens/tokenize.h"
+#include "tokens/wordbreak.h"
 #include <mesura/tokens.h>
 
 static mesura_tokens *tokens;
@@ -389,6 +392,74 @@ START_TEST(random_bytes_tile)
 }
 END_TEST
 
+/* Social tokens inside one long UAX #29 segment ("한x.com" repeated is one segment):
+ * each URL is found, and the segment is not walked again after each (it was, once per
+ * URL: quadratic). The work is counted (mesura_tokens__steps), not timed. */
+START_TEST(social_tokens_inside_a_long_segment)
+{
+	static const char unit[] = "\xed\x95\x9cx.com"; /* 한x.com */
+	size_t unit_len = strlen(unit), steps[2] = {0, 0};
+	char *buf = malloc(unit_len * 20000);
+	for (int k = 0; k < 2; k++) {
+		size_t copies = k ? 20000 : 2000, len = 0, n, found = 0;
+		for (size_t c = 0; c < copies; c++, len += unit_len)
+			memcpy(buf + len, unit, unit_len);
+		const mesura_token *t = tokenize(buf, len, &n);
+		for (size_t i = 0; i < n; i++)
+			found += t[i].type == MESURA_TOKEN_URL && t[i].end - t[i].start == 5;
+		ck_assert_uint_eq(found, copies);
+		assert_tiles(buf, len);
+		steps[k] = mesura_tokens__steps(tokens);
+	}
+	printf("x.com after hangul: %zu steps for 2,000, %zu for 20,000\n", steps[0], steps[1]);
+	ck_assert_uint_le(steps[1], 12 * steps[0]);
+	free(buf);
+}
+END_TEST
+
+/* The claim the tokenizer relies on to restart inside a segment without walking it
+ * again (mesura_tokens__restarts_segment): from any position inside a segment whose
+ * character it accepts, the segment ends where the one around it does. Random text of
+ * characters of every Word_Break value, ill-formed bytes included. */
+START_TEST(segments_restart_where_the_claim_says)
+{
+	static const char *const chars[] = {
+	    "a", "Z", "1", "_", ".", ":", "'", "\"", ",", ";", " ", "\r", "\n", "-", "@", "#",
+	    "\xcc\x81", "\xe2\x80\x8d", "\xe2\x80\x8b", "\xc2\xad", "\xef\xb8\x8f",
+	    "\xf0\x9f\x87\xaa", "\xf0\x9f\x91\x8d", "\xd7\x90", "\xe3\x82\xa2",
+	    "\xe3\x83\xbc", "\xed\x95\x9c", "\xd9\xa1", "\xe2\x80\xaf", "\xc2\xb7",
+	    "\xe2\x80\xa4", "\xef\xbc\x8e", "\xe2\x80\xa8", "\xc3\xa9", "\xe6\x97\xa5",
+	    "\x80", "\xff", "\xe2\x80\x8c", "\xd8\x80", "\xe3\x80\x80"};
+	tu_rng rng = {0x7265737461727473u};
+	tu_tally tally = {"segments restarted inside", 0, 0};
+	unsigned char buf[256];
+	for (int iter = 0; iter < 200000; iter++) {
+		size_t len = 0, pieces = 1 + tu_rng_below(&rng, 24);
+		int words = tu_rng_below(&rng, 4) != 0; /* mostly letters, digits and '_' */
+		for (size_t k = 0; k < pieces; k++) {
+			size_t c = words && tu_rng_below(&rng, 2) ? tu_rng_below(&rng, 4)
+			                                         : tu_rng_below(&rng, sizeof chars / sizeof *chars);
+			memcpy(buf + len, chars[c], strlen(chars[c]));
+			len += strlen(chars[c]);
+		}
+		for (size_t q = 0; q < len;) {
+			size_t end = mesura_tokens__next_word_break(buf, len, q);
+			for (size_t r = q + 1; r < end; r++) {
+				if ((buf[r] & 0xC0) == 0x80 || !mesura_tokens__restarts_segment(buf, len, r))
+					continue;
+				tally.checks++;
+				size_t again = mesura_tokens__next_word_break(buf, len, r);
+				if (again != end)
+					tu_tally_fail(&tally, "text of %zu bytes: the segment at %zu ends at %zu, from %zu at %zu",
+					              len, q, end, r, again);
+			}
+			q = end;
+		}
+	}
+	tu_tally_finish(&tally, "restarts");
+}
+END_TEST
+
 START_TEST(misuse_and_memory)
 {
 	ck_assert_int_eq(mesura_tokenize(NULL, "a", 1, 0), MESURA_EINVAL);
@@ -442,6 +513,8 @@ static Suite *tokenize_suite(void)
 	tcase_add_test(tc, tokens_of_a_view);
 	tcase_add_test(tc, adversarial_inputs);
 	tcase_add_test(tc, random_bytes_tile);
+	tcase_add_test(tc, social_tokens_inside_a_long_segment);
+	tcase_add_test(tc, segments_restart_where_the_claim_says);
 	tcase_add_test(tc, misuse_and_memory);
 	suite_add_tcase(s, tc);
 	return s;

@@ -20,7 +20,6 @@
 
 #define MAX_CPS 64 /* longest line of WordBreakTest.txt or emoji-test.txt: 10 */
 #define BIG (1u << 20)
-#define SLOW_SECONDS 2.0
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
@@ -473,11 +472,13 @@ static size_t repeat_cps(char *buf, size_t cap, const uint32_t *cps, size_t ncps
 	return len;
 }
 
+/* Prints the time, for a reader; nothing is asserted on it (a loaded machine under
+ * the sanitizers is slow). The work is checked by tests/check_linear.c, which scales
+ * such posts x10 and counts the tokenizer's steps. */
 static void report_time(const char *what, size_t len, size_t segments, double secs)
 {
 	printf("  %-40s %8zu bytes %8zu segments %8.3f ms\n", what, len, segments, secs * 1e3);
 	fflush(stdout);
-	ck_assert_msg(secs < SLOW_SECONDS, "%s took %.3f s", what, secs);
 }
 
 START_TEST(adversarial_inputs_are_linear)

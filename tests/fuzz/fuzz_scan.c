@@ -1,8 +1,8 @@
 /* The scanner with the default policy: findings lie inside the post, on character
- * boundaries, in order; the verdict is the strongest action. */
+ * boundaries, in order; the verdict is the strongest action. Long posts: fuzz_post. */
 #include "fuzz_common.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t input_size)
 {
 	static mesura_policy *policy;
 	static mesura_scanner *scanner;
@@ -10,7 +10,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(mesura_policy_default(&policy, NULL, NULL) == MESURA_OK);
 		CHECK(mesura_scanner_new(&scanner, policy, NULL) == MESURA_OK);
 	}
-	const char *text = (const char *)data;
+	size_t size;
+	const char *text = fuzz_post(data, input_size, &size);
 	const mesura_result *r;
 	int rc = mesura_scan(scanner, text, size, &r);
 	CHECK(rc == MESURA_OK || rc == MESURA_ELIMIT);
