@@ -1,0 +1,656 @@
+/* builtin:pii breadth (issue 16): numbers of every family generated here, valid by
+ * construction (check digits computed by this file's own code, never by asking a
+ * validator), put into English and Spanish posts and screened with the default policy.
+ * Each valid number must be found with its exact span; each near-valid twin (a check
+ * digit changed, a length one short, the context word taken away, a placeholder) must
+ * leave the post clean in that category. Cards also sit next to a second card, an
+ * expiry date and a CVV, before and after. Prints recall and false positives per
+ * family. */
+#include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include <mesura.h>
+
+#define PER_FAMILY 200
+
+static mesura_policy *policy;
+static mesura_scanner *scanner;
+
+static void setup(void)
+{
+	mesura_diagnostics *d = NULL;
+	ck_assert_int_eq(mesura_policy_default(&policy, &d, NULL), MESURA_OK);
+	mesura_diagnostics_free(d);
+	ck_assert_int_eq(mesura_scanner_new(&scanner, policy, NULL), MESURA_OK);
+}
+
+static void teardown(void)
+{
+	mesura_scanner_free(scanner);
+	mesura_policy_free(policy);
+}
+
+static const mesura_result *scan(const char *text)
+{
+	const mesura_result *r = NULL;
+	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), &r), MESURA_OK);
+	return r;
+}
+
+static int has_span(const mesura_result *r, const char *category, size_t start, size_t end)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (strcmp(r->findings[i].category, category) == 0 && r->findings[i].start == start &&
+		    r->findings[i].end == end)
+			return 1;
+	return 0;
+}
+
+static int has_category(const mesura_result *r, const char *category)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (strcmp(r->findings[i].category, category) == 0)
+			return 1;
+	return 0;
+}
+
+typedef struct {
+	const char *family, *category;
+	size_t valid, found, invalid, flagged;
+} tally;
+
+static void report(const tally *t)
+{
+	printf("pii: %-22s valid %4zu/%-4zu found, near-valid %zu/%zu flagged\n", t->family,
+	       t->found, t->valid, t->flagged, t->invalid);
+	ck_assert_msg(t->found == t->valid, "%s: %zu of %zu valid numbers missed", t->family,
+	              t->valid - t->found, t->valid);
+	ck_assert_msg(t->flagged == 0, "%s: %zu near-valid numbers flagged", t->family, t->flagged);
+	ck_assert_uint_gt(t->valid, 0);
+	ck_assert_uint_gt(t->invalid, 0);
+}
+
+/* "prefix VALUE suffix" must have a finding of the category exactly over VALUE. */
+static void expect_found(tally *t, const char *prefix, const char *value, const char *suffix)
+{
+	char post[400];
+	snprintf(post, sizeof post, "%s%s%s", prefix, value, suffix);
+	const mesura_result *r = scan(post);
+	size_t start = strlen(prefix), end = start + strlen(value);
+	t->valid++;
+	if (has_span(r, t->category, start, end))
+		t->found++;
+	else if (t->valid - t->found <= 5)
+		fprintf(stderr, "  missed %s: \"%s\" in: %s\n", t->family, value, post);
+}
+
+/* The post must have no finding of the category at all. */
+static void expect_clean(tally *t, const char *prefix, const char *value, const char *suffix)
+{
+	char post[400];
+	snprintf(post, sizeof post, "%s%s%s", prefix, value, suffix);
+	const mesura_result *r = scan(post);
+	t->invalid++;
+	if (has_category(r, t->category)) {
+		t->flagged++;
+		if (t->flagged <= 5)
+			fprintf(stderr, "  flagged %s: \"%s\" in: %s\n", t->family, value, post);
+	}
+}
+
+static char digit(tu_rng *rng)
+{
+	return (char)('0' + tu_rng_below(rng, 10));
+}
+
+static void digits(tu_rng *rng, char *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = digit(rng);
+}
+
+static char letter(tu_rng *rng)
+{
+	return (char)('A' + tu_rng_below(rng, 26));
+}
+
+/* Fills a pattern: '#' a random digit, 'N' a digit 2-9, 'L' a letter; others kept. */
+static void fill(tu_rng *rng, const char *pattern, char *out)
+{
+	for (; *pattern; pattern++, out++)
+		*out = *pattern == '#'   ? digit(rng)
+		       : *pattern == 'N' ? (char)('2' + tu_rng_below(rng, 8))
+		       : *pattern == 'L' ? letter(rng)
+		                         : *pattern;
+	*out = '\0';
+}
+
+/* Replaces the last digit of s by the next one (a check digit made wrong). */
+static void bump_last_digit(char *s)
+{
+	for (size_t i = strlen(s); i-- > 0;)
+		if (s[i] >= '0' && s[i] <= '9') {
+			s[i] = (char)('0' + (s[i] - '0' + 1) % 10);
+			return;
+		}
+}
+
+/* ------------------------------------------------------------ cards */
+
+static char luhn_check(const char *body, size_t n)
+{
+	static const int twice[10] = {0, 2, 4, 6, 8, 1, 3, 5, 7, 9};
+	int sum = 0;
+	for (size_t i = 0; i < n; i++) {
+		int d = body[n - 1 - i] - '0';
+		sum += i % 2 == 0 ? twice[d] : d;
+	}
+	return (char)('0' + (10 - sum % 10) % 10);
+}
+
+typedef struct {
+	const char *prefix;
+	size_t len;
+	const char *grouping; /* group sizes, "" for compact only */
+} brand;
+
+static const brand BRANDS[] = {
+	{"4", 16, "4444"},    {"4", 13, ""},        {"4", 19, ""},        {"51", 16, "4444"},
+	{"55", 16, "4444"},   {"2221", 16, "4444"}, {"2720", 16, "4444"}, {"2200", 16, "4444"},
+	{"2204", 16, "4444"}, {"34", 15, "465"},    {"37", 15, "465"},    {"300", 14, "464"},
+	{"305", 14, "464"},   {"36", 14, "464"},    {"38", 14, "464"},    {"3528", 16, "4444"},
+	{"3589", 16, "4444"}, {"6011", 16, "4444"}, {"65", 16, "4444"},   {"644", 16, "4444"},
+	{"62", 16, "4444"},   {"62", 19, ""},       {"6759", 16, "4444"}, {"5018", 16, "4444"},
+	{"60", 16, "4444"},   {"81", 16, "4444"},   {"82", 16, "4444"},   {"508", 16, "4444"},
+	{"9792", 16, "4444"}, {"1", 15, "456"},
+};
+#define N_BRANDS (sizeof BRANDS / sizeof *BRANDS)
+
+/* A card of brand b in its printed grouping (or compact), with separator sep. */
+static void make_card(tu_rng *rng, const brand *b, char sep, char *out)
+{
+	char d[20];
+	size_t p = strlen(b->prefix);
+	memcpy(d, b->prefix, p);
+	digits(rng, d + p, b->len - 1 - p);
+	d[b->len - 1] = luhn_check(d, b->len - 1);
+	size_t at = 0, from = 0;
+	if (sep == 0 || b->grouping[0] == '\0') {
+		memcpy(out, d, b->len);
+		out[b->len] = '\0';
+		return;
+	}
+	for (const char *g = b->grouping; *g; g++) {
+		if (from)
+			out[at++] = sep;
+		size_t n = (size_t)(*g - '0');
+		memcpy(out + at, d + from, n);
+		at += n;
+		from += n;
+	}
+	out[at] = '\0';
+}
+
+START_TEST(cards_of_every_range_and_grouping)
+{
+	static const char seps[] = {0, ' ', '-', '.'};
+	static const char *const pre[] = {"Mi tarjeta es ", "card number: ", "Pagué con la ",
+	                                  "Charge it to "};
+	static const char *const post[] = {", ¿me hacéis el cargo?", " thanks", "", " 🙏"};
+	tally t = {"cards", "pii.payment_card", 0, 0, 0, 0};
+	tu_rng rng = {0xca4d};
+	char card[40];
+	for (size_t b = 0; b < N_BRANDS; b++)
+		for (size_t k = 0; k < PER_FAMILY / 20; k++) {
+			char sep = seps[tu_rng_below(&rng, 4)];
+			make_card(&rng, &BRANDS[b], sep, card);
+			size_t ctx = tu_rng_below(&rng, 4);
+			expect_found(&t, pre[ctx], card, post[ctx]);
+			bump_last_digit(card);
+			expect_clean(&t, pre[ctx], card, post[ctx]);
+		}
+	report(&t);
+}
+END_TEST
+
+/* A card stays found next to what is printed with it: a second card, an expiry date, a
+ * CVV, before or after. */
+START_TEST(cards_whatever_is_around_them)
+{
+	tally t = {"cards in company", "pii.payment_card", 0, 0, 0, 0};
+	tu_rng rng = {0x2ca4d};
+	char a[40], b[40], post[200];
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		const brand *ba = &BRANDS[tu_rng_below(&rng, N_BRANDS)];
+		const brand *bb = &BRANDS[tu_rng_below(&rng, N_BRANDS)];
+		char sep = " -."[tu_rng_below(&rng, 3)];
+		make_card(&rng, ba, tu_rng_below(&rng, 2) ? sep : 0, a);
+		make_card(&rng, bb, tu_rng_below(&rng, 2) ? sep : 0, b);
+		/* Two cards, one space apart: both found. */
+		snprintf(post, sizeof post, "tarjetas %s %s", a, b);
+		const mesura_result *r = scan(post);
+		size_t s1 = strlen("tarjetas "), s2 = s1 + strlen(a) + 1;
+		t.valid += 2;
+		t.found += (size_t)has_span(r, t.category, s1, s1 + strlen(a)) +
+		           (size_t)has_span(r, t.category, s2, s2 + strlen(b));
+		if (!has_span(r, t.category, s1, s1 + strlen(a)) ||
+		    !has_span(r, t.category, s2, s2 + strlen(b)))
+			fprintf(stderr, "  missed a pair: %s\n", post);
+		expect_found(&t, "card ", a, " exp 12/27 cvv 123");
+		expect_found(&t, "tarjeta ", a, " 09/2028 123");
+		expect_found(&t, "CVV 123 ", a, "");
+		expect_found(&t, "caduca 12/27 ", a, " gracias");
+		expect_found(&t, "cvc 4821, ", a, ".");
+		/* Near-valid: the check digit changed, or a fifth group of four after a
+		 * printed 4-4-4-4 card (a longer account number). */
+		bump_last_digit(a);
+		expect_clean(&t, "card ", a, " exp 12/27 cvv 123");
+	}
+	char grouped[40];
+	for (size_t k = 0; k < PER_FAMILY / 4; k++) {
+		make_card(&rng, &BRANDS[0], ' ', grouped);
+		expect_clean(&t, "account ", grouped, " 2027 1234");
+	}
+	report(&t);
+}
+END_TEST
+
+/* ------------------------------------------------------------ IBAN */
+
+static int iban_check_digits(const char *country, const char *bban)
+{
+	char moved[80];
+	snprintf(moved, sizeof moved, "%s%s00", bban, country);
+	unsigned rem = 0;
+	for (const char *c = moved; *c; c++)
+		rem = *c >= '0' && *c <= '9' ? (rem * 10 + (unsigned)(*c - '0')) % 97
+		                             : (rem * 100 + (unsigned)(*c - 'A' + 10)) % 97;
+	return (int)(98 - rem);
+}
+
+/* An IBAN of country cc with a BBAN of n digits, printed in fours with `sep` (one or
+ * two of them when odd spacing is asked). */
+static void make_iban(tu_rng *rng, const char *cc, size_t n, const char *sep, int odd,
+                      int wrong, char *out)
+{
+	char bban[40], compact[48];
+	digits(rng, bban, n);
+	bban[n] = '\0';
+	int check = iban_check_digits(cc, bban) + (wrong ? 1 : 0);
+	if (check > 98)
+		check = 2;
+	snprintf(compact, sizeof compact, "%s%02d%s", cc, check, bban);
+	size_t at = 0, len = strlen(compact);
+	for (size_t i = 0; i < len; i++) {
+		if (i && i % 4 == 0) {
+			size_t k = strlen(sep);
+			memcpy(out + at, sep, k);
+			at += k;
+			if (odd && tu_rng_below(rng, 2))
+				out[at++] = ' ';
+		}
+		out[at++] = compact[i];
+	}
+	out[at] = '\0';
+}
+
+START_TEST(ibans_with_any_separator)
+{
+	static const struct {
+		const char *cc;
+		size_t bban;
+	} countries[] = {{"ES", 20}, {"DE", 18}, {"PT", 21}, {"PL", 24}, {"AT", 16}, {"BE", 12}};
+	static const char *const seps[] = {" ", "-", ".", ""};
+	static const char *const pre[] = {"Transferencia a ", "IBAN: ", "my account ", "cuenta "};
+	static const char *const post[] = {", gracias!", "gracias", " thanks", "."};
+	tally t = {"IBAN", "pii.iban", 0, 0, 0, 0};
+	tu_rng rng = {0x1ba2};
+	char iban[80];
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		size_t c = tu_rng_below(&rng, sizeof countries / sizeof *countries);
+		const char *sep = seps[tu_rng_below(&rng, 4)];
+		int odd = sep[0] == ' ' && tu_rng_below(&rng, 2);
+		size_t ctx = tu_rng_below(&rng, 4);
+		uint64_t state = rng.state;
+		make_iban(&rng, countries[c].cc, countries[c].bban, sep, odd, 0, iban);
+		expect_found(&t, pre[ctx], iban, post[ctx]);
+		rng.state = state;
+		make_iban(&rng, countries[c].cc, countries[c].bban, sep, odd, 1, iban);
+		expect_clean(&t, pre[ctx], iban, post[ctx]);
+	}
+	report(&t);
+}
+END_TEST
+
+/* ------------------------------------------------------------ phones */
+
+typedef struct {
+	const char *pattern; /* fill() pattern */
+	int fixed_length;    /* dropping a digit makes it invalid */
+} phone_format;
+
+START_TEST(international_phones)
+{
+	static const phone_format formats[] = {
+		{"+1 (N##) N##-####", 1},   {"+1 N##.N##.####", 1},     {"+34 6## ### ###", 1},
+		{"+34 9# ### ## ##", 1},    {"+52 55 #### ####", 1},    {"+52 1 33 #### ####", 0},
+		{"+54 9 11 ####-####", 0},  {"+57 3## ### ####", 1},    {"+56 9 #### ####", 1},
+		{"+51 9## ### ###", 0},     {"+44 7### ######", 0},     {"+44 (0)20 7946 0###", 0},
+		{"+33 6 ## ## ## ##", 1},   {"+49 151 ########", 0},    {"+39 3## ### ####", 0},
+		{"+351 9## ### ###", 1},    {"+598 9# ### ###", 1},     {"+81 90-####-####", 0},
+		{"+55 11 9####-####", 0},   {"+91 9#### #####", 1},     {"+86 13# #### ####", 0},
+		{"+7 9## ###-##-##", 1},    {"+506 8### ####", 1},      {"+593 9# ### ####", 0},
+	};
+	static const char *const pre[] = {"Invoice 12345: call ", "Pedido 4471, llámame al ",
+	                                  "Reach me on ", "mi móvil ", "order #88 - WhatsApp ",
+	                                  "Ref. 2291 / tel. "};
+	tally t = {"phones with +", "pii.phone", 0, 0, 0, 0};
+	tu_rng rng = {0x90e};
+	char phone[64];
+	for (size_t k = 0; k < PER_FAMILY * 2; k++) {
+		const phone_format *f = &formats[tu_rng_below(&rng, sizeof formats / sizeof *formats)];
+		fill(&rng, f->pattern, phone);
+		size_t ctx = tu_rng_below(&rng, 6);
+		expect_found(&t, pre[ctx], phone, " thanks");
+		if (f->fixed_length) {
+			phone[strlen(phone) - 1] = '\0'; /* one digit short */
+			expect_clean(&t, pre[ctx], phone, " thanks");
+		}
+	}
+	/* Amounts and counts with "+" are not phones. */
+	expect_clean(&t, "Más de ", "+10 000 000", " de visitas");
+	expect_clean(&t, "We grew ", "+1 000 000", " users this year");
+	expect_clean(&t, "temperature ", "+28 1234 5678", "");
+	report(&t);
+}
+END_TEST
+
+START_TEST(national_phones_with_a_phone_word)
+{
+	static const char *const formats[] = {
+		"55 #### ####",   "(55) ####-####",  "33 #### ####",  "11 ####-####",
+		"(011) 4###-####", "3## ### ####",   "601 ### ####",  "9 #### ####",
+		"2 2### ####",    "01 ### ####",     "07### ######",  "020 7946 0###",
+		"06 ## ## ## ##", "01 ## ## ## ##",  "030 ########",  "0151 ########",
+		"3## ### ####",   "06 #### ####",    "21 ### ####",   "22 ### ####"};
+	static const char *const with_word[] = {"Mi celular es el ", "llámame al ", "call me on ",
+	                                        "mi número: ", "WhatsApp ", "tel. "};
+	static const char *const without[] = {"Pedido ", "Order ", "Ref. ", "Factura nº ",
+	                                      "Ticket ", "Lote "};
+	tally t = {"national phones", "pii.phone", 0, 0, 0, 0};
+	tu_rng rng = {0x4a7};
+	char phone[64];
+	for (size_t k = 0; k < PER_FAMILY * 2; k++) {
+		fill(&rng, formats[tu_rng_below(&rng, sizeof formats / sizeof *formats)], phone);
+		size_t ctx = tu_rng_below(&rng, 6);
+		expect_found(&t, with_word[ctx], phone, ", gracias");
+		expect_clean(&t, without[ctx], phone, " enviado");
+	}
+	expect_clean(&t, "llámame el ", "12.05.2024", "");
+	expect_clean(&t, "llama al ", "000 000 000", "");
+	expect_clean(&t, "Llámanos al ", "900 123 456", ", gratis");
+	report(&t);
+}
+END_TEST
+
+/* ------------------------------------------------------------ national IDs */
+
+static const char DNI[] = "TRWAGMYFPDXBNJZSQVHLCKE";
+
+static unsigned mod11_from_right(const char *d, size_t n, const unsigned *w)
+{
+	unsigned sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += (unsigned)(d[n - 1 - i] - '0') * w[i];
+	return sum % 11;
+}
+
+static void id_family(tally *t, const char *pre_valid, const char *value, const char *post,
+                      const char *pre_invalid, const char *invalid)
+{
+	expect_found(t, pre_valid, value, post);
+	expect_clean(t, pre_invalid, invalid, post);
+}
+
+START_TEST(spanish_and_us_ids)
+{
+	tu_rng rng = {0x5a1};
+	char v[40], w[40];
+	tally ssn = {"SSN (- space . none)", "pii.national_id", 0, 0, 0, 0};
+	static const char seps[] = {'-', ' ', '.'};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		unsigned area = 1 + (unsigned)tu_rng_below(&rng, 665);
+		unsigned group = 1 + (unsigned)tu_rng_below(&rng, 99);
+		unsigned serial = 1 + (unsigned)tu_rng_below(&rng, 9999);
+		char sep = seps[k % 3];
+		if (k % 4 == 3) {
+			snprintf(v, sizeof v, "%03u%02u%04u", area, group, serial);
+			snprintf(w, sizeof w, "666%02u%04u", group, serial);
+		} else {
+			snprintf(v, sizeof v, "%03u%c%02u%c%04u", area, sep, group, sep, serial);
+			snprintf(w, sizeof w, "%03u%c00%c%04u", area, sep, sep, serial);
+		}
+		id_family(&ssn, "my SSN is ", v, ", can HR fix it?", "my SSN is ", w);
+	}
+	report(&ssn);
+	tally nif = {"old 7-digit NIF", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		unsigned n = 1000000 + (unsigned)tu_rng_below(&rng, 8999999);
+		snprintf(v, sizeof v, "%07u%c", n, DNI[n % 23]);
+		snprintf(w, sizeof w, "%07u%c", n, DNI[(n + 1) % 23]);
+		id_family(&nif, "NIF ", v, " (el antiguo)", "NIF ", w);
+		expect_clean(&nif, "Modelo ", v, "");
+	}
+	report(&nif);
+	tally pass = {"Spanish passport", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		fill(&rng, k % 2 ? "PLL######" : "LL######", v);
+		id_family(&pass, "Mi pasaporte es ", v, ", caduca en 2030", "Vuelo ", v);
+	}
+	report(&pass);
+}
+END_TEST
+
+START_TEST(latin_american_ids)
+{
+	static const unsigned w_cuit[] = {2, 3, 4, 5, 6, 7, 2, 3, 4, 5};
+	static const unsigned w_rut[] = {2, 3, 4, 5, 6, 7, 2, 3};
+	static const unsigned w_nit[] = {3, 7, 13, 17, 19, 23, 29, 37, 41, 43};
+	tu_rng rng = {0x1a7a};
+	char d[20], v[40], w[40];
+
+	tally cuit = {"AR CUIT/CUIL", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		static const char *const types[] = {"20", "23", "27", "30", "33"};
+		unsigned r;
+		do {
+			memcpy(d, types[tu_rng_below(&rng, 5)], 2);
+			digits(&rng, d + 2, 8);
+			r = mod11_from_right(d, 10, w_cuit);
+		} while (r == 1); /* a check of 10 is never issued */
+		unsigned c = r == 0 ? 0 : 11 - r;
+		snprintf(v, sizeof v, "%.2s-%.8s-%u", d, d + 2, c);
+		snprintf(w, sizeof w, "%.2s-%.8s-%u", d, d + 2, (c + 1) % 10);
+		id_family(&cuit, "CUIT ", v, " (AFIP)", "CUIT ", w);
+		snprintf(v, sizeof v, "%.10s%u", d, c);
+		id_family(&cuit, "mi CUIL es ", v, "", "pedido ", v);
+	}
+	report(&cuit);
+
+	tally rut = {"CL RUT/RUN", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		d[0] = (char)('1' + tu_rng_below(&rng, 9));
+		digits(&rng, d + 1, 7);
+		unsigned r = mod11_from_right(d, 8, w_rut);
+		char c = r == 0 ? '0' : r == 1 ? 'K' : (char)('0' + 11 - r);
+		/* Not K for a wrong digit: "12.345.678-K" can be a Spanish DNI. */
+		char bad = c == 'K' || c == '9' ? '0' : (char)(c + 1);
+		if (k % 2)
+			snprintf(v, sizeof v, "%.2s.%.3s.%.3s-%c", d, d + 2, d + 5, c);
+		else
+			snprintf(v, sizeof v, "%.8s-%c", d, c);
+		strcpy(w, v);
+		w[strlen(w) - 1] = bad;
+		id_family(&rut, "Mi RUT: ", v, ", gracias", "Mi RUT: ", w);
+	}
+	report(&rut);
+
+	tally nit = {"CO NIT", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		d[0] = tu_rng_below(&rng, 2) ? '8' : '9';
+		digits(&rng, d + 1, 8);
+		unsigned r = mod11_from_right(d, 9, w_nit);
+		unsigned c = r < 2 ? r : 11 - r;
+		snprintf(v, sizeof v, "%.3s.%.3s.%.3s-%u", d, d + 3, d + 6, c);
+		id_family(&nit, "NIT ", v, " de la empresa", "Factura ", v);
+		snprintf(w, sizeof w, "%.3s.%.3s.%.3s-%u", d, d + 3, d + 6, (c + 1) % 10);
+		expect_clean(&nit, "NIT ", w, "");
+	}
+	report(&nit);
+
+	tally ruc = {"PE RUC", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		memcpy(d, tu_rng_below(&rng, 2) ? "10" : "20", 2);
+		digits(&rng, d + 2, 8);
+		unsigned c = (11 - mod11_from_right(d, 10, w_cuit)) % 10;
+		snprintf(v, sizeof v, "%.10s%u", d, c);
+		snprintf(w, sizeof w, "%.10s%u", d, (c + 1) % 10);
+		id_family(&ruc, "RUC ", v, " (SUNAT)", "RUC ", w);
+	}
+	report(&ruc);
+
+	tally dni = {"AR/PE DNI, CO cédula", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		fill(&rng, k % 3 == 0 ? "N#.###.###" : k % 3 == 1 ? "N#######" : "1.0##.###.###", v);
+		const char *word = k % 3 == 2 ? "cédula " : "DNI ";
+		id_family(&dni, word, v, ", gracias", "Compré ", v);
+	}
+	report(&dni);
+}
+END_TEST
+
+START_TEST(mexican_ids)
+{
+	static const char curp_alpha[] = "0123456789ABCDEFGHIJKLMN_OPQRSTUVWXYZ";
+	static const char rfc_alpha[] = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ ";
+	static const char *const states[] = {"AS", "DF", "JC", "NL", "VZ", "YN", "NE"};
+	static const char consonants[] = "BCDFGHJKLMNPQRSTVWXZ";
+	tu_rng rng = {0x3e0};
+	char c[20], v[20], b[14];
+	tally curp = {"MX CURP", "pii.national_id", 0, 0, 0, 0};
+	tally rfc = {"MX RFC", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		c[0] = letter(&rng);
+		c[1] = "AEIOUX"[tu_rng_below(&rng, 6)];
+		c[2] = letter(&rng);
+		c[3] = letter(&rng);
+		snprintf(c + 4, 7, "%02u%02u%02u", (unsigned)tu_rng_below(&rng, 100),
+		         1 + (unsigned)tu_rng_below(&rng, 12), 1 + (unsigned)tu_rng_below(&rng, 28));
+		c[10] = tu_rng_below(&rng, 2) ? 'H' : 'M';
+		memcpy(c + 11, states[tu_rng_below(&rng, 7)], 2);
+		for (size_t i = 13; i < 16; i++)
+			c[i] = consonants[tu_rng_below(&rng, sizeof consonants - 1)];
+		c[16] = tu_rng_below(&rng, 2) ? digit(&rng) : letter(&rng);
+		unsigned sum = 0;
+		for (size_t i = 0; i < 17; i++)
+			sum += (unsigned)(strchr(curp_alpha, c[i]) - curp_alpha) * (unsigned)(18 - i);
+		c[17] = (char)('0' + (10 - sum % 10) % 10);
+		c[18] = '\0';
+		strcpy(v, c);
+		v[17] = (char)('0' + (v[17] - '0' + 1) % 10);
+		id_family(&curp, k % 2 ? "Mi CURP es " : "my CURP: ", c, ", ¿la necesitan?",
+		          "CURP ", v);
+		/* A person's RFC from the same letters and date. */
+		memcpy(b, c, 10);
+		b[10] = letter(&rng);
+		b[11] = digit(&rng);
+		sum = 0;
+		for (size_t i = 0; i < 12; i++)
+			sum += (unsigned)(strchr(rfc_alpha, b[i]) - rfc_alpha) * (unsigned)(13 - i);
+		unsigned r = sum % 11;
+		b[12] = r == 0 ? '0' : r == 1 ? 'A' : (char)('0' + 11 - r);
+		b[13] = '\0';
+		strcpy(v, b);
+		v[12] = v[12] == 'A' ? '0' : v[12] == '9' ? 'A' : (char)(v[12] + 1);
+		id_family(&rfc, "RFC: ", b, " para la factura", "RFC: ", v);
+	}
+	report(&curp);
+	report(&rfc);
+}
+END_TEST
+
+/* ------------------------------------------------------------ e-mails */
+
+START_TEST(emails_written_out_international_and_mailto)
+{
+	static const char *const first[] = {"ana", "luis", "maria", "john", "sofia", "pablo"};
+	static const char *const last[] = {"garcia", "perez", "smith", "lopez", "ruiz", "brown"};
+	static const char *const domain[] = {"gmail", "hotmail", "outlook", "empresa", "acme"};
+	static const char *const tld[] = {"com", "es", "mx", "co", "net", "org", "ar", "cl"};
+	static const char *const forms[] = {
+		"%s dot %s at %s dot %s", "%s.%s arroba %s punto %s", "%s.%s [at] %s.%s",
+		"%s_%s(at)%s(dot)%s",     "%s.%s {at} %s {dot} %s",   "%s %s arroba %s.%s",
+		"%s.%s [arroba] %s [punto] %s"};
+	static const char *const pre[] = {"write me at ", "mi correo: ", "Contact: ",
+	                                  "escríbeme a ", "email "};
+	tally t = {"e-mail written out", "pii.email", 0, 0, 0, 0};
+	tu_rng rng = {0xe3a1};
+	char v[120];
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		size_t f = tu_rng_below(&rng, sizeof forms / sizeof *forms);
+		if (f == 5) /* "ana perez arroba": the address starts at the last word */
+			f = 1;
+		snprintf(v, sizeof v, forms[f], first[tu_rng_below(&rng, 6)],
+		         last[tu_rng_below(&rng, 6)], domain[tu_rng_below(&rng, 5)],
+		         tld[tu_rng_below(&rng, 8)]);
+		expect_found(&t, pre[tu_rng_below(&rng, 5)], v, ", thanks");
+	}
+	/* Near misses: prose with "at", placeholders, shared mailboxes. */
+	expect_clean(&t, "Look at ", "example.com", " for the details");
+	expect_clean(&t, "Our convention is ", "firstname.lastname at acme dot com", "");
+	expect_clean(&t, "Dudas: ", "info arroba acme punto es", "");
+	expect_clean(&t, "We are ", "at the fair dot", " see you");
+	report(&t);
+
+	tally i = {"e-mail intl, mailto", "pii.email", 0, 0, 0, 0};
+	static const char *const intl[] = {"josé.núñez@correo.es", "françois.müller@société.fr",
+	                                   "ana@xn--espaa-rta.es", "ivan@example.xn--p1ai",
+	                                   "maría@empresa.com.mx", "ana.lopez@correos-españa.es"};
+	for (size_t k = 0; k < sizeof intl / sizeof *intl; k++) {
+		expect_found(&i, "Escríbeme a ", intl[k], " por favor");
+		expect_found(&i, "mail: ", intl[k], "");
+	}
+	expect_found(&i, "<a href=\"mailto:", "ana.garcia@gmail.com", "\">mail</a>");
+	expect_found(&i, "mailto:", "luis.perez@empresa.es", "");
+	expect_clean(&i, "<a href=\"mailto:", "info@acme.es", "\">info</a>");
+	expect_clean(&i, "dsn ", "https://c0ffee12@o4501.ingest.sentry.io/42", "");
+	expect_clean(&i, "user ", "josé@localhost", "");
+	report(&i);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("pii");
+	TCase *tc = tcase_create("generated");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, cards_of_every_range_and_grouping);
+	tcase_add_test(tc, cards_whatever_is_around_them);
+	tcase_add_test(tc, ibans_with_any_separator);
+	tcase_add_test(tc, international_phones);
+	tcase_add_test(tc, national_phones_with_a_phone_word);
+	tcase_add_test(tc, spanish_and_us_ids);
+	tcase_add_test(tc, latin_american_ids);
+	tcase_add_test(tc, mexican_ids);
+	tcase_add_test(tc, emails_written_out_international_and_mailto);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
