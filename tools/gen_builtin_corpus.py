@@ -357,6 +357,10 @@ from builtin_corpus_posts import POSTS  # noqa: E402  (the templates, beside thi
 from corpus_secrets import GENERATORS as SECRET_GENERATORS  # noqa: E402  (tok_* credentials)
 
 GENERATORS.update(SECRET_GENERATORS)
+from corpus_pii import GENERATORS as PII_GENERATORS, POSTS as PII_POSTS  # noqa: E402  (pii_*)
+
+GENERATORS.update(PII_GENERATORS)
+POSTS = POSTS + PII_POSTS
 
 TOKEN = re.compile(r"\{(\w+)\}|\[\[([a-z_.]+)\|(.*?)\]\]")
 
