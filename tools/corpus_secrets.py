@@ -209,7 +209,8 @@ def telegram():
 
 
 def npm():
-    return "npm_" + rand(36)
+    body = rand(30)
+    return "npm_" + body + github_checksum(body)
 
 
 def pypi():
@@ -276,7 +277,57 @@ def vendor():
         lambda: "rdme_" + rand(70, LOWER + DIGITS),
         lambda: "tfp_" + rand(59, B64URL),
         lambda: "sha256~" + rand(43, B64URL),
+        lambda: "sk.eyJ" + rand(60, B64URL) + "." + rand(22, B64URL),
+        lambda: "AAAA" + rand(7, B64URL) + ":APA91b" + rand(134, B64URL),
+        lambda: "A" * 22 + rand(90, ALNUM + "%"),
+        lambda: "EAAC" + rand(150),
+        lambda: "A3-%s-%s-%s-%s-%s" % (rand(6, UPPER + DIGITS), rand(11, UPPER + DIGITS),
+                                       rand(5, UPPER + DIGITS), rand(5, UPPER + DIGITS),
+                                       rand(5, UPPER + DIGITS)),
+        lambda: "secret_" + rand(43),
+        lambda: "bkua_" + rand(40, HEX),
+        lambda: "dp.st." + rand(43),
+        lambda: rand(14) + ".atlasv1." + rand(67, ALNUM + "_-"),
+        lambda: "lsv2_pt_" + rand(32, HEX) + "_" + rand(10, HEX),
+        lambda: "eyJrIjoi" + rand(100),
+        lambda: "xai-" + rand(80),
     ])()
+
+
+def teams_webhook():
+    def uuid():
+        h = rand(32, HEX)
+        return "%s-%s-%s-%s-%s" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:])
+    return "https://acme.webhook.office.com/webhookb2/%s@%s/IncomingWebhook/%s/%s" % (
+        uuid(), uuid(), rand(32), uuid())
+
+
+def zapier():
+    return "https://hooks.zapier.com/hooks/catch/%s/%s/" % (rand(8, DIGITS), rand(7, LOWER + DIGITS))
+
+
+def password():
+    """A password people pick: words, digits and a symbol, or a random run."""
+    if rng.random() < 0.5:
+        return rng.choice(["Verano", "Madrid", "Acme", "Oficina", "Summer", "Welcome", "Dragon"]) + \
+            rand(rng.randint(2, 4), DIGITS) + rng.choice("!#$%*+-_.") + rand(2)
+    return rand(rng.randint(10, 16), ALNUM + "!#%*+-_") + rand(1, DIGITS)
+
+
+def basic_auth():
+    return base64.b64encode(("%s:%s" % (rng.choice(["admin", "deploy", "svc_ci", "ana"]),
+                                        password())).encode()).decode()
+
+
+def uuid4():
+    h = rand(32, HEX)
+    return "%s-%s-4%s-%s%s-%s" % (h[:8], h[8:12], h[13:16], rng.choice("89ab"), h[17:20], h[20:])
+
+
+def discord_bot():
+    uid = str(rng.randint(10 ** 17, 10 ** 19 - 1)).encode()
+    return base64.b64encode(uid).decode().rstrip("=") + "." + rand(6, B64URL) + "." + \
+        rand(rng.randint(27, 38), B64URL)
 
 
 def okta():
@@ -353,11 +404,21 @@ FAMILIES = [
     ("sentry-token", sentry_token, None),
     ("databricks", databricks, None),
     ("vendor", vendor, None),
+    ("teams-webhook", teams_webhook, None),
+    ("zapier-webhook", zapier, None),
     ("private-key", private_key, None),
     ("private-key-json", private_key_json, None),
     # found with a name before them (DD_API_KEY=..., okta token: ...)
     ("okta", okta, "OKTA_API_TOKEN="),
     ("datadog", datadog, "DD_API_KEY="),
+    ("heroku-uuid", uuid4, "HEROKU_API_KEY="),
+    ("datadog-app", lambda: rand(40, HEX), "DATADOG_APP="),
+    ("twilio-auth", lambda: rand(32, HEX), "twilio_auth_token: "),
+    ("cloudflare", lambda: rand(40, B64URL), "cloudflareKey = "),
+    ("discord-bot", discord_bot, "DISCORD_BOT_TOKEN="),
+    ("curl-user", password, "curl -u deploy:"),
+    ("basic-auth", basic_auth, "Authorization: Basic "),
+    ("db-password", password, "POSTGRES_PASSWORD="),
     ("azure-storage", azure_storage, "AccountKey="),
     ("azure-sas", azure_sas_sig, "&sig="),
 ]
@@ -383,7 +444,8 @@ def near_miss(family, token, context):
              "azure-ad-secret": ("Q~", "Q-"), "sentry-dsn": ("sentry.io", "sentry.example"),
              "discord-webhook": ("/webhooks/", "/webhook/"),
              "slack-webhook": ("hooks.slack.com", "hooks.slack.example"),
-             "slack-config": ("xox", "yox")}
+             "slack-config": ("xox", "yox"), "teams-webhook": ("webhookb2", "webhook"),
+             "zapier-webhook": ("hooks.zapier.com", "hooks.zapier.example")}
     if family in swaps:
         old, new = swaps[family]
         return token.replace(old, new)

@@ -504,6 +504,8 @@ static const mesura_validator VALIDATORS[] = {
 	{"pe_ruc", mesura_policy__check_pe_ruc, 0, MAX_FORMAT_LEN},
 	{"cl_rut", mesura_policy__check_cl_rut, 0, MAX_FORMAT_LEN},
 	{"co_nit", mesura_policy__check_co_nit, 0, MAX_FORMAT_LEN},
+	/* validators_tokens.c */
+	{"token_crc32", mesura_policy__check_token_crc32, 0, MAX_FORMAT_LEN},
 };
 #define N_VALIDATORS (sizeof VALIDATORS / sizeof VALIDATORS[0])
 

@@ -53,4 +53,8 @@ int mesura_policy__check_pe_ruc(const char *s, size_t len, double param);
 int mesura_policy__check_cl_rut(const char *s, size_t len, double param);
 int mesura_policy__check_co_nit(const char *s, size_t len, double param);
 
+/* validators_tokens.c: GitHub and npm tokens whose last six characters are the base-62
+ * CRC-32 of the thirty before them (docs/validators.md). */
+int mesura_policy__check_token_crc32(const char *s, size_t len, double param);
+
 #endif
