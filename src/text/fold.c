@@ -246,13 +246,13 @@ static size_t skip_unfoldable(const unsigned char *t, size_t len, size_t i)
 
 /* Only the words around leet candidates are looked at: most words have none. Each
  * word is read three times (back to its start, forward to its end, and folded): its
- * length counts as the steps of all three, so that a word read more than once per
- * candidate would show in v->steps. */
+ * length counts as the steps of all three, and so does what a candidate skips, so that
+ * text read more than once per candidate would show in v->steps. */
 static void fold_leet(mesura_view *v, int fast)
 {
 	unsigned char *t = v->cur.text;
 	size_t len = v->cur.len, i = 0;
-	uint64_t steps = len / CHUNK + 1; /* the skips */
+	uint64_t steps = 0;
 	while ((i = next_leet_candidate(t, len, i, fast)) < len) {
 		size_t skip = fast ? skip_unfoldable(t, len, i) : i;
 		steps += skip - i + 1;
@@ -452,9 +452,8 @@ static int find_spaced_letters(mesura_view *v, int fast)
 	const unsigned char *t = v->cur.text;
 	size_t len = v->cur.len, i = 0;
 	int prev_alnum = 0;
-	uint64_t steps = len / CHUNK + 1; /* the skips */
+	uint64_t steps = 0; /* what spaced_run_end reads ahead */
 	while (i < len) {
-		steps++;
 		if (fast && i > 0) {
 			size_t next = next_spaced_candidate(t, len, i);
 			if (next > i) {
@@ -468,7 +467,6 @@ static int find_spaced_letters(mesura_view *v, int fast)
 		size_t n = next_cp(t, len, i, &cp);
 		size_t unit_end = prev_alnum ? 0 : letter_unit_end(t, len, i);
 		size_t run_end = unit_end ? spaced_run_end(t, len, unit_end, &steps) : 0;
-		steps += unit_end > i ? unit_end - i : 0;
 		for (size_t k = unit_end; k < run_end; k++) {
 			if (join_separator(t[k])) {
 				int rc = push_edit(v, k, 1, 0);
@@ -507,9 +505,7 @@ static int find_repeats(mesura_view *v, int fast)
 	size_t run_start = 0, run_char = 0;
 	int32_t run_cp = -1;
 	int in_collapse = 0;
-	uint64_t steps = len / CHUNK + 1; /* the skips */
 	while (i < len) {
-		steps++;
 		if (joined < n_joined && v->edits[joined].at == i) { /* deleted by joining */
 			i += v->edits[joined++].len;
 			continue;
@@ -546,7 +542,6 @@ static int find_repeats(mesura_view *v, int fast)
 			}
 		}
 	}
-	v->steps += steps;
 	return MESURA_OK;
 }
 
@@ -675,6 +670,13 @@ int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigne
 	int rc = make_room(v, rebuilds);
 	if (rc != MESURA_OK)
 		return rc;
+	/* Each scan below moves forward over the text once (the skips a chunk at a time,
+	 * the rules character by character): a step a byte for each. What a scan reads
+	 * again, it adds itself. */
+	uint64_t scans = (folds & MESURA_NORM_LEET ? 1u : 0u) +
+	                 (folds & MESURA_NORM_JOIN_SPACED ? 1u : 0u) +
+	                 (folds & MESURA_NORM_COLLAPSE_REPEATS ? 1u : 0u);
+	v->steps += v->cur.len * scans;
 	if (folds & MESURA_NORM_LEET)
 		fold_leet(v, nz->fold_fast_path);
 	if (!rebuilds)

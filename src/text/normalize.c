@@ -470,10 +470,13 @@ int mesura_text__precompute(mesura_normalizer *nz)
 
 /* ------------------------------------------------ the pass */
 
+/* Each character is read once and handled in bounded work (a decomposition has at most
+ * DECOMPOSE_MAX parts): a step a byte, and the segments count their characters. */
 static int normalize_chars(stage1 *st, size_t len)
 {
 	const unsigned char *s = st->src;
 	size_t i = 0;
+	st->v->steps += len;
 	while (i < len) {
 		size_t run = st->nz->fast_paths ? ascii_run(s, len, i) : 0;
 		/* Hold back the byte before a non-ASCII one: it may take a combining mark
@@ -488,7 +491,6 @@ static int normalize_chars(stage1 *st, size_t len)
 				rc = emit_ascii_run(st, i, fast);
 			if (rc != MESURA_OK)
 				return rc;
-			st->v->steps += fast;
 			i += fast;
 			continue;
 		}
@@ -498,7 +500,6 @@ static int normalize_chars(stage1 *st, size_t len)
 			st->v->repairs++;
 			cp = 0xFFFD;
 		}
-		st->v->steps++;
 		const pre_char *pre = st->nz->fast_paths ? precomputed_at(st, cp, i, n, len) : NULL;
 		int rc = pre ? emit_precomputed(st, pre, i, n) : process_char(st, cp, i, i + n);
 		if (rc != MESURA_OK)
