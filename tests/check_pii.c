@@ -277,7 +277,7 @@ static int iban_check_digits(const char *country, const char *bban)
 static void make_iban(tu_rng *rng, const char *cc, size_t n, const char *sep, int odd,
                       int wrong, char *out)
 {
-	char bban[40], compact[48];
+	char bban[40], compact[64];
 	digits(rng, bban, n);
 	bban[n] = '\0';
 	int check = iban_check_digits(cc, bban) + (wrong ? 1 : 0);
