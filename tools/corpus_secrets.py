@@ -291,6 +291,16 @@ def vendor():
         lambda: "lsv2_pt_" + rand(32, HEX) + "_" + rand(10, HEX),
         lambda: "eyJrIjoi" + rand(100),
         lambda: "xai-" + rand(80),
+        lambda: "figd_" + rand(40, B64URL),
+        lambda: "nfp_" + rand(36),
+        lambda: "rnd_" + rand(32),
+        lambda: "napi_" + rand(64, LOWER + DIGITS),
+        lambda: "CFPAT-" + rand(43, B64URL),
+        lambda: "sk-or-v1-" + rand(64, HEX),
+        lambda: "sqp_" + rand(40, HEX),
+        lambda: "sgp_" + rand(16, HEX) + "_" + rand(40, HEX),
+        lambda: "ya29." + rand(150, B64URL),
+        lambda: "1//0" + rand(100, B64URL),
     ])()
 
 
