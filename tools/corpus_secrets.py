@@ -301,6 +301,7 @@ def vendor():
         lambda: "sgp_" + rand(16, HEX) + "_" + rand(40, HEX),
         lambda: "ya29." + rand(150, B64URL),
         lambda: "1//0" + rand(100, B64URL),
+        lambda: rng.choice(["FwoGZXIvYXdz", "IQoJb3JpZ2lu"]) + rand(300, B64),
     ])()
 
 
@@ -321,7 +322,7 @@ def password():
     if rng.random() < 0.5:
         return rng.choice(["Verano", "Madrid", "Acme", "Oficina", "Summer", "Welcome", "Dragon"]) + \
             rand(rng.randint(2, 4), DIGITS) + rng.choice("!#$%*+-_.") + rand(2)
-    return rand(rng.randint(10, 16), ALNUM + "!#%*+-_") + rand(1, DIGITS)
+    return rand(1) + rand(rng.randint(9, 15), ALNUM + "!#%*+-_") + rand(1, DIGITS)
 
 
 def basic_auth():
@@ -429,6 +430,9 @@ FAMILIES = [
     ("curl-user", password, "curl -u deploy:"),
     ("basic-auth", basic_auth, "Authorization: Basic "),
     ("db-password", password, "POSTGRES_PASSWORD="),
+    ("sshpass", password, "sshpass -p "),
+    ("mysql-p", password, "mysql -u root -p"),
+    ("wifi-qr", password, "WIFI:T:WPA;S:Acme-Guest;P:"),
     ("azure-storage", azure_storage, "AccountKey="),
     ("azure-sas", azure_sas_sig, "&sig="),
 ]
