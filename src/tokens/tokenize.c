@@ -77,8 +77,8 @@ typedef struct {
 	size_t spaced_first; /* index of the first token of a pending spaced run */
 	size_t spaced_letters;
 	int spaced_sep;      /* the run's separator byte, 0 before the second letter */
-	/* The last UAX #29 segment found from a start of its own (segment_at), and the last
-	 * '.' in it (SIZE_MAX: none; found when first asked for) */
+	/* A UAX #29 segment that tokens start inside (remember_segment), and the last '.'
+	 * in it (SIZE_MAX: none; found when first asked for) */
 	size_t seg_from, seg_end, seg_dot;
 	int seg_dot_known;
 } tokenizer;
@@ -195,33 +195,38 @@ static int has_dot(const unsigned char *s, size_t len, size_t start, size_t end)
 	return memchr(s + start, '.', end - start) != NULL;
 }
 
-/* The end of the UAX #29 segment that starts at s[i]. A social token can start inside a
- * segment ("한x.com" is one), and the tokens after it start there too: where the
- * segment from there is known to end where the one around it does
- * (mesura_tokens__restarts_segment), it is not walked again, or a long segment of
- * such tokens ("한x.com한x.com...") would be walked once per token. */
-static size_t segment_at(tokenizer *tk, size_t i)
+/* The end of the UAX #29 segment that starts at s[i] (i < len), when i lies inside the
+ * segment noted last (remember_segment). A social token can start inside a segment
+ * ("한x.com" is one), and the tokens after it start there too: where the segment from
+ * there is known to end where the one around it does (mesura_tokens__restarts_segment),
+ * it is not walked again, or a long segment of such tokens ("한x.com한x.com...") would
+ * be walked once per token. Elsewhere (nearly always) the tokenizer asks
+ * mesura_tokens__next_word_break itself. */
+static size_t segment_inside(tokenizer *tk, size_t i)
 {
-	if (i > tk->seg_from && i < tk->seg_end &&
-	    mesura_tokens__restarts_segment(tk->s, tk->len, i)) {
-		tk->out->steps++;
+	if (i > tk->seg_from && mesura_tokens__restarts_segment(tk->s, tk->len, i))
 		return tk->seg_end;
-	}
 	size_t end = mesura_tokens__next_word_break(tk->s, tk->len, i);
-	tk->out->steps += end - i;
-	if (i >= tk->seg_end || i < tk->seg_from) { /* a new segment, not a piece of the last */
-		tk->seg_from = i;
-		tk->seg_end = end;
-		tk->seg_dot_known = 0;
-	}
+	tk->out->steps += end - i; /* read again */
 	return end;
 }
 
-/* has_dot for the segment [i, end) that segment_at gave: inside a segment met before,
- * from the last dot of that segment, found once. */
-static int segment_has_dot(tokenizer *tk, size_t i, size_t end)
+/* Notes that the tokens go on inside the segment [i, end), unless it lies inside the
+ * one noted before (which then holds it whole: mesura_tokens__restarts_segment). */
+static void remember_segment(tokenizer *tk, size_t i, size_t end)
 {
-	if (i == tk->seg_from || end != tk->seg_end)
+	if (i < tk->seg_end)
+		return;
+	tk->seg_from = i;
+	tk->seg_end = end;
+	tk->seg_dot_known = 0;
+}
+
+/* has_dot for [i, end); when that ends the segment noted last, from the last dot of
+ * that segment, found once (rather than once per token inside it). */
+static inline int segment_has_dot(tokenizer *tk, size_t i, size_t end)
+{
+	if (end != tk->seg_end || i <= tk->seg_from)
 		return has_dot(tk->s, tk->len, i, end);
 	if (!tk->seg_dot_known) {
 		tk->seg_dot = SIZE_MAX;
@@ -490,7 +495,7 @@ static int merge_after_invisibles(tokenizer *tk, mesura_token_type type, size_t 
 /* Whether a social token may start at the segment [i, end): a sigil, or a word that an
  * address or a URL would continue (acme.com is one UAX #29 segment; ana-maria@x.es,
  * https: and www.x.es/a continue past it). Skips social_at for ordinary words. */
-static int might_be_social(tokenizer *tk, size_t i, size_t end)
+static inline int might_be_social(tokenizer *tk, size_t i, size_t end)
 {
 	const unsigned char *s = tk->s;
 	size_t len = tk->len;
@@ -546,7 +551,8 @@ static int tokenize_text(tokenizer *tk)
 	size_t len = tk->len, i = 0;
 	int social = (tk->flags & MESURA_TOKENIZE_SOCIAL) != 0;
 	while (i < len) {
-		size_t end = segment_at(tk, i);
+		size_t end = i < tk->seg_end ? segment_inside(tk, i)
+		                             : mesura_tokens__next_word_break(s, len, i);
 		if (social && might_be_social(tk, i, end)) {
 			mesura_social_match m;
 			if (mesura_tokens__social_at(s, len, i, &m)) {
@@ -556,14 +562,17 @@ static int tokenize_text(tokenizer *tk)
 					rc = push_hashtag_parts(tk, i, m.end);
 				if (rc != MESURA_OK)
 					return rc;
-				tk->out->steps += m.end - i;
+				if (m.end < end)
+					remember_segment(tk, i, end);
 				i = m.end;
 				continue;
 			}
 		}
 		if (social && s[i] >= 0x80) {
-			tk->out->steps += end - i;
-			end = social_start_inside(s, len, i, end);
+			size_t social_from = social_start_inside(s, len, i, end);
+			if (social_from < end)
+				remember_segment(tk, i, end);
+			end = social_from;
 		}
 		unsigned int flags = 0;
 		mesura_token_type type = end - i == 1 && s[i] < 0x80
@@ -596,7 +605,7 @@ int mesura_tokenize(mesura_tokens *tokens, const char *text, size_t len, unsigne
 	if (!tokens || (!text && len > 0) || (flags & ~(unsigned)MESURA_TOKENIZE_ALL))
 		return MESURA_EINVAL;
 	tokens->n = 0;
-	tokens->steps = 0;
+	tokens->steps = len; /* one walk forward; what is read again adds itself */
 	tokenizer tk = {tokens, (const unsigned char *)text, len, flags, 0, 0, 0, 0, 0, 0, 0};
 	int rc = tokenize_text(&tk);
 	if (rc != MESURA_OK)
