@@ -259,6 +259,49 @@ START_TEST(cards_whatever_is_around_them)
 }
 END_TEST
 
+/* Odd groupings and other separators, next to a card word: found; the same digits after
+ * a reference word: clean. */
+START_TEST(cards_grouped_oddly)
+{
+	static const char *const groupings[] = {"4,8,4", "8,8", "4,4,8", "4,12", "6,4,6",
+	                                        "4,4,4,4"};
+	static const char *const seps[] = {" ", "/", "_", "\t", "  "};
+	tally t = {"cards grouped oddly", "pii.payment_card", 0, 0, 0, 0};
+	tu_rng rng = {0x0dd};
+	char d[20], card[64];
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		memcpy(d, "4", 1);
+		digits(&rng, d + 1, 14);
+		d[15] = luhn_check(d, 15);
+		const char *g = groupings[tu_rng_below(&rng, 6)];
+		const char *sep = seps[tu_rng_below(&rng, 5)];
+		if (strcmp(g, "4,4,4,4") == 0 && (sep[0] == ' ' && sep[1] == '\0'))
+			sep = "/"; /* the printed form is the other rule's */
+		size_t at = 0, from = 0;
+		for (const char *p = g; *p; p++) {
+			if (*p == ',')
+				continue;
+			size_t n = (size_t)strtoul(p, NULL, 10);
+			while (p[1] >= '0' && p[1] <= '9')
+				p++;
+			if (from) {
+				memcpy(card + at, sep, strlen(sep));
+				at += strlen(sep);
+			}
+			memcpy(card + at, d + from, n);
+			at += n;
+			from += n;
+		}
+		card[at] = '\0';
+		expect_found(&t, k % 2 ? "Mi tarjeta: " : "card number ", card, " caduca 12/27");
+		expect_clean(&t, k % 2 ? "Referencia " : "Order ref ", card, " enviado");
+		bump_last_digit(card);
+		expect_clean(&t, "Mi tarjeta: ", card, "");
+	}
+	report(&t);
+}
+END_TEST
+
 /* ------------------------------------------------------------ IBAN */
 
 static int iban_check_digits(const char *country, const char *bban)
@@ -640,6 +683,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, cards_of_every_range_and_grouping);
 	tcase_add_test(tc, cards_whatever_is_around_them);
+	tcase_add_test(tc, cards_grouped_oddly);
 	tcase_add_test(tc, ibans_with_any_separator);
 	tcase_add_test(tc, international_phones);
 	tcase_add_test(tc, national_phones_with_a_phone_word);

@@ -1029,7 +1029,10 @@ START_TEST(separators_and_old_nifs)
 	static const char *const cards[] = {"4532.0151.1283.0366", "4532-0151-1283-0366",
 	                                    "4532 0151 1283 0366", "4532015112830366",
 	                                    "3714 496353 98431", "1354 12345 678911"};
-	static const char *const not_cards[] = {"4532.0151.1283.0367", "4532/0151/1283/0366",
+	static const char *const odd_cards[] = {"4532/0151/1283/0366", "4532_0151_1283_0366",
+	                                        "4532\t0151\t1283\t0366", "45 3201 51128303 66"};
+	EXPECT_VALID("card", odd_cards);
+	static const char *const not_cards[] = {"4532.0151.1283.0367", "4532|0151|1283|0366",
 	                                        "0000 0000 0000 0000", "4532 0151 1283",
 	                                        "4532015112830366 0"};
 	EXPECT_VALID("card", cards);

@@ -74,12 +74,13 @@ static int id_delegate(const char *name, const char *s, size_t n)
 
 /* ------------------------------------------------------------ cards, IBANs, SSNs */
 
-/* card: 13 to 19 digits with spaces, dashes or dots anywhere, Luhn-valid. */
+/* card: 13 to 19 digits with spaces, tabs, dashes, dots, slashes or underscores
+ * anywhere, Luhn-valid. */
 int mesura_policy__check_card(const char *s, size_t len, double param)
 {
 	(void)param;
 	char d[ID_MAX];
-	size_t n = id_strip(s, len, " -.", d);
+	size_t n = id_strip(s, len, " \t-./_", d);
 	return n >= 13 && n <= 19 && id_delegate("luhn", d, n);
 }
 
