@@ -13,7 +13,10 @@
 # until it holds CORPUS_LIMIT files (default 60): the committed corpus stays small.
 # summary.txt gets one line per harness: executions, and whether it crashed.
 #
-# usage: scripts/fuzz-deep.sh [--install] [NAME...]     (default: every harness)
+# With --install-only it does no fuzzing: it merges the corpus of a run (perhaps one
+# still going) and installs as --install does, with the harnesses already built.
+#
+# usage: scripts/fuzz-deep.sh [--install | --install-only] [NAME...]  (default: all)
 #   RUNS=10000000 JOBS=2 OUT=/tmp/fuzz-deep FUZZ_BUILD=build/fuzz CORPUS_LIMIT=60 LONG_MAX=40
 # Run it in the background: nohup scripts/fuzz-deep.sh >/tmp/fuzz-deep.out 2>&1 &
 # It takes hours on two cores. A crash fails the run (exit status 1) and leaves the
@@ -21,10 +24,11 @@
 set -eu
 cd "$(dirname "$0")/.."
 install=0
-if [ "${1:-}" = "--install" ]; then
-	install=1
-	shift
-fi
+fuzz=1
+case ${1:-} in
+--install) install=1; shift ;;
+--install-only) install=1; fuzz=0; shift ;;
+esac
 names=${*:-"normalize scan tokenize policy redact"}
 runs=${RUNS:-10000000}
 jobs=${JOBS:-2}
@@ -33,11 +37,6 @@ build=${FUZZ_BUILD:-build/fuzz}
 limit=${CORPUS_LIMIT:-60}
 long_max=${LONG_MAX:-40}
 
-scripts/deps.sh fuzz
-CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESURA_FUZZ=ON \
-      -DMESURA_SANITIZE=ON -DMESURA_BUILD_TESTS=OFF -DMESURA_BUILD_EXAMPLES=OFF \
-      -DMESURA_BUILD_BENCH=OFF >/dev/null
-cmake --build "$build" -j "$jobs" --target $(for name in $names; do echo "fuzz_$name"; done)
 mkdir -p "$out/crashes" "$out/corpus" "$out/merged"
 
 max_len() {
@@ -45,6 +44,14 @@ max_len() {
 	normalize | tokenize | scan) echo 1048576 ;;
 	*) echo 65536 ;;
 	esac
+}
+
+# The committed seeds and what the run found, minimised into merged/NAME.
+merge() {
+	rm -rf "$out/merged/$1"
+	mkdir -p "$out/merged/$1"
+	"$build/tests/fuzz/fuzz_$1" -merge=1 -max_len="$(max_len "$1")" "$out/merged/$1" \
+	       tests/fuzz/corpus/"$1" "$out/corpus/$1" >"$out/$1.merge.log" 2>&1 || true
 }
 
 # Runs one harness to $runs executions, then merges what it found.
@@ -61,10 +68,7 @@ fuzz_one() {
 	       >"$out/$name.log" 2>&1 || status=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$name.log" | tail -1)
 	if [ "$status" = 0 ]; then
-		rm -rf "$out/merged/$name"
-		mkdir -p "$out/merged/$name"
-		"$bin" -merge=1 -max_len="$(max_len "$name")" "$out/merged/$name" \
-		       tests/fuzz/corpus/"$name" "$out/corpus/$name" >"$out/$name.merge.log" 2>&1 || true
+		merge "$name"
 		echo "fuzz_$name: ${execs:-?} executions, no crash; $(ls "$out/merged/$name" | wc -l) inputs after merging" \
 		     | tee -a "$out/summary.txt"
 		long_pass "$name" || status=$?
@@ -115,6 +119,20 @@ install_seeds() {
 	echo "tests/fuzz/corpus/$name: $have inputs"
 }
 
+if [ "$fuzz" = 0 ]; then
+	for name in $names; do
+		[ -d "$out/corpus/$name" ] || continue
+		merge "$name"
+		install_seeds "$name"
+	done
+	exit 0
+fi
+
+scripts/deps.sh fuzz
+CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESURA_FUZZ=ON \
+      -DMESURA_SANITIZE=ON -DMESURA_BUILD_TESTS=OFF -DMESURA_BUILD_EXAMPLES=OFF \
+      -DMESURA_BUILD_BENCH=OFF >/dev/null
+cmake --build "$build" -j "$jobs" --target $(for name in $names; do echo "fuzz_$name"; done)
 echo "fuzz-deep $(date -u +%FT%TZ): $names, $runs runs each, $jobs at a time, in $out" | tee -a "$out/summary.txt"
 failed=0
 running=0
