@@ -109,6 +109,10 @@ void mesura_scanner_free(mesura_scanner *s)
 	mesura_alloc__free(&s->alloc, s->first_hit);
 	mesura_alloc__free(&s->alloc, s->rule_hit);
 	mesura_alloc__free(&s->alloc, s->keyword_seen);
+	mesura_alloc__free(&s->alloc, s->regex_free);
+	mesura_alloc__free(&s->alloc, s->regex_todo);
+	mesura_alloc__free(&s->alloc, s->regex_words);
+	mesura_alloc__free(&s->alloc, s->regex_bit);
 	mesura_alloc__free(&s->alloc, s->findings);
 	mesura_alloc__free(&s->alloc, s->allowed);
 	mesura_alloc__free(&s->alloc, s->sort_scratch);
@@ -121,6 +125,38 @@ void mesura_scanner_free(mesura_scanner *s)
 	mesura_policy_free((mesura_policy *)s->policy); /* the scanner's reference */
 	mesura_allocator a = s->alloc;
 	mesura_alloc__free(&a, s);
+}
+
+/* The bits of the views' regex leaves (see regex_todo in scanner.h). */
+static int create_regex_bits(mesura_scanner *s)
+{
+	const mesura_policy *p = s->policy;
+	s->regex_words = mesura_alloc__malloc(&s->alloc, (p->n_views + 1) * sizeof *s->regex_words);
+	s->regex_bit = mesura_alloc__malloc(&s->alloc, (p->n_conds + 1) * sizeof *s->regex_bit);
+	if (!s->regex_words || !s->regex_bit)
+		return MESURA_ENOMEM;
+	memset(s->regex_bit, 0, (p->n_conds + 1) * sizeof *s->regex_bit);
+	size_t words = 0;
+	for (size_t v = 0; v < p->n_views; v++) {
+		s->regex_words[v] = words;
+		words += (p->views[v].n_regexes + 63) / 64;
+	}
+	s->regex_words[p->n_views] = words;
+	s->regex_free = mesura_alloc__malloc(&s->alloc, (words + 1) * sizeof *s->regex_free);
+	s->regex_todo = mesura_alloc__malloc(&s->alloc, (words + 1) * sizeof *s->regex_todo);
+	if (!s->regex_free || !s->regex_todo)
+		return MESURA_ENOMEM;
+	memset(s->regex_free, 0, (words + 1) * sizeof *s->regex_free);
+	memset(s->regex_todo, 0, (words + 1) * sizeof *s->regex_todo);
+	for (size_t v = 0; v < p->n_views; v++)
+		for (size_t k = 0; k < p->views[v].n_regexes; k++) {
+			const view_regex *r = &p->views[v].regexes[k];
+			size_t bit = s->regex_words[v] * 64 + k;
+			s->regex_bit[r->cond] = (uint32_t)bit;
+			if (!r->has_keywords)
+				s->regex_free[bit / 64] |= UINT64_C(1) << (bit % 64);
+		}
+	return MESURA_OK;
 }
 
 static int create_scratch(mesura_scanner *s)
@@ -138,6 +174,8 @@ static int create_scratch(mesura_scanner *s)
 	s->keyword_seen = mesura_alloc__malloc(&s->alloc, p->n_conds + 1);
 	s->rule_hit = mesura_alloc__malloc(&s->alloc, p->n_rules + 1);
 	if (!s->first_hit || !s->keyword_seen || !s->rule_hit)
+		return MESURA_ENOMEM;
+	if (create_regex_bits(s) != MESURA_OK)
 		return MESURA_ENOMEM;
 	for (size_t v = 0; v < p->n_views; v++)
 		if (mesura_view_new(&s->views[v], &s->alloc) != MESURA_OK)
@@ -519,13 +557,22 @@ typedef struct {
 	size_t searched; /* bytes of the search counted as work so far (search_on) */
 } hit_sink;
 
+/* A keyword of regex leaf `cond` is in the post: the leaf is worth trying. */
+static inline void keyword_found(mesura_scanner *s, uint32_t cond)
+{
+	uint32_t bit = s->regex_bit[cond];
+	s->keyword_seen[cond] = 1;
+	s->regex_todo[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+
 /* A term, or a keyword of a regex leaf (which only lets the regex run; a keyword is
  * what the post says, not what a masked spelling might stand for). */
 static int on_term(uint32_t cond, size_t start, size_t end, void *payload)
 {
 	hit_sink *h = payload;
 	if (cond & KEYWORD_ID) {
-		h->s->keyword_seen[cond & ~KEYWORD_ID] |= !h->masked;
+		if (!h->masked)
+			keyword_found(h->s, cond & ~KEYWORD_ID);
 		return 0;
 	}
 	h->rc = add_hit(h->s, cond, h->offset + start, h->offset + end, h->masked);
@@ -733,7 +780,7 @@ static int on_keyword(uint32_t cond, size_t start, size_t end, void *payload)
 {
 	(void)start;
 	(void)end;
-	((hit_sink *)payload)->s->keyword_seen[cond & ~KEYWORD_ID] = 1;
+	keyword_found(((hit_sink *)payload)->s, cond & ~KEYWORD_ID);
 	return 0;
 }
 
@@ -866,6 +913,19 @@ static int near_digits(const mesura_scanner *s, const view_regex *r, const view_
 	       sum->ready && sum->digits <= DIGITS_KEPT;
 }
 
+/* The index of the lowest set bit of x (not 0). */
+static inline size_t lowest_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+	return (size_t)__builtin_ctzll(x);
+#else
+	size_t k = 0;
+	for (; !(x & 1); x >>= 1)
+		k++;
+	return k;
+#endif
+}
+
 static int match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 {
 	const policy_view *view = &s->policy->views[v];
@@ -878,12 +938,24 @@ static int match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 		search_view(s, view->keywords, text, len, on_keyword, &h);
 	}
 	int rc = MESURA_OK;
-	for (size_t k = 0; rc == MESURA_OK && k < view->n_regexes && !out_of_time(s); k++)
-		if (prefilter_passes(s, &view->regexes[k], text, len, sum))
-			rc = near_digits(s, &view->regexes[k], sum)
-			         ? match_regex_near_digits(s, view->regexes[k].cond,
-			                                   view->regexes[k].digit_lead, sum)
-			         : match_regex(s, view->regexes[k].cond);
+	/* the leaves without keywords and those whose keywords the post holds, in order */
+	const uint64_t *free_bits = s->regex_free + s->regex_words[v];
+	const uint64_t *todo = s->regex_todo + s->regex_words[v];
+	size_t words = s->regex_words[v + 1] - s->regex_words[v];
+	for (size_t w = 0; w < words; w++) {
+		uint64_t bits = s->exhaustive ? ~UINT64_C(0) : free_bits[w] | todo[w];
+		while (bits && rc == MESURA_OK && !out_of_time(s)) {
+			size_t k = w * 64 + lowest_bit(bits);
+			bits &= bits - 1;
+			if (k >= view->n_regexes)
+				break;
+			if (prefilter_passes(s, &view->regexes[k], text, len, sum))
+				rc = near_digits(s, &view->regexes[k], sum)
+				         ? match_regex_near_digits(s, view->regexes[k].cond,
+				                                   view->regexes[k].digit_lead, sum)
+				         : match_regex(s, view->regexes[k].cond);
+		}
+	}
 	spend(s, sum->ready ? len : 0); /* the summary's pass over the view */
 	return rc;
 }
@@ -953,6 +1025,7 @@ static int scan_post(mesura_scanner *s)
 	const mesura_policy *p = s->policy;
 	memset(s->first_hit, 0xFF, p->n_conds * sizeof *s->first_hit);
 	memset(s->keyword_seen, 0, p->n_conds);
+	memset(s->regex_todo, 0, s->regex_words[p->n_views] * sizeof *s->regex_todo);
 	memset(s->rule_hit, 0, p->n_rules);
 	memset(s->grouped, 0, p->n_views);
 	int rc = MESURA_OK;

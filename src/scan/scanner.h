@@ -40,6 +40,13 @@ struct mesura_scanner {
 	uint32_t *first_hit;    /* per condition */
 	unsigned char *rule_hit; /* per rule: some leaf of its match tree has a hit */
 	unsigned char *keyword_seen; /* per condition: one of its keywords is in the view */
+	/* The regex leaves a view tries, a bit per leaf of its `regexes` (view v's words
+	 * start at regex_words[v]): those without keywords always (regex_free), the others
+	 * once a keyword of theirs is found (regex_todo, this post's), so that a post goes
+	 * through the few leaves it may match rather than every leaf's prefilter. */
+	uint64_t *regex_free, *regex_todo;
+	size_t *regex_words;    /* per view, and one past the last */
+	uint32_t *regex_bit;    /* per regex leaf: its bit in those words */
 	mesura_finding *findings;
 	size_t n_findings, findings_cap;
 	struct allowed_span *allowed; /* allow-listed spans of the post (apply_allow_list) */
