@@ -873,15 +873,25 @@ static int match_regex(mesura_scanner *s, uint32_t cond)
  * before a digit of the view whose byte can start a match (PCRE2's own first-byte
  * analysis), in order. Nothing can start a match elsewhere, so it finds what a search
  * from every offset finds, in a fraction of the attempts. */
-static int match_regex_near_digits(mesura_scanner *s, uint32_t cond, size_t lead,
+static int match_regex_near_digits(mesura_scanner *s, const view_regex *r,
                                    const view_summary *sum)
 {
-	const policy_cond *x = &s->policy->conds[cond];
-	size_t len, at = 0;
+	const policy_cond *x = &s->policy->conds[r->cond];
+	uint32_t cond = r->cond;
+	size_t len, at = 0, lead = r->digit_lead;
+	size_t need = r->min_digits ? r->min_digits : 1, width = r->max_len;
 	const char *text = mesura_view_text(s->views[x->view], &len);
 	size_t tried = 0; /* attempts: at most DIGITS_KEPT * (lead + 1), so counted at the end */
-	for (size_t k = 0; k < sum->digits; k++) {
+	/* A match tried from an offset after digit k - 1 and at most `lead` bytes before
+	 * digit k holds digit k first and `need` digits from it on, all within `width`
+	 * bytes of its start: digits that leave too few digits after them, or too far, are
+	 * no start. */
+	for (size_t k = 0; k + need <= sum->digits; k++) {
 		size_t d = sum->digit_at[k], from = d > lead ? d - lead : 0;
+		if (width != SIZE_MAX && sum->digit_at[k + need - 1] - d >= width) {
+			at = at > d ? at : d + 1;
+			continue;
+		}
 		for (size_t p = from > at ? from : at; p <= d; p++) {
 			unsigned char first = (unsigned char)text[p];
 			if ((first & 0xC0) == 0x80 || !((x->pre.any_of[first >> 6] >> (first & 63)) & 1))
@@ -951,8 +961,7 @@ static int match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 				break;
 			if (prefilter_passes(s, &view->regexes[k], text, len, sum))
 				rc = near_digits(s, &view->regexes[k], sum)
-				         ? match_regex_near_digits(s, view->regexes[k].cond,
-				                                   view->regexes[k].digit_lead, sum)
+				         ? match_regex_near_digits(s, &view->regexes[k], sum)
 				         : match_regex(s, view->regexes[k].cond);
 		}
 	}
