@@ -628,6 +628,79 @@ static size_t len_of_sequence(const char *p, size_t len, int caseless)
 	return total;
 }
 
+/* Where the inside of capturing group `n` (1 to 9) of p[0..len) starts and ends, or 0
+ * when there is no such group. */
+static int capturing_group(const char *p, size_t len, unsigned n, size_t *from, size_t *to)
+{
+	unsigned seen = 0;
+	for (size_t i = 0; i < len;) {
+		size_t next = skip_escape_or_class(p, len, i);
+		if (next != i) {
+			i = next;
+			continue;
+		}
+		if (p[i++] != '(')
+			continue;
+		size_t inner = i;
+		if (i < len && p[i] == '?') {
+			/* named groups capture: (?<name>...), (?P<name>...), (?'name'...) */
+			size_t k = i + 1 < len && p[i + 1] == 'P' ? i + 2 : i + 1;
+			if (k + 1 >= len || (p[k] != '<' && p[k] != '\'') || p[k + 1] == '=' ||
+			    p[k + 1] == '!')
+				continue;
+			const char *close = memchr(p + k + 1, p[k] == '<' ? '>' : '\'', len - k - 1);
+			if (!close)
+				return 0;
+			inner = (size_t)(close - p) + 1;
+		} else if (i < len && p[i] == '*') {
+			continue; /* (*VERB) */
+		}
+		if (++seen == n) {
+			size_t end = skip_group(p, len, i - 1);
+			if (end > len || p[end - 1] != ')')
+				return 0;
+			*from = inner;
+			*to = end - 1;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* p[0..len) with each back reference \1 to \9 written as a non-capturing copy of its
+ * group, which takes at least as many bytes as the text the reference matches again,
+ * into buf: its length, or 0 when there is none or it does not fit (or a branch reset
+ * (?| numbers the groups otherwise). */
+static size_t inline_back_references(const char *p, size_t len, char *buf, size_t cap)
+{
+	size_t out = 0, refs = 0;
+	for (size_t i = 0; i + 2 < len; i++)
+		if (p[i] == '(' && p[i + 1] == '?' && p[i + 2] == '|')
+			return 0;
+	for (size_t i = 0; i < len;) {
+		size_t next = skip_escape_or_class(p, len, i), from, to;
+		if (next == i)
+			next = i + 1;
+		int ref = p[i] == '\\' && next == i + 2 && p[i + 1] >= '1' && p[i + 1] <= '9';
+		if (ref && capturing_group(p, len, (unsigned)(p[i + 1] - '0'), &from, &to)) {
+			if (out + 4 + (to - from) > cap)
+				return 0;
+			memcpy(buf + out, "(?:", 3);
+			memcpy(buf + out + 3, p + from, to - from);
+			out += 3 + (to - from);
+			buf[out++] = ')';
+			refs++;
+		} else {
+			if (out + (next - i) > cap)
+				return 0;
+			memcpy(buf + out, p + i, next - i);
+			out += next - i;
+		}
+		i = next;
+	}
+	return refs ? out : 0;
+}
+
 size_t mesura_policy__regex_max_len(const char *pattern, size_t len)
 {
 	for (size_t i = 0; i + 1 < len; i++)
@@ -636,6 +709,10 @@ size_t mesura_policy__regex_max_len(const char *pattern, size_t len)
 	if (sets_option(pattern, len, 'x') || has_accept(pattern, len) ||
 	    memchr(pattern, '#', len) /* (?#comments) and escaped #: not worth reading */)
 		return LEN_INF;
+	char copy[4096]; /* back references read as their groups: \d{3}([- ])\d{2}\1\d{4} */
+	size_t n = inline_back_references(pattern, len, copy, sizeof copy);
+	if (n)
+		return over_alternatives(copy, n, sets_option(pattern, len, 'i'), 1, len_of_sequence);
 	return over_alternatives(pattern, len, sets_option(pattern, len, 'i'), 1, len_of_sequence);
 }
 
