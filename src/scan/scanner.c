@@ -575,6 +575,9 @@ static int on_term(uint32_t cond, size_t start, size_t end, void *payload)
 			keyword_found(h->s, cond & ~KEYWORD_ID);
 		return 0;
 	}
+	const policy_cond *x = &h->s->policy->conds[cond];
+	if (x->role == ROLE_CONTEXT && !h->s->rule_hit[x->rule])
+		return 0; /* context words of a rule none of whose leaves matched: not needed */
 	h->rc = add_hit(h->s, cond, h->offset + start, h->offset + end, h->masked);
 	return h->rc != MESURA_OK;
 }
