@@ -92,9 +92,9 @@ typedef struct mesura_scan_limits {
 	/** Per scan; 0: none. Checked between views and regexes, and inside the long
 	 *  loops (the term search, the regex attempts over a view, the self-censored
 	 *  words) about every 64 KiB of text, so a budget of a few milliseconds holds on
-	 *  a 1 MiB post of most kinds. Not interrupted: making one view (normalising the
-	 *  post once; 1 MiB of combining marks takes tens of milliseconds) and tokenizing
-	 *  the post; one regex attempt is bounded by regex_match_limit instead. */
+	 *  a 1 MiB post of every kind tried; making a view checks too. Not interrupted:
+	 *  tokenizing the post (a hit waits on it), and one regex attempt, which
+	 *  regex_match_limit bounds instead. */
 	uint64_t time_budget_ns;
 	int fail_open;               /**< non-zero: a limit (not an error) leaves the verdict as found */
 } mesura_scan_limits;

@@ -159,6 +159,8 @@ static int create_regex_bits(mesura_scanner *s)
 	return MESURA_OK;
 }
 
+static int view_must_stop(void *arg);
+
 static int create_scratch(mesura_scanner *s)
 {
 	const mesura_policy *p = s->policy;
@@ -177,9 +179,12 @@ static int create_scratch(mesura_scanner *s)
 		return MESURA_ENOMEM;
 	if (create_regex_bits(s) != MESURA_OK)
 		return MESURA_ENOMEM;
-	for (size_t v = 0; v < p->n_views; v++)
+	for (size_t v = 0; v < p->n_views; v++) {
 		if (mesura_view_new(&s->views[v], &s->alloc) != MESURA_OK)
 			return MESURA_ENOMEM;
+		s->views[v]->stop = view_must_stop;
+		s->views[v]->stop_arg = s;
+	}
 	if (mesura_tokens_new(&s->tokens, &s->alloc) != MESURA_OK)
 		return MESURA_ENOMEM;
 	s->pcre_general = pcre2_general_context_create(pcre_malloc, pcre_free, &s->alloc);
@@ -273,9 +278,23 @@ static inline int spend(mesura_scanner *s, uint64_t n)
 	return s->work >= s->next_check && check_budget(s);
 }
 
+/* The stop hook of the scanner's views (src/text/view.h), asked about every 64 KiB a
+ * pass reads while a view of a long post is made: counts that much work ahead (the
+ * rest of the view's work is counted once it is made) and says whether the budget has
+ * run out, so that it holds inside the making of a view too. */
+static int view_must_stop(void *arg)
+{
+	mesura_scanner *s = arg;
+	if (!s->budgeted)
+		return 0;
+	s->view_advance += VIEW_STOP_EVERY;
+	return spend(s, VIEW_STOP_EVERY);
+}
+
 static void start_clock(mesura_scanner *s)
 {
 	s->work = 0;
+	s->view_advance = 0;
 	s->budgeted = s->limits.time_budget_ns || s->work_budget;
 	s->next_check = s->budgeted ? CHECK_EVERY : UINT64_MAX;
 	if (!s->limits.time_budget_ns)
@@ -1044,7 +1063,13 @@ static int scan_post(mesura_scanner *s)
 	size_t made = 0; /* views made: a base comes before the views made from it */
 	for (int spent = out_of_time(s); rc == MESURA_OK && made < p->n_views && !spent; made++) {
 		rc = make_view(s, made);
-		spent = spend(s, view_work(s, made));
+		if (rc == MESURA_ELIMIT && found_spent(s)) {
+			rc = MESURA_OK; /* the budget stopped it: the views made before are matched */
+			break;
+		}
+		uint64_t work = view_work(s, made);
+		spent = spend(s, work > s->view_advance ? work - s->view_advance : 0);
+		s->view_advance = 0;
 	}
 	for (size_t v = 0; rc == MESURA_OK && v < made && !out_of_time(s); v++) {
 		view_summary sum;

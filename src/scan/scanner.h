@@ -66,6 +66,7 @@ struct mesura_scanner {
 	uint64_t next_check; /* the work at which the clock is read next (spend) */
 	uint64_t work_budget; /* tests: work after which the time runs out; 0: none */
 	int budgeted;         /* this scan has a time (or work) budget to mind */
+	uint64_t view_advance; /* work counted by the stop hook of the view being made */
 	int exhaustive; /* tests: no prefilter, no shortcut (see scanner.h) */
 	int explain;    /* record near misses */
 	mesura_near_miss *misses;

@@ -677,16 +677,22 @@ int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigne
 	                 (folds & MESURA_NORM_JOIN_SPACED ? 1u : 0u) +
 	                 (folds & MESURA_NORM_COLLAPSE_REPEATS ? 1u : 0u);
 	v->steps += v->cur.len * scans;
+	/* Each fold is one pass over the text: the stop hook is asked between them. */
+	if (mesura_view__must_stop(v))
+		return MESURA_ELIMIT;
 	if (folds & MESURA_NORM_LEET)
 		fold_leet(v, nz->fold_fast_path);
 	if (!rebuilds)
 		return MESURA_OK;
 	v->n_edits = 0;
-	if (folds & MESURA_NORM_JOIN_SPACED)
+	if (folds & MESURA_NORM_JOIN_SPACED) {
+		if (mesura_view__must_stop(v))
+			return MESURA_ELIMIT;
 		rc = find_spaced_letters(v, nz->fold_fast_path);
+	}
 	size_t n_joined = v->n_edits;
 	if (rc == MESURA_OK && (folds & MESURA_NORM_COLLAPSE_REPEATS))
-		rc = find_repeats(v, nz->fold_fast_path);
+		rc = mesura_view__must_stop(v) ? MESURA_ELIMIT : find_repeats(v, nz->fold_fast_path);
 	if (rc == MESURA_OK && v->n_edits > n_joined && n_joined > 0)
 		rc = merge_edits(v, n_joined);
 	if (rc != MESURA_OK || v->n_edits == 0)

@@ -475,9 +475,14 @@ int mesura_text__precompute(mesura_normalizer *nz)
 static int normalize_chars(stage1 *st, size_t len)
 {
 	const unsigned char *s = st->src;
-	size_t i = 0;
+	size_t i = 0, next_stop_check = VIEW_STOP_EVERY;
 	st->v->steps += len;
 	while (i < len) {
+		if (i >= next_stop_check) { /* a long post: the caller's budget may have run out */
+			if (mesura_view__must_stop(st->v))
+				return MESURA_ELIMIT;
+			next_stop_check = i + VIEW_STOP_EVERY;
+		}
 		size_t run = st->nz->fast_paths ? ascii_run(s, len, i) : 0;
 		/* Hold back the byte before a non-ASCII one: it may take a combining mark
 		 * (unless that one is a precomputed starter). */

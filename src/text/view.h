@@ -51,7 +51,21 @@ struct mesura_view {
 	 * segment at a time, not per byte in the hot loops). Linear in the post's length
 	 * for every input (tests/check_linear.c); the scanner adds it to its own work. */
 	uint64_t steps;
+	/* Asked about every VIEW_STOP_EVERY bytes a pass reads, and between passes: when it
+	 * returns non-zero, the build stops with MESURA_ELIMIT and leaves the view empty.
+	 * NULL (the default): never asked. The scanner's time budget, so that it holds
+	 * inside the making of a view of a long post. */
+	int (*stop)(void *arg);
+	void *stop_arg;
 };
+
+#define VIEW_STOP_EVERY ((size_t)64 << 10)
+
+/* Whether the view's builder must stop (its stop hook said so). */
+static inline int mesura_view__must_stop(const mesura_view *v)
+{
+	return v->stop && v->stop(v->stop_arg);
+}
 
 /* Reserves room for `extra` more bytes in b. */
 int mesura_view__reserve(mesura_view *v, view_buf *b, size_t extra);
