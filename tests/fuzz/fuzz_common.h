@@ -29,7 +29,8 @@ static inline int fuzz_on_boundary(const char *text, size_t len, size_t at)
  * tail, stands for the unit repeated up to 2^(e % 9) bytes, then the tail. 256 bytes
  * at most: loops reach libFuzzer's top hit-count bucket, a quadratic pass fails the
  * work checks, and each run stays quick (under the fuzzer's instrumentation a mebibyte
- * takes seconds). With FUZZ_FORCE_LONG in the environment every such post is 1 MiB:
+ * takes seconds). With FUZZ_FORCE_LONG in the environment every such post is 1 MiB
+ * (at most, tail included, so that it stays within the scanner's default limit):
  * scripts/fuzz-deep.sh runs the corpus so at the end. Any other input is the post
  * itself. Returns the post (the input, or a buffer reused from call to call) and sets
  * *len.
@@ -52,7 +53,7 @@ static inline const char *fuzz_post(const uint8_t *data, size_t size, size_t *le
 	static int force_long = -1;
 	if (force_long < 0)
 		force_long = getenv("FUZZ_FORCE_LONG") != NULL;
-	size_t target = force_long ? FUZZ_LONG_MAX : (size_t)1 << (data[1] % 9);
+	size_t target = force_long ? FUZZ_LONG_MAX - tail_len : (size_t)1 << (data[1] % 9);
 	if (unit_len == 0)
 		return (const char *)data;
 	if (cap < target + tail_len) {
