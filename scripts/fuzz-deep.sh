@@ -46,12 +46,15 @@ max_len() {
 	esac
 }
 
-# The committed seeds and what the run found, minimised into merged/NAME.
+# The committed seeds and what the run found, minimised into merged/NAME. From a
+# copy of the corpus: a run still going removes inputs it has reduced.
 merge() {
-	rm -rf "$out/merged/$1"
+	rm -rf "$out/merged/$1" "$out/snapshot"
 	mkdir -p "$out/merged/$1"
+	cp -r "$out/corpus/$1" "$out/snapshot"
 	"$build/tests/fuzz/fuzz_$1" -merge=1 -max_len="$(max_len "$1")" "$out/merged/$1" \
-	       tests/fuzz/corpus/"$1" "$out/corpus/$1" >"$out/$1.merge.log" 2>&1 || true
+	       tests/fuzz/corpus/"$1" "$out/snapshot" >"$out/$1.merge.log" 2>&1 || true
+	rm -rf "$out/snapshot"
 }
 
 # Runs one harness to $runs executions, then merges what it found.
