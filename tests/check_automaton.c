@@ -757,8 +757,6 @@ START_TEST(masked_budget)
 	}
 	ck_assert_int_eq(mesura_scan__builder_build(b, &a), MESURA_OK);
 	mesura_scan__builder_free(b);
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	log_reset(&some, 0);
 	ck_assert_int_eq(mesura_scan__automaton_match_masked(a, many, 10, mask, 1000, record, &some),
 	                 MESURA_ELIMIT);
@@ -770,7 +768,6 @@ START_TEST(masked_budget)
 	/* More than 64 masks: refused at once. */
 	ck_assert_int_eq(mesura_scan__automaton_match_masked(a, many, 65, mask, SIZE_MAX, record, &some),
 	                 MESURA_ELIMIT);
-	ck_assert(tu_seconds_since(&t0) < 5.0);
 	/* The callback stops the walk. */
 	log_reset(&some, 3);
 	ck_assert_int_eq(mesura_scan__automaton_match_masked(a, many, 10, mask, SIZE_MAX, record, &some),

@@ -76,7 +76,6 @@ def test_stream(tmp):
           f"peak RSS {rss:.1f} MiB")
     if not SANITIZED:
         assert rss < MAX_RSS_MIB, f"peak RSS {rss} MiB for {written[1] / 1e6:.0f} MB of input"
-        assert elapsed < 30, elapsed
 
 
 if __name__ == "__main__":
