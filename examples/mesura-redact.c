@@ -97,15 +97,7 @@ static int not_redacted(worker *w, const posts_line *line, post *p, const char *
                         strbuf *out, strbuf *err, strbuf *tally)
 {
 	if (line->format == POSTS_JSONL) {
-		strbuf_puts(out, "{\"id\":");
-		if (p->id)
-			strbuf_json(out, p->id);
-		else
-			strbuf_printf(out, "%lu", line->line);
-		if (w->tool->many_files) {
-			strbuf_puts(out, ",\"file\":");
-			strbuf_json_string(out, line->source, strlen(line->source));
-		}
+		strbuf_record_head(out, p->id, line, w->tool->many_files);
 		strbuf_puts(out, ",\"error\":");
 		strbuf_json_string(out, why, strlen(why));
 		strbuf_puts(out, "}\n");

@@ -162,16 +162,7 @@ static int own_field(const char *key, int many_files)
 static void out_jsonl(worker *w, const posts_line *line, const post *p, const mesura_result *res,
                       int limited, const char *redacted, size_t redacted_len, strbuf *out)
 {
-	int many_files = w->screen->many_files;
-	strbuf_puts(out, "{\"id\":");
-	if (p->id)
-		strbuf_json(out, p->id);
-	else
-		strbuf_printf(out, "%lu", line->line);
-	if (many_files) {
-		strbuf_puts(out, ",\"file\":");
-		strbuf_json_string(out, line->source, strlen(line->source));
-	}
+	strbuf_record_head(out, p->id, line, w->screen->many_files);
 	strbuf_printf(out, ",\"verdict\":\"%s\",\"findings\":[", mesura_action_name(res->verdict));
 	for (size_t i = 0; i < res->n_findings; i++) {
 		const mesura_finding *f = &res->findings[i];
@@ -197,7 +188,7 @@ static void out_jsonl(worker *w, const posts_line *line, const post *p, const me
 		const char *key;
 		json_t *value;
 		json_object_foreach(p->object, key, value) {
-			if (own_field(key, many_files))
+			if (own_field(key, w->screen->many_files))
 				continue;
 			strbuf_put(out, ",", 1);
 			strbuf_json_string(out, key, strlen(key));
@@ -347,15 +338,7 @@ static void out_unscreened(worker *w, const posts_line *line, const post *p,
 	const char *name = mesura_action_name(verdict);
 	switch (w->screen->format) {
 	case OUT_JSONL:
-		strbuf_puts(out, "{\"id\":");
-		if (p->id)
-			strbuf_json(out, p->id);
-		else
-			strbuf_printf(out, "%lu", line->line);
-		if (many_files) {
-			strbuf_puts(out, ",\"file\":");
-			strbuf_json_string(out, line->source, strlen(line->source));
-		}
+		strbuf_record_head(out, p->id, line, many_files);
 		strbuf_printf(out, ",\"verdict\":\"%s\",\"findings\":[],\"error\":", name);
 		strbuf_json_string(out, why, strlen(why));
 		strbuf_puts(out, "}\n");

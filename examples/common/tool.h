@@ -122,6 +122,10 @@ typedef struct posts_line {
 	int blank;            /* empty (text) or only white space (JSONL); keep_blank only */
 } posts_line;
 
+/* Starts a JSONL record: `{"id":` with the post's id (the line number when it has
+ * none) and, when `with_file`, `,"file":` with the line's source. */
+void strbuf_record_head(strbuf *b, const json_t *id, const posts_line *line, int with_file);
+
 #define POSTS_MAX_LINE ((size_t)1 << 20)
 
 typedef struct posts_reader posts_reader;

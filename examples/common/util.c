@@ -105,6 +105,19 @@ const char *tool_limit_reason(unsigned int limits_hit)
 
 /* ------------------------------------------------------------- strbuf */
 
+void strbuf_record_head(strbuf *b, const json_t *id, const posts_line *line, int with_file)
+{
+	strbuf_puts(b, "{\"id\":");
+	if (id)
+		strbuf_json(b, id);
+	else
+		strbuf_printf(b, "%lu", line->line);
+	if (with_file) {
+		strbuf_puts(b, ",\"file\":");
+		strbuf_json_string(b, line->source, strlen(line->source));
+	}
+}
+
 static void strbuf_reserve(strbuf *b, size_t more)
 {
 	if (b->cap - b->len > more)

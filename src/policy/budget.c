@@ -9,30 +9,29 @@
  */
 #include "compiled.h"
 
+/* Counts an allocation of `size` bytes; 0 when it would pass the limit (refused). */
+static int budget_take(struct policy_budget *b, size_t size)
+{
+	if (!b->counting)
+		return 1;
+	if (size > b->limit - b->used) {
+		b->exceeded = 1;
+		return 0;
+	}
+	b->used += size;
+	return 1;
+}
+
 static void *budget_malloc(size_t size, void *user)
 {
 	struct policy_budget *b = user;
-	if (b->counting) {
-		if (size > b->limit - b->used) {
-			b->exceeded = 1;
-			return NULL;
-		}
-		b->used += size;
-	}
-	return b->inner.malloc_fn(size, b->inner.user);
+	return budget_take(b, size) ? b->inner.malloc_fn(size, b->inner.user) : NULL;
 }
 
 static void *budget_realloc(void *ptr, size_t size, void *user)
 {
 	struct policy_budget *b = user;
-	if (b->counting) {
-		if (size > b->limit - b->used) {
-			b->exceeded = 1;
-			return NULL;
-		}
-		b->used += size;
-	}
-	return b->inner.realloc_fn(ptr, size, b->inner.user);
+	return budget_take(b, size) ? b->inner.realloc_fn(ptr, size, b->inner.user) : NULL;
 }
 
 static void budget_free(void *ptr, void *user)
