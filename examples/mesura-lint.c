@@ -23,18 +23,6 @@
 
 #include "common/tool.h"
 
-static void print_diagnostic(const mesura_diagnostic *d)
-{
-	fprintf(stderr, "%s:%u:%u: %s: ", d->file, d->line, d->column,
-	        d->severity == MESURA_DIAG_ERROR ? "error" : "warning");
-	if (d->path[0])
-		fprintf(stderr, "%s: ", d->path);
-	fprintf(stderr, "%s", d->message);
-	if (d->rule_id)
-		fprintf(stderr, " [rule %s]", d->rule_id);
-	fputc('\n', stderr);
-}
-
 /* ------------------------------------------------------------ --test */
 
 static int contains(const char *hay, size_t n, const char *needle, size_t m)
@@ -209,7 +197,7 @@ static int lint(const char *path, char **cases, int n_cases, int no_file_access)
 		copts.flags |= MESURA_COMPILE_NO_FILES;
 	int rc = mesura_policy_load_file(&policy, path, &copts, &diags, NULL);
 	for (size_t i = 0; i < mesura_diagnostics_count(diags); i++)
-		print_diagnostic(mesura_diagnostics_get(diags, i));
+		tool_print_diagnostic(mesura_diagnostics_get(diags, i));
 	int status = rc != MESURA_OK ? 2 : mesura_diagnostics_count(diags) ? 1 : 0;
 	if (rc == MESURA_OK)
 		printf("%s: ok, policy \"%s\", %zu rules\n", path, mesura_policy_name(policy),

@@ -72,6 +72,11 @@ const char *tool_limit_reason(unsigned int limits_hit);
 
 /* ------------------------------------------------------------- options */
 
+/* Prints a compile diagnostic to stderr the way compilers do, `file:line:column:
+ * error: path: message [rule id]` (editors jump to it); `file: error: ...` for one
+ * about the file as a whole (line 0, e.g. a file that cannot be read). */
+void tool_print_diagnostic(const mesura_diagnostic *d);
+
 /* Loads the policy at `path`, or the built-in one when `path` is NULL, printing every
  * diagnostic. `no_file_access` compiles with MESURA_COMPILE_NO_FILES (no includes of
  * files, no lexicon files: for policies written by someone else). Exits with status 3

@@ -225,6 +225,19 @@ void strbuf_csv(strbuf *b, const char *s, size_t n, int text_field)
 
 /* ------------------------------------------------------------- options */
 
+void tool_print_diagnostic(const mesura_diagnostic *d)
+{
+	if (d->line)
+		fprintf(stderr, "%s:%u:%u: ", d->file, d->line, d->column);
+	else
+		fprintf(stderr, "%s: ", d->file);
+	fprintf(stderr, "%s: %s%s%s", d->severity == MESURA_DIAG_ERROR ? "error" : "warning",
+	        d->path, d->path[0] ? ": " : "", d->message);
+	if (d->rule_id)
+		fprintf(stderr, " [rule %s]", d->rule_id);
+	fputc('\n', stderr);
+}
+
 mesura_policy *tool_load_policy(const char *path, int no_file_access)
 {
 	/* mesura_policy_load_file says why a file cannot be read (and opens none that
@@ -236,15 +249,8 @@ mesura_policy *tool_load_policy(const char *path, int no_file_access)
 		copts.flags |= MESURA_COMPILE_NO_FILES;
 	int rc = path ? mesura_policy_load_file(&policy, path, &copts, &diags, NULL)
 	              : mesura_policy_default(&policy, &diags, NULL); /* reads no file */
-	for (size_t i = 0; i < mesura_diagnostics_count(diags); i++) {
-		const mesura_diagnostic *d = mesura_diagnostics_get(diags, i);
-		fprintf(stderr, "%s:%u:%u: %s: %s%s%s", d->file, d->line, d->column,
-		        d->severity == MESURA_DIAG_ERROR ? "error" : "warning", d->path,
-		        d->path[0] ? ": " : "", d->message);
-		if (d->rule_id)
-			fprintf(stderr, " [rule %s]", d->rule_id);
-		fputc('\n', stderr);
-	}
+	for (size_t i = 0; i < mesura_diagnostics_count(diags); i++)
+		tool_print_diagnostic(mesura_diagnostics_get(diags, i));
 	size_t errors = mesura_diagnostics_errors(diags);
 	mesura_diagnostics_free(diags);
 	if (rc == MESURA_OK)

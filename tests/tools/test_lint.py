@@ -2,6 +2,7 @@
 """mesura-lint end to end: diagnostics with file:line:column, exit codes, and --test
 cases passing and failing with their line numbers."""
 import json
+import os
 import re
 
 from toolstest import POLICY, main, run, write
@@ -95,6 +96,18 @@ def test_cases_fail(tmp):
     run("mesura-lint", "--test", "/nonexistent.jsonl", POLICY, status=2)
 
 
+def test_unreadable_files(tmp):
+    # A file that is no regular file fails at once, named, with no line:column (there
+    # is no position in it), in lint and in the tools that load policies alike.
+    fifo = os.path.join(tmp, "policy.fifo")
+    os.mkfifo(fifo)
+    for path in (tmp, fifo, "/dev/zero"):
+        err = run("mesura-lint", path, status=2).stderr.decode()
+        assert err.startswith(f"{path}: error: ") and "not a regular file" in err, err
+        err = run("mesura-screen", "--policy", path, input="hola\n", status=3).stderr.decode()
+        assert err.startswith(f"{path}: error: ") and "not a regular file" in err, err
+
+
 def test_help(tmp):
     out = run("mesura-lint", "--help", status=0).stdout.decode()
     assert "--test" in out and "Examples" in out
@@ -102,4 +115,4 @@ def test_help(tmp):
 
 if __name__ == "__main__":
     main([test_clean_policy, test_errors_with_positions, test_warnings, test_cases_pass, test_cases_fail,
-          test_help])
+          test_unreadable_files, test_help])
