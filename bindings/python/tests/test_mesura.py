@@ -655,34 +655,39 @@ class ThreadTest(unittest.TestCase):
         self.run_threads(work, n=6)
 
     def test_gil_released_during_scan(self):
-        # While another thread scans a long post, this one keeps running: the longest
-        # pause it sees is much shorter than one scan (it would be at least one whole
-        # scan if the GIL were held). Retried: a busy machine can pause us too, but
-        # holding the GIL would fail every attempt.
+        # While one thread is inside scan(), another runs Python code: a counter that
+        # only the main thread advances moves between the scanning thread's reads just
+        # before and just after the call. The switch interval is made huge, so the
+        # interpreter never takes the GIL from the scanning thread between those reads
+        # (the main thread gives it up at each sleep(0)); with the GIL held inside the
+        # call, the reads would always be equal (checked with sum(range(...)), which
+        # holds it). No clock is read. Retried, since a busy machine may keep the main
+        # thread off the CPU for a whole scan; holding the GIL fails every attempt.
         post = ("Mi tarjeta 4111 1111 1111 1111, qué m1erda 😡 #año2024 f u c k " * 2000)
-        start = time.perf_counter()
-        self.p.scan(post)
-        one = time.perf_counter() - start
-        if one < 0.02:
-            self.skipTest(f"a scan takes {one * 1000:.1f} ms here: too fast to observe")
-        for attempt in range(20):
-            done = threading.Event()
+        counter = [0]
+        moved = []
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(1000)
+        try:
+            for attempt in range(20):
+                done = threading.Event()
 
-            def scanner():
-                for _ in range(3):
+                def scanner():
+                    before = counter[0]
                     self.p.scan(post)
-                done.set()
-            t = threading.Thread(target=scanner)
-            longest, last = 0.0, time.perf_counter()
-            t.start()
-            while not done.is_set():
-                now = time.perf_counter()
-                longest = max(longest, now - last)
-                last = now
-            t.join()
-            if longest < one * 0.9:  # a held GIL pauses us for a whole scan, at least
-                return
-        self.fail(f"longest pause {longest * 1000:.1f} ms for a {one * 1000:.1f} ms scan")
+                    moved.append(counter[0] - before)
+                    done.set()
+                t = threading.Thread(target=scanner)
+                t.start()
+                while not done.is_set():
+                    counter[0] += 1
+                    time.sleep(0)  # lets the scanning thread take the GIL back
+                t.join()
+                if moved[-1] > 0:
+                    return
+        finally:
+            sys.setswitchinterval(interval)
+        self.fail(f"the main thread never ran during a scan: {moved}")
 
 
 if __name__ == "__main__":
