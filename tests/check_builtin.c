@@ -116,23 +116,6 @@ static const mesura_result *scan_one(mesura_scanner *s, const char *text)
 	return r;
 }
 
-/* Whether the result has a finding of `category` exactly over text[start, end). */
-static int has_finding(const mesura_result *r, const char *category, size_t start, size_t end)
-{
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (strcmp(r->findings[i].category, category) == 0 && r->findings[i].start == start &&
-		    r->findings[i].end == end)
-			return 1;
-	return 0;
-}
-
-static int has_category(const mesura_result *r, const char *category)
-{
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (strcmp(r->findings[i].category, category) == 0)
-			return 1;
-	return 0;
-}
 
 /* Luhn check digit of the n digits of body, computed with the table of doubled digits
  * (written apart from the validator, which sums as it goes). */
@@ -206,13 +189,13 @@ static void check_pair(mesura_scanner *s, gen_tally *t, const char *prefix, cons
 		size_t start = strlen(prefix), end = start + strlen(values[k]);
 		if (k == 0) {
 			t->valid_total++;
-			if (has_finding(r, t->category, start, end))
+			if (tu_has_finding(r, t->category, start, end))
 				t->valid_flagged++;
 			else if (t->valid_total - t->valid_flagged <= 5)
 				fprintf(stderr, "  %s: valid value not flagged: %s\n", t->name, post);
 		} else {
 			t->invalid_total++;
-			if (has_category(r, t->category)) {
+			if (tu_has_category(r, t->category)) {
 				t->invalid_flagged++;
 				if (t->invalid_flagged <= 5)
 					fprintf(stderr, "  %s: invalid value flagged: %s\n", t->name, post);
@@ -579,7 +562,7 @@ START_TEST(corpus_precision_and_recall)
 		/* findings: one per (category, span), whichever rules reported it */
 		for (size_t e = 0; e < p.n_expect; e++) {
 			size_t c = category_index(p.expect[e].category);
-			if (has_finding(r, p.expect[e].category, p.expect[e].start, p.expect[e].end)) {
+			if (tu_has_finding(r, p.expect[e].category, p.expect[e].start, p.expect[e].end)) {
 				tp[c]++;
 			} else {
 				fn[c]++;

@@ -41,22 +41,6 @@ static const mesura_result *scan(const char *text)
 	return r;
 }
 
-static int has_span(const mesura_result *r, const char *category, size_t start, size_t end)
-{
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (strcmp(r->findings[i].category, category) == 0 && r->findings[i].start == start &&
-		    r->findings[i].end == end)
-			return 1;
-	return 0;
-}
-
-static int has_category(const mesura_result *r, const char *category)
-{
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (strcmp(r->findings[i].category, category) == 0)
-			return 1;
-	return 0;
-}
 
 typedef struct {
 	const char *family, *category;
@@ -82,7 +66,7 @@ static void expect_found(tally *t, const char *prefix, const char *value, const 
 	const mesura_result *r = scan(post);
 	size_t start = strlen(prefix), end = start + strlen(value);
 	t->valid++;
-	if (has_span(r, t->category, start, end))
+	if (tu_has_finding(r, t->category, start, end))
 		t->found++;
 	else if (t->valid - t->found <= 5)
 		fprintf(stderr, "  missed %s: \"%s\" in: %s\n", t->family, value, post);
@@ -95,7 +79,7 @@ static void expect_clean(tally *t, const char *prefix, const char *value, const 
 	snprintf(post, sizeof post, "%s%s%s", prefix, value, suffix);
 	const mesura_result *r = scan(post);
 	t->invalid++;
-	if (has_category(r, t->category)) {
+	if (tu_has_category(r, t->category)) {
 		t->flagged++;
 		if (t->flagged <= 5)
 			fprintf(stderr, "  flagged %s: \"%s\" in: %s\n", t->family, value, post);
@@ -235,10 +219,10 @@ START_TEST(cards_whatever_is_around_them)
 		const mesura_result *r = scan(post);
 		size_t s1 = strlen("tarjetas "), s2 = s1 + strlen(a) + 1;
 		t.valid += 2;
-		t.found += (size_t)has_span(r, t.category, s1, s1 + strlen(a)) +
-		           (size_t)has_span(r, t.category, s2, s2 + strlen(b));
-		if (!has_span(r, t.category, s1, s1 + strlen(a)) ||
-		    !has_span(r, t.category, s2, s2 + strlen(b)))
+		t.found += (size_t)tu_has_finding(r, t.category, s1, s1 + strlen(a)) +
+		           (size_t)tu_has_finding(r, t.category, s2, s2 + strlen(b));
+		if (!tu_has_finding(r, t.category, s1, s1 + strlen(a)) ||
+		    !tu_has_finding(r, t.category, s2, s2 + strlen(b)))
 			fprintf(stderr, "  missed a pair: %s\n", post);
 		expect_found(&t, "card ", a, " exp 12/27 cvv 123");
 		expect_found(&t, "tarjeta ", a, " 09/2028 123");

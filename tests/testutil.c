@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 char *tu_read_file(const char *path, size_t *len)
 {
@@ -141,4 +142,21 @@ double tu_seconds_since(const struct timespec *t0)
 	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) * 1e-9;
+}
+
+int tu_has_finding(const mesura_result *r, const char *category, size_t start, size_t end)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (strcmp(r->findings[i].category, category) == 0 && r->findings[i].start == start &&
+		    r->findings[i].end == end)
+			return 1;
+	return 0;
+}
+
+int tu_has_category(const mesura_result *r, const char *category)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (strcmp(r->findings[i].category, category) == 0)
+			return 1;
+	return 0;
 }

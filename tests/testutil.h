@@ -52,6 +52,11 @@ void tu_tally_fail(tu_tally *t, const char *fmt, ...)
 /* Prints "name: N unit, F failures" (always, so totals can be quoted) and asserts F == 0. */
 void tu_tally_finish(const tu_tally *t, const char *unit);
 
+/* Whether the result has a finding of `category` exactly over text[start, end). */
+int tu_has_finding(const mesura_result *r, const char *category, size_t start, size_t end);
+/* Whether the result has a finding of `category` anywhere. */
+int tu_has_category(const mesura_result *r, const char *category);
+
 /* Seconds since *t0 (CLOCK_MONOTONIC). */
 double tu_seconds_since(const struct timespec *t0);
 
