@@ -560,6 +560,178 @@ START_TEST(latin_american_ids)
 }
 END_TEST
 
+/* ------------------------------------------------------------ Brazil, Europe, US */
+
+/* Brazil's CPF/CNPJ check digit over d[0..n) with weights w: 0 when sum mod 11 < 2. */
+static char br_digit(const char *d, size_t n, const unsigned *w)
+{
+	unsigned sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += (unsigned)(d[i] - '0') * w[i];
+	return (char)('0' + (sum % 11 < 2 ? 0 : 11 - sum % 11));
+}
+
+/* Each family: valid numbers in a post are found over their exact span; the same
+ * number with its check changed, or its shape with no name beside it, is not. */
+START_TEST(brazilian_european_and_us_ids)
+{
+	static const unsigned cpf1[] = {10, 9, 8, 7, 6, 5, 4, 3, 2};
+	static const unsigned cpf2[] = {11, 10, 9, 8, 7, 6, 5, 4, 3, 2};
+	static const unsigned cnpj1[] = {5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2};
+	static const unsigned cnpj2[] = {6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2};
+	tu_rng rng = {0xb4a5};
+	char d[20], v[48], w[48];
+
+	tally cpf = {"BR CPF", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		digits(&rng, d, 9);
+		d[9] = br_digit(d, 9, cpf1);
+		d[10] = br_digit(d, 10, cpf2);
+		snprintf(v, sizeof v, "%.3s.%.3s.%.3s-%.2s", d, d + 3, d + 6, d + 9);
+		strcpy(w, v);
+		bump_last_digit(w);
+		id_family(&cpf, "Meu CPF é ", v, ", obrigado", "CPF ", w);
+		snprintf(v, sizeof v, "%.11s", d);
+		id_family(&cpf, "CPF ", v, "", "pedido ", v);
+	}
+	report(&cpf);
+
+	tally cnpj = {"BR CNPJ", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		digits(&rng, d, 8);
+		memcpy(d + 8, "0001", 4);
+		d[12] = br_digit(d, 12, cnpj1);
+		d[13] = br_digit(d, 13, cnpj2);
+		snprintf(v, sizeof v, "%.2s.%.3s.%.3s/%.4s-%.2s", d, d + 2, d + 5, d + 8, d + 12);
+		strcpy(w, v);
+		bump_last_digit(w);
+		id_family(&cnpj, "CNPJ da filial: ", v, ".", "CNPJ ", w);
+	}
+	report(&cnpj);
+
+	tally nino = {"UK NINO", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		static const char first[] = "ABCEGHJKLMNOPRSTWXYZ", second[] = "ABCEGHJKLMNPRSTWXYZ";
+		char a, b;
+		do {
+			a = first[tu_rng_below(&rng, sizeof first - 1)];
+			b = second[tu_rng_below(&rng, sizeof second - 1)];
+		} while ((a == 'B' && b == 'G') || (a == 'G' && b == 'B') || (a == 'K' && b == 'N') ||
+		         (a == 'N' && (b == 'K' || b == 'T')) || (a == 'T' && b == 'N') ||
+		         (a == 'Z' && b == 'Z'));
+		digits(&rng, d, 6);
+		char suffix = (char)('A' + tu_rng_below(&rng, 4));
+		snprintf(v, sizeof v, "%c%c %.2s %.2s %.2s %c", a, b, d, d + 2, d + 4, suffix);
+		/* the same shape with a letter HMRC never uses first */
+		snprintf(w, sizeof w, "%c%c %.2s %.2s %.2s %c", "DFIQUV"[k % 6], b, d, d + 2, d + 4,
+		         suffix);
+		id_family(&nino, "HR needs my NI number: ", v, " before payroll", "NI number: ", w);
+	}
+	report(&nino);
+
+	tally nir = {"FR NIR", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		static const char *const depts[] = {"75", "13", "69", "2A", "2B", "33"};
+		const char *dept = depts[tu_rng_below(&rng, 6)];
+		snprintf(d, sizeof d, "%c%02u%02u%s", k % 2 ? '1' : '2',
+		         (unsigned)tu_rng_below(&rng, 100), 1 + (unsigned)tu_rng_below(&rng, 12), dept);
+		digits(&rng, d + 7, 6);
+		unsigned long long n = 0;
+		for (size_t i = 0; i < 13; i++)
+			n = n * 10 + (unsigned long long)(d[i] >= 'A' ? 0 : d[i] - '0');
+		if (strcmp(dept, "2A") == 0)
+			n -= 1000000; /* 2A reads 19, 2B reads 18 */
+		else if (strcmp(dept, "2B") == 0)
+			n -= 2000000;
+		unsigned key = (unsigned)(97 - n % 97);
+		snprintf(v, sizeof v, "%c %.2s %.2s %.2s %.3s %.3s %02u", d[0], d + 1, d + 3, d + 5,
+		         d + 7, d + 10, key);
+		snprintf(w, sizeof w, "%c %.2s %.2s %.2s %.3s %.3s %02u", d[0], d + 1, d + 3, d + 5,
+		         d + 7, d + 10, key % 97 + 1);
+		id_family(&nir, "numéro de sécu: ", v, "", "numéro de sécu: ", w);
+	}
+	report(&nir);
+
+	tally cf = {"IT codice fiscale", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		static const unsigned odd[26] = {1,  0, 5,  7,  9,  13, 15, 17, 19, 21, 2,  4,  18,
+		                                 20, 11, 3, 6,  8,  12, 14, 16, 10, 22, 25, 24, 23};
+		char c[17];
+		for (size_t i = 0; i < 6; i++)
+			c[i] = letter(&rng);
+		unsigned day = 1 + (unsigned)tu_rng_below(&rng, 28) + (k % 2 ? 40 : 0);
+		snprintf(c + 6, 11, "%02u%c%02u%c", (unsigned)tu_rng_below(&rng, 100),
+		         "ABCDEHLMPRST"[tu_rng_below(&rng, 12)], day, letter(&rng));
+		digits(&rng, c + 12, 3);
+		unsigned sum = 0;
+		for (size_t i = 0; i < 15; i++) {
+			unsigned x = c[i] <= '9' ? (unsigned)(c[i] - '0') : (unsigned)(c[i] - 'A');
+			sum += i % 2 == 0 ? odd[x] : x;
+		}
+		c[15] = (char)('A' + sum % 26);
+		c[16] = '\0';
+		strcpy(w, c);
+		w[15] = (char)('A' + (sum + 1) % 26);
+		id_family(&cf, "Mi codice fiscale es ", c, ", para el contrato", "CF: ", w);
+	}
+	report(&cf);
+
+	tally nif = {"PT NIF", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		d[0] = "123568"[tu_rng_below(&rng, 6)];
+		digits(&rng, d + 1, 7);
+		unsigned sum = 0;
+		for (size_t i = 0; i < 8; i++)
+			sum += (unsigned)(d[i] - '0') * (unsigned)(9 - i);
+		unsigned r = 11 - sum % 11;
+		snprintf(v, sizeof v, "%.8s%u", d, r >= 10 ? 0 : r);
+		snprintf(w, sizeof w, "%.8s%u", d, ((r >= 10 ? 0 : r) + 1) % 10);
+		id_family(&nif, "NIF português ", v, " para a fatura", "NIF ", w);
+		id_family(&nif, "contribuinte n.º ", v, "", "encomenda ", v);
+	}
+	report(&nif);
+
+	tally nss = {"ES NSS", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		unsigned province = 1 + (unsigned)tu_rng_below(&rng, 52);
+		unsigned long number = (unsigned long)tu_rng_below(&rng, 100000000);
+		unsigned long long whole = number < 10000000 ? province * 10000000ull + number
+		                                             : province * 100000000ull + number;
+		unsigned control = (unsigned)(whole % 97);
+		snprintf(v, sizeof v, "%02u/%08lu/%02u", province, number, control);
+		snprintf(w, sizeof w, "%02u/%08lu/%02u", province, number, (control + 1) % 97);
+		id_family(&nss, "Mi número de la Seguridad Social es ", v, "", "NSS ", w);
+		snprintf(v, sizeof v, "%02u%08lu%02u", province, number, control);
+		id_family(&nss, "NSS ", v, "", "pedido ", v);
+	}
+	report(&nss);
+
+	tally itin = {"US ITIN", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		static const unsigned groups[] = {50, 57, 65, 70, 78, 88, 90, 92, 94, 99};
+		unsigned g = groups[tu_rng_below(&rng, 10)];
+		digits(&rng, d, 6);
+		snprintf(v, sizeof v, "9%.2s-%02u-%.4s", d, g, d + 2);
+		snprintf(w, sizeof w, "9%.2s-%02u-%.4s", d, 40 + g % 10, d + 2); /* 40-49: never */
+		id_family(&itin, "My ITIN is ", v, ", can you file?", "ITIN ", w);
+	}
+	report(&itin);
+
+	tally ein = {"US EIN", "pii.national_id", 0, 0, 0, 0};
+	for (size_t k = 0; k < PER_FAMILY; k++) {
+		static const char *const prefixes[] = {"12", "20", "35", "46", "54", "61", "77", "98"};
+		static const char *const never[] = {"07", "08", "09", "17", "18", "19", "28", "29"};
+		size_t p = tu_rng_below(&rng, 8);
+		digits(&rng, d, 7);
+		snprintf(v, sizeof v, "%s-%.7s", prefixes[p], d);
+		snprintf(w, sizeof w, "%s-%.7s", never[p], d);
+		id_family(&ein, "Our EIN is ", v, " for the W-9", "EIN ", w);
+		expect_clean(&ein, "invoice ", v, "");
+	}
+	report(&ein);
+}
+END_TEST
+
 START_TEST(mexican_ids)
 {
 	static const char curp_alpha[] = "0123456789ABCDEFGHIJKLMN_OPQRSTUVWXYZ";
@@ -674,6 +846,7 @@ int main(void)
 	tcase_add_test(tc, spanish_and_us_ids);
 	tcase_add_test(tc, latin_american_ids);
 	tcase_add_test(tc, mexican_ids);
+	tcase_add_test(tc, brazilian_european_and_us_ids);
 	tcase_add_test(tc, emails_written_out_international_and_mailto);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

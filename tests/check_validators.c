@@ -950,7 +950,8 @@ static const char *const ALL_NAMES[] = {
 	"luhn",    "iban",       "es_dni",       "es_nie",  "es_nif", "es_cif",
 	"us_ssn",  "entropy",    "card",         "iban_loose", "us_ssn_sep", "es_dni7",
 	"phone_e164", "phone_digits", "mx_curp", "mx_rfc", "ar_cuit", "pe_ruc",
-	"cl_rut",  "co_nit"};
+	"cl_rut",  "co_nit", "br_cpf", "br_cnpj", "uk_nino", "fr_nir", "it_codice_fiscale",
+	"pt_nif", "es_nss", "us_itin", "us_ein"};
 #define N_NAMES (sizeof ALL_NAMES / sizeof *ALL_NAMES)
 
 START_TEST(empty_null_and_non_ascii)
@@ -1133,6 +1134,56 @@ START_TEST(published_latam_ids)
 }
 END_TEST
 
+/* The examples the issuers and their documentation print (the CPF and CNPJ of the
+ * Receita's manuals, INSEE's NIR, the codice fiscale of "Mario Rossi"...), and the
+ * same with one thing wrong. */
+START_TEST(published_brazil_europe_us_ids)
+{
+	static const char *const cpfs[] = {"123.456.789-09", "12345678909"};
+	static const char *const not_cpfs[] = {"123.456.789-08", "111.111.111-11", "12345678",
+	                                       "123.456.789-0"};
+	EXPECT_VALID("br_cpf", cpfs);
+	EXPECT_INVALID("br_cpf", not_cpfs);
+	static const char *const cnpjs[] = {"11.222.333/0001-81", "11222333000181"};
+	static const char *const not_cnpjs[] = {"11.222.333/0001-82", "00.000.000/0000-00",
+	                                        "11.222.333/0001-8"};
+	EXPECT_VALID("br_cnpj", cnpjs);
+	EXPECT_INVALID("br_cnpj", not_cnpjs);
+	static const char *const ninos[] = {"AB 12 34 56 C", "AB123456C", "ab123456d"};
+	static const char *const not_ninos[] = {"QQ 12 34 56 C", "GB 12 34 56 C", "AO 12 34 56 C",
+	                                        "AB 12 34 56 E", "AB 12 34 5 C", "A1 12 34 56 C"};
+	EXPECT_VALID("uk_nino", ninos);
+	EXPECT_INVALID("uk_nino", not_ninos);
+	static const char *const nirs[] = {"2 55 08 14 168 025 38", "255081416802538"};
+	static const char *const not_nirs[] = {"2 55 08 14 168 025 39", "4 55 08 14 168 025 38",
+	                                       "2 55 13 14 168 025 38", "2 55 08 14 168 025 3",
+	                                       "2 55 08 2C 168 025 38"};
+	EXPECT_VALID("fr_nir", nirs);
+	EXPECT_INVALID("fr_nir", not_nirs);
+	static const char *const cfs[] = {"RSSMRA85T10A562S"};
+	static const char *const not_cfs[] = {"RSSMRA85T10A562T", "RSSMRA85F10A562S",
+	                                      "RSSMRA85T10A56S", "RSSMRA85T99A562S"};
+	EXPECT_VALID("it_codice_fiscale", cfs);
+	EXPECT_INVALID("it_codice_fiscale", not_cfs);
+	static const char *const nifs[] = {"123456789", "123 456 789"};
+	static const char *const not_nifs[] = {"123456788", "423456789", "12345678"};
+	EXPECT_VALID("pt_nif", nifs);
+	EXPECT_INVALID("pt_nif", not_nifs);
+	static const char *const nsss[] = {"28/12345678/40", "281234567840", "28 12345678 40"};
+	static const char *const not_nsss[] = {"28/12345678/41", "99/12345678/40", "2812345678"};
+	EXPECT_VALID("es_nss", nsss);
+	EXPECT_INVALID("es_nss", not_nsss);
+	static const char *const itins[] = {"912-70-1234", "912701234", "999-99-9999"};
+	static const char *const not_itins[] = {"912-40-1234", "812-70-1234", "912-93-1234"};
+	EXPECT_VALID("us_itin", itins);
+	EXPECT_INVALID("us_itin", not_itins);
+	static const char *const eins[] = {"12-3456789", "98-7654321"};
+	static const char *const not_eins[] = {"07-3456789", "89-3456789", "12-345678"};
+	EXPECT_VALID("us_ein", eins);
+	EXPECT_INVALID("us_ein", not_eins);
+}
+END_TEST
+
 /* The mod-11 families computed here a second way: the weights written as a string of
  * digits read from the right, the remainder by repeated subtraction. For each random
  * body the computed check character passes and every other one fails. */
@@ -1286,6 +1337,7 @@ int main(void)
 	tcase_add_test(ids, separators_and_old_nifs);
 	tcase_add_test(ids, phone_lengths);
 	tcase_add_test(ids, published_latam_ids);
+	tcase_add_test(ids, published_brazil_europe_us_ids);
 	tcase_add_test(ids, generated_mod11_ids);
 	tcase_add_test(ids, generated_curp_rfc);
 	suite_add_tcase(s, ids);

@@ -302,6 +302,131 @@ def gen_dni_latam_bare():
     return dotted(str(rng.randint(10000000, 45999999))), None
 
 
+# Brazil, Europe, US: check digits by each format's documented rule (docs/validators.md).
+def br_digit(body, weights):
+    r = sum(int(d) * w for d, w in zip(body, weights)) % 11
+    return "0" if r < 2 else str(11 - r)
+
+
+def cpf_number():
+    body = digits(9)
+    body += br_digit(body, range(10, 1, -1))
+    return body + br_digit(body, range(11, 1, -1))
+
+
+def cnpj_number():
+    body = digits(8) + "0001"
+    body += br_digit(body, [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
+    return body + br_digit(body, [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2])
+
+
+def gen_cpf():
+    d = cpf_number()
+    return "%s.%s.%s-%s" % (d[:3], d[3:6], d[6:9], d[9:]), "pii.national_id"
+
+
+def gen_cnpj():
+    d = cnpj_number()
+    return "%s.%s.%s/%s-%s" % (d[:2], d[2:5], d[5:8], d[8:12], d[12:]), "pii.national_id"
+
+
+def wrong_last(value):
+    return value[:-1] + str((int(value[-1]) + 1) % 10)
+
+
+def gen_cpf_bad():
+    return wrong_last(gen_cpf()[0]), None
+
+
+NINO_FIRST = "ABCEGHJKLMNOPRSTWXYZ"
+NINO_SECOND = "ABCEGHJKLMNPRSTWXYZ"
+
+
+def gen_nino():
+    while True:
+        prefix = rng.choice(NINO_FIRST) + rng.choice(NINO_SECOND)
+        if prefix not in ("BG", "GB", "KN", "NK", "NT", "TN", "ZZ"):
+            break
+    d = digits(6)
+    return "%s %s %s %s %s" % (prefix, d[:2], d[2:4], d[4:], rng.choice("ABCD")), "pii.national_id"
+
+
+def nir_number():
+    dept = rng.choice(["75", "13", "69", "2A", "2B", "33", "59"])
+    body = rng.choice("12") + "%02d" % rng.randint(40, 99) + "%02d" % rng.randint(1, 12) + \
+        dept + digits(6)
+    numeric = int(body.replace("2A", "19").replace("2B", "18"))
+    return body + "%02d" % (97 - numeric % 97)
+
+
+def gen_nir():
+    d = nir_number()
+    return "%s %s %s %s %s %s %s" % (d[0], d[1:3], d[3:5], d[5:7], d[7:10], d[10:13], d[13:]), \
+        "pii.national_id"
+
+
+def gen_nir_bad():
+    d = nir_number()
+    key = (int(d[13:]) % 97) + 1
+    return "%s %s %s %s %s %s %02d" % (d[0], d[1:3], d[3:5], d[5:7], d[7:10], d[10:13], key), None
+
+
+CF_ODD = [1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22,
+          25, 24, 23]
+
+
+def cf_check(first15):
+    total = 0
+    for i, ch in enumerate(first15):
+        v = int(ch) if ch.isdigit() else ord(ch) - ord("A")
+        total += CF_ODD[v] if i % 2 == 0 else v
+    return chr(ord("A") + total % 26)
+
+
+def gen_codice_fiscale():
+    letters = "".join(rng.choice(string.ascii_uppercase) for _ in range(6))
+    day = rng.randint(1, 28) + rng.choice([0, 40])
+    body = letters + "%02d" % rng.randint(0, 99) + rng.choice("ABCDEHLMPRST") + "%02d" % day + \
+        rng.choice("ABCDEFGHILM") + digits(3)
+    return body + cf_check(body), "pii.national_id"
+
+
+def pt_nif_number():
+    body = rng.choice("123568") + digits(7)
+    r = 11 - sum(int(d) * w for d, w in zip(body, range(9, 1, -1))) % 11
+    return body + ("0" if r >= 10 else str(r))
+
+
+def gen_pt_nif():
+    return pt_nif_number(), "pii.national_id"
+
+
+def nss_number():
+    province = rng.randint(1, 52)
+    number = rng.randint(10000000, 99999999)
+    return "%02d" % province, "%08d" % number, "%02d" % ((province * 100000000 + number) % 97)
+
+
+def gen_es_nss():
+    return "%s/%s/%s" % nss_number(), "pii.national_id"
+
+
+def gen_es_nss_bad():
+    p, n, c = nss_number()
+    return "%s/%s/%02d" % (p, n, (int(c) + 1) % 97), None
+
+
+def gen_itin():
+    group = rng.choice(list(range(50, 66)) + list(range(70, 89)) + [90, 91, 92] +
+                       list(range(94, 100)))
+    return "9%s-%02d-%s" % (digits(2), group, digits(4)), "pii.national_id"
+
+
+def gen_ein():
+    prefix = rng.choice(["12", "20", "35", "46", "54", "61", "77", "84", "91", "98"])
+    return "%s-%s" % (prefix, digits(7)), "pii.national_id"
+
+
 # ------------------------------------------------------------------ e-mails
 
 FIRST = ["ana", "lucia", "marta", "jorge", "diego", "john", "emma", "sofia", "pablo"]
@@ -335,6 +460,10 @@ GENERATORS = {
     "pii_nif_old": gen_nif_old, "pii_ssn_dots": gen_ssn_dots, "pii_passport_es": gen_passport_es,
     "pii_dni_latam": gen_dni_latam, "pii_cedula_co": gen_cedula_co,
     "pii_dni_latam_bare": gen_dni_latam_bare,
+    "pii_cpf": gen_cpf, "pii_cpf_bad": gen_cpf_bad, "pii_cnpj": gen_cnpj, "pii_nino": gen_nino,
+    "pii_nir": gen_nir, "pii_nir_bad": gen_nir_bad, "pii_codice_fiscale": gen_codice_fiscale,
+    "pii_pt_nif": gen_pt_nif, "pii_es_nss": gen_es_nss, "pii_es_nss_bad": gen_es_nss_bad,
+    "pii_itin": gen_itin, "pii_ein": gen_ein,
     "pii_email_spelled": gen_email_spelled, "pii_email_intl": gen_email_intl,
 }
 
@@ -383,6 +512,18 @@ POSTS = [
     ("es", "Mi DNI es {pii_dni_latam}, soy de Rosario"),
     ("es", "cédula {pii_cedula_co} de Bogotá"),
     ("es", "Compramos {pii_dni_latam_bare} acciones"),
+    ("es", "Mi CPF brasileño es {pii_cpf}, ¿me emiten la factura?"),
+    ("es", "CPF {pii_cpf_bad} no valida, revisadlo"),
+    ("es", "Factura a la filial de Brasil, CNPJ {pii_cnpj}"),
+    ("en", "HR needs my NI number: {pii_nino} before payroll"),
+    ("es", "Mi número de la seguridad social francesa: {pii_nir}"),
+    ("en", "French social security no. {pii_nir_bad} was rejected, typo"),
+    ("es", "Mi codice fiscale es {pii_codice_fiscale}, para el contrato en Milán"),
+    ("es", "El NIF de la filial de Oporto es {pii_pt_nif}"),
+    ("es", "Mi número de la Seguridad Social es {pii_es_nss}"),
+    ("es", "Nº de afiliación {pii_es_nss_bad} (mal copiado, no vale)"),
+    ("en", "My ITIN is {pii_itin}, can you file with that?"),
+    ("en", "Our EIN is {pii_ein} for the W-9"),
     # e-mails
     ("en", "write to {pii_email_spelled} for the slides"),
     ("es", "mi correo personal: {pii_email_spelled}"),

@@ -504,6 +504,15 @@ static const mesura_validator VALIDATORS[] = {
 	{"pe_ruc", mesura_policy__check_pe_ruc, 0, MAX_FORMAT_LEN},
 	{"cl_rut", mesura_policy__check_cl_rut, 0, MAX_FORMAT_LEN},
 	{"co_nit", mesura_policy__check_co_nit, 0, MAX_FORMAT_LEN},
+	{"br_cpf", mesura_policy__check_br_cpf, 0, MAX_FORMAT_LEN},
+	{"br_cnpj", mesura_policy__check_br_cnpj, 0, MAX_FORMAT_LEN},
+	{"uk_nino", mesura_policy__check_uk_nino, 0, MAX_FORMAT_LEN},
+	{"fr_nir", mesura_policy__check_fr_nir, 0, MAX_FORMAT_LEN},
+	{"it_codice_fiscale", mesura_policy__check_it_codice_fiscale, 0, MAX_FORMAT_LEN},
+	{"pt_nif", mesura_policy__check_pt_nif, 0, MAX_FORMAT_LEN},
+	{"es_nss", mesura_policy__check_es_nss, 0, MAX_FORMAT_LEN},
+	{"us_itin", mesura_policy__check_us_itin, 0, MAX_FORMAT_LEN},
+	{"us_ein", mesura_policy__check_us_ein, 0, MAX_FORMAT_LEN},
 	/* validators_tokens.c */
 	{"token_crc32", mesura_policy__check_token_crc32, 0, MAX_FORMAT_LEN},
 };

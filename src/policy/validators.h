@@ -39,7 +39,8 @@ const char *mesura_policy__validator_suggest(const char *name, size_t len);
 
 /* The checks of validators_ids.c (cards and IBANs with any separator, SSNs with dots,
  * old 7-digit NIFs, E.164 and national phone numbers, CURP, RFC, CUIT/CUIL, RUC, RUT,
- * NIT), registered in the table of validators.c. Same contract as a table entry's check. */
+ * NIT; Brazil CPF and CNPJ, UK NINO, France NIR, Italy codice fiscale, Portugal NIF,
+ * Spain NSS, US ITIN and EIN), registered in the table of validators.c. Same contract as a table entry's check. */
 int mesura_policy__check_card(const char *s, size_t len, double param);
 int mesura_policy__check_iban_loose(const char *s, size_t len, double param);
 int mesura_policy__check_us_ssn_sep(const char *s, size_t len, double param);
@@ -52,6 +53,15 @@ int mesura_policy__check_ar_cuit(const char *s, size_t len, double param);
 int mesura_policy__check_pe_ruc(const char *s, size_t len, double param);
 int mesura_policy__check_cl_rut(const char *s, size_t len, double param);
 int mesura_policy__check_co_nit(const char *s, size_t len, double param);
+int mesura_policy__check_br_cpf(const char *s, size_t len, double param);
+int mesura_policy__check_br_cnpj(const char *s, size_t len, double param);
+int mesura_policy__check_uk_nino(const char *s, size_t len, double param);
+int mesura_policy__check_fr_nir(const char *s, size_t len, double param);
+int mesura_policy__check_it_codice_fiscale(const char *s, size_t len, double param);
+int mesura_policy__check_pt_nif(const char *s, size_t len, double param);
+int mesura_policy__check_es_nss(const char *s, size_t len, double param);
+int mesura_policy__check_us_itin(const char *s, size_t len, double param);
+int mesura_policy__check_us_ein(const char *s, size_t len, double param);
 
 /* validators_tokens.c: GitHub and npm tokens whose last six characters are the base-62
  * CRC-32 of the thirty before them (docs/validators.md). */

@@ -3,7 +3,9 @@
  * separator, US SSNs written with dots, old 7-digit Spanish NIFs, international phone
  * numbers (E.164 length by country code) and the identity and tax numbers of
  * Spanish-speaking America with their check digits (Mexico CURP and RFC, Argentina
- * CUIT/CUIL, Chile RUT/RUN, Colombia NIT, Peru RUC). Same contract as validators.c: ASCII
+ * CUIT/CUIL, Chile RUT/RUN, Colombia NIT, Peru RUC), and of Brazil (CPF, CNPJ), the UK
+ * (NINO), France (NIR), Italy (codice fiscale), Portugal (NIF), Spain (NSS) and the US (ITIN,
+ * EIN). Same contract as validators.c: ASCII
  * only, no allocation, linear in the length. Where each algorithm is documented:
  * docs/validators.md.
  */
@@ -412,4 +414,219 @@ int mesura_policy__check_co_nit(const char *s, size_t len, double param)
 		sum += (unsigned)(c[n - 2 - i] - '0') * w[i];
 	unsigned r = sum % 11;
 	return (unsigned)(c[n - 1] - '0') == (r < 2 ? r : 11 - r);
+}
+
+/* ------------------------------------------------------------ Brazil */
+
+/* The mod-11 check digit of Brazil's CPF and CNPJ: sum of digit × weight, r = sum mod
+ * 11, digit 0 when r < 2, else 11 - r. */
+static unsigned br_check(const char *d, const unsigned *w, size_t n)
+{
+	unsigned sum = 0;
+	for (size_t i = 0; i < n; i++)
+		sum += (unsigned)(d[i] - '0') * w[i];
+	unsigned r = sum % 11;
+	return r < 2 ? 0 : 11 - r;
+}
+
+static int all_same_digit(const char *d, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (d[i] != d[0])
+			return 0;
+	return 1;
+}
+
+/* Brazil CPF (Receita Federal): 9 digits and two check digits, weights 10..2 then
+ * 11..2; "123.456.789-09" or 11 digits. Eleven equal digits pass the arithmetic but
+ * are not issued. */
+int mesura_policy__check_br_cpf(const char *s, size_t len, double param)
+{
+	(void)param;
+	static const unsigned w1[9] = {10, 9, 8, 7, 6, 5, 4, 3, 2};
+	static const unsigned w2[10] = {11, 10, 9, 8, 7, 6, 5, 4, 3, 2};
+	char d[ID_MAX];
+	size_t n = id_strip(s, len, ".- ", d);
+	if (n != 11 || !id_all_digits(d, 11) || all_same_digit(d, 11))
+		return 0;
+	return (unsigned)(d[9] - '0') == br_check(d, w1, 9) &&
+	       (unsigned)(d[10] - '0') == br_check(d, w2, 10);
+}
+
+/* Brazil CNPJ (Receita Federal): 8 digits of the company, 4 of the branch, two check
+ * digits with weights 5 4 3 2 9 8 7 6 5 4 3 2, then 6 5 4 3 2 9 8 7 6 5 4 3 2;
+ * "11.222.333/0001-81" or 14 digits. */
+int mesura_policy__check_br_cnpj(const char *s, size_t len, double param)
+{
+	(void)param;
+	static const unsigned w1[12] = {5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2};
+	static const unsigned w2[13] = {6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2};
+	char d[ID_MAX];
+	size_t n = id_strip(s, len, "./- ", d);
+	if (n != 14 || !id_all_digits(d, 14) || all_same_digit(d, 14))
+		return 0;
+	return (unsigned)(d[12] - '0') == br_check(d, w1, 12) &&
+	       (unsigned)(d[13] - '0') == br_check(d, w2, 13);
+}
+
+/* ------------------------------------------------------------ Europe */
+
+/* UK National Insurance number (HMRC, NIM39110): two prefix letters, six digits, a
+ * suffix A-D. The first letter is not D, F, I, Q, U or V; the second not D, F, I, O, Q,
+ * U or V; the prefixes BG, GB, KN, NK, NT, TN and ZZ are never allocated. */
+int mesura_policy__check_uk_nino(const char *s, size_t len, double param)
+{
+	(void)param;
+	char c[ID_MAX];
+	size_t n = id_strip(s, len, " -", c);
+	if (n != 9 || !id_upper(c[0]) || !id_upper(c[1]) || !id_all_digits(c + 2, 6) ||
+	    !id_in(c[8], "ABCD"))
+		return 0;
+	if (id_in(c[0], "DFIQUV") || id_in(c[1], "DFIOQUV"))
+		return 0;
+	static const char *const never[] = {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"};
+	for (size_t i = 0; i < sizeof never / sizeof *never; i++)
+		if (memcmp(c, never[i], 2) == 0)
+			return 0;
+	return 1;
+}
+
+/* France NIR, the "numéro de sécurité sociale" (INSEE): sex (1, 2, or 3, 7, 8 for
+ * provisional numbers), year, month (01-12, or 20 and 30-42, 50-99 when unknown),
+ * département (2 digits, or 2A/2B for Corsica), commune, order, and the key 97 -
+ * (the 13 digits mod 97), where 2A counts as 19 and 2B as 18 followed by the rest. */
+int mesura_policy__check_fr_nir(const char *s, size_t len, double param)
+{
+	(void)param;
+	char c[ID_MAX];
+	size_t n = id_strip(s, len, " .-", c);
+	if (n != 15 || !id_in(c[0], "12378") || !id_all_digits(c, 5))
+		return 0;
+	unsigned month = (unsigned)(c[3] - '0') * 10 + (unsigned)(c[4] - '0');
+	if (month == 0 || (month > 12 && month != 20 && month < 30) || (month > 42 && month < 50))
+		return 0;
+	int corsica = c[5] == '2' && (c[6] == 'A' || c[6] == 'B');
+	if (!(corsica || id_all_digits(c + 5, 2)) || !id_all_digits(c + 7, 8))
+		return 0;
+	uint64_t body = 0;
+	for (size_t i = 0; i < 13; i++)
+		body = body * 10 + (uint64_t)(i == 6 && corsica ? 0 : (unsigned)(c[i] - '0'));
+	if (corsica) /* 2A: the département reads 19; 2B: 18 */
+		body -= (uint64_t)(c[6] == 'A' ? 1000000 : 2000000);
+	uint64_t key = (uint64_t)(c[13] - '0') * 10 + (uint64_t)(c[14] - '0');
+	return key >= 1 && key <= 97 && key == 97 - body % 97;
+}
+
+/* Italy codice fiscale (DM 23/12/1976; Agenzia delle Entrate): 6 letters of surname
+ * and name, year (2), month letter (A B C D E H L M P R S T), day (01-31, +40 for
+ * women), place (a letter and 3 digits), a check letter. In the 7 digit positions a
+ * duplicate code ("omocodia") may replace digits with L M N P Q R S T U V. */
+int mesura_policy__check_it_codice_fiscale(const char *s, size_t len, double param)
+{
+	(void)param;
+	static const char omocodia[] = "LMNPQRSTUV";
+	/* Values at odd positions (1st, 3rd...) of A..Z; a digit d counts as the letter d. */
+	static const unsigned odd[26] = {1,  0, 5,  7,  9,  13, 15, 17, 19, 21, 2,  4,  18,
+	                                 20, 11, 3, 6,  8,  12, 14, 16, 10, 22, 25, 24, 23};
+	static const size_t digit_at[7] = {6, 7, 9, 10, 12, 13, 14};
+	char c[ID_MAX];
+	size_t n = id_strip(s, len, " ", c);
+	if (n != 16)
+		return 0;
+	char plain[16];
+	memcpy(plain, c, 16);
+	for (size_t i = 0; i < 7; i++) {
+		char ch = c[digit_at[i]];
+		const char *o = id_upper(ch) ? strchr(omocodia, ch) : NULL;
+		if (o)
+			plain[digit_at[i]] = (char)('0' + (o - omocodia));
+		else if (!id_digit(ch))
+			return 0;
+	}
+	for (size_t i = 0; i < 6; i++)
+		if (!id_upper(c[i]))
+			return 0;
+	unsigned day = id_value(plain + 9, 2);
+	if (!id_in(c[8], "ABCDEHLMPRST") || !id_upper(c[11]) || !id_upper(c[15]) ||
+	    !((day >= 1 && day <= 31) || (day >= 41 && day <= 71)))
+		return 0;
+	unsigned sum = 0;
+	for (size_t i = 0; i < 15; i++) {
+		char ch = c[i];
+		if (!id_digit(ch) && !id_upper(ch))
+			return 0;
+		unsigned v = id_digit(ch) ? (unsigned)(ch - '0') : (unsigned)(ch - 'A');
+		sum += i % 2 == 0 ? odd[v] : v; /* 0-based even = the 1st, 3rd... character */
+	}
+	return c[15] == (char)('A' + sum % 26);
+}
+
+/* Portugal NIF (Autoridade Tributária): 9 digits, the first 1, 2, 3 (people), 5, 6, 8,
+ * 9 (companies, public bodies, others); weights 9..2 on the first 8, check = 11 - sum
+ * mod 11, 10 and 11 written 0. */
+int mesura_policy__check_pt_nif(const char *s, size_t len, double param)
+{
+	(void)param;
+	char d[ID_MAX];
+	size_t n = id_strip(s, len, " .-", d);
+	if (n != 9 || !id_all_digits(d, 9) || !id_in(d[0], "1235689"))
+		return 0;
+	unsigned sum = 0;
+	for (size_t i = 0; i < 8; i++)
+		sum += (unsigned)(d[i] - '0') * (unsigned)(9 - i);
+	unsigned r = 11 - sum % 11;
+	return (unsigned)(d[8] - '0') == (r >= 10 ? 0 : r);
+}
+
+/* Spain: número de la Seguridad Social (NSS/NAF, TGSS): province (01-53, 66 for
+ * foreigners' first registrations), 8 digits, and a control of 2 digits: the province
+ * and number read as one number mod 97, where a number below 10,000,000 is read
+ * without its leading zero (province × 10^7 + number). "28/12345678/40". */
+int mesura_policy__check_es_nss(const char *s, size_t len, double param)
+{
+	(void)param;
+	char d[ID_MAX];
+	size_t n = id_strip(s, len, " /-.", d);
+	if (n != 12 || !id_all_digits(d, 12))
+		return 0;
+	uint64_t province = id_value(d, 2), number = id_value(d + 2, 8);
+	if (province == 0 || (province > 53 && province != 66))
+		return 0;
+	uint64_t whole = number < 10000000 ? province * 10000000 + number
+	                                   : province * 100000000 + number;
+	return id_value(d + 10, 2) == whole % 97;
+}
+
+/* ------------------------------------------------------------ United States */
+
+/* US ITIN (IRS): 9XX-XX-XXXX with the middle group 50-65, 70-88, 90-92 or 94-99. */
+int mesura_policy__check_us_itin(const char *s, size_t len, double param)
+{
+	(void)param;
+	char d[ID_MAX];
+	size_t n = id_strip(s, len, " -.", d);
+	if (n != 9 || !id_all_digits(d, 9) || d[0] != '9')
+		return 0;
+	uint32_t g = id_value(d + 3, 2);
+	return (g >= 50 && g <= 65) || (g >= 70 && g <= 88) || (g >= 90 && g <= 92) || g >= 94;
+}
+
+/* US EIN (IRS): XX-XXXXXXX whose two-digit prefix is one the IRS assigns to a campus
+ * or to online applications (IRS "How EINs are assigned and valid EIN prefixes"). */
+int mesura_policy__check_us_ein(const char *s, size_t len, double param)
+{
+	(void)param;
+	static const char valid[] = "01 02 03 04 05 06 10 11 12 13 14 15 16 20 21 22 23 24 25 "
+	                            "26 27 30 31 32 33 34 35 36 37 38 39 40 41 42 43 44 45 46 "
+	                            "47 48 50 51 52 53 54 55 56 57 58 59 60 61 62 63 64 65 66 "
+	                            "67 68 71 72 73 74 75 76 77 80 81 82 83 84 85 86 87 88 90 "
+	                            "91 92 93 94 95 98 99";
+	char d[ID_MAX];
+	size_t n = id_strip(s, len, " -", d);
+	if (n != 9 || !id_all_digits(d, 9))
+		return 0;
+	for (size_t i = 0; i + 1 < sizeof valid; i += 3)
+		if (valid[i] == d[0] && valid[i + 1] == d[1])
+			return 1;
+	return 0;
 }
