@@ -682,6 +682,23 @@ START_TEST(findings_get_default_operators_per_category)
 }
 END_TEST
 
+/* Words that offend (profanity, harassment, hate, sexual) keep their first letter, so a
+ * reviewer sees which word it was; other categories get their label. */
+START_TEST(offensive_categories_are_masked_keeping_the_first_letter)
+{
+	const char *t = "jerk, slur, smut, mail ana@x.es";
+	mesura_finding f[4] = {finding(t, "jerk", "harassment", MESURA_ACTION_REVIEW),
+	                       finding(t, "slur", "hate", MESURA_ACTION_BLOCK),
+	                       finding(t, "smut", "sexual", MESURA_ACTION_REVIEW),
+	                       finding(t, "ana@x.es", "pii.email", MESURA_ACTION_REDACT)};
+	const char *out;
+	size_t len;
+	ck_assert_int_eq(mesura_redact_findings(red, t, strlen(t), f, 4, &out, &len, NULL, NULL),
+	                 MESURA_OK);
+	ck_assert_str_eq(out, "j***, s***, s***, mail [EMAIL]");
+}
+END_TEST
+
 /* ------------------------------------------------------------ idempotence */
 
 /* Redacting the output again over its own rewritten segments changes nothing. */
@@ -1329,6 +1346,7 @@ static Suite *redact_suite(void)
 	tcase_add_test(tc, preview_marks_what_would_change);
 	tcase_add_test(tc, preview_leaves_the_output_and_map_alone);
 	tcase_add_test(tc, findings_get_default_operators_per_category);
+	tcase_add_test(tc, offensive_categories_are_masked_keeping_the_first_letter);
 	tcase_add_test(tc, redaction_is_idempotent);
 	tcase_add_test(tc, default_labels_are_not_found_again);
 	tcase_add_test(tc, bad_spans_are_refused);

@@ -162,8 +162,8 @@ MESURA_API const mesura_redact_segment *mesura_redactor_map(const mesura_redacto
 /**
  * Fills `span` for `finding` with the default operator of its category:
  * pii.payment_card is masked keeping the last 4 digits and the separators
- * ("**** **** **** 1111"); profanity and harassment are masked keeping the first
- * letter ("m*****"); confidential is labelled "[REDACTED]"; everything else gets its
+ * ("**** **** **** 1111"); profanity, harassment, hate and sexual are masked keeping
+ * the first letter ("m*****"); confidential is labelled "[REDACTED]"; everything else gets its
  * default label ("[EMAIL]"). A finding
  * whose action is MESURA_ACTION_LOG (or ALLOW) is only reported (KEEP).
  * The options pointed to are static.

@@ -144,7 +144,8 @@ void mesura_redact_span_from_finding(mesura_redact_span *span, const mesura_find
 		span->op = MESURA_REDACT_MASK;
 		span->options = &KEEP_LAST_4;
 	} else if (is_category(f->category, "profanity") ||
-	           is_category(f->category, "harassment")) {
+	           is_category(f->category, "harassment") || is_category(f->category, "hate") ||
+	           is_category(f->category, "sexual")) {
 		span->op = MESURA_REDACT_MASK;
 		span->options = &KEEP_FIRST_1;
 	} else if (is_category(f->category, "confidential")) {
