@@ -359,6 +359,63 @@ START_TEST(a_private_key_is_one_finding_header_to_footer)
 }
 END_TEST
 
+/* A Kubernetes Secret manifest pasted in a post: every value under data (base64 of a
+ * generated password) and stringData is a finding over exactly its bytes; the same
+ * manifest as a ConfigMap, or with placeholders, has none. */
+static void base64_of(const char *in, char *out)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t n = strlen(in), o = 0;
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned char)in[i] << 16;
+		v |= i + 1 < n ? (unsigned)(unsigned char)in[i + 1] << 8 : 0;
+		v |= i + 2 < n ? (unsigned char)in[i + 2] : 0;
+		out[o++] = b64[v >> 18 & 63];
+		out[o++] = b64[v >> 12 & 63];
+		out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		out[o++] = i + 2 < n ? b64[v & 63] : '=';
+	}
+	out[o] = '\0';
+}
+
+START_TEST(kubernetes_secret_values_are_found)
+{
+	mesura_policy *policy = default_policy();
+	mesura_scanner *s;
+	ck_assert_int_eq(mesura_scanner_new(&s, policy, NULL), MESURA_OK);
+	tu_rng rng = {0x8c5};
+	static const char alnum[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	for (int k = 0; k < 100; k++) {
+		char password[24], user[8], b64_pass[40], b64_user[16], post[600];
+		for (size_t i = 0; i < 15; i++)
+			password[i] = alnum[tu_rng_below(&rng, sizeof alnum - 1)];
+		snprintf(password + 15, sizeof password - 15, "%u!", (unsigned)tu_rng_below(&rng, 90) + 10);
+		snprintf(user, sizeof user, "svc%02u", (unsigned)tu_rng_below(&rng, 100));
+		base64_of(password, b64_pass);
+		base64_of(user, b64_user);
+		const char *kind = k % 2 ? "Secret" : "ConfigMap";
+		int n = snprintf(post, sizeof post,
+		                 "why does the pod not start? here is the yaml:\n"
+		                 "apiVersion: v1\nkind: %s\nmetadata:\n  name: db-%d\n"
+		                 "type: Opaque\ndata:\n  username: %s\n  password: ",
+		                 kind, k, b64_user);
+		size_t start = (size_t)n;
+		snprintf(post + n, sizeof post - (size_t)n, "%s\n", b64_pass);
+		const mesura_result *r;
+		ck_assert_int_eq(mesura_scan(s, post, strlen(post), &r), MESURA_OK);
+		int found = 0;
+		for (size_t i = 0; i < r->n_findings; i++)
+			if (!strcmp(r->findings[i].rule_id, "secret.k8s-secret-data") &&
+			    r->findings[i].start == start && r->findings[i].end == start + strlen(b64_pass))
+				found = 1;
+		ck_assert_msg(found == (k % 2), "%s manifest %d: password value %s", kind, k,
+		              found ? "flagged" : "missed");
+	}
+	mesura_scanner_free(s);
+	mesura_policy_free(policy);
+}
+END_TEST
+
 static Suite *secrets_suite(void)
 {
 	Suite *s = suite_create("secrets");
@@ -367,6 +424,7 @@ static Suite *secrets_suite(void)
 	tcase_add_test(tc, every_family_is_found_in_every_shape_of_post);
 	tcase_add_test(tc, placeholders_and_example_keys_are_not_flagged);
 	tcase_add_test(tc, a_private_key_is_one_finding_header_to_footer);
+	tcase_add_test(tc, kubernetes_secret_values_are_found);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -435,6 +435,9 @@ FAMILIES = [
     ("wifi-qr", password, "WIFI:T:WPA;S:Acme-Guest;P:"),
     ("azure-storage", azure_storage, "AccountKey="),
     ("azure-sas", azure_sas_sig, "&sig="),
+    ("airtable", lambda: "pat" + rand(14) + "." + rand(64, HEX), None),
+    ("npmrc-token", uuid4, "//npm.acme.internal/:_authToken="),
+    ("npmrc-auth", basic_auth, "_auth="),
 ]
 
 
