@@ -126,6 +126,52 @@ START_TEST(scunthorpe_family)
 }
 END_TEST
 
+/* A character that joins the last letter of a word or number (a soft hyphen, ZWJ,
+ * variation selectors, CGJ, combining marks, an emoji modifier, a word joiner, a bidi
+ * mark, a tag character) does not hide it: the span covers it (whole grapheme clusters,
+ * and the format characters the word rules attach to a word), for terms and regexes
+ * alike. It does not glue two words into one either. */
+START_TEST(characters_appended_to_a_word)
+{
+	static const char *const joiners[] = {
+		"\xc2\xad",         /* U+00AD soft hyphen */
+		"\xe2\x80\x8d",     /* U+200D ZWJ */
+		"\xef\xb8\x8f",     /* U+FE0F VS16 */
+		"\xef\xb8\x80",     /* U+FE00 VS1 */
+		"\xcd\x8f",         /* U+034F CGJ */
+		"\xcc\x81",         /* U+0301 acute */
+		"\xcc\xb6\xcc\xb6", /* U+0336 strike-through, twice */
+		"\xe2\x83\x9d",     /* U+20DD enclosing circle */
+		"\xf0\x9f\x8f\xbb", /* U+1F3FB skin tone */
+		"\xe2\x81\xa0",     /* U+2060 word joiner */
+		"\xe2\x80\x8e",     /* U+200E LRM */
+		"\xf3\xa0\x81\x81", /* U+E0041 tag A */
+		"\xc2\xad\xcc\x81", /* a soft hyphen, then a mark (its own cluster) */
+	};
+	char text[128], piece[64];
+	for (size_t k = 0; k < sizeof joiners / sizeof *joiners; k++) {
+		const char *j = joiners[k];
+		snprintf(piece, sizeof piece, "fuck%s", j);
+		snprintf(text, sizeof text, "oh %s off", piece);
+		assert_finding(text, "profanity-en", piece);
+		snprintf(text, sizeof text, "oh %s", piece);
+		assert_finding(text, "profanity-en", piece);
+		snprintf(piece, sizeof piece, "4111 1111 1111 1111%s", j);
+		snprintf(text, sizeof text, "tarjeta %s gracias", piece);
+		assert_finding(text, "card-number", piece);
+		snprintf(text, sizeof text, "Scunthorpe%s United", j);
+		assert_clean(text);
+		snprintf(text, sizeof text, "a class%sic assassin%s story", j, j);
+		assert_clean(text);
+		snprintf(text, sizeof text, "oh fuck%sing", j);
+		const mesura_result *r = scan(text);
+		for (size_t i = 0; i < r->n_findings; i++)
+			ck_assert_msg(strcmp(r->findings[i].rule_id, "profanity-en") != 0,
+			              "\"%s\": fuck found as a word", text);
+	}
+}
+END_TEST
+
 START_TEST(regexes_with_validators)
 {
 	assert_finding("Mi tarjeta 4111 1111 1111 1111 no funciona", "card-number",
@@ -580,6 +626,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, obfuscated_terms);
 	tcase_add_test(tc, scunthorpe_family);
+	tcase_add_test(tc, characters_appended_to_a_word);
 	tcase_add_test(tc, regexes_with_validators);
 	tcase_add_test(tc, allow_list_and_substrings);
 	tcase_add_test(tc, hostile_regex_cannot_hang_a_scan);

@@ -58,6 +58,7 @@ static const hostile HOSTILE[] = {
     {"zero-width run", "\xe2\x80\x8b", HIT}, /* U+200B */
     {"zero-width letters", "f\xe2\x80\x8bu\xe2\x80\x8b", HIT},
     {"soft hyphens", "\xc2\xad", HIT},
+    {"words with joiners", "fuck\xcd\x8f\xc2\xad\xcc\x81 ", HIT}, /* CGJ, SHY, mark */
     {"spaced letters", "a ", "f u c k"},
     {"dotted letters", "a.", "f.u.c.k"},
     {"starred letters", "f*", HIT},

@@ -24,8 +24,11 @@
 #include "scanner.h"
 #include "text/chunk.h"
 #include "text/fold.h"
+#include "text/grapheme.h"
+#include "text/text.h"
 #include "text/view.h"
 #include "tokens/tokenize.h"
+#include "tokens/wordbreak.h"
 
 /* Default limits (mesura_scan_limits): a regex may not take longer than this (PCRE2
  * match and depth limits), so that no pattern can hang a scan. */
@@ -534,6 +537,82 @@ int mesura_scan__is_whole_words(mesura_scanner *s, size_t start, size_t end, int
 	return rc;
 }
 
+/* ------------------------------------------------------------ spans */
+
+/* Whether offset `at` lies between two ASCII characters other than CR LF (or at an end
+ * of the text next to one): then a cluster boundary lies there and no character that
+ * joins the one before it follows, which is all widen_to_clusters asks in most posts. */
+static int ascii_boundary(const unsigned char *t, size_t len, size_t at)
+{
+	return (at == 0 || t[at - 1] < 0x80) && (at == len || t[at] < 0x80) &&
+	       !(at > 0 && at < len && t[at - 1] == '\r' && t[at] == '\n');
+}
+
+/* The cluster around `at` (mesura_text__cluster_around), from the last one found when
+ * `at` lies inside it: hits inside one long cluster (a run of marks) read it once. */
+static void cluster_around(mesura_scanner *s, size_t at, size_t *start, size_t *end)
+{
+	if (s->cluster_lo < at && at < s->cluster_hi) {
+		*start = s->cluster_lo;
+		*end = s->cluster_hi;
+		return;
+	}
+	uint64_t steps = 0;
+	mesura_text__cluster_around((const unsigned char *)s->text, s->len, at, start, end,
+	                            &steps);
+	spend(s, steps);
+	if (*start < at && at < *end) {
+		s->cluster_lo = *start;
+		s->cluster_hi = *end;
+	}
+}
+
+/* Whether the character at `at` (> 0) is one that the word rules attach to the
+ * character before it (UAX #29 WB4: Extend, Format, ZWJ), which is no line break
+ * (WB3a-b); *n its length. */
+static int attaches_to_word(const mesura_scanner *s, size_t at, size_t *n)
+{
+	const unsigned char *t = (const unsigned char *)s->text;
+	int32_t cp, before;
+	*n = mesura_utf8__decode(t, s->len, at, &cp);
+	mesura_wb wb = mesura_tokens__word_break(cp);
+	if (wb != WB_EXTEND && wb != WB_FORMAT && wb != WB_ZWJ)
+		return 0;
+	size_t b = at - 1;
+	while (b > 0 && at - b < 4 && (t[b] & 0xC0) == 0x80)
+		b--;
+	if (mesura_utf8__decode(t, s->len, b, &before) != at - b)
+		return 1; /* after an ill-formed sequence: no line break */
+	wb = mesura_tokens__word_break(before);
+	return wb != WB_CR && wb != WB_LF && wb != WB_NEWLINE;
+}
+
+/* A view's characters map back to whole characters of the post, but not always to
+ * whole grapheme clusters: "fuck" followed by a soft hyphen, a ZWJ, a variation
+ * selector, a CGJ, a combining mark or an emoji modifier is "fuck" in a view that
+ * drops them, and the original ends one cluster later. The span grows to whole
+ * clusters (UAX #29), and its end past the format, extend and ZWJ characters that the
+ * word rules attach to the word before them (a soft hyphen or a word joiner is a
+ * cluster of its own), so that the whole-word check asks about the word as written and
+ * redaction covers all of it. */
+void mesura_scan__widen_to_clusters(mesura_scanner *s, size_t *start, size_t *end)
+{
+	const unsigned char *t = (const unsigned char *)s->text;
+	size_t lo, hi, n;
+	if (*end <= *start)
+		return;
+	if (!ascii_boundary(t, s->len, *start)) {
+		cluster_around(s, *start, &lo, &hi);
+		*start = lo;
+	}
+	if (ascii_boundary(t, s->len, *end))
+		return;
+	cluster_around(s, *end, &lo, &hi);
+	while (hi < s->len && hi > 0 && attaches_to_word(s, hi, &n))
+		cluster_around(s, hi + n, &lo, &hi);
+	*end = hi;
+}
+
 static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t view_end,
                    int masked)
 {
@@ -543,6 +622,7 @@ static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t v
 	if (mesura_view_source_span(s->views[x->view], view_start, view_end, &start, &end) !=
 	    MESURA_OK)
 		return MESURA_OK;
+	mesura_scan__widen_to_clusters(s, &start, &end);
 	if (x->whole_word) {
 		int whole, rc = mesura_scan__is_whole_words(s, start, end, &whole);
 		if (rc != MESURA_OK)
@@ -1109,6 +1189,7 @@ int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
 	s->has_hash_known = 0;
 	s->context_found = 0;
 	s->limits_hit = 0;
+	s->cluster_lo = s->cluster_hi = 0;
 	start_clock(s);
 	int rc = MESURA_OK;
 	if (len > s->limits.max_post_bytes)

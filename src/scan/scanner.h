@@ -67,6 +67,8 @@ struct mesura_scanner {
 	uint64_t work_budget; /* tests: work after which the time runs out; 0: none */
 	int budgeted;         /* this scan has a time (or work) budget to mind */
 	uint64_t view_advance; /* work counted by the stop hook of the view being made */
+	size_t cluster_lo, cluster_hi; /* the last cluster of two characters or more that
+	                                * widen_to_clusters found in this post, else 0, 0 */
 	int exhaustive; /* tests: no prefilter, no shortcut (see scanner.h) */
 	int explain;    /* record near misses */
 	mesura_near_miss *misses;
@@ -84,6 +86,10 @@ int mesura_scan__miss(mesura_scanner *s, uint32_t rule, mesura_miss_reason reaso
 
 /* Tokenizes the post (once) and marks its token boundaries. */
 int mesura_scan__tokenize_post(mesura_scanner *s);
+
+/* Widens [*start, *end) of the original text to whole grapheme clusters, its end past
+ * the characters that the word rules attach to the word before them. */
+void mesura_scan__widen_to_clusters(mesura_scanner *s, size_t *start, size_t *end);
 
 /* Whether [start, end) of the original text is whole words (*whole). */
 int mesura_scan__is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole);
