@@ -14,11 +14,18 @@
 #define MAX_CP 0x10FFFF
 
 /* The prototype of cp as a NUL-terminated string, "" when it has none. */
+static unsigned last_context; /* of the last proto() that found a look-alike */
+
 static const char *proto(int32_t cp)
 {
 	static char buf[MESURA_CONFUSABLE_MAX + 1];
 	const char *ascii = NULL;
-	size_t n = mesura_text__confusable(cp, &ascii);
+	unsigned context = 99;
+	size_t n = mesura_text__confusable(cp, &ascii, &context);
+	if (n > 0) {
+		ck_assert_uint_le(context, MESURA_LOOKALIKE_REGIONAL);
+		last_context = context;
+	}
 	ck_assert_uint_le(n, MESURA_CONFUSABLE_MAX);
 	if (n > 0)
 		ck_assert_ptr_nonnull(ascii);
@@ -103,6 +110,63 @@ START_TEST(other_scripts_and_latin_variants)
 }
 END_TEST
 
+/* Letters the confusables data does not relate to Latin, from Unicode's names, NFKC
+ * and ICU's skeleton classes (tools/gen_confusables.py), and curated symbols. */
+START_TEST(letters_beyond_the_confusables_data)
+{
+	static const struct expect always[] = {
+	    {0x03BA, "k"}, {0x03BC, "u"}, {0x03F2, "c"}, {0x03C4, "t"}, /* Greek κ μ ϲ τ */
+	    {0x03BD, "v"}, {0x03BF, "o"}, {0x03C5, "u"}, {0x03C1, "p"}, /* ν ο υ ρ */
+	    {0x04C0, "I"}, {0x04CF, "i"},                               /* palochka */
+	    {0x043A, "k"}, {0x043D, "h"}, {0x0442, "t"},                /* Cyrillic к н т */
+	    {0x1D00, "a"}, {0x0299, "b"}, {0x1D04, "c"}, {0x1D05, "d"}, /* small capitals */
+	    {0x1D07, "e"}, {0xA730, "f"}, {0x0262, "g"}, {0x029C, "h"}, {0x026A, "i"},
+	    {0x1D0A, "j"}, {0x1D0B, "k"}, {0x029F, "l"}, {0x1D0D, "m"}, {0x0274, "n"},
+	    {0x1D18, "p"}, {0x0280, "r"}, {0x1D1B, "t"}, {0x1D1C, "u"},
+	    {0x249C, "a"}, {0x24B5, "z"}, {0x1F110, "A"}, /* parenthesized: NFKC "(a)" */
+	    {0x1F150, "A"}, {0x1F169, "Z"},               /* negative circled */
+	    {0x1F170, "A"}, {0x1F189, "Z"},               /* negative squared */
+	    {0x0257, "d"}, {0x0199, "k"}, {0xA7A1, "g"},  /* letters with a hook, a stroke */
+	    {0x00B5, "u"},                                /* micro sign */
+	};
+	check_all(always, sizeof always / sizeof always[0]);
+	for (size_t i = 0; i < sizeof always / sizeof always[0]; i++) {
+		proto(always[i].cp);
+		ck_assert_uint_eq(last_context, MESURA_LOOKALIKE_ALWAYS);
+	}
+	static const struct {
+		int32_t cp;
+		const char *ascii;
+		unsigned context;
+	} symbols[] = {
+	    {0x00A1, "i", MESURA_LOOKALIKE_BETWEEN_LETTERS}, /* ¡ */
+	    {0x221A, "v", MESURA_LOOKALIKE_BEFORE_LETTER},   /* √ */
+	    {0x20AC, "e", MESURA_LOOKALIKE_BEFORE_LETTER},   /* € */
+	    {0x00AE, "r", MESURA_LOOKALIKE_BEFORE_LETTER},   /* ® */
+	    {0x1F1E6, "A", MESURA_LOOKALIKE_REGIONAL},       /* regional indicator A */
+	    {0x1F1FF, "Z", MESURA_LOOKALIKE_REGIONAL},
+	};
+	for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
+		ck_assert_str_eq(proto(symbols[i].cp), symbols[i].ascii);
+		ck_assert_uint_eq(last_context, symbols[i].context);
+	}
+	/* Emoji flags, from emoji-sequences.txt: 🇨🇰 🇺🇸 🇪🇸 🇫🇷, not 🇫🇺 🇨🇨 🇺🇺 */
+	ck_assert(mesura_text__emoji_flag(0x1F1E8, 0x1F1F0));
+	ck_assert(mesura_text__emoji_flag(0x1F1FA, 0x1F1F8));
+	ck_assert(mesura_text__emoji_flag(0x1F1EA, 0x1F1F8));
+	ck_assert(mesura_text__emoji_flag(0x1F1EB, 0x1F1F7));
+	ck_assert(!mesura_text__emoji_flag(0x1F1EB, 0x1F1FA));
+	ck_assert(!mesura_text__emoji_flag(0x1F1FA, 0x1F1FA));
+	ck_assert(!mesura_text__emoji_flag('U', 'S'));
+	ck_assert(!mesura_text__emoji_flag(0x1F1E8, 0x1F200));
+	size_t flags = 0;
+	for (int32_t a = 0x1F1E6; a <= 0x1F1FF; a++)
+		for (int32_t b = 0x1F1E6; b <= 0x1F1FF; b++)
+			flags += (size_t)mesura_text__emoji_flag(a, b);
+	ck_assert_uint_eq(flags, 258); /* RGI_Emoji_Flag_Sequence of Unicode 15 */
+}
+END_TEST
+
 START_TEST(ascii_marks_and_decomposables_do_not_map)
 {
 	for (int32_t cp = -1; cp < 0x80; cp++)
@@ -152,7 +216,8 @@ START_TEST(every_code_point_probed)
 	int32_t prev = -1;
 	for (int32_t cp = 0; cp <= MAX_CP; cp++) {
 		const char *ascii = NULL;
-		size_t n = mesura_text__confusable(cp, &ascii);
+		unsigned context;
+		size_t n = mesura_text__confusable(cp, &ascii, &context);
 		if (n == 0)
 			continue;
 		ck_assert_int_ge(cp, 0x80);
@@ -250,14 +315,14 @@ static void ucd_free(ucd *u)
 }
 
 /* Non-zero when the full compatibility decomposition of cp (NFKD, hence NFKC for a
- * single code point) is all ASCII. */
-static int nfkd_is_ascii(const ucd *u, int32_t cp, int depth)
+ * single code point) is all ASCII (all ASCII letters and digits with `alnum`). */
+static int nfkd_is_ascii(const ucd *u, int32_t cp, int depth, int alnum)
 {
 	ck_assert_int_lt(depth, 20);
 	if (u->dec_off[cp] < 0)
-		return cp < 0x80;
+		return cp < 0x80 && (!alnum || is_alnum_ascii((char)cp));
 	for (size_t k = 0; k < u->dec_len[cp]; k++)
-		if (!nfkd_is_ascii(u, u->dec[(size_t)u->dec_off[cp] + k], depth + 1))
+		if (!nfkd_is_ascii(u, u->dec[(size_t)u->dec_off[cp] + k], depth + 1, alnum))
 			return 0;
 	return 1;
 }
@@ -281,7 +346,8 @@ START_TEST(sources_agree_with_unicode_data)
 	size_t latin = 0, cyrillic_or_greek = 0;
 	for (int32_t cp = 0x80; cp <= MAX_CP; cp++) {
 		const char *ascii = NULL;
-		size_t n = mesura_text__confusable(cp, &ascii);
+		unsigned context;
+		size_t n = mesura_text__confusable(cp, &ascii, &context);
 		const char *gc = u.gc[cp];
 		if (gc[0] == 'M') {
 			ck_assert_msg(n == 0, "mark U+%04X (%s) maps", (unsigned)cp, gc);
@@ -289,8 +355,12 @@ START_TEST(sources_agree_with_unicode_data)
 		}
 		if (n == 0)
 			continue;
+		/* Letters and numbers; symbols, and punctuation (¡) that reads as a letter only
+		 * next to letters. */
+		int in_words = context == MESURA_LOOKALIKE_BEFORE_LETTER ||
+		               context == MESURA_LOOKALIKE_BETWEEN_LETTERS;
 		ck_assert_msg(gc[0] == 'L' || gc[0] == 'N' || strcmp(gc, "Sm") == 0 ||
-		                  strcmp(gc, "So") == 0,
+		                  strcmp(gc, "So") == 0 || (in_words && (gc[0] == 'S' || gc[0] == 'P')),
 		              "U+%04X has category %s", (unsigned)cp, gc);
 		if (gc[0] == 'S')
 			for (size_t k = 0; k < n; k++)
@@ -298,7 +368,9 @@ START_TEST(sources_agree_with_unicode_data)
 				              "symbol U+%04X maps to a digit", (unsigned)cp);
 		ck_assert_msg(u.dec_off[cp] < 0 || u.dec_compat[cp],
 		              "U+%04X has a canonical decomposition", (unsigned)cp);
-		ck_assert_msg(!nfkd_is_ascii(&u, cp, 0), "NFKC of U+%04X is already ASCII",
+		/* What NFKC makes ASCII letters needs no entry; what it makes a letter in
+		 * brackets (⒜ "(a)") does: it is looked up before decomposition. */
+		ck_assert_msg(!nfkd_is_ascii(&u, cp, 0, 1), "NFKC of U+%04X is already ASCII letters",
 		              (unsigned)cp);
 		if (cp < 0x0250)
 			latin++;
@@ -321,6 +393,7 @@ static Suite *confusables_suite(void)
 	tcase_add_test(tc, cyrillic_uppercase_keeps_case);
 	tcase_add_test(tc, greek_look_alikes);
 	tcase_add_test(tc, other_scripts_and_latin_variants);
+	tcase_add_test(tc, letters_beyond_the_confusables_data);
 	tcase_add_test(tc, ascii_marks_and_decomposables_do_not_map);
 	tcase_add_test(tc, table_is_sorted_and_well_formed);
 	tcase_add_test(tc, every_code_point_probed);

@@ -126,6 +126,85 @@ START_TEST(confusables_map_lookalikes_to_latin)
 }
 END_TEST
 
+/* Look-alikes beyond Cyrillic (tools/gen_confusables.py), looked up before NFKC, and
+ * the symbols that read as letters only where letters are around them. */
+START_TEST(lookalikes_read_in_context)
+{
+	const unsigned m = MESURA_NORM_MODERATION;
+	/* ⒡⒰⒞⒦: NFKC makes "(f)(u)(c)(k)"; the view reads the letters, no brackets. */
+	assert_view(m, "\xe2\x92\xa1\xe2\x92\xb0\xe2\x92\x9e\xe2\x92\xa6", "fuck");
+	assert_view(MESURA_NORM_CONFUSABLES, "\xe2\x92\xa1\xe2\x92\xb0", "fu"); /* NFC too */
+	/* 🅵🆄🅲🅺 🅕🅤🅒🅚, small capitals ᴍɪᴇʀᴅᴀ, Greek f υ ϲ κ (NFKC makes ϲ a σ: "o") */
+	assert_view(m, "\xf0\x9f\x85\xb5\xf0\x9f\x86\x84\xf0\x9f\x85\xb2\xf0\x9f\x85\xba "
+	               "\xf0\x9f\x85\x95\xf0\x9f\x85\xa4\xf0\x9f\x85\x92\xf0\x9f\x85\x9a",
+	            "fuck fuck");
+	assert_view(m, "\xe1\xb4\x8d\xc9\xaa\xe1\xb4\x87\xca\x80\xe1\xb4\x85\xe1\xb4\x80", "mierda");
+	assert_view(m, "f\xcf\x85\xcf\xb2\xce\xba f\xce\xbc" "ck", "fuck fuck");
+	/* ¡ is i between letters only: Spanish opens exclamations with it. */
+	assert_view(m, "h\xc2\xa1jo \xc2\xa1Mierda! \xc2\xa1\xc2\xa1hola", "hijo \xc2\xa1mierda! \xc2\xa1\xc2\xa1hola");
+	/* Symbols read as letters before a letter: √erga m€rda, not 5€ or Nike® */
+	assert_view(m, "\xe2\x88\x9a" "erga m\xe2\x82\xac" "rda 5\xe2\x82\xac Nike\xc2\xae",
+	            "verga merda 5\xe2\x82\xac nike\xc2\xae");
+	/* Regional indicators are letters unless they pair into an emoji flag: 🇫🇺 is
+	 * letters, 🇨🇰 a flag; 🇸🇭🇮🇹 two flags; merci🇫🇷 keeps its flag. */
+	assert_view(m, "\xf0\x9f\x87\xab\xf0\x9f\x87\xba\xf0\x9f\x87\xa8\xf0\x9f\x87\xb0",
+	            "fu\xf0\x9f\x87\xa8\xf0\x9f\x87\xb0");
+	assert_view(m, "\xf0\x9f\x87\xab \xf0\x9f\x87\xba", "f u");
+	assert_view(m, "\xf0\x9f\x87\xb8\xf0\x9f\x87\xad\xf0\x9f\x87\xae\xf0\x9f\x87\xb9",
+	            "\xf0\x9f\x87\xb8\xf0\x9f\x87\xad\xf0\x9f\x87\xae\xf0\x9f\x87\xb9");
+	assert_view(m, "merci\xf0\x9f\x87\xab\xf0\x9f\x87\xb7", "merci\xf0\x9f\x87\xab\xf0\x9f\x87\xb7");
+	/* Pairs count from the start of the run (as renderers pair them): 🇺🇺🇸 is the
+	 * letters UU and S, not U and the flag 🇺🇸. */
+	assert_view(m, "\xf0\x9f\x87\xba\xf0\x9f\x87\xba\xf0\x9f\x87\xb8", "uus");
+	assert_view(m, "x\xf0\x9f\x87\xba\xf0\x9f\x87\xb8\xf0\x9f\x87\xba", "x\xf0\x9f\x87\xba\xf0\x9f\x87\xb8u");
+	/* A look-alike covers its whole source character in the map. */
+	const char *src = "a\xe2\x92\xa1" "b";
+	fixture f = make(m, NULL);
+	ck_assert_str_eq(norm(&f, src), "afb");
+	assert_source(&f, src, 1, 2, "\xe2\x92\xa1");
+	dispose(&f);
+}
+END_TEST
+
+/* Marks stacked on every letter (strike-through U+0336, underline U+0332, enclosing
+ * circle U+20DD, acute), 1 to 300 of them, mixed or not, fold away in the deobfuscating
+ * view; each letter maps to itself (the marks between letters fall inside a span
+ * over several; the marks after the last letter are the scanner's to take, with the
+ * grapheme cluster). */
+START_TEST(stacked_marks_fold_away)
+{
+	static const char *const marks[] = {"\xcc\xb6", "\xcc\xb2", "\xe2\x83\x9d", "\xcc\x81"};
+	static const size_t stacks[] = {1, 2, 3, 7, 40, 300};
+	fixture f = make(MESURA_NORM_DEOBFUSCATE, NULL);
+	char *src = malloc(4 * 300 * 3 + 16);
+	ck_assert_ptr_nonnull(src);
+	for (size_t s = 0; s < sizeof stacks / sizeof stacks[0]; s++)
+		for (int mixed = 0; mixed <= 1; mixed++) {
+			size_t at = 0, ends[4];
+			for (size_t k = 0; k < 4; k++) {
+				src[at++] = "fuck"[k];
+				for (size_t m = 0; m < stacks[s]; m++) {
+					const char *mark = marks[mixed ? (k + m) % 4 : s % 3];
+					memcpy(src + at, mark, strlen(mark));
+					at += strlen(mark);
+				}
+				ends[k] = at;
+			}
+			src[at] = '\0';
+			ck_assert_msg(strcmp(norm(&f, src), "fuck") == 0, "%zu marks, mixed %d: \"%s\"",
+			              stacks[s], mixed, norm(&f, src));
+			for (size_t k = 0; k < 4; k++) {
+				size_t lo, hi;
+				ck_assert_int_eq(mesura_view_source_span(f.view, k, k + 1, &lo, &hi), MESURA_OK);
+				ck_assert_uint_eq(lo, k ? ends[k - 1] : 0); /* the letter itself */
+				ck_assert_uint_eq(hi, lo + 1);
+			}
+		}
+	free(src);
+	dispose(&f);
+}
+END_TEST
+
 START_TEST(leet_folds_only_inside_words_with_letters)
 {
 	assert_view(MESURA_NORM_LEET, "m1erda h3ll0 w0rld", "mierda hello world");
@@ -486,6 +565,8 @@ static Suite *normalize_suite(void)
 	tcase_add_test(tc, keep_letters_must_decompose);
 	tcase_add_test(tc, invisibles_are_removed_and_mapped_around);
 	tcase_add_test(tc, confusables_map_lookalikes_to_latin);
+	tcase_add_test(tc, lookalikes_read_in_context);
+	tcase_add_test(tc, stacked_marks_fold_away);
 	tcase_add_test(tc, leet_folds_only_inside_words_with_letters);
 	tcase_add_test(tc, leet_symbol_runs_fold_whole);
 	tcase_add_test(tc, collapse_repeats_maps_to_the_whole_run);

@@ -36,6 +36,29 @@ Derivation, for every edge (x, y) of the graph, in both directions:
           the data says "l", the prototype of the l/I/1 class; Cyrillic ԁ gets "d"
           even though Unicode 15's prototype of d is "cl"), then the string.
 
+Letters the confusables data does not list, from Unicode's own names and NFKC ("letter
+sources"; the JSON's table wins where both have a source):
+  name    a symbol or letter whose name says which Latin letter it shows:
+          "PARENTHESIZED LATIN SMALL LETTER A", "NEGATIVE SQUARED LATIN CAPITAL LETTER A"
+          (any prefix), "LATIN SMALL LETTER D WITH HOOK" (a letter with a hook, stroke...
+          and no canonical decomposition), "LATIN LETTER SMALL CAPITAL A" (lower case),
+          "REGIONAL INDICATOR SYMBOL LETTER A" (upper case; read as a letter only when
+          it is not half of an emoji flag, see below).
+  nfkc    a character whose NFKC is one ASCII letter with ASCII punctuation around it
+          (⒜ -> "(a)"): the letter. The library looks such characters up BEFORE
+          decomposing them, so no bracket is left in the view.
+  class   a letter ICU gives the same skeleton as a "name" source (Greek κ, Cyrillic к and
+          ᴋ all have the skeleton ĸ; ᴋ is a small capital K): that letter.
+  curated symbols people write for letters that no Unicode data relates to them (¡ for
+          i, √ for v...), listed in CURATED below with the context they need.
+  ICU cross-checks these too: a source whose ICU skeleton is ASCII letters other than
+  its target is rejected (listed in the header); one whose skeleton is not ASCII (ICU
+  has no opinion) is kept. No letter source maps to a digit.
+Context: a symbol reads as a letter only where a letter follows it (€ in "m€rda", not
+in "5 €"), ¡ only between letters ("h¡jo", not "¡Hola"), a regional indicator only when
+it does not make an RGI emoji flag with its pair (emoji-sequences.txt): 🇨🇰 is a flag,
+🇫 alone is F.
+
 usage: tools/gen_confusables.py [--json PATH] [--unicode-dir DIR] [--no-icu]
                                 > src/text/confusables_table.inc
 The generated file is committed: building mesura needs neither Python nor ICU.
@@ -53,6 +76,7 @@ import unicodedata
 
 DEFAULT_JSON = "/usr/lib/python3/dist-packages/confusable_homoglyphs/confusables.json"
 DEFAULT_UCD = "/usr/share/unicode"
+EMOJI_SEQUENCES = "emoji/emoji-sequences.txt"  # under --unicode-dir
 ORACLE_SRC = os.path.join(os.path.dirname(os.path.abspath(__file__)), "confusables_oracle.c")
 MAX_LEN = 4  # MESURA_CONFUSABLE_MAX in src/text/text.h
 ALNUM = re.compile(r"[A-Za-z0-9]{1,%d}\Z" % MAX_LEN)
@@ -60,6 +84,66 @@ ALNUM = re.compile(r"[A-Za-z0-9]{1,%d}\Z" % MAX_LEN)
 KINDS = ("direct", "stripped", "derived", "derived, stripped")
 # Bidi marks the JSON wraps right-to-left characters in ("\u200eا\u200e").
 BIDI_WRAPPERS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+
+
+# Contexts (MESURA_LOOKALIKE_* in src/text/text.h).
+ALWAYS, BEFORE_LETTER, BETWEEN_LETTERS, REGIONAL = 0, 1, 2, 3
+CONTEXT_NAMES = ("always", "before a letter", "between letters", "regional indicator")
+
+# Symbols people write for letters, related by no Unicode data (the confusables data
+# has none of them as a Latin look-alike): code point -> (letter, context, why).
+CURATED = {
+    0x00A1: ("i", BETWEEN_LETTERS, "inverted exclamation mark: h¡jo (Spanish opens with it)"),
+    0x221A: ("v", BEFORE_LETTER, "square root: √erga"),
+    0x20AC: ("e", BEFORE_LETTER, "euro sign: m€rda"),
+    0x00A2: ("c", BEFORE_LETTER, "cent sign: ¢unt"),
+    0x00A9: ("c", BEFORE_LETTER, "copyright sign: ©ock"),
+    0x00AE: ("r", BEFORE_LETTER, "registered sign: ®etard"),
+    0x00A5: ("y", BEFORE_LETTER, "yen sign"),
+    0x2202: ("d", BEFORE_LETTER, "partial differential: ∂ick"),
+    0x2229: ("n", BEFORE_LETTER, "intersection: ∩igga"),
+    0x00B5: ("u", ALWAYS, "micro sign: fµck (NFKC makes it Greek mu)"),
+    0x03BC: ("u", ALWAYS, "Greek mu: fμck"),
+}
+
+LETTER_NAMES = (
+    # (pattern, kind): the letter is the last group, its case from CAPITAL/SMALL when
+    # the pattern has two groups, else upper. A letter "with" a hook or a bar may look
+    # like other letters too (ICU puts C WITH BAR with Greek epsilon): only the other
+    # kinds lend their letter to the characters ICU gives the same skeleton.
+    (re.compile(r"(?:[A-Z-]+ )+LATIN (CAPITAL|SMALL) LETTER ([A-Z])\Z"), "name"),
+    (re.compile(r"LATIN LETTER (SMALL) CAPITAL ([A-Z])\Z"), "name"),
+    (re.compile(r"REGIONAL INDICATOR SYMBOL LETTER ([A-Z])\Z"), "name"),
+    (re.compile(r"LATIN (CAPITAL|SMALL) LETTER ([A-Z]) WITH (?!.*LETTER).+\Z"), "name, with"),
+)
+
+
+def name_letter(name):
+    """(the Latin letter a character's name says it shows, kind), or (None, None)."""
+    if name.startswith(("TAG ", "COMBINING ")):
+        return None, None
+    for pattern, kind in LETTER_NAMES:
+        m = pattern.match(name)
+        if m:
+            if pattern.groups == 1:
+                return m.group(1), kind
+            return (m.group(2) if m.group(1) == "CAPITAL" else m.group(2).lower()), kind
+    return None, None
+
+
+def read_rgi_flags(udir):
+    """Pairs of regional indicators that are RGI emoji flags, as 'CK'."""
+    flags = set()
+    path = os.path.join(udir, EMOJI_SEQUENCES)
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            fields = [x.strip() for x in line.split("#", 1)[0].split(";")]
+            if len(fields) >= 2 and fields[1] == "RGI_Emoji_Flag_Sequence":
+                a, b = (int(x, 16) for x in fields[0].split())
+                flags.add(chr(ord("A") + a - 0x1F1E6) + chr(ord("A") + b - 0x1F1E6))
+    if len(flags) < 200:
+        raise RuntimeError(f"{path}: only {len(flags)} RGI flags")
+    return flags
 
 
 class Ucd:
@@ -139,6 +223,17 @@ class Ucd:
             else:
                 out.append(ch)
         return "".join(out)  # reordering does not matter: marks are only removed here
+
+    def nfkd_letter(self, cp):
+        """The letter of a character whose NFKD is one ASCII letter and ASCII
+        punctuation ("(a)"), or None."""
+        d = self._decompose(chr(cp), compat=True)
+        if not d.isascii() or len(d) < 2:
+            return None
+        letters = [c for c in d if c.isalpha()]
+        if len(letters) != 1 or any(c.isdigit() or c.isspace() for c in d):
+            return None
+        return letters[0]
 
     def strip_marks(self, s):
         return "".join(c for c in s if self.category(ord(c)) not in ("Mn", "Me"))
@@ -288,6 +383,64 @@ def hexs(s):
     return " ".join(f"{ord(c):04X}" for c in s)
 
 
+def letter_sources(ucd, taken, oracle):
+    """(cp, letter, kind, context) for the letter sources (see the module docstring)
+    that the JSON's table does not already have; a summary; and the rejected ones."""
+    found = {}  # cp -> (letter, kind, context)
+    for cp, name in ucd.name.items():
+        if cp < 0x80 or cp in taken or ucd.category(cp)[0] not in "LNS":
+            continue
+        if ucd.has_canonical(cp) or ucd.category(cp) in ("Sk", "Sc"):
+            continue
+        letter, kind = name_letter(name)
+        if letter is None:
+            letter, kind = ucd.nfkd_letter(cp), "nfkc"
+        elif ucd.nfkc_is_ascii(cp) and ucd.nfkd_letter(cp) is None:
+            continue  # NFKC already makes it the letter (fullwidth, circled...)
+        if letter is None:
+            continue
+        context = REGIONAL if name.startswith("REGIONAL INDICATOR") else ALWAYS
+        found[cp] = (letter, kind, context)
+    for cp, (letter, context, _) in CURATED.items():
+        if cp not in taken:
+            found[cp] = (letter, "curated", context)
+    skel = {}
+    if oracle:
+        classes = [cp for cp, gc in ucd.gc.items()
+                   if cp >= 0x80 and cp not in taken and cp not in found and gc[0] == "L"
+                   and not ucd.has_canonical(cp) and not ucd.nfkc_is_ascii(cp)]
+        skel = oracle.skeletons([chr(cp) for cp in list(found) + classes])
+        by_skeleton = {}  # skeleton of a name source -> its letters
+        for cp, (letter, kind, _) in found.items():
+            if kind == "name":
+                by_skeleton.setdefault(skel[chr(cp)], set()).add(letter)
+        for cp in classes:
+            letters = by_skeleton.get(skel[chr(cp)], set())
+            if len(letters) == 1:
+                found[cp] = (next(iter(letters)), "class", ALWAYS)
+    out, rejected, verdicts = [], [], {"confirmed": 0, "no opinion": 0}
+    for cp in sorted(found):
+        letter, kind, context = found[cp]
+        if oracle:
+            sk = skel[chr(cp)]
+            if sk.lower() == letter.lower():
+                verdicts["confirmed"] += 1
+            elif sk.isascii() and sk.isalnum():
+                rejected.append((cp, letter, sk))
+                continue
+            else:
+                verdicts["no opinion"] += 1
+        out.append((cp, letter, kind, context))
+    counts = {}
+    for _, _, kind, _ in out:
+        counts[kind] = counts.get(kind, 0) + 1
+    summary = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    if oracle:
+        summary += (f"; ICU: {verdicts['confirmed']} confirmed, {verdicts['no opinion']} "
+                    f"no opinion, {len(rejected)} rejected")
+    return out, summary, rejected
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--json", default=DEFAULT_JSON)
@@ -319,7 +472,6 @@ def main():
     table = []  # (cp, target, kind)
     if oracle:
         skel = oracle.skeletons([chr(cp) for cp in pairs] + [t for p in pairs.values() for t in p])
-        oracle.close()
     for cp in sorted(pairs):
         per = pairs[cp]
         if oracle:
@@ -340,6 +492,12 @@ def main():
         table.append((cp, best, per[best]))
 
     kinds = {k: sum(1 for _, _, kk in table if kk == k) for k in KINDS}
+    table = [(cp, t, k, ALWAYS) for cp, t, k in table]
+    letters, letter_stats, letter_rejected = letter_sources(ucd, {cp for cp, *_ in table}, oracle)
+    if oracle:
+        oracle.close()
+    table = sorted(table + letters)
+    rgi = read_rgi_flags(args.unicode_dir)
     if oracle:
         icu_line = (f"{oracle.version} ({os.path.basename(ORACLE_SRC)}): {confirmed_pairs} pairs "
                     f"confirmed, {rejected_pairs} rejected; {len(rejected)} sources rejected")
@@ -354,6 +512,8 @@ def main():
         f"table: {len(table)} entries ({kinds['direct']} direct, {kinds['stripped']} "
         f"with marks stripped, {kinds['derived'] + kinds['derived, stripped']} derived "
         f"through an ASCII class)",
+        "letter sources: " + letter_stats,
+        f"regional indicator pairs that are RGI emoji flags: {len(rgi)}",
     ]
     for s in stats:
         print("gen_confusables: " + s, file=sys.stderr)
@@ -373,17 +533,32 @@ def main():
                   " * (source: JSON targets -> ICU skeleton, ICU being the newer data):\n")
         for cp, ts, sk in rejected:
             out.write(f" *   U+{cp:04X} {ucd.char_name(cp)}: {', '.join(ts)} -> {hexs(sk)}\n")
+    if letter_rejected:
+        out.write(" *\n * Letter sources rejected: ICU's skeleton is other ASCII letters\n"
+                  " * (source: letter -> ICU skeleton):\n")
+        for cp, t, sk in letter_rejected:
+            out.write(f" *   U+{cp:04X} {ucd.char_name(cp)}: {t} -> {sk}\n")
     out.write(" */\n\n"
               "struct confusable_entry {\n"
               "\tint32_t cp;\n"
               "\tuint8_t len;\n"
+              "\tuint8_t context; /* MESURA_LOOKALIKE_* */\n"
               "\tchar ascii[MESURA_CONFUSABLE_MAX]; /* not NUL-terminated */\n"
               "};\n\n"
               "/* Sorted by code point, strictly ascending. */\n"
               "static const struct confusable_entry confusable_table[] = {\n")
-    for cp, t, _ in table:
-        chars = ", ".join(f"'{c}'" for c in t)
-        out.write(f"\t{{0x{cp:04X}, {len(t)}, {{{chars}}}}}, /* {ucd.char_name(cp)} */\n")
+    ctx = ("ALWAYS", "BEFORE_LETTER", "BETWEEN_LETTERS", "REGIONAL")
+    for cp, t, _, c in table:
+        chars = ", ".join(f"'{ch}'" for ch in t)
+        out.write(f"\t{{0x{cp:04X}, {len(t)}, MESURA_LOOKALIKE_{ctx[c]}, {{{chars}}}}}, "
+                  f"/* {ucd.char_name(cp)} */\n")
+    out.write("};\n\n"
+              "/* RGI emoji flags (emoji-sequences.txt): bit b of rgi_flags[a] is set when the\n"
+              " * regional indicators of letters a, b (0 for A) make one. */\n"
+              "static const uint32_t rgi_flags[26] = {\n")
+    for a in range(26):
+        bits = sum(1 << b for b in range(26) if chr(65 + a) + chr(65 + b) in rgi)
+        out.write(f"\t0x{bits:07X}, /* {chr(65 + a)} */\n")
     out.write("};\n")
     return 0
 

@@ -30,7 +30,13 @@ typedef struct {
 	const mesura_normalizer *nz;
 	mesura_view *v;
 	const unsigned char *src;
+	size_t len;
 	int first_push; /* -1; then whether the first character pushed started a segment */
+	/* Regional indicators pair up from the start of each run of them (UAX #29 GB12,
+	 * GB13): the end of the last one, whether the next is the second of a pair, and
+	 * whether the current pair is an emoji flag. */
+	size_t ri_end;
+	int ri_second, ri_flag;
 } stage1;
 
 static unsigned char ascii_lower(unsigned char c)
@@ -272,13 +278,83 @@ static utf8proc_ssize_t decompose(int32_t cp, utf8proc_int32_t *parts, int optio
 	return n;
 }
 
-/* Pushes the ASCII prototype of a look-alike; returns -1 when cp is not one. */
+/* The source character starting at byte i, or -1 at the end. */
+static int32_t source_cp_at(const stage1 *st, size_t i)
+{
+	int32_t cp = -1;
+	if (i < st->len)
+		mesura_utf8__decode(st->src, st->len, i, &cp);
+	return cp;
+}
+
+/* The source character ending at byte i, or -1 at the start. */
+static int32_t source_cp_before(const stage1 *st, size_t i)
+{
+	if (i == 0)
+		return -1;
+	size_t k = i - 1;
+	while (k > 0 && i - k < 4 && (st->src[k] & 0xC0) == 0x80)
+		k--;
+	int32_t cp;
+	size_t n = mesura_utf8__decode(st->src, st->len, k, &cp);
+	return k + n == i ? cp : -1;
+}
+
+static int is_letter_cp(int32_t cp, int marks_too)
+{
+	if (cp < 0x80)
+		return cp >= 0 && ascii_is_letter((unsigned char)cp);
+	utf8proc_category_t cat = utf8proc_category(cp);
+	return (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+	       (marks_too && cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
+}
+
+/* Whether the regional indicator cp at [start, end) reads as its letter: not when it
+ * makes an emoji flag with its pair (🇨🇰 is a flag; 🇫 alone, or 🇫🇺, is letters). */
+static int regional_reads_as_letter(stage1 *st, int32_t cp, size_t start, size_t end)
+{
+	if (start == st->ri_end && st->ri_second) {
+		st->ri_second = 0;
+	} else {
+		st->ri_second = 1;
+		st->ri_flag = mesura_text__emoji_flag(cp, source_cp_at(st, end));
+	}
+	st->ri_end = end;
+	return !st->ri_flag;
+}
+
+/* Whether a look-alike with this context reads as its letters at [start, end) of the
+ * source. Decided on the source, so the precomputed path (which leaves these to the
+ * general one) and the general path agree. */
+static int reads_as_letter(stage1 *st, unsigned context, int32_t cp, size_t start, size_t end)
+{
+	switch (context) {
+	case MESURA_LOOKALIKE_BEFORE_LETTER:
+		return is_letter_cp(source_cp_at(st, end), 0);
+	case MESURA_LOOKALIKE_BETWEEN_LETTERS:
+		return is_letter_cp(source_cp_at(st, end), 0) &&
+		       is_letter_cp(source_cp_before(st, start), 1);
+	case MESURA_LOOKALIKE_REGIONAL:
+		return regional_reads_as_letter(st, cp, start, end);
+	default:
+		return 1;
+	}
+}
+
+/* Beside MESURA_OK and the (negative) errors. */
+enum { NOT_LOOKALIKE = 1, KEPT_AS_IS = 2 };
+
+/* Pushes the ASCII prototype of a look-alike; returns NOT_LOOKALIKE when cp is not one,
+ * KEPT_AS_IS when it is one that does not read as a letter here. */
 static int push_lookalike(stage1 *st, int32_t cp, size_t src_start, size_t src_end)
 {
 	const char *ascii;
-	size_t n = mesura_text__confusable(cp, &ascii);
+	unsigned context;
+	size_t n = mesura_text__confusable(cp, &ascii, &context);
 	if (n == 0)
-		return -1;
+		return NOT_LOOKALIKE;
+	if (!reads_as_letter(st, context, cp, src_start, src_end))
+		return KEPT_AS_IS;
 	int casefold = (st->nz->flags & MESURA_NORM_CASEFOLD) != 0;
 	for (size_t k = 0; k < n; k++) {
 		unsigned char c = (unsigned char)ascii[k];
@@ -289,21 +365,24 @@ static int push_lookalike(stage1 *st, int32_t cp, size_t src_start, size_t src_e
 	return MESURA_OK;
 }
 
-/* Confusables look at the character before case folding: Cyrillic К looks like K,
- * while its folded к looks like no Latin letter. What is not a look-alike is then
- * folded, and looked up once more (a lower-case look-alike of a capital). */
-static int push_confusable(stage1 *st, int32_t cp, size_t src_start, size_t src_end)
+/* Confusables look at each part of a decomposition before case folding: Greek Σ
+ * looks like no Latin letter, its folded σ like o. What is not a look-alike is then
+ * folded, and looked up once more (a lower-case look-alike of a capital). `seen`: cp
+ * was looked up already (it is the character itself, which has no decomposition). */
+static int push_confusable(stage1 *st, int32_t cp, size_t src_start, size_t src_end, int seen)
 {
-	int rc = push_lookalike(st, cp, src_start, src_end);
-	if (rc != -1)
+	int rc = seen ? NOT_LOOKALIKE : push_lookalike(st, cp, src_start, src_end);
+	if (rc == KEPT_AS_IS)
+		return push_decomposed(st, cp, src_start, src_end);
+	if (rc != NOT_LOOKALIKE) /* pushed, or failed */
 		return rc;
 	if (!(st->nz->flags & MESURA_NORM_CASEFOLD))
 		return push_decomposed(st, cp, src_start, src_end);
 	utf8proc_int32_t parts[DECOMPOSE_MAX];
 	utf8proc_ssize_t n = decompose(cp, parts, st->nz->utf8proc_options);
 	for (utf8proc_ssize_t k = 0; k < n; k++) {
-		rc = push_lookalike(st, parts[k], src_start, src_end);
-		if (rc == -1)
+		rc = parts[k] == cp ? NOT_LOOKALIKE : push_lookalike(st, parts[k], src_start, src_end);
+		if (rc == NOT_LOOKALIKE || rc == KEPT_AS_IS)
 			rc = push_decomposed(st, parts[k], src_start, src_end);
 		if (rc != MESURA_OK)
 			return rc;
@@ -323,13 +402,23 @@ static int process_char(stage1 *st, int32_t cp, size_t src_start, size_t src_end
 	}
 	int confusables = (nz->flags & MESURA_NORM_CONFUSABLES) != 0;
 	int options = nz->utf8proc_options;
-	if (confusables)
-		options &= ~UTF8PROC_CASEFOLD; /* folded per part, after the look-alike lookup */
+	int kept = 0;
+	if (confusables) {
+		/* The character itself first: ⒜ reads "a", while its NFKC "(a)" would leave
+		 * the brackets; Greek ϲ reads "c", while its NFKC σ reads "o". */
+		int rc = push_lookalike(st, cp, src_start, src_end);
+		if (rc != NOT_LOOKALIKE && rc != KEPT_AS_IS) /* pushed, or failed */
+			return rc;
+		kept = rc == KEPT_AS_IS; /* a symbol that is not a letter here: no lookups */
+		if (!kept)
+			options &= ~UTF8PROC_CASEFOLD; /* folded per part, after the lookup */
+	}
 	utf8proc_int32_t parts[DECOMPOSE_MAX];
 	utf8proc_ssize_t n = decompose(cp, parts, options);
 	for (utf8proc_ssize_t k = 0; k < n; k++) {
-		int rc = confusables ? push_confusable(st, parts[k], src_start, src_end)
-		                     : push_decomposed(st, parts[k], src_start, src_end);
+		int rc = confusables && !kept
+		             ? push_confusable(st, parts[k], src_start, src_end, n == 1 && parts[0] == cp)
+		             : push_decomposed(st, parts[k], src_start, src_end);
 		if (rc != MESURA_OK)
 			return rc;
 	}
@@ -423,10 +512,17 @@ static void view_reset(mesura_view *v, size_t len);
 static int precompute_char(const mesura_normalizer *nz, mesura_view *v, int32_t cp,
                            pre_char *out)
 {
+	const char *ascii;
+	unsigned context = MESURA_LOOKALIKE_ALWAYS;
+	if ((nz->flags & MESURA_NORM_CONFUSABLES) && mesura_text__confusable(cp, &ascii, &context) &&
+	    context != MESURA_LOOKALIKE_ALWAYS) {
+		*out = (pre_char){PRE_NONE, 0, {0}}; /* depends on its neighbours */
+		return MESURA_OK;
+	}
 	unsigned char src[4];
 	size_t n = mesura_utf8__encode(cp, src);
 	view_reset(v, n);
-	stage1 st = {nz, v, src, -1};
+	stage1 st = {.nz = nz, .v = v, .src = src, .len = n, .first_push = -1};
 	int rc = process_char(&st, cp, 0, n);
 	if (rc == MESURA_OK)
 		rc = flush_segment(&st);
@@ -574,6 +670,7 @@ int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, con
 	if (!normalizer || !view || (!text && len > 0))
 		return MESURA_EINVAL;
 	view_reset(view, len);
-	stage1 st = {normalizer, view, (const unsigned char *)text, -1};
+	stage1 st = {.nz = normalizer, .v = view, .src = (const unsigned char *)text, .len = len,
+	             .first_push = -1};
 	return fold_and_finish(normalizer, view, 0, normalize_chars(&st, len));
 }

@@ -26,10 +26,22 @@ int mesura_text__composes_backward(int32_t cp);
 /* Longest ASCII prototype mesura_text__confusable() returns. */
 #define MESURA_CONFUSABLE_MAX 4
 
+/* Where a look-alike reads as its letters. */
+enum {
+	MESURA_LOOKALIKE_ALWAYS = 0,
+	MESURA_LOOKALIKE_BEFORE_LETTER = 1,   /* a symbol: where a letter follows (m€rda) */
+	MESURA_LOOKALIKE_BETWEEN_LETTERS = 2, /* ¡: between letters (h¡jo, not ¡Hola) */
+	MESURA_LOOKALIKE_REGIONAL = 3         /* a regional indicator not in an emoji flag */
+};
+
 /* Confusable skeleton towards Latin: when cp is a non-ASCII character that looks like
- * Latin letters or digits (Cyrillic а, Greek Ο, mathematical 𝐚...), points *ascii at
- * its ASCII prototype (not NUL-terminated) and returns its length (1 to
- * MESURA_CONFUSABLE_MAX); returns 0 otherwise. Never maps ASCII or marks. */
-size_t mesura_text__confusable(int32_t cp, const char **ascii);
+ * Latin letters or digits (Cyrillic а, Greek Ο, mathematical 𝐚, ⒜, 🅰...), points
+ * *ascii at its ASCII prototype (not NUL-terminated), sets *context to where it reads
+ * so (MESURA_LOOKALIKE_*) and returns its length (1 to MESURA_CONFUSABLE_MAX);
+ * returns 0 otherwise. Never maps ASCII or marks. */
+size_t mesura_text__confusable(int32_t cp, const char **ascii, unsigned *context);
+
+/* Whether the regional indicators a, b (U+1F1E6-U+1F1FF) make an RGI emoji flag. */
+int mesura_text__emoji_flag(int32_t a, int32_t b);
 
 #endif
