@@ -1,0 +1,253 @@
+/* builtin:sexual-en and builtin:sexual-es through the default policy: explicit slang
+ * and acts are flagged over their exact words, however disguised; medical and
+ * anatomical talk, words that are explicit only in some countries (coger, concha,
+ * bicho, paja, cuca, pico, polla), names and animals are not. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include <mesura.h>
+
+static mesura_policy *policy;
+static mesura_scanner *scanner;
+
+static void setup(void)
+{
+	mesura_diagnostics *d = NULL;
+	ck_assert_int_eq(mesura_policy_default(&policy, &d, NULL), MESURA_OK);
+	mesura_diagnostics_free(d);
+	ck_assert_int_eq(mesura_scanner_new(&scanner, policy, NULL), MESURA_OK);
+}
+
+static void teardown(void)
+{
+	mesura_scanner_free(scanner);
+	mesura_policy_free(policy);
+}
+
+/* A post and the words that must be found as `sexual` (exactly that span). */
+typedef struct {
+	const char *post, *words;
+} flagged;
+
+static const flagged FLAGGED[] = {
+    /* English slang and phrases */
+    {"lol he asked her for a blowjob in the parking lot", "blowjob"},
+    {"who keeps sending dick pics to the team chat??", "dick pics"},
+    {"caught Dave watching porn on the office wifi 🤢", "watching porn"},
+    {"the CFO got caught jerking off on a Zoom call", "jerking off"},
+    {"offered him a handjob for the promotion, gross", "handjob"},
+    {"pornhub premium on the company card 💀", "pornhub"},
+    {"She's a total MILF", "MILF"},
+    {"send nudes 😏", "send nudes"},
+    {"there was a butt plug in the lost and found box", "butt plug"},
+    {"she said she would sit on my face lmao", "sit on my face"},
+    {"show me your boobs", "show me your boobs"},
+    {"nice tits on the new receptionist 😏", "tits"},
+    {"his cock was so hard lol", "cock"},
+    {"she can suck my cock", "suck my cock"},
+    {"honestly I'd fuck her, the new intern is hot", "I'd fuck her"},
+    {"I shagged him after the Christmas party 🙊", "shagged him"},
+    {"i wanna bone her so bad", "i wanna bone her"},
+    /* disguised: leet, spaced, stretched, fullwidth, masked, look-alike letters */
+    {"bl0wj0b", "bl0wj0b"},
+    {"b l o w j o b jokes at the offsite, really?", "b l o w j o b"},
+    {"blowjooob", "blowjooob"},
+    {"ｂｌｏｗｊｏｂ", "ｂｌｏｗｊｏｂ"},
+    {"bl*wjob in the break room", "bl*wjob"},
+    {"gаngbаng", "gаngbаng"}, /* Cyrillic а */
+    /* Spanish, Spain and Latin America */
+    {"el de contabilidad dice que echó un polvo en el almacén 🙄", "echó un polvo"},
+    {"ECHAMOS UN POLVO en la cena de Navidad", "ECHAMOS UN POLVO"},
+    {"3ch4r un p0lv0", "3ch4r un p0lv0"},
+    {"pillaron al becario viendo porno en el portátil de la empresa", "viendo porno"},
+    {"se pasa el día haciéndose una paja en el baño", "haciéndose una paja"},
+    {"Ella me hizo una mamada jajaja", "me hizo una mamada"},
+    {"qué tetas tiene la nueva de marketing", "qué tetas"},
+    {"la tetona de contabilidad", "tetona"},
+    {"le tocó las tetas en la cena de empresa", "le tocó las tetas"},
+    {"le toqué el culo a la becaria 😂", "le toqué el culo"},
+    {"mándame nudes 😏", "mándame nudes"},
+    {"chúpame la verga", "chúpame la verga"},
+    {"mi follamigo del curro", "follamigo"},
+    {"es una pajillera", "pajillera"},
+    {"v i e n d o porno en horario laboral", "v i e n d o porno"},
+    {"me la quiero coger toda la noche", "coger"},
+    {"cogimos sin condón, qué idiotas", "cogimos"},
+    {"estuvimos cogiendo en la cama de la oficina 😳", "cogiendo"},
+};
+
+/* Hard negatives: no `sexual` finding (other categories may fire: "fuck him up" is a
+ * threat and profanity, not sexual). */
+static const char *const CLEAN[] = {
+    /* medicine, anatomy, forms, news */
+    "Breast cancer awareness month: book your screening 🎀",
+    "After a vaginal birth, recovery takes about six weeks",
+    "Men's health week: talk to your doctor about penis health and erectile dysfunction",
+    "Our doctor explains orgasm, erection, intercourse and fertility in plain words",
+    "Masturbation myths debunked by a urologist on our health podcast",
+    "Study: HPV spreads through oral sex, vaccinate your kids",
+    "Sex: M / F / prefer not to say",
+    "Our sex education programme for schools launches in May",
+    "The government passed a new porn age-verification law",
+    /* names, places, animals, food, idioms */
+    "Deep Throat was the Watergate source",
+    "Jerk chicken Friday at the canteen! 🍗",
+    "Looking for a second hand job board, any tips?",
+    "but plug it in before the demo",
+    "Bob's burgers for lunch",
+    "Our DTF printer is back: custom shirts for the team",
+    "#foodporn from the team lunch 🍕",
+    "Nice tits at the bird feeder this morning 🐦",
+    "Great tits and blue tits nesting by the car park",
+    "Nice blue-footed boobies on the Galápagos trip",
+    "The big cock on my uncle's farm crowed at 5am",
+    "Our office cat is a big fluffy pussy 🐱",
+    "Pussy willow in the vase at reception 🌿",
+    "Don't be a dick in code review, be kind",
+    "Big dick energy from the sales team today",
+    "Dick Smith gave a nice talk, big ideas",
+    "Philip K. Dick is my favourite author",
+    "Moby-Dick book club on Thursday",
+    "the deploy went tits up, big time",
+    "Graduated magna cum laude, thanks mum",
+    "Meeting with Mr Cockburn and Ms Cummings at 10",
+    "Shag carpet in the new office lounge, very 70s",
+    "I'll bang out the slides tonight",
+    "Screw them, we ship on Friday",
+    "we're going to screw them on price",
+    "they fucked her career with that review",
+    "I'm gonna fuck him up if he touches my code again",
+    "fuck me, that's expensive",
+    "Hooking up the new monitors with HDMI",
+    "Nice rack! The new server rack is in",
+    "Spunky new intern, love her energy",
+    /* Spanish: medicine, forms, and words explicit only in some countries */
+    "Octubre rosa: revisa tu cáncer de mama 🎀",
+    "Tras un parto vaginal la recuperación lleva unas seis semanas",
+    "Sexo: hombre / mujer / prefiero no decirlo",
+    "La noticia sobre la pornografía infantil en redes es terrible",
+    "Mañana cojo el autobús de las 7 para llegar a la reunión",
+    "Hay que coger el autobús de toda la noche para llegar a Madrid",
+    "Voy a coger la semana libre en agosto",
+    "Cógete un café y vamos a la reunión",
+    "Coger el toro por los cuernos: ese es el plan del trimestre",
+    "Se me cayó el móvil y tuve que cogerlo rápido",
+    "Balas de paja de trigo para la feria del campo 🌾",
+    "Tengo una paja mental con este proyecto",
+    "Concha y yo buscamos conchas en la playa 🐚",
+    "Ceviche de conchas negras en Lima, qué rico",
+    "Conchitas a la parmesana en la cena de empresa",
+    "Hay un bicho rarísimo en la sala de reuniones 🐛",
+    "Cuca, la de recepción, cumple 60 años 🎂",
+    "El tucán tiene el pico enorme",
+    "Son las tres y pico, ya voy",
+    "La pija de Serrano vino a la tienda",
+    "Mi madre ve la Polla Gol todos los domingos",
+    "Dar la teta en el trabajo: nueva sala de lactancia 🍼",
+    "Hay que quitar el polvo de los servidores",
+    "El culo del vaso está roto",
+    "Qué culo has tenido con ese sorteo",
+    "Un abrazo consolador para la familia",
+    "Armario empotrado en la oficina nueva",
+    "La corrida de toros de San Isidro",
+    "Me corro un poco para que te sientes",
+    "Es muy cachondo, siempre nos hace reír",
+    "Chochos con tostado, el desayuno de Quito",
+};
+
+/* Whether the result holds a finding of `category` over `words` in `post`. */
+static int finds(const mesura_result *r, const char *post, const char *category,
+                 const char *words)
+{
+	const char *at = strstr(post, words);
+	ck_assert_msg(at != NULL, "\"%s\" is not in \"%s\"", words, post);
+	size_t start = (size_t)(at - post);
+	return tu_has_finding(r, category, start, start + strlen(words));
+}
+
+START_TEST(explicit_slang_is_flagged_over_its_words)
+{
+	tu_tally t = {"sexual: flagged", 0, 0};
+	for (size_t i = 0; i < sizeof FLAGGED / sizeof *FLAGGED; i++) {
+		const mesura_result *r;
+		const char *post = FLAGGED[i].post;
+		ck_assert_int_eq(mesura_scan(scanner, post, strlen(post), &r), MESURA_OK);
+		t.checks++;
+		if (!finds(r, post, "sexual", FLAGGED[i].words))
+			tu_tally_fail(&t, "not flagged: \"%s\" in \"%s\"", FLAGGED[i].words, post);
+		else if (r->verdict < MESURA_ACTION_REVIEW)
+			tu_tally_fail(&t, "verdict below review: \"%s\"", post);
+	}
+	tu_tally_finish(&t, "posts");
+}
+END_TEST
+
+START_TEST(medical_anatomical_and_regional_words_are_not)
+{
+	tu_tally t = {"sexual: hard negatives", 0, 0};
+	for (size_t i = 0; i < sizeof CLEAN / sizeof *CLEAN; i++) {
+		const mesura_result *r;
+		ck_assert_int_eq(mesura_scan(scanner, CLEAN[i], strlen(CLEAN[i]), &r), MESURA_OK);
+		t.checks++;
+		for (size_t f = 0; f < r->n_findings; f++)
+			if (!strcmp(r->findings[f].category, "sexual"))
+				tu_tally_fail(&t, "flagged by %s: \"%.*s\" in \"%s\"",
+				              r->findings[f].rule_id,
+				              (int)(r->findings[f].end - r->findings[f].start),
+				              CLEAN[i] + r->findings[f].start, CLEAN[i]);
+	}
+	tu_tally_finish(&t, "posts");
+}
+END_TEST
+
+/* Each module works alone, and its findings are reviews of severity medium. */
+START_TEST(each_module_flags_alone_and_sends_to_review)
+{
+	static const struct {
+		const char *module, *post, *words;
+	} cases[] = {{"sexual-en", "who keeps sending dick pics?", "dick pics"},
+	             {"sexual-es", "pillaron al becario viendo porno", "viendo porno"}};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		char src[128];
+		snprintf(src, sizeof src, "mesura: 1\ninclude: [builtin:%s]\n", cases[i].module);
+		mesura_policy *p = NULL;
+		mesura_diagnostics *d = NULL;
+		ck_assert_int_eq(mesura_policy_compile(&p, src, strlen(src), "t", NULL, &d, NULL),
+		                 MESURA_OK);
+		mesura_diagnostics_free(d);
+		mesura_scanner *s;
+		ck_assert_int_eq(mesura_scanner_new(&s, p, NULL), MESURA_OK);
+		const mesura_result *r;
+		ck_assert_int_eq(mesura_scan(s, cases[i].post, strlen(cases[i].post), &r), MESURA_OK);
+		ck_assert(finds(r, cases[i].post, "sexual", cases[i].words));
+		ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
+		ck_assert_int_eq(r->findings[0].severity, MESURA_SEVERITY_MEDIUM);
+		mesura_scanner_free(s);
+		mesura_policy_free(p);
+	}
+}
+END_TEST
+
+static Suite *sexual_suite(void)
+{
+	Suite *s = suite_create("sexual");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, explicit_slang_is_flagged_over_its_words);
+	tcase_add_test(tc, medical_anatomical_and_regional_words_are_not);
+	tcase_add_test(tc, each_module_flags_alone_and_sends_to_review);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(sexual_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
