@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "text/normalizer.h"
 
 typedef struct {
 	mesura_normalizer *nz;
@@ -492,6 +493,71 @@ START_TEST(allocation_failures_are_clean)
 }
 END_TEST
 
+static void *make_and_free_normalizers(void *arg)
+{
+	const unsigned int *flags = arg;
+	for (int i = 0; i < 200; i++) {
+		mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+		opts.flags = flags[i % 3];
+		mesura_normalizer *nz;
+		mesura_view *view;
+		if (mesura_normalizer_new(&nz, &opts, NULL) != MESURA_OK)
+			return arg;
+		if (mesura_view_new(&view, NULL) != MESURA_OK ||
+		    mesura_normalize(nz, view, "\xc3\x91o\xc3\xb1o \xd0\xb0", 8) != MESURA_OK) {
+			mesura_normalizer_free(nz);
+			return arg;
+		}
+		mesura_view_free(view);
+		mesura_normalizer_free(nz);
+	}
+	return NULL;
+}
+
+/* Normalisers with the same options and allocator share one precomputed table, counted:
+ * each works on its own once the other is gone (the sanitizers catch a table freed
+ * too soon), one with another allocator or other options gets its own, and threads
+ * making and freeing them at once (the ThreadSanitizer build runs this) agree. */
+START_TEST(normalizers_share_their_precomputed_table)
+{
+	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+	mesura_normalizer *a, *b, *c, *d;
+	ck_assert_int_eq(mesura_normalizer_new(&a, &opts, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_normalizer_new(&b, &opts, NULL), MESURA_OK);
+	ck_assert_ptr_eq(a->pre, b->pre);
+	tu_failing_alloc fa;
+	tu_failing_alloc_init(&fa, SIZE_MAX);
+	ck_assert_int_eq(mesura_normalizer_new(&c, &opts, &fa.hooks), MESURA_OK);
+	ck_assert_ptr_ne(a->pre, c->pre);
+	opts.keep_letters = "";
+	ck_assert_int_eq(mesura_normalizer_new(&d, &opts, NULL), MESURA_OK);
+	ck_assert_ptr_ne(a->pre, d->pre);
+	mesura_normalizer_free(a);
+	mesura_view *view;
+	ck_assert_int_eq(mesura_view_new(&view, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_normalize(b, view, "\xc3\x91" "ANDU \xc3\xa9", 9), MESURA_OK);
+	ck_assert_str_eq(mesura_view_text(view, NULL), "\xc3\xb1" "andu e");
+	ck_assert_int_eq(mesura_normalize(d, view, "\xc3\x91" "ANDU \xc3\xa9", 9), MESURA_OK);
+	ck_assert_str_eq(mesura_view_text(view, NULL), "nandu e");
+	mesura_view_free(view);
+	mesura_normalizer_free(b);
+	mesura_normalizer_free(c);
+	mesura_normalizer_free(d);
+	ck_assert_uint_eq(fa.live, 0);
+
+	unsigned int flags[3] = {MESURA_NORM_MODERATION, MESURA_NORM_DEOBFUSCATE,
+	                         MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD};
+	pthread_t tids[4];
+	for (int t = 0; t < 4; t++)
+		ck_assert_int_eq(pthread_create(&tids[t], NULL, make_and_free_normalizers, flags), 0);
+	for (int t = 0; t < 4; t++) {
+		void *failed;
+		pthread_join(tids[t], &failed);
+		ck_assert_ptr_null(failed);
+	}
+}
+END_TEST
+
 typedef struct {
 	const mesura_normalizer *nz;
 	const char **posts;
@@ -580,6 +646,7 @@ static Suite *normalize_suite(void)
 	tcase_add_test(tc, views_are_reusable);
 	tcase_add_test(tc, allocation_failures_are_clean);
 	tcase_add_test(tc, threads_share_one_normalizer);
+	tcase_add_test(tc, normalizers_share_their_precomputed_table);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -23,6 +23,12 @@ static void default_free(void *ptr, void *user)
 	free(ptr);
 }
 
+int mesura_alloc__is_default(const mesura_allocator *a)
+{
+	return a->malloc_fn == default_malloc && a->realloc_fn == default_realloc &&
+	       a->free_fn == default_free;
+}
+
 int mesura_alloc__init(mesura_allocator *dst, const mesura_allocator *src)
 {
 	if (!src) {

@@ -7,6 +7,9 @@
 /* Fills `dst` from `src`, or with the malloc family when src is NULL. */
 int mesura_alloc__init(mesura_allocator *dst, const mesura_allocator *src);
 
+/* Whether a holds the malloc family that a NULL `src` gives. */
+int mesura_alloc__is_default(const mesura_allocator *a);
+
 void *mesura_alloc__malloc(const mesura_allocator *a, size_t size);
 void *mesura_alloc__realloc(const mesura_allocator *a, void *ptr, size_t size);
 void mesura_alloc__free(const mesura_allocator *a, void *ptr);

@@ -2,6 +2,7 @@
  * reads a ready, immutable description. */
 #include "normalizer.h"
 
+#include <stdatomic.h>
 #include <string.h>
 #include <utf8proc.h>
 
@@ -78,6 +79,128 @@ static int compile_options(mesura_normalizer *n, const mesura_normalizer_options
 	return compile_keep_letters(n, keep);
 }
 
+/* The precomputed table is the same for every normaliser with the same flags and
+ * keep-letters, and making one is nearly all the cost of compiling a small policy
+ * (some 5 M instructions). Normalisers that also share an allocator therefore share
+ * one table, counted, in a process-wide list behind a spin lock (held only to walk or
+ * change the list: never while a table is computed). A table in the caller's own
+ * memory (a mesura_allocator) is freed with the last normaliser that uses it, so it
+ * never outlives the objects made from it; one made with malloc stays for the next
+ * normaliser (a service that compiles a policy per request, the fuzzer), up to
+ * IDLE_TABLES of them (some 30 KB each). */
+typedef struct shared_pre {
+	struct shared_pre *next;
+	mesura_allocator alloc;
+	unsigned int flags;
+	keep_pair keep[MESURA_MAX_KEEP_LETTERS];
+	size_t n_keep;
+	size_t refs;
+	pre_char *pre;
+} shared_pre;
+
+#define IDLE_TABLES 8
+
+static shared_pre *shared_list;
+static atomic_flag shared_lock = ATOMIC_FLAG_INIT;
+
+static void lock_shared(void)
+{
+	while (atomic_flag_test_and_set_explicit(&shared_lock, memory_order_acquire))
+		;
+}
+
+static void unlock_shared(void)
+{
+	atomic_flag_clear_explicit(&shared_lock, memory_order_release);
+}
+
+static int same_allocator(const mesura_allocator *a, const mesura_allocator *b)
+{
+	return a->malloc_fn == b->malloc_fn && a->realloc_fn == b->realloc_fn &&
+	       a->free_fn == b->free_fn && a->user == b->user;
+}
+
+/* The table n can share, counted once more for n; NULL if none. Under the lock. */
+static shared_pre *take_shared(mesura_normalizer *n)
+{
+	for (shared_pre *e = shared_list; e; e = e->next)
+		if (e->flags == n->flags && e->n_keep == n->n_keep &&
+		    memcmp(e->keep, n->keep, n->n_keep * sizeof *n->keep) == 0 &&
+		    same_allocator(&e->alloc, &n->alloc)) {
+			e->refs++;
+			n->shared = e;
+			n->pre = e->pre;
+			return e;
+		}
+	return NULL;
+}
+
+/* Gives n its precomputed table: a shared one, or one made now and shared from then. */
+static int attach_precomputed(mesura_normalizer *n)
+{
+	lock_shared();
+	shared_pre *found = take_shared(n);
+	unlock_shared();
+	if (found)
+		return MESURA_OK;
+	shared_pre *e = mesura_alloc__malloc(&n->alloc, sizeof *e);
+	if (!e)
+		return MESURA_ENOMEM;
+	int rc = mesura_text__precompute(n);
+	if (rc != MESURA_OK) {
+		mesura_alloc__free(&n->alloc, e);
+		return rc;
+	}
+	*e = (shared_pre){.alloc = n->alloc, .flags = n->flags, .n_keep = n->n_keep,
+	                  .refs = 1, .pre = n->pre};
+	memcpy(e->keep, n->keep, sizeof e->keep);
+	lock_shared();
+	pre_char *mine = n->pre;
+	if (take_shared(n)) { /* another thread made the same table meanwhile */
+		unlock_shared();
+		mesura_alloc__free(&e->alloc, mine);
+		mesura_alloc__free(&e->alloc, e);
+		return MESURA_OK;
+	}
+	e->next = shared_list;
+	shared_list = e;
+	n->shared = e;
+	unlock_shared();
+	return MESURA_OK;
+}
+
+/* Whether a table nobody uses any more can stay listed: in malloc's memory, and fewer
+ * than IDLE_TABLES idle ones listed. Under the lock. */
+static int keeps_idle(const shared_pre *e)
+{
+	if (!mesura_alloc__is_default(&e->alloc))
+		return 0;
+	size_t idle = 0;
+	for (const shared_pre *x = shared_list; x; x = x->next)
+		idle += x != e && x->refs == 0;
+	return idle < IDLE_TABLES;
+}
+
+static void release_shared(shared_pre *e)
+{
+	if (!e)
+		return;
+	lock_shared();
+	int last = --e->refs == 0 && !keeps_idle(e);
+	if (last)
+		for (shared_pre **p = &shared_list; *p; p = &(*p)->next)
+			if (*p == e) {
+				*p = e->next;
+				break;
+			}
+	unlock_shared();
+	if (last) {
+		mesura_allocator alloc = e->alloc;
+		mesura_alloc__free(&alloc, e->pre);
+		mesura_alloc__free(&alloc, e);
+	}
+}
+
 int mesura_normalizer_new(mesura_normalizer **out, const mesura_normalizer_options *opts,
                           const mesura_allocator *allocator)
 {
@@ -95,7 +218,7 @@ int mesura_normalizer_new(mesura_normalizer **out, const mesura_normalizer_optio
 		return rc;
 	rc = compile_options(n, opts);
 	if (rc == MESURA_OK)
-		rc = mesura_text__precompute(n);
+		rc = attach_precomputed(n);
 	if (rc != MESURA_OK) {
 		mesura_normalizer_free(n);
 		return rc;
@@ -108,7 +231,7 @@ void mesura_normalizer_free(mesura_normalizer *normalizer)
 {
 	if (normalizer) {
 		mesura_allocator alloc = normalizer->alloc;
-		mesura_alloc__free(&alloc, normalizer->pre);
+		release_shared(normalizer->shared);
 		mesura_alloc__free(&alloc, normalizer);
 	}
 }

@@ -36,13 +36,15 @@ struct mesura_normalizer {
 	int utf8proc_options;   /* for utf8proc_decompose_char */
 	int fast_paths;         /* 1; tests turn it off to compare with the general path:
 	                         * runs of ASCII, and precomputed characters */
-	pre_char *pre;          /* per code point of the precomputed ranges */
+	pre_char *pre;          /* per code point of the precomputed ranges: shared->pre */
+	struct shared_pre *shared; /* the counted table pre belongs to (normalizer.c) */
 	int fold_fast_path;     /* 1; the same for the ASCII skips of fold.c */
 	keep_pair keep[MESURA_MAX_KEEP_LETTERS];
 	size_t n_keep;
 };
 
-/* Precomputes nz->pre (at its creation: the normaliser is immutable afterwards). */
+/* Precomputes nz->pre (at its creation: the normaliser is immutable afterwards), in
+ * memory of nz's allocator that the caller owns. */
 int mesura_text__precompute(mesura_normalizer *nz);
 
 #endif
