@@ -206,6 +206,79 @@ START_TEST(stacked_marks_fold_away)
 }
 END_TEST
 
+/* Every decimal digit of UnicodeData.txt (General_Category Nd, value in field 6) reads
+ * as its ASCII digit under DIGITS, alone, with a form, and with the look-alikes, each
+ * one a block mapped back to the whole character; no other character changes. */
+START_TEST(digits_read_as_ascii_digits)
+{
+	static const unsigned int sets[] = {
+	    MESURA_NORM_DIGITS, MESURA_NORM_NFC | MESURA_NORM_DIGITS,
+	    MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD | MESURA_NORM_CONFUSABLES | MESURA_NORM_DIGITS};
+	fixture f[3];
+	for (size_t k = 0; k < 3; k++)
+		f[k] = make(sets[k], NULL);
+	size_t len, digits = 0, beyond_ascii = 0;
+	char *ucd = tu_read_file("/usr/share/unicode/UnicodeData.txt", &len);
+	ck_assert_ptr_nonnull(ucd);
+	for (char *line = strtok(ucd, "\n"); line; line = strtok(NULL, "\n")) {
+		/* code;name;gc;ccc;bidi;decomposition;decimal value;... */
+		const char *field[7];
+		const char *p = line;
+		for (int k = 0; k < 7 && p; k++) {
+			field[k] = p;
+			p = strchr(p, ';');
+			p = p ? p + 1 : NULL;
+		}
+		ck_assert_ptr_nonnull(p);
+		unsigned cp = (unsigned)strtoul(field[0], NULL, 16);
+		if (strncmp(field[2], "Nd;", 3) != 0) { /* any other character stays as it is */
+			char other[5] = {0};
+			if (strncmp(field[2], "Cs;", 3) != 0) {
+				tu_utf8_encode(cp, other);
+				ck_assert_msg(strcmp(norm(&f[0], other), other) == 0, "U+%04X changed", cp);
+			}
+			continue;
+		}
+		int value = field[6][0] == ';' ? -1 : atoi(field[6]);
+		const char *name = field[1];
+		digits++;
+		ck_assert_msg(value >= 0 && value <= 9, "U+%04X", cp);
+		char src[5] = {0}, want[2] = {(char)('0' + value), 0};
+		tu_utf8_encode(cp, src);
+		for (size_t k = 0; k < 3; k++) {
+			ck_assert_msg(strcmp(norm(&f[k], src), want) == 0, "flags %#x: U+%04X %.40s -> \"%s\"",
+			              sets[k], cp, name, norm(&f[k], src));
+			assert_source(&f[k], src, 0, 1, src);
+		}
+		beyond_ascii += cp >= 0x80;
+	}
+	free(ucd);
+	ck_assert_uint_eq(digits, 680); /* Unicode 15.0 */
+	ck_assert_uint_eq(beyond_ascii, 670);
+	for (size_t k = 0; k < 3; k++)
+		dispose(&f[k]);
+
+	/* In text: a card in Arabic-Indic digits, Devanagari and mathematical digits;
+	 * Arabic-Indic five is 5 even though it looks like an o; other numbers stay. */
+	unsigned int moderation_digits = MESURA_NORM_MODERATION | MESURA_NORM_DIGITS;
+	assert_view(moderation_digits,
+	            "\xd9\xa4\xd9\xa1\xd9\xa1\xd9\xa1 \xe0\xa5\xa7\xe0\xa5\xa8 "
+	            "\xf0\x9d\x9f\x8f\xf0\x9d\x9f\x90 \xd9\xa5",
+	            "4111 12 12 5");
+	assert_view(MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD | MESURA_NORM_CONFUSABLES, "\xd9\xa5", "o");
+	assert_view(MESURA_NORM_DIGITS, "\xc2\xb2 \xe2\x91\xa0 \xe2\x85\xab 2\xc2\xbd", /* ² ① Ⅻ ½: not Nd */
+	            "\xc2\xb2 \xe2\x91\xa0 \xe2\x85\xab 2\xc2\xbd");
+	/* Each digit maps back to its own character. */
+	const char *src = "+\xd9\xa3\xd9\xa4 5";
+	fixture one = make(MESURA_NORM_DIGITS, NULL);
+	ck_assert_str_eq(norm(&one, src), "+34 5");
+	assert_source(&one, src, 1, 2, "\xd9\xa3");
+	assert_source(&one, src, 2, 3, "\xd9\xa4");
+	assert_source(&one, src, 4, 5, "5");
+	dispose(&one);
+}
+END_TEST
+
 START_TEST(leet_folds_only_inside_words_with_letters)
 {
 	assert_view(MESURA_NORM_LEET, "m1erda h3ll0 w0rld", "mierda hello world");
@@ -633,6 +706,7 @@ static Suite *normalize_suite(void)
 	tcase_add_test(tc, confusables_map_lookalikes_to_latin);
 	tcase_add_test(tc, lookalikes_read_in_context);
 	tcase_add_test(tc, stacked_marks_fold_away);
+	tcase_add_test(tc, digits_read_as_ascii_digits);
 	tcase_add_test(tc, leet_folds_only_inside_words_with_letters);
 	tcase_add_test(tc, leet_symbol_runs_fold_whole);
 	tcase_add_test(tc, collapse_repeats_maps_to_the_whole_run);

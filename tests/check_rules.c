@@ -2266,6 +2266,26 @@ START_TEST(views_sharing_stage1_see_their_own_text)
 }
 END_TEST
 
+/* A regex on a view with `digits` sees every script's decimal digits as ASCII ones,
+ * and reports the original characters. */
+START_TEST(digits_view_reads_every_script)
+{
+	engine e = engine_new("mesura: 1\n"
+	                      "rules:\n"
+	                      "  - id: pin\n"
+	                      "    category: secret.credential\n"
+	                      "    match: { regex: 'PIN[:=] ?\\d{4}\\b', normalize: [nfkc, digits] }\n");
+	expect_findings(&e, "my PIN: 1234", "pin", "PIN: 1234", NULL);
+	/* Arabic-Indic, Devanagari, Thai */
+	expect_findings(&e, "my PIN: \xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4!", "pin",
+	                "PIN: \xd9\xa1\xd9\xa2\xd9\xa3\xd9\xa4", NULL);
+	expect_findings(&e, "PIN=\xe0\xa5\xa7\xe0\xa5\xa8\xe0\xb9\x93\xe0\xb9\x94", "pin",
+	                "PIN=\xe0\xa5\xa7\xe0\xa5\xa8\xe0\xb9\x93\xe0\xb9\x94", NULL);
+	expect_findings(&e, "my PIN: 12345", "pin", NULL);
+	engine_free(&e);
+}
+END_TEST
+
 /* ================================================================ main */
 
 int main(void)
@@ -2289,7 +2309,7 @@ int main(void)
 		               exhaustive_mode_agrees_on_random_posts, exhaustive_mode_agrees_on_data_files,
 		               NULL}},
 		{"masked", {self_censored_spellings, not_self_censored_spellings, NULL}},
-		{"views", {views_sharing_stage1_see_their_own_text, NULL}},
+		{"views", {views_sharing_stage1_see_their_own_text, digits_view_reads_every_script, NULL}},
 		{"files", {lexicon_files, lexicon_file_problems, includes_are_relative_and_share_lexicons,
 		           included_problems_name_their_file, lexicon_only_includes,
 		           include_cycles_and_duplicates, include_depth_and_lexicon_size_are_limited,

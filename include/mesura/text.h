@@ -110,6 +110,11 @@ MESURA_API int mesura_charset_to_utf8(const char *charset, const char *text, siz
  *  or asterisks: "f u c k", "g.i.l.i.p.o.l.l.a.s". */
 #define MESURA_NORM_JOIN_SPACED       (1u << 10)
 
+/** Read every decimal digit (General_Category Nd: Arabic-Indic, Devanagari, Thai,
+ *  fullwidth, mathematical...) as the ASCII digit of its value: Arabic-Indic
+ *  U+0664 U+0661 -> "41". */
+#define MESURA_NORM_DIGITS            (1u << 11)
+
 /** The moderation view: what policy terms are matched against by default. */
 #define MESURA_NORM_MODERATION                                                      \
 	(MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD | MESURA_NORM_STRIP_MARKS |            \

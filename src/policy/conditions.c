@@ -36,12 +36,12 @@ static const struct {
 	{"casefold", MESURA_NORM_CASEFOLD}, {"strip_marks", MESURA_NORM_STRIP_MARKS},
 	{"invisibles", MESURA_NORM_REMOVE_INVISIBLES}, {"confusables", MESURA_NORM_CONFUSABLES},
 	{"leet", MESURA_NORM_LEET}, {"collapse_repeats", MESURA_NORM_COLLAPSE_REPEATS},
-	{"join_spaced", MESURA_NORM_JOIN_SPACED},
+	{"join_spaced", MESURA_NORM_JOIN_SPACED}, {"digits", MESURA_NORM_DIGITS},
 };
 
 static const char *const norm_word_list[] = {
 	"moderation", "deobfuscate", "none", "nfc", "nfkc", "casefold", "strip_marks",
-	"invisibles", "confusables", "leet", "collapse_repeats", "join_spaced", NULL};
+	"invisibles", "confusables", "leet", "collapse_repeats", "join_spaced", "digits", NULL};
 
 /* `normalize:` is a preset name or a list of flag names. */
 static unsigned int get_normalize(compiler *c, const ynode *map, unsigned int fallback)
@@ -70,7 +70,7 @@ static unsigned int get_normalize(compiler *c, const ynode *map, unsigned int fa
 		else
 			cerror(c, item, "normalize takes a list of: moderation, deobfuscate, none, nfc, "
 			                "nfkc, casefold, strip_marks, invisibles, confusables, leet, "
-			                "collapse_repeats, join_spaced");
+			                "collapse_repeats, join_spaced, digits");
 	}
 	path_pop(c, old);
 	return flags;

@@ -390,9 +390,18 @@ static int push_confusable(stage1 *st, int32_t cp, size_t src_start, size_t src_
 	return MESURA_OK;
 }
 
+/* With DIGITS, a decimal digit beyond ASCII as its ASCII digit; cp otherwise. Asked
+ * before the look-alikes: Arabic-Indic ٥ is five, not the letter o it resembles. */
+static int32_t as_digit(const mesura_normalizer *nz, int32_t cp)
+{
+	int value = (nz->flags & MESURA_NORM_DIGITS) && cp >= 0x80 ? mesura_text__digit_value(cp) : -1;
+	return value >= 0 ? '0' + value : cp;
+}
+
 static int process_char(stage1 *st, int32_t cp, size_t src_start, size_t src_end)
 {
 	const mesura_normalizer *nz = st->nz;
+	cp = as_digit(nz, cp);
 	if (!nz->decompose) {
 		if ((nz->flags & MESURA_NORM_REMOVE_INVISIBLES) && is_invisible(cp))
 			return MESURA_OK;

@@ -44,4 +44,9 @@ size_t mesura_text__confusable(int32_t cp, const char **ascii, unsigned *context
 /* Whether the regional indicators a, b (U+1F1E6-U+1F1FF) make an RGI emoji flag. */
 int mesura_text__emoji_flag(int32_t a, int32_t b);
 
+/* The value (0 to 9) of a decimal digit beyond ASCII (General_Category Nd: Arabic-Indic
+ * ٣, Devanagari ३, fullwidth ３, mathematical 𝟑...), or -1 for any other code point,
+ * ASCII digits included. */
+int mesura_text__digit_value(int32_t cp);
+
 #endif

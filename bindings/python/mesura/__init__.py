@@ -353,6 +353,7 @@ class Norm(enum.IntFlag):
     LEET = _mesura.NORM_LEET
     COLLAPSE_REPEATS = _mesura.NORM_COLLAPSE_REPEATS
     JOIN_SPACED = _mesura.NORM_JOIN_SPACED
+    DIGITS = _mesura.NORM_DIGITS
     MODERATION = _mesura.NORM_MODERATION
     DEOBFUSCATE = _mesura.NORM_DEOBFUSCATE
 
@@ -375,6 +376,7 @@ _NORM_NAMES = {
     "invisibles": Norm.REMOVE_INVISIBLES, "remove_invisibles": Norm.REMOVE_INVISIBLES,
     "confusables": Norm.CONFUSABLES, "leet": Norm.LEET,
     "collapse_repeats": Norm.COLLAPSE_REPEATS, "join_spaced": Norm.JOIN_SPACED,
+    "digits": Norm.DIGITS,
     "moderation": Norm.MODERATION, "deobfuscate": Norm.DEOBFUSCATE,
 }
 _TOKENIZE_NAMES = {
@@ -421,7 +423,7 @@ def normalize(text: Text, *flags: Union[str, int, Iterable[Union[str, int]]],
 
     flags: any number of flag names ('nfc', 'nfd', 'nfkc', 'nfkd', 'casefold',
     'strip_marks', 'invisibles', 'confusables', 'leet', 'collapse_repeats',
-    'join_spaced', presets 'moderation', 'deobfuscate', 'none'), Norm values or
+    'join_spaced', 'digits', presets 'moderation', 'deobfuscate', 'none'), Norm values or
     ints, or lists of them; none at all means Norm.MODERATION. Norm.NONE only
     repairs ill-formed UTF-8.
     keep_letters: letters strip_marks keeps whole (default 'ñÑ'; '' strips all).

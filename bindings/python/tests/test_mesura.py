@@ -464,6 +464,7 @@ class TextToolsTest(unittest.TestCase):
         self.assertEqual(mesura.normalize("é", Norm.NFD), "e\u0301")
         self.assertEqual(mesura.normalize("Ѕhіt", "confusables"), "Shit")
         self.assertEqual(mesura.normalize("a\u200bb", "invisibles"), "ab")
+        self.assertEqual(mesura.normalize("\u0661\u0662 \u0967", "digits"), "12 1")
         self.assertEqual(mesura.normalize("same", "none"), "same")
         self.assertEqual(mesura.normalize(b"caf\xe9", Norm.NONE), "caf\ufffd".encode())
         self.assertEqual(mesura.normalize("M1ERDA".encode()), b"mierda")
