@@ -12,7 +12,9 @@ should find in it:
 
 `start`/`end` are byte offsets of `text` in the post's UTF-8; tests/check_builtin.c
 checks them against the findings of mesura_policy_default(). A post with an empty
-`expect` is clean: nothing in it should be flagged.
+`expect` is clean: nothing in it should be flagged. A hard negative (a clean post that
+holds a word or a topic close to a rule: tools/corpus_content.py) carries
+`"hard": true`.
 
 The numbers are computed here, never typed: card numbers get their Luhn digit, IBANs
 their mod-97 check digits (and Spanish IBANs the two national "DC" digits), DNIs and
@@ -360,7 +362,11 @@ GENERATORS.update(SECRET_GENERATORS)
 from corpus_pii import GENERATORS as PII_GENERATORS, POSTS as PII_POSTS  # noqa: E402  (pii_*)
 
 GENERATORS.update(PII_GENERATORS)
-POSTS = POSTS + PII_POSTS
+from corpus_content import HARD, POSTS as CONTENT_POSTS  # noqa: E402  (issue 17)
+
+POSTS = POSTS + PII_POSTS + CONTENT_POSTS
+N_HARD = len(HARD)
+POSTS = POSTS + HARD  # the last N_HARD posts are hard negatives
 
 TOKEN = re.compile(r"\{(\w+)\}|\[\[([a-z_.]+)\|(.*?)\]\]")
 
@@ -389,6 +395,7 @@ def render(template):
 def main():
     seen = set()
     n_clean = 0
+    first_hard = len(POSTS) - N_HARD + 1
     for i, post in enumerate(POSTS, 1):
         lang, template = post[0], post[1]
         text, expect = render(template)
@@ -406,9 +413,13 @@ def main():
             raise SystemExit("duplicate post: %r" % text)
         seen.add(text)
         n_clean += not expect
-        sys.stdout.write(json.dumps({"id": "p%04d" % i, "lang": lang, "text": text,
-                                     "expect": expect}, ensure_ascii=False) + "\n")
-    sys.stderr.write("%d posts, %d clean\n" % (len(POSTS), n_clean))
+        record = {"id": "p%04d" % i, "lang": lang, "text": text, "expect": expect}
+        if i >= first_hard:
+            if expect:
+                raise SystemExit("hard negative with a label: %r" % text)
+            record["hard"] = True
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    sys.stderr.write("%d posts, %d clean (%d hard negatives)\n" % (len(POSTS), n_clean, N_HARD))
 
 
 if __name__ == "__main__":
