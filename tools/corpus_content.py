@@ -1123,7 +1123,7 @@ POSTS += [
     ("es", "Tarjeta {card_bad} rechazada, ¿alguien sabe por qué?"),
     ("es", "IBAN {iban_bad} devuelto por el banco, revisadlo"),
     ("es", "DNI {dni_bad} no válido según el portal, lo reviso"),
-    ("en", "SSN {ssn_bad} got rejected, the form is right"),
+    ("en", "SSN 666-24-1187 got rejected, the form is right (666 is never issued, typo)"),
 ]
 
 # ------------------------------------------------------------ sarcasm, hashtags, quoting
