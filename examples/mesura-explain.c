@@ -161,17 +161,21 @@ static void print_result(const char *text, const mesura_result *res)
 
 static void usage(FILE *to)
 {
-	fprintf(to, "usage: mesura-explain [--policy FILE] [--no-file-access] [--charset NAME]\n"
-	            "                      [TEXT...]\n"
+	fprintf(to, "usage: mesura-explain [OPTIONS] [--] [TEXT...]\n"
 	            "\n"
 	            "Explains how one post is screened: its normalised views, its tokens, the\n"
 	            "findings (condition, confidence) and the near misses. The post is the\n"
 	            "arguments joined with spaces, or standard input (one final newline removed).\n"
 	            "\n"
-	            "  --policy FILE    the policy (default: the built-in employee policy)\n"
-	            "  --no-file-access the policy may not include files or read lexicon files\n"
-	            "  --charset NAME   the post's character set (default UTF-8)\n"
-	            "  --help           this text\n"
+	            "  -p, --policy FILE  the policy (default: the built-in employee policy), or\n"
+	            "                     builtin:NAME for a built-in module (builtin:pii...)\n"
+	            "  --no-file-access   the policy may not include files or read lexicon files\n"
+	            "  --charset NAME     the post's character set (default UTF-8)\n"
+	            "  -h, --help         this text\n"
+	            "  -V, --version      the tool's, the library's and Unicode's versions\n"
+	            "\n"
+	            "Options may come before or after the words of the post; after -- every\n"
+	            "argument is text (a post that starts with '-').\n"
 	            "\n"
 	            "Exit status: 0 allowed (or only logged), 1 review or redaction, 2 blocked,\n"
 	            "4 the post could not be screened (longer than 1 MiB, a scan error), 3 usage\n"
@@ -186,27 +190,32 @@ int main(int argc, char **argv)
 {
 	tool_init("mesura-explain");
 	const char *policy_path = NULL, *charset = NULL;
-	int no_file_access = 0, argi = 1;
-	for (; argi < argc && argv[argi][0] == '-' && argv[argi][1]; argi += 2) {
-		const char *a = argv[argi], *v = argi + 1 < argc ? argv[argi + 1] : NULL;
-		if (strcmp(a, "--") == 0) {
-			argi++;
-			break;
-		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+	int no_file_access = 0;
+	enum { CHARSET = 256, NO_FILES };
+	static const struct option longs[] = {
+		{"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
+		{"policy", required_argument, NULL, 'p'}, {"charset", required_argument, NULL, CHARSET},
+		{"no-file-access", no_argument, NULL, NO_FILES},
+		{NULL, 0, NULL, 0}};
+	for (int c; (c = tool_getopt(argc, argv, "hVp:", longs)) != -1;) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else if (strcmp(a, "--no-file-access") == 0) {
+		case 'V':
+			tool_version();
+		case 'p':
+			policy_path = optarg;
+			break;
+		case CHARSET:
+			charset = optarg;
+			break;
+		case NO_FILES:
 			no_file_access = 1;
-			argi--; /* takes no value */
-		} else if (v && strcmp(a, "--policy") == 0) {
-			policy_path = v;
-		} else if (v && strcmp(a, "--charset") == 0) {
-			charset = v;
-		} else {
-			usage(stderr);
-			tool_die("unknown option or missing value: %s", a);
+			break;
 		}
 	}
+	int argi = optind;
 	strbuf raw = {0};
 	if (argi < argc) {
 		for (int i = argi; i < argc; i++) {

@@ -192,10 +192,7 @@ static int lint(const char *path, char **cases, int n_cases, int no_file_access)
 {
 	mesura_policy *policy = NULL;
 	mesura_diagnostics *diags = NULL;
-	mesura_compile_options copts = MESURA_COMPILE_OPTIONS_INIT;
-	if (no_file_access)
-		copts.flags |= MESURA_COMPILE_NO_FILES;
-	int rc = mesura_policy_load_file(&policy, path, &copts, &diags, NULL);
+	int rc = tool_compile_policy(&policy, path, no_file_access, &diags);
 	for (size_t i = 0; i < mesura_diagnostics_count(diags); i++)
 		tool_print_diagnostic(mesura_diagnostics_get(diags, i));
 	int status = rc != MESURA_OK ? 2 : mesura_diagnostics_count(diags) ? 1 : 0;
@@ -214,18 +211,24 @@ static int lint(const char *path, char **cases, int n_cases, int no_file_access)
 
 static void usage(FILE *to)
 {
-	fprintf(to, "usage: mesura-lint [--no-file-access] [--test CASES.jsonl]... POLICY.yaml...\n"
+	fprintf(to, "usage: mesura-lint [OPTIONS] POLICY...\n"
 	            "\n"
 	            "Compiles each policy and prints its errors and warnings as\n"
 	            "file:line:column: error|warning: path: message [rule id].\n"
 	            "\n"
-	            "  --test CASES.jsonl   run regression cases against each policy, one JSON\n"
+	            "POLICY is a file, or builtin:NAME for a built-in module (builtin:pii...).\n"
+	            "\n"
+	            "  -t, --test CASES.jsonl  run regression cases against each policy, one JSON\n"
 	            "                       object a line: {\"text\": POST, \"expect\": [{\"rule\": ID}\n"
 	            "                       or {\"category\": C, \"text\": SUBSTRING}...], \"verdict\":\n"
 	            "                       V}; \"expect\": [] means no findings\n"
 	            "  --no-file-access     refuse includes of files and lexicon files, as a\n"
 	            "                       service that takes policies from users would\n"
-	            "  --help               this text\n"
+	            "  -h, --help           this text\n"
+	            "  -V, --version        the tool's, the library's and Unicode's versions\n"
+	            "\n"
+	            "Options may come before, between or after the policies (--opt=value works\n"
+	            "too); -- ends them.\n"
 	            "\n"
 	            "Exit status: 0 clean, 1 warnings only, 2 a policy does not compile or a case\n"
 	            "fails, 3 usage errors.\n"
@@ -242,28 +245,34 @@ int main(int argc, char **argv)
 	char **cases = tool_xmalloc((size_t)argc * sizeof *cases);
 	char **policies = tool_xmalloc((size_t)argc * sizeof *policies);
 	int n_cases = 0, n_policies = 0, no_file_access = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+	enum { NO_FILES = 256 };
+	static const struct option longs[] = {
+		{"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
+		{"test", required_argument, NULL, 't'}, {"no-file-access", no_argument, NULL, NO_FILES},
+		{NULL, 0, NULL, 0}};
+	for (int c; (c = tool_getopt(argc, argv, "hVt:", longs)) != -1;) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			free(cases);
 			free(policies);
 			return 0;
-		} else if (strcmp(argv[i], "--no-file-access") == 0) {
+		case 'V':
+			tool_version();
+		case 't':
+			cases[n_cases++] = optarg;
+			break;
+		case NO_FILES:
 			no_file_access = 1;
-		} else if (strcmp(argv[i], "--test") == 0 && i + 1 < argc) {
-			cases[n_cases++] = argv[++i];
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			usage(stderr);
-			tool_die("unknown option or missing value: %s", argv[i]);
-		} else {
-			policies[n_policies++] = argv[i];
+			break;
 		}
 	}
+	for (int i = optind; i < argc; i++)
+		policies[n_policies++] = argv[i];
 	if (n_policies == 0) {
-		usage(stderr);
 		free(cases);
 		free(policies);
-		return 3;
+		tool_usage_error("no policy to check");
 	}
 	int worst = 0;
 	for (int i = 0; i < n_policies; i++) {

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/options.h"
+
 typedef struct {
 	mesura_normalizer *normalizer;
 	mesura_view *view;
@@ -53,7 +55,8 @@ static int parse_flags(const char *list, unsigned int *flags)
 				ok = 1;
 			}
 		if (!ok)
-			fprintf(stderr, "mesura-normalize: unknown flag '%s'\n", name);
+			fprintf(stderr, "mesura-normalize: --flags: unknown flag '%s'\n"
+			                "Try 'mesura-normalize --help' for more information.\n", name);
 	}
 	free(copy);
 	return ok ? 0 : -1;
@@ -159,12 +162,15 @@ static void usage(FILE *to)
 {
 	fprintf(to, "usage: mesura-normalize [--flags LIST] [--keep-letters STR] "
 	            "[--charset NAME] [--show-map] [FILE...]\n"
+	            "       mesura-normalize -h|--help | -V|--version\n"
 	            "\n"
 	            "Prints each post (one per line) and its normalised view; --show-map lists\n"
 	            "every stretch the view changed, with its bytes in the original post.\n"
 	            "LIST is comma-separated: moderation (default), deobfuscate, none, nfc, nfd,\n"
 	            "nfkc, nfkd, casefold, strip-marks, invisibles, confusables, leet, collapse,\n"
 	            "join.\n"
+	            "Options may come before, between or after the files (--opt=value works too);\n"
+	            "-- ends them.\n"
 	            "\n"
 	            "Exit status: 0 done, 3 usage errors, unreadable input or a line that could\n"
 	            "not be normalised (this tool screens nothing: no verdict statuses).\n"
@@ -176,36 +182,41 @@ static void usage(FILE *to)
 
 int main(int argc, char **argv)
 {
-	if (mesura_version() != MESURA_VERSION_NUMBER) {
-		fprintf(stderr, "mesura-normalize: built for mesura %s, running with %s\n",
-		        MESURA_VERSION_STRING, mesura_version_string());
-		return 3;
-	}
+	tool_options_init("mesura-normalize");
 	tool t = {0};
 	mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
-	int argi = 1;
-	for (; argi < argc && strncmp(argv[argi], "--", 2) == 0; argi++) {
-		const char *arg = argv[argi], *value = argi + 1 < argc ? argv[argi + 1] : NULL;
-		if (strcmp(arg, "--show-map") == 0) {
-			t.show_map = 1;
-		} else if (strcmp(arg, "--help") == 0) {
+	enum { FLAGS = 256, KEEP_LETTERS, CHARSET, SHOW_MAP };
+	static const struct option longs[] = {
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{"flags", required_argument, NULL, FLAGS},
+		{"keep-letters", required_argument, NULL, KEEP_LETTERS},
+		{"charset", required_argument, NULL, CHARSET},
+		{"show-map", no_argument, NULL, SHOW_MAP},
+		{NULL, 0, NULL, 0}};
+	for (int c; (c = tool_getopt(argc, argv, "hV", longs)) != -1;) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else if (value && strcmp(arg, "--flags") == 0) {
-			if (parse_flags(value, &opts.flags) != 0)
+		case 'V':
+			tool_version();
+		case FLAGS:
+			if (parse_flags(optarg, &opts.flags) != 0)
 				return 3;
-			argi++;
-		} else if (value && strcmp(arg, "--keep-letters") == 0) {
-			opts.keep_letters = value;
-			argi++;
-		} else if (value && strcmp(arg, "--charset") == 0) {
-			t.charset = value;
-			argi++;
-		} else {
-			usage(stderr);
-			return 3;
+			break;
+		case KEEP_LETTERS:
+			opts.keep_letters = optarg;
+			break;
+		case CHARSET:
+			t.charset = optarg;
+			break;
+		case SHOW_MAP:
+			t.show_map = 1;
+			break;
 		}
 	}
+	int argi = optind;
 	int rc = mesura_normalizer_new(&t.normalizer, &opts, NULL);
 	if (rc == MESURA_OK)
 		rc = mesura_view_new(&t.view, NULL);

@@ -194,7 +194,8 @@ static void usage(FILE *to)
 	        "Writes the posts of the files (or standard input) redacted, in the same format:\n"
 	        "text lines, or JSONL objects with \"text\" replaced and every other field kept.\n"
 	        "\n"
-	        "  --policy FILE        the policy (default: the built-in employee policy)\n"
+	        "  -p, --policy FILE    the policy (default: the built-in employee policy), or\n"
+	        "                       builtin:NAME for a built-in module (builtin:pii...)\n"
 	        "  --no-file-access     the policy may not include files or read lexicon\n"
 	        "                       files (a policy written by someone else)\n"
 	        "  --input-format F     text | jsonl | auto (default: auto, per file)\n"
@@ -205,8 +206,12 @@ static void usage(FILE *to)
 	        "                       default operators rather than the policy's\n"
 	        "  --hash-key HEX       32 hex digits keying hash tokens (else $MESURA_HASH_KEY,\n"
 	        "                       else a random key per run)\n"
-	        "  --threads N          threads, 1 to %u (default: the online cores, %u here)\n"
-	        "  --help               this text\n"
+	        "  -j, --threads N      threads, 1 to %u (default: the online cores)\n"
+	        "  -h, --help           this text\n"
+	        "  -V, --version        the tool's, the library's and Unicode's versions\n"
+	        "\n"
+	        "Options may come before, between or after the files (--opt=value works too);\n"
+	        "-- ends them.\n"
 	        "\n"
 	        "Findings of rules whose action is log are kept as they are. One line out per\n"
 	        "line in: a line that cannot be redacted (bad JSON, duplicate keys, longer than\n"
@@ -221,7 +226,7 @@ static void usage(FILE *to)
 	        "  mesura-redact --policy acme.yaml posts.txt > posts.redacted.txt\n"
 	        "  mesura-redact --style hash --hash-key $KEY export.jsonl > export.safe.jsonl\n"
 	        "  echo 'call me at 612 345 678' | mesura-redact --style mask --mask-char '#'\n",
-	        TOOL_MAX_THREADS, tool_cores());
+	        TOOL_MAX_THREADS);
 }
 
 int main(int argc, char **argv)
@@ -231,48 +236,64 @@ int main(int argc, char **argv)
 	posts_options popts = {.keep_blank = 1};
 	const char *policy_path = NULL, *hash_key = NULL;
 	unsigned threads = tool_cores();
-	int no_file_access = 0, argi = 1;
-	for (; argi < argc && argv[argi][0] == '-' && argv[argi][1]; argi += 2) {
-		const char *a = argv[argi], *v = argi + 1 < argc ? argv[argi + 1] : NULL;
-		if (strcmp(a, "--") == 0) {
-			argi++;
-			break;
-		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+	int no_file_access = 0;
+	enum { INPUT_FORMAT = 256, CHARSET, STYLE, MASK_CHAR, HASH_KEY, NO_FILES };
+	static const struct option longs[] = {
+		{"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+		{"policy", required_argument, NULL, 'p'},  {"threads", required_argument, NULL, 'j'},
+		{"input-format", required_argument, NULL, INPUT_FORMAT},
+		{"charset", required_argument, NULL, CHARSET},
+		{"style", required_argument, NULL, STYLE},
+		{"mask-char", required_argument, NULL, MASK_CHAR},
+		{"hash-key", required_argument, NULL, HASH_KEY},
+		{"no-file-access", no_argument, NULL, NO_FILES},
+		{NULL, 0, NULL, 0}};
+	for (int c; (c = tool_getopt(argc, argv, "hVp:j:", longs)) != -1;) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else if (strcmp(a, "--no-file-access") == 0) {
-			no_file_access = 1;
-			argi--; /* takes no value */
-		} else if (!v) {
-			usage(stderr);
-			tool_die("%s: unknown option or missing value", a);
-		} else if (strcmp(a, "--policy") == 0) {
-			policy_path = v;
-		} else if (strcmp(a, "--input-format") == 0) {
-			int f = posts_parse_format(v);
+		case 'V':
+			tool_version();
+		case 'p':
+			policy_path = optarg;
+			break;
+		case 'j':
+			threads = (unsigned)tool_parse_count("--threads", optarg, TOOL_MAX_THREADS);
+			break;
+		case INPUT_FORMAT: {
+			int f = posts_parse_format(optarg);
 			if (f < 0)
-				tool_die("--input-format: expected text, jsonl or auto, not \"%s\"", v);
+				tool_usage_error("--input-format: expected text, jsonl or auto, not \"%s\"",
+				                 optarg);
 			popts.format = (posts_format)f;
-		} else if (strcmp(a, "--charset") == 0) {
-			popts.charset = t.charset = v;
-		} else if (strcmp(a, "--style") == 0) {
+			break;
+		}
+		case CHARSET:
+			popts.charset = t.charset = optarg;
+			break;
+		case STYLE: {
 			static const char *styles[] = {"keep", "mask", "hash", "label", "remove"};
 			for (int i = 1; i < 5; i++)
-				if (strcmp(v, styles[i]) == 0)
+				if (strcmp(optarg, styles[i]) == 0)
 					t.style = i;
 			if (t.style < 0)
-				tool_die("--style: expected mask, label, remove or hash, not \"%s\"", v);
-		} else if (strcmp(a, "--mask-char") == 0) {
-			t.mask_char = v;
-		} else if (strcmp(a, "--hash-key") == 0) {
-			hash_key = v;
-		} else if (strcmp(a, "--threads") == 0) {
-			threads = (unsigned)tool_parse_count(a, v, TOOL_MAX_THREADS);
-		} else {
-			usage(stderr);
-			tool_die("unknown option %s", a);
+				tool_usage_error("--style: expected mask, label, remove or hash, not \"%s\"",
+				                 optarg);
+			break;
+		}
+		case MASK_CHAR:
+			t.mask_char = optarg;
+			break;
+		case HASH_KEY:
+			hash_key = optarg;
+			break;
+		case NO_FILES:
+			no_file_access = 1;
+			break;
 		}
 	}
+	int argi = optind;
 	tool_hash_key(hash_key, t.key);
 	if (t.mask_char) { /* check it once, rather than failing on every post */
 		mesura_redactor *red = NULL;

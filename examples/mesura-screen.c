@@ -498,10 +498,11 @@ static void usage(FILE *to)
 	        "longer than 1 MiB, a scan error...) gets verdict review, no findings and an\n"
 	        "\"error\" (CSV: the error column; human: \"(not screened: why)\").\n"
 	        "\n"
-	        "  --policy FILE          the policy (default: the built-in employee policy)\n"
+	        "  -p, --policy FILE      the policy (default: the built-in employee policy), or\n"
+	        "                         builtin:NAME for a built-in module (builtin:pii...)\n"
 	        "  --no-file-access       the policy may not include files or read lexicon\n"
 	        "                         files (a policy written by someone else)\n"
-	        "  --format F             human | jsonl | csv (default: human when standard\n"
+	        "  -f, --format F         human | jsonl | csv (default: human when standard\n"
 	        "                         output is a terminal, jsonl otherwise)\n"
 	        "  --input-format F       text | jsonl | auto (default: auto, per file: JSONL\n"
 	        "                         when its first non-blank line is a JSON object with a\n"
@@ -510,14 +511,18 @@ static void usage(FILE *to)
 	        "  --redact               add the redacted post (the policy's operators)\n"
 	        "  --hash-key HEX         32 hex digits keying hash tokens (else $MESURA_HASH_KEY,\n"
 	        "                         else a random key per run)\n"
-	        "  --threads N            screening threads, 1 to %u (default: the online\n"
-	        "                         cores, %u here)\n"
+	        "  -j, --threads N        screening threads, 1 to %u (default: the online\n"
+	        "                         cores)\n"
 	        "  --color WHEN           auto | always | never (human format)\n"
 	        "  --strict               stop after the record of the first line that cannot be\n"
 	        "                         screened, with exit status 3\n"
 	        "  --stats                add threads and peak memory to the summary\n"
-	        "  --quiet                no progress and no summary on standard error\n"
-	        "  --help                 this text\n"
+	        "  -q, --quiet            no progress and no summary on standard error\n"
+	        "  -h, --help             this text\n"
+	        "  -V, --version          the tool's, the library's and Unicode's versions\n"
+	        "\n"
+	        "Options may come before, between or after the files (--opt=value works too);\n"
+	        "-- ends them.\n"
 	        "\n"
 	        "Exit status: 0 every post allowed (or only logged), 1 some post needs review or\n"
 	        "redaction, 2 some post is blocked, 4 some line could not be screened (it has its\n"
@@ -528,7 +533,7 @@ static void usage(FILE *to)
 	        "  mesura-screen examples/data/sample-posts.txt\n"
 	        "  mesura-screen --policy acme.yaml --format jsonl --redact posts.jsonl > out.jsonl\n"
 	        "  zcat archive.txt.gz | mesura-screen --charset latin1 --format csv > report.csv\n",
-	        TOOL_MAX_THREADS, tool_cores());
+	        TOOL_MAX_THREADS);
 }
 
 int main(int argc, char **argv)
@@ -538,52 +543,72 @@ int main(int argc, char **argv)
 	posts_options popts = {0};
 	const char *policy_path = NULL, *format = NULL, *color = "auto", *hash_key = NULL;
 	unsigned threads = tool_cores();
-	int no_file_access = 0, argi = 1;
-	for (; argi < argc && argv[argi][0] == '-' && argv[argi][1]; argi++) {
-		const char *a = argv[argi], *v = argi + 1 < argc ? argv[argi + 1] : NULL;
-		int takes = 1;
-		if (strcmp(a, "--") == 0) {
-			argi++;
-			break;
-		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+	int no_file_access = 0;
+	enum { INPUT_FORMAT = 256, CHARSET, HASH_KEY, COLOR, REDACT, STRICT, STATS, NO_FILES };
+	static const struct option longs[] = {
+		{"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
+		{"policy", required_argument, NULL, 'p'},  {"format", required_argument, NULL, 'f'},
+		{"threads", required_argument, NULL, 'j'}, {"quiet", no_argument, NULL, 'q'},
+		{"input-format", required_argument, NULL, INPUT_FORMAT},
+		{"charset", required_argument, NULL, CHARSET},
+		{"hash-key", required_argument, NULL, HASH_KEY},
+		{"color", required_argument, NULL, COLOR},
+		{"colour", required_argument, NULL, COLOR},
+		{"redact", no_argument, NULL, REDACT},     {"strict", no_argument, NULL, STRICT},
+		{"stats", no_argument, NULL, STATS},
+		{"no-file-access", no_argument, NULL, NO_FILES},
+		{NULL, 0, NULL, 0}};
+	for (int c; (c = tool_getopt(argc, argv, "hVp:f:j:q", longs)) != -1;) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else if (strcmp(a, "--redact") == 0) {
-			sc.redact = 1, takes = 0;
-		} else if (strcmp(a, "--strict") == 0) {
-			sc.strict = 1, takes = 0;
-		} else if (strcmp(a, "--stats") == 0) {
-			sc.show_stats = 1, takes = 0;
-		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-			sc.quiet = 1, takes = 0;
-		} else if (strcmp(a, "--no-file-access") == 0) {
-			no_file_access = 1, takes = 0;
-		} else if (!v) {
-			usage(stderr);
-			tool_die("%s: unknown option or missing value", a);
-		} else if (strcmp(a, "--policy") == 0) {
-			policy_path = v;
-		} else if (strcmp(a, "--format") == 0) {
-			format = v;
-		} else if (strcmp(a, "--input-format") == 0) {
-			int f = posts_parse_format(v);
+		case 'V':
+			tool_version();
+		case 'p':
+			policy_path = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'j':
+			threads = (unsigned)tool_parse_count("--threads", optarg, TOOL_MAX_THREADS);
+			break;
+		case 'q':
+			sc.quiet = 1;
+			break;
+		case INPUT_FORMAT: {
+			int f = posts_parse_format(optarg);
 			if (f < 0)
-				tool_die("--input-format: expected text, jsonl or auto, not \"%s\"", v);
+				tool_usage_error("--input-format: expected text, jsonl or auto, not \"%s\"",
+				                 optarg);
 			popts.format = (posts_format)f;
-		} else if (strcmp(a, "--charset") == 0) {
-			popts.charset = sc.charset = v;
-		} else if (strcmp(a, "--hash-key") == 0) {
-			hash_key = v;
-		} else if (strcmp(a, "--threads") == 0) {
-			threads = (unsigned)tool_parse_count(a, v, TOOL_MAX_THREADS);
-		} else if (strcmp(a, "--color") == 0 || strcmp(a, "--colour") == 0) {
-			color = v;
-		} else {
-			usage(stderr);
-			tool_die("unknown option %s", a);
+			break;
 		}
-		argi += takes;
+		case CHARSET:
+			popts.charset = sc.charset = optarg;
+			break;
+		case HASH_KEY:
+			hash_key = optarg;
+			break;
+		case COLOR:
+			color = optarg;
+			break;
+		case REDACT:
+			sc.redact = 1;
+			break;
+		case STRICT:
+			sc.strict = 1;
+			break;
+		case STATS:
+			sc.show_stats = 1;
+			break;
+		case NO_FILES:
+			no_file_access = 1;
+			break;
+		}
 	}
+	int argi = optind;
 	if (!format)
 		sc.format = isatty(STDOUT_FILENO) ? OUT_HUMAN : OUT_JSONL;
 	else if (strcmp(format, "human") == 0)
@@ -593,14 +618,14 @@ int main(int argc, char **argv)
 	else if (strcmp(format, "csv") == 0)
 		sc.format = OUT_CSV;
 	else
-		tool_die("--format: expected human, jsonl or csv, not \"%s\"", format);
+		tool_usage_error("--format: expected human, jsonl or csv, not \"%s\"", format);
 	if (strcmp(color, "always") == 0)
 		sc.color = 1;
 	else if (strcmp(color, "auto") == 0)
 		sc.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
 		           !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0);
 	else if (strcmp(color, "never") != 0)
-		tool_die("--color: expected auto, always or never, not \"%s\"", color);
+		tool_usage_error("--color: expected auto, always or never, not \"%s\"", color);
 
 	if (sc.redact)
 		tool_hash_key(hash_key, sc.key);

@@ -6,9 +6,10 @@ need="build-essential cmake pkg-config libutf8proc-dev libpcre2-dev libyaml-dev 
 case "${1:-build}" in
   # python3-*: the Python binding's build (headers, pip, setuptools, wheel) and tests
   # (Dask distributed for the cluster test; pytest to run the suite by hand);
-  # wamerican, wspanish: the word lists of the dictionary sweep (tests/check_dictionary.c).
+  # wamerican, wspanish: the word lists of the dictionary sweep (tests/check_dictionary.c);
+  # help2man: the man pages' check (scripts/gen-man.sh).
   test) need="$need check g++ python3 python3-dev python3-pip python3-setuptools python3-wheel
-              python3-dask python3-distributed python3-pytest wamerican wspanish" ;;
+              python3-dask python3-distributed python3-pytest wamerican wspanish help2man" ;;
   bench) need="$need libicu-dev g++ fortunes fortunes-es fortunes-es-off python3" ;;
   fuzz) need="$need clang libclang-rt-14-dev" ;;
   abi) need="$need abigail-tools" ;;

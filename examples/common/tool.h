@@ -9,6 +9,7 @@
 #ifndef MESURA_TOOL_H
 #define MESURA_TOOL_H
 
+#include "options.h"
 #include <jansson.h>
 #include <mesura.h>
 #include <stdio.h>
@@ -54,10 +55,8 @@ void tool_die(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn))
 #endif
 	;
-/* The program name used in messages (set by tool_init). */
-extern const char *tool_name;
-
-/* Checks that the library linked is the one the tool was built with; sets tool_name. */
+/* Sets tool_name and checks that the library linked can run the tool
+ * (tool_options_init); reads the tests' MESURA_TEST_SCAN_ERROR. */
 void tool_init(const char *name);
 
 /* mesura_scan, except that a post containing the text of the environment variable
@@ -77,11 +76,17 @@ const char *tool_limit_reason(unsigned int limits_hit);
  * about the file as a whole (line 0, e.g. a file that cannot be read). */
 void tool_print_diagnostic(const mesura_diagnostic *d);
 
-/* Loads the policy at `path`, or the built-in one when `path` is NULL, printing every
+/* Loads the policy at `path`, a built-in module alone when `path` is "builtin:NAME", or
+ * the built-in default policy when `path` is NULL, printing every
  * diagnostic. `no_file_access` compiles with MESURA_COMPILE_NO_FILES (no includes of
  * files, no lexicon files: for policies written by someone else). Exits with status 3
  * when there is no policy. */
 mesura_policy *tool_load_policy(const char *path, int no_file_access);
+
+/* What tool_load_policy compiles, without printing or exiting: the mesura_policy_*
+ * status, *diags always set. */
+int tool_compile_policy(mesura_policy **out, const char *path, int no_file_access,
+                        mesura_diagnostics **diags);
 
 /* Fills key[16] from --hash-key HEX (32 hex digits), else $MESURA_HASH_KEY, else
  * /dev/urandom (a new key per run: tokens then only compare within the run). */

@@ -11,8 +11,6 @@
 
 #include "tool.h"
 
-const char *tool_name = "mesura";
-
 void tool_die(const char *fmt, ...)
 {
 	va_list ap;
@@ -60,13 +58,10 @@ static const char *test_scan_error; /* MESURA_TEST_SCAN_ERROR */
 
 void tool_init(const char *name)
 {
-	tool_name = name;
+	tool_options_init(name);
 	test_scan_error = getenv("MESURA_TEST_SCAN_ERROR");
 	if (test_scan_error && !test_scan_error[0])
 		test_scan_error = NULL;
-	if (mesura_version() != MESURA_VERSION_NUMBER)
-		tool_die("built for mesura %s, running with %s", MESURA_VERSION_STRING,
-		         mesura_version_string());
 }
 
 static int contains(const char *s, size_t n, const char *needle)
@@ -238,17 +233,32 @@ void tool_print_diagnostic(const mesura_diagnostic *d)
 	fputc('\n', stderr);
 }
 
+int tool_compile_policy(mesura_policy **out, const char *path, int no_file_access,
+                        mesura_diagnostics **diags)
+{
+	mesura_compile_options copts = MESURA_COMPILE_OPTIONS_INIT;
+	if (no_file_access)
+		copts.flags |= MESURA_COMPILE_NO_FILES;
+	if (!path)
+		return mesura_policy_default(out, diags, NULL); /* reads no file */
+	if (strncmp(path, "builtin:", 8) != 0)
+		return mesura_policy_load_file(out, path, &copts, diags, NULL);
+	/* a built-in module on its own: a policy that includes it (reads no file) */
+	char src[256];
+	int n = snprintf(src, sizeof src, "mesura: 1\nname: %s\ninclude: [\"%s\"]\n", path + 8,
+	                 path);
+	if (n < 0 || (size_t)n >= sizeof src || strpbrk(path, "\"\\\n"))
+		tool_die("%s: not a built-in module name", path);
+	return mesura_policy_compile(out, src, (size_t)n, "(command line)", &copts, diags, NULL);
+}
+
 mesura_policy *tool_load_policy(const char *path, int no_file_access)
 {
 	/* mesura_policy_load_file says why a file cannot be read (and opens none that
 	 * could block: a FIFO, a terminal) */
 	mesura_policy *policy = NULL;
 	mesura_diagnostics *diags = NULL;
-	mesura_compile_options copts = MESURA_COMPILE_OPTIONS_INIT;
-	if (no_file_access)
-		copts.flags |= MESURA_COMPILE_NO_FILES;
-	int rc = path ? mesura_policy_load_file(&policy, path, &copts, &diags, NULL)
-	              : mesura_policy_default(&policy, &diags, NULL); /* reads no file */
+	int rc = tool_compile_policy(&policy, path, no_file_access, &diags);
 	for (size_t i = 0; i < mesura_diagnostics_count(diags); i++)
 		tool_print_diagnostic(mesura_diagnostics_get(diags, i));
 	size_t errors = mesura_diagnostics_errors(diags);
