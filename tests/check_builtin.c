@@ -504,9 +504,10 @@ static void free_post(post *p)
 /* The categories of DESIGN.md. Personal data and credentials are counted by span: a
  * finding counts when its category and exact byte span match a label (a redaction that
  * misses a digit leaks it). The other categories are counted by post: a post labelled
- * `hate` is found when any finding of that category is in it, whatever words the rule
- * reported, and a post without the label but with such a finding is a false positive,
- * since a reviewer's verdict is about the post. */
+ * `hate` is found when any finding of that category or of its family (`hate.slur`,
+ * `hate.phrase`) is in it, whatever words the rule reported, and a post without the
+ * label but with such a finding is a false positive, since a reviewer's verdict is about
+ * the post. */
 static const struct {
 	const char *name;
 	int by_post;
@@ -546,12 +547,27 @@ static const struct {
 #define MAX_CLEAN_FLAGGED 5
 #define MAX_HARD_FLAGGED 5
 
+/* The category a label or finding counts under: its own name, or for the categories
+ * counted by post, the family it belongs to (`hate.slur` and `hate.phrase` are `hate`). */
 static size_t category_index(const char *name)
 {
 	for (size_t i = 0; i < N_CATEGORIES; i++)
 		if (!strcmp(CATEGORIES[i].name, name))
 			return i;
+	for (size_t i = 0; i < N_CATEGORIES; i++) {
+		size_t n = strlen(CATEGORIES[i].name);
+		if (CATEGORIES[i].by_post && !strncmp(CATEGORIES[i].name, name, n) && name[n] == '.')
+			return i;
+	}
 	return N_CATEGORIES;
+}
+
+static int has_category_family(const mesura_result *r, size_t k)
+{
+	for (size_t f = 0; f < r->n_findings; f++)
+		if (category_index(r->findings[f].category) == k)
+			return 1;
+	return 0;
 }
 
 static size_t lang_index(const char *lang)
@@ -576,7 +592,7 @@ static void count_post(const post *p, const mesura_result *r, counts c[][N_LANGS
 		int labelled = 0;
 		for (size_t e = 0; e < p->n_expect && !labelled; e++)
 			labelled = !strcmp(p->expect[e].category, CATEGORIES[k].name);
-		int found = tu_has_category(r, CATEGORIES[k].name);
+		int found = has_category_family(r, k);
 		c[k][l].tp += labelled && found;
 		c[k][l].fn += labelled && !found;
 		c[k][l].fp += !labelled && found;
