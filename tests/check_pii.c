@@ -830,6 +830,234 @@ START_TEST(emails_written_out_international_and_mailto)
 	expect_clean(&i, "user ", "josé@localhost", "");
 	report(&i);
 }
+
+/* ------------------------------------------------------------ disguises (issue 15) */
+
+/* Characters a reader does not see: the zero-width family, BOM, soft hyphen, word joiner,
+ * bidi marks, an embedding, an isolate, a tag character, variation selectors, Hangul
+ * fillers (all Default_Ignorable_Code_Point in DerivedCoreProperties.txt). */
+static const uint32_t INVISIBLES[] = {0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD, 0x2060,
+                                      0x200E, 0x200F, 0x061C, 0x202A, 0x2066, 0xE0061,
+                                      0xFE0F, 0xE0100, 0x3164, 0xFFA0};
+/* Marks drawn on each digit: acute, strike-through, underline, enclosing circle. */
+static const uint32_t MARKS[] = {0x0301, 0x0336, 0x0332, 0x20DD};
+/* Characters that join the last digit or letter of a value (a grapheme cluster's tail,
+ * or a format character the word rules attach to it). */
+static const uint32_t APPENDED[] = {0x00AD, 0x200D, 0xFE0F, 0x034F, 0x0301, 0x1F3FB};
+/* Separators between printed groups, beyond space, dash and dot. */
+static const char *const GROUP_SEPS[] = {".", "/", "_", "\t", "  ", "\xe2\x80\x93",
+                                         "\xe2\x80\x94", NULL};
+static const char *const IBAN_SEPS[] = {"-", ".", "  ", "\xe2\x80\x93", "\xe2\x80\x94", NULL};
+
+#define N_OF(a) (sizeof(a) / sizeof *(a))
+
+/* s with code point cp after every character but the last (between: every character
+ * but spaces and what follows them) or after every character (after_each). */
+static void insert_cp(const char *s, uint32_t cp, int after_each, char *out)
+{
+	size_t at = 0, n = strlen(s);
+	for (size_t i = 0; i < n; i++) {
+		out[at++] = s[i];
+		int last = i + 1 == n;
+		if ((after_each && s[i] != ' ' && s[i] != '@' && s[i] != '.') ||
+		    (!after_each && !last && s[i] != ' ' && s[i + 1] != ' '))
+			at += tu_utf8_encode(cp, out + at);
+	}
+	out[at] = '\0';
+}
+
+/* The digits of `compact` in groups of `size` (the last one shorter), with `sep`. */
+static void regroup(const char *compact, size_t size, const char *sep, char *out)
+{
+	size_t at = 0, n = strlen(compact);
+	for (size_t i = 0; i < n; i++) {
+		if (i && i % size == 0) {
+			memcpy(out + at, sep, strlen(sep));
+			at += strlen(sep);
+		}
+		out[at++] = compact[i];
+	}
+	out[at] = '\0';
+}
+
+/* The grouped form of a value printed with single spaces, with `sep` instead. */
+static void resep(const char *spaced, const char *sep, char *out)
+{
+	size_t at = 0;
+	for (const char *c = spaced; *c; c++) {
+		if (*c == ' ') {
+			memcpy(out + at, sep, strlen(sep));
+			at += strlen(sep);
+		} else {
+			out[at++] = *c;
+		}
+	}
+	out[at] = '\0';
+}
+
+/* Every disguise of one grouped value (spaces between its groups) that a family takes:
+ * invisibles inside, marks on every character, a joiner after it, other separators,
+ * uniform regroupings (sizes, 0-terminated). Calls the check on each form of the valid
+ * value and of its near-valid twin. */
+typedef struct {
+	tally *t;
+	const char *pre, *post, *twin_pre;
+	const char *const *seps; /* other group separators, NULL-terminated, or NULL */
+	const size_t *sizes;     /* uniform regroupings, 0-terminated, or NULL */
+} disguise_set;
+
+static void each_disguise(const disguise_set *d, const char *valid, const char *twin)
+{
+	char v[512], w[512], cv[64], cw[64];
+	for (size_t i = 0; i < N_OF(INVISIBLES); i++) {
+		insert_cp(valid, INVISIBLES[i], 0, v);
+		insert_cp(twin, INVISIBLES[i], 0, w);
+		expect_found(d->t, d->pre, v, d->post);
+		expect_clean(d->t, d->twin_pre, w, d->post);
+	}
+	for (size_t i = 0; i < N_OF(MARKS); i++) {
+		insert_cp(valid, MARKS[i], 1, v);
+		insert_cp(twin, MARKS[i], 1, w);
+		expect_found(d->t, d->pre, v, d->post);
+		expect_clean(d->t, d->twin_pre, w, d->post);
+	}
+	for (size_t i = 0; i < N_OF(APPENDED); i++) {
+		size_t n = strlen(valid);
+		memcpy(v, valid, n);
+		v[n + tu_utf8_encode(APPENDED[i], v + n)] = '\0';
+		expect_found(d->t, d->pre, v, d->post);
+	}
+	for (size_t i = 0; d->seps && d->seps[i]; i++) {
+		resep(valid, d->seps[i], v);
+		resep(twin, d->seps[i], w);
+		expect_found(d->t, d->pre, v, d->post);
+		expect_clean(d->t, d->twin_pre, w, d->post);
+	}
+	resep(valid, "", cv);
+	resep(twin, "", cw);
+	for (size_t k = 0; d->sizes && d->sizes[k]; k++) {
+		regroup(cv, d->sizes[k], " ", v);
+		regroup(cw, d->sizes[k], " ", w);
+		expect_found(d->t, d->pre, v, d->post);
+		expect_clean(d->t, d->twin_pre, w, d->post);
+	}
+}
+
+/* Cards of every printed grouping in every disguise, after a card word; the twin (check
+ * digit changed) in the same disguise stays clean. */
+START_TEST(cards_in_disguise)
+{
+	static const size_t sizes[] = {1, 2, 3, 5, 0};
+	tally t = {"cards in disguise", "pii.payment_card", 0, 0, 0, 0};
+	tu_rng rng = {0xd15c};
+	char card[40], twin[40];
+	for (size_t b = 0; b < N_BRANDS; b++) {
+		if (!BRANDS[b].grouping[0])
+			continue;
+		make_card(&rng, &BRANDS[b], ' ', card);
+		memcpy(twin, card, sizeof card);
+		bump_last_digit(twin);
+		const char *pre = b % 2 ? "Mi tarjeta es " : "my card is ";
+		disguise_set d = {&t, pre, b % 2 ? ", gracias" : ", thanks", pre, GROUP_SEPS, sizes};
+		each_disguise(&d, card, twin);
+	}
+	report(&t);
+}
+END_TEST
+
+/* Spanish mobiles (3-3-3) in every disguise after a phone word; the same digits after
+ * "Pedido" or "Order ref" stay clean. */
+START_TEST(phones_in_disguise)
+{
+	static const size_t sizes[] = {1, 2, 0};
+	tally t = {"phones in disguise", "pii.phone", 0, 0, 0, 0};
+	tu_rng rng = {0xd15d};
+	char phone[16];
+	for (size_t k = 0; k < 20; k++) {
+		fill(&rng, k % 2 ? "6## ### ###" : "7## ### ###", phone);
+		disguise_set d = {&t, k % 2 ? "Mi móvil: " : "call me at ", k % 2 ? ", gracias" : " tonight",
+		                  k % 2 ? "Pedido " : "Order ref ", GROUP_SEPS, sizes};
+		each_disguise(&d, phone, phone);
+	}
+	report(&t);
+}
+END_TEST
+
+/* IBANs, DNIs and e-mail addresses in the disguises that apply to them; the twins (IBAN
+ * check digits changed, the next DNI letter, a shared mailbox) stay clean. */
+START_TEST(ibans_ids_and_emails_in_disguise)
+{
+	static const char *const first[] = {"lucia", "marta", "javier", "daniel", "irene"};
+	static const char *const last[] = {"moreno", "navarro", "iglesias", "quintana", "robles"};
+	static const char *const domain[] = {"gmail.com", "outlook.es", "yahoo.com"};
+	tally iban = {"IBANs in disguise", "pii.iban", 0, 0, 0, 0};
+	tally dni = {"DNIs in disguise", "pii.national_id", 0, 0, 0, 0};
+	tally mail = {"e-mails in disguise", "pii.email", 0, 0, 0, 0};
+	tu_rng rng = {0xd15e};
+	char v[80], w[80];
+	for (size_t k = 0; k < 20; k++) {
+		uint64_t state = rng.state;
+		make_iban(&rng, "ES", 20, " ", 0, 0, v);
+		rng.state = state;
+		make_iban(&rng, "ES", 20, " ", 0, 1, w);
+		disguise_set di = {&iban, "IBAN ", " gracias", "IBAN ", IBAN_SEPS, NULL};
+		each_disguise(&di, v, w);
+
+		unsigned number = 10000000u + (unsigned)tu_rng_below(&rng, 89999999u);
+		snprintf(v, sizeof v, "%08u%c", number, DNI[number % 23]);
+		snprintf(w, sizeof w, "%08u%c", number, DNI[(number + 1) % 23]);
+		disguise_set dd = {&dni, "Mi DNI es ", ", gracias", "Mi DNI es ", NULL, NULL};
+		each_disguise(&dd, v, w);
+
+		snprintf(v, sizeof v, "%s.%s@%s", first[k % 5], last[(k / 5) % 5], domain[k % 3]);
+		snprintf(w, sizeof w, "info@%s", domain[k % 3]);
+		disguise_set dm = {&mail, "write to me at ", " today", "write to me at ", NULL, NULL};
+		each_disguise(&dm, v, w);
+	}
+	report(&iban);
+	report(&dni);
+	report(&mail);
+}
+END_TEST
+
+/* Dates, times, versions, prices, amounts and references next to card and phone words,
+ * with invisibles between their characters or marks on them: no personal data. */
+START_TEST(ordinary_numbers_in_disguise_stay_clean)
+{
+	static const char *const numbers[] = {
+		"2024-01-15", "15/01/2024", "12.05.2024", "10:30", "1.2.3.4", "10.2.1.4532",
+		"1.299,99 \xe2\x82\xac", "$1,299.99", "+10 000 000", "v4.5.3",
+		"978-3-16-148410-0", "1 2 3", "2024\xe2\x80\x93" "2025", "12/27", "100%"};
+	static const char *const carriers[] = {"my card expires ", "tarjeta caducada el ",
+	                                       "call me at ", "llámame el ", "Pedido ",
+	                                       "IBAN pending, ref "};
+	static const char *const categories[] = {"pii.payment_card", "pii.phone", "pii.iban",
+	                                         "pii.national_id", "pii.email"};
+	size_t posts = 0, flagged = 0;
+	char v[256], post[400];
+	for (size_t n = 0; n < N_OF(numbers); n++)
+		for (size_t c = 0; c < N_OF(carriers); c++)
+			for (size_t k = 0; k <= N_OF(INVISIBLES) + N_OF(MARKS); k++) {
+				if (k == 0)
+					snprintf(v, sizeof v, "%s", numbers[n]);
+				else if (k <= N_OF(INVISIBLES))
+					insert_cp(numbers[n], INVISIBLES[k - 1], 0, v);
+				else
+					insert_cp(numbers[n], MARKS[k - 1 - N_OF(INVISIBLES)], 1, v);
+				snprintf(post, sizeof post, "%s%s today", carriers[c], v);
+				const mesura_result *r = scan(post);
+				posts++;
+				for (size_t g = 0; g < N_OF(categories); g++)
+					if (tu_has_category(r, categories[g])) {
+						if (flagged++ < 5)
+							fprintf(stderr, "  flagged %s: %s\n", categories[g], post);
+						break;
+					}
+			}
+	printf("pii: ordinary numbers in disguise: %zu posts, %zu flagged\n", posts, flagged);
+	ck_assert_uint_eq(flagged, 0);
+}
+END_TEST
 END_TEST
 
 int main(void)
@@ -848,6 +1076,10 @@ int main(void)
 	tcase_add_test(tc, mexican_ids);
 	tcase_add_test(tc, brazilian_european_and_us_ids);
 	tcase_add_test(tc, emails_written_out_international_and_mailto);
+	tcase_add_test(tc, cards_in_disguise);
+	tcase_add_test(tc, phones_in_disguise);
+	tcase_add_test(tc, ibans_ids_and_emails_in_disguise);
+	tcase_add_test(tc, ordinary_numbers_in_disguise_stay_clean);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

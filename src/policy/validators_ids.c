@@ -36,14 +36,27 @@ static int id_in(char c, const char *set)
 	return c != '\0' && strchr(set, c) != NULL;
 }
 
-/* Copies s[0..len) without the bytes of `seps`, upper-cased, into out (ID_MAX bytes).
- * Returns the length, or 0 when the input is too long. */
+/* Whether s[i..len) starts with an en or em dash (U+2013, U+2014), which people print
+ * between digit groups as they do '-'. */
+static int id_long_dash(const char *s, size_t len, size_t i)
+{
+	return i + 2 < len && (unsigned char)s[i] == 0xE2 && (unsigned char)s[i + 1] == 0x80 &&
+	       ((unsigned char)s[i + 2] == 0x93 || (unsigned char)s[i + 2] == 0x94);
+}
+
+/* Copies s[0..len) without the bytes of `seps` (and the en and em dashes when '-' is one
+ * of them), upper-cased, into out (ID_MAX bytes). Returns the length, or 0 when the
+ * input is too long. */
 static size_t id_strip(const char *s, size_t len, const char *seps, char *out)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < len; i++) {
 		if (id_in(s[i], seps))
 			continue;
+		if (id_in('-', seps) && id_long_dash(s, len, i)) {
+			i += 2;
+			continue;
+		}
 		if (n == ID_MAX)
 			return 0;
 		out[n++] = id_to_upper(s[i]);
@@ -76,8 +89,8 @@ static int id_delegate(const char *name, const char *s, size_t n)
 
 /* ------------------------------------------------------------ cards, IBANs, SSNs */
 
-/* card: 13 to 19 digits with spaces, tabs, dashes, dots, slashes or underscores
- * anywhere, Luhn-valid. */
+/* card: 13 to 19 digits with spaces, tabs, dashes (en and em dashes too), dots, slashes
+ * or underscores anywhere, Luhn-valid. */
 int mesura_policy__check_card(const char *s, size_t len, double param)
 {
 	(void)param;
@@ -228,13 +241,14 @@ int mesura_policy__check_phone_e164(const char *s, size_t len, double param)
 	return same != nsn;
 }
 
-/* phone_digits: a national number written with separators, 8 to 12 digits, not one
- * digit repeated ("000 000 000"); the rule asks for a phone word nearby. */
+/* phone_digits: a national number written with separators (spaces, tabs, dots, dashes,
+ * parentheses, slashes, underscores), 8 to 12 digits, not one digit repeated ("000 000
+ * 000"); the rule asks for a phone word nearby. */
 int mesura_policy__check_phone_digits(const char *s, size_t len, double param)
 {
 	(void)param;
 	char d[ID_MAX];
-	size_t n = id_strip(s, len, " .-()/", d);
+	size_t n = id_strip(s, len, " \t.-()/_", d);
 	if (n < 8 || n > 12 || !id_all_digits(d, n))
 		return 0;
 	for (size_t i = 1; i < n; i++)
