@@ -57,10 +57,77 @@ __version__ = _mesura.VERSION_STRING
 
 __all__ = [
     "Policy", "Result", "Finding", "NearMiss", "Token", "Diagnostic",
+    "Verdict", "Action", "Severity",
     "Error", "PolicyError", "Norm", "TokenizeFlag",
     "normalize", "tokenize", "has_default_policy", "library_version",
     "unicode_version", "strerror", "allow_files_when_unpickling",
 ]
+
+class _Ranked(str, enum.Enum):
+    """A str enum ordered by strength (its members' order), not alphabetically: it
+    compares equal to its string and orders against members and their strings alike."""
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __repr__(self) -> str:
+        # as the string it equals, so that a record's repr stays one eval() reads back
+        return repr(self.value)
+
+    def _rank(self, other) -> int:
+        if not isinstance(other, type(self)):
+            other = type(self)(other)  # a plain string: ValueError if it is none
+        return type(self)._member_names_.index(other.name)
+
+    def _compare(self, other, op):
+        if not isinstance(other, str):
+            return NotImplemented
+        try:
+            return op(self._rank(self), self._rank(other))
+        except ValueError:
+            # not str's alphabetical order by accident: a typo is an error
+            raise TypeError(f"{other!r} is no {type(self).__name__}") from None
+
+    def __lt__(self, other):
+        return self._compare(other, int.__lt__)
+
+    def __le__(self, other):
+        return self._compare(other, int.__le__)
+
+    def __gt__(self, other):
+        return self._compare(other, int.__gt__)
+
+    def __ge__(self, other):
+        return self._compare(other, int.__ge__)
+
+    __eq__ = str.__eq__
+    __hash__ = str.__hash__
+
+
+class Verdict(_Ranked):
+    """A post's verdict, or what a rule asks for (Finding.action): the strongest action
+    that fired decides, so max(verdicts) is the strongest. Each member is the string it
+    stands for: Verdict.BLOCK == "block", and "block" > Verdict.REVIEW holds too."""
+    ALLOW = "allow"
+    LOG = "log"
+    REDACT = "redact"
+    REVIEW = "review"
+    BLOCK = "block"
+
+
+# What a rule asks for is a verdict: log, redact, review or block.
+Action = Verdict
+
+
+class Severity(_Ranked):
+    """A rule's severity, ordered: Severity.LOW < Severity.CRITICAL; equal to its string."""
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+_mesura._set_name_types(tuple(Verdict), tuple(Severity))
 
 # Status codes of the C library (negative ints; Error.status holds one).
 OK = _mesura.OK
@@ -85,6 +152,13 @@ _DEFAULT_MAX_SOURCE_BYTES = 16 << 20
 def library_version() -> str:
     """The version of the libmesura this module is running with, e.g. '0.1.0'."""
     return _mesura.version()
+
+
+def _check_many(posts) -> None:
+    # A str or bytes is one post: iterating it would screen each character alone.
+    if isinstance(posts, (str, bytes, bytearray, memoryview)):
+        raise TypeError(f"posts must be an iterable of posts, not one {type(posts).__name__} "
+                        f"(use scan() for one post, or scan_many([post]))")
 
 
 def _cpu_count() -> int:
@@ -187,12 +261,15 @@ class Policy(_mesura.Policy):
         with its own scanner over this one policy, while the calling thread builds
         the Result objects. Options: see scan().
         """
+        _check_many(posts)
         if chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
         n = _cpu_count() if threads is None else int(threads)
         if n < 1:
             raise ValueError(f"threads must be at least 1, not {threads!r}")
-        it = iter(posts)
+        return self._scan_chunks(iter(posts), n, redact, explain, hash_key, chunk_size)
+
+    def _scan_chunks(self, it, n, redact, explain, hash_key, chunk_size) -> Iterator[Result]:
         while True:
             chunk = list(itertools.islice(it, chunk_size))
             if not chunk:
@@ -210,6 +287,7 @@ class Policy(_mesura.Policy):
             results = policy.scan_many(posts, threads=8)
             flagged = [p for p, r in zip(posts, results) if r.verdict != "allow"]
         """
+        _check_many(posts)
         if isinstance(posts, (list, tuple)) and len(posts) <= chunk_size:
             n = _cpu_count() if threads is None else int(threads)
             if n < 1:
@@ -454,3 +532,9 @@ def tokenize(text: Text, *flags: Union[str, int, Iterable[Union[str, int]]]) -> 
     """
     value = _flags(flags, _TOKENIZE_NAMES, TokenizeFlag.ALL, "tokenizer")
     return _mesura.tokenize(text, value)
+
+
+def __dir__() -> List[str]:
+    # The API only: not the modules and helpers this file imports.
+    return sorted(__all__ + ["OK", "ENOMEM", "EINVAL", "EVERSION", "EUTF8", "ESYNTAX",
+                             "EBUFS", "EBUSY", "ELIMIT", "EUSER", "ECHARSET", "__version__"])

@@ -8,9 +8,26 @@ __version__: str
 Text = Union[str, bytes]
 _T = TypeVar("_T", str, bytes)
 
-Verdict = Literal["allow", "log", "redact", "review", "block"]
-Action = Literal["allow", "log", "redact", "review", "block"]
-Severity = Literal["low", "medium", "high", "critical"]
+class _Ranked(str, enum.Enum):
+    def __lt__(self, other: str) -> bool: ...
+    def __le__(self, other: str) -> bool: ...
+    def __gt__(self, other: str) -> bool: ...
+    def __ge__(self, other: str) -> bool: ...
+
+class Verdict(_Ranked):
+    ALLOW = "allow"
+    LOG = "log"
+    REDACT = "redact"
+    REVIEW = "review"
+    BLOCK = "block"
+
+Action = Verdict
+
+class Severity(_Ranked):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
 
 OK: int
 ENOMEM: int

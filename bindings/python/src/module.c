@@ -154,6 +154,30 @@ PyObject *mpy_action_str(int a)
 	return interned(&action_names[a >= 0 && a <= 4 ? a + 1 : 0], mesura_action_name(a));
 }
 
+/* _set_name_types(verdicts, severities): from then on results carry these objects
+ * (mesura.Verdict and mesura.Severity members, which are str) instead of plain
+ * strings: allow, log, redact, review, block, then low, medium, high, critical. */
+static PyObject *mod_set_name_types(PyObject *self, PyObject *args)
+{
+	(void)self;
+	PyObject *verdicts, *severities;
+	if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &verdicts, &PyTuple_Type, &severities))
+		return NULL;
+	if (PyTuple_GET_SIZE(verdicts) != 5 || PyTuple_GET_SIZE(severities) != 4)
+		return PyErr_Format(PyExc_ValueError, "expected 5 verdicts and 4 severities");
+	for (Py_ssize_t i = 0; i < 9; i++) {
+		PyObject *v = i < 5 ? PyTuple_GET_ITEM(verdicts, i) : PyTuple_GET_ITEM(severities, i - 5);
+		const char *name = i < 5 ? mesura_action_name((int)i) : mesura_severity_name((int)i - 4);
+		if (!PyUnicode_Check(v) || PyUnicode_CompareWithASCIIString(v, name) != 0)
+			return PyErr_Format(PyExc_ValueError, "expected a str equal to '%s'", name);
+	}
+	for (Py_ssize_t i = 0; i < 5; i++)
+		Py_XSETREF(action_names[i + 1], Py_NewRef(PyTuple_GET_ITEM(verdicts, i)));
+	for (Py_ssize_t i = 0; i < 4; i++)
+		Py_XSETREF(severity_names[i + 1], Py_NewRef(PyTuple_GET_ITEM(severities, i)));
+	Py_RETURN_NONE;
+}
+
 PyObject *mpy_severity_str(int s)
 {
 	if (s >= 1 && s <= 4)
@@ -341,6 +365,9 @@ static PyMethodDef module_methods[] = {
 	 PyDoc_STR("tokenize(text, flags, /)\n--\n\nLow level: see mesura.tokenize().")},
 	{"strerror", mod_strerror, METH_O,
 	 PyDoc_STR("strerror(status, /)\n--\n\nThe C library's text for a status code.")},
+	{"_set_name_types", mod_set_name_types, METH_VARARGS,
+	 PyDoc_STR("_set_name_types(verdicts, severities, /)\n--\n\n"
+	           "Internal: the objects results carry for verdicts, actions and severities.")},
 	{"version", mod_version, METH_NOARGS,
 	 PyDoc_STR("version()\n--\n\nThe version of the libmesura in use, e.g. '0.1.0'.")},
 	{"unicode_version", mod_unicode_version, METH_NOARGS,

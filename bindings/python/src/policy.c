@@ -19,6 +19,8 @@
  */
 #include "binding.h"
 
+#include <math.h>
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -342,6 +344,13 @@ static PyObject *redacted_obj(const mpy_text *t, const snap *s)
 	return PyUnicode_DecodeUTF8(s->redacted, (Py_ssize_t)s->redacted_len, "strict");
 }
 
+/* A confidence as people read it: base + boosts in binary floating point give
+ * 0.8999999999999999 for 0.9; six decimals are more than any policy writes. */
+static double shown_confidence(double c)
+{
+	return floor(c * 1e6 + 0.5) / 1e6;
+}
+
 static PyObject *finding_obj(PolicyObject *p, const mpy_text *t, const snap_finding *f)
 {
 	PyObject *rec = mpy_record_alloc(&mpy_FindingType);
@@ -365,7 +374,7 @@ static PyObject *finding_obj(PolicyObject *p, const mpy_text *t, const snap_find
 	MPY_SET(rec, FND_TEXT, mpy_text_slice(t, f->b0, f->b1, f->c0, f->c1));
 	MPY_SET(rec, FND_MATCHED,
 	        PyUnicode_DecodeUTF8(f->matched, (Py_ssize_t)f->matched_len, "replace"));
-	MPY_SET(rec, FND_CONFIDENCE, PyFloat_FromDouble(f->confidence));
+	MPY_SET(rec, FND_CONFIDENCE, PyFloat_FromDouble(shown_confidence(f->confidence)));
 	MPY_SET(rec, FND_CONDITION, policy_str(p, f->condition));
 	for (int i = 0; i < FND_NFIELDS; i++)
 		if (!MPY_GET(rec, i)) {
@@ -388,7 +397,7 @@ static PyObject *miss_obj(PolicyObject *p, const snap_miss *m)
 	MPY_SET(rec, MISS_END, size_obj(m->c1));
 	MPY_SET(rec, MISS_BYTE_START, size_obj(m->b0));
 	MPY_SET(rec, MISS_BYTE_END, size_obj(m->b1));
-	MPY_SET(rec, MISS_CONFIDENCE, PyFloat_FromDouble(m->confidence));
+	MPY_SET(rec, MISS_CONFIDENCE, PyFloat_FromDouble(shown_confidence(m->confidence)));
 	for (int i = 0; i < MISS_NFIELDS; i++)
 		if (!MPY_GET(rec, i)) {
 			Py_DECREF(rec);

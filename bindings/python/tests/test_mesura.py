@@ -63,7 +63,7 @@ class ModuleTest(unittest.TestCase):
     def test_stub_covers_the_api(self):
         stub = pathlib.Path(mesura.__file__).with_suffix(".pyi").read_text()
         for name in mesura.__all__:
-            self.assertRegex(stub, rf"(class|def) {name}\b")
+            self.assertRegex(stub, rf"(?m)(class|def) {name}\b|^{name} = ")
         self.assertTrue((pathlib.Path(mesura.__file__).parent / "py.typed").exists())
 
 
@@ -442,6 +442,12 @@ class ScanManyTest(unittest.TestCase):
             self.p.scan_many(["x", "\udc80"])
         with self.assertRaises(ValueError):
             self.p.scan_many(["x"], chunk_size=0)
+        # one post is not many: a str would be screened a character at a time
+        for one in ("mierda", b"mierda", bytearray(b"mierda")):
+            with self.assertRaisesRegex(TypeError, "iterable of posts"):
+                self.p.scan_many(one)
+            with self.assertRaisesRegex(TypeError, "iterable of posts"):
+                self.p.scan_iter(one)
 
     def test_order_with_uneven_posts(self):
         # long and short posts mixed: threads finish out of order, results must not
@@ -449,6 +455,54 @@ class ScanManyTest(unittest.TestCase):
         got = self.p.scan_many(posts, threads=4)
         self.assertEqual([len(r.findings) for r in got],
                          [2000 if i % 97 == 0 else 0 for i in range(3000)])
+
+
+class Manners(unittest.TestCase):
+    """Verdicts, actions and severities are str enums ordered by strength; what dir()
+    and repr() show."""
+
+    def test_verdicts_are_ordered_strings(self):
+        V, S = mesura.Verdict, mesura.Severity
+        self.assertEqual(list(V), ["allow", "log", "redact", "review", "block"])
+        self.assertEqual(max([V.LOG, V.BLOCK, V.REVIEW]), V.BLOCK)
+        self.assertEqual(max(["review", V.REDACT], key=V), "review")
+        self.assertTrue(V.REDACT < "review" < V.BLOCK and "block" > V.REVIEW)
+        self.assertFalse(V.LOG > V.REDACT)  # alphabetically "log" > "redact"
+        self.assertEqual(sorted(S, reverse=True), ["critical", "high", "medium", "low"])
+        self.assertEqual({"block": 1}[V.BLOCK], 1)
+        self.assertEqual(f"{V.BLOCK} {S.HIGH}", "block high")
+        self.assertIs(mesura.Action, V)
+        with self.assertRaises(TypeError):
+            V.BLOCK < 3
+        with self.assertRaises(TypeError):
+            V.BLOCK < "bloc"  # no such verdict: not comparable
+
+    def test_results_carry_the_enums(self):
+        p = Policy.default()
+        rs = p.scan_many(["mi tarjeta 4111 1111 1111 1111", "hola", "joder",
+                          "password: Verano2024!x"])
+        self.assertEqual([r.verdict for r in rs], ["redact", "allow", "review", "block"])
+        self.assertTrue(all(type(r.verdict) is mesura.Verdict for r in rs))
+        self.assertEqual(max(r.verdict for r in rs), mesura.Verdict.BLOCK)
+        f = rs[0].findings[0]
+        self.assertIs(type(f.action), mesura.Verdict)
+        self.assertIs(type(f.severity), mesura.Severity)
+        self.assertEqual(json.loads(json.dumps(rs[3].to_dict()))["verdict"], "block")
+        self.assertEqual(pickle.loads(pickle.dumps(rs[0])), rs[0])
+
+    def test_confidences_as_written(self):
+        # 0.5 + 0.3 + 0.1 is 0.8999999999999999 in binary; results show 0.9
+        r = Policy.default().scan("call me 612 345 678")
+        self.assertIn(0.9, [f.confidence for f in r.findings])
+        for f in r.findings:
+            self.assertEqual(f.confidence, round(f.confidence, 6))
+
+    def test_dir_lists_the_api(self):
+        names = dir(mesura)
+        for name in ("Policy", "Verdict", "Severity", "normalize", "ELIMIT", "__version__"):
+            self.assertIn(name, names)
+        for leaked in ("os", "enum", "itertools", "threading", "OrderedDict", "Iterable"):
+            self.assertNotIn(leaked, names)
 
 
 class TextToolsTest(unittest.TestCase):
