@@ -40,6 +40,11 @@ execute_process(COMMAND pkg-config --cflags --libs mesura OUTPUT_VARIABLE flags
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pkg-config does not find mesura in ${pcdir}")
 endif()
+execute_process(COMMAND pkg-config --cflags mesura OUTPUT_VARIABLE cflags
+                OUTPUT_STRIP_TRAILING_WHITESPACE)
+if(cflags MATCHES "-D")  # another package's private defines (Debian's utf8proc has one)
+  message(FATAL_ERROR "pkg-config --cflags mesura hands out defines: ${cflags}")
+endif()
 separate_arguments(flags UNIX_COMMAND "${CFLAGS} ${flags}")
 run(${CC} ${SRC}/consumer.c ${flags} -o ${WORK}/consumer_pc)
 run(${WORK}/consumer_pc)
