@@ -524,7 +524,9 @@ static const char *const LANGS[] = {"en", "es", "mix"};
 /* Floors at the values measured when the corpus last changed (docs/default-policy.md
  * "Measured quality"): precision and recall per category and language, in the order of
  * LANGS; -1 where the corpus has no such unit. A rule change that lowers one fails
- * here: re-measure, and lower a floor only with a reason in the docs. Issue 6's
+ * here: re-measure (tools/corpus_floors.py writes this table, the ceilings below and
+ * the docs' table from this test's output), and lower a floor only with a reason in
+ * the docs. Issue 6's
  * thresholds (0.95 and 0.90) were those of a corpus written with the rules; the hard
  * posts of issue 17 were written without looking at them. */
 static const struct {
@@ -532,7 +534,7 @@ static const struct {
 	double min[N_LANGS][2]; /* {precision, recall} per language */
 } FLOORS[] = {
 	{"pii.email", {{1.000, 1.000}, {1.000, 1.000}, {1.000, 1.000}}},
-	{"pii.phone", {{1.000, 1.000}, {0.960, 0.960}, {1.000, 1.000}}},
+	{"pii.phone", {{1.000, 1.000}, {0.961, 1.000}, {1.000, 1.000}}},
 	{"pii.payment_card", {{1.000, 1.000}, {1.000, 1.000}, {1.000, 1.000}}},
 	{"pii.iban", {{1.000, 1.000}, {1.000, 1.000}, {1.000, 1.000}}},
 	{"pii.national_id", {{1.000, 1.000}, {1.000, 1.000}, {-1, -1}}},
