@@ -844,6 +844,10 @@ static const uint32_t MARKS[] = {0x0301, 0x0336, 0x0332, 0x20DD};
 /* Characters that join the last digit or letter of a value (a grapheme cluster's tail,
  * or a format character the word rules attach to it). */
 static const uint32_t APPENDED[] = {0x00AD, 0x200D, 0xFE0F, 0x034F, 0x0301, 0x1F3FB};
+/* The zeros of decimal digits in other scripts (Nd in UnicodeData.txt, values 0-9 from
+ * there on): Arabic-Indic, extended Arabic-Indic, Devanagari, Bengali, Thai, fullwidth,
+ * mathematical bold. */
+static const uint32_t DIGIT_ZEROS[] = {0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0xFF10, 0x1D7CE};
 /* Separators between printed groups, beyond space, dash and dot. */
 static const char *const GROUP_SEPS[] = {".", "/", "_", "\t", "  ", "\xe2\x80\x93",
                                          "\xe2\x80\x94", NULL};
@@ -863,6 +867,18 @@ static void insert_cp(const char *s, uint32_t cp, int after_each, char *out)
 		    (!after_each && !last && s[i] != ' ' && s[i + 1] != ' '))
 			at += tu_utf8_encode(cp, out + at);
 	}
+	out[at] = '\0';
+}
+
+/* s with every ASCII digit written in the script whose zero is `zero`. */
+static void in_script(const char *s, uint32_t zero, char *out)
+{
+	size_t at = 0;
+	for (; *s; s++)
+		if (*s >= '0' && *s <= '9')
+			at += tu_utf8_encode(zero + (uint32_t)(*s - '0'), out + at);
+		else
+			out[at++] = *s;
 	out[at] = '\0';
 }
 
@@ -918,6 +934,12 @@ static void each_disguise(const disguise_set *d, const char *valid, const char *
 	for (size_t i = 0; i < N_OF(MARKS); i++) {
 		insert_cp(valid, MARKS[i], 1, v);
 		insert_cp(twin, MARKS[i], 1, w);
+		expect_found(d->t, d->pre, v, d->post);
+		expect_clean(d->t, d->twin_pre, w, d->post);
+	}
+	for (size_t i = 0; strpbrk(valid, "0123456789") && i < N_OF(DIGIT_ZEROS); i++) {
+		in_script(valid, DIGIT_ZEROS[i], v);
+		in_script(twin, DIGIT_ZEROS[i], w);
 		expect_found(d->t, d->pre, v, d->post);
 		expect_clean(d->t, d->twin_pre, w, d->post);
 	}
@@ -1021,7 +1043,8 @@ START_TEST(ibans_ids_and_emails_in_disguise)
 END_TEST
 
 /* Dates, times, versions, prices, amounts and references next to card and phone words,
- * with invisibles between their characters or marks on them: no personal data. */
+ * with invisibles between their characters, marks on them or digits of other scripts:
+ * no personal data. */
 START_TEST(ordinary_numbers_in_disguise_stay_clean)
 {
 	static const char *const numbers[] = {
@@ -1037,13 +1060,15 @@ START_TEST(ordinary_numbers_in_disguise_stay_clean)
 	char v[256], post[400];
 	for (size_t n = 0; n < N_OF(numbers); n++)
 		for (size_t c = 0; c < N_OF(carriers); c++)
-			for (size_t k = 0; k <= N_OF(INVISIBLES) + N_OF(MARKS); k++) {
+			for (size_t k = 0; k <= N_OF(INVISIBLES) + N_OF(MARKS) + N_OF(DIGIT_ZEROS); k++) {
 				if (k == 0)
 					snprintf(v, sizeof v, "%s", numbers[n]);
 				else if (k <= N_OF(INVISIBLES))
 					insert_cp(numbers[n], INVISIBLES[k - 1], 0, v);
-				else
+				else if (k <= N_OF(INVISIBLES) + N_OF(MARKS))
 					insert_cp(numbers[n], MARKS[k - 1 - N_OF(INVISIBLES)], 1, v);
+				else
+					in_script(numbers[n], DIGIT_ZEROS[k - 1 - N_OF(INVISIBLES) - N_OF(MARKS)], v);
 				snprintf(post, sizeof post, "%s%s today", carriers[c], v);
 				const mesura_result *r = scan(post);
 				posts++;
