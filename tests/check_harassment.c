@@ -1,0 +1,237 @@
+/* builtin:harassment-en and builtin:harassment-es through the default policy, for what
+ * issue 17 added: insults at a third person or a group of colleagues, threats and wishes
+ * of harm, doxxing cues and mockery of protected traits. Each must be found as
+ * `harassment` over its exact words; self-deprecation, praise, fiction, sport, things
+ * and friendly referrals must not be. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include <mesura.h>
+
+static mesura_policy *policy;
+static mesura_scanner *scanner;
+
+static void setup(void)
+{
+	mesura_diagnostics *d = NULL;
+	ck_assert_int_eq(mesura_policy_default(&policy, &d, NULL), MESURA_OK);
+	mesura_diagnostics_free(d);
+	ck_assert_int_eq(mesura_scanner_new(&scanner, policy, NULL), MESURA_OK);
+}
+
+static void teardown(void)
+{
+	mesura_scanner_free(scanner);
+	mesura_policy_free(policy);
+}
+
+/* A post and the words that must be found as `harassment` (exactly that span). */
+typedef struct {
+	const char *post, *words;
+} flagged;
+
+static const flagged FLAGGED[] = {
+    /* insults at a third person or a group, English */
+    {"the new intern is an idiot, he deleted the shared drive", "the new intern is an idiot"},
+    {"My coworkers are so lazy, nothing gets done", "My coworkers are so lazy"},
+    {"honestly my boss is a complete waste of space", "my boss is a complete waste of space"},
+    {"management is a joke here", "management is a joke"},
+    {"she's such a bitch to the juniors", "she's such a bitch"},
+    {"he is a useless clown", "he is a useless clown"},
+    {"they're all idiots in that department", "they're all idiots"},
+    {"The CLIENT is a MORON", "The CLIENT is a MORON"},
+    {"our CTO is clueless about security", "our CTO is clueless"},
+    {"th3 n3w 1ntern 1s an 1d10t", "th3 n3w 1ntern 1s an 1d10t"},
+    {"What an idiot, he replied-all with the salaries", "What an idiot"},
+    {"what a bunch of clowns in finance", "what a bunch of clowns"},
+    {"@jmartin is a useless clown", "@jmartin is a useless clown"},
+    /* Spanish */
+    {"el becario es un inútil, ha borrado la carpeta compartida", "el becario es un inútil"},
+    {"mis compañeros son unos vagos, nadie contesta los tickets",
+     "mis compañeros son unos vagos"},
+    {"La de RRHH es una incompetente", "La de RRHH es una incompetente"},
+    {"mi jefe está hecho un inútil", "mi jefe está hecho un inútil"},
+    {"menudo inútil, otra vez tarde a la reunión", "menudo inútil"},
+    {"qué pedazo de imbécil", "pedazo de imbécil"},
+    {"Qué imbécil es el nuevo", "Qué imbécil"},
+    {"vaya panda de inútiles los de sistemas", "vaya panda de inútiles"},
+    {"el idiota de mi jefe ha cancelado las vacaciones", "el idiota de mi jefe"},
+    {"la inútil de la becaria ha vuelto a llegar tarde", "la inútil de la becaria"},
+    {"es un gilipollas, no le hagáis caso", "es un gilipollas"},
+    /* threats and wishes of harm */
+    {"ojalá te despidan mañana, pelota", "ojalá te despidan"},
+    {"ojala os echen a todos", "ojala os echen"},
+    {"Me voy a encargar de que te despidan", "Me voy a encargar de que te despidan"},
+    {"te voy a hacer la vida imposible", "te voy a hacer la vida imposible"},
+    {"te voy a partir la cara", "te voy a partir la cara"},
+    {"sé dónde vives", "sé dónde vives"},
+    {"I'll make sure you get fired for this, Dave", "I'll make sure you get fired"},
+    {"I’ll get you fired", "I’ll get you fired"},
+    {"hope you get fired tomorrow", "hope you get fired"},
+    {"i'm gonna ruin your career", "i'm gonna ruin your career"},
+    {"watch your back", "watch your back"},
+    /* doxxing: both cues are findings */
+    {"He fired half the team. Here's his address, go tell him what you think",
+     "Here's his address"},
+    {"He fired half the team. Here's his address, go tell him what you think",
+     "tell him what you think"},
+    {"su móvil es 612 345 678, reventadle el móvil 😈", "su móvil es"},
+    {"Nos ha despedido a todos. Esta es su dirección: calle Mayor 5. Ya sabéis lo que "
+     "tenéis que hacer",
+     "Ya sabéis lo que tenéis que hacer"},
+    /* mockery of accent, disability, age */
+    {"@raj learn to speak English before joining the call", "learn to speak English before"},
+    {"the new guy talks like a retard lol", "talks like a retard"},
+    {"she's too old to understand Slack, just let her retire", "she's too old to"},
+    {"his accent is so ridiculous, nobody follows the standup",
+     "his accent is so ridiculous"},
+    {"ok grandpa, we'll explain TikTok again", "ok grandpa"},
+    {"@kiran aprende a hablar español antes de entrar en la llamada",
+     "aprende a hablar español"},
+    {"el nuevo habla como un retrasado jajaja", "habla como un retrasado"},
+    {"estás demasiado mayor para entender Slack", "estás demasiado mayor para"},
+    {"el cojo ese siempre llega tarde", "el cojo ese"},
+};
+
+/* No harassment finding at all: self-deprecation, praise, things, fiction, sport,
+ * friendly referrals, courses, wishes of luck. */
+static const char *const CLEAN[] = {
+    "I'm an idiot for forgetting the meeting 🤦",
+    "I felt like an idiot when I forgot my badge",
+    "what an idiot I am, left my badge at home",
+    "this team is insanely good, proud of you all",
+    "the new hire is a beast at Excel 💪",
+    "Our new intern is a genius, hire her!",
+    "He's a killer closer, 3 deals this week",
+    "Our CEO is a legend",
+    "the intern is stupid good at design",
+    "these printers... they are useless",
+    "They're idiot-proof, these new badges",
+    "the plot is a joke but the villain is an idiot, great movie",
+    "In the movie the boss is an idiot and it's hilarious",
+    "my team is useless this season, another match lost ⚽",
+    "what a joke of a meeting",
+    "my manager is not an idiot, she listens",
+    "Dostoevsky's The Idiot is our book club pick",
+    "I'm too old for this, early night for me 😴",
+    "Her accent is lovely, she's from Cork",
+    "Our English course helps you learn to speak English with confidence",
+    "Here's his number if you need a plumber, tell him I sent you",
+    "She lives at the end of the street, go tell her the party's at 8 🎉",
+    "Go tell him what you think of the draft, he loves feedback",
+    "I'll make sure you get the invite",
+    "Hope you get the job! 🤞",
+    "I'd kill for a coffee right now ☕",
+    "menudo idiota fui, me dejé las llaves",
+    "y la tonta de mí se lo creyó",
+    "Qué tonta soy, me dejé el portátil en casa",
+    "el becario es un crack, gracias por todo 💪",
+    "mi jefa es una máquina",
+    "menudo crack está hecho el becario",
+    "es un fenómeno, el mejor comercial del año",
+    "el nuevo no es un inútil, solo necesita tiempo",
+    "esta app es una basura",
+    "es inútil intentarlo sin la VPN",
+    "El idiota es una novela de Dostoievski",
+    "mi equipo es un desastre esta temporada, otro partido perdido ⚽",
+    "el tonto de turno siempre contesta a todos",
+    "el pendejo del sistema no guarda nada",
+    "vaya día llevo, menudo lunes",
+    "Soy demasiado viejo para estas fiestas 😴",
+    "Su acento canario me encanta",
+    "Curso para aprender a hablar español con confianza",
+    "Este es su número si necesitáis un fontanero, llamadle de mi parte",
+    "Vive en la calle de al lado, id a verla cuando podáis, está sola",
+    "Ojalá te den el puesto, te lo mereces 🤞",
+    "Te vas a enterar de todo en el webinar del jueves",
+};
+
+/* Whether the result holds a finding of `category` over `words` in `post`. */
+static int finds(const mesura_result *r, const char *post, const char *category,
+                 const char *words)
+{
+	const char *at = strstr(post, words);
+	ck_assert_msg(at != NULL, "\"%s\" is not in \"%s\"", words, post);
+	size_t start = (size_t)(at - post);
+	return tu_has_finding(r, category, start, start + strlen(words));
+}
+
+START_TEST(aimed_insults_threats_doxxing_and_mockery_are_flagged)
+{
+	tu_tally t = {"harassment: flagged", 0, 0};
+	for (size_t i = 0; i < sizeof FLAGGED / sizeof *FLAGGED; i++) {
+		const mesura_result *r;
+		const char *post = FLAGGED[i].post;
+		ck_assert_int_eq(mesura_scan(scanner, post, strlen(post), &r), MESURA_OK);
+		t.checks++;
+		if (!finds(r, post, "harassment", FLAGGED[i].words))
+			tu_tally_fail(&t, "not flagged: \"%s\" in \"%s\"", FLAGGED[i].words, post);
+		else if (r->verdict < MESURA_ACTION_REVIEW)
+			tu_tally_fail(&t, "verdict below review: \"%s\"", post);
+	}
+	tu_tally_finish(&t, "posts");
+}
+END_TEST
+
+START_TEST(self_deprecation_praise_fiction_and_referrals_are_not)
+{
+	tu_tally t = {"harassment: hard negatives", 0, 0};
+	for (size_t i = 0; i < sizeof CLEAN / sizeof *CLEAN; i++) {
+		const mesura_result *r;
+		ck_assert_int_eq(mesura_scan(scanner, CLEAN[i], strlen(CLEAN[i]), &r), MESURA_OK);
+		t.checks++;
+		for (size_t f = 0; f < r->n_findings; f++)
+			if (!strcmp(r->findings[f].category, "harassment"))
+				tu_tally_fail(&t, "flagged by %s: \"%.*s\" in \"%s\"",
+				              r->findings[f].rule_id,
+				              (int)(r->findings[f].end - r->findings[f].start),
+				              CLEAN[i] + r->findings[f].start, CLEAN[i]);
+	}
+	tu_tally_finish(&t, "posts");
+}
+END_TEST
+
+/* Doxxing needs both cues: an address alone, or a call to act alone, is not. */
+START_TEST(doxxing_needs_both_cues)
+{
+	static const char *const halves[] = {
+	    "Here's his address for the wedding invitations",
+	    "Go tell him what you think, he is waiting for feedback",
+	    "Esta es su dirección para las invitaciones de la boda",
+	    "Ya sabéis lo que tenéis que hacer: votad en la encuesta"};
+	for (size_t i = 0; i < sizeof halves / sizeof *halves; i++) {
+		const mesura_result *r;
+		ck_assert_int_eq(mesura_scan(scanner, halves[i], strlen(halves[i]), &r), MESURA_OK);
+		ck_assert_msg(!tu_has_category(r, "harassment"), "flagged: %s", halves[i]);
+	}
+	const char *both = "Here's his address for the wedding invitations. Go tell him what "
+	                   "you think";
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(scanner, both, strlen(both), &r), MESURA_OK);
+	ck_assert(tu_has_category(r, "harassment"));
+}
+END_TEST
+
+static Suite *harassment_suite(void)
+{
+	Suite *s = suite_create("harassment");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, aimed_insults_threats_doxxing_and_mockery_are_flagged);
+	tcase_add_test(tc, self_deprecation_praise_fiction_and_referrals_are_not);
+	tcase_add_test(tc, doxxing_needs_both_cues);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(harassment_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
