@@ -46,7 +46,12 @@ static const flagged FLAGGED[] = {
     {"our CTO is clueless about security", "our CTO is clueless"},
     {"th3 n3w 1ntern 1s an 1d10t", "th3 n3w 1ntern 1s an 1d10t"},
     {"What an idiot, he replied-all with the salaries", "What an idiot"},
-    {"what a bunch of clowns in finance", "what a bunch of clowns"},
+    {"what a bunch of clowns, honestly", "what a bunch of clowns"},
+    {"the clowns in procurement lost the PO again", "clowns in procurement"},
+    {"Sarah in legal is an incompetent muppet", "Sarah in legal is an incompetent muppet"},
+    {"@dan_w is a brainless twit", "@dan_w is a brainless twit"},
+    {"Pathetic loser, @marco, can't even close a deal", "Pathetic loser, @marco"},
+    {"I'll smash your face in if you take my parking spot", "I'll smash your face"},
     {"@jmartin is a useless clown", "@jmartin is a useless clown"},
     /* Spanish */
     {"el becario es un inútil, ha borrado la carpeta compartida", "el becario es un inútil"},
@@ -61,6 +66,10 @@ static const flagged FLAGGED[] = {
     {"el idiota de mi jefe ha cancelado las vacaciones", "el idiota de mi jefe"},
     {"la inútil de la becaria ha vuelto a llegar tarde", "la inútil de la becaria"},
     {"es un gilipollas, no le hagáis caso", "es un gilipollas"},
+    {"Pelotudo el que diseñó este formulario", "Pelotudo el que"},
+    {"La fea de contabilidad me ha rechazado los gastos", "La fea de contabilidad"},
+    {"@pablo_r es tonto del culo", "@pablo_r es tonto del culo"},
+    {"Ese cabrón se llevó mi tupper otra vez", "Ese cabrón"},
     /* threats and wishes of harm */
     {"ojalá te despidan mañana, pelota", "ojalá te despidan"},
     {"ojala os echen a todos", "ojala os echen"},
@@ -79,6 +88,7 @@ static const flagged FLAGGED[] = {
     {"He fired half the team. Here's his address, go tell him what you think",
      "tell him what you think"},
     {"su móvil es 612 345 678, reventadle el móvil 😈", "su móvil es"},
+    {"This is where he lives: 22 Oak Avenue, Bristol. Pay him a visit", "22 Oak Avenue"},
     {"Nos ha despedido a todos. Esta es su dirección: calle Mayor 5. Ya sabéis lo que "
      "tenéis que hacer",
      "Ya sabéis lo que tenéis que hacer"},
@@ -147,6 +157,10 @@ static const char *const CLEAN[] = {
     "Vive en la calle de al lado, id a verla cuando podáis, está sola",
     "Ojalá te den el puesto, te lo mereces 🤞",
     "Te vas a enterar de todo en el webinar del jueves",
+    "El gordo de Navidad cayó en Sort otra vez",
+    "Pay him a visit when you are in Bristol, he makes great coffee",
+    "Sales are up 12% this quarter, great job team",
+    "Este estúpido sistema no guarda nada",
 };
 
 /* Whether the result holds a finding of `category` over `words` in `post`. */

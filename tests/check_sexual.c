@@ -77,6 +77,18 @@ static const flagged FLAGGED[] = {
     {"me la quiero coger toda la noche", "coger"},
     {"cogimos sin condón, qué idiotas", "cogimos"},
     {"estuvimos cogiendo en la cama de la oficina 😳", "cogiendo"},
+    {"Anoche me cogí a la de ventas 😏", "me cogí a"},
+    {"El de logística se garchó a la pasante", "garchó"},
+    {"Tirarse a la becaria no es acoso si ella quiere, ¿no? 😏", "Tirarse a la becaria"},
+    {"Qué buena está la nueva directora, madre mía", "Qué buena está la nueva"},
+    {"@lucia_m pásame el pack 😏", "pásame el pack"},
+    {"Me la follaría encima de la mesa de reuniones", "Me la follaría"},
+    /* words with an innocent sense, in their sexual one */
+    {"Friday plans: beer and a threesome 😏", "threesome"},
+    {"Got laid after the team dinner, best offsite ever 😎", "Got laid"},
+    {"Strippers at the sales kickoff again", "Strippers"},
+    {"Orgy at the sales kickoff, as usual", "Orgy"},
+    {"I'd fuck her brains out", "I'd fuck her"},
 };
 
 /* Hard negatives: no `sexual` finding (other categories may fire: "fuck him up" is a
@@ -156,6 +168,21 @@ static const char *const CLEAN[] = {
     "Me corro un poco para que te sientes",
     "Es muy cachondo, siempre nos hace reír",
     "Chochos con tostado, el desayuno de Quito",
+    /* places, names, fish, sports, tools, layoffs, food, news */
+    "Team offsite in Dildo, Newfoundland next month, who's driving? 🚗",
+    "Meeting with Jon Bonner and the Stripers fan club",
+    "Fishing for stripers off Cape Cod this weekend 🎣",
+    "Golf on Saturday: we need a fourth for our threesome at the first tee",
+    "The film is an orgy of violence",
+    "Half the team got laid off on Friday 😢",
+    "Buy wire strippers at the hardware store",
+    "You blow me away, team",
+    "New study on teens sexting, worth a read for parents",
+    "Tirarse a la piscina en la fiesta de verano 🏊",
+    "Qué buena está la paella de la cantina",
+    "Pásame el pack de bienvenida para el nuevo",
+    "Una orgía de sabores en la comida de Navidad 🎄",
+    "Un abrazo consolador para la familia de Juan",
 };
 
 /* Whether the result holds a finding of `category` over `words` in `post`. */
