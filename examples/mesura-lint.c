@@ -18,6 +18,7 @@
  * --no-file-access compiles as a service taking policies from users would
  * (MESURA_COMPILE_NO_FILES: no includes of files, no lexicon files).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,6 +210,33 @@ static int lint(const char *path, char **cases, int n_cases, int no_file_access)
 	return status;
 }
 
+/* --print: the source of a built-in module (as the library embeds it) or of a file. */
+static int print_source(const char *path)
+{
+	const char *src;
+	size_t len;
+	if (strncmp(path, "builtin:", 8) == 0) {
+		if (mesura_policy_builtin_source(path, &src, &len) != MESURA_OK) {
+			fprintf(stderr, "%s: %s: no such built-in module\n", tool_name, path);
+			return -1;
+		}
+		fwrite(src, 1, len, stdout);
+		return 0;
+	}
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		fprintf(stderr, "%s: %s: %s\n", tool_name, path, strerror(errno));
+		return -1;
+	}
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		fwrite(chunk, 1, n, stdout);
+	int failed = ferror(f);
+	fclose(f);
+	return failed ? -1 : 0;
+}
+
 static void usage(FILE *to)
 {
 	fprintf(to, "usage: mesura-lint [OPTIONS] POLICY...\n"
@@ -222,6 +250,8 @@ static void usage(FILE *to)
 	            "                       object a line: {\"text\": POST, \"expect\": [{\"rule\": ID}\n"
 	            "                       or {\"category\": C, \"text\": SUBSTRING}...], \"verdict\":\n"
 	            "                       V}; \"expect\": [] means no findings\n"
+	            "  --print              print each policy's source instead (a built-in\n"
+	            "                       module's as the library embeds it)\n"
 	            "  --no-file-access     refuse includes of files and lexicon files, as a\n"
 	            "                       service that takes policies from users would\n"
 	            "  -h, --help           this text\n"
@@ -244,12 +274,12 @@ int main(int argc, char **argv)
 	tool_init("mesura-lint");
 	char **cases = tool_xmalloc((size_t)argc * sizeof *cases);
 	char **policies = tool_xmalloc((size_t)argc * sizeof *policies);
-	int n_cases = 0, n_policies = 0, no_file_access = 0;
-	enum { NO_FILES = 256 };
+	int n_cases = 0, n_policies = 0, no_file_access = 0, print = 0;
+	enum { NO_FILES = 256, PRINT };
 	static const struct option longs[] = {
 		{"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
 		{"test", required_argument, NULL, 't'}, {"no-file-access", no_argument, NULL, NO_FILES},
-		{NULL, 0, NULL, 0}};
+		{"print", no_argument, NULL, PRINT},    {NULL, 0, NULL, 0}};
 	for (int c; (c = tool_getopt(argc, argv, "hVt:", longs)) != -1;) {
 		switch (c) {
 		case 'h':
@@ -265,10 +295,21 @@ int main(int argc, char **argv)
 		case NO_FILES:
 			no_file_access = 1;
 			break;
+		case PRINT:
+			print = 1;
+			break;
 		}
 	}
 	for (int i = optind; i < argc; i++)
 		policies[n_policies++] = argv[i];
+	if (print) {
+		int status = 0;
+		for (int i = 0; i < n_policies; i++)
+			status |= print_source(policies[i]);
+		free(cases);
+		free(policies);
+		return status ? 3 : 0;
+	}
 	if (n_policies == 0) {
 		free(cases);
 		free(policies);

@@ -69,6 +69,34 @@ START_TEST(each_module_compiles_alone)
 }
 END_TEST
 
+/* mesura_policy_builtin_source gives each module's embedded YAML, byte for byte the
+ * file of policies/builtin (read through the test data path's parent). */
+START_TEST(each_module_source_is_the_file)
+{
+	for (size_t i = 0; i + 1 < sizeof MODULES / sizeof *MODULES; i++) {
+		const char *src = NULL;
+		size_t len = 0, file_len;
+		char name[64], path[512];
+		snprintf(name, sizeof name, i % 2 ? "builtin:%s" : "%s", MODULES[i]);
+		ck_assert_int_eq(mesura_policy_builtin_source(name, &src, &len), MESURA_OK);
+		snprintf(path, sizeof path, "%s/../../policies/builtin/%s.yaml", tu_data_path(""),
+		         MODULES[i]);
+		char *file = tu_read_file(path, &file_len);
+		ck_assert_uint_eq(len, file_len);
+		ck_assert_int_eq(memcmp(src, file, len), 0);
+		ck_assert_int_eq(src[len], '\0');
+		free(file);
+	}
+	const char *src = "x";
+	size_t len = 9;
+	ck_assert_int_eq(mesura_policy_builtin_source("nope", &src, &len), MESURA_EINVAL);
+	ck_assert_ptr_null(src);
+	ck_assert_uint_eq(len, 0);
+	ck_assert_int_eq(mesura_policy_builtin_source(NULL, &src, &len), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_policy_builtin_source("pii", NULL, &len), MESURA_EINVAL);
+}
+END_TEST
+
 /* The time is printed, not asserted (bench/ measures it): a loaded machine under the
  * sanitizers failed "< 200 ms". Asserted: the same policy, every time. */
 START_TEST(default_policy_compiles_the_same_each_time)
@@ -788,6 +816,7 @@ static Suite *builtin_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, each_module_compiles_alone);
+	tcase_add_test(tc, each_module_source_is_the_file);
 	tcase_add_test(tc, default_policy_compiles_the_same_each_time);
 	tcase_add_test(tc, redaction_of_the_corpus_is_idempotent);
 	tcase_add_test(tc, including_a_module_twice_repeats_its_rule_ids);

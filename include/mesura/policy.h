@@ -142,6 +142,12 @@ MESURA_API int mesura_policy_load_file(mesura_policy **out, const char *path,
 MESURA_API int mesura_policy_default(mesura_policy **out, mesura_diagnostics **diags,
                                      const mesura_allocator *allocator);
 
+/** The YAML source of the built-in module `name` ("pii", "secrets", "default"...; a
+ *  "builtin:" prefix is accepted), as the library embeds it: `*src` points to `*len`
+ *  bytes (static, NUL-terminated). MESURA_EINVAL when an argument is NULL or there is
+ *  no such module (then `*src` is NULL and `*len` 0). */
+MESURA_API int mesura_policy_builtin_source(const char *name, const char **src, size_t *len);
+
 /** Drops the caller's reference to the policy (NULL-safe; once per policy handed out).
  *  The policy is freed now, or with the last scanner made from it. After this call the
  *  caller may not use the pointer again, not even to make a scanner. */

@@ -4,6 +4,9 @@
 
 #include <string.h>
 
+#include "mesura/errors.h"
+#include "mesura/policy.h"
+
 typedef struct {
 	const char *name, *src;
 	size_t len;
@@ -27,4 +30,17 @@ int mesura_policy__builtin_find(const char *name, const char **src, size_t *len)
 const char *mesura_policy__builtin_names(void)
 {
 	return BUILTIN_NAMES[0] ? BUILTIN_NAMES : "none";
+}
+
+int mesura_policy_builtin_source(const char *name, const char **src, size_t *len)
+{
+	if (src)
+		*src = NULL;
+	if (len)
+		*len = 0;
+	if (!name || !src || !len)
+		return MESURA_EINVAL;
+	if (strncmp(name, "builtin:", 8) == 0)
+		name += 8;
+	return mesura_policy__builtin_find(name, src, len) ? MESURA_OK : MESURA_EINVAL;
 }

@@ -3,9 +3,10 @@
 anywhere among the operands, --opt=value, -- ending the options, one line and a hint
 for a usage error (exit 3), -V/--version, -h/--help listing every short option, and
 builtin:NAME wherever a policy is accepted."""
+import os
 import re
 
-from toolstest import POLICY, main, run, write
+from toolstest import HERE, POLICY, main, run, write
 
 TOOLS = ["mesura-screen", "mesura-redact", "mesura-lint", "mesura-explain", "mesura-normalize"]
 
@@ -89,6 +90,11 @@ def test_builtin_modules_wherever_a_policy_is_accepted(tmp):
     assert out.stdout.decode().startswith("builtin:profanity-es: ok"), out.stdout
     p = run("mesura-screen", "-p", "builtin:nope", posts, status=3)
     assert 'there is no built-in module "nope"' in p.stderr.decode()
+    # mesura-lint --print shows a module's source as the library embeds it
+    out = run("mesura-lint", "--print", "builtin:pii", status=0).stdout
+    with open(os.path.join(HERE, "..", "..", "policies", "builtin", "pii.yaml"), "rb") as f:
+        assert out == f.read()
+    run("mesura-lint", "--print", "builtin:nope", status=3)
 
 
 if __name__ == "__main__":
