@@ -446,6 +446,95 @@ def gen_email_intl():
         "@" + rng.choice(["correo.es", "gmail.com", "société.fr", "xn--espaa-rta.es"]), "pii.email"
 
 
+# ------------------------------------------------------------------ disguises (issue 15)
+# The same numbers and addresses as a person hides them from a screen: invisible
+# characters between the digits (Default_Ignorable_Code_Point), combining marks on each,
+# digits of another script (Nd, zero and value from UnicodeData.txt), other separators,
+# uniform groups. Each *_bad twin has the same disguise and a wrong check digit.
+
+INVISIBLES = ["\u200b", "\u200c", "\u200d", "\ufeff", "\u00ad", "\u2060", "\u200e",
+              "\u200f", "\u2066", "\U000e0061", "\ufe0f", "\u3164"]
+MARKS = ["\u0301", "\u0336", "\u0332", "\u20dd"]
+DIGIT_ZEROS = [0x0660, 0x06F0, 0x0966, 0x09E6, 0x0E50, 0xFF10, 0x1D7CE]
+SEPARATORS = [".", "/", "_", "\t", "  ", "\u2013", "\u2014"]
+
+
+def between(value, ch):
+    """ch between every two characters of value that are not spaces."""
+    out = []
+    for i, c in enumerate(value):
+        out.append(c)
+        if i + 1 < len(value) and c != " " and value[i + 1] != " ":
+            out.append(ch)
+    return "".join(out)
+
+
+def disguise(value, kind):
+    if kind == "invisible":
+        return between(value, rng.choice(INVISIBLES))
+    if kind == "marks":
+        mark = rng.choice(MARKS)
+        return "".join(c + mark if c.isalnum() else c for c in value)
+    if kind == "script":
+        zero = rng.choice(DIGIT_ZEROS)
+        return "".join(chr(zero + int(c)) if c.isdigit() else c for c in value)
+    if kind == "separator":
+        return value.replace(" ", rng.choice(SEPARATORS))
+    if kind == "uniform":
+        compact = value.replace(" ", "")
+        size = rng.choice([1, 2, 3, 5])
+        return " ".join(compact[i:i + size] for i in range(0, len(compact), size))
+    raise ValueError(kind)
+
+
+DISGUISES = ["invisible", "marks", "script", "separator", "uniform"]
+
+
+def card_disguised(wrong):
+    number, grouping = card_number(("4", 16, (4, 4, 4, 4)))
+    if wrong:
+        number = number[:-1] + str((int(number[-1]) + 1) % 10)
+    return disguise(group(number, grouping, " "), rng.choice(DISGUISES))
+
+
+def gen_card_disguised():
+    return card_disguised(False), "pii.payment_card"
+
+
+def gen_card_disguised_bad():
+    return card_disguised(True), None
+
+
+def gen_phone_disguised():
+    return disguise(fill(rng.choice(["6## ### ###", "7## ### ###"])),
+                    rng.choice(["invisible", "marks", "script", "separator"])), "pii.phone"
+
+
+def gen_iban_disguised():
+    return disguise(iban("ES", 20, " "), rng.choice(["invisible", "marks", "script"])), "pii.iban"
+
+
+def gen_iban_disguised_bad():
+    return disguise(iban("ES", 20, " ", wrong=True), rng.choice(["invisible", "script"])), None
+
+
+DNI_LETTERS = "TRWAGMYFPDXBNJZSQVHLCKE"
+
+
+def gen_dni_disguised():
+    number = rng.randint(10000000, 99999999)
+    return disguise("%08d%s" % (number, DNI_LETTERS[number % 23]),
+                    rng.choice(["invisible", "marks", "script"])), "pii.national_id"
+
+
+def gen_email_disguised():
+    first = rng.choice(["lucia", "marta", "javier", "daniel", "irene", "pablo"])
+    last = rng.choice(["moreno", "navarro", "iglesias", "quintana", "robles", "vidal"])
+    domain = rng.choice(["gmail.com", "outlook.es", "yahoo.com", "hotmail.com"])
+    return disguise("%s.%s@%s" % (first, last, domain), rng.choice(["invisible", "marks"])), \
+        "pii.email"
+
+
 GENERATORS = {
     "pii_card": gen_card, "pii_card_dots": gen_card_dots, "pii_card_uatp": gen_card_uatp,
     "pii_card_bad": gen_card_bad,
@@ -465,6 +554,10 @@ GENERATORS = {
     "pii_pt_nif": gen_pt_nif, "pii_es_nss": gen_es_nss, "pii_es_nss_bad": gen_es_nss_bad,
     "pii_itin": gen_itin, "pii_ein": gen_ein,
     "pii_email_spelled": gen_email_spelled, "pii_email_intl": gen_email_intl,
+    "pii_card_disguised": gen_card_disguised, "pii_card_disguised_bad": gen_card_disguised_bad,
+    "pii_phone_disguised": gen_phone_disguised, "pii_iban_disguised": gen_iban_disguised,
+    "pii_iban_disguised_bad": gen_iban_disguised_bad, "pii_dni_disguised": gen_dni_disguised,
+    "pii_email_disguised": gen_email_disguised,
 }
 
 # ------------------------------------------------------------------ the posts
@@ -532,4 +625,18 @@ POSTS = [
     ("en", "Look at example.com for the details, we are at hall 5"),
     ("en", "Our convention is firstname.lastname at acme dot com"),
     ("es", "Dudas: info arroba acme punto es"),
+    # disguises (issue 15): each post after the others, so their numbers stay
+    ("es", "Mi tarjeta es {pii_card_disguised}, a ver si así no la pilla el filtro"),
+    ("en", "my card is {pii_card_disguised} lol good luck catching that"),
+    ("es", "tarjeta {pii_card_disguised} caduca 03/29"),
+    ("en", "card {pii_card_disguised}, pay the invoice with it"),
+    ("es", "tarjeta {pii_card_disguised_bad}, mal copiada, no la uséis"),
+    ("en", "card {pii_card_disguised_bad} (wrong digit, ignore)"),
+    ("es", "llámame al {pii_phone_disguised} esta noche"),
+    ("en", "call me at {pii_phone_disguised} tonight"),
+    ("es", "Transferencia a {pii_iban_disguised}, gracias"),
+    ("es", "IBAN {pii_iban_disguised_bad} (no funciona, revisadlo)"),
+    ("es", "Mi DNI es {pii_dni_disguised} para el contrato"),
+    ("en", "write to me at {pii_email_disguised} today"),
+    ("es", "escríbeme a {pii_email_disguised}, no al del trabajo"),
 ]
