@@ -203,9 +203,13 @@ static const char *const words[] = {
 static const char *const letters[] = {
     "a", "b", "c", "f", "i", "k", "l", "o", "s", "t", "u", "A", "F", "K", "S", "U",
     "\xc3\xb1", "\xc3\xa9", "\xc3\xbc", "\xc3\x91", "\xd0\xb0", "\xd0\xbe", "\xd1\x81",
-    "\xce\xbf", "\xce\xb1", "\xf0\x9d\x90\x9a", "\xef\xbd\x81", "e\xcc\x81"};
-static const char *const separators[] = {" ", ".", "-", "_", "*", "  ", "..", "--", "__",
-                                         "**", ". ", "/", ",", "\t", "\xc2\xa0"};
+    "\xce\xbf", "\xce\xb1", "\xf0\x9d\x90\x9a", "\xef\xbd\x81", "e\xcc\x81",
+    "\xe2\x92\xa1", "\xe1\xb4\x80", "\xf0\x9f\x87\xab", "\xf0\x9f\x85\xb0"}; /* ⒡ ᴀ 🇫 🅰 */
+static const char *const separators[] = {
+    " ", ".", "-", "_", "*", "  ", "..", "--", "__", "**", ". ", "/", ",", "\t", "\xc2\xa0",
+    "|", "'", "\xe2\x80\x99", "\n", "\r\n", "\r", "\xe2\x80\xa8", "\xc2\xb7", "\xe2\x80\xa2",
+    "//", "\n\n", "\xf0\x9f\x8d\x86", "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd",
+    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7", "\xf0\x9f\x87\xa8\xf0\x9f\x87\xb0"};
 static const char *const marks[] = {"\xcc\x81", "\xcc\x83", "\xcc\xa3", "\xcc\x88", "\xe2\x83\x9d"};
 static const char *const spaces[] = {" ", "  ", "\t", " \t ", "\n", "\r\n", "\x0b", "\x0c",
                                      "\xc2\xa0", "\xe3\x80\x80", "\xe2\x80\xa8", "\xc2\x85",
@@ -347,7 +351,8 @@ START_TEST(skips_match_general_path_at_every_offset)
 	    "f u c k", "a.b.c", "F--U--C--K", "x a b c", "shiiit", "  \t ", "m1erd@", "wow!",
 	    "\xc3\xb1\xc3\xb1", "e\xcc\x81 e\xcc\x81 e\xcc\x81", "\xf0\x9f\x98\x82\xf0\x9f\x98\x82",
 	    "\xc2\xa0 \xc2\xa0", "x\xe2\x80\x8bx", "2024", "!a", "f_u_c_k1", "a b", "I a m",
-	    "\xd0\xb0 \xd0\xb0 \xd0\xb0", "ll", "s\xcc\x81 h i t"};
+	    "\xd0\xb0 \xd0\xb0 \xd0\xb0", "ll", "s\xcc\x81 h i t", "f/u/c/k", "f|u|c|k", "a\r\nb\r\nc",
+	    "f\xe2\x80\xa2u\xe2\x80\xa2" "c", "x\xf0\x9f\x8d\x86y\xf0\x9f\x8d\x86z", "a'b'c", "I/O"};
 	static const char filler[] = "lorem ipsum dolor sit amet, consectetur adipiscing elit ";
 	paths p = paths_new("Fold skips vs general path, every offset");
 	char post[256];

@@ -357,6 +357,115 @@ START_TEST(join_spaced_letters)
 }
 END_TEST
 
+/* Separators beyond space . - _ *: slash, pipe, apostrophes, tab, line breaks, middle
+ * dot, bullet, emoji; ordinary text does not join into words. */
+START_TEST(join_spaced_letters_other_separators)
+{
+	const unsigned d = MESURA_NORM_DEOBFUSCATE;
+	static const char *const joined[] = {
+	    "f/u/c/k", "f|u|c|k", "f'u'c'k", "f\xe2\x80\x99u\xe2\x80\x99" "c\xe2\x80\x99k", "f\tu\tc\tk",
+	    "f\nu\nc\nk", "f\r\nu\r\nc\r\nk", "f\ru\rc\rk", "f\n\nu\n\nc\n\nk",
+	    "f\xe2\x80\xa8u\xe2\x80\xa8" "c\xe2\x80\xa8k",         /* U+2028 */
+	    "f\xc2\xb7u\xc2\xb7" "c\xc2\xb7k",                     /* middle dot */
+	    "f\xe2\x80\xa2u\xe2\x80\xa2" "c\xe2\x80\xa2k",         /* bullet */
+	    "f\xf0\x9f\x8d\x86u\xf0\x9f\x8d\x86" "c\xf0\x9f\x8d\x86k", /* 🍆 */
+	    /* 👨‍👩‍👧 (ZWJ sequence), 👍🏽 (skin tone), ❤️ (VS16), 🍆🍆 */
+	    "f\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7u"
+	    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7" "c"
+	    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7k",
+	    "f\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbdu\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd" "c\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbdk",
+	    "f\xe2\x9d\xa4\xef\xb8\x8fu\xe2\x9d\xa4\xef\xb8\x8f" "c\xe2\x9d\xa4\xef\xb8\x8fk",
+	    "f\xf0\x9f\x8d\x86\xf0\x9f\x8d\x86u\xf0\x9f\x8d\x86\xf0\x9f\x8d\x86" "c\xf0\x9f\x8d\x86\xf0\x9f\x8d\x86k",
+	};
+	for (size_t i = 0; i < sizeof joined / sizeof joined[0]; i++)
+		assert_view(d, joined[i], "fuck");
+	/* JOIN_SPACED alone (ZWJ and VS16 still in the text): the same. */
+	assert_view(MESURA_NORM_JOIN_SPACED, joined[14], "fuck");
+	assert_view(MESURA_NORM_JOIN_SPACED, joined[16], "fuck");
+	/* The map: a deleted separator falls inside the span of the letters around it. */
+	const char *src = "x f\xe2\x80\xa2u\xe2\x80\xa2" "c\xe2\x80\xa2k y";
+	fixture f = make(MESURA_NORM_JOIN_SPACED, NULL);
+	ck_assert_str_eq(norm(&f, src), "x fuck y");
+	assert_source(&f, src, 2, 6, "f\xe2\x80\xa2u\xe2\x80\xa2" "c\xe2\x80\xa2k");
+	assert_source(&f, src, 3, 4, "u");
+	dispose(&f);
+	/* Ordinary text: two letters, a word after the letter, separators of two kinds,
+	 * spaced bullets (space and bullet alternate). */
+	static const char *const kept[] = {
+	    "i/o and a/b testing", "w/o and c/o", "i'm ok, don't", "a \xe2\x80\xa2 b \xe2\x80\xa2 c",
+	    "col\xc2\xb7lecci\xc3\xb3", "s/he", "a/b c", "a|b", "1/2/3", "a\nbc\nd", "f/u.c-k",
+	    "x\xf0\x9f\x98\x82y", "a\xf0\x9f\x98\x82 b\xf0\x9f\x98\x82 c",
+	};
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++)
+		assert_view(MESURA_NORM_JOIN_SPACED | MESURA_NORM_LEET, kept[i], kept[i]);
+	/* An emoji separator is at most 12 code points: a long run separates nothing. */
+	char run[200] = "a";
+	for (int k = 0; k < 13; k++)
+		strcat(run, "\xf0\x9f\x98\x82");
+	char post[600];
+	snprintf(post, sizeof post, "%sb%sc", run, run + 1);
+	assert_view(d, post, post);
+}
+END_TEST
+
+/* Whether the moderation view (m) of s is other characters than s without its
+ * invisibles (inv). */
+static int view_changes(fixture *m, fixture *inv, const char *s)
+{
+	const char *plain = norm(inv, s);
+	const char *seen = norm(m, s);
+	return strcmp(plain, seen) != 0;
+}
+
+/* Every fully-qualified emoji of Unicode's emoji-test.txt separates spaced letters:
+ * f😀u😀c😀k reads "fuck". But those the view itself makes other characters: keycaps
+ * (a digit, # or * with a mark the view strips), what NFKC makes letters or
+ * punctuation (‼ "!!", ™ "tm", ℹ "i", Ⓜ "m", 🈁 "ココ", ㊗ "祝") and the letters of the
+ * look-alike table (🅰 🅱 🅾 🅿): letters, or leet, there. */
+START_TEST(join_spaced_letters_every_emoji)
+{
+	size_t len, tested = 0, changed = 0;
+	char *text = tu_read_file(tu_data_path("emoji-test.txt"), &len);
+	fixture f = make(MESURA_NORM_DEOBFUSCATE, NULL);
+	fixture m = make(MESURA_NORM_MODERATION & ~MESURA_NORM_LEET, NULL);
+	fixture inv = make(MESURA_NORM_REMOVE_INVISIBLES, NULL);
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (line[0] == '#' || !strstr(line, "; fully-qualified"))
+			continue;
+		char emoji[64];
+		size_t n = 0;
+		for (char *p = line; *p != ';';) {
+			char *end;
+			unsigned long cp = strtoul(p, &end, 16);
+			if (end == p)
+				break;
+			n += tu_utf8_encode((uint32_t)cp, emoji + n);
+			p = end;
+			while (*p == ' ')
+				p++;
+		}
+		emoji[n] = '\0';
+		if (view_changes(&m, &inv, emoji)) {
+			changed++;
+			continue;
+		}
+		char post[256];
+		snprintf(post, sizeof post, "f%su%sc%sk", emoji, emoji, emoji);
+		const char *got = norm(&f, post);
+		ck_assert_msg(strcmp(got, "fuck") == 0, "%s -> %s", line, got);
+		tested++;
+	}
+	fprintf(stderr, "normalize: %zu emoji separate spaced letters, %zu become other characters\n",
+	        tested, changed);
+	ck_assert_uint_eq(changed, 38);
+	ck_assert_uint_eq(tested + changed, 3655); /* fully-qualified in Unicode 15 */
+	dispose(&inv);
+	dispose(&m);
+	dispose(&f);
+	free(text);
+}
+END_TEST
+
 START_TEST(map_of_the_moderation_view)
 {
 	const char *src = "\xc3\x91" "and\xc3\xba \xef\xac\x81" "esta \xe2\x80\x8bM1ERDA";
@@ -707,6 +816,8 @@ static Suite *normalize_suite(void)
 	tcase_add_test(tc, lookalikes_read_in_context);
 	tcase_add_test(tc, stacked_marks_fold_away);
 	tcase_add_test(tc, digits_read_as_ascii_digits);
+	tcase_add_test(tc, join_spaced_letters_other_separators);
+	tcase_add_test(tc, join_spaced_letters_every_emoji);
 	tcase_add_test(tc, leet_folds_only_inside_words_with_letters);
 	tcase_add_test(tc, leet_symbol_runs_fold_whole);
 	tcase_add_test(tc, collapse_repeats_maps_to_the_whole_run);

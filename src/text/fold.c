@@ -104,6 +104,26 @@ static size_t symbol_run_end(const unsigned char *t, size_t end, size_t i, int *
 	return next;
 }
 
+/* An ASCII letter at t[k] of the word t[start, end) with no letter or digit on its
+ * side `dir` (-1 or 1): a single letter, on that side. */
+static int single_letter(const unsigned char *t, size_t start, size_t end, size_t k, int dir)
+{
+	if (k < start || k >= end || !ascii_is_letter(t[k]))
+		return 0;
+	if (dir < 0 ? k == start : k + 1 == end)
+		return 1;
+	unsigned char next = dir < 0 ? t[k - 1] : t[k + 1];
+	return !ascii_is_letter(next) && !ascii_is_digit(next);
+}
+
+/* A lone | between two single letters ("f|u|c|k", "a|b") separates them, for
+ * JOIN_SPACED: it is not an l. */
+static int separates_single_letters(const unsigned char *t, size_t start, size_t end, size_t i)
+{
+	return i > start && single_letter(t, start, end, i - 1, -1) &&
+	       single_letter(t, start, end, i + 1, 1);
+}
+
 /* Folds leet inside one word t[start, end) that contains a letter. A symbol is only
  * leet before a letter or digit of the same word, so "hola!" keeps its "!"; a run of
  * three or more digits is a number, so "#año2024" and "100k" keep theirs. */
@@ -126,6 +146,8 @@ static void fold_leet_word(unsigned char *t, size_t start, size_t end)
 		if (is_leet_symbol(c)) { /* the whole run at once */
 			int folds;
 			size_t run = symbol_run_end(t, end, i, &folds);
+			if (run == i + 1 && c == '|' && separates_single_letters(t, start, end, i))
+				folds = 0;
 			for (; folds && i < run; i++)
 				t[i] = leet_letter(t[i]);
 			i = run - 1;
@@ -285,10 +307,6 @@ typedef struct fold_edit {
 	                 * a collapsed run whose first letter stays and covers the run */
 } fold_edit;
 
-static int join_separator(int32_t cp)
-{
-	return cp == ' ' || cp == '.' || cp == '-' || cp == '_' || cp == '*';
-}
 
 static int is_alnum_cp(int32_t cp)
 {
@@ -341,28 +359,112 @@ static int alnum_at(const unsigned char *t, size_t len, size_t i)
 	return i < len && (next_cp(t, len, i, &cp), is_alnum_cp(cp));
 }
 
-/* Bytes (0 to 2) of the separator at t[i]: one or two of the same character, which
- * must be `sep` when sep is not 0. */
-static size_t separator_at(const unsigned char *t, size_t len, size_t i, unsigned char sep)
+/* Kinds of joining separators: an ASCII one is its own byte (the apostrophes share
+ * '\''), the others one of these. */
+enum { SEP_LINE = 0x80, SEP_MIDDLE_DOT, SEP_BULLET, SEP_EMOJI };
+
+/* Emoji, per Unicode's emoji data (utf8proc's Extended_Pictographic, from
+ * emoji-data.txt): a pictograph or a regional indicator starts one; modifiers
+ * (skin tones), ZWJ, variation selectors, tags and the keycap mark continue it. */
+static int emoji_start(int32_t cp)
 {
-	if (i >= len || !join_separator(t[i]) || (sep && t[i] != sep))
+	if (cp >= 0x1F1E6 && cp <= 0x1F1FF)
+		return 1;
+	utf8proc_boundclass_t bc = (utf8proc_boundclass_t)utf8proc_get_property(cp)->boundclass;
+	return bc == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC || bc == UTF8PROC_BOUNDCLASS_E_ZWG;
+}
+
+static int emoji_part(int32_t cp)
+{
+	return emoji_start(cp) || (cp >= 0x1F3FB && cp <= 0x1F3FF) || cp == 0x200D ||
+	       cp == 0xFE0E || cp == 0xFE0F || (cp >= 0xE0020 && cp <= 0xE007F) || cp == 0x20E3;
+}
+
+/* An emoji separator is at most this many code points (a family with its ZWJs and
+ * skin tones is 7 to 10): bounded, so reading ahead stays linear. */
+#define EMOJI_SEPARATOR_MAX 12
+
+/* Bytes of the emoji sequence (or run of them) at t[i], whose first code point cp
+ * takes n bytes; 0 when it is longer than EMOJI_SEPARATOR_MAX code points. */
+static size_t emoji_separator(const unsigned char *t, size_t len, size_t i, size_t n)
+{
+	size_t end = i + n;
+	for (int count = 1; end < len; count++) {
+		int32_t cp;
+		size_t m = next_cp(t, len, end, &cp);
+		if (!emoji_part(cp))
+			return end - i;
+		if (count == EMOJI_SEPARATOR_MAX)
+			return 0;
+		end += m;
+	}
+	return end - i;
+}
+
+/* One separator at t[i]: its bytes (0 when there is none) and *kind. Space . - _ * /
+ * | ' ’ TAB, a line break (LF, CR, CRLF, U+2028), middle dot ·, bullet •, or an emoji
+ * (a sequence, skin tone and ZWJ ones too). */
+static size_t separator_unit(const unsigned char *t, size_t len, size_t i, unsigned *kind)
+{
+	if (i >= len)
 		return 0;
-	return (i + 1 < len && t[i + 1] == t[i]) ? 2 : 1;
+	unsigned char c = t[i];
+	switch (c) {
+	case ' ': case '.': case '-': case '_': case '*': case '/': case '|': case '\'': case '\t':
+		*kind = c;
+		return 1;
+	case '\n':
+		*kind = SEP_LINE;
+		return 1;
+	case '\r':
+		*kind = SEP_LINE;
+		return i + 1 < len && t[i + 1] == '\n' ? 2 : 1;
+	default:
+		break;
+	}
+	if (c < 0x80)
+		return 0;
+	int32_t cp;
+	size_t n = next_cp(t, len, i, &cp);
+	switch (cp) {
+	case 0x2028: *kind = SEP_LINE; return n;
+	case 0x2019: *kind = '\''; return n;
+	case 0x00B7: *kind = SEP_MIDDLE_DOT; return n;
+	case 0x2022: *kind = SEP_BULLET; return n;
+	default: break;
+	}
+	if (!emoji_start(cp))
+		return 0;
+	*kind = SEP_EMOJI;
+	return emoji_separator(t, len, i, n);
+}
+
+/* Bytes of the separator at t[i]: one or two of the same kind, which must be `want`
+ * when want is not 0; *kind is set to its kind. 0 when there is none. */
+static size_t separator_at(const unsigned char *t, size_t len, size_t i, unsigned want,
+                           unsigned *kind)
+{
+	size_t n = separator_unit(t, len, i, kind);
+	if (n == 0 || (want && *kind != want))
+		return 0;
+	unsigned second;
+	size_t m = separator_unit(t, len, i + n, &second);
+	return m && second == *kind ? n + m : n;
 }
 
 /* The end of a run of three or more single letters starting with the unit [i, end),
- * each one or two of the same separator apart ("f u c k", "g.i.l.i.p.o.l.l.a.s"), or
- * 0 when the letters there do not make such a run. */
+ * each one or two of the same separator apart ("f u c k", "g.i.l.i.p.o.l.l.a.s",
+ * "f/u/c/k", "f🍆u🍆c🍆k"), or 0 when the letters there do not make such a run. */
 static size_t spaced_run_end(const unsigned char *t, size_t len, size_t end, uint64_t *steps)
 {
 	size_t units = 1, from = end;
-	unsigned char sep = 0;
+	unsigned want = 0, kind = 0;
 	for (;;) {
-		size_t seps = separator_at(t, len, end, sep);
+		size_t seps = separator_at(t, len, end, want, &kind);
 		size_t next_end = seps ? letter_unit_end(t, len, end + seps) : 0;
 		if (!next_end || alnum_at(t, len, next_end))
 			break;
-		sep = t[end];
+		want = kind;
 		units++;
 		end = next_end;
 	}
@@ -391,10 +493,13 @@ static chunk alnums(chunk x)
 	return chunk_or(letters(x), chunk_in(x, '0', '9'));
 }
 
-static chunk separators(chunk x) /* join_separator */
+static chunk separators(chunk x) /* separator_unit's ASCII ones */
 {
-	return chunk_or(chunk_or(chunk_eq(x, ' '), chunk_eq(x, '.')),
-	                chunk_or(chunk_or(chunk_eq(x, '-'), chunk_eq(x, '_')), chunk_eq(x, '*')));
+	chunk a = chunk_or(chunk_or(chunk_eq(x, ' '), chunk_eq(x, '.')),
+	                   chunk_or(chunk_or(chunk_eq(x, '-'), chunk_eq(x, '_')), chunk_eq(x, '*')));
+	chunk b = chunk_or(chunk_or(chunk_eq(x, '/'), chunk_eq(x, '|')),
+	                   chunk_or(chunk_eq(x, '\''), chunk_in(x, '\t', '\r')));
+	return chunk_or(a, b);
 }
 
 static chunk spaces(chunk x) /* is_space_cp, ASCII */
@@ -467,12 +572,14 @@ static int find_spaced_letters(mesura_view *v, int fast)
 		size_t n = next_cp(t, len, i, &cp);
 		size_t unit_end = prev_alnum ? 0 : letter_unit_end(t, len, i);
 		size_t run_end = unit_end ? spaced_run_end(t, len, unit_end, &steps) : 0;
-		for (size_t k = unit_end; k < run_end; k++) {
-			if (join_separator(t[k])) {
-				int rc = push_edit(v, k, 1, 0);
-				if (rc != MESURA_OK)
-					return rc;
-			}
+		/* The run alternates separators and letters: delete each separator. */
+		for (size_t k = unit_end; k < run_end;) {
+			unsigned kind;
+			size_t seps = separator_at(t, len, k, 0, &kind);
+			int rc = push_edit(v, k, seps, 0);
+			if (rc != MESURA_OK)
+				return rc;
+			k = letter_unit_end(t, len, k + seps);
 		}
 		prev_alnum = is_alnum_cp(cp);
 		i += n;
