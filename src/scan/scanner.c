@@ -613,6 +613,52 @@ void mesura_scan__widen_to_clusters(mesura_scanner *s, size_t *start, size_t *en
 	*end = hi;
 }
 
+/* Whether view bytes a and a + 1, both ASCII letters or digits, come from parts of
+ * the post that are not two touching ASCII letters or digits: something the view
+ * dropped lies between them (a joining separator, an invisible), or one is a look-alike
+ * (⒜). Two touching ones ("#FuckMondays") are the tokenizer's to judge. */
+static int glued_by_view(const mesura_view *v, const unsigned char *t, size_t len, size_t a,
+                         const char *post)
+{
+	size_t a_start, a_end, b_start, b_end;
+	if (a + 1 >= len || !ascii_is_alnum(t[a]) || !ascii_is_alnum(t[a + 1]))
+		return 0;
+	if (mesura_view_source_span(v, a, a + 1, &a_start, &a_end) != MESURA_OK ||
+	    mesura_view_source_span(v, a + 1, a + 2, &b_start, &b_end) != MESURA_OK)
+		return 0;
+	return a_end != b_start || a_end - a_start != 1 || b_end - b_start != 1 ||
+	       !ascii_is_alnum((unsigned char)post[a_start]) ||
+	       !ascii_is_alnum((unsigned char)post[b_start]);
+}
+
+/* Letters and digits of the view before byte `at` (dir -1) or from it (dir 1), up to 2. */
+static size_t alnum_run(const unsigned char *t, size_t len, size_t at, int dir)
+{
+	size_t n = 0;
+	while (n < 2 && (dir < 0 ? at > n && ascii_is_alnum(t[at - n - 1])
+	                         : at + n < len && ascii_is_alnum(t[at + n])))
+		n++;
+	return n;
+}
+
+/* Whether the hit [start, end) of view v lies inside a word the view made, though its
+ * ends in the post are on word boundaries: letters the view glued to it on both sides,
+ * or two or more on one side. Joined spaced letters read as one word: "s c u n t h o r
+ * p e" is "scunthorpe", "d i s p u t a" is "disputa", and "cunt" or "puta" in them is
+ * no whole word. One glued letter may be a word the run swallowed ("y f u c k" joins
+ * to "yfuck", "a f u c k"): the hit stays whole, as the post says. */
+static int inside_view_word(const mesura_view *v, size_t start, size_t end, const char *post)
+{
+	size_t len;
+	const unsigned char *t = (const unsigned char *)mesura_view_text(v, &len);
+	if (end <= start)
+		return 0;
+	int left = start > 0 && glued_by_view(v, t, len, start - 1, post);
+	int right = glued_by_view(v, t, len, end - 1, post);
+	return (left && right) || (left && alnum_run(t, len, start, -1) >= 2) ||
+	       (right && alnum_run(t, len, end, 1) >= 2);
+}
+
 static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t view_end,
                    int masked)
 {
@@ -627,6 +673,8 @@ static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t v
 		int whole, rc = mesura_scan__is_whole_words(s, start, end, &whole);
 		if (rc != MESURA_OK)
 			return rc;
+		if (whole && inside_view_word(s->views[x->view], view_start, view_end, s->text))
+			whole = 0;
 		if (!whole)
 			return x->role == ROLE_MATCH
 			           ? mesura_scan__miss(s, x->rule, MESURA_MISS_NOT_WHOLE_WORD, start, end, 0)
