@@ -441,6 +441,7 @@ typedef struct {
 	expectation *expect;
 	size_t n_expect;
 	int hard; /* a hard negative: clean, close to a rule (tools/corpus_content.py) */
+	int late; /* written after the rules were tuned on the others: a held-out check */
 } post;
 
 /* Reads the members of an object, calling on_member for each key. */
@@ -493,9 +494,10 @@ static void read_post(jreader *j, post *p)
 			p->id = jstring(j, &len);
 		} else if (!strcmp(key, "lang")) {
 			p->lang = jstring(j, &len);
-		} else if (!strcmp(key, "hard")) {
+		} else if (!strcmp(key, "hard") || !strcmp(key, "late")) {
 			jskip(j);
-			p->hard = j->p + 4 <= j->end && !memcmp(j->p, "true", 4);
+			*(!strcmp(key, "hard") ? &p->hard : &p->late) =
+			    j->p + 4 <= j->end && !memcmp(j->p, "true", 4);
 			jvalue_skip(j);
 		} else if (!strcmp(key, "text")) {
 			p->text = jstring(j, &p->len);
@@ -567,15 +569,15 @@ static const struct {
 	{"pii.iban", {{1.000, 1.000}, {1.000, 1.000}, {1.000, 1.000}}},
 	{"pii.national_id", {{1.000, 1.000}, {1.000, 1.000}, {-1, -1}}},
 	{"secret.credential", {{1.000, 1.000}, {1.000, 1.000}, {-1, -1}}},
-	{"confidential", {{0.974, 0.513}, {1.000, 0.521}, {1.000, 1.000}}},
-	{"profanity", {{0.851, 1.000}, {0.926, 0.967}, {1.000, 1.000}}},
-	{"harassment", {{1.000, 0.968}, {1.000, 0.971}, {-1, -1}}},
+	{"confidential", {{0.950, 0.513}, {1.000, 0.521}, {1.000, 1.000}}},
+	{"profanity", {{0.851, 1.000}, {0.926, 0.956}, {1.000, 1.000}}},
+	{"harassment", {{0.989, 0.869}, {1.000, 0.889}, {-1, -1}}},
 	{"hate", {{1.000, 0.000}, {1.000, 0.000}, {1.000, 0.000}}},
-	{"sexual", {{1.000, 0.836}, {1.000, 0.826}, {1.000, 1.000}}},
+	{"sexual", {{1.000, 0.736}, {1.000, 0.740}, {1.000, 1.000}}},
 };
 /* Ceilings, as measured: clean posts with any finding, and hard negatives among them. */
-#define MAX_CLEAN_FLAGGED 1
-#define MAX_HARD_FLAGGED 1
+#define MAX_CLEAN_FLAGGED 2
+#define MAX_HARD_FLAGGED 2
 
 /* The category a label or finding counts under: its own name, or for the categories
  * counted by post, the family it belongs to (`hate.slur` and `hate.phrase` are `hate`). */
@@ -612,8 +614,9 @@ typedef struct {
 	size_t tp, fp, fn;
 } counts;
 
-/* Counts one post's findings against its labels into c[category][language]. */
-static void count_post(const post *p, const mesura_result *r, counts c[][N_LANGS])
+/* Counts one post's findings against its labels into c[category][language]; quiet:
+ * no line per miss (the post is counted a second time, in the held-out table). */
+static void count_post(const post *p, const mesura_result *r, counts c[][N_LANGS], int quiet)
 {
 	size_t l = lang_index(p->lang);
 	for (size_t k = 0; k < N_CATEGORIES; k++) {
@@ -626,7 +629,7 @@ static void count_post(const post *p, const mesura_result *r, counts c[][N_LANGS
 		c[k][l].tp += labelled && found;
 		c[k][l].fn += labelled && !found;
 		c[k][l].fp += !labelled && found;
-		if (labelled != found)
+		if (labelled != found && !quiet)
 			fprintf(stderr, "  %s %s: %s in: %s\n", labelled ? "missed" : "extra ", p->id,
 			        CATEGORIES[k].name, p->text);
 	}
@@ -638,7 +641,8 @@ static void count_post(const post *p, const mesura_result *r, counts c[][N_LANGS
 			c[k][l].tp++;
 		} else {
 			c[k][l].fn++;
-			fprintf(stderr, "  missed %s: %s \"%s\" in: %s\n", p->id, p->expect[e].category,
+			if (!quiet)
+				fprintf(stderr, "  missed %s: %s \"%s\" in: %s\n", p->id, p->expect[e].category,
 			        p->expect[e].text, p->text);
 		}
 	}
@@ -657,7 +661,8 @@ static void count_post(const post *p, const mesura_result *r, counts c[][N_LANGS
 		if (dup || expected)
 			continue;
 		c[k][l].fp++;
-		fprintf(stderr, "  extra  %s: %s \"%.*s\" (rule %s) in: %s\n", p->id, x->category,
+		if (!quiet)
+			fprintf(stderr, "  extra  %s: %s \"%.*s\" (rule %s) in: %s\n", p->id, x->category,
 		        (int)(x->end - x->start), p->text + x->start, x->rule_id, p->text);
 	}
 }
@@ -669,8 +674,9 @@ START_TEST(corpus_precision_and_recall)
 	mesura_policy *policy = default_policy();
 	mesura_scanner *s;
 	ck_assert_int_eq(mesura_scanner_new(&s, policy, NULL), MESURA_OK);
-	static counts c[N_CATEGORIES + 1][N_LANGS];
+	static counts c[N_CATEGORIES + 1][N_LANGS], late[N_CATEGORIES + 1][N_LANGS];
 	memset(c, 0, sizeof c);
+	memset(late, 0, sizeof late);
 	size_t n_posts = 0, n_clean = 0, n_hard = 0, clean_flagged = 0, hard_flagged = 0;
 	for (const char *line = data; line < data + len;) {
 		const char *eol = memchr(line, '\n', (size_t)(data + len - line));
@@ -699,7 +705,9 @@ START_TEST(corpus_precision_and_recall)
 		}
 		const mesura_result *r = NULL;
 		ck_assert_int_eq(mesura_scan(s, p.text, p.len, &r), MESURA_OK);
-		count_post(&p, r, c);
+		count_post(&p, r, c, 0);
+		if (p.late)
+			count_post(&p, r, late, 1);
 		clean_flagged += p.n_expect == 0 && r->n_findings > 0;
 		hard_flagged += p.hard && r->n_findings > 0;
 		free_post(&p);
@@ -732,6 +740,19 @@ START_TEST(corpus_precision_and_recall)
 			        CATEGORIES[k].name, LANGS[l], x->tp + x->fn, x->tp, x->fp, x->fn,
 			        precision, recall, under ? "  <- under its floor" : "");
 			failed |= under;
+		}
+	}
+	/* the held-out posts alone, printed for the docs (they are in the table above too) */
+	for (size_t k = 0; k < N_CATEGORIES; k++) {
+		for (size_t l = 0; l < N_LANGS; l++) {
+			const counts *x = &late[k][l];
+			if (x->tp + x->fn == 0)
+				continue;
+			fprintf(stderr, "builtin: late: `%s` %s: %zu labelled, TP %zu, FP %zu, FN %zu, "
+			                "precision %.3f, recall %.3f\n",
+			        CATEGORIES[k].name, LANGS[l], x->tp + x->fn, x->tp, x->fp, x->fn,
+			        x->tp + x->fp ? (double)x->tp / (double)(x->tp + x->fp) : 1.0,
+			        (double)x->tp / (double)(x->tp + x->fn));
 		}
 	}
 	for (size_t l = 0; l < N_LANGS; l++) {
