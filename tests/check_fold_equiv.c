@@ -222,7 +222,8 @@ static const char *const emoji[] = {
 static const char *const leet[] = {"m1erd@", "$h1t", "h3ll0", "2024", "100k", "wow!!", "@user",
                                    "a|b", "!!1", "f00l", "l33t", "4ss", "5h1t", "#a\xc3\xb1o2024",
                                    "3.5", "1st", "M1ERDA", "p|_|t4", "b!tch", "$$$", "!a", "a!",
-                                   "sh!!t", "m13rd4", "f|_|ck", "1 2 3", "4 5 5"};
+                                   "sh!!t", "m13rd4", "f|_|ck", "1 2 3", "4 5 5", "ki11", "gi1ipo11as",
+                                   "confidentia1", "ki||", "6pm", "ni66a", "a1", "x|"};
 static const char *const punctuation[] = {"!", "?", ".", ",", ";", ":", "(", ")", "\"", "'",
                                           "@", "#", "$", "%", "&", "|", "~", "+", "=", "/"};
 static const char *const ill_formed[] = {"\xff", "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xc0\x80"};

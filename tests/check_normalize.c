@@ -294,6 +294,25 @@ END_TEST
 /* A run of leet symbols gets one answer for all its symbols: letters when a letter or
  * digit follows the run, else punctuation. (Asked per symbol, 100 KB of '@' took
  * seconds: tests/check_linear.c counts the work.) */
+/* 1 stands for l as well as i, 6 and 9 for g: two 1s are "ll" (i i is no English or
+ * Spanish spelling), a 1 next to an i is l, and at the end of a word after a, e, o, u;
+ * a run of | ending a word after a letter is l's. Numbers, versions and prices stay. */
+START_TEST(leet_l_and_g)
+{
+	const unsigned m = MESURA_NORM_MODERATION;
+	assert_view(m, "ki11 po11a gi1ipo11as confidentia1 confidencia1 ma1",
+	            "kill polla gilipollas confidential confidencial mal");
+	assert_view(m, "ki|| confidentia| he|lo", "kill confidential hello");
+	assert_view(m, "6ilipollas gi6 9ilipollas", "gilipollas gig gilipollas");
+	/* 1 is still i elsewhere: m1erda sh1t h1 1st b1tch k1ll */
+	assert_view(m, "m1erda sh1t h1 1st b1tch k1ll", "mierda shit hi ist bitch kill");
+	/* Numbers: versions, prices, times, dates; a | between single letters separates. */
+	assert_view(m, "v1.2.11 3.5 $1,100 6pm 11:30 6/11/2024 1 11 6 a|b",
+	            "vi.2.11 3.5 $1,100 gpm 11:30 6/11/2024 1 11 6 a|b");
+	assert_view(MESURA_NORM_LEET, "KI11 CONFIDENTIA1 GI1I", "KIll CONFIDENTIAl GIlI");
+}
+END_TEST
+
 START_TEST(leet_symbol_runs_fold_whole)
 {
 	assert_view(MESURA_NORM_LEET, "a@@@@b b!!tch a$$ wow!!! @@@@ x|$@!y",
@@ -819,6 +838,7 @@ static Suite *normalize_suite(void)
 	tcase_add_test(tc, join_spaced_letters_other_separators);
 	tcase_add_test(tc, join_spaced_letters_every_emoji);
 	tcase_add_test(tc, leet_folds_only_inside_words_with_letters);
+	tcase_add_test(tc, leet_l_and_g);
 	tcase_add_test(tc, leet_symbol_runs_fold_whole);
 	tcase_add_test(tc, collapse_repeats_maps_to_the_whole_run);
 	tcase_add_test(tc, join_spaced_letters);

@@ -28,6 +28,7 @@ static unsigned char leet_letter(unsigned char c)
 	case '5': return 's';
 	case '7': return 't';
 	case '8': return 'b';
+	case '6': return 'g';
 	case '9': return 'g';
 	case '@': return 'a';
 	case '$': return 's';
@@ -124,6 +125,33 @@ static int separates_single_letters(const unsigned char *t, size_t start, size_t
 	       single_letter(t, start, end, i + 1, 1);
 }
 
+/* Whether a run of | from t[i] that ends the word t[start, end) follows a letter: then
+ * it stands for l's ("ki||", "confidentia|"). */
+static int pipes_after_letter(const unsigned char *t, size_t start, size_t i, size_t run)
+{
+	if (i == start || !ascii_is_letter(t[i - 1]))
+		return 0;
+	for (size_t k = i; k < run; k++)
+		if (t[k] != '|')
+			return 0;
+	return 1;
+}
+
+/* What a 1 of the word t[start, end), not in a number, stands for: l next to an i
+ * ("gi1ipollas"; i i does not occur in English or Spanish words, l i often does) or
+ * at the end of a word after a, e, o or u ("confidentia1", "ma1"); else i ("m1erda",
+ * "sh1t", "h1"). The letter before it is already folded. Two 1s are "ll" (below). */
+static unsigned char one_letter(const unsigned char *t, size_t start, size_t end, size_t i)
+{
+	unsigned char before = i > start ? (unsigned char)(t[i - 1] | 0x20) : 0;
+	unsigned char after = i + 1 < end ? (unsigned char)(t[i + 1] | 0x20) : 0;
+	if (before == 'i' || after == 'i')
+		return 'l';
+	if (i + 1 == end && (before == 'a' || before == 'e' || before == 'o' || before == 'u'))
+		return 'l';
+	return 'i';
+}
+
 /* Folds leet inside one word t[start, end) that contains a letter. A symbol is only
  * leet before a letter or digit of the same word, so "hola!" keeps its "!"; a run of
  * three or more digits is a number, so "#año2024" and "100k" keep theirs. */
@@ -148,12 +176,19 @@ static void fold_leet_word(unsigned char *t, size_t start, size_t end)
 			size_t run = symbol_run_end(t, end, i, &folds);
 			if (run == i + 1 && c == '|' && separates_single_letters(t, start, end, i))
 				folds = 0;
+			else if (!folds && pipes_after_letter(t, start, i, run))
+				folds = 1;
 			for (; folds && i < run; i++)
 				t[i] = leet_letter(t[i]);
 			i = run - 1;
 			continue;
 		}
-		t[i] = letter;
+		if (c == '1' && i + 1 < end && t[i + 1] == '1') { /* "ki11", "po11a": ll, never ii */
+			t[i] = t[i + 1] = 'l';
+			i++;
+			continue;
+		}
+		t[i] = c == '1' ? one_letter(t, start, end, i) : letter;
 	}
 }
 
@@ -163,7 +198,7 @@ static const unsigned char ascii_class[128] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	0, 5, 0, 0, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	5, 5, 1, 5, 5, 5, 1, 5, 5, 5, 0, 0, 0, 0, 0, 0,
+	5, 5, 1, 5, 5, 5, 5, 5, 5, 5, 0, 0, 0, 0, 0, 0,
 	5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
 	3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0,
 	0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,
@@ -207,14 +242,13 @@ static size_t first_in(size_t i, chunk hit, size_t end)
 	return at < end ? at : end;
 }
 
-/* Leet bytes (the digits but 2 and 6, and @ $ ! |) from t[i] on, CHUNK bytes at a
- * time: the first one, or len. */
+/* Leet bytes (the digits but 2, and @ $ ! |) from t[i] on, CHUNK bytes at a time: the
+ * first one, or len. */
 static size_t skip_to_leet(const unsigned char *t, size_t len, size_t i)
 {
 	for (; i < len; i += CHUNK) {
 		chunk x = chunk_load(t + i);
-		chunk digits = chunk_andnot(chunk_in(x, '0', '9'),
-		                            chunk_or(chunk_eq(x, '2'), chunk_eq(x, '6')));
+		chunk digits = chunk_andnot(chunk_in(x, '0', '9'), chunk_eq(x, '2'));
 		chunk symbols = chunk_or(chunk_or(chunk_eq(x, '@'), chunk_eq(x, '$')),
 		                         chunk_or(chunk_eq(x, '!'), chunk_eq(x, '|')));
 		chunk hit = chunk_or(digits, symbols);
@@ -258,6 +292,8 @@ static size_t skip_unfoldable(const unsigned char *t, size_t len, size_t i)
 	if (is_leet_symbol(t[i])) {
 		int folds;
 		size_t run = symbol_run_end(t, len, i, &folds);
+		if (!folds && pipes_after_letter(t, 0, i, run))
+			return i;
 		return folds ? i : run; /* the rest of the run gets the same answer */
 	}
 	size_t run = i;
