@@ -161,6 +161,8 @@ static const char *const CLEAN[] = {
     "Pay him a visit when you are in Bristol, he makes great coffee",
     "Sales are up 12% this quarter, great job team",
     "Este estúpido sistema no guarda nada",
+    "Quien no sabe razonar es un tonto, decía mi abuelo",
+    "Lemmings don't grow older, they just die",
 };
 
 /* Whether the result holds a finding of `category` over `words` in `post`. */
