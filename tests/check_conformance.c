@@ -531,6 +531,9 @@ static const struct {
     {MESURA_NORM_DEOBFUSCATE, "DEOBFUSCATE"},
     {0, "0"},
     {MESURA_NORM_NFC | MESURA_NORM_CASEFOLD, "NFC|CASEFOLD"},
+    {MESURA_NORM_NFC | MESURA_NORM_REMOVE_INVISIBLES | MESURA_NORM_DIGITS |
+         MESURA_NORM_DECODE_MARKUP, "NFC|INVISIBLES|DIGITS|MARKUP"},
+    {MESURA_NORM_REMOVE_INVISIBLES | MESURA_NORM_DECODE_MARKUP, "INVISIBLES|MARKUP"},
 };
 #define N_FLAG_SETS COUNT(flag_sets)
 
@@ -739,6 +742,14 @@ static const char *const emoji[] = {
     "\xf0\x9f\x98\x80",
 };
 static const char *const ill_formed[] = {"\xff", "\xc0\x80", "\xed\xa0\x80", "\xe2\x82"};
+/* Markup that decodes (to letters, a mark, an invisible, a digit, a ligature) and some
+ * that does not; controls; a right-to-left override and its end. */
+static const char *const markup[] = {"&#102;", "&#x301;", "&#769;", "%66", "%CC%81", "%c3%a9",
+                                     "&eacute;", "&amp;", "&#8203;", "%E2%80%8B", "&#0;", "%",
+                                     "&", "&#", "&#x", "%C3", "&NotEqualTilde;", "&#1633;",
+                                     "&#xFB01;", "&#150;", "%0A", "&#x202E;"};
+static const char *const controls[] = {"\x01", "\x1b", "\x7f", "\xc2\x85", "\xc2\x9b", "\x00",
+                                       "\xe2\x80\xae", "\xe2\x80\xac", "\n"};
 
 static size_t random_letters(tu_rng *rng, char *buf, size_t at, size_t n)
 {
@@ -750,7 +761,14 @@ static size_t random_letters(tu_rng *rng, char *buf, size_t at, size_t n)
 /* Appends one piece of a post (at most PIECE_MAX bytes). */
 static size_t random_piece(tu_rng *rng, char *buf, size_t at)
 {
-	switch (tu_rng_below(rng, 18)) {
+	switch (tu_rng_below(rng, 21)) {
+	case 17:
+		return put(buf, at, PICK(rng, markup));
+	case 18:
+		return put(buf, at, PICK(rng, controls));
+	case 19: /* digits of other scripts: Arabic-Indic, Devanagari, mathematical */
+		return put_cp(buf, at, (uint32_t[]){0x0660, 0x0966, 0x1D7CE}[tu_rng_below(rng, 3)] +
+		                           (uint32_t)tu_rng_below(rng, 10));
 	case 0:
 	case 1:
 	case 2:
@@ -823,7 +841,8 @@ static size_t random_post(tu_rng *rng, char *buf)
 /* Every code point of the blocks whose stage 1 the normaliser precomputes (and a
  * little around them), in the contexts that decide whether the precomputed form
  * applies: alone, between ASCII letters, after a letter it may compose with, before a
- * combining mark, an invisible character, itself, and another precomputed one. */
+ * combining mark, an invisible character, itself, another precomputed one, and a
+ * control or markup that stands for a mark, and an override, which reach back. */
 START_TEST(fast_path_matches_general_path_on_precomputed_code_points)
 {
 	static const struct {
@@ -832,7 +851,10 @@ START_TEST(fast_path_matches_general_path_on_precomputed_code_points)
 	static const char *const before[] = {"", "a", "e", "\xe1\x84\x80" /* Hangul L */, "\xc3\xa9"};
 	static const char *const after[] = {"",  "b", "\xcc\x81" /* U+0301 */, "\xe2\x80\x8b",
 	                                    "\xe2\x80\x8b\xcc\x81", "\xef\xb8\x8f", "\xc3\xb1",
-	                                    "\xe1\x85\xa1" /* Hangul V */, "\xf0\x9f\x98\x80"};
+	                                    "\xe1\x85\xa1" /* Hangul V */, "\xf0\x9f\x98\x80",
+	                                    "\x01\xcc\x81" /* a control, then a mark */,
+	                                    "&#769;" /* a mark, as markup */,
+	                                    "\xe2\x80\xae" "ab" /* an override */};
 	path_pair p = paths_new();
 	tu_tally t = {"Fast vs general path, precomputed code points", 0, 0};
 	char buf[64];

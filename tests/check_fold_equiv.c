@@ -48,6 +48,9 @@ static const struct {
      MESURA_NORM_NFD | MESURA_NORM_LEET | MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED},
     {"LEET", MESURA_NORM_LEET},
     {"NFKC|CASEFOLD|COLLAPSE", MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD | MESURA_NORM_COLLAPSE_REPEATS},
+    {"MARKUP|DIGITS|INVISIBLES|LEET|COLLAPSE|JOIN",
+     MESURA_NORM_DECODE_MARKUP | MESURA_NORM_DIGITS | MESURA_NORM_REMOVE_INVISIBLES |
+         MESURA_NORM_LEET | MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED},
     {"NFC|JOIN", MESURA_NORM_NFC | MESURA_NORM_JOIN_SPACED},
 };
 #define N_FLAG_SETS COUNT(flag_sets)
@@ -215,7 +218,12 @@ static const char *const spaces[] = {" ", "  ", "\t", " \t ", "\n", "\r\n", "\x0
                                      "\xc2\xa0", "\xe3\x80\x80", "\xe2\x80\xa8", "\xc2\x85",
                                      " \xc2\xa0 ", "\xe2\x80\x83\xe2\x80\x83"};
 static const char *const invisibles[] = {"\xe2\x80\x8b", "\xc2\xad", "\xe2\x80\x8d", "\xe2\x80\xae",
-                                         "\xef\xb8\x8f", "\xe2\x81\xa0", "\xf3\xa0\x81\x81"};
+                                         "\xef\xb8\x8f", "\xe2\x81\xa0", "\xf3\xa0\x81\x81",
+                                         "\x01", "\x1b", "\x7f", "\xc2\x85", "\xe2\x80\xac"};
+/* Markup: letters, a space, a digit, a mark, an invisible, and some that stays text. */
+static const char *const markup[] = {"&#102;", "&#x55;", "%66", "%20", "&#32;", "&nbsp;", "&#49;",
+                                     "&#769;", "%E2%80%8B", "&amp;", "%", "&#", "&eacute;",
+                                     "%C3%A9", "&#0;", "\xd9\xa3"};
 static const char *const emoji[] = {
     "\xf0\x9f\x98\x82", "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7",
     "\xf0\x9f\x87\xaa\xf0\x9f\x87\xb8", "\xe2\x9d\xa4\xef\xb8\x8f", "\xf0\x9f\x96\x95\xf0\x9f\x8f\xbd"};
@@ -294,7 +302,8 @@ static size_t marked(tu_rng *rng, char *buf, size_t at)
 /* Appends one piece of a post (at most PIECE_MAX bytes). */
 static size_t random_piece(tu_rng *rng, char *buf, size_t at)
 {
-	switch (tu_rng_below(rng, 14)) {
+	switch (tu_rng_below(rng, 15)) {
+	case 14: return times(buf, at, PICK(rng, markup), 1 + tu_rng_below(rng, 4));
 	case 0:
 	case 1: return put(buf, at, PICK(rng, words));
 	case 2:

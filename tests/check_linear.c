@@ -50,6 +50,8 @@ static const struct {
     {"JOIN_SPACED", MESURA_NORM_JOIN_SPACED},
     {"LEET|COLLAPSE|JOIN",
      MESURA_NORM_LEET | MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED},
+    {"DIGITS", MESURA_NORM_DIGITS},
+    {"DECODE_MARKUP", MESURA_NORM_DECODE_MARKUP},
     {"MODERATION", MESURA_NORM_MODERATION},
     {"DEOBFUSCATE", MESURA_NORM_DEOBFUSCATE},
 };
@@ -58,6 +60,7 @@ static const struct {
 static const char *const pieces[] = {
     "a", "b", "@", "$", "!", "|", "1", "3", " ", ".", "-", "*", "_", "\xcc\x81", "\xe2\x80\x8b",
     "\xd0\xb0", "\r\n", "#", "x.com", "\xc3\xa9", "aa", "  ", "\xed\x95\x9c", "'", "http://",
+    "&#1", "%6", "&", "\x01", "\xe2\x80\xae", "\xd7\x90",
 };
 
 /* The post of kind k (punct: the unit is that one character instead) of about n bytes:

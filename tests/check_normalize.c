@@ -102,13 +102,123 @@ END_TEST
 
 START_TEST(invisibles_are_removed_and_mapped_around)
 {
-	const char *src = "f\xe2\x80\x8bu\xc2\xad" "ck \xe2\x80\xae" "x\xef\xb8\x8f";
+	const char *src = "f\xe2\x80\x8bu\xc2\xad" "ck \xe2\x80\x8e" "x\xef\xb8\x8f"; /* ZWSP SHY LRM VS16 */
 	fixture f = make(MESURA_NORM_REMOVE_INVISIBLES, NULL);
 	ck_assert_str_eq(norm(&f, src), "fuck x");
 	assert_source(&f, src, 0, 4, "f\xe2\x80\x8bu\xc2\xad" "ck");
 	assert_source(&f, src, 1, 2, "u");
 	assert_source(&f, src, 5, 6, "x");
 	dispose(&f);
+}
+END_TEST
+
+/* Controls (C0 but TAB LF VT FF CR, DEL, C1 with NEL) go with the invisibles; every one
+ * of U+0000-U+009F is checked, alone and between letters. */
+START_TEST(controls_are_removed_with_the_invisibles)
+{
+	fixture f = make(MESURA_NORM_REMOVE_INVISIBLES, NULL);
+	fixture m = make(MESURA_NORM_MODERATION, NULL);
+	for (int32_t cp = 0; cp <= 0x9F; cp++) {
+		int control = (cp < 0x20 && !(cp >= 0x09 && cp <= 0x0D)) || (cp >= 0x7F && cp <= 0x9F);
+		char src[8] = "f", c[4] = {0};
+		size_t n = tu_utf8_encode((uint32_t)cp, c);
+		memcpy(src + 1, c, n);
+		src[1 + n] = 'u';
+		fixture *views[] = {&f, &m};
+		for (size_t k = 0; k < 2; k++) {
+			size_t len;
+			ck_assert_int_eq(mesura_normalize(views[k]->nz, views[k]->view, src, n + 2), MESURA_OK);
+			const char *out = mesura_view_text(views[k]->view, &len);
+			int kept = !control && len == n + 2 && out[0] == 'f' && out[n + 1] == 'u';
+			int dropped = control && len == 2 && memcmp(out, "fu", 2) == 0;
+			ck_assert_msg(kept || dropped, "U+%04X: %zu bytes out", (unsigned)cp, len);
+			if (dropped)
+				assert_source(views[k], src, 1, 2, "u"); /* around the removed control */
+		}
+	}
+	const char src[] = "f\x00u\x1b[0mc\xc2\x85k\x7f\tcards\r\n";
+	ck_assert_int_eq(mesura_normalize(m.nz, m.view, src, sizeof src - 1), MESURA_OK);
+	ck_assert_str_eq(mesura_view_text(m.view, NULL), "fu[omck\tcards\r\n"); /* leet: 0 */
+	size_t s, e; /* the NUL is inside: no string compare */
+	ck_assert_int_eq(mesura_view_source_span(m.view, 0, 7, &s, &e), MESURA_OK);
+	ck_assert_uint_eq(s, 0);
+	ck_assert_uint_eq(e, 11);
+	assert_source(&m, src, 5, 7, "c\xc2\x85k");
+	dispose(&f);
+	dispose(&m);
+	/* Without the flag they stay. */
+	assert_view(MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD, "a\x1b" "B\xc2\x85", "a\x1b" "b\xc2\x85");
+}
+END_TEST
+
+/* Under a right-to-left override the text reads in display order: what is not written
+ * right to left reversed, grapheme clusters whole, right-to-left letters as they are;
+ * the span maps back whole, and ends at U+202C or the end of the line. */
+START_TEST(right_to_left_override_reads_in_display_order)
+{
+	unsigned int inv = MESURA_NORM_REMOVE_INVISIBLES;
+	const char *src = "oh \xe2\x80\xae" "kcuf\xe2\x80\xac you";
+	fixture f = make(inv, NULL);
+	ck_assert_str_eq(norm(&f, src), "oh fuck you");
+	assert_source(&f, src, 3, 7, "kcuf");
+	assert_source(&f, src, 4, 5, "kcuf"); /* one block */
+	assert_source(&f, src, 2, 7, " \xe2\x80\xae" "kcuf");
+	assert_source(&f, src, 8, 11, "you");
+	dispose(&f);
+	/* the file-name trick; the end of the line ends the span */
+	assert_view(inv, "invoice\xe2\x80\xae" "fdp.exe", "invoiceexe.pdf");
+	assert_view(inv, "\xe2\x80\xae" "abc\ndef", "cba\ndef");
+	assert_view(inv, "\xe2\x80\xae" "abc\xe2\x80\xa8" "def", "cba\xe2\x80\xa8" "def");
+	/* clusters stay whole: é (e + U+0301) and a thumbs up with its skin tone */
+	assert_view(inv, "\xe2\x80\xae" "ae\xcc\x81" "b\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd",
+	            "\xf0\x9f\x91\x8d\xf0\x9f\x8f\xbd" "be\xcc\x81" "a");
+	/* Hebrew keeps its order; the runs around it swap places, as displayed */
+	assert_view(inv, "\xe2\x80\xae" "ab \xd7\x90\xd7\x91 cd", "dc \xd7\x90\xd7\x91 ba");
+	/* the folds apply to what is read: Cyrillic look-alikes, leet, case */
+	assert_view(MESURA_NORM_MODERATION, "\xe2\x80\xae" "ATIHS\xe2\x80\xac", "shita");
+	assert_view(MESURA_NORM_MODERATION, "\xe2\x80\xae" "adr3im", "mierda");
+	/* nothing to read, or no override: unchanged */
+	assert_view(inv, "x\xe2\x80\xae\xe2\x80\xacy", "xy");
+	assert_view(MESURA_NORM_NFKC, "\xe2\x80\xae" "kcuf", "\xe2\x80\xae" "kcuf");
+}
+END_TEST
+
+/* HTML character references and percent-encoding read as their characters, each a block
+ * mapped to the whole reference; what would decode to a control, a surrogate or
+ * ill-formed UTF-8 stays literal, and so does ordinary text with '&' and '%'. */
+START_TEST(markup_decodes_to_printable_text)
+{
+	unsigned int mk = MESURA_NORM_DECODE_MARKUP;
+	const char *src = "&#102;&#x75;ck %66uck";
+	fixture f = make(mk, NULL);
+	ck_assert_str_eq(norm(&f, src), "fuck fuck");
+	assert_source(&f, src, 0, 1, "&#102;");
+	assert_source(&f, src, 1, 2, "&#x75;");
+	assert_source(&f, src, 0, 4, "&#102;&#x75;ck");
+	assert_source(&f, src, 5, 6, "%66");
+	dispose(&f);
+	assert_view(mk, "caf&eacute; &amp; t&eacute; &lt;3 &NotEqualTilde;",
+	            "caf\xc3\xa9 & t\xc3\xa9 <3 \xe2\x89\x82\xcc\xb8");
+	assert_view(mk, "%C3%A9t%c3%a9 %E2%82%AC %F0%9F%98%80", "\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+	/* HTML5 reads &#128;-&#159; as Windows-1252; the numbers need no ';' */
+	assert_view(mk, "&#150; &#128; &#65&#66", "\xe2\x80\x93 \xe2\x82\xac AB");
+	/* literal: controls, surrogates, past U+10FFFF, ill-formed or cut UTF-8, unknown
+	 * names, names without ';', no digits, prices and percentages */
+	const char *literal[] = {"&#0;", "&#10;", "&#x1b;", "&#129;", "&#xD800;", "&#x110000;",
+	                         "&#99999999999;", "%00", "%0A", "%7F", "%C2%85", "%FF", "%C3",
+	                         "%E2%82", "%ED%A0%80", "&Tab;", "&NewLine;", "&bogus;",
+	                         "&amp", "&times", "&#;", "&#x;", "&;", "&", "%", "%4", "100%",
+	                         "50%off", "AT&T", "R&D;", "fish&chips", "20%ab"};
+	for (size_t k = 0; k < sizeof literal / sizeof literal[0]; k++)
+		assert_view(mk, literal[k], literal[k]);
+	/* a lead byte without its continuation stays; what follows is read on its own */
+	assert_view(mk, "%C3%28", "%C3(");
+	/* decoded, then every other fold: case, marks, leet, joining */
+	assert_view(MESURA_NORM_MODERATION | mk, "&#70;&#85;CK M&#x31;ERDA e&#769;", "fuck mierda e");
+	assert_view(MESURA_NORM_DEOBFUSCATE | mk, "&#102; &#117; &#99; &#107;", "fuck");
+	assert_view(MESURA_NORM_NFC | mk, "u\xcc\x88&#769;", "\xc7\x98"); /* ǘ */
+	/* not recursive: &amp;#102; is the text &#102; */
+	assert_view(mk, "&amp;#102;", "&#102;");
 }
 END_TEST
 
@@ -534,13 +644,19 @@ END_TEST
 START_TEST(nul_bytes_are_characters)
 {
 	const char src[] = "a\0B\0";
-	fixture f = make(MESURA_NORM_MODERATION, NULL);
+	fixture f = make(MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD, NULL);
 	ck_assert_int_eq(mesura_normalize(f.nz, f.view, src, 4), MESURA_OK);
 	size_t len;
 	const char *out = mesura_view_text(f.view, &len);
 	ck_assert_uint_eq(len, 4);
 	ck_assert_mem_eq(out, "a\0b\0", 5); /* and a terminating NUL after them */
 	dispose(&f);
+	fixture m = make(MESURA_NORM_MODERATION, NULL); /* a control: removed with invisibles */
+	ck_assert_int_eq(mesura_normalize(m.nz, m.view, src, 4), MESURA_OK);
+	out = mesura_view_text(m.view, &len);
+	ck_assert_uint_eq(len, 2);
+	ck_assert_mem_eq(out, "ab\0", 3);
+	dispose(&m);
 }
 END_TEST
 
@@ -831,6 +947,9 @@ static Suite *normalize_suite(void)
 	tcase_add_test(tc, strip_marks_keeps_spanish_enye);
 	tcase_add_test(tc, keep_letters_must_decompose);
 	tcase_add_test(tc, invisibles_are_removed_and_mapped_around);
+	tcase_add_test(tc, controls_are_removed_with_the_invisibles);
+	tcase_add_test(tc, right_to_left_override_reads_in_display_order);
+	tcase_add_test(tc, markup_decodes_to_printable_text);
 	tcase_add_test(tc, confusables_map_lookalikes_to_latin);
 	tcase_add_test(tc, lookalikes_read_in_context);
 	tcase_add_test(tc, stacked_marks_fold_away);

@@ -94,8 +94,11 @@ MESURA_API int mesura_charset_to_utf8(const char *charset, const char *text, siz
 #define MESURA_NORM_CASEFOLD          (1u << 4)
 /** Remove nonspacing and enclosing marks (accents), except in the keep-letters. */
 #define MESURA_NORM_STRIP_MARKS       (1u << 5)
-/** Remove Default_Ignorable_Code_Point characters: zero-width characters, bidi
- *  controls, soft hyphen, variation selectors, tag characters. */
+/** Remove Default_Ignorable_Code_Point characters (zero-width characters, bidi
+ *  controls, soft hyphen, variation selectors, tag characters) and control characters
+ *  (C0 but TAB, LF, VT, FF and CR; DEL; C1, NEL included); and read the text under a
+ *  right-to-left override (U+202E, to U+202C or the end of the line) in the order it
+ *  is displayed. */
 #define MESURA_NORM_REMOVE_INVISIBLES (1u << 6)
 /** Map look-alike letters of other scripts to Latin (Unicode confusables data). */
 #define MESURA_NORM_CONFUSABLES       (1u << 7)
@@ -114,6 +117,11 @@ MESURA_API int mesura_charset_to_utf8(const char *charset, const char *text, siz
  *  fullwidth, mathematical...) as the ASCII digit of its value: Arabic-Indic
  *  U+0664 U+0661 -> "41". */
 #define MESURA_NORM_DIGITS            (1u << 11)
+/** Read markup as the characters it stands for: HTML character references
+ *  ("&#102;", "&#x66;", "&eacute;") and percent-encoding ("%66", "%C3%A9"), each
+ *  decoded character mapped back to its whole reference. Only what decodes to
+ *  printable, well-formed text: "&#0;", "%0A", "%FF", "100%" and "50%off" stay. */
+#define MESURA_NORM_DECODE_MARKUP     (1u << 12)
 
 /** The moderation view: what policy terms are matched against by default. */
 #define MESURA_NORM_MODERATION                                                      \

@@ -37,11 +37,12 @@ static const struct {
 	{"invisibles", MESURA_NORM_REMOVE_INVISIBLES}, {"confusables", MESURA_NORM_CONFUSABLES},
 	{"leet", MESURA_NORM_LEET}, {"collapse_repeats", MESURA_NORM_COLLAPSE_REPEATS},
 	{"join_spaced", MESURA_NORM_JOIN_SPACED}, {"digits", MESURA_NORM_DIGITS},
+	{"markup", MESURA_NORM_DECODE_MARKUP},
 };
 
 static const char *const norm_word_list[] = {
 	"moderation", "deobfuscate", "none", "nfc", "nfkc", "casefold", "strip_marks",
-	"invisibles", "confusables", "leet", "collapse_repeats", "join_spaced", "digits", NULL};
+	"invisibles", "confusables", "leet", "collapse_repeats", "join_spaced", "digits", "markup", NULL};
 
 /* `normalize:` is a preset name or a list of flag names. */
 static unsigned int get_normalize(compiler *c, const ynode *map, unsigned int fallback)
@@ -70,7 +71,7 @@ static unsigned int get_normalize(compiler *c, const ynode *map, unsigned int fa
 		else
 			cerror(c, item, "normalize takes a list of: moderation, deobfuscate, none, nfc, "
 			                "nfkc, casefold, strip_marks, invisibles, confusables, leet, "
-			                "collapse_repeats, join_spaced, digits");
+			                "collapse_repeats, join_spaced, digits, markup");
 	}
 	path_pop(c, old);
 	return flags;

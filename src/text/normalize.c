@@ -17,6 +17,7 @@
 #include <utf8proc.h>
 
 #include "ascii.h"
+#include "chunk.h"
 #include "fold.h"
 #include "mesura/errors.h"
 #include "normalizer.h"
@@ -64,9 +65,16 @@ static int emit_ascii_run(stage1 *st, size_t start, size_t n)
 	return mesura_view__commit_linear(v, &v->cur, n, start);
 }
 
+/* C0 controls but the white space TAB LF VT FF CR, DEL, and C1 (NEL included): no
+ * text a reader sees, so REMOVE_INVISIBLES drops them with the ignorables. */
+static int is_control(int32_t cp)
+{
+	return (cp < 0x20 && !(cp >= '\t' && cp <= '\r')) || (cp >= 0x7F && cp <= 0x9F);
+}
+
 static int is_invisible(int32_t cp)
 {
-	return utf8proc_get_property(cp)->ignorable;
+	return is_control(cp) || utf8proc_get_property(cp)->ignorable;
 }
 
 static int is_strippable_mark(int32_t cp)
@@ -434,12 +442,36 @@ static int process_char(stage1 *st, int32_t cp, size_t src_start, size_t src_end
 	return MESURA_OK;
 }
 
-static size_t ascii_run(const unsigned char *s, size_t len, size_t i)
+/* ASCII bytes that the fast path leaves to the general one: the controls that
+ * REMOVE_INVISIBLES drops, and '%' and '&', which may start markup (DECODE_MARKUP). */
+static chunk ascii_stops(unsigned int flags, chunk x)
+{
+	chunk stops = chunk_splat(0); /* none */
+	if (flags & MESURA_NORM_REMOVE_INVISIBLES)
+		stops = chunk_or(chunk_or(chunk_eq(x, 0), chunk_in(x, 0x01, 0x08)),
+		                 chunk_or(chunk_in(x, 0x0E, 0x1F), chunk_eq(x, 0x7F)));
+	if (flags & MESURA_NORM_DECODE_MARKUP)
+		stops = chunk_or(stops, chunk_in(x, '%', '&'));
+	return stops;
+}
+
+static int ascii_stops_at(unsigned int flags, unsigned char c)
+{
+	return ((flags & MESURA_NORM_REMOVE_INVISIBLES) && is_control(c)) ||
+	       ((flags & MESURA_NORM_DECODE_MARKUP) && (c == '%' || c == '&'));
+}
+
+/* The ASCII bytes from s[i] on that the fast path copies, a chunk at a time. */
+static size_t ascii_run(unsigned int flags, const unsigned char *s, size_t len, size_t i)
 {
 	size_t j = i;
-	while (j + 8 <= len && !(ascii_load(s + j) & ASCII_HIGH))
-		j += 8;
-	while (j < len && s[j] < 0x80)
+	for (; j + CHUNK <= len; j += CHUNK) {
+		chunk x = chunk_load(s + j);
+		chunk stop = chunk_or(chunk_high(x), ascii_stops(flags, x));
+		if (chunk_any(stop))
+			return j + chunk_first(stop) - i;
+	}
+	while (j < len && s[j] < 0x80 && !ascii_stops_at(flags, s[j]))
 		j++;
 	return j - i;
 }
@@ -483,8 +515,10 @@ static const pre_char *precomputed_at(const stage1 *st, int32_t cp, size_t i, si
                                       size_t len)
 {
 	const pre_char *c = precomputed(st->nz, cp);
-	if (!c || c->kind == PRE_DROP || i + n == len || st->src[i + n] < 0x80)
+	if (!c || c->kind == PRE_DROP || i + n == len)
 		return c;
+	if (st->src[i + n] < 0x80) /* but a control dropped or markup may reach back */
+		return ascii_stops_at(st->nz->flags, st->src[i + n]) ? NULL : c;
 	int32_t next;
 	mesura_utf8__decode(st->src, len, i + n, &next);
 	const pre_char *d = next >= 0 ? precomputed(st->nz, next) : NULL;
@@ -573,6 +607,127 @@ int mesura_text__precompute(mesura_normalizer *nz)
 	return MESURA_OK;
 }
 
+/* ------------------------------------------------ markup and overrides */
+
+/* Markup at s[i] ('&' or '%') read as the characters it stands for, each mapped to the
+ * whole reference (DECODE_MARKUP); *used is 0 when it is not markup that decodes. The
+ * decoded characters then take every other fold, as if they had been written. */
+static int read_markup(stage1 *st, size_t i, size_t *used)
+{
+	int32_t cps[2];
+	size_t n_cps = 0;
+	*used = mesura_text__decode_markup(st->src, st->len, i, cps, &n_cps);
+	int rc = MESURA_OK;
+	for (size_t k = 0; *used && k < n_cps && rc == MESURA_OK; k++)
+		rc = process_char(st, cps[k], i, i + *used);
+	return rc;
+}
+
+/* Where a right-to-left override starting at s[i] ends: at the next U+202C (pop
+ * directional formatting) or line end (LF, VT, FF, CR, NEL, U+2028, U+2029), or at
+ * the end of the text. Nested embeddings are not followed. */
+static size_t override_end(const stage1 *st, size_t i)
+{
+	while (i < st->len) {
+		int32_t cp;
+		size_t n = mesura_utf8__decode(st->src, st->len, i, &cp);
+		if (cp == 0x202C || (cp >= '\n' && cp <= '\r') || cp == 0x85 || cp == 0x2028 ||
+		    cp == 0x2029)
+			break;
+		i += n;
+	}
+	return i;
+}
+
+/* Whether the cluster at s[i] (before `to`) starts with a strong right-to-left
+ * character (bidi class R or AL). */
+static int cluster_is_rtl(const stage1 *st, size_t i, size_t to)
+{
+	int32_t cp;
+	mesura_utf8__decode(st->src, to, i, &cp);
+	if (cp < 0)
+		return 0;
+	int bidi = utf8proc_get_property(cp)->bidi_class;
+	return bidi == UTF8PROC_BIDI_CLASS_R || bidi == UTF8PROC_BIDI_CLASS_AL;
+}
+
+/* Records where each grapheme cluster of s[from, to) starts (and `to` after the last),
+ * in v->units; counts the ill-formed sequences repaired. */
+static int find_clusters(stage1 *st, size_t from, size_t to, size_t *n_units)
+{
+	mesura_view *v = st->v;
+	size_t n = 0;
+	int32_t prev = -1, state = 0;
+	for (size_t i = from; i <= to;) {
+		int32_t cp = -1;
+		size_t len = i < to ? mesura_utf8__decode(st->src, to, i, &cp) : 1;
+		if (i < to && cp < 0) {
+			v->repairs++;
+			cp = 0xFFFD;
+		}
+		if (i == to || prev < 0 || utf8proc_grapheme_break_stateful(prev, cp, &state)) {
+			void *units = v->units;
+			int rc = mesura_alloc__grow(&v->alloc, &units, &v->units_cap, n + 1, sizeof(size_t));
+			if (rc != MESURA_OK)
+				return rc;
+			v->units = units;
+			v->units[n++] = i;
+		}
+		prev = cp;
+		i += len;
+	}
+	*n_units = n - 1; /* the last entry is `to` */
+	return MESURA_OK;
+}
+
+/* Processes the characters of the cluster s[start, end), each mapped to [span_start,
+ * span_end). */
+static int process_cluster(stage1 *st, size_t start, size_t end, size_t span_start,
+                           size_t span_end)
+{
+	for (size_t i = start; i < end;) {
+		int32_t cp;
+		i += mesura_utf8__decode(st->src, end, i, &cp);
+		int rc = process_char(st, cp < 0 ? 0xFFFD : cp, span_start, span_end);
+		if (rc != MESURA_OK)
+			return rc;
+	}
+	return MESURA_OK;
+}
+
+/* The text under a right-to-left override (U+202E at s[i, i + n)) displays in reverse,
+ * but for the right-to-left letters (Hebrew, Arabic), which keep reading as written:
+ * it is read in that order, grapheme clusters whole, as one block mapped to the whole
+ * span after the U+202E (the order inside it is lost, the map stays monotonic; the
+ * U+202E itself is dropped as an invisible, and a word starts after it). Sets *next to where
+ * reading goes on: the U+202C, line end or end of text that closed the span. */
+static int read_override(stage1 *st, size_t i, size_t n, size_t *next)
+{
+	size_t from = i + n, to = override_end(st, from), n_units;
+	*next = to;
+	st->v->steps += 2 * (to - from); /* the span is read three times */
+	int rc = flush_segment(st);
+	if (rc == MESURA_OK)
+		rc = find_clusters(st, from, to, &n_units);
+	const size_t *u = st->v->units;
+	size_t k = n_units, next_stop_check = VIEW_STOP_EVERY;
+	while (rc == MESURA_OK && k > 0) {
+		if (u[n_units] - u[k] >= next_stop_check) {
+			if (mesura_view__must_stop(st->v))
+				return MESURA_ELIMIT;
+			next_stop_check += VIEW_STOP_EVERY;
+		}
+		size_t first = k - 1;
+		if (cluster_is_rtl(st, u[first], to)) /* a run of right-to-left ones, in order */
+			while (first > 0 && cluster_is_rtl(st, u[first - 1], to))
+				first--;
+		for (size_t c = first; c < k && rc == MESURA_OK; c++)
+			rc = process_cluster(st, u[c], u[c + 1], from, to);
+		k = first;
+	}
+	return rc == MESURA_OK ? flush_segment(st) : rc;
+}
+
 /* ------------------------------------------------ the pass */
 
 /* Each character is read once and handled in bounded work (a decomposition has at most
@@ -588,7 +743,7 @@ static int normalize_chars(stage1 *st, size_t len)
 				return MESURA_ELIMIT;
 			next_stop_check = i + VIEW_STOP_EVERY;
 		}
-		size_t run = st->nz->fast_paths ? ascii_run(s, len, i) : 0;
+		size_t run = st->nz->fast_paths ? ascii_run(st->nz->flags, s, len, i) : 0;
 		/* Hold back the byte before a non-ASCII one: it may take a combining mark
 		 * (unless that one is a precomputed starter). */
 		size_t fast = run > 0 && i + run < len && st->nz->decompose &&
@@ -609,6 +764,23 @@ static int normalize_chars(stage1 *st, size_t len)
 		if (cp < 0) {
 			st->v->repairs++;
 			cp = 0xFFFD;
+		}
+		unsigned int flags = st->nz->flags;
+		if ((cp == '&' || cp == '%') && (flags & MESURA_NORM_DECODE_MARKUP)) {
+			size_t used;
+			int rc = read_markup(st, i, &used);
+			if (rc != MESURA_OK)
+				return rc;
+			if (used > 0) {
+				i += used;
+				continue;
+			}
+		}
+		if (cp == 0x202E && (flags & MESURA_NORM_REMOVE_INVISIBLES)) {
+			int rc = read_override(st, i, n, &i);
+			if (rc != MESURA_OK)
+				return rc;
+			continue;
 		}
 		const pre_char *pre = st->nz->fast_paths ? precomputed_at(st, cp, i, n, len) : NULL;
 		int rc = pre ? emit_precomputed(st, pre, i, n) : process_char(st, cp, i, i + n);

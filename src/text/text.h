@@ -49,4 +49,12 @@ int mesura_text__emoji_flag(int32_t a, int32_t b);
  * ASCII digits included. */
 int mesura_text__digit_value(int32_t cp);
 
+/* Markup at s[i] ('&' or '%'; i < len) that DECODE_MARKUP reads as characters: an HTML
+ * character reference (&#102; &#x66; &eacute;, HTML5's names ending with ';') or
+ * percent-encoding (%66, %C3%A9). Returns the bytes it spans and sets cps[0..*n_cps)
+ * (one or two code points, printable: never a control); 0 when the text there is not
+ * such markup, or stands for a control, a surrogate or ill-formed UTF-8. */
+size_t mesura_text__decode_markup(const unsigned char *s, size_t len, size_t i, int32_t cps[2],
+                                  size_t *n_cps);
+
 #endif

@@ -27,6 +27,7 @@ void mesura_view_free(mesura_view *view)
 	view_buf_dispose(&alloc, &view->spare);
 	mesura_alloc__free(&alloc, view->seg);
 	mesura_alloc__free(&alloc, view->tmp);
+	mesura_alloc__free(&alloc, view->units);
 	mesura_alloc__free(&alloc, view->edits);
 	mesura_alloc__free(&alloc, view->edits_tmp);
 	mesura_alloc__free(&alloc, view);

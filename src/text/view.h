@@ -40,6 +40,8 @@ struct mesura_view {
 	size_t seg_len, seg_cap;
 	seg_char *tmp;
 	size_t tmp_cap;
+	size_t *units; /* scratch: where the clusters under a bidi override start */
+	size_t units_cap;
 	struct fold_edit *edits; /* scratch of the word-context folds (fold.c) */
 	size_t n_edits, edits_cap;
 	struct fold_edit *edits_tmp;

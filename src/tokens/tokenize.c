@@ -146,9 +146,14 @@ static int is_mark(int32_t cp)
 	return c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME;
 }
 
+/* What the views' REMOVE_INVISIBLES drops: the default ignorables and the controls (C0
+ * but TAB LF VT FF CR, DEL, C1), so that a word they split stays one word here. NEL is
+ * a line break for the tokenizer, as for UAX #29. */
 static int is_invisible(int32_t cp)
 {
-	return cp >= 0x80 && utf8proc_get_property(cp)->ignorable;
+	if (cp < 0xA0)
+		return (cp < 0x20 && !(cp >= '\t' && cp <= '\r')) || (cp >= 0x7F && cp != 0x85);
+	return utf8proc_get_property(cp)->ignorable;
 }
 
 /* Types of one-byte ASCII segments, by general category (values of mesura_token_type). */

@@ -432,6 +432,7 @@ class Norm(enum.IntFlag):
     COLLAPSE_REPEATS = _mesura.NORM_COLLAPSE_REPEATS
     JOIN_SPACED = _mesura.NORM_JOIN_SPACED
     DIGITS = _mesura.NORM_DIGITS
+    DECODE_MARKUP = _mesura.NORM_DECODE_MARKUP
     MODERATION = _mesura.NORM_MODERATION
     DEOBFUSCATE = _mesura.NORM_DEOBFUSCATE
 
@@ -454,7 +455,7 @@ _NORM_NAMES = {
     "invisibles": Norm.REMOVE_INVISIBLES, "remove_invisibles": Norm.REMOVE_INVISIBLES,
     "confusables": Norm.CONFUSABLES, "leet": Norm.LEET,
     "collapse_repeats": Norm.COLLAPSE_REPEATS, "join_spaced": Norm.JOIN_SPACED,
-    "digits": Norm.DIGITS,
+    "digits": Norm.DIGITS, "markup": Norm.DECODE_MARKUP,
     "moderation": Norm.MODERATION, "deobfuscate": Norm.DEOBFUSCATE,
 }
 _TOKENIZE_NAMES = {
@@ -501,7 +502,7 @@ def normalize(text: Text, *flags: Union[str, int, Iterable[Union[str, int]]],
 
     flags: any number of flag names ('nfc', 'nfd', 'nfkc', 'nfkd', 'casefold',
     'strip_marks', 'invisibles', 'confusables', 'leet', 'collapse_repeats',
-    'join_spaced', 'digits', presets 'moderation', 'deobfuscate', 'none'), Norm values or
+    'join_spaced', 'digits', 'markup', presets 'moderation', 'deobfuscate', 'none'), Norm values or
     ints, or lists of them; none at all means Norm.MODERATION. Norm.NONE only
     repairs ill-formed UTF-8.
     keep_letters: letters strip_marks keeps whole (default 'ñÑ'; '' strips all).

@@ -333,8 +333,8 @@ class ScanTest(unittest.TestCase):
     def test_nul_and_empty(self):
         self.assertEqual(self.p.scan("").verdict, "allow")
         self.assertEqual(self.p.scan(b"").verdict, "allow")
-        r = self.p.scan("a\0mierda\0b")
-        self.assertEqual(r.findings[0].text, "mierda")
+        r = self.p.scan("a\0 mi\0erda \0b")  # a NUL is a control: removed, as invisibles
+        self.assertEqual(r.findings[0].text, "mi\0erda")
 
     def test_bad_input(self):
         with self.assertRaises(TypeError):
@@ -519,6 +519,8 @@ class TextToolsTest(unittest.TestCase):
         self.assertEqual(mesura.normalize("Ѕhіt", "confusables"), "Shit")
         self.assertEqual(mesura.normalize("a\u200bb", "invisibles"), "ab")
         self.assertEqual(mesura.normalize("\u0661\u0662 \u0967", "digits"), "12 1")
+        self.assertEqual(mesura.normalize("&#102;%75ck 100%", "markup"), "fuck 100%")
+        self.assertEqual(mesura.normalize("a\x00b\u202edc", "invisibles"), "abcd")
         self.assertEqual(mesura.normalize("same", "none"), "same")
         self.assertEqual(mesura.normalize(b"caf\xe9", Norm.NONE), "caf\ufffd".encode())
         self.assertEqual(mesura.normalize("M1ERDA".encode()), b"mierda")
