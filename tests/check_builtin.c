@@ -14,7 +14,8 @@
 
 static const char *const MODULES[] = {"pii", "secrets", "confidential-en", "confidential-es",
                                       "profanity-en", "profanity-es", "harassment-en",
-                                      "harassment-es", "sexual-en", "sexual-es", "default"};
+                                      "harassment-es", "sexual-en", "sexual-es", "hate-en",
+                                      "hate-es", "default"};
 
 static void print_diags(const mesura_diagnostics *d)
 {

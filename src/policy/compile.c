@@ -232,8 +232,8 @@ static const char *const severities[] = {"low", "medium", "high", "critical", NU
 static const char *const actions[] = {"log", "redact", "review", "block", NULL};
 static const char *const categories[] = {
 	"pii.email", "pii.phone", "pii.payment_card", "pii.iban", "pii.national_id",
-	"secret.credential", "confidential", "profanity", "harassment", "hate", "sexual",
-	"disclosure.missing", NULL};
+	"secret.credential", "confidential", "profanity", "harassment", "hate", "hate.slur",
+	"hate.phrase", "sexual", "disclosure.missing", NULL};
 
 static void check_category(compiler *c, const ynode *rule, const char *category)
 {
