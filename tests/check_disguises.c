@@ -656,7 +656,7 @@ static const struct { const char *family, *variant; } SPELLINGS[] = {
     {"spelling-abbreviation-es", "csm"}, {"spelling-abbreviation-es", "qliao"},
     {"spelling-abbreviation-es", "qlo"}, {"spelling-j-for-g", "jilipollas"},
     {"spelling-y-for-ll", "gilipoyas"},  {"spelling-y-for-ll", "jilipoyas"},
-    {"spelling-accent-dropped", "cabron"}, {"spelling-accent-dropped", "maricon"},
+    {"spelling-accent-dropped", "cabron"}, {"spelling-accent-dropped", "guevon"},
     {"spelling-accent-dropped", "huevon"}, {"spelling-accent-added", "púta"},
     {"spelling-accent-added", "miérda"},  {"spelling-k-for-c", "kabrón"},
     {"spelling-k-for-c", "kulero"},       {"spelling-glued", "hijoputa"},

@@ -309,6 +309,7 @@ static const phrase_case PHRASES[] = {
 	{"puto negro", "hate.es-slur", "puto negro"},
 	{"Ese gitano de mierda me robó", "hate.es-slur", "Ese gitano de mierda"},
 	{"sois unos maricas", "hate.es-slur", "sois unos maricas"},
+	{"callate maricon", "hate.es-slur", "maricon"},
 };
 
 static int has_rule_span(const mesura_result *r, const char *text, const char *rule,
