@@ -106,6 +106,13 @@ CURATED = {
     0x03BC: ("u", ALWAYS, "Greek mu: fμck"),
 }
 
+# Sources whose prototype is not the one the rank picks: code point -> (target, why).
+# The target must be one of the source's confirmed candidates.
+PROTOTYPE = {
+    0x04C0: ("l", "the capital palochka is a bare stroke, no I of any alphabet: ICU's "
+                  "skeleton l, not the upper-case member the rank prefers for capitals"),
+}
+
 LETTER_NAMES = (
     # (pattern, kind): the letter is the last group, its case from CAPITAL/SMALL when
     # the pattern has two groups, else upper. A letter "with" a hook or a bar may look
@@ -489,6 +496,10 @@ def main():
                 continue
             per = ok
         best = min(per, key=lambda t: rank(cp, t, per[t], ucd))
+        if cp in PROTOTYPE:
+            if PROTOTYPE[cp][0] not in per:
+                raise RuntimeError(f"U+{cp:04X}: {PROTOTYPE[cp][0]} is not a candidate")
+            best = PROTOTYPE[cp][0]
         table.append((cp, best, per[best]))
 
     kinds = {k: sum(1 for _, _, kk in table if kk == k) for k in KINDS}

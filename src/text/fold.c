@@ -400,11 +400,12 @@ static int alnum_at(const unsigned char *t, size_t len, size_t i)
 enum { SEP_LINE = 0x80, SEP_MIDDLE_DOT, SEP_BULLET, SEP_EMOJI };
 
 /* Emoji, per Unicode's emoji data (utf8proc's Extended_Pictographic, from
- * emoji-data.txt): a pictograph or a regional indicator starts one; modifiers
- * (skin tones), ZWJ, variation selectors, tags and the keycap mark continue it. */
+ * emoji-data.txt): a pictograph, a regional indicator or a skin tone (shown alone as
+ * a swatch: Emoji_Presentation) starts one; skin tones, ZWJ, variation selectors,
+ * tags and the keycap mark continue it. */
 static int emoji_start(int32_t cp)
 {
-	if (cp >= 0x1F1E6 && cp <= 0x1F1FF)
+	if ((cp >= 0x1F1E6 && cp <= 0x1F1FF) || (cp >= 0x1F3FB && cp <= 0x1F3FF))
 		return 1;
 	utf8proc_boundclass_t bc = (utf8proc_boundclass_t)utf8proc_get_property(cp)->boundclass;
 	return bc == UTF8PROC_BOUNDCLASS_EXTENDED_PICTOGRAPHIC || bc == UTF8PROC_BOUNDCLASS_E_ZWG;
