@@ -89,6 +89,7 @@ static const flagged FLAGGED[] = {
      "tell him what you think"},
     {"su móvil es 612 345 678, reventadle el móvil 😈", "su móvil es"},
     {"This is where he lives: 22 Oak Avenue, Bristol. Pay him a visit", "22 Oak Avenue"},
+    {"Spam this idiot: maria.gomez@yahoo.es, he deserves it", "maria.gomez@yahoo.es"},
     {"Nos ha despedido a todos. Esta es su dirección: calle Mayor 5. Ya sabéis lo que "
      "tenéis que hacer",
      "Ya sabéis lo que tenéis que hacer"},
@@ -163,6 +164,7 @@ static const char *const CLEAN[] = {
     "Este estúpido sistema no guarda nada",
     "Quien no sabe razonar es un tonto, decía mi abuelo",
     "Lemmings don't grow older, they just die",
+    "Write to me at ana.ruiz@gmail.com if you want the slides",
 };
 
 /* Whether the result holds a finding of `category` over `words` in `post`. */
