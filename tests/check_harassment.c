@@ -43,7 +43,7 @@ static const flagged FLAGGED[] = {
     {"he is a useless clown", "he is a useless clown"},
     {"they're all idiots in that department", "they're all idiots"},
     {"The CLIENT is a MORON", "The CLIENT is a MORON"},
-    {"our CTO is clueless about security", "our CTO is clueless"},
+    {"our CTO is clueless, again", "our CTO is clueless"},
     {"th3 n3w 1ntern 1s an 1d10t", "th3 n3w 1ntern 1s an 1d10t"},
     {"What an idiot, he replied-all with the salaries", "What an idiot"},
     {"what a bunch of clowns, honestly", "what a bunch of clowns"},
@@ -164,6 +164,7 @@ static const char *const CLEAN[] = {
     "Este estúpido sistema no guarda nada",
     "Quien no sabe razonar es un tonto, decía mi abuelo",
     "Lemmings don't grow older, they just die",
+    "The new director is clueless about cricket, so we taught him at lunch 🏏",
     "Write to me at ana.ruiz@gmail.com if you want the slides",
 };
 
