@@ -838,7 +838,11 @@ START_TEST(emails_written_out_international_and_mailto)
  * fillers (all Default_Ignorable_Code_Point in DerivedCoreProperties.txt). */
 static const uint32_t INVISIBLES[] = {0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD, 0x2060,
                                       0x200E, 0x200F, 0x061C, 0x202A, 0x2066, 0xE0061,
-                                      0xFE0F, 0xE0100, 0x3164, 0xFFA0};
+                                      0xFE0F, 0xE0100, 0x3164, 0xFFA0,
+                                      /* control characters: SOH, ESC, DEL, NEL */
+                                      0x01, 0x1B, 0x7F, 0x85};
+/* Every character but spaces written as an HTML reference or percent-encoded. */
+static const char *const MARKUP[] = {"&#%u;", "&#x%x;", "%%%02X"};
 /* Marks drawn on each digit: acute, strike-through, underline, enclosing circle. */
 static const uint32_t MARKS[] = {0x0301, 0x0336, 0x0332, 0x20DD};
 /* Characters that join the last digit or letter of a value (a grapheme cluster's tail,
@@ -880,6 +884,15 @@ static void in_script(const char *s, uint32_t zero, char *out)
 		else
 			out[at++] = *s;
 	out[at] = '\0';
+}
+
+/* s with every character but spaces written with the printf format `ref` (ASCII). */
+static void as_markup(const char *s, const char *ref, char *out)
+{
+	size_t at = 0;
+	for (; *s; s++)
+		at += *s == ' ' ? (size_t)snprintf(out + at, 16, " ")
+		                : (size_t)snprintf(out + at, 16, ref, (unsigned)(unsigned char)*s);
 }
 
 /* The digits of `compact` in groups of `size` (the last one shorter), with `sep`. */
@@ -940,6 +953,12 @@ static void each_disguise(const disguise_set *d, const char *valid, const char *
 	for (size_t i = 0; strpbrk(valid, "0123456789") && i < N_OF(DIGIT_ZEROS); i++) {
 		in_script(valid, DIGIT_ZEROS[i], v);
 		in_script(twin, DIGIT_ZEROS[i], w);
+		expect_found(d->t, d->pre, v, d->post);
+		expect_clean(d->t, d->twin_pre, w, d->post);
+	}
+	for (size_t i = 0; i < N_OF(MARKUP); i++) {
+		as_markup(valid, MARKUP[i], v);
+		as_markup(twin, MARKUP[i], w);
 		expect_found(d->t, d->pre, v, d->post);
 		expect_clean(d->t, d->twin_pre, w, d->post);
 	}
@@ -1060,15 +1079,17 @@ START_TEST(ordinary_numbers_in_disguise_stay_clean)
 	char v[256], post[400];
 	for (size_t n = 0; n < N_OF(numbers); n++)
 		for (size_t c = 0; c < N_OF(carriers); c++)
-			for (size_t k = 0; k <= N_OF(INVISIBLES) + N_OF(MARKS) + N_OF(DIGIT_ZEROS); k++) {
+			for (size_t k = 0; k <= N_OF(INVISIBLES) + N_OF(MARKS) + N_OF(DIGIT_ZEROS) + N_OF(MARKUP); k++) {
 				if (k == 0)
 					snprintf(v, sizeof v, "%s", numbers[n]);
 				else if (k <= N_OF(INVISIBLES))
 					insert_cp(numbers[n], INVISIBLES[k - 1], 0, v);
 				else if (k <= N_OF(INVISIBLES) + N_OF(MARKS))
 					insert_cp(numbers[n], MARKS[k - 1 - N_OF(INVISIBLES)], 1, v);
-				else
+				else if (k <= N_OF(INVISIBLES) + N_OF(MARKS) + N_OF(DIGIT_ZEROS))
 					in_script(numbers[n], DIGIT_ZEROS[k - 1 - N_OF(INVISIBLES) - N_OF(MARKS)], v);
+				else
+					as_markup(numbers[n], MARKUP[k - 1 - N_OF(INVISIBLES) - N_OF(MARKS) - N_OF(DIGIT_ZEROS)], v);
 				snprintf(post, sizeof post, "%s%s today", carriers[c], v);
 				const mesura_result *r = scan(post);
 				posts++;
