@@ -217,6 +217,9 @@ START_TEST(markup_decodes_to_printable_text)
 	assert_view(MESURA_NORM_MODERATION | mk, "&#70;&#85;CK M&#x31;ERDA e&#769;", "fuck mierda e");
 	assert_view(MESURA_NORM_DEOBFUSCATE | mk, "&#102; &#117; &#99; &#107;", "fuck");
 	assert_view(MESURA_NORM_NFC | mk, "u\xcc\x88&#769;", "\xc7\x98"); /* ǘ */
+	/* both presets decode markup and read other digits */
+	assert_view(MESURA_NORM_DEOBFUSCATE, "&#102;&#117;ck %66uck", "fuck fuck");
+	assert_view(MESURA_NORM_MODERATION, "&#x66;uck \xd9\xa4\xd9\xa1", "fuck 41");
 	/* not recursive: &amp;#102; is the text &#102; */
 	assert_view(mk, "&amp;#102;", "&#102;");
 }

@@ -2220,7 +2220,7 @@ static const char SHARED_STAGE1[] =
 	"rules:\n"
 	"  - id: plain\n"
 	"    category: profanity\n"
-	"    match: { terms: [shit], normalize: [nfkc, casefold, strip_marks, invisibles, confusables] }\n"
+	"    match: { terms: [shit], normalize: [nfkc, casefold, strip_marks, invisibles, confusables, digits, markup] }\n"
 	"  - id: leet\n"
 	"    category: profanity\n"
 	"    match: { terms: [shit], normalize: moderation }\n"

@@ -126,7 +126,8 @@ MESURA_API int mesura_charset_to_utf8(const char *charset, const char *text, siz
 /** The moderation view: what policy terms are matched against by default. */
 #define MESURA_NORM_MODERATION                                                      \
 	(MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD | MESURA_NORM_STRIP_MARKS |            \
-	 MESURA_NORM_REMOVE_INVISIBLES | MESURA_NORM_CONFUSABLES | MESURA_NORM_LEET)
+	 MESURA_NORM_REMOVE_INVISIBLES | MESURA_NORM_CONFUSABLES | MESURA_NORM_LEET |      \
+	 MESURA_NORM_DIGITS | MESURA_NORM_DECODE_MARKUP)
 /** The moderation view plus the folds that change word shape. */
 #define MESURA_NORM_DEOBFUSCATE \
 	(MESURA_NORM_MODERATION | MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED)

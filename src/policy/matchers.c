@@ -113,11 +113,12 @@ static void mark_riders(mesura_policy *p)
 
 /* What a keyword host may add to a view's flags: only more ASCII text. Case folding
  * turns ASCII letters into lower-case ones (keywords match in any case) and other
- * letters into some ASCII ones (Kelvin sign, long s); marks, invisible characters and
- * look-alikes go or become ASCII; no ASCII character changes otherwise. */
+ * letters into some ASCII ones (Kelvin sign, long s); marks, invisible characters,
+ * look-alikes and other scripts' digits go or become ASCII; no ASCII character changes
+ * otherwise. (Not markup: decoding turns ASCII text such as "&amp;" into other text.) */
 #define KEYWORD_HOST_EXTRA                                                                 \
 	(MESURA_NORM_CASEFOLD | MESURA_NORM_STRIP_MARKS | MESURA_NORM_REMOVE_INVISIBLES |     \
-	 MESURA_NORM_CONFUSABLES)
+	 MESURA_NORM_CONFUSABLES | MESURA_NORM_DIGITS)
 
 /* A view that does not case-fold (regexes default to NFKC) looks for its regexes'
  * keywords with the terms of a case-folding base view of its form, when there is one
