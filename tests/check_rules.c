@@ -1158,6 +1158,8 @@ static const char *const POST_PIECES[] = {
 	"gilipollas", "hijo de puta", "eres", "you are", "no eres", "cunt", "Scunthorpe",
 	"scunthorpe", "classic", "assassin", "Essex", "#ad", "#publi", "#NoMásAbusos", "#fuck",
 	"@acme", "@acme_support", "@acmeCorp", "$acme", "project falcon", "PROJECT FALC0N",
+	"#ProjectFalcon", "project_falcon", "Project-Falcon", "project.falcon", "AñoNuevo",
+	"#año_nuevo_feliz", "hijo-de-puta", "#HijoDePuta", "Hijo.De.Puta",
 	"año nuevo", "año nuevo feliz", "señor presidente", "Straße", "STRASSE", "ñu", "tarjeta",
 	"card", "pedido", "order", "\xf0\x9f\x98\x80", "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb",
 	"\xf0\x9f\x87\xaa\xf0\x9f\x87\xb8", "e\xcc\x81", "n\xcc\x83", "café", "x", "y", "a", "1"};
@@ -1448,6 +1450,81 @@ START_TEST(not_self_censored_spellings)
 	expect_findings(&e, "f*ckx", "prof", NULL);
 	/* '.' and '-' are writing, not masks. */
 	expect_findings(&e, "sh-t sh.t", "prof", NULL);
+	engine_free(&e);
+}
+END_TEST
+
+/* =================================== 7b. phrases written joined (hashtags, handles) */
+
+static const char JOINED[] =
+	"mesura: 1\n"
+	"lexicons:\n"
+	"  codenames: [\"project falcon\", \"proyecto  halcón\", \"orion x ray\"]\n"
+	"rules:\n"
+	"  - id: codename\n"
+	"    category: confidential\n"
+	"    match: { terms: \"@codenames\" }\n"
+	"  - id: spaced-only\n"
+	"    category: custom.spaced\n"
+	"    match: { terms: [\"project falcon\"], joined: false }\n"
+	"  - id: bird\n"
+	"    category: custom.bird\n"
+	"    match: { terms: [falcon, halcón] }\n"
+	"    unless: { terms: [\"opinions are my own\"] }\n"
+	"  - id: leak\n"
+	"    category: custom.leak\n"
+	"    confidence: 0.4\n"
+	"    min_confidence: 0.5\n"
+	"    match: { terms: [leaked] }\n"
+	"    context: { words: [\"board deck\"], boost: 0.3 }\n"
+	"  - id: threat\n"
+	"    category: harassment\n"
+	"    match: { terms: [\"go die\", \"drop dead now\"] }\n"
+	"allow: [\"falcon heavy\"]\n";
+
+START_TEST(phrases_match_joined_spellings)
+{
+	engine e = engine_new(JOINED);
+	/* Each joiner, in a hashtag or not, in any case: the span is the joined words
+	 * (a hashtag's sign is not part of them), as in the original bytes. */
+	static const char *const joined[][2] = {
+		{"#ProjectFalcon is on", "ProjectFalcon"}, {"ok #project_falcon!", "project_falcon"},
+		{"Project-Falcon ships", "Project-Falcon"}, {"about ProjectFalcon.", "ProjectFalcon"},
+		{"PROJECT_FALCON", "PROJECT_FALCON"}, {"#projectfalcon", "projectfalcon"},
+		{"#ProjectFalcon2027 roadmap", "ProjectFalcon"},
+		{"el #ProyectoHalcón va", "ProyectoHalcón"}, {"proyecto-halcon ya", "proyecto-halcon"},
+		{"(proyecto_halcón)", "proyecto_halcón"}, {"#OrionXRay", "OrionXRay"},
+		{"orion-x-ray", "orion-x-ray"}, {"orion_x-ray", "orion_x-ray"},
+		{"Pr0ject_Falc0n", "Pr0ject_Falc0n"}, {"orion x-ray", "orion x-ray"},
+		{"project falcon", "project falcon"}, {"proyecto halcón", "proyecto halcón"}};
+	for (size_t i = 0; i < COUNT(joined); i++)
+		expect_findings(&e, joined[i][0], "codename", joined[i][1], NULL);
+	/* Whole words still: no longer word, no doubled joiners, no other joiner (a dot
+	 * joins file names and domains). */
+	static const char *const not_joined[] = {
+		"projectfalcons", "superprojectfalcon", "project__falcon", "project_-falcon",
+		"project/falcon", "project+falcon", "#proyectohalcones", "project,falcon", "project-",
+		"file project.falcon here"};
+	for (size_t i = 0; i < COUNT(not_joined); i++)
+		expect_findings(&e, not_joined[i], "codename", NULL);
+	/* Two words, one short: joiners only, never glued ("goodie" folds to "godie"). */
+	expect_findings(&e, "#go_die", "threat", "go_die", NULL);
+	expect_findings(&e, "go-die", "threat", "go-die", NULL);
+	expect_findings(&e, "a goodie bag", "threat", NULL);
+	expect_findings(&e, "#GoDie", "threat", NULL);
+	expect_findings(&e, "#DropDeadNow", "threat", "DropDeadNow", NULL);
+	/* joined: false keeps a phrase a phrase. */
+	expect_findings(&e, "#ProjectFalcon", "spaced-only", NULL);
+	expect_findings(&e, "the project falcon", "spaced-only", "project falcon", NULL);
+	/* unless, context words and the allow list read joined phrases too. */
+	expect_findings(&e, "a falcon! #OpinionsAreMyOwn", "bird", NULL);
+	expect_findings(&e, "a falcon!", "bird", "falcon", NULL);
+	expect_findings(&e, "#FalconHeavy launch", "bird", NULL);
+	expect_findings(&e, "Falcon heavy", "bird", NULL);
+	expect_findings(&e, "#ProyectoHalcón", "bird", "Halcón", NULL);
+	expect_findings(&e, "leaked the #BoardDeck", "leak", "leaked", NULL);
+	expect_findings(&e, "leaked the board-deck", "leak", "leaked", NULL);
+	expect_findings(&e, "leaked the deck", "leak", NULL);
 	engine_free(&e);
 }
 END_TEST
@@ -2309,6 +2386,7 @@ int main(void)
 		               exhaustive_mode_agrees_on_random_posts, exhaustive_mode_agrees_on_data_files,
 		               NULL}},
 		{"masked", {self_censored_spellings, not_self_censored_spellings, NULL}},
+		{"joined", {phrases_match_joined_spellings, NULL}},
 		{"views", {views_sharing_stage1_see_their_own_text, digits_view_reads_every_script, NULL}},
 		{"files", {lexicon_files, lexicon_file_problems, includes_are_relative_and_share_lexicons,
 		           included_problems_name_their_file, lexicon_only_includes,

@@ -412,7 +412,7 @@ static void compile_allow(compiler *c, const ynode *allow)
 	term_origin *origins;
 	if (allow->kind != YNODE_SEQUENCE) {
 		cerror(c, allow, "allow is a list of terms");
-	} else if (mesura_policy__collect_terms_from(c, allow, MESURA_NORM_MODERATION, &items,
+	} else if (mesura_policy__collect_terms_from(c, allow, MESURA_NORM_MODERATION, 1, &items,
 	                                             &lens, &n, &origins) == MESURA_OK && n) {
 		mesura_policy *p = c->policy;
 		size_t total = p->n_allow + n;

@@ -58,6 +58,9 @@ typedef struct {
 	const char **terms;
 	size_t *term_lens;
 	size_t n_terms;
+	int joined;                 /* its phrases match written joined (`joined:`): glued
+	                             * spellings are among its terms, and the scanner reads
+	                             * _ - . between words as spaces for it */
 	/* COND_REGEX */
 	pcre2_code *regex;
 	pcre2_code *anchored;       /* the same, anchored, when pre.digit_lead is known */
@@ -142,6 +145,8 @@ typedef struct {
 	mesura_automaton *group;    /* on a base with such views: its terms and theirs, for
 	                             * the posts that leet leaves alone (most), where their
 	                             * texts are the base's: one search for all */
+	int phrases;                /* a leaf searched with its automata is joined and has a
+	                             * phrase: the scanner also reads joiners as spaces */
 	view_regex *regexes;        /* the regex leaves that run on it, in order */
 	size_t n_regexes;
 } policy_view;
@@ -197,6 +202,7 @@ struct mesura_policy {
 	size_t n_views;            /* bases (base == NO_BASE) first, then the views on them */
 	size_t allow_view;         /* the view the allow list matches on */
 	mesura_automaton *allow_terms; /* ids: index into allow[] */
+	int allow_phrases;         /* an allowed term is a phrase (read joined too) */
 	int uses_words;            /* a context counts its distance in words */
 	/* Byte classes for the prefilters: bytes no prefilter tells apart share a class,
 	 * so the scanner learns which classes a view holds with one OR per byte into a

@@ -119,13 +119,15 @@ size_t mesura_policy__source_limit(const mesura_compile_options *opts);
 uint32_t mesura_policy__new_cond(compiler *c, cond_kind kind);
 uint32_t mesura_policy__compile_condition(compiler *c, const ynode *n, unsigned depth);
 void mesura_policy__compile_context(compiler *c, policy_rule *r, const ynode *n);
-/* Normalises the terms of a list (terms, "@lexicon" references) with `flags`. */
+/* Normalises the terms of a list (terms, "@lexicon" references) with `flags`; with
+ * `joined`, a phrase's glued spelling too ("project falcon": "projectfalcon"), as a
+ * term of its own. */
 int mesura_policy__collect_terms(compiler *c, const ynode *list, unsigned int flags,
-                                 const char ***items, size_t **lens, size_t *n);
+                                 int joined, const char ***items, size_t **lens, size_t *n);
 /* The same, with where each term came from in *origins (arena). */
 int mesura_policy__collect_terms_from(compiler *c, const ynode *list, unsigned int flags,
-                                      const char ***items, size_t **lens, size_t *n,
-                                      term_origin **origins);
+                                      int joined, const char ***items, size_t **lens,
+                                      size_t *n, term_origin **origins);
 
 /* redaction.c: a rule's `redact:` operator. */
 void mesura_policy__compile_redact(compiler *c, policy_rule *r, const ynode *n);

@@ -21,9 +21,9 @@
 #define MAX_NESTING 16
 
 static const char *const leaf_keys[] = {"terms", "regex", "validate", "keywords", "normalize",
-                                        "whole_word", NULL};
+                                        "whole_word", "joined", NULL};
 static const char *const context_keys[] = {"words", "within", "within_words", "boost",
-                                           "required", "normalize", NULL};
+                                           "required", "normalize", "joined", NULL};
 
 /* ------------------------------------------------------------ normalisation */
 
@@ -87,6 +87,7 @@ typedef struct {
 	size_t *lens;
 	term_origin *origins; /* kept when asked for */
 	int with_origins;
+	int joined;           /* add the glued spelling of phrases (add_glued_spelling) */
 	term_origin origin;   /* of the term being added */
 	size_t n, cap;
 } term_list;
@@ -135,6 +136,59 @@ static void term_list_add(term_list *t, const char *s, size_t len)
 	}
 }
 
+/* Normalises s[0..len) as the text will be and adds it; 0 when it is empty then. */
+static int add_normalized(term_list *t, const char *s, size_t len)
+{
+	int rc = mesura_normalize(t->nz, t->view, s, len);
+	if (rc != MESURA_OK) {
+		t->c->failed_alloc |= rc == MESURA_ENOMEM;
+		return 1;
+	}
+	size_t out_len;
+	const char *out = mesura_view_text(t->view, &out_len);
+	if (out_len)
+		term_list_add(t, out, out_len);
+	return out_len > 0;
+}
+
+static int is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+}
+
+/* A phrase (two words or more, split by ASCII white space) written glued, as hashtags
+ * and names write it ("#ProjectFalcon", "ProjectFalcon"): also a term, normalised like
+ * the phrase. (Joiners, "project_falcon", are the scanner's business: it reads them as
+ * spaces, src/scan/scanner.c.) Two words one of which is short glue into ordinary
+ * words ("go die" is "goodie" once repeated letters collapse; "a lot" is "alot"), so
+ * only phrases of three words or more, or of two words of three characters or more,
+ * are glued. */
+static void add_glued_spelling(term_list *t, const char *s, size_t len)
+{
+	size_t words = 0, chars = 0, shortest = SIZE_MAX, n = 0;
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && !is_blank(s[i])) {
+			words += i == 0 || is_blank(s[i - 1]);
+			chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+		} else if (chars) {
+			shortest = chars < shortest ? chars : shortest;
+			chars = 0;
+		}
+	}
+	if (words < 2 || (words == 2 && shortest < 3))
+		return;
+	char *glued = mesura_alloc__malloc(&t->c->policy->alloc, len);
+	if (!glued) {
+		t->c->failed_alloc = 1;
+		return;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (!is_blank(s[i]))
+			glued[n++] = s[i];
+	add_normalized(t, glued, n);
+	mesura_alloc__free(&t->c->policy->alloc, glued);
+}
+
 /* Normalises a term as the text will be; `at` is where to report problems, `lex` the
  * lexicon it is term t->origin.term of (NULL: written at `at`). */
 static void add_term(term_list *t, const char *s, size_t len, const ynode *at,
@@ -145,19 +199,13 @@ static void add_term(term_list *t, const char *s, size_t len, const ynode *at,
 		cerror(c, at, "the term is not valid UTF-8");
 		return;
 	}
-	int rc = mesura_normalize(t->nz, t->view, s, len);
-	if (rc != MESURA_OK) {
-		c->failed_alloc |= rc == MESURA_ENOMEM;
-		return;
-	}
-	size_t out_len;
-	const char *out = mesura_view_text(t->view, &out_len);
-	if (out_len == 0) {
+	if (!add_normalized(t, s, len)) {
 		char cite[300];
 		mesura_policy__cite_term(lex, t->origin.term, s, len, cite, sizeof cite);
 		cerror(c, at, "the term %s is empty once normalised", cite);
-	} else
-		term_list_add(t, out, out_len);
+	} else if (t->joined) {
+		add_glued_spelling(t, s, len);
+	}
 }
 
 static void add_term_or_lexicon(term_list *t, const ynode *n)
@@ -186,18 +234,19 @@ static void add_term_or_lexicon(term_list *t, const ynode *n)
 }
 
 int mesura_policy__collect_terms(compiler *c, const ynode *list, unsigned int flags,
-                                 const char ***items, size_t **lens, size_t *n)
+                                 int joined, const char ***items, size_t **lens, size_t *n)
 {
-	return mesura_policy__collect_terms_from(c, list, flags, items, lens, n, NULL);
+	return mesura_policy__collect_terms_from(c, list, flags, joined, items, lens, n, NULL);
 }
 
 int mesura_policy__collect_terms_from(compiler *c, const ynode *list, unsigned int flags,
-                                      const char ***items, size_t **lens, size_t *n,
-                                      term_origin **origins)
+                                      int joined, const char ***items, size_t **lens,
+                                      size_t *n, term_origin **origins)
 {
 	term_list t;
 	memset(&t, 0, sizeof t);
 	t.c = c;
+	t.joined = joined;
 	t.with_origins = origins != NULL;
 	t.nz = mesura_policy__normalizer(c->policy, flags);
 	int rc = t.nz ? mesura_view_new(&t.view, &c->policy->alloc) : MESURA_ENOMEM;
@@ -246,13 +295,14 @@ uint32_t mesura_policy__new_cond(compiler *c, cond_kind kind)
 static uint32_t compile_terms_leaf(compiler *c, const ynode *map, const ynode *terms)
 {
 	unsigned int flags = get_normalize(c, map, MESURA_NORM_DEOBFUSCATE);
+	int joined = mesura_policy__get_bool(c, map, "joined", 1);
 	uint32_t id = mesura_policy__new_cond(c, COND_TERMS);
 	if (id == COND_NONE)
 		return id;
 	size_t old = path_push(c, ".terms");
 	const char **items;
 	size_t *lens, n;
-	mesura_policy__collect_terms(c, terms, flags, &items, &lens, &n);
+	mesura_policy__collect_terms(c, terms, flags, joined, &items, &lens, &n);
 	path_pop(c, old);
 	policy_cond *x = &c->policy->conds[id];
 	x->node = terms;
@@ -260,6 +310,7 @@ static uint32_t compile_terms_leaf(compiler *c, const ynode *map, const ynode *t
 	x->terms = items;
 	x->term_lens = lens;
 	x->n_terms = n;
+	x->joined = joined;
 	return id;
 }
 

@@ -253,6 +253,28 @@ static int build_view_automaton(mesura_policy *p, size_t v, add_leaf_fn add, int
 	return rc;
 }
 
+/* Whether one of the n terms is a phrase (holds a space once normalised). */
+static int has_phrase(const char *const *terms, const size_t *lens, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (memchr(terms[i], ' ', lens[i]))
+			return 1;
+	return 0;
+}
+
+/* Whether a joined terms leaf with a phrase is searched with view v's automata (its
+ * own, its riders' in its group): the scanner then reads joiners as spaces there. */
+static int view_has_phrases(const mesura_policy *p, size_t v)
+{
+	for (size_t i = 0; i < p->n_conds; i++) {
+		const policy_cond *x = &p->conds[i];
+		if (x->kind == COND_TERMS && x->joined && searched_with(p, x, v, 1) &&
+		    has_phrase(x->terms, x->term_lens, x->n_terms))
+			return 1;
+	}
+	return 0;
+}
+
 static int build_allow_terms(mesura_policy *p)
 {
 	mesura_automaton_builder *b = NULL;
@@ -283,6 +305,7 @@ static int build_view(mesura_policy *p, size_t v)
 		has_riders |= p->views[u].rides && p->views[u].base == v;
 	if (rc == MESURA_OK && has_riders)
 		rc = build_view_automaton(p, v, add_match_terms_and_keywords, 0, 1, &view->group);
+	view->phrases = view_has_phrases(p, v);
 	for (size_t i = 0; i < p->n_conds; i++)
 		view->n_regexes += p->conds[i].kind == COND_REGEX && p->conds[i].view == v;
 	view->regexes = mesura_arena__alloc(&p->arena, (view->n_regexes + 1) * sizeof *view->regexes);
@@ -365,5 +388,6 @@ int mesura_policy__build_matchers(mesura_policy *p)
 		rc = build_view(p, v);
 	if (rc == MESURA_OK && p->n_allow)
 		rc = build_allow_terms(p);
+	p->allow_phrases = has_phrase(p->allow, p->allow_lens, p->n_allow);
 	return rc;
 }

@@ -108,6 +108,7 @@ void mesura_scanner_free(mesura_scanner *s)
 	mesura_alloc__free(&s->alloc, s->has_masks);
 	mesura_tokens_free(s->tokens);
 	mesura_alloc__free(&s->alloc, s->boundary);
+	mesura_alloc__free(&s->alloc, s->spaced);
 	mesura_alloc__free(&s->alloc, s->hits);
 	mesura_alloc__free(&s->alloc, s->first_hit);
 	mesura_alloc__free(&s->alloc, s->rule_hit);
@@ -702,6 +703,8 @@ typedef struct {
 	int masked;
 	int rc;
 	size_t searched; /* bytes of the search counted as work so far (search_on) */
+	const char *plain, *spaced; /* a search of a view with joiners read as spaces: the
+	                             * view and that copy (match_joined_phrases) */
 } hit_sink;
 
 /* A keyword of regex leaf `cond` is in the post: the leaf is worth trying. */
@@ -786,7 +789,7 @@ static size_t next_mask_byte(const unsigned char *t, size_t len, size_t i)
 static int match_masked_words(mesura_scanner *s, size_t v, const mesura_automaton *a,
                               const char *text, size_t len)
 {
-	hit_sink h = {s, 0, 1, MESURA_OK, 0};
+	hit_sink h = {s, 0, 1, MESURA_OK, 0, NULL, NULL};
 	const unsigned char *t = (const unsigned char *)text;
 	size_t first = next_mask_byte(t, len, 0);
 	s->has_masks[v] = first < len;
@@ -897,6 +900,97 @@ static void search_view(mesura_scanner *s, const mesura_automaton *a, const char
 		spend(s, len - h->searched);
 }
 
+/* A word character around a joiner: an ASCII letter or digit, or a byte of any other
+ * character (a letter, mostly: a phrase must still match around it). */
+static int is_joinable(unsigned char ch)
+{
+	return ch >= 0x80 || ascii_is_alnum(ch);
+}
+
+static int is_joiner_at(const unsigned char *t, size_t len, size_t i)
+{
+	return i > 0 && i + 1 < len && is_joinable(t[i - 1]) && is_joinable(t[i + 1]) &&
+	       !(ascii_is_digit(t[i - 1]) && ascii_is_digit(t[i + 1]));
+}
+
+/* Reads the joiners `ch` of t[from..to) (of a text of `len` bytes) as spaces in
+ * s->spaced, which is a copy of t once `copied`; returns whether it is. memchr: most
+ * posts have few. */
+static int space_joiners(mesura_scanner *s, const unsigned char *t, size_t len, size_t from,
+                         size_t to, int ch, int copied)
+{
+	const unsigned char *p = t + from;
+	while ((p = memchr(p, ch, to - (size_t)(p - t))) != NULL) {
+		size_t i = (size_t)(p - t);
+		if (is_joiner_at(t, len, i)) {
+			if (!copied)
+				memcpy(s->spaced, t, len);
+			s->spaced[i] = ' ';
+			copied = 1;
+		}
+		p++;
+	}
+	return copied;
+}
+
+/* Bytes read between two checks of the time budget (as the automaton's search). */
+#define JOINER_STRETCH ((size_t)1 << 16)
+
+int mesura_scan__joiners_as_spaces(mesura_scanner *s, const char *text, size_t len,
+                                   const char **spaced)
+{
+	if (s->spaced_from == text && s->spaced_len == len) { /* asked again for this view */
+		*spaced = s->spaced_found ? s->spaced : NULL;
+		return MESURA_OK;
+	}
+	*spaced = NULL;
+	s->spaced_from = NULL; /* s->spaced is rewritten below */
+	void *b = s->spaced;
+	int rc = mesura_alloc__grow(&s->alloc, &b, &s->spaced_cap, len ? len : 1, 1);
+	if (rc != MESURA_OK)
+		return rc;
+	s->spaced = b;
+	const unsigned char *t = (const unsigned char *)text;
+	int found = 0;
+	for (size_t from = 0; from < len; from += JOINER_STRETCH) {
+		if (out_of_time(s))
+			return MESURA_OK; /* no copy, and nothing cached */
+		size_t to = len - from < JOINER_STRETCH ? len : from + JOINER_STRETCH;
+		found = space_joiners(s, t, len, from, to, '_', found);
+		found = space_joiners(s, t, len, from, to, '-', found);
+		spend(s, to - from);
+	}
+	s->spaced_from = text;
+	s->spaced_len = len;
+	s->spaced_found = found;
+	*spaced = found ? s->spaced : NULL;
+	return MESURA_OK;
+}
+
+/* A hit in a view whose joiners read as spaces: kept when it covers one and belongs to
+ * a leaf whose phrases match joined (keywords only gate regexes: not from here). */
+static int on_joined_phrase(uint32_t cond, size_t start, size_t end, void *payload)
+{
+	hit_sink *h = payload;
+	if ((cond & KEYWORD_ID) || !h->s->policy->conds[cond].joined ||
+	    memcmp(h->plain + start, h->spaced + start, end - start) == 0)
+		return 0;
+	return on_term(cond, start, end, payload);
+}
+
+/* The hits of automaton a on view text[0..len) read with its joiners as spaces. */
+static int match_joined_phrases(mesura_scanner *s, const mesura_automaton *a, const char *text,
+                                size_t len)
+{
+	const char *spaced;
+	int rc = mesura_scan__joiners_as_spaces(s, text, len, &spaced);
+	if (rc != MESURA_OK || !spaced || out_of_time(s))
+		return rc;
+	hit_sink h = {s, 0, 0, MESURA_OK, 0, text, spaced};
+	search_view(s, a, spaced, len, on_joined_phrase, &h);
+	return h.rc;
+}
+
 /* The hits of automaton a on view v, plain and self-censored (when the view may hold
  * mask bytes: `masks`). */
 static int match_terms(mesura_scanner *s, size_t v, const mesura_automaton *a, int masks)
@@ -905,10 +999,12 @@ static int match_terms(mesura_scanner *s, size_t v, const mesura_automaton *a, i
 		return MESURA_OK;
 	size_t len;
 	const char *text = mesura_view_text(s->views[v], &len);
-	hit_sink h = {s, 0, 0, MESURA_OK, 0};
+	hit_sink h = {s, 0, 0, MESURA_OK, 0, NULL, NULL};
 	search_view(s, a, text, len, on_term, &h);
 	if (h.rc == MESURA_OK && (masks || s->exhaustive) && !found_spent(s))
 		h.rc = match_masked_words(s, v, a, text, len);
+	if (h.rc == MESURA_OK && s->policy->views[v].phrases && !found_spent(s))
+		h.rc = match_joined_phrases(s, a, text, len);
 	return h.rc;
 }
 
@@ -1094,7 +1190,7 @@ static int match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 	size_t len;
 	const char *text = mesura_view_text(s->views[v], &len);
 	if (view->keywords) {
-		hit_sink h = {s, 0, 0, MESURA_OK, 0};
+		hit_sink h = {s, 0, 0, MESURA_OK, 0, NULL, NULL};
 		search_view(s, view->keywords, text, len, on_keyword, &h);
 	}
 	int rc = MESURA_OK;
@@ -1187,6 +1283,7 @@ static int scan_post(mesura_scanner *s)
 	memset(s->regex_todo, 0, s->regex_words[p->n_views] * sizeof *s->regex_todo);
 	memset(s->rule_hit, 0, p->n_rules);
 	memset(s->grouped, 0, p->n_views);
+	s->spaced_from = NULL;
 	int rc = MESURA_OK;
 	size_t made = 0; /* views made: a base comes before the views made from it */
 	for (int spent = out_of_time(s); rc == MESURA_OK && made < p->n_views && !spent; made++) {

@@ -35,6 +35,11 @@ struct mesura_scanner {
 	size_t words_ended_cap, words_begun_cap;
 	unsigned char *boundary; /* per original byte offset: a token starts or ends here */
 	size_t boundary_cap;
+	char *spaced;           /* a view with its joiners read as spaces (joiners_as_spaces) */
+	size_t spaced_cap;
+	const char *spaced_from; /* the view text it is of (NULL: none yet in this post) */
+	size_t spaced_len;
+	int spaced_found;       /* that text holds a joiner (else spaced is not a copy) */
 	hit *hits;
 	size_t n_hits, hits_cap;
 	uint32_t *first_hit;    /* per condition */
@@ -93,6 +98,16 @@ void mesura_scan__widen_to_clusters(mesura_scanner *s, size_t *start, size_t *en
 
 /* Whether [start, end) of the original text is whole words (*whole). */
 int mesura_scan__is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole);
+
+/* Phrases written with joiners ("project_falcon", "Project-Falcon") match the terms of
+ * their phrase ("project falcon"): when text[0..len) (a view) holds '_' or '-' between
+ * two word characters (not between two digits: "2024-01"), *spaced is a copy with
+ * each of those read as a space (scanner scratch, until the text changes), else NULL.
+ * A search of the copy keeps the hits that cover such a joiner: the others are the
+ * plain text's. A dot is no joiner: it joins file names, domains and abbreviations
+ * ("U.S.A"), and more than half the joiners of ordinary posts would be dots. */
+int mesura_scan__joiners_as_spaces(mesura_scanner *s, const char *text, size_t len,
+                                   const char **spaced);
 
 /* Adds the hits of every view's context words, once per post: they only matter near
  * a finding, so rules.c asks for them when a rule with context fires. */

@@ -16,6 +16,8 @@
 typedef struct {
 	mesura_scanner *s;
 	int rc;
+	const char *plain, *spaced; /* the allow view and, for a second search, the copy
+	                             * with its joiners read as spaces */
 } allow_sink;
 
 static uint32_t rule_index(const mesura_scanner *s, const char *rule_id)
@@ -49,6 +51,15 @@ static int on_allowed(uint32_t id, size_t start, size_t end, void *payload)
 			s->allowed[s->n_allowed++] = (span){o_start, o_end};
 	}
 	return a->rc != MESURA_OK;
+}
+
+/* An allowed phrase written with joiners: a hit of the copy that covers one. */
+static int on_allowed_joined(uint32_t id, size_t start, size_t end, void *payload)
+{
+	allow_sink *a = payload;
+	if (memcmp(a->plain + start, a->spaced + start, end - start) == 0)
+		return 0;
+	return on_allowed(id, start, end, payload);
 }
 
 static int by_start(const void *x, const void *y)
@@ -111,9 +122,13 @@ int mesura_scan__apply_allow_list(mesura_scanner *s)
 		return MESURA_OK;
 	size_t len;
 	const char *text = mesura_view_text(s->views[p->allow_view], &len);
-	allow_sink a = {s, MESURA_OK};
+	allow_sink a = {s, MESURA_OK, text, NULL};
 	s->n_allowed = 0;
 	mesura_scan__automaton_search(p->allow_terms, text, len, on_allowed, &a);
+	if (a.rc == MESURA_OK && p->allow_phrases)
+		a.rc = mesura_scan__joiners_as_spaces(s, text, len, &a.spaced);
+	if (a.rc == MESURA_OK && a.spaced)
+		mesura_scan__automaton_search(p->allow_terms, a.spaced, len, on_allowed_joined, &a);
 	if (a.rc != MESURA_OK || s->n_allowed == 0)
 		return a.rc;
 	a.rc = merge_allowed(s);
