@@ -4,7 +4,7 @@
  *
  * By default each finding is rewritten with its rule's operator from the policy
  * (mesura_redact_result). --style and --mask-char override the operators
- * (mesura_redact_findings with a choose callback). docs/tools.md has the details.
+ * (mesura_redact_result_with and a choose callback). docs/tools.md has the details.
  *
  * One output line per input line, always: a line that cannot be redacted is never
  * written as if it were (nor dropped): JSONL gets {"id":..., "error":...} without
@@ -67,13 +67,14 @@ static void worker_free(void *arg)
 	free(w);
 }
 
-/* The overrides, on top of the policy's operator for the finding's rule. Findings that
- * are only reported (KEEP: the rule's action is log) stay as they are. */
+/* The overrides, on top of the policy's operator and extent for the finding's rule
+ * (the span arrives as the policy makes it). Findings that are only reported (KEEP:
+ * the rule's action is log) stay as they are. */
 static int choose(const mesura_finding *finding, size_t index, mesura_redact_span *span,
                   void *payload)
 {
 	worker *w = payload;
-	mesura_redact_span_from_policy(span, w->tool->policy, finding);
+	(void)finding;
 	if (span->op == MESURA_REDACT_KEEP)
 		return 0;
 	if (w->tool->style >= 0)
@@ -137,8 +138,8 @@ static int redact_post(worker *w, const post *p, const char **red, size_t *red_l
 			w->options_cap = res->n_findings;
 			w->options = tool_xrealloc(w->options, w->options_cap * sizeof *w->options);
 		}
-		rc = mesura_redact_findings(w->redactor, p->text, p->len, res->findings,
-		                            res->n_findings, red, red_len, choose, w);
+		rc = mesura_redact_result_with(w->redactor, w->tool->policy, p->text, p->len, res,
+		                               choose, w, red, red_len);
 	}
 	if (rc != MESURA_OK)
 		snprintf(w->why, sizeof w->why, "cannot redact: %s", mesura_strerror(rc));

@@ -1318,6 +1318,181 @@ START_TEST(bad_policy_operators_do_not_compile)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------ extents */
+
+static const char EXTENT_POLICY[] =
+	"mesura: 1\nrules:\n"
+	"  - id: figures\n    category: confidential\n    action: block\n"
+	"    redact_extent: sentence\n"
+	"    match:\n      all:\n        - terms: [q3, ingresos, revenue]\n"
+	"        - terms: [\"antes de publicarlos\", \"before they are published\"]\n"
+	"  - id: email\n    category: pii.email\n    action: redact\n"
+	"    match: { regex: '[a-z.]+@[a-z]+\\.[a-z]+' }\n"
+	"  - id: codename\n    category: confidential\n    action: block\n"
+	"    redact_extent: post\n    match: { terms: [\"project falcon\"] }\n"
+	"  - id: noted\n    category: custom.noted\n    action: log\n"
+	"    redact_extent: sentence\n    match: { terms: [falcon] }\n"
+	"  - id: parts\n    category: custom.parts\n    action: review\n"
+	"    redact_extent: parts\n    match: { terms: [secreto] }\n";
+
+typedef struct {
+	mesura_policy *policy;
+	mesura_scanner *scanner;
+	mesura_redactor *redactor;
+} extent_engine;
+
+static extent_engine extent_engine_new(const mesura_allocator *alloc)
+{
+	extent_engine e = {NULL, NULL, NULL};
+	ck_assert_int_eq(mesura_policy_compile(&e.policy, EXTENT_POLICY, sizeof EXTENT_POLICY - 1,
+	                                       NULL, NULL, NULL, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_scanner_new(&e.scanner, e.policy, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_redactor_new(&e.redactor, NULL, alloc), MESURA_OK);
+	return e;
+}
+
+static void extent_engine_free(extent_engine *e)
+{
+	mesura_redactor_free(e->redactor);
+	mesura_scanner_free(e->scanner);
+	mesura_policy_free(e->policy);
+}
+
+static void expect_redacted(extent_engine *e, const char *text, const char *want)
+{
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(e->scanner, text, strlen(text), &r), MESURA_OK);
+	const char *out;
+	size_t out_len;
+	ck_assert_int_eq(mesura_redact_result(e->redactor, e->policy, text, strlen(text), r, &out,
+	                                      &out_len), MESURA_OK);
+	ck_assert_msg(strcmp(out, want) == 0, "\"%s\": want \"%s\", got \"%s\"", text, want, out);
+	ck_assert_uint_eq(out_len, strlen(want));
+}
+
+START_TEST(extents_redact_the_sentence_or_the_post)
+{
+	extent_engine e = extent_engine_new(NULL);
+	/* The parts alone would leave the figure: "Los [REDACTED] del [REDACTED]: +18%". */
+	expect_redacted(&e, "Hola equipo. Los ingresos del Q3: +18%, os lo cuento antes de "
+	                    "publicarlos. Escribid a ana@x.es si queréis más.",
+	                "Hola equipo. [REDACTED] Escribid a [EMAIL] si queréis más.");
+	/* Parts in two sentences: each sentence; white space between them stays. */
+	expect_redacted(&e, "Q3 revenue: +18%!  Before they are published, of course.\nBye",
+	                "[REDACTED]  [REDACTED]\nBye");
+	/* Abbreviations do not end the sentence; a line break does. */
+	expect_redacted(&e, "Intro. Mr. Smith says Q3 is +18% vs. Q2, before they are published "
+	                    "\xf0\x9f\x98\x89\nNext line.",
+	                "Intro. [REDACTED]\nNext line.");
+	/* A decimal number and "e.g." stay inside the sentence. */
+	expect_redacted(&e, "Q3 up 1.5M e.g. before they are published. Ok.", "[REDACTED] Ok.");
+	/* The whole post, and the post extent outranks the e-mail's label. */
+	expect_redacted(&e, "Mail ana@x.es about #ProjectFalcon. Thanks!", "[REDACTED]");
+	/* A log rule rewrites nothing, whatever its extent; parts stay parts. */
+	expect_redacted(&e, "The falcon flew. Nice.", "The falcon flew. Nice.");
+	expect_redacted(&e, "Es un secreto. Vale.", "Es un [PARTS]. Vale.");
+	/* Combining marks and emoji at the edges: whole clusters, original bytes elsewhere. */
+	expect_redacted(&e, "Cafe\xcc\x81. Ingresos Q3 antes de publicarlos \xf0\x9f\x91\x8d"
+	                    "\xf0\x9f\x8f\xbd. Fin",
+	                "Cafe\xcc\x81. [REDACTED] Fin");
+	extent_engine_free(&e);
+}
+END_TEST
+
+/* The caller's choice comes after the policy's, over the widened span. */
+static int mask_everything(const mesura_finding *f, size_t index, mesura_redact_span *span,
+                           void *payload)
+{
+	(void)f;
+	(void)index;
+	++*(int *)payload;
+	if (span->op != MESURA_REDACT_KEEP) {
+		span->op = MESURA_REDACT_MASK;
+		span->options = NULL;
+	}
+	return 0;
+}
+
+START_TEST(extents_reach_the_callers_choice)
+{
+	extent_engine e = extent_engine_new(NULL);
+	const char *text = "Ok. Q3 +18% before they are published. Bye";
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(e.scanner, text, strlen(text), &r), MESURA_OK);
+	const char *out;
+	size_t out_len;
+	int calls = 0;
+	ck_assert_int_eq(mesura_redact_result_with(e.redactor, e.policy, text, strlen(text), r,
+	                                           mask_everything, &calls, &out, &out_len),
+	                 MESURA_OK);
+	ck_assert_int_eq(calls, (int)r->n_findings);
+	char want[64] = "Ok. ";
+	size_t sentence = strlen("Q3 +18% before they are published.");
+	memset(want + 4, '*', sentence);
+	strcpy(want + 4 + sentence, " Bye");
+	ck_assert_str_eq(out, want);
+	/* A span is what the map reports: the whole sentence, one region. */
+	size_t n;
+	const mesura_redact_segment *map = mesura_redactor_map(e.redactor, &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(map[1].in_start, 4);
+	ck_assert_uint_eq(map[1].in_end, strlen(text) - 4);
+	extent_engine_free(&e);
+}
+END_TEST
+
+START_TEST(extent_problems_are_compile_errors)
+{
+	static const char bad[] = "mesura: 1\nrules:\n  - id: r\n    category: custom.r\n"
+	                          "    redact_extent: sentense\n    match: { terms: [x] }\n";
+	mesura_policy *p = NULL;
+	mesura_diagnostics *d = NULL;
+	ck_assert_int_eq(mesura_policy_compile(&p, bad, sizeof bad - 1, NULL, NULL, &d, NULL),
+	                 MESURA_ESYNTAX);
+	ck_assert_ptr_null(p);
+	ck_assert_uint_eq(mesura_diagnostics_count(d), 1);
+	const mesura_diagnostic *g = mesura_diagnostics_get(d, 0);
+	ck_assert_str_eq(g->message, "unknown redact_extent \"sentense\"; did you mean \"sentence\"?");
+	ck_assert_uint_eq(g->line, 5);
+	mesura_diagnostics_free(d);
+}
+END_TEST
+
+/* Every allocation failure while finding sentences is MESURA_ENOMEM with nothing
+ * leaked; once warm, a redactor finds them without allocating. */
+START_TEST(extent_allocation_failures_are_clean)
+{
+	char text[4096] = "";
+	for (int i = 0; i < 60; i++)
+		strcat(text, i % 7 == 3 ? "Ingresos Q3 antes de publicarlos. " : "Otra frase. ");
+	size_t successes = 0;
+	for (size_t fail_after = 0; successes == 0; fail_after++) {
+		tu_failing_alloc fa;
+		tu_failing_alloc_init(&fa, SIZE_MAX);
+		extent_engine e = extent_engine_new(&fa.hooks);
+		const mesura_result *r;
+		ck_assert_int_eq(mesura_scan(e.scanner, text, strlen(text), &r), MESURA_OK);
+		fa.fail_after = fa.calls + fail_after;
+		const char *out;
+		size_t out_len;
+		int rc = mesura_redact_result(e.redactor, e.policy, text, strlen(text), r, &out,
+		                              &out_len);
+		if (rc == MESURA_OK) {
+			successes++;
+			ck_assert_ptr_nonnull(strstr(out, "Otra frase. [REDACTED] Otra frase."));
+			fa.fail_after = fa.calls; /* warm: no allocation from here on */
+			ck_assert_int_eq(mesura_redact_result(e.redactor, e.policy, text, strlen(text), r,
+			                                      &out, &out_len), MESURA_OK);
+		} else {
+			ck_assert_int_eq(rc, MESURA_ENOMEM);
+		}
+		extent_engine_free(&e);
+		ck_assert_uint_eq(fa.live, 0);
+	}
+}
+END_TEST
+
 static Suite *redact_suite(void)
 {
 	Suite *s = suite_create("redact");
@@ -1357,6 +1532,10 @@ static Suite *redact_suite(void)
 	tcase_add_test(tc, random_posts_keep_everything_outside_their_spans);
 	tcase_add_test(tc, policy_operators_rewrite_their_rules_findings);
 	tcase_add_test(tc, bad_policy_operators_do_not_compile);
+	tcase_add_test(tc, extents_redact_the_sentence_or_the_post);
+	tcase_add_test(tc, extents_reach_the_callers_choice);
+	tcase_add_test(tc, extent_problems_are_compile_errors);
+	tcase_add_test(tc, extent_allocation_failures_are_clean);
 	suite_add_tcase(s, tc);
 	return s;
 }

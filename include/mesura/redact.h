@@ -193,7 +193,8 @@ MESURA_API int mesura_redact_findings(mesura_redactor *redactor, const char *tex
 /**
  * mesura_redact_findings() with the operators of the policy that produced `result` (a
  * scan of the same text): each rule's `redact:` (docs/policy.md), or its category's
- * default (mesura_redact_span_from_finding). A rule whose operator is `hash` needs a
+ * default (mesura_redact_span_from_finding), over each rule's `redact_extent:` (the
+ * finding, its sentence or the post: mesura_redact_result_with). A rule whose operator is `hash` needs a
  * redactor with a key. The policy is read during the call only. A post that was not
  * screened never comes out as redacted: a fail-closed result (MESURA_LIMIT_ERROR: the
  * scan failed) is MESURA_EINVAL and one of a post over max_post_bytes
@@ -207,10 +208,25 @@ MESURA_API int mesura_redact_result(mesura_redactor *redactor, const mesura_poli
                                     const char **out, size_t *out_len);
 
 /**
+ * mesura_redact_result() with a `choose` callback (may be NULL) that sees each span
+ * as the policy makes it, operator and extent, and may change it: a tool's --style
+ * or --mask-char on top of the policy. The extent is a rule's `redact_extent:`
+ * (docs/redact.md): the finding (`parts`, the default), the sentences that hold it
+ * (UAX #29 boundaries, abbreviations such as "Mr." and "Sra." kept inside, white
+ * space at either end left out) or the whole post. Returns what
+ * mesura_redact_result() returns, or MESURA_EUSER when `choose` stopped.
+ */
+MESURA_API int mesura_redact_result_with(mesura_redactor *redactor,
+                                         const mesura_policy *policy, const char *text,
+                                         size_t len, const mesura_result *result,
+                                         mesura_redact_choose_cb choose, void *payload,
+                                         const char **out, size_t *out_len);
+
+/**
  * Fills `span` for `finding` with the operator `policy` gives its rule (`redact:`), or
- * its category's default (mesura_redact_span_from_finding). For a choose callback that
- * starts from the policy's operators and overrides some (a tool's --mask-char). The
- * options pointed to live as long as the policy.
+ * its category's default (mesura_redact_span_from_finding). The span keeps the
+ * finding's bytes: a rule's `redact_extent:` needs the text, which
+ * mesura_redact_result_with() has. The options pointed to live as long as the policy.
  */
 MESURA_API void mesura_redact_span_from_policy(mesura_redact_span *span,
                                                const mesura_policy *policy,

@@ -226,10 +226,11 @@ int mesura_policy__get_bool(compiler *c, const ynode *map, const char *key, int 
 
 static const char *const rule_keys[] = {
 	"id", "category", "severity", "action", "description", "confidence", "min_confidence",
-	"match", "unless", "context", "examples", "redact", NULL};
+	"match", "unless", "context", "examples", "redact", "redact_extent", NULL};
 static const char *const example_keys[] = {"match", "no_match", NULL};
 static const char *const severities[] = {"low", "medium", "high", "critical", NULL};
 static const char *const actions[] = {"log", "redact", "review", "block", NULL};
+static const char *const extents[] = {"parts", "sentence", "post", NULL};
 static const char *const categories[] = {
 	"pii.email", "pii.phone", "pii.payment_card", "pii.iban", "pii.national_id",
 	"secret.credential", "confidential", "profanity", "harassment", "hate", "hate.slur",
@@ -395,6 +396,9 @@ static void compile_rule(compiler *c, const ynode *rule, size_t index)
 	const ynode *redact = mesura_policy__yaml_get(rule, "redact");
 	if (redact)
 		mesura_policy__compile_redact(c, &c->policy->rules[c->rule], redact);
+	int extent = get_choice(c, rule, "redact_extent", extents, MESURA_EXTENT_PARTS);
+	c->policy->rules[c->rule].redact_extent =
+	    extent < 0 ? MESURA_EXTENT_PARTS : (mesura_redact_extent)extent;
 	c->rule_id = NULL;
 	path_pop(c, old);
 }

@@ -18,6 +18,7 @@
 #include "mesura/policy.h"
 #include "mesura/redact.h"
 #include "mesura/text.h"
+#include "rule_redaction.h"
 #include "scan/automaton.h"
 #include "validators.h"
 
@@ -108,6 +109,7 @@ typedef struct {
 	int has_redact;             /* `redact:` given; else its category's default */
 	mesura_redact_op redact_op;
 	mesura_redact_options redact_opts; /* strings in the policy's arena */
+	mesura_redact_extent redact_extent; /* `redact_extent:` */
 } policy_rule;
 
 #define NO_BASE SIZE_MAX

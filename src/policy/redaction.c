@@ -1,5 +1,7 @@
 /*
- * A rule's `redact:` operator: how mesura_redact_result() rewrites its findings.
+ * A rule's `redact:` operator: how mesura_redact_result() rewrites its findings; and
+ * its `redact_extent:` (parts, sentence, post), and the accessor the redactor reads
+ * both through (rule_redaction.h).
  *
  *   redact: mask                       # or label, hash, remove, keep
  *   redact: { mask: "•", keep_last: 4, keep_separators: true }
@@ -117,4 +119,18 @@ void mesura_policy__compile_redact(compiler *c, policy_rule *r, const ynode *n)
 			try_operator(c, r, n);
 	}
 	mesura_policy__path_pop(c, old);
+}
+
+int mesura_policy__rule_redaction(const mesura_policy *p, const char *rule_id,
+                                  mesura_rule_redaction *out)
+{
+	for (size_t i = 0; p && rule_id && i < p->n_rules; i++) {
+		const policy_rule *r = &p->rules[i];
+		if (r->id == rule_id || strcmp(r->id, rule_id) == 0) {
+			*out = (mesura_rule_redaction){r->has_redact, r->redact_op, &r->redact_opts,
+			                               r->redact_extent};
+			return 1;
+		}
+	}
+	return 0;
 }

@@ -29,6 +29,12 @@ typedef struct {
 	mesura_redact_op op;
 } redact_region;
 
+/* A sentence: [start, end) between two boundaries, and the same without the white
+ * space at its ends ([trim_start, trim_end): what a sentence extent redacts). */
+typedef struct {
+	size_t start, end, trim_start, trim_end;
+} redact_sentence;
+
 struct mesura_redactor {
 	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
 	unsigned char key[MESURA_REDACT_KEY_SIZE];
@@ -43,6 +49,8 @@ struct mesura_redactor {
 	size_t n_map, map_cap;
 	mesura_redact_span *spans; /* mesura_redact_findings' spans */
 	size_t spans_cap;
+	redact_sentence *sentences; /* of the text being redacted (extents, result.c) */
+	size_t n_sentences, sentences_cap;
 	redact_buf out, preview;
 };
 

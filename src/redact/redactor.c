@@ -70,6 +70,7 @@ void mesura_redactor_free(mesura_redactor *r)
 	mesura_alloc__free(&r->alloc, r->keeps);
 	mesura_alloc__free(&r->alloc, r->map);
 	mesura_alloc__free(&r->alloc, r->spans);
+	mesura_alloc__free(&r->alloc, r->sentences);
 	mesura_alloc__free(&r->alloc, r->out.data);
 	mesura_alloc__free(&r->alloc, r->preview.data);
 	mesura_allocator a = r->alloc;
