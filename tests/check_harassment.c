@@ -29,11 +29,7 @@ static void teardown(void)
 }
 
 /* A post and the words that must be found as `harassment` (exactly that span). */
-typedef struct {
-	const char *post, *words;
-} flagged;
-
-static const flagged FLAGGED[] = {
+static const tu_flagged FLAGGED[] = {
     /* insults at a third person or a group, English */
     {"the new intern is an idiot, he deleted the shared drive", "the new intern is an idiot"},
     {"My coworkers are so lazy, nothing gets done", "My coworkers are so lazy"},
@@ -168,48 +164,16 @@ static const char *const CLEAN[] = {
     "Write to me at ana.ruiz@gmail.com if you want the slides",
 };
 
-/* Whether the result holds a finding of `category` over `words` in `post`. */
-static int finds(const mesura_result *r, const char *post, const char *category,
-                 const char *words)
-{
-	const char *at = strstr(post, words);
-	ck_assert_msg(at != NULL, "\"%s\" is not in \"%s\"", words, post);
-	size_t start = (size_t)(at - post);
-	return tu_has_finding(r, category, start, start + strlen(words));
-}
-
 START_TEST(aimed_insults_threats_doxxing_and_mockery_are_flagged)
 {
-	tu_tally t = {"harassment: flagged", 0, 0};
-	for (size_t i = 0; i < sizeof FLAGGED / sizeof *FLAGGED; i++) {
-		const mesura_result *r;
-		const char *post = FLAGGED[i].post;
-		ck_assert_int_eq(mesura_scan(scanner, post, strlen(post), &r), MESURA_OK);
-		t.checks++;
-		if (!finds(r, post, "harassment", FLAGGED[i].words))
-			tu_tally_fail(&t, "not flagged: \"%s\" in \"%s\"", FLAGGED[i].words, post);
-		else if (r->verdict < MESURA_ACTION_REVIEW)
-			tu_tally_fail(&t, "verdict below review: \"%s\"", post);
-	}
-	tu_tally_finish(&t, "posts");
+	tu_expect_flagged(scanner, "harassment: flagged", "harassment", FLAGGED,
+	                  sizeof FLAGGED / sizeof *FLAGGED, MESURA_ACTION_REVIEW);
 }
 END_TEST
 
 START_TEST(self_deprecation_praise_fiction_and_referrals_are_not)
 {
-	tu_tally t = {"harassment: hard negatives", 0, 0};
-	for (size_t i = 0; i < sizeof CLEAN / sizeof *CLEAN; i++) {
-		const mesura_result *r;
-		ck_assert_int_eq(mesura_scan(scanner, CLEAN[i], strlen(CLEAN[i]), &r), MESURA_OK);
-		t.checks++;
-		for (size_t f = 0; f < r->n_findings; f++)
-			if (!strcmp(r->findings[f].category, "harassment"))
-				tu_tally_fail(&t, "flagged by %s: \"%.*s\" in \"%s\"",
-				              r->findings[f].rule_id,
-				              (int)(r->findings[f].end - r->findings[f].start),
-				              CLEAN[i] + r->findings[f].start, CLEAN[i]);
-	}
-	tu_tally_finish(&t, "posts");
+	tu_expect_clean(scanner, "harassment: hard negatives", "harassment", CLEAN, sizeof CLEAN / sizeof *CLEAN);
 }
 END_TEST
 

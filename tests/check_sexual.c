@@ -28,11 +28,7 @@ static void teardown(void)
 }
 
 /* A post and the words that must be found as `sexual` (exactly that span). */
-typedef struct {
-	const char *post, *words;
-} flagged;
-
-static const flagged FLAGGED[] = {
+static const tu_flagged FLAGGED[] = {
     /* English slang and phrases */
     {"lol he asked her for a blowjob in the parking lot", "blowjob"},
     {"who keeps sending dick pics to the team chat??", "dick pics"},
@@ -185,48 +181,16 @@ static const char *const CLEAN[] = {
     "Un abrazo consolador para la familia de Juan",
 };
 
-/* Whether the result holds a finding of `category` over `words` in `post`. */
-static int finds(const mesura_result *r, const char *post, const char *category,
-                 const char *words)
-{
-	const char *at = strstr(post, words);
-	ck_assert_msg(at != NULL, "\"%s\" is not in \"%s\"", words, post);
-	size_t start = (size_t)(at - post);
-	return tu_has_finding(r, category, start, start + strlen(words));
-}
-
 START_TEST(explicit_slang_is_flagged_over_its_words)
 {
-	tu_tally t = {"sexual: flagged", 0, 0};
-	for (size_t i = 0; i < sizeof FLAGGED / sizeof *FLAGGED; i++) {
-		const mesura_result *r;
-		const char *post = FLAGGED[i].post;
-		ck_assert_int_eq(mesura_scan(scanner, post, strlen(post), &r), MESURA_OK);
-		t.checks++;
-		if (!finds(r, post, "sexual", FLAGGED[i].words))
-			tu_tally_fail(&t, "not flagged: \"%s\" in \"%s\"", FLAGGED[i].words, post);
-		else if (r->verdict < MESURA_ACTION_REVIEW)
-			tu_tally_fail(&t, "verdict below review: \"%s\"", post);
-	}
-	tu_tally_finish(&t, "posts");
+	tu_expect_flagged(scanner, "sexual: flagged", "sexual", FLAGGED,
+	                  sizeof FLAGGED / sizeof *FLAGGED, MESURA_ACTION_REVIEW);
 }
 END_TEST
 
 START_TEST(medical_anatomical_and_regional_words_are_not)
 {
-	tu_tally t = {"sexual: hard negatives", 0, 0};
-	for (size_t i = 0; i < sizeof CLEAN / sizeof *CLEAN; i++) {
-		const mesura_result *r;
-		ck_assert_int_eq(mesura_scan(scanner, CLEAN[i], strlen(CLEAN[i]), &r), MESURA_OK);
-		t.checks++;
-		for (size_t f = 0; f < r->n_findings; f++)
-			if (!strcmp(r->findings[f].category, "sexual"))
-				tu_tally_fail(&t, "flagged by %s: \"%.*s\" in \"%s\"",
-				              r->findings[f].rule_id,
-				              (int)(r->findings[f].end - r->findings[f].start),
-				              CLEAN[i] + r->findings[f].start, CLEAN[i]);
-	}
-	tu_tally_finish(&t, "posts");
+	tu_expect_clean(scanner, "sexual: hard negatives", "sexual", CLEAN, sizeof CLEAN / sizeof *CLEAN);
 }
 END_TEST
 
@@ -247,9 +211,10 @@ START_TEST(each_module_flags_alone_and_sends_to_review)
 		mesura_diagnostics_free(d);
 		mesura_scanner *s;
 		ck_assert_int_eq(mesura_scanner_new(&s, p, NULL), MESURA_OK);
+		tu_flagged one = {cases[i].post, cases[i].words};
+		tu_expect_flagged(s, cases[i].module, "sexual", &one, 1, MESURA_ACTION_REVIEW);
 		const mesura_result *r;
 		ck_assert_int_eq(mesura_scan(s, cases[i].post, strlen(cases[i].post), &r), MESURA_OK);
-		ck_assert(finds(r, cases[i].post, "sexual", cases[i].words));
 		ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
 		ck_assert_int_eq(r->findings[0].severity, MESURA_SEVERITY_MEDIUM);
 		mesura_scanner_free(s);

@@ -153,6 +153,43 @@ int tu_has_finding(const mesura_result *r, const char *category, size_t start, s
 	return 0;
 }
 
+void tu_expect_flagged(mesura_scanner *s, const char *name, const char *category,
+                       const tu_flagged *posts, size_t n, int min_verdict)
+{
+	tu_tally t = {name, 0, 0};
+	for (size_t i = 0; i < n; i++) {
+		const mesura_result *r;
+		const char *post = posts[i].post, *at = strstr(post, posts[i].words);
+		ck_assert_msg(at != NULL, "\"%s\" is not in \"%s\"", posts[i].words, post);
+		ck_assert_int_eq(mesura_scan(s, post, strlen(post), &r), MESURA_OK);
+		t.checks++;
+		size_t start = (size_t)(at - post);
+		if (!tu_has_finding(r, category, start, start + strlen(posts[i].words)))
+			tu_tally_fail(&t, "not flagged: \"%s\" in \"%s\"", posts[i].words, post);
+		else if ((int)r->verdict < min_verdict)
+			tu_tally_fail(&t, "verdict below %s: \"%s\"", mesura_action_name(min_verdict),
+			              post);
+	}
+	tu_tally_finish(&t, "posts");
+}
+
+void tu_expect_clean(mesura_scanner *s, const char *name, const char *category,
+                     const char *const *posts, size_t n)
+{
+	tu_tally t = {name, 0, 0};
+	for (size_t i = 0; i < n; i++) {
+		const mesura_result *r;
+		ck_assert_int_eq(mesura_scan(s, posts[i], strlen(posts[i]), &r), MESURA_OK);
+		t.checks++;
+		for (size_t f = 0; f < r->n_findings; f++)
+			if (!strcmp(r->findings[f].category, category))
+				tu_tally_fail(&t, "flagged by %s: \"%.*s\" in \"%s\"", r->findings[f].rule_id,
+				              (int)(r->findings[f].end - r->findings[f].start),
+				              posts[i] + r->findings[f].start, posts[i]);
+	}
+	tu_tally_finish(&t, "posts");
+}
+
 int tu_has_category(const mesura_result *r, const char *category)
 {
 	for (size_t i = 0; i < r->n_findings; i++)

@@ -57,6 +57,20 @@ int tu_has_finding(const mesura_result *r, const char *category, size_t start, s
 /* Whether the result has a finding of `category` anywhere. */
 int tu_has_category(const mesura_result *r, const char *category);
 
+/* A post and the words of it that a rule must find (exactly that span). */
+typedef struct {
+	const char *post, *words;
+} tu_flagged;
+
+/* Screens each post with `s`: its words must be a finding of `category` over exactly
+ * their bytes, and the verdict at least `min_verdict`; a tally named `name`. */
+void tu_expect_flagged(mesura_scanner *s, const char *name, const char *category,
+                       const tu_flagged *posts, size_t n, int min_verdict);
+
+/* Screens each post with `s`: none may have a finding of `category`. */
+void tu_expect_clean(mesura_scanner *s, const char *name, const char *category,
+                     const char *const *posts, size_t n);
+
 /* Seconds since *t0 (CLOCK_MONOTONIC). */
 double tu_seconds_since(const struct timespec *t0);
 
