@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scan/automaton.h"
+#include "match/automaton.h"
 #include "testutil.h"
 
 /* ---------------------------------------------------------- helpers */

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/validators.h"
+#include "match/validators.h"
 #include "testutil.h"
 
 #define N_GENERATED 20000

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "policy/compiled.h"
-#include "scan/automaton.h"
+#include "match/automaton.h"
 #include "scan/scanner.h"
 #include "text/view.h"
 #include "tokens/tokenize.h"

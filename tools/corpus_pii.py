@@ -7,7 +7,7 @@ the RENAPO and SAT alphabets), and each family has a near-valid twin (*_bad: the
 digit changed, a length one short) that returns no category: it must not be flagged.
 
 The algorithms are those documented in docs/validators.md; this file computes them its
-own way (strings of weights, dictionaries) so that a slip in src/policy/validators_ids.c
+own way (strings of weights, dictionaries) so that a slip in src/match/validators_ids.c
 does not repeat here. Seeded separately from the main generator, so that adding a post
 here does not change the numbers of the other posts.
 """

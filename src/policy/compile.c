@@ -21,7 +21,7 @@
 #include "compiler.h"
 #include "mesura/errors.h"
 #include "mesura/text.h"
-#include "scan/examples.h"
+#include "load/examples.h"
 
 /* Policy files may include others up to this depth (a cycle is an error anyway). */
 #define MAX_INCLUDE_DEPTH 8

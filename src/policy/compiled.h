@@ -19,8 +19,8 @@
 #include "mesura/redact.h"
 #include "mesura/text.h"
 #include "rule_redaction.h"
-#include "scan/automaton.h"
-#include "validators.h"
+#include "match/automaton.h"
+#include "match/validators.h"
 
 #define COND_NONE UINT32_MAX
 

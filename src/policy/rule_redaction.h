@@ -1,5 +1,5 @@
 /* What the redactor asks a policy about a rule: the one narrow accessor between the
- * redact layer and the compiled policy (src/redact/result.c includes this, not
+ * redact layer and the compiled policy (src/load/result.c includes this, not
  * compiled.h). */
 #ifndef MESURA_POLICY_RULE_REDACTION_H
 #define MESURA_POLICY_RULE_REDACTION_H

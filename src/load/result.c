@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "mesura/errors.h"
-#include "internal.h"
+#include "redact/internal.h"
 #include "mesura/redact.h"
 #include "policy/rule_redaction.h"
 #include "text/text.h"

@@ -9,7 +9,7 @@
  */
 #include "validators.h"
 
-#include "diagnostics.h"
+#include "policy/diagnostics.h"
 
 #include <math.h>
 #include <stdint.h>
