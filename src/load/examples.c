@@ -50,7 +50,7 @@ static int check_list(mesura_scanner *s, mesura_diagnostics *diags, const policy
 	return failed;
 }
 
-int mesura_scan__check_examples(const mesura_policy *policy, mesura_diagnostics *diags)
+int mesura_load__check_examples(const mesura_policy *policy, mesura_diagnostics *diags)
 {
 	size_t total = 0;
 	for (size_t i = 0; i < policy->n_rules; i++)

@@ -7,8 +7,10 @@
  * quietly drop a condition.
  *
  * This file holds the document level (version, include, lexicons, rules, allow) and
- * the public entry points; conditions.c compiles what a rule matches, lexicons.c the
- * word lists, regex.c the patterns, matchers.c the automata the scanner runs.
+ * the steps src/load/load.c runs (the public entry points are there: it checks the
+ * rules' examples with the scanner between the steps); conditions.c compiles what a
+ * rule matches, lexicons.c the word lists, regex.c the patterns, matchers.c the
+ * automata the scanner runs.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
@@ -18,10 +20,10 @@
 #include <string.h>
 
 #include "builtin.h"
+#include "compile.h"
 #include "compiler.h"
 #include "mesura/errors.h"
 #include "mesura/text.h"
-#include "load/examples.h"
 
 /* Policy files may include others up to this depth (a cycle is an error anyway). */
 #define MAX_INCLUDE_DEPTH 8
@@ -661,7 +663,7 @@ int mesura_compile_options_init(mesura_compile_options *opts, unsigned int versi
 }
 
 /* The caller's options (NULL: the defaults) as a whole current struct in *out. */
-static int copy_options(mesura_compile_options *out, const mesura_compile_options *opts)
+int mesura_policy__read_options(mesura_compile_options *out, const mesura_compile_options *opts)
 {
 	mesura_compile_options defaults = MESURA_COMPILE_OPTIONS_INIT;
 	*out = defaults;
@@ -675,20 +677,6 @@ static int copy_options(mesura_compile_options *out, const mesura_compile_option
 		return MESURA_EVERSION;
 	out->version = MESURA_COMPILE_OPTIONS_VERSION;
 	return MESURA_OK;
-}
-
-/* Puts diagnostics in source order, keeping the walk's order at equal offsets and the
- * files in the order they were read (a stable insertion sort: there are few). */
-static void sort_by_offset(mesura_diagnostic *items, size_t n)
-{
-	for (size_t i = 1; i < n; i++) {
-		mesura_diagnostic x = items[i];
-		size_t j = i;
-		for (; j > 0 && !strcmp(items[j - 1].file, x.file) && items[j - 1].byte_offset > x.byte_offset;
-		     j--)
-			items[j] = items[j - 1];
-		items[j] = x;
-	}
 }
 
 void mesura_policy__retain(const mesura_policy *p)
@@ -723,7 +711,7 @@ void mesura_policy_free(mesura_policy *policy)
 	mesura_alloc__free(&alloc, policy);
 }
 
-static int new_policy(mesura_policy **out, const mesura_allocator *allocator)
+int mesura_policy__new(mesura_policy **out, const mesura_allocator *allocator)
 {
 	int rc = mesura_alloc__new_object((void **)out, sizeof **out, allocator);
 	if (rc == MESURA_OK) {
@@ -749,14 +737,13 @@ static int report_budget_exceeded(mesura_diagnostics *diags, const char *file, s
 	return MESURA_ELIMIT;
 }
 
-/* Compiles into `policy`, recording problems in `diags`. */
-static int compile_policy(mesura_policy *policy, mesura_diagnostics *diags, const char *src,
-                          size_t len, const char *file, const mesura_compile_options *opts)
+int mesura_policy__compile_start(mesura_policy *policy, mesura_arena *trees,
+                                 mesura_diagnostics *diags, const char *src, size_t len,
+                                 const char *file, const mesura_compile_options *opts)
 {
 	mesura_policy__budget_start(policy, opts->max_compiled_bytes ? opts->max_compiled_bytes
 	                                                             : MAX_COMPILED_BYTES);
-	mesura_arena trees;
-	mesura_arena__init(&trees, &policy->alloc);
+	mesura_arena__init(trees, &policy->alloc);
 	compiler c;
 	memset(&c, 0, sizeof c);
 	c.policy = policy;
@@ -764,7 +751,7 @@ static int compile_policy(mesura_policy *policy, mesura_diagnostics *diags, cons
 	c.opts = opts;
 	c.file = file;
 	c.identity = identity_of(&c, file);
-	c.trees = &trees;
+	c.trees = trees;
 	pcre2_general_context *gc = pcre2_general_context_create(pcre_malloc, pcre_free,
 	                                                         &policy->alloc);
 	c.pcre_compile = gc ? pcre2_compile_context_create(gc) : NULL;
@@ -787,117 +774,17 @@ static int compile_policy(mesura_policy *policy, mesura_diagnostics *diags, cons
 		rc = c.failed_alloc ? MESURA_ENOMEM : MESURA_OK;
 	}
 	mesura_alloc__free(&policy->alloc, c.lexicons);
-	if (rc == MESURA_OK)
-		rc = mesura_scan__check_examples(policy, diags);
-	mesura_arena__free(&trees);
+	return rc;
+}
+
+int mesura_policy__compile_finish(mesura_policy *policy, mesura_arena *trees,
+                                  mesura_diagnostics *diags, const char *file, int rc)
+{
+	mesura_arena__free(trees);
 	if (policy->budget.exceeded)
 		rc = report_budget_exceeded(diags, file, policy->budget.limit);
 	mesura_policy__budget_stop(policy);
 	return rc;
-}
-
-static int compile_named(mesura_policy **out, const char *src, size_t len, const char *name,
-                         const mesura_compile_options *opts, mesura_diagnostics **diags,
-                         const mesura_allocator *allocator)
-{
-	mesura_compile_options options;
-	int rc = copy_options(&options, opts);
-	if (rc != MESURA_OK)
-		return rc;
-	opts = &options;
-	mesura_diagnostics *d = NULL;
-	mesura_policy *policy = NULL;
-	rc = mesura_policy__diags_new(&d, name, allocator);
-	if (rc == MESURA_OK)
-		rc = new_policy(&policy, allocator);
-	if (rc == MESURA_OK)
-		rc = compile_policy(policy, d, src ? src : "", len, d->file, opts);
-	if (rc == MESURA_OK && d->out_of_memory)
-		rc = MESURA_ENOMEM;
-	if (rc != MESURA_OK) {
-		mesura_policy_free(policy);
-		policy = NULL;
-	}
-	if (d)
-		sort_by_offset(d->items, d->n);
-	if (diags)
-		*diags = d;
-	else
-		mesura_diagnostics_free(d);
-	*out = policy;
-	return rc;
-}
-
-int mesura_policy_compile(mesura_policy **out, const char *src, size_t len, const char *name,
-                          const mesura_compile_options *opts, mesura_diagnostics **diags,
-                          const mesura_allocator *allocator)
-{
-	if (diags)
-		*diags = NULL;
-	if (!out || (!src && len > 0))
-		return MESURA_EINVAL;
-	*out = NULL;
-	return compile_named(out, src, len, name ? name : "<policy>", opts, diags, allocator);
-}
-
-int mesura_policy_load_file(mesura_policy **out, const char *path,
-                            const mesura_compile_options *opts, mesura_diagnostics **diags,
-                            const mesura_allocator *allocator)
-{
-	if (diags)
-		*diags = NULL;
-	if (!out || !path)
-		return MESURA_EINVAL;
-	*out = NULL;
-	mesura_allocator alloc;
-	int rc = mesura_alloc__init(&alloc, allocator);
-	if (rc != MESURA_OK)
-		return rc;
-	mesura_compile_options options;
-	rc = copy_options(&options, opts);
-	if (rc != MESURA_OK)
-		return rc;
-	char *buf, why[FILE_WHY_SIZE];
-	size_t len;
-	int got = mesura_policy__read_file(path, mesura_policy__source_limit(&options), &alloc,
-	                                   &buf, &len, why, sizeof why);
-	if (got == MESURA_ENOMEM)
-		return MESURA_ENOMEM;
-	if (got == MESURA_OK) {
-		rc = compile_named(out, buf, len, path, opts, diags, allocator);
-		mesura_alloc__free(&alloc, buf);
-		return rc;
-	}
-	mesura_diagnostics *d = NULL;
-	rc = mesura_policy__diags_new(&d, path, allocator);
-	if (rc == MESURA_OK) {
-		mesura_diag_at at = {"", NULL, 0, 0, 0};
-		mesura_policy__diag(d, MESURA_DIAG_ERROR, got, &at,
-		                    got == MESURA_ELIMIT ? "the policy file \"%s\" is %s"
-		                                         : "cannot read the policy file \"%s\": %s",
-		                    path, why);
-		rc = d->out_of_memory ? MESURA_ENOMEM : got;
-	}
-	if (diags)
-		*diags = d;
-	else
-		mesura_diagnostics_free(d);
-	return rc;
-}
-
-int mesura_policy_default(mesura_policy **out, mesura_diagnostics **diags,
-                          const mesura_allocator *allocator)
-{
-	if (diags)
-		*diags = NULL;
-	if (!out)
-		return MESURA_EINVAL;
-	*out = NULL;
-	const char *src;
-	size_t len;
-	if (!mesura_policy__builtin_find("default", &src, &len))
-		return MESURA_EINVAL;
-	return compile_named(out, src, len, "builtin:default", NULL, diags, allocator);
 }
 
 const char *mesura_policy_name(const mesura_policy *policy)

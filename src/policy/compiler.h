@@ -3,6 +3,7 @@
 #ifndef MESURA_POLICY_COMPILER_H
 #define MESURA_POLICY_COMPILER_H
 
+#include "compile.h"
 #include "compiled.h"
 #include "diagnostics.h"
 #include "yaml_tree.h"
@@ -100,19 +101,6 @@ void mesura_policy__cite_term(const lexicon *lex, size_t k, const char *s, size_
  * out of memory. *path_out (arena) is the path as opened. */
 int mesura_policy__read_relative(compiler *c, const char *name, char **buf, size_t *len,
                                  const char **path_out, char *why, size_t why_size);
-
-/* files.c: reads a whole regular file (NUL-terminated) of at most `limit` bytes with
- * `alloc`, never blocking and never reading more than limit + 1 bytes. MESURA_OK,
- * MESURA_ENOMEM, MESURA_ELIMIT (larger than limit) or MESURA_EINVAL (cannot open, not a
- * regular file, read error); but for MESURA_ENOMEM, why[] says why in a few words. */
-int mesura_policy__read_file(const char *path, size_t limit, const mesura_allocator *alloc,
-                             char **buf, size_t *len, char *why, size_t why_size);
-
-/* The size limit of a policy file, an included file or a lexicon file. */
-size_t mesura_policy__source_limit(const mesura_compile_options *opts);
-
-/* Room for the `why` of a file that cannot be read. */
-#define FILE_WHY_SIZE 120
 
 /* conditions.c: a new condition of the current rule and role (COND_NONE when out of
  * memory; its address may change with the next one: keep the index); a rule's match tree, unless tree and context list. */
