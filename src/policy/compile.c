@@ -22,6 +22,7 @@
 #include "builtin.h"
 #include "compile.h"
 #include "compiler.h"
+#include "common/options.h"
 #include "mesura/errors.h"
 #include "mesura/text.h"
 
@@ -646,37 +647,22 @@ static void compile_source_text(compiler *c, const char *src, size_t len)
 
 /* ------------------------------------------------------------ public */
 
-/* The size of a version 1 mesura_compile_options: the fields before max_compiled_bytes. */
-#define COMPILE_OPTIONS_V1_SIZE offsetof(mesura_compile_options, max_compiled_bytes)
+/* Version 1 ends before max_compiled_bytes. */
+MESURA_OPTIONS_LAYOUT(compile_options_layout, MESURA_COMPILE_OPTIONS_VERSION,
+                      offsetof(mesura_compile_options, max_compiled_bytes),
+                      sizeof(mesura_compile_options));
 
 int mesura_compile_options_init(mesura_compile_options *opts, unsigned int version)
 {
-	if (!opts)
-		return MESURA_EINVAL;
-	if (version != MESURA_COMPILE_OPTIONS_VERSION && version != 1)
-		return MESURA_EVERSION;
-	mesura_compile_options defaults = MESURA_COMPILE_OPTIONS_INIT;
-	defaults.version = version;
-	/* a version 1 caller's struct ends before max_compiled_bytes */
-	memcpy(opts, &defaults, version == 1 ? COMPILE_OPTIONS_V1_SIZE : sizeof defaults);
-	return MESURA_OK;
+	MESURA_OPTIONS_INIT_FROM_TEMPLATE(opts, version, mesura_compile_options,
+	                                  MESURA_COMPILE_OPTIONS_INIT, compile_options_layout);
 }
 
 /* The caller's options (NULL: the defaults) as a whole current struct in *out. */
 int mesura_policy__read_options(mesura_compile_options *out, const mesura_compile_options *opts)
 {
-	mesura_compile_options defaults = MESURA_COMPILE_OPTIONS_INIT;
-	*out = defaults;
-	if (!opts)
-		return MESURA_OK;
-	if (opts->version == 1)
-		memcpy(out, opts, COMPILE_OPTIONS_V1_SIZE);
-	else if (opts->version == MESURA_COMPILE_OPTIONS_VERSION)
-		*out = *opts;
-	else
-		return MESURA_EVERSION;
-	out->version = MESURA_COMPILE_OPTIONS_VERSION;
-	return MESURA_OK;
+	static const mesura_compile_options defaults = MESURA_COMPILE_OPTIONS_INIT;
+	return mesura_options__read(out, opts, &defaults, &compile_options_layout);
 }
 
 void mesura_policy__retain(const mesura_policy *p)

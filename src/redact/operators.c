@@ -8,8 +8,6 @@
 #include "siphash.h"
 #include "text/text.h"
 
-static const mesura_redact_options DEFAULTS = MESURA_REDACT_OPTIONS_INIT;
-
 int mesura_redact__append(mesura_redactor *r, redact_buf *b, const void *data, size_t n)
 {
 	void *p = b->data;
@@ -303,15 +301,17 @@ static int write_region(mesura_redactor *r, const char *text, size_t len,
                         size_t limit, size_t *consumed)
 {
 	const mesura_redact_span *sp = &spans[g->span];
-	const mesura_redact_options *o = sp->options ? sp->options : &DEFAULTS;
+	mesura_redact_options o;
 	*consumed = g->end;
 	if (g->op == MESURA_REDACT_KEEP)
 		return copy(r, text, g->start, g->end, g->span);
 	if (g->op == MESURA_REDACT_REMOVE)
 		return write_remove(r, text, len, g, limit, consumed);
 	size_t out_start = r->out.len;
-	int rc = g->op == MESURA_REDACT_MASK ? write_mask(r, text, len, g, o)
-	                                     : write_label(r, text, g, sp, o);
+	int rc = mesura_redact__span_options(sp, &o); /* checked: MESURA_OK */
+	if (rc == MESURA_OK)
+		rc = g->op == MESURA_REDACT_MASK ? write_mask(r, text, len, g, &o)
+		                                 : write_label(r, text, g, sp, &o);
 	if (rc != MESURA_OK)
 		return rc;
 	return push_segment(r, (mesura_redact_segment){out_start, r->out.len, g->start, g->end,

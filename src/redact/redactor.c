@@ -1,57 +1,45 @@
 /* The redactor object and the public entry points: redact, redact findings, preview. */
 #include <string.h>
 
+#include "common/options.h"
 #include "internal.h"
 #include "mesura/errors.h"
 
-int mesura_redact_options_init(mesura_redact_options *opts, unsigned int version)
-{
-	if (!opts)
-		return MESURA_EINVAL;
-	if (version != MESURA_REDACT_OPTIONS_VERSION)
-		return MESURA_EVERSION;
-	mesura_redact_options defaults = MESURA_REDACT_OPTIONS_INIT;
-	*opts = defaults;
-	return MESURA_OK;
-}
+MESURA_OPTIONS_LAYOUT(redactor_options_layout, MESURA_REDACTOR_OPTIONS_VERSION,
+                      sizeof(mesura_redactor_options));
+MESURA_OPTIONS_LAYOUT(preview_options_layout, MESURA_REDACT_PREVIEW_OPTIONS_VERSION,
+                      sizeof(mesura_redact_preview_options));
 
 int mesura_redactor_options_init(mesura_redactor_options *opts, unsigned int version)
 {
-	if (!opts)
-		return MESURA_EINVAL;
-	if (version != MESURA_REDACTOR_OPTIONS_VERSION)
-		return MESURA_EVERSION;
-	mesura_redactor_options defaults = MESURA_REDACTOR_OPTIONS_INIT;
-	*opts = defaults;
-	return MESURA_OK;
+	MESURA_OPTIONS_INIT_FROM_TEMPLATE(opts, version, mesura_redactor_options,
+	                                  MESURA_REDACTOR_OPTIONS_INIT, redactor_options_layout);
 }
 
 int mesura_redact_preview_options_init(mesura_redact_preview_options *opts,
                                        unsigned int version)
 {
-	if (!opts)
-		return MESURA_EINVAL;
-	if (version != MESURA_REDACT_PREVIEW_OPTIONS_VERSION)
-		return MESURA_EVERSION;
-	mesura_redact_preview_options defaults = MESURA_REDACT_PREVIEW_OPTIONS_INIT;
-	*opts = defaults;
-	return MESURA_OK;
+	MESURA_OPTIONS_INIT_FROM_TEMPLATE(opts, version, mesura_redact_preview_options,
+	                                  MESURA_REDACT_PREVIEW_OPTIONS_INIT, preview_options_layout);
 }
 
 int mesura_redactor_new(mesura_redactor **out, const mesura_redactor_options *opts,
                         const mesura_allocator *allocator)
 {
+	static const mesura_redactor_options defaults = MESURA_REDACTOR_OPTIONS_INIT;
 	if (!out)
 		return MESURA_EINVAL;
 	*out = NULL;
-	if (opts && opts->version != MESURA_REDACTOR_OPTIONS_VERSION)
-		return MESURA_EVERSION;
-	mesura_redactor *r;
-	int rc = mesura_alloc__new_object((void **)&r, sizeof *r, allocator);
+	mesura_redactor_options o;
+	int rc = mesura_options__read(&o, opts, &defaults, &redactor_options_layout);
 	if (rc != MESURA_OK)
 		return rc;
-	if (opts && opts->hash_key) {
-		memcpy(r->key, opts->hash_key, sizeof r->key);
+	mesura_redactor *r;
+	rc = mesura_alloc__new_object((void **)&r, sizeof *r, allocator);
+	if (rc != MESURA_OK)
+		return rc;
+	if (o.hash_key) {
+		memcpy(r->key, o.hash_key, sizeof r->key);
 		r->has_key = 1;
 	}
 	*out = r;
@@ -219,12 +207,14 @@ int mesura_redact_preview(mesura_redactor *r, const char *text, size_t len,
 	static const mesura_redact_preview_options defaults = MESURA_REDACT_PREVIEW_OPTIONS_INIT;
 	if (!r || !out || !out_len || (!text && len > 0) || (!spans && n_spans > 0))
 		return MESURA_EINVAL;
-	if (opts && opts->version != MESURA_REDACT_PREVIEW_OPTIONS_VERSION)
-		return MESURA_EVERSION;
+	mesura_redact_preview_options o;
+	int rc = mesura_options__read(&o, opts, &defaults, &preview_options_layout);
+	if (rc != MESURA_OK)
+		return rc;
 	text = text ? text : "";
-	int rc = prepare(r, text, len, spans, n_spans, 0);
+	rc = prepare(r, text, len, spans, n_spans, 0);
 	if (rc == MESURA_OK)
-		rc = write_preview(r, text, len, opts ? opts : &defaults);
+		rc = write_preview(r, text, len, &o);
 	if (rc != MESURA_OK)
 		return rc;
 	*out = r->preview.data;

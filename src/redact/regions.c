@@ -71,10 +71,11 @@ static int well_formed(const char *s)
 
 static int check_options(const mesura_redact_span *sp, int need_key, int has_key)
 {
-	static const mesura_redact_options defaults = MESURA_REDACT_OPTIONS_INIT;
-	const mesura_redact_options *o = sp->options ? sp->options : &defaults;
-	if (o->version != MESURA_REDACT_OPTIONS_VERSION)
-		return MESURA_EVERSION;
+	mesura_redact_options whole;
+	int rc = mesura_redact__span_options(sp, &whole);
+	if (rc != MESURA_OK)
+		return rc;
+	const mesura_redact_options *o = &whole;
 	if (sp->op == MESURA_REDACT_MASK)
 		return check_mask_char(o->mask_char);
 	if (sp->op == MESURA_REDACT_HASH &&

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/options.h"
 #include "mesura/errors.h"
 #include "scanner.h"
 #include "text/chunk.h"
@@ -199,26 +200,23 @@ static int create_scratch(mesura_scanner *s)
 	return mesura_scanner_set_limits(s, NULL);
 }
 
+MESURA_OPTIONS_LAYOUT(scan_limits_layout, MESURA_SCAN_LIMITS_VERSION, sizeof(mesura_scan_limits));
+
 int mesura_scan_limits_init(mesura_scan_limits *limits, unsigned int version)
 {
-	if (!limits)
-		return MESURA_EINVAL;
-	if (version != MESURA_SCAN_LIMITS_VERSION)
-		return MESURA_EVERSION;
-	mesura_scan_limits defaults = MESURA_SCAN_LIMITS_INIT;
-	*limits = defaults;
-	return MESURA_OK;
+	MESURA_OPTIONS_INIT_FROM_TEMPLATE(limits, version, mesura_scan_limits,
+	                                  MESURA_SCAN_LIMITS_INIT, scan_limits_layout);
 }
 
 int mesura_scanner_set_limits(mesura_scanner *s, const mesura_scan_limits *limits)
 {
-	mesura_scan_limits l = MESURA_SCAN_LIMITS_INIT;
+	static const mesura_scan_limits defaults = MESURA_SCAN_LIMITS_INIT;
+	mesura_scan_limits l;
 	if (!s)
 		return MESURA_EINVAL;
-	if (limits && limits->version != MESURA_SCAN_LIMITS_VERSION)
-		return MESURA_EVERSION;
-	if (limits)
-		l = *limits;
+	int rc = mesura_options__read(&l, limits, &defaults, &scan_limits_layout);
+	if (rc != MESURA_OK)
+		return rc;
 	l.max_post_bytes = l.max_post_bytes ? l.max_post_bytes : MAX_POST_BYTES;
 	l.max_findings = l.max_findings ? l.max_findings : MAX_FINDINGS;
 	l.regex_match_limit = l.regex_match_limit ? l.regex_match_limit : REGEX_MATCH_LIMIT;

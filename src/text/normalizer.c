@@ -6,6 +6,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "common/options.h"
 #include "mesura/errors.h"
 
 #define FORMS (MESURA_NORM_NFC | MESURA_NORM_NFD | MESURA_NORM_NFKC | MESURA_NORM_NFKD)
@@ -18,15 +19,13 @@
 #define NEEDS_DECOMPOSITION \
 	(FORMS | MESURA_NORM_CASEFOLD | MESURA_NORM_STRIP_MARKS | MESURA_NORM_CONFUSABLES)
 
+MESURA_OPTIONS_LAYOUT(normalizer_options_layout, MESURA_NORMALIZER_OPTIONS_VERSION,
+                      sizeof(mesura_normalizer_options));
+
 int mesura_normalizer_options_init(mesura_normalizer_options *opts, unsigned int version)
 {
-	if (!opts)
-		return MESURA_EINVAL;
-	if (version != MESURA_NORMALIZER_OPTIONS_VERSION)
-		return MESURA_EVERSION;
-	mesura_normalizer_options defaults = MESURA_NORMALIZER_OPTIONS_INIT;
-	*opts = defaults;
-	return MESURA_OK;
+	MESURA_OPTIONS_INIT_FROM_TEMPLATE(opts, version, mesura_normalizer_options,
+	                                  MESURA_NORMALIZER_OPTIONS_INIT, normalizer_options_layout);
 }
 
 static int count_forms(unsigned int flags)
@@ -208,13 +207,14 @@ int mesura_normalizer_new(mesura_normalizer **out, const mesura_normalizer_optio
 	if (!out)
 		return MESURA_EINVAL;
 	*out = NULL;
-	mesura_normalizer_options defaults = MESURA_NORMALIZER_OPTIONS_INIT;
-	if (!opts)
-		opts = &defaults;
-	if (opts->version != MESURA_NORMALIZER_OPTIONS_VERSION)
-		return MESURA_EVERSION;
+	static const mesura_normalizer_options defaults = MESURA_NORMALIZER_OPTIONS_INIT;
+	mesura_normalizer_options o;
+	int rc = mesura_options__read(&o, opts, &defaults, &normalizer_options_layout);
+	if (rc != MESURA_OK)
+		return rc;
+	opts = &o;
 	mesura_normalizer *n;
-	int rc = mesura_alloc__new_object((void **)&n, sizeof *n, allocator);
+	rc = mesura_alloc__new_object((void **)&n, sizeof *n, allocator);
 	if (rc != MESURA_OK)
 		return rc;
 	rc = compile_options(n, opts);
