@@ -40,191 +40,6 @@ static void pcre_free(void *ptr, void *user)
 	mesura_alloc__free(user, ptr);
 }
 
-/* ------------------------------------------------------------ reporting */
-
-static void report(compiler *c, const ynode *n, mesura_diag_severity severity, int status,
-                   const char *fmt, va_list ap)
-{
-	char message[400];
-	vsnprintf(message, sizeof message, fmt, ap);
-	mesura_diag_at at = {c->path, c->rule_id, n ? n->offset : 0, n ? n->line : 1,
-	                     n ? n->column : 1};
-	mesura_policy__diag(c->diags, severity, status, &at, "%s", message);
-}
-
-void mesura_policy__error_at(compiler *c, const void *n, int status, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	c->over_limit |= status == MESURA_ELIMIT;
-	report(c, n, MESURA_DIAG_ERROR, status, fmt, ap);
-	va_end(ap);
-}
-
-void mesura_policy__warn(compiler *c, const void *n, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	report(c, n, MESURA_DIAG_WARNING, MESURA_OK, fmt, ap);
-	va_end(ap);
-}
-
-/* Sets the document path for the diagnostics of a sub-node; returns the old length so
- * the caller can restore it. */
-size_t mesura_policy__path_push(compiler *c, const char *fmt, ...)
-{
-	size_t old = strlen(c->path);
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->path + old, sizeof c->path - old, fmt, ap);
-	va_end(ap);
-	return old;
-}
-
-void mesura_policy__path_pop(compiler *c, size_t old)
-{
-	c->path[old] = '\0';
-}
-
-#define path_push mesura_policy__path_push
-#define path_pop mesura_policy__path_pop
-#define is_scalar mesura_policy__is_scalar
-#define scalar_is mesura_policy__scalar_is
-#define suggest mesura_policy__suggest
-#define check_keys mesura_policy__check_keys
-#define copy_text mesura_policy__copy_text
-
-/* ------------------------------------------------------------ helpers */
-
-const char *mesura_policy__suggest(const char *word, size_t len, const char *const *known)
-{
-	const char *best = NULL;
-	size_t best_d = 3;
-	for (; *known; known++) {
-		size_t d = mesura_policy__edit_distance(word, len, *known, strlen(*known));
-		if (d < best_d) {
-			best = *known;
-			best_d = d;
-		}
-	}
-	return best;
-}
-
-int mesura_policy__is_scalar(const ynode *n)
-{
-	return n && n->kind == YNODE_SCALAR;
-}
-
-int mesura_policy__scalar_is(const ynode *n, const char *s)
-{
-	return is_scalar(n) && n->len == strlen(s) && memcmp(n->text, s, n->len) == 0;
-}
-
-void mesura_policy__check_keys(compiler *c, const ynode *map, const char *const *known)
-{
-	for (size_t i = 0; i + 1 < map->n_items; i += 2) {
-		const ynode *k = map->items[i];
-		if (!is_scalar(k)) {
-			cerror(c, k, "keys must be plain words");
-			continue;
-		}
-		int found = 0;
-		for (const char *const *w = known; *w && !found; w++)
-			found = scalar_is(k, *w);
-		if (found)
-			continue;
-		const char *near = suggest(k->text, k->len, known);
-		if (near)
-			cerror(c, k, "unknown key \"%s\"; did you mean \"%s\"?", k->text, near);
-		else
-			cerror(c, k, "unknown key \"%s\"", k->text);
-	}
-}
-
-const char *mesura_policy__copy_text(compiler *c, const char *s, size_t len)
-{
-	const char *copy = mesura_arena__strndup(&c->policy->arena, s, len);
-	if (!copy)
-		c->failed_alloc = 1;
-	return copy;
-}
-
-/* A required or optional scalar string value. */
-static const char *get_string(compiler *c, const ynode *map, const char *key, int required)
-{
-	const ynode *v = mesura_policy__yaml_get(map, key);
-	if (!v) {
-		if (required)
-			cerror(c, map, "missing \"%s\"", key);
-		return NULL;
-	}
-	if (!is_scalar(v) || v->len == 0) {
-		size_t old = path_push(c, ".%s", key);
-		cerror(c, v, "\"%s\" must be a non-empty text", key);
-		path_pop(c, old);
-		return NULL;
-	}
-	return copy_text(c, v->text, v->len);
-}
-
-/* Looks the value of map[key] up in `names` (NULL-terminated); returns its index,
- * `fallback` when absent, or -1 after an error that suggests the nearest name. */
-static int get_choice(compiler *c, const ynode *map, const char *key, const char *const *names,
-                      int fallback)
-{
-	const ynode *v = mesura_policy__yaml_get(map, key);
-	if (!v)
-		return fallback;
-	size_t old = path_push(c, ".%s", key);
-	int found = -1;
-	for (int i = 0; names[i] && found < 0; i++)
-		if (scalar_is(v, names[i]))
-			found = i;
-	if (found < 0) {
-		const char *near = is_scalar(v) ? suggest(v->text, v->len, names) : NULL;
-		char list[200] = "";
-		for (int i = 0; names[i]; i++)
-			snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
-			         names[i]);
-		if (near)
-			cerror(c, v, "unknown %s \"%s\"; did you mean \"%s\"?", key, v->text, near);
-		else
-			cerror(c, v, "%s must be one of: %s", key, list);
-	}
-	path_pop(c, old);
-	return found;
-}
-
-double mesura_policy__get_number(compiler *c, const ynode *map, const char *key, double lo,
-                                 double hi, double fallback)
-{
-	const ynode *v = mesura_policy__yaml_get(map, key);
-	if (!v)
-		return fallback;
-	char *end = NULL;
-	double x = is_scalar(v) && v->len ? strtod(v->text, &end) : 0;
-	if (!end || *end || !(x >= lo && x <= hi)) {
-		size_t old = path_push(c, ".%s", key);
-		cerror(c, v, "%s must be a number from %g to %g", key, lo, hi);
-		path_pop(c, old);
-		return fallback;
-	}
-	return x;
-}
-
-int mesura_policy__get_bool(compiler *c, const ynode *map, const char *key, int fallback)
-{
-	const ynode *v = mesura_policy__yaml_get(map, key);
-	if (!v)
-		return fallback;
-	if (scalar_is(v, "true") || scalar_is(v, "false"))
-		return scalar_is(v, "true");
-	size_t old = path_push(c, ".%s", key);
-	cerror(c, v, "%s is true or false", key);
-	path_pop(c, old);
-	return fallback;
-}
-
 /* ------------------------------------------------------------ rules */
 
 static const char *const rule_keys[] = {
@@ -246,16 +61,16 @@ static void check_category(compiler *c, const ynode *rule, const char *category)
 	for (const char *const *k = categories; *k; k++)
 		if (strcmp(*k, category) == 0)
 			return;
-	size_t old = path_push(c, ".category");
+	size_t old = mesura_policy__path_push(c, ".category");
 	const ynode *n = mesura_policy__yaml_get(rule, "category");
-	const char *near = suggest(category, strlen(category), categories);
+	const char *near = mesura_policy__suggest(category, strlen(category), categories);
 	if (near)
 		cerror(c, n, "unknown category \"%s\"; did you mean \"%s\"? (own categories start "
 		             "with \"custom.\")", category, near);
 	else
 		cerror(c, n, "unknown category \"%s\" (own categories start with \"custom.\")",
 		       category);
-	path_pop(c, old);
+	mesura_policy__path_pop(c, old);
 }
 
 static void check_id(compiler *c, const ynode *rule, const char *id)
@@ -293,7 +108,7 @@ static void compile_example_list(compiler *c, const ynode *list, policy_example 
 	size_t n = 0;
 	for (size_t i = 0; i < list->n_items; i++) {
 		const ynode *item = list->items[i];
-		if (!is_scalar(item)) {
+		if (!mesura_policy__is_scalar(item)) {
 			cerror(c, item, "an example is a text");
 			continue;
 		}
@@ -305,23 +120,23 @@ static void compile_example_list(compiler *c, const ynode *list, policy_example 
 
 static void compile_examples(compiler *c, policy_rule *r, const ynode *examples)
 {
-	size_t old = path_push(c, ".examples");
+	size_t old = mesura_policy__path_push(c, ".examples");
 	if (examples->kind != YNODE_MAPPING) {
 		cerror(c, examples, "examples is a mapping: { match: [...], no_match: [...] }");
 	} else {
-		check_keys(c, examples, example_keys);
+		mesura_policy__check_keys(c, examples, example_keys);
 		const ynode *yes = mesura_policy__yaml_get(examples, "match");
 		const ynode *no = mesura_policy__yaml_get(examples, "no_match");
-		size_t old_key = path_push(c, ".match");
+		size_t old_key = mesura_policy__path_push(c, ".match");
 		if (yes)
 			compile_example_list(c, yes, &r->examples_match, &r->n_examples_match);
-		path_pop(c, old_key);
-		path_push(c, ".no_match");
+		mesura_policy__path_pop(c, old_key);
+		mesura_policy__path_push(c, ".no_match");
 		if (no)
 			compile_example_list(c, no, &r->examples_no_match, &r->n_examples_no_match);
-		path_pop(c, old_key);
+		mesura_policy__path_pop(c, old_key);
 	}
-	path_pop(c, old);
+	mesura_policy__path_pop(c, old);
 }
 
 /* A new rule at the end of the policy's list; NULL when out of memory. */
@@ -346,50 +161,51 @@ static void compile_rule_conditions(compiler *c, policy_rule *r, const ynode *ru
 	const ynode *match = mesura_policy__yaml_get(rule, "match");
 	const ynode *unless = mesura_policy__yaml_get(rule, "unless");
 	const ynode *context = mesura_policy__yaml_get(rule, "context");
-	size_t old = path_push(c, ".match");
+	size_t old = mesura_policy__path_push(c, ".match");
 	c->role = ROLE_MATCH;
 	if (!match)
 		cerror(c, rule, "rule \"%s\" has no \"match\"", r->id ? r->id : "?");
 	else
 		r->match = mesura_policy__compile_condition(c, match, 0);
-	path_pop(c, old);
+	mesura_policy__path_pop(c, old);
 	if (unless) {
-		path_push(c, ".unless");
+		mesura_policy__path_push(c, ".unless");
 		c->role = ROLE_UNLESS;
 		r->unless = mesura_policy__compile_condition(c, unless, 0);
-		path_pop(c, old);
+		mesura_policy__path_pop(c, old);
 	}
 	if (context) {
-		path_push(c, ".context");
+		mesura_policy__path_push(c, ".context");
 		c->role = ROLE_CONTEXT;
 		mesura_policy__compile_context(c, r, context);
-		path_pop(c, old);
+		mesura_policy__path_pop(c, old);
 	}
 }
 
 static void compile_rule(compiler *c, const ynode *rule, size_t index)
 {
-	size_t old = path_push(c, "rules[%zu]", index);
+	size_t old = mesura_policy__path_push(c, "rules[%zu]", index);
 	if (rule->kind != YNODE_MAPPING) {
 		cerror(c, rule, "each rule is a mapping with id, category, action and match");
-		path_pop(c, old);
+		mesura_policy__path_pop(c, old);
 		return;
 	}
 	policy_rule *r = new_rule(c);
 	if (!r) {
-		path_pop(c, old);
+		mesura_policy__path_pop(c, old);
 		return;
 	}
 	c->rule = (uint32_t)(c->policy->n_rules - 1);
-	r->id = get_string(c, rule, "id", 1);
+	r->id = mesura_policy__get_string(c, rule, "id", 1);
 	c->rule_id = r->id;
-	check_keys(c, rule, rule_keys);
+	mesura_policy__check_keys(c, rule, rule_keys);
 	check_id(c, rule, r->id);
-	r->category = get_string(c, rule, "category", 1);
+	r->category = mesura_policy__get_string(c, rule, "category", 1);
 	check_category(c, rule, r->category);
-	r->description = get_string(c, rule, "description", 0);
-	r->severity = (mesura_severity)(get_choice(c, rule, "severity", severities, 1) + 1);
-	r->action = (mesura_action)(get_choice(c, rule, "action", actions, 2) + 1);
+	r->description = mesura_policy__get_string(c, rule, "description", 0);
+	int severity = mesura_policy__get_choice(c, rule, "severity", severities, 1);
+	r->severity = (mesura_severity)(severity + 1);
+	r->action = (mesura_action)(mesura_policy__get_choice(c, rule, "action", actions, 2) + 1);
 	r->confidence = mesura_policy__get_number(c, rule, "confidence", 0, 1, 0.8);
 	r->min_confidence = mesura_policy__get_number(c, rule, "min_confidence", 0, 1, 0);
 	compile_rule_conditions(c, r, rule);
@@ -399,11 +215,12 @@ static void compile_rule(compiler *c, const ynode *rule, size_t index)
 	const ynode *redact = mesura_policy__yaml_get(rule, "redact");
 	if (redact)
 		mesura_policy__compile_redact(c, &c->policy->rules[c->rule], redact);
-	int extent = get_choice(c, rule, "redact_extent", extents, MESURA_EXTENT_PARTS);
+	int extent =
+	    mesura_policy__get_choice(c, rule, "redact_extent", extents, MESURA_EXTENT_PARTS);
 	c->policy->rules[c->rule].redact_extent =
 	    extent < 0 ? MESURA_EXTENT_PARTS : (mesura_redact_extent)extent;
 	c->rule_id = NULL;
-	path_pop(c, old);
+	mesura_policy__path_pop(c, old);
 }
 
 /* ------------------------------------------------------------ document */
@@ -413,7 +230,7 @@ static const char *const top_keys[] = {"mesura", "name", "description", "include
 
 static void compile_allow(compiler *c, const ynode *allow)
 {
-	size_t old = path_push(c, "allow");
+	size_t old = mesura_policy__path_push(c, "allow");
 	const char **items;
 	size_t *lens, n;
 	term_origin *origins;
@@ -443,7 +260,7 @@ static void compile_allow(compiler *c, const ynode *allow)
 			p->n_allow = total;
 		}
 	}
-	path_pop(c, old);
+	mesura_policy__path_pop(c, old);
 }
 
 static void check_version(compiler *c, const ynode *root)
@@ -451,10 +268,10 @@ static void check_version(compiler *c, const ynode *root)
 	const ynode *version = mesura_policy__yaml_get(root, "mesura");
 	if (!version)
 		cerror(c, root, "missing \"mesura: 1\" (the version of the policy format)");
-	else if (!scalar_is(version, "1"))
+	else if (!mesura_policy__scalar_is(version, "1"))
 		mesura_policy__error_at(c, version, MESURA_EVERSION,
 		                        "this mesura reads policy format 1, not \"%s\"",
-		                        is_scalar(version) ? version->text : "?");
+		                        mesura_policy__is_scalar(version) ? version->text : "?");
 }
 
 static void compile_source_text(compiler *c, const char *src, size_t len);
@@ -466,13 +283,13 @@ static const char *identity_of(compiler *c, const char *name)
 	char buf[PATH_MAX];
 	if (strncmp(name, "builtin:", 8) == 0 || !realpath(name, buf))
 		return name;
-	return copy_text(c, buf, strlen(buf));
+	return mesura_policy__copy_text(c, buf, strlen(buf));
 }
 
 /* Compiles an included policy (a file, or a built-in module) in place. */
 static void include_one(compiler *c, const ynode *item)
 {
-	if (!is_scalar(item) || item->len == 0) {
+	if (!mesura_policy__is_scalar(item) || item->len == 0) {
 		cerror(c, item, "include takes file names and builtin: modules");
 		return;
 	}
@@ -537,13 +354,13 @@ static void include_one(compiler *c, const ynode *item)
 
 static void compile_includes(compiler *c, const ynode *include)
 {
-	size_t old = path_push(c, "include");
+	size_t old = mesura_policy__path_push(c, "include");
 	if (include->kind == YNODE_SEQUENCE)
 		for (size_t i = 0; i < include->n_items; i++)
 			include_one(c, include->items[i]);
 	else
 		include_one(c, include);
-	path_pop(c, old);
+	mesura_policy__path_pop(c, old);
 }
 
 /* Includes first (their lexicons are then visible here), then this file's own. */
@@ -553,12 +370,12 @@ static void compile_document(compiler *c, const ynode *root)
 		cerror(c, root, "a policy is a YAML mapping starting with \"mesura: 1\"");
 		return;
 	}
-	check_keys(c, root, top_keys);
+	mesura_policy__check_keys(c, root, top_keys);
 	check_version(c, root);
 	if (c->depth == 1) {
-		c->policy->name = get_string(c, root, "name", 0);
+		c->policy->name = mesura_policy__get_string(c, root, "name", 0);
 		if (!c->policy->name)
-			c->policy->name = copy_text(c, "", 0);
+			c->policy->name = mesura_policy__copy_text(c, "", 0);
 	}
 	const ynode *include = mesura_policy__yaml_get(root, "include");
 	if (include)

@@ -53,7 +53,7 @@ typedef struct {
 	pcre2_compile_context *pcre_compile; /* allocates with the policy's hooks */
 } compiler;
 
-/* Reporting: a diagnostic at node n (NULL: the start of the file). */
+/* schema.c: reporting, a diagnostic at node n (NULL: the start of the file). */
 void mesura_policy__error_at(compiler *c, const void *n, int status, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
@@ -85,6 +85,17 @@ double mesura_policy__get_number(compiler *c, const ynode *map, const char *key,
                                  double hi, double fallback);
 /* true/false at map[key], or `fallback`. */
 int mesura_policy__get_bool(compiler *c, const ynode *map, const char *key, int fallback);
+/* A non-empty text at map[key] (copied), or NULL when absent (an error when `required`)
+ * or bad. */
+const char *mesura_policy__get_string(compiler *c, const ynode *map, const char *key,
+                                      int required);
+/* The index in `names` (NULL-terminated) of the value at map[key], `fallback` when
+ * absent, or -1 after an error that suggests the nearest name. */
+int mesura_policy__get_choice(compiler *c, const ynode *map, const char *key,
+                              const char *const *names, int fallback);
+/* A new condition of the current rule and role (COND_NONE when out of memory; its
+ * address may change with the next one: keep the index). */
+uint32_t mesura_policy__new_cond(compiler *c, cond_kind kind);
 
 /* lexicons.c: defines the lexicons of a `lexicons:` mapping (inline lists or
  * { file: path }); finds one by name. */
@@ -102,9 +113,7 @@ void mesura_policy__cite_term(const lexicon *lex, size_t k, const char *s, size_
 int mesura_policy__read_relative(compiler *c, const char *name, char **buf, size_t *len,
                                  const char **path_out, char *why, size_t why_size);
 
-/* conditions.c: a new condition of the current rule and role (COND_NONE when out of
- * memory; its address may change with the next one: keep the index); a rule's match tree, unless tree and context list. */
-uint32_t mesura_policy__new_cond(compiler *c, cond_kind kind);
+/* conditions.c: a rule's match tree, unless tree and context list. */
 uint32_t mesura_policy__compile_condition(compiler *c, const ynode *n, unsigned depth);
 void mesura_policy__compile_context(compiler *c, policy_rule *r, const ynode *n);
 /* Normalises the terms of a list (terms, "@lexicon" references) with `flags`; with

@@ -11,10 +11,6 @@
 #include "mesura/errors.h"
 #include "regex.h"
 
-#define path_push mesura_policy__path_push
-#define path_pop mesura_policy__path_pop
-#define is_scalar mesura_policy__is_scalar
-#define scalar_is mesura_policy__scalar_is
 
 /* `all`/`any` may nest this deep by default (compile option max_condition_depth):
  * deeper is surely a generated mistake. */
@@ -50,21 +46,21 @@ static unsigned int get_normalize(compiler *c, const ynode *map, unsigned int fa
 	const ynode *v = mesura_policy__yaml_get(map, "normalize");
 	if (!v)
 		return fallback;
-	size_t old = path_push(c, ".normalize");
+	size_t old = mesura_policy__path_push(c, ".normalize");
 	unsigned int flags = 0;
 	size_t n = v->kind == YNODE_SEQUENCE ? v->n_items : 1;
 	for (size_t i = 0; i < n; i++) {
 		const ynode *item = v->kind == YNODE_SEQUENCE ? v->items[i] : v;
 		size_t k = 0, count = sizeof norm_names / sizeof norm_names[0];
-		while (k < count && !scalar_is(item, norm_names[k].name))
+		while (k < count && !mesura_policy__scalar_is(item, norm_names[k].name))
 			k++;
 		if (k < count) {
 			flags |= norm_names[k].flags;
 			continue;
 		}
-		const char *near =
-		    is_scalar(item) ? mesura_policy__suggest(item->text, item->len, norm_word_list)
-		                    : NULL;
+		const char *near = mesura_policy__is_scalar(item)
+		                       ? mesura_policy__suggest(item->text, item->len, norm_word_list)
+		                       : NULL;
 		if (near)
 			cerror(c, item, "unknown normalisation \"%s\"; did you mean \"%s\"?", item->text,
 			       near);
@@ -73,7 +69,7 @@ static unsigned int get_normalize(compiler *c, const ynode *map, unsigned int fa
 			                "nfkc, casefold, strip_marks, invisibles, confusables, leet, "
 			                "collapse_repeats, join_spaced, digits, markup");
 	}
-	path_pop(c, old);
+	mesura_policy__path_pop(c, old);
 	return flags;
 }
 
@@ -211,7 +207,7 @@ static void add_term(term_list *t, const char *s, size_t len, const ynode *at,
 static void add_term_or_lexicon(term_list *t, const ynode *n)
 {
 	compiler *c = t->c;
-	if (!is_scalar(n) || n->len == 0) {
+	if (!mesura_policy__is_scalar(n) || n->len == 0) {
 		cerror(c, n, "a term must be a non-empty text");
 		return;
 	}
@@ -271,27 +267,6 @@ int mesura_policy__collect_terms_from(compiler *c, const ynode *list, unsigned i
 
 /* ------------------------------------------------------------ the tree */
 
-uint32_t mesura_policy__new_cond(compiler *c, cond_kind kind)
-{
-	mesura_policy *p = c->policy;
-	void *conds = p->conds;
-	if (p->n_conds >= KEYWORD_ID - 1 ||
-	    mesura_alloc__grow(&p->alloc, &conds, &c->conds_cap, p->n_conds + 1,
-	                       sizeof *p->conds) != MESURA_OK) {
-		c->failed_alloc = 1;
-		return COND_NONE;
-	}
-	p->conds = conds;
-	policy_cond *x = &p->conds[p->n_conds];
-	memset(x, 0, sizeof *x);
-	x->kind = kind;
-	x->role = c->role;
-	x->file = c->file;
-	x->rule = c->rule;
-	x->whole_word = 1;
-	return (uint32_t)p->n_conds++;
-}
-
 static uint32_t compile_terms_leaf(compiler *c, const ynode *map, const ynode *terms)
 {
 	unsigned int flags = get_normalize(c, map, MESURA_NORM_DEOBFUSCATE);
@@ -299,11 +274,11 @@ static uint32_t compile_terms_leaf(compiler *c, const ynode *map, const ynode *t
 	uint32_t id = mesura_policy__new_cond(c, COND_TERMS);
 	if (id == COND_NONE)
 		return id;
-	size_t old = path_push(c, ".terms");
+	size_t old = mesura_policy__path_push(c, ".terms");
 	const char **items;
 	size_t *lens, n;
 	mesura_policy__collect_terms(c, terms, flags, joined, &items, &lens, &n);
-	path_pop(c, old);
+	mesura_policy__path_pop(c, old);
 	policy_cond *x = &c->policy->conds[id];
 	x->node = terms;
 	x->normalize = flags;
@@ -359,11 +334,11 @@ static uint32_t compile_group(compiler *c, const ynode *map, const ynode *list, 
 	}
 	size_t n = 0;
 	for (size_t i = 0; i < list->n_items; i++) {
-		size_t old = path_push(c, ".%s[%zu]", key, i);
+		size_t old = mesura_policy__path_push(c, ".%s[%zu]", key, i);
 		uint32_t child = mesura_policy__compile_condition(c, list->items[i], depth + 1);
 		if (child != COND_NONE)
 			children[n++] = child;
-		path_pop(c, old);
+		mesura_policy__path_pop(c, old);
 	}
 	uint32_t id = mesura_policy__new_cond(c, kind);
 	if (id != COND_NONE) {
@@ -433,12 +408,13 @@ void mesura_policy__compile_context(compiler *c, policy_rule *r, const ynode *n)
 	}
 	size_t kept = 0;
 	for (size_t i = 0; i < count; i++) {
-		size_t old = n->kind == YNODE_SEQUENCE ? path_push(c, "[%zu]", i) : strlen(c->path);
+		size_t old = n->kind == YNODE_SEQUENCE ? mesura_policy__path_push(c, "[%zu]", i)
+		                                       : strlen(c->path);
 		memset(&ctx[kept], 0, sizeof ctx[kept]);
 		ctx[kept].cond = COND_NONE;
 		compile_context_entry(c, &ctx[kept], n->kind == YNODE_SEQUENCE ? n->items[i] : n);
 		kept += ctx[kept].cond != COND_NONE;
-		path_pop(c, old);
+		mesura_policy__path_pop(c, old);
 	}
 	r->context = ctx;
 	r->n_context = kept;

@@ -14,9 +14,6 @@
 
 #include "mesura/errors.h"
 
-#define path_push mesura_policy__path_push
-#define path_pop mesura_policy__path_pop
-#define is_scalar mesura_policy__is_scalar
 
 /* A derived keyword shorter than this would occur in too many posts to pay. */
 #define MIN_DERIVED_KEYWORD 3
@@ -874,18 +871,18 @@ static int add_keyword(compiler *c, policy_cond *x, const char *s, size_t n)
 
 static void declared_keywords(compiler *c, policy_cond *x, const ynode *keywords)
 {
-	size_t old = path_push(c, ".keywords");
+	size_t old = mesura_policy__path_push(c, ".keywords");
 	size_t n = keywords->kind == YNODE_SEQUENCE ? keywords->n_items : 1;
 	for (size_t i = 0; i < n; i++) {
 		const ynode *k = keywords->kind == YNODE_SEQUENCE ? keywords->items[i] : keywords;
-		if (!is_scalar(k) || k->len == 0 || memchr(k->text, '\0', k->len))
+		if (!mesura_policy__is_scalar(k) || k->len == 0 || memchr(k->text, '\0', k->len))
 			cerror(c, k, "a keyword is a non-empty text");
 		else
 			add_keyword(c, x, k->text, k->len);
 	}
 	if (n == 0)
 		cerror(c, keywords, "the list of keywords is empty");
-	path_pop(c, old);
+	mesura_policy__path_pop(c, old);
 }
 
 static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
@@ -981,8 +978,8 @@ static int validator_takes_param(const ynode *v)
 
 static void compile_validator(compiler *c, policy_cond *x, const ynode *v)
 {
-	size_t old = path_push(c, ".validate");
-	if (!is_scalar(v)) {
+	size_t old = mesura_policy__path_push(c, ".validate");
+	if (!mesura_policy__is_scalar(v)) {
 		cerror(c, v, "validate must be a validator name");
 	} else {
 		int rc = mesura_policy__validator_parse(v->text, v->len, &x->validator,
@@ -998,19 +995,19 @@ static void compile_validator(compiler *c, policy_cond *x, const ynode *v)
 		else if (rc != 0)
 			cerror(c, v, "validator \"%s\" needs a number, as in entropy>=3.5", v->text);
 	}
-	path_pop(c, old);
+	mesura_policy__path_pop(c, old);
 }
 
 uint32_t mesura_policy__compile_regex(compiler *c, const ynode *regex, const ynode *validate,
                                       const ynode *keywords, unsigned int normalize)
 {
-	size_t old = path_push(c, ".regex");
+	size_t old = mesura_policy__path_push(c, ".regex");
 	pcre2_code *code = NULL;
-	if (!is_scalar(regex) || regex->len == 0)
+	if (!mesura_policy__is_scalar(regex) || regex->len == 0)
 		cerror(c, regex, "regex must be a non-empty text");
 	else
 		code = compile_pattern(c, regex, 0);
-	path_pop(c, old);
+	mesura_policy__path_pop(c, old);
 	if (!code)
 		return COND_NONE;
 	uint32_t id = mesura_policy__new_cond(c, COND_REGEX);
