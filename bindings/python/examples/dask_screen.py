@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
 """Screen posts on a Dask cluster with mesura.
 
-    python3 dask_screen.py POLICY.yaml POSTS.txt [--workers 2] [--partitions 8] [--redact]
+    /usr/bin/python3 dask_screen.py POLICY.yaml POSTS.txt [--workers 2] [--partitions 8] [--redact]
+
+Dask comes from Debian (`apt-get install -y python3-dask python3-distributed`), so run
+it with Debian's /usr/bin/python3: the machine's pyenv python3 has no Dask (and PyPI
+is not reachable here).
 
 Each line of POSTS.txt is one post. A LocalCluster of worker processes (one thread
 each) screens a dask bag of the posts; the output is one JSON object per post, in
-input order: {"id": line number, "verdict": ..., "findings": [...]}. Point a Client
-at a real cluster instead of the LocalCluster and nothing else changes.
+input order: {"id": line number, "verdict": ..., "findings": [...]}, with each
+finding's "start"/"end" in bytes of the post's UTF-8, as in mesura-screen's JSONL
+(Python's str indices, Finding.start/.end, are not written under those names). Point
+a Client at a real cluster instead of the LocalCluster and nothing else changes.
 
 How the policy travels: it is an ordinary argument of map_partitions. Dask pickles
 it with the task graph, which for a mesura.Policy is its YAML source (or the marker
@@ -59,14 +65,20 @@ def main(argv=None):
     with local_cluster(args.workers) as cluster, Client(cluster):
         results = screen_bag(policy, posts, args.partitions, args.redact)
     for i, r in enumerate(results, 1):
-        out = {"id": i, "verdict": r.verdict,
-               "findings": [{"rule": f.rule, "category": f.category, "severity": f.severity,
-                             "action": f.action, "start": f.start, "end": f.end,
-                             "text": f.text} for f in r.findings]}
-        if args.redact:
-            out["redacted"] = r.redacted
-        print(json.dumps(out, ensure_ascii=False))
+        print(json_line(i, r, args.redact))
     return 0
+
+
+def json_line(post_id, result, redact=False):
+    """One output line. `start`/`end` are bytes of the post's UTF-8, the meaning they
+    have in mesura-screen's JSONL; Python's str indices (Finding.start) are not used."""
+    out = {"id": post_id, "verdict": result.verdict,
+           "findings": [{"rule": f.rule, "category": f.category, "severity": f.severity,
+                         "action": f.action, "start": f.byte_start, "end": f.byte_end,
+                         "text": f.text} for f in result.findings]}
+    if redact:
+        out["redacted"] = result.redacted
+    return json.dumps(out, ensure_ascii=False)
 
 
 if __name__ == "__main__":

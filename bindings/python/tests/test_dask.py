@@ -7,6 +7,7 @@ with Debian's python3-dask and python3-distributed. Sized for a 2-core CI machin
 two worker processes with one thread each, no dashboard.
 """
 
+import json
 import os
 import sys
 import time
@@ -66,6 +67,18 @@ class DaskTest(unittest.TestCase):
         self.assertEqual(len(workers), 2)
         self.assertNotIn(os.getpid(), workers.values())
         print(f"\n  {len(posts)} posts screened on the cluster in {took:.2f} s", end="")
+
+    def test_output_offsets_are_bytes(self):
+        # Accents and an emoji before the address: str and byte offsets differ.
+        policy = mesura.Policy.from_string(support.POLICY)
+        post = "Añadid a José 🙂 en copia: ana.garcia@example.com"
+        (result,) = self.example.screen_bag(policy, [post], npartitions=1)
+        line = json.loads(self.example.json_line(7, result))
+        self.assertEqual(line["id"], 7)
+        (finding,) = [f for f in line["findings"] if f["text"] == "ana.garcia@example.com"]
+        data = post.encode("utf-8")
+        self.assertEqual(data[finding["start"]:finding["end"]], b"ana.garcia@example.com")
+        self.assertNotEqual(finding["start"], post.index("ana.garcia"))
 
     def test_redaction_with_a_hash_key(self):
         policy = mesura.Policy.from_string(support.POLICY, hash_key=support.KEY)
