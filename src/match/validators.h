@@ -37,6 +37,22 @@ int mesura_policy__validator_takes_param(const mesura_validator *v);
  * NULL: "lun" -> "luhn". */
 const char *mesura_policy__validator_suggest(const char *name, size_t len);
 
+/* The longest candidate a format validator reads: the longest IBAN is 34 characters, 42
+ * with a space every four; 64 leaves room for odd spacing. */
+#define MESURA_VALIDATOR_MAX_FORMAT_LEN 64
+
+/* The checks of validators_base.c (cards by Luhn, IBAN, the Spanish DNI, NIE, NIF and
+ * CIF, US SSN, entropy: param is the threshold in bits per byte), registered in the
+ * table of validators.c, which caps the length first (64 bytes, 4096 for entropy). */
+int mesura_policy__check_luhn(const char *s, size_t len, double param);
+int mesura_policy__check_iban(const char *s, size_t len, double param);
+int mesura_policy__check_es_dni(const char *s, size_t len, double param);
+int mesura_policy__check_es_nie(const char *s, size_t len, double param);
+int mesura_policy__check_es_nif(const char *s, size_t len, double param);
+int mesura_policy__check_es_cif(const char *s, size_t len, double param);
+int mesura_policy__check_us_ssn(const char *s, size_t len, double param);
+int mesura_policy__check_entropy(const char *s, size_t len, double param);
+
 /* The checks of validators_ids.c (cards and IBANs with any separator, SSNs with dots,
  * old 7-digit NIFs, E.164 and national phone numbers, CURP, RFC, CUIT/CUIL, RUC, RUT,
  * NIT; Brazil CPF and CNPJ, UK NINO, France NIR, Italy codice fiscale, Portugal NIF,

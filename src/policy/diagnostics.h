@@ -39,8 +39,4 @@ void mesura_policy__diag(mesura_diagnostics *d, mesura_diag_severity severity, i
 #endif
     ;
 
-/* Levenshtein distance of two short words (99 for words of 64 bytes or more), for
- * "did you mean" suggestions. */
-size_t mesura_policy__edit_distance(const char *a, size_t la, const char *b, size_t lb);
-
 #endif

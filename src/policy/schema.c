@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/distance.h"
 #include "compiler.h"
 #include "mesura/errors.h"
 
@@ -63,7 +64,7 @@ const char *mesura_policy__suggest(const char *word, size_t len, const char *con
 	const char *best = NULL;
 	size_t best_d = 3;
 	for (; *known; known++) {
-		size_t d = mesura_policy__edit_distance(word, len, *known, strlen(*known));
+		size_t d = mesura_distance__edit(word, len, *known, strlen(*known));
 		if (d < best_d) {
 			best = *known;
 			best_d = d;

@@ -1,7 +1,7 @@
 /* Internal interface of the redaction layer (src/redact/). Not installed.
  *
  * A call goes in three steps: scan the text once for character and grapheme-cluster
- * starts (regions.c), turn the spans into sorted, disjoint regions (regions.c), then
+ * starts (marks.c), turn the spans into sorted, disjoint regions (regions.c), then
  * write each region with its operator (operators.c). */
 #ifndef MESURA_REDACT_INTERNAL_H
 #define MESURA_REDACT_INTERNAL_H
@@ -54,7 +54,7 @@ struct mesura_redactor {
 	redact_buf out, preview;
 };
 
-/* Fills r->marks for text[0..len). */
+/* marks.c: fills r->marks for text[0..len). */
 int mesura_redact__scan_text(mesura_redactor *r, const char *text, size_t len);
 
 /* Checks every span against the scanned text (range, boundaries, operator, options,
@@ -81,7 +81,7 @@ int mesura_redact__check_template(const char *tmpl, mesura_redact_op op);
 
 int mesura_redact__append(mesura_redactor *r, redact_buf *b, const void *data, size_t n);
 
-/* Index of the next cluster start after offset i (i < the text's length). */
+/* marks.c: the index of the next cluster start after offset i (i < the text's length). */
 size_t mesura_redact__next_cluster(const mesura_redactor *r, size_t i);
 
 #endif
