@@ -238,6 +238,28 @@ START_TEST(redact_preview_options)
 }
 END_TEST
 
+/* A program accepts a library of its own major version and at least its minor one. */
+START_TEST(library_version_compatible)
+{
+	const unsigned int major = MESURA_VERSION_MAJOR, minor = MESURA_VERSION_MINOR;
+	const unsigned int patch = MESURA_VERSION_PATCH;
+#define AT(M, m, p) ((M) * 10000u + (m) * 100u + (p))
+	ck_assert(MESURA_VERSION_COMPATIBLE(mesura_version()));
+	ck_assert(MESURA_VERSION_COMPATIBLE(AT(major, minor, patch)));
+	ck_assert(MESURA_VERSION_COMPATIBLE(AT(major, minor, patch + 1)));
+	ck_assert(MESURA_VERSION_COMPATIBLE(AT(major, minor, 0)));  /* an older patch level */
+	ck_assert(MESURA_VERSION_COMPATIBLE(AT(major, minor + 1, 0)));
+	ck_assert(MESURA_VERSION_COMPATIBLE(AT(major, 99, 99)));
+	if (minor > 0)
+		ck_assert(!MESURA_VERSION_COMPATIBLE(AT(major, minor - 1, 99)));
+	ck_assert(!MESURA_VERSION_COMPATIBLE(AT(major + 1, minor, patch)));
+	ck_assert(!MESURA_VERSION_COMPATIBLE(AT(major + 1, 0, 0)));
+	if (major > 0)
+		ck_assert(!MESURA_VERSION_COMPATIBLE(AT(major - 1, 99, 99)));
+#undef AT
+}
+END_TEST
+
 static Suite *options_suite(void)
 {
 	Suite *s = suite_create("options");
@@ -248,6 +270,7 @@ static Suite *options_suite(void)
 	tcase_add_test(tc, redact_options);
 	tcase_add_test(tc, redactor_options);
 	tcase_add_test(tc, redact_preview_options);
+	tcase_add_test(tc, library_version_compatible);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,8 +15,7 @@ const char *tool_name = "mesura";
 void tool_options_init(const char *name)
 {
 	tool_name = name;
-	unsigned built = MESURA_VERSION_NUMBER, linked = mesura_version();
-	if (linked / 10000 != built / 10000 || linked < built) {
+	if (!MESURA_VERSION_COMPATIBLE(mesura_version())) {
 		fprintf(stderr, "%s: built for mesura %s, which the library %s cannot serve\n",
 		        tool_name, MESURA_VERSION_STRING, mesura_version_string());
 		exit(3);

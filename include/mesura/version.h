@@ -13,6 +13,17 @@
 	(MESURA_VERSION_MAJOR * 10000 + MESURA_VERSION_MINOR * 100 + MESURA_VERSION_PATCH)
 #define MESURA_VERSION_STRING "0.1.0"
 
+/**
+ * Whether a library whose mesura_version() is `linked` serves a program built with this
+ * header: the same major version (the SONAME's promise) and at least the header's minor
+ * version (the functions the program may call); any patch level. Check it at start-up:
+ * `if (!MESURA_VERSION_COMPATIBLE(mesura_version())) ...` (the example tools and the
+ * Python binding do).
+ */
+#define MESURA_VERSION_COMPATIBLE(linked)                     \
+	((linked) / 10000 == MESURA_VERSION_MAJOR &&              \
+	 (linked) / 100 % 100 >= MESURA_VERSION_MINOR)
+
 MESURA_BEGIN_DECL
 
 /** MESURA_VERSION_NUMBER of the library actually linked; compare it with the header's. */

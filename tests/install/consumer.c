@@ -5,7 +5,7 @@
 
 int main(void)
 {
-	if (mesura_version() != MESURA_VERSION_NUMBER)
+	if (!MESURA_VERSION_COMPATIBLE(mesura_version()))
 		return 1;
 	mesura_normalizer *nz;
 	mesura_view *view;

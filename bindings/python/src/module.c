@@ -403,10 +403,9 @@ PyMODINIT_FUNC PyInit__mesura(void);
 
 PyMODINIT_FUNC PyInit__mesura(void)
 {
-	/* The library must be the one the binding was compiled against: same major,
-	 * and at least the minor version whose API the binding uses. */
-	unsigned int have = mesura_version();
-	if (have / 10000 != MESURA_VERSION_MAJOR || have < MESURA_VERSION_NUMBER) {
+	/* The library must serve the binding's header: same major, and at least the
+	 * minor version whose API the binding uses. */
+	if (!MESURA_VERSION_COMPATIBLE(mesura_version())) {
 		PyErr_Format(PyExc_ImportError,
 		             "mesura._mesura was built for libmesura %s but loaded libmesura %s",
 		             MESURA_VERSION_STRING, mesura_version_string());
