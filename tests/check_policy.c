@@ -184,7 +184,7 @@ START_TEST(misuse_and_files)
 
 	mesura_diagnostics *d = NULL;
 	ck_assert_int_eq(mesura_policy_load_file(&p, "/nonexistent/x.policy", NULL, &d, NULL),
-	                 MESURA_EINVAL);
+	                 MESURA_EIO);
 	ck_assert_str_eq(mesura_diagnostics_get(d, 0)->file, "/nonexistent/x.policy");
 	mesura_diagnostics_free(d);
 

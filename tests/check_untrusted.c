@@ -143,15 +143,20 @@ static const char RULE[] = "rules:\n  - id: r\n    category: custom.r\n"
 
 /* ------------------------------------------------------------ 1. bounded reading */
 
-/* A policy file that is not a regular file fails at once, naming the file. */
-static void check_not_regular_policy(const char *path)
+/* A policy file that is not a regular file fails at once, naming the file and what it
+ * is, with a status of its own (MESURA_EIO, not a syntax error at line 0). */
+static void check_not_regular_policy(const char *path, const char *kind)
 {
 	outcome o = load(path, NULL);
-	ck_assert_int_eq(o.rc, MESURA_EINVAL);
+	ck_assert_int_eq(o.rc, MESURA_EIO);
 	ck_assert_uint_eq(mesura_diagnostics_count(o.diags), 1);
-	const mesura_diagnostic *g = diag_with(o.diags, "not a regular file");
+	const mesura_diagnostic *g = mesura_diagnostics_get(o.diags, 0);
+	char want[512];
+	snprintf(want, sizeof want, "cannot open '%s': not a regular file: %s", path, kind);
+	ck_assert_str_eq(g->message, want);
 	ck_assert_str_eq(g->file, path);
-	ck_assert_ptr_nonnull(strstr(g->message, path));
+	ck_assert_int_eq(g->status, MESURA_EIO);
+	ck_assert_int_eq(g->severity, MESURA_DIAG_ERROR);
 	mesura_diagnostics_free(o.diags);
 }
 
@@ -176,8 +181,10 @@ START_TEST(fifo_devices_and_directories_fail_at_once)
 	const char *fifo = path_of("fifo");
 	ck_assert_int_eq(mkfifo(fifo, 0600), 0); /* nobody writes: opening it to read blocks */
 	const char *others[] = {fifo, "/dev/zero", "/dev/urandom", "/dev/null", dir};
+	const char *kinds[] = {"a FIFO", "a character device", "a character device",
+	                       "a character device", "a directory"};
 	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
-		check_not_regular_policy(others[i]);
+		check_not_regular_policy(others[i], kinds[i]);
 		check_not_regular_named(others[i]);
 	}
 }
@@ -185,9 +192,29 @@ END_TEST
 
 START_TEST(a_missing_file_says_why)
 {
-	outcome o = load(path_of("nowhere.yaml"), NULL);
-	ck_assert_int_eq(o.rc, MESURA_EINVAL);
-	diag_with(o.diags, "nowhere.yaml\": No such file or directory");
+	const char *path = path_of("nowhere.yaml");
+	outcome o = load(path, NULL);
+	ck_assert_int_eq(o.rc, MESURA_EIO);
+	ck_assert_uint_eq(mesura_diagnostics_count(o.diags), 1);
+	const mesura_diagnostic *g = mesura_diagnostics_get(o.diags, 0);
+	char want[512];
+	snprintf(want, sizeof want, "cannot open '%s': No such file or directory", path);
+	ck_assert_str_eq(g->message, want);
+	ck_assert_str_eq(g->file, path);
+	ck_assert_int_eq(g->status, MESURA_EIO);
+	ck_assert_uint_eq(g->line, 0);
+	ck_assert_uint_eq(mesura_diagnostics_errors(o.diags), 1);
+	mesura_diagnostics_free(o.diags);
+	ck_assert_str_eq(mesura_strerror(MESURA_EIO), "cannot open or read a file");
+	/* The file's own name, when it is too large, with the limit's own status. */
+	mesura_compile_options opts = MESURA_COMPILE_OPTIONS_INIT;
+	opts.max_source_bytes = 8;
+	path = put("large.yaml", "mesura: 1\nrules: []\n");
+	o = load(path, &opts);
+	ck_assert_int_eq(o.rc, MESURA_ELIMIT);
+	snprintf(want, sizeof want, "'%s' is larger than the limit of 8 bytes (max_source_bytes)",
+	         path);
+	ck_assert_str_eq(mesura_diagnostics_get(o.diags, 0)->message, want);
 	mesura_diagnostics_free(o.diags);
 }
 END_TEST

@@ -269,6 +269,8 @@ mesura_policy *tool_load_policy(const char *path, int no_file_access)
 		tool_die("the built-in default policy is not available (%s); "
 		         "give a policy file with --policy FILE",
 		         mesura_strerror(rc));
+	if (rc == MESURA_EIO && errors)
+		exit(3); /* the diagnostic above says why: "cannot open 'x': ..." */
 	if (errors)
 		tool_die("%s: the policy does not compile (%zu error%s above)", path, errors,
 		         errors == 1 ? "" : "s");

@@ -22,7 +22,9 @@ typedef enum mesura_status {
 	MESURA_EBUSY = -7,     /**< the scanner is in use by another call */
 	MESURA_ELIMIT = -8,    /**< a configured limit was reached */
 	MESURA_EUSER = -9,     /**< a callback asked to stop or failed */
-	MESURA_ECHARSET = -10  /**< the character set name is unknown to iconv */
+	MESURA_ECHARSET = -10, /**< the character set name is unknown to iconv */
+	MESURA_EIO = -11       /**< a file cannot be opened or read (missing, unreadable, not a
+	                            regular file); a diagnostic says which and why */
 } mesura_status;
 
 /**

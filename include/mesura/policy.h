@@ -128,10 +128,14 @@ MESURA_API int mesura_policy_compile(mesura_policy **out, const char *src, size_
                                      mesura_diagnostics **diags,
                                      const mesura_allocator *allocator);
 
-/** Reads the file at `path` and compiles it. A file that cannot be opened or is not a
- *  regular file (a FIFO, a device, a directory: refused at once, never waited on) is
- *  reported as a diagnostic saying why and MESURA_EINVAL; one larger than
- *  max_source_bytes as MESURA_ELIMIT, having read no more than that + 1 bytes. */
+/** Reads the file at `path` and compiles it, as mesura_policy_compile() does (same
+ *  lifetimes; relative includes and lexicon files are found next to it). A file that
+ *  cannot be opened or read is MESURA_EIO with one diagnostic, file `path`, no line:
+ *  "cannot open 'acme.yaml': No such file or directory" (or "Permission denied"...);
+ *  one that is not a regular file is refused at once, never waited on: "cannot open
+ *  'x': not a regular file: a directory" (a FIFO, a character device...). One larger
+ *  than max_source_bytes is MESURA_ELIMIT ("'x' is larger than the limit of N bytes
+ *  (max_source_bytes)"), having read no more than that + 1 bytes. */
 MESURA_API int mesura_policy_load_file(mesura_policy **out, const char *path,
                                        const mesura_compile_options *opts,
                                        mesura_diagnostics **diags,

@@ -14,6 +14,7 @@ const char *mesura_strerror(int status)
 	case MESURA_ELIMIT: return "limit reached";
 	case MESURA_EUSER: return "stopped by callback";
 	case MESURA_ECHARSET: return "unknown character set";
+	case MESURA_EIO: return "cannot open or read a file";
 	default: return "unknown status";
 	}
 }

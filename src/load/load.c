@@ -101,8 +101,9 @@ int mesura_policy_load_file(mesura_policy **out, const char *path,
 		return rc;
 	char *buf, why[FILE_WHY_SIZE];
 	size_t len;
+	int opened;
 	int got = mesura_policy__read_file(path, mesura_policy__source_limit(&options), &alloc,
-	                                   &buf, &len, why, sizeof why);
+	                                   &buf, &len, why, sizeof why, &opened);
 	if (got == MESURA_ENOMEM)
 		return MESURA_ENOMEM;
 	if (got == MESURA_OK) {
@@ -115,8 +116,9 @@ int mesura_policy_load_file(mesura_policy **out, const char *path,
 	if (rc == MESURA_OK) {
 		mesura_diag_at at = {"", NULL, 0, 0, 0};
 		mesura_policy__diag(d, MESURA_DIAG_ERROR, got, &at,
-		                    got == MESURA_ELIMIT ? "the policy file \"%s\" is %s"
-		                                         : "cannot read the policy file \"%s\": %s",
+		                    got == MESURA_ELIMIT ? "'%s' is %s"
+		                    : opened         ? "cannot read '%s': %s"
+		                                     : "cannot open '%s': %s",
 		                    path, why);
 		rc = d->out_of_memory ? MESURA_ENOMEM : got;
 	}

@@ -311,7 +311,7 @@ static void include_one(compiler *c, const ynode *item)
 		int rc = mesura_policy__read_relative(c, item->text, &buf, &len, &name, why, sizeof why);
 		if (rc == MESURA_ELIMIT)
 			mesura_policy__error_at(c, item, MESURA_ELIMIT, "\"%s\" is %s", item->text, why);
-		else if (rc == MESURA_EINVAL)
+		else if (rc == MESURA_EIO)
 			cerror(c, item, "cannot read \"%s\": %s", item->text, why);
 		if (rc != MESURA_OK)
 			return;

@@ -28,10 +28,12 @@ int mesura_policy__compile_finish(mesura_policy *policy, mesura_arena *trees,
 
 /* files.c: reads a whole regular file (NUL-terminated) of at most `limit` bytes with
  * `alloc`, never blocking and never reading more than limit + 1 bytes. MESURA_OK,
- * MESURA_ENOMEM, MESURA_ELIMIT (larger than limit) or MESURA_EINVAL (cannot open, not a
- * regular file, read error); but for MESURA_ENOMEM, why[] says why in a few words. */
+ * MESURA_ENOMEM, MESURA_ELIMIT (larger than limit) or MESURA_EIO (cannot open, not a
+ * regular file, read error); but for MESURA_ENOMEM, why[] says why in a few words
+ * ("No such file or directory", "not a regular file: a FIFO"...) and *opened whether
+ * the file was opened (so that a failure was in reading it). */
 int mesura_policy__read_file(const char *path, size_t limit, const mesura_allocator *alloc,
-                             char **buf, size_t *len, char *why, size_t why_size);
+                             char **buf, size_t *len, char *why, size_t why_size, int *opened);
 
 /* The size limit of a policy file, an included file or a lexicon file. */
 size_t mesura_policy__source_limit(const mesura_compile_options *opts);

@@ -22,6 +22,22 @@
 #define O_NOCTTY 0
 #endif
 
+/* What a file that is not a regular one is, for the diagnostic that refuses it. */
+static const char *file_kind(const struct stat *st)
+{
+	if (S_ISDIR(st->st_mode))
+		return ": a directory";
+	if (S_ISFIFO(st->st_mode))
+		return ": a FIFO";
+	if (S_ISCHR(st->st_mode))
+		return ": a character device";
+	if (S_ISBLK(st->st_mode))
+		return ": a block device";
+	if (S_ISSOCK(st->st_mode))
+		return ": a socket";
+	return "";
+}
+
 /* Opens `path` for reading if it is a regular file; -1 with `why` filled otherwise. */
 static int open_regular(const char *path, char *why, size_t why_size, size_t *size)
 {
@@ -33,7 +49,7 @@ static int open_regular(const char *path, char *why, size_t why_size, size_t *si
 	}
 	struct stat st;
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		snprintf(why, why_size, "not a regular file");
+		snprintf(why, why_size, "not a regular file%s", file_kind(&st));
 		close(fd);
 		return -1;
 	}
@@ -42,7 +58,7 @@ static int open_regular(const char *path, char *why, size_t why_size, size_t *si
 }
 
 /* Reads up to `want` bytes into buf[0..cap), growing it (cap >= 1 byte more for the
- * NUL); the bytes read go to *len. MESURA_OK, MESURA_ENOMEM or MESURA_EINVAL. */
+ * NUL); the bytes read go to *len. MESURA_OK, MESURA_ENOMEM or MESURA_EIO. */
 static int read_upto(int fd, const mesura_allocator *alloc, char **buf, size_t *cap,
                      size_t want, size_t *len, char *why, size_t why_size)
 {
@@ -62,7 +78,7 @@ static int read_upto(int fd, const mesura_allocator *alloc, char **buf, size_t *
 		if (n < 0) {
 			if (strerror_r(errno, why, why_size) != 0)
 				snprintf(why, why_size, "error %d", errno);
-			return MESURA_EINVAL;
+			return MESURA_EIO;
 		}
 		if (n == 0)
 			break;
@@ -72,8 +88,9 @@ static int read_upto(int fd, const mesura_allocator *alloc, char **buf, size_t *
 }
 
 int mesura_policy__read_file(const char *path, size_t limit, const mesura_allocator *alloc,
-                             char **buf, size_t *len, char *why, size_t why_size)
+                             char **buf, size_t *len, char *why, size_t why_size, int *opened)
 {
+	*opened = 0;
 	*buf = NULL;
 	*len = 0;
 	if (limit > SIZE_MAX / 2)
@@ -81,7 +98,8 @@ int mesura_policy__read_file(const char *path, size_t limit, const mesura_alloca
 	size_t size;
 	int fd = open_regular(path, why, why_size, &size);
 	if (fd < 0)
-		return MESURA_EINVAL;
+		return MESURA_EIO;
+	*opened = 1;
 	/* The size is a hint: the file may grow or shrink while it is read. */
 	size_t cap = (size < limit ? size : limit) + 2;
 	*buf = mesura_alloc__malloc(alloc, cap);

@@ -27,8 +27,9 @@ int mesura_policy__read_relative(compiler *c, const char *name, char **buf, size
 	memcpy(path, c->file, dir);
 	memcpy(path + dir, name, n + 1);
 	*path_out = path;
+	int opened;
 	int rc = mesura_policy__read_file(path, mesura_policy__source_limit(c->opts),
-	                                  &c->policy->alloc, buf, len, why, why_size);
+	                                  &c->policy->alloc, buf, len, why, why_size, &opened);
 	c->failed_alloc |= rc == MESURA_ENOMEM;
 	return rc;
 }
@@ -183,7 +184,7 @@ static void define_from_file(compiler *c, lexicon *lex, const ynode *spec)
 	if (rc == MESURA_ELIMIT)
 		mesura_policy__error_at(c, file, MESURA_ELIMIT, "lexicon file \"%s\" is %s",
 		                        file->text, why);
-	else if (rc == MESURA_EINVAL)
+	else if (rc == MESURA_EIO)
 		cerror(c, file, "cannot read lexicon file \"%s\": %s", file->text, why);
 	else if (rc == MESURA_OK)
 		parse_lexicon_file(c, lex, path, buf, len);

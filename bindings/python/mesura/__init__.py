@@ -141,6 +141,7 @@ EBUSY = _mesura.EBUSY
 ELIMIT = _mesura.ELIMIT
 EUSER = _mesura.EUSER
 ECHARSET = _mesura.ECHARSET
+EIO = _mesura.EIO
 
 Text = Union[str, bytes]
 
@@ -538,4 +539,4 @@ def tokenize(text: Text, *flags: Union[str, int, Iterable[Union[str, int]]]) -> 
 def __dir__() -> List[str]:
     # The API only: not the modules and helpers this file imports.
     return sorted(__all__ + ["OK", "ENOMEM", "EINVAL", "EVERSION", "EUTF8", "ESYNTAX",
-                             "EBUFS", "EBUSY", "ELIMIT", "EUSER", "ECHARSET", "__version__"])
+                             "EBUFS", "EBUSY", "ELIMIT", "EUSER", "ECHARSET", "EIO", "__version__"])
