@@ -164,6 +164,192 @@ static const char *const CLEAN[] = {
     "Write to me at ana.ruiz@gmail.com if you want the slides",
 };
 
+/* Insult words by register and region, each put by code into the frames that aim it
+ * (second person, a colleague + copula, "what a", the voseo's "sos", "menudo"): every
+ * post must be found as `harassment` over exactly the frame and the word. */
+static const char *const EN_INSULTS[] = {
+    "tosser", "knobhead", "bellend", "pillock", "plonker", "wazzock", "nitwit", "dunce",
+    "buffoon", "oaf", "cretin", "simpleton", "nincompoop", "doofus", "dingbat",
+    "numbskull", "bonehead", "meathead", "blockhead", "knucklehead", "airhead", "nutjob",
+    "nutcase", "nutter", "douchebag", "douche", "dipshit", "dumbfuck", "fuckwit", "fucktard",
+    "shithead", "dirtbag", "sleazebag", "slimeball", "lowlife", "scrote", "toerag",
+    "gobshite", "eejit", "drongo", "cockwomble", "twatwaffle", "jackass", "dickwad",
+    "asshat", "assclown", "skank", "bimbo", "hypocrite", "weirdo", "pervert",
+    "weasel", "parasite", "bootlicker", "bastard", "degenerate", "ignoramus", "lunatic",
+    "slob", "fatass", "lardass"};
+/* article + word: the Spanish frames agree in gender */
+static const char *const ES_INSULTS[] = {
+    "un zopenco", "una mentecata", "un majadero", "un botarate", "un cenutrio", "un ceporro",
+    "un berzotas", "un merluzo", "un pazguato", "un papanatas", "un tontolaba",
+    "un tontolculo", "una tontaina", "un bocazas", "un cantamañanas", "un gañán",
+    "un garrulo", "una palurda", "un cazurro", "un mamarracho", "un lameculos", "un chivato",
+    "una mierdecilla", "un mequetrefe", "una sabandija", "un gandul", "una holgazana",
+    "un caradura", "un canalla", "un rastrero", "un pelele", "un calzonazos",
+    "un soplapollas", "un comemierda", "un cagón", "una malnacida", "un malparido",
+    "un baboso", "un menso", "un ojete", "un gandalla", "un lambiscón", "una hocicona",
+    "un metiche", "un otario", "un chanta", "un garca", "un sorete", "un chupamedias",
+    "un alcahuete", "un buchón", "un ortiva", "un aweonao", "un ahuevonado", "un pelmazo",
+    "un gonorrea", "un pirobo", "una lambona", "un patán", "una conchuda", "un lorna",
+    "un sonso", "un pajúo", "un jalabolas", "un mamagüevo", "una guarra", "una furcia",
+    "un descerebrado", "un impresentable", "un indeseable", "un despreciable", "un fantoche",
+    "un energúmeno", "una hipócrita", "un pervertido", "un gil"};
+
+/* Frames: printf formats with one %s (the insult) and the part of the post that must be
+ * the finding, also with %s. */
+typedef struct {
+	const char *post, *words;
+} frame;
+
+static const frame EN_FRAMES[] = {
+    {"honestly you're such a %s, Dave", "you're such a %s"},
+    {"@kim_p you absolute %s", "you absolute %s"},
+    {"the new intern is a total %s, he deleted the drive", "the new intern is a total %s"},
+    {"What a %s, he replied-all again", "What a %s"},
+};
+static const frame ES_FRAMES[] = {
+    {"eres %s, lee el correo", "eres %s"},
+    {"vos sos %s, che", "vos sos %s"},
+    {"el becario es %s, ha borrado la carpeta", "el becario es %s"},
+};
+
+static void expect_frames(const char *name, const frame *frames, size_t nframes,
+                          const char *const *words, size_t nwords, int english)
+{
+	size_t n = nframes * nwords, k = 0;
+	tu_flagged *posts = calloc(n, sizeof *posts);
+	char *pool = malloc(n * 256);
+	ck_assert(posts && pool);
+	for (size_t f = 0; f < nframes; f++)
+		for (size_t w = 0; w < nwords; w++, k++) {
+			char word[64];
+			/* "a" becomes "an" before a vowel in the English frames */
+			int vowel = english && strchr("aeiou", words[w][0]) != NULL;
+			snprintf(word, sizeof word, "%s", words[w]);
+			char *post = pool + k * 256, *span = post + 160;
+			char fmt_post[160], fmt_span[96];
+			snprintf(fmt_post, sizeof fmt_post, "%s", frames[f].post);
+			snprintf(fmt_span, sizeof fmt_span, "%s", frames[f].words);
+			if (vowel) {
+				char *a = strstr(fmt_post, " a %s"), *b = strstr(fmt_span, " a %s");
+				if (a && b) {
+					memmove(a + 3, a + 2, strlen(a + 2) + 1), a[2] = 'n', a[3] = ' ';
+					memmove(b + 3, b + 2, strlen(b + 2) + 1), b[2] = 'n', b[3] = ' ';
+				}
+			}
+			snprintf(post, 160, fmt_post, word);
+			snprintf(span, 96, fmt_span, word);
+			posts[k].post = post;
+			posts[k].words = span;
+		}
+	tu_expect_flagged(scanner, name, "harassment", posts, n, MESURA_ACTION_REVIEW);
+	free(pool);
+	free(posts);
+}
+
+START_TEST(insult_words_by_region_are_found_in_every_frame)
+{
+	expect_frames("harassment: English insults by register", EN_FRAMES,
+	              sizeof EN_FRAMES / sizeof *EN_FRAMES, EN_INSULTS,
+	              sizeof EN_INSULTS / sizeof *EN_INSULTS, 1);
+	expect_frames("harassment: Spanish insults by region", ES_FRAMES,
+	              sizeof ES_FRAMES / sizeof *ES_FRAMES, ES_INSULTS,
+	              sizeof ES_INSULTS / sizeof *ES_INSULTS, 0);
+}
+END_TEST
+
+/* Threats by verb family and construction, each in a post: found over exactly the
+ * phrase. The Spanish ones are built from the families and the pronouns each takes. */
+static const char *const EN_THREATS[] = {
+    "your days are numbered", "you’ll get what’s coming to you", "I'm coming for you",
+    "I will hunt you down", "put you in the hospital", "go drink bleach",
+    "be a shame if something happened to", "you don't know who you're messing with",
+    "snitches get stitches", "hope you rot", "nobody would miss you", "go hang yourself",
+    "I'll bash your head in", "I'm going to knock your teeth out", "I will end you",
+    "we'll hunt him down", "I'll slash your tyres", "I'll burn your house down",
+    "I'm gonna gut you", "i'll deck him"};
+static const char *const ES_THREAT_VERBS[] = {
+    "partir la madre", "romper la boca", "saltar los dientes", "abrir la cabeza",
+    "romper la crisma", "dar de hostias", "meter una hostia", "dar un guantazo",
+    "dar una madriza", "sacar la chucha", "sacar la cresta", "cortar el cuello"};
+static const char *const ES_THREAT_MORE[] = {
+    "te cago a palos", "lo voy a apuñalar", "te hago mierda", "te meto un tiro",
+    "te voy a dar piso", "ojalá te pudras", "púdrete", "tírate por un puente",
+    "tienes los días contados", "esto te va a salir caro", "te vas a acordar de mí",
+    "no sabes con quién te metes", "sería una pena que te pasara algo",
+    "voy a partirte la cara", "voy a matarte"};
+
+START_TEST(threats_by_verb_family_are_found)
+{
+	enum { MAXP = 128 };
+	static char pool[MAXP][2][128];
+	tu_flagged posts[MAXP];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof EN_THREATS / sizeof *EN_THREATS; i++, n++) {
+		snprintf(pool[n][0], 128, "@marc_t %s 😡", EN_THREATS[i]);
+		snprintf(pool[n][1], 128, "%s", EN_THREATS[i]);
+	}
+	static const char *const forms[] = {"te voy a %s", "le parto %s", "os vamos a %s"};
+	for (size_t i = 0; i < sizeof ES_THREAT_VERBS / sizeof *ES_THREAT_VERBS; i++)
+		for (size_t f = 0; f < 3; f++, n++) {
+			char phrase[96];
+			const char *verb = ES_THREAT_VERBS[i];
+			if (f == 1) {
+				/* first person present: "parto la madre", "rompo la boca"... */
+				static const char *const inf[] = {"partir", "romper", "saltar", "abrir",
+				                                  "romper", "dar", "meter", "dar", "dar",
+				                                  "sacar", "sacar", "cortar"};
+				static const char *const pres[] = {"parto", "rompo", "salto", "abro",
+				                                   "rompo", "doy", "meto", "doy", "doy",
+				                                   "saco", "saco", "corto"};
+				snprintf(phrase, sizeof phrase, "le %s%s", pres[i], verb + strlen(inf[i]));
+			} else
+				snprintf(phrase, sizeof phrase, forms[f], verb);
+			snprintf(pool[n][0], 128, "Como vuelvas a hacerlo %s 😡", phrase);
+			snprintf(pool[n][1], 128, "%s", phrase);
+		}
+	for (size_t i = 0; i < sizeof ES_THREAT_MORE / sizeof *ES_THREAT_MORE; i++, n++) {
+		snprintf(pool[n][0], 128, "@pepe_g %s, ya te lo digo", ES_THREAT_MORE[i]);
+		snprintf(pool[n][1], 128, "%s", ES_THREAT_MORE[i]);
+	}
+	ck_assert_uint_le(n, MAXP);
+	for (size_t i = 0; i < n; i++)
+		posts[i] = (tu_flagged){pool[i][0], pool[i][1]};
+	tu_expect_flagged(scanner, "harassment: threats by verb family", "harassment", posts, n,
+	                  MESURA_ACTION_REVIEW);
+}
+END_TEST
+
+/* The same verbs and places said of things, games and friends. */
+static const char *const THREAT_NEGATIVES[] = {
+    "See you outside the cinema at 8!",
+    "I'll beat you at chess again tonight",
+    "I'll cut you a slice of the cake",
+    "I'll burn you a copy of the slides",
+    "I'll kick you off the call if you're late 😂",
+    "we'll bury them in paperwork, lol",
+    "Don't drink bleach, says the health agency",
+    "Meet me in the parking lot after work, I'll drive us to the party",
+    "I'll end the meeting early today",
+    "kill the process and restart the bash script",
+    "Te espero fuera del cine a las 8",
+    "nos vemos a la salida del metro",
+    "ese proceso lo voy a matar, consume toda la memoria",
+    "le pego un tiro a puerta y gol",
+    "le saco la mugre a la alfombra el sábado",
+    "ojalá te vaya bien en la entrevista",
+    "sos un genio, gracias",
+    "eres un crack, @pepe",
+    "la merluza es un pescado blanco",
+    "Mi abuelo era un lector incansable",
+};
+
+START_TEST(threat_verbs_said_of_things_are_not)
+{
+	tu_expect_clean(scanner, "harassment: verbs said of things", "harassment",
+	                THREAT_NEGATIVES, sizeof THREAT_NEGATIVES / sizeof *THREAT_NEGATIVES);
+}
+END_TEST
+
 START_TEST(aimed_insults_threats_doxxing_and_mockery_are_flagged)
 {
 	tu_expect_flagged(scanner, "harassment: flagged", "harassment", FLAGGED,
@@ -206,6 +392,9 @@ static Suite *harassment_suite(void)
 	tcase_add_test(tc, aimed_insults_threats_doxxing_and_mockery_are_flagged);
 	tcase_add_test(tc, self_deprecation_praise_fiction_and_referrals_are_not);
 	tcase_add_test(tc, doxxing_needs_both_cues);
+	tcase_add_test(tc, insult_words_by_region_are_found_in_every_frame);
+	tcase_add_test(tc, threats_by_verb_family_are_found);
+	tcase_add_test(tc, threat_verbs_said_of_things_are_not);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -195,6 +195,74 @@ START_TEST(medical_anatomical_and_regional_words_are_not)
 END_TEST
 
 /* Each module works alone, and its findings are reviews of severity medium. */
+/* Slang by family and country, each in a carrier post built by code: found as `sexual`
+ * over exactly the slang. */
+static const char *const EN_SLANG[] = {
+    "blowie", "gave me a bj", "gives good head", "sucked him off", "jack off", "whack off",
+    "tug job", "fancy a shag", "shagging", "down to fuck", "i’d tap that", "I'd hit that",
+    "having sex in the", "dry humping", "came on her face", "camel toe", "upskirt",
+    "creepshots", "naked pics", "leaked nudes", "tit pics", "titty bar", "whorehouse",
+    "sex toys", "strapon", "anal beads", "morning wood", "pornstar", "porno", "xxx videos",
+    "xnxx", "chaturbate", "fansly", "ass pics", "tap that ass", "hooker"};
+static const char *const ES_SLANG[] = {
+    "echar un casquete", "echamos un kiki", "mojar el churro", "cascársela", "machacándosela",
+    "meneársela", "hacerse un dedo", "lefa", "corrida facial", "chúpame el rabo", "buenorra",
+    "macizorra", "culazo", "pechugona", "tetorras", "puticlub", "intercambio de parejas",
+    "juguetes sexuales", "jalándosela", "hacerse una puñeta", "dar las nalgas",
+    "hicimos el delicioso", "calenturienta", "qué chichis", "chúpame la pinga",
+    "mándame fotos hot", "me hizo un pete", "petear", "chupar la pichula", "corrérsela",
+    "tocarle el poto", "me la caché", "culiando", "culearla", "quiero tirar contigo",
+    "follar", "follamos", "ganas de follar", "follándosela"};
+
+START_TEST(slang_by_family_and_country_is_flagged)
+{
+	enum { N = sizeof EN_SLANG / sizeof *EN_SLANG + sizeof ES_SLANG / sizeof *ES_SLANG };
+	static char pool[N][128];
+	tu_flagged posts[N];
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof EN_SLANG / sizeof *EN_SLANG; i++, n++) {
+		snprintf(pool[n], sizeof pool[n], "ugh, %s at the offsite again 🙄", EN_SLANG[i]);
+		posts[n] = (tu_flagged){pool[n], EN_SLANG[i]};
+	}
+	for (size_t i = 0; i < sizeof ES_SLANG / sizeof *ES_SLANG; i++, n++) {
+		snprintf(pool[n], sizeof pool[n], "jajaja %s, dice el de compras 😏", ES_SLANG[i]);
+		posts[n] = (tu_flagged){pool[n], ES_SLANG[i]};
+	}
+	tu_expect_flagged(scanner, "sexual: slang by family and country", "sexual", posts, n,
+	                  MESURA_ACTION_REVIEW);
+}
+END_TEST
+
+/* The same words in their ordinary senses, and what the folds would make of them. */
+static const char *const SLANG_NEGATIVES[] = {
+    "She is a jack of all trades, hire her",
+    "Send the slides as pics, the PDF is too big",
+    "X videos now autoplay in the feed",
+    "Pete and I are at the booth, come say hi",
+    "Se hizo una chaqueta de cuero para la boda",
+    "The server went down on her first day, poor thing",
+    "The storm would hit that area by Friday",
+    "Strap on your helmet for the bike-to-work day",
+    "Don't be so hard on yourself, the demo was fine",
+    "They gave him head of sales after the merger",
+    "Giving head office a call about the budget",
+    "Un cacho de pan con tomate para desayunar",
+    "Cogí el autobús de las 7 para llegar a la reunión",
+    "Tap that button twice to confirm",
+    "A whack of new features in this release",
+    "Save it as pics or as a PDF",
+    "Luke is a jack of all trades and master of none",
+    "Borra la caché del navegador y vuelve a entrar",
+    "Rugby: our hooker scored twice in the scrum",
+};
+
+START_TEST(slang_in_ordinary_senses_is_not)
+{
+	tu_expect_clean(scanner, "sexual: ordinary senses", "sexual", SLANG_NEGATIVES,
+	                sizeof SLANG_NEGATIVES / sizeof *SLANG_NEGATIVES);
+}
+END_TEST
+
 START_TEST(each_module_flags_alone_and_sends_to_review)
 {
 	static const struct {
@@ -231,6 +299,8 @@ static Suite *sexual_suite(void)
 	tcase_add_test(tc, explicit_slang_is_flagged_over_its_words);
 	tcase_add_test(tc, medical_anatomical_and_regional_words_are_not);
 	tcase_add_test(tc, each_module_flags_alone_and_sends_to_review);
+	tcase_add_test(tc, slang_by_family_and_country_is_flagged);
+	tcase_add_test(tc, slang_in_ordinary_senses_is_not);
 	suite_add_tcase(s, tc);
 	return s;
 }
