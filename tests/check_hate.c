@@ -96,6 +96,13 @@ static const slur SLURS[] = {
 	{"mongólico", 0},     {"mongoloide", 0},     {"panchito", 0},       {"tortillera", 0},
 	{"joto", 0},          {"mayate", 0},         {"wog", 0},            {"spastics", 0},
 	{"sidoso", 0},        {"machupichus", 0},
+	/* the recall session's words, by target group */
+	{"pajeet", 0},        {"boong", DOUBLED},    {"greaseball", 0},     {"heeb", DOUBLED},
+	{"sheeny", 0},        {"muzrat", 0},         {"lezbo", 0},          {"mongoloid", 0},
+	{"goatfucker", 0},    {"currymuncher", 0},   {"dothead", 0},        {"chinaman", 0},
+	{"wigger", DOUBLED},  {"bujarra", DOUBLED},  {"bujarrón", 0},       {"mariposón", 0},
+	{"marimacha", 0},     {"maricueca", 0},      {"colipato", 0},       {"mogólico", 0},
+	{"patarrajada", 0},   {"boliguayo", 0},
 	{"bollera", REVIEW | DOUBLED},               {"bolleras", REVIEW | DOUBLED},
 };
 
@@ -296,6 +303,16 @@ static const phrase_case PHRASES[] = {
 	{"Saludos 14/88 a los camaradas arios", "hate.en-code", "14/88"},
 	{"Heil Hitler!", "hate.en-supremacist", "Heil Hitler"},
 	{"w h i t e power", "hate.en-supremacist", "w h i t e power"},
+	{"look at that towel head lol", "hate.en-slur", "towel head"},
+	{"another sand nigger at the gate", "hate.en-slur", "sand nigger"},
+	{"the new guy is a pillow biter", "hate.en-slur", "pillow biter"},
+	{"RACE WAR NOW", "hate.en-supremacist", "RACE WAR NOW"},
+	{"the goyim know, wake up", "hate.en-supremacist", "the goyim know"},
+	{"day of the rope is coming", "hate.en-supremacist", "day of the rope"},
+	{"Fuera los menas del barrio", "hate.es-slur", "los menas"},
+	{"todo es culpa del contubernio judeomasónico", "hate.es-supremacist",
+	 "contubernio judeomasónico"},
+	{"el mestizaje es genocidio, despertad", "hate.es-supremacist", "el mestizaje es genocidio"},
 	{"Vete a tu país, aquí sobras", "hate.es-exclusion", "Vete a tu país"},
 	{"vuelvete a tu pais", "hate.es-exclusion", "vuelvete a tu pais"},
 	{"Andate a tu país, bolita", "hate.es-exclusion", "Andate a tu país"},
@@ -353,6 +370,9 @@ END_TEST
 /* ------------------------------------------------------------ hard negatives */
 
 static const char *const CLEAN[] = {
+	"Our chinaman bowler took three wickets at Lord's",
+	"Las menas de hierro del yacimiento se agotan",
+	"Escribe un resumen de 14 palabras para la web",
 	/* place names and surnames */
 	"Niger and Nigeria are different countries",
 	"Summer in Lesbos with the family 🇬🇷",
