@@ -1319,6 +1319,61 @@ START_TEST(bad_policy_operators_do_not_compile)
 END_TEST
 
 
+/* The compiler checks a rule's operator with the redactor's own span check instead of
+ * running the redactor: a policy's `redact:` compiles exactly when the redactor takes
+ * the same operator and options. Mask characters by their category in UnicodeData.txt:
+ * U+2022 Po, U+00E9 Ll, U+0301 Mn, U+200B Cf, U+0378 unassigned. */
+START_TEST(policy_operators_compile_as_the_redactor_takes_them)
+{
+	static const struct {
+		const char *yaml;  /* the redact: value */
+		mesura_redact_op op;
+		const char *value; /* the same mask or template in UTF-8 */
+	} cases[] = {
+		{"{ mask: \"\\u2022\" }", MESURA_REDACT_MASK, "\xe2\x80\xa2"},
+		{"{ mask: \"\\u00e9\" }", MESURA_REDACT_MASK, "\xc3\xa9"},
+		{"{ mask: \"#\" }", MESURA_REDACT_MASK, "#"},
+		{"{ mask: \"ab\" }", MESURA_REDACT_MASK, "ab"},
+		{"{ mask: \"\\u0301\" }", MESURA_REDACT_MASK, "\xcc\x81"},
+		{"{ mask: \"\\u200b\" }", MESURA_REDACT_MASK, "\xe2\x80\x8b"},
+		{"{ mask: \"\\u0378\" }", MESURA_REDACT_MASK, "\xcd\xb8"},
+		{"{ label: \"[{category}]\" }", MESURA_REDACT_LABEL, "[{category}]"},
+		{"{ label: \"[{CATEGORY}:{rule}]\" }", MESURA_REDACT_LABEL, "[{CATEGORY}:{rule}]"},
+		{"{ label: \"{{x}}\" }", MESURA_REDACT_LABEL, "{{x}}"},
+		{"{ label: \"[{hash}]\" }", MESURA_REDACT_LABEL, "[{hash}]"},
+		{"{ label: \"[{nope}]\" }", MESURA_REDACT_LABEL, "[{nope}]"},
+		{"{ label: \"{\" }", MESURA_REDACT_LABEL, "{"},
+		{"{ hash: \"[H:{hash}]\" }", MESURA_REDACT_HASH, "[H:{hash}]"},
+		{"{ hash: \"{hash}{hash}\" }", MESURA_REDACT_HASH, "{hash}{hash}"},
+		{"{ hash: \"[H]\" }", MESURA_REDACT_HASH, "[H]"},
+	};
+	size_t accepted = 0;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		mesura_redact_options o = MESURA_REDACT_OPTIONS_INIT;
+		if (cases[i].op == MESURA_REDACT_MASK)
+			o.mask_char = cases[i].value;
+		else if (cases[i].op == MESURA_REDACT_LABEL)
+			o.label = cases[i].value;
+		else
+			o.hash_label = cases[i].value;
+		mesura_redact_span span = {0, 7, cases[i].op, &o, "pii.email", "r"};
+		const char *out;
+		size_t out_len;
+		int taken = mesura_redact(red, "sample1", 7, &span, 1, &out, &out_len) == MESURA_OK;
+		char src[512];
+		snprintf(src, sizeof src, "mesura: 1\nrules:\n  - id: r\n    category: pii.email\n"
+		         "    match: { terms: [x] }\n    redact: %s\n", cases[i].yaml);
+		mesura_policy *p = NULL;
+		int rc = mesura_policy_compile(&p, src, strlen(src), NULL, NULL, NULL, NULL);
+		ck_assert_msg(rc == (taken ? MESURA_OK : MESURA_ESYNTAX), "%s: compile %d, redact %s",
+		              cases[i].yaml, rc, taken ? "takes it" : "refuses it");
+		mesura_policy_free(p);
+		accepted += taken ? 1 : 0;
+	}
+	ck_assert_uint_eq(accepted, 8); /* both sides of the check are exercised */
+}
+END_TEST
+
 /* ------------------------------------------------------------ extents */
 
 static const char EXTENT_POLICY[] =
@@ -1532,6 +1587,7 @@ static Suite *redact_suite(void)
 	tcase_add_test(tc, random_posts_keep_everything_outside_their_spans);
 	tcase_add_test(tc, policy_operators_rewrite_their_rules_findings);
 	tcase_add_test(tc, bad_policy_operators_do_not_compile);
+	tcase_add_test(tc, policy_operators_compile_as_the_redactor_takes_them);
 	tcase_add_test(tc, extents_redact_the_sentence_or_the_post);
 	tcase_add_test(tc, extents_reach_the_callers_choice);
 	tcase_add_test(tc, extent_problems_are_compile_errors);
