@@ -544,6 +544,39 @@ START_TEST(context_within_words)
 }
 END_TEST
 
+/* The post's words are counted (which tokenizes it) only for a rule whose context in
+ * words has a hit: a rule that fires with none leaves the post untokenized, and a later
+ * rule with one still counts them and finds its word near. */
+START_TEST(context_words_counted_only_with_a_context_hit)
+{
+	engine e = engine_new("mesura: 1\n"
+	                      "rules:\n"
+	                      "  - id: first\n"
+	                      "    category: custom.first\n"
+	                      "    match: { terms: [alpha] }\n"
+	                      "    context: { words: [beta], within_words: 1, boost: 0.1 }\n"
+	                      "  - id: second\n"
+	                      "    category: custom.second\n"
+	                      "    match: { terms: [gamma] }\n"
+	                      "    context: { words: [delta], within_words: 1, boost: 0.1 }\n");
+	ck_assert_double_eq_tol(confidence_at(&e, "alpha one two gamma", "first", "alpha"), 0.8,
+	                        1e-9);
+	ck_assert_int_eq(e.scanner->tokenized, 0); /* plain words: no tokenizer, no count */
+	ck_assert_double_eq_tol(confidence_at(&e, "alpha one gamma x delta", "first", "alpha"),
+	                        0.8, 1e-9);
+	ck_assert_double_eq_tol(confidence_at(&e, "alpha one gamma x delta", "second", "gamma"),
+	                        0.9, 1e-9);
+	ck_assert_int_eq(e.scanner->tokenized, 1);
+	ck_assert_double_eq_tol(confidence_at(&e, "alpha beta gamma one two delta", "first",
+	                                      "alpha"),
+	                        0.9, 1e-9);
+	ck_assert_double_eq_tol(confidence_at(&e, "alpha beta gamma one two delta", "second",
+	                                      "gamma"),
+	                        0.8, 1e-9);
+	engine_free(&e);
+}
+END_TEST
+
 START_TEST(negative_boost_is_local_unless_is_global)
 {
 	engine e = engine_new(CONTEXT);
@@ -2376,6 +2409,7 @@ int main(void)
 		                nesting_is_limited, groups_stand_alone, NULL}},
 		{"unless", {unless_cancels_the_rule_for_the_post, unless_with_a_regex_and_a_tree, NULL}},
 		{"context", {context_counts_characters_not_bytes, context_within_words,
+		             context_words_counted_only_with_a_context_hit,
 		             negative_boost_is_local_unless_is_global, required_context_and_min_confidence,
 		             confidence_is_clamped, context_problems_are_errors, NULL}},
 		{"examples", {passing_examples_compile, failing_examples_are_errors_at_the_example,

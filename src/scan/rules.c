@@ -174,6 +174,17 @@ static const hit *any_hit(const mesura_scanner *s, uint32_t cond)
 	return NULL;
 }
 
+/* Whether a context of rule r counts its distance in words and has a hit in the post:
+ * only then are the post's words counted (which tokenizes it). A context without a hit
+ * is near nothing, whatever the words. */
+static int needs_word_counts(const mesura_scanner *s, const policy_rule *r)
+{
+	for (size_t i = 0; i < r->n_context; i++)
+		if (r->context[i].in_words && s->first_hit[r->context[i].cond] != NO_HIT)
+			return 1;
+	return 0;
+}
+
 int mesura_scan__evaluate_rules(mesura_scanner *s)
 {
 	const mesura_policy *p = s->policy;
@@ -197,7 +208,7 @@ int mesura_scan__evaluate_rules(mesura_scanner *s)
 		}
 		if (r->n_context)
 			rc = mesura_scan__find_context(s);
-		if (rc == MESURA_OK && p->uses_words && r->n_context)
+		if (rc == MESURA_OK && p->uses_words && needs_word_counts(s, r))
 			rc = count_words(s);
 		if (rc == MESURA_OK)
 			rc = add_findings(s, r, r->match);
