@@ -5,6 +5,7 @@
  * failures through all of it. Spans are found in the post with strstr, positions in
  * the policy source by searching it: nothing depends on counting bytes by hand. */
 #include <check.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -882,13 +883,13 @@ static void gen_sequence(tu_rng *rng, pattern_builder *b, int depth);
 static void gen_atom(tu_rng *rng, pattern_builder *b, int depth)
 {
 	static const char *const literals[] = {"a", "b", "c", "x", "-", " ", "ab", "abc", "ba", ".",
-	                                       "1", "12"};
+	                                       "1", "12", "A", "BC"};
 	static const char *const escapes[] = {
 		"\\.", "\\-", "\\x61", "\\x{62}", "\\141", "\\cA", "\\pL", "\\p{Ll}", "\\d", "\\w",
 		"\\s", "\\b", "\\x20", "\\Qa|b\\E", "\\N", "\\ "};
 	static const char *const classes[] = {"[ab]", "[^a]", "[a-c]", "[|]", "[(]", "[]a]",
 	                                      "[\\]b]", "[[:alpha:]]", "[-x]", "[0-9]", "[6789]",
-	                                      "[\\d]", "[0-9a]"};
+	                                      "[\\d]", "[0-9a]", "[A-Z]", "[AB]", "[A-C0]"};
 	size_t k = tu_rng_below(rng, 12);
 	if (k < 5) {
 		put(b, PICK(rng, literals));
@@ -980,15 +981,49 @@ static int contains(const char *hay, size_t hay_len, const char *needle, size_t 
 	return 0;
 }
 
+/* Only letters follow "(?" in an option setting: the letters inside a lookaround, a
+ * named group or a comment set nothing (a `\x{2010}` read as (?x) used to turn every
+ * reading off; an "hi" as (?i), the capital runs). */
+START_TEST(option_settings_are_letters_only)
+{
+	static const struct {
+		const char *pattern;
+		unsigned long digits, capitals;
+	} cases[] = {
+		{"(?<![\\x{2010}])\\d{3}[\\x{2010}-]\\d{4}", 7, 0},
+		{"(?<!\\bhi )[A-Z]{4}\\d", 1, 4},
+		{"(?<id>x)[A-Z]{4}", 0, 4},
+		{"(?#xi)[A-Z]{4}\\d\\d", 2, 4},
+		{"[(?i)][A-Z]{4}", 0, 4},
+		{"(?-i)[A-Z]{4}", 0, 4},
+		{"(?i)[A-Z]{4}", 0, 0},
+		{"(?^i)[A-Z]{4}", 0, 0},
+		{"x(?i:y)[A-Z]{4}", 0, 0},
+		{"(?x)\\d \\d[A-Z]{4}", 0, 0},
+		{"(?sx-i)\\d\\d", 0, 0},
+	};
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		const char *p = cases[i].pattern;
+		ck_assert_msg(mesura_policy__regex_min_digits(p, strlen(p)) == cases[i].digits,
+		              "%s: %lu digits", p, mesura_policy__regex_min_digits(p, strlen(p)));
+		ck_assert_msg(mesura_policy__regex_min_capital_run(p, strlen(p)) == cases[i].capitals,
+		              "%s: %lu capitals", p, mesura_policy__regex_min_capital_run(p, strlen(p)));
+	}
+	run_list l = literals_of("(?<![\\x{2010}])abc");
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.runs[0], "abc");
+}
+END_TEST
+
 START_TEST(regex_literals_are_required_by_every_match)
 {
 	static const char *const alphabet[] = {"a", "b", "c", "x", "A", "B", "-", " ", ".", "\x01",
 	                                       "\xc3\xa9", "1", "|", "(", "]", "n", "ab", "abc",
-	                                       "2", "34", "567"};
+	                                       "2", "34", "567", "C", "BC", "ABC"};
 	tu_rng rng = {20240611};
 	tu_tally t = {"regex_literals soundness", 0, 0};
 	size_t patterns = 0, matches = 0, with_runs = 0, with_digits = 0, with_max_len = 0;
-	size_t with_lead = 0, with_run = 0;
+	size_t with_lead = 0, with_run = 0, with_capitals = 0;
 	pcre2_match_data *md = pcre2_match_data_create(16, NULL);
 	ck_assert_ptr_nonnull(md);
 	for (int i = 0; i < 4000; i++) {
@@ -1011,6 +1046,8 @@ START_TEST(regex_literals_are_required_by_every_match)
 		with_lead += lead != SIZE_MAX;
 		size_t min_run = mesura_policy__regex_min_digit_run(b.buf, b.len);
 		with_run += min_run > 1;
+		size_t min_capitals = mesura_policy__regex_min_capital_run(b.buf, b.len);
+		with_capitals += min_capitals > 1;
 		int caseless = strstr(b.buf, "(?i") != NULL;
 		for (int s = 0; s < 40; s++) {
 			char subject[128];
@@ -1028,13 +1065,20 @@ START_TEST(regex_literals_are_required_by_every_match)
 			const char *m = subject + ov[0];
 			size_t m_len = ov[1] - ov[0];
 			size_t digits = 0, first_digit = SIZE_MAX, in_row = 0, longest = 0;
+			size_t capitals = 0, most_capitals = 0;
 			for (size_t k = 0; k < m_len; k++) {
 				int digit = m[k] >= '0' && m[k] <= '9';
 				if (digit && digits++ == 0)
 					first_digit = k;
 				in_row = digit ? in_row + 1 : 0;
 				longest = in_row > longest ? in_row : longest;
+				capitals = m[k] >= 'A' && m[k] <= 'Z' ? capitals + 1 : 0;
+				most_capitals = capitals > most_capitals ? capitals : most_capitals;
 			}
+			t.checks++;
+			if (most_capitals < min_capitals)
+				tu_tally_fail(&t, "'%s' needs %zu capitals in a row, but matches \"%.*s\"",
+				              b.buf, min_capitals, (int)m_len, m);
 			t.checks++;
 			if (longest < min_run)
 				tu_tally_fail(&t, "'%s' needs a run of %zu digits, but matches \"%.*s\"", b.buf,
@@ -1063,9 +1107,12 @@ START_TEST(regex_literals_are_required_by_every_match)
 	}
 	pcre2_match_data_free(md);
 	printf("regex_literals soundness: %zu patterns (%zu with runs, %zu needing digits, %zu "
-	       "with a digit lead, %zu needing 2 digits in a row, %zu bounded), %zu matches\n",
-	       patterns, with_runs, with_digits, with_lead, with_run, with_max_len, matches);
+	       "with a digit lead, %zu needing 2 digits in a row, %zu needing 2 capitals in a row, "
+	       "%zu bounded), %zu matches\n",
+	       patterns, with_runs, with_digits, with_lead, with_run, with_capitals, with_max_len,
+	       matches);
 	ck_assert_uint_gt(with_run, 100);
+	ck_assert_uint_gt(with_capitals, 100);
 	ck_assert_uint_gt(with_digits, 500);
 	ck_assert_uint_gt(with_lead, 300);
 	ck_assert_uint_gt(with_max_len, 500);
@@ -1126,6 +1173,9 @@ static const char SOUND_POLICY[] =
 	"  - id: accented\n"
 	"    category: custom.accented\n"
 	"    match: { regex: '(?i)ñandú|pingüino' }\n"
+	"  - id: capitals\n"
+	"    category: custom.capitals\n"
+	"    match: { regex: '(?<![\\w-])[A-Z]{4}[\\dLMNP-V]{2}[A-Z]{2}' }\n"
 	"  - id: cashtag\n"
 	"    category: custom.cashtag\n"
 	"    match: { regex: '\\$[A-Z]{3,5}\\b' }\n"
@@ -1332,7 +1382,8 @@ static const char *const TRICKY_POSTS[] = {
 	"fuck.", "fuck!)", "fuck,x", "(fuck)", "\"fuck\"", "fuck\xcc\x81", "fuck\xe2\x80\x8d",
 	"#FuckThis", "@FuckThis", "$FUCK", "fuck.com", "x.fuck@example.com", "https://fuck.es",
 	"Scunthorpe", "scunthorpe's", "#scunthorpe", "año nuevo feliz", "año  nuevo", "año\nnuevo",
-	"RT @acme", " RT @acme", "ABC1ABC2", "api_key:  \n", "api_key: \xe2\x80\x83x",
+	"RT @acme", " RT @acme", "ABC1ABC2", "ABCD12EF", "xABCD12EF", "ABCDLMEF.", "ABC12EF",
+	"ABCDE12EF", "ABCD12E", "ABCD\xc3\x89" "1EF", "ab ABCD12EF x", "-ABCD12EF", "api_key:  \n", "api_key: \xe2\x80\x83x",
 	"\xef\xbc\x83" "FuckThis", "\xef\xbc\x83" "NoFuckM\xc3\xa1s", "#ABCfuck", "#FUCKthis", "#fuck9",
 	"#9fuck", "a9fuck", "fuck9", "(a\xc3\xb1o", "x(fuck)", "a (fuck", "(\xcc\x81" "fuck", "[fuck]",
 	"{fuck}", "allí, fuck", "allí,fuck", "fuck allí, x", "x \xcc\x81" "fuck", "\xc7\x85" "fuck",
@@ -1558,6 +1609,47 @@ START_TEST(phrases_match_joined_spellings)
 	expect_findings(&e, "leaked the #BoardDeck", "leak", "leaked", NULL);
 	expect_findings(&e, "leaked the board-deck", "leak", "leaked", NULL);
 	expect_findings(&e, "leaked the deck", "leak", NULL);
+	engine_free(&e);
+}
+END_TEST
+
+/* The joiners of random texts, against a byte-by-byte reading of the rule (an '_' or
+ * '-' between two word characters, not between two digits): the scanner finds them a
+ * chunk of bytes at a time, so they are put at every offset around a chunk's ends. */
+START_TEST(joiners_found_at_every_offset)
+{
+	engine e = engine_new(JOINED);
+	scan(&e, "a first post"); /* the scanner as a scan leaves it */
+	static const char *const pieces[] = {"a", "Z", "7", "_", "-", " ", "\xc3\xa9", ".", "__"};
+	tu_rng rng = {19};
+	for (int round = 0; round < 3000; round++) {
+		char text[128];
+		size_t len = 0, want = (size_t)tu_rng_below(&rng, 70);
+		while (len < want) {
+			const char *p = PICK(&rng, pieces);
+			memcpy(text + len, p, strlen(p));
+			len += strlen(p);
+		}
+		char expected[128];
+		int any = 0;
+		memcpy(expected, text, len);
+		for (size_t i = 1; i + 1 < len; i++) {
+			unsigned char a = (unsigned char)text[i - 1], b = (unsigned char)text[i + 1];
+			int digits = isdigit(a) && isdigit(b);
+			if ((text[i] == '_' || text[i] == '-') && (a >= 0x80 || isalnum(a)) &&
+			    (b >= 0x80 || isalnum(b)) && !digits) {
+				expected[i] = ' ';
+				any = 1;
+			}
+		}
+		const char *spaced = NULL;
+		e.scanner->spaced_from = NULL; /* a new text at a reused address */
+		ck_assert_int_eq(mesura_scan__joiners_as_spaces(e.scanner, text, len, &spaced), MESURA_OK);
+		if (!any)
+			ck_assert_ptr_null(spaced);
+		else
+			ck_assert_mem_eq(spaced, expected, len);
+	}
 	engine_free(&e);
 }
 END_TEST
@@ -2415,12 +2507,13 @@ int main(void)
 		{"examples", {passing_examples_compile, failing_examples_are_errors_at_the_example,
 		              examples_see_the_whole_policy, NULL}},
 		{"keywords", {keywords_gate_the_regex, derived_keywords_do_not_lose_matches,
-		              regex_literals_examples, regex_literals_are_required_by_every_match, NULL}},
+		              regex_literals_examples, regex_literals_are_required_by_every_match,
+		              option_settings_are_letters_only, NULL}},
 		{"soundness", {exhaustive_mode_agrees_on_chosen_posts,
 		               exhaustive_mode_agrees_on_random_posts, exhaustive_mode_agrees_on_data_files,
 		               NULL}},
 		{"masked", {self_censored_spellings, not_self_censored_spellings, NULL}},
-		{"joined", {phrases_match_joined_spellings, NULL}},
+		{"joined", {phrases_match_joined_spellings, joiners_found_at_every_offset, NULL}},
 		{"views", {views_sharing_stage1_see_their_own_text, digits_view_reads_every_script, NULL}},
 		{"files", {lexicon_files, lexicon_file_problems, includes_are_relative_and_share_lexicons,
 		           included_problems_name_their_file, lexicon_only_includes,

@@ -314,11 +314,11 @@ static int build_view(mesura_policy *p, size_t v)
 	for (size_t i = 0, k = 0; i < p->n_conds; i++) {
 		const regex_prefilter *pre = &p->conds[i].pre;
 		if (p->conds[i].kind == COND_REGEX && p->conds[i].view == v)
-			view->regexes[k++] = (view_regex){pre->all_classes,   pre->any_classes,
-			                                  pre->min_len,       pre->min_digits,
-			                                  pre->min_digit_run, pre->max_len,
-			                                  pre->digit_lead,    (uint32_t)i,
-			                                  pre->has_keywords};
+			view->regexes[k++] = (view_regex){pre->all_classes,     pre->any_classes,
+			                                  pre->min_len,         pre->min_digits,
+			                                  pre->min_digit_run,   pre->max_len,
+			                                  pre->digit_lead,      pre->min_capital_run,
+			                                  (uint32_t)i,          pre->has_keywords};
 	}
 	return rc;
 }

@@ -104,7 +104,9 @@ static size_t quantifier(const char *p, size_t len, size_t i, unsigned long *min
 	return q;
 }
 
-/* Whether an inline option setting such as (?i) or (?x) turns on `flag`. */
+/* Whether an inline option setting such as (?i), (?x) or (?i:...) turns on `flag`. Only
+ * letters may follow "(?" there: a lookaround, a named group or a comment ("(?<![\\x{2010}-]",
+ * "(?<id>", "(?#...)") sets nothing, whatever letters it holds. Classes are skipped. */
 static int sets_option(const char *p, size_t len, char flag)
 {
 	for (size_t i = 0; i + 2 < len; i++) {
@@ -112,11 +114,23 @@ static int sets_option(const char *p, size_t len, char flag)
 			i++;
 			continue;
 		}
+		if (p[i] == '[') {
+			i = skip_class(p, len, i) - 1;
+			continue;
+		}
 		if (p[i] != '(' || p[i + 1] != '?')
 			continue;
-		for (size_t k = i + 2; k < len && p[k] != ')' && p[k] != ':' && p[k] != '-'; k++)
-			if (p[k] == flag)
-				return 1;
+		int found = 0, on = 1, letters = 1;
+		size_t k = i + 2;
+		for (; k < len && p[k] != ')' && p[k] != ':' && letters; k++) {
+			if (p[k] == '-')
+				on = 0; /* the letters after it turn options off */
+			else if (p[k] != '^')
+				letters = (p[k] | 0x20) >= 'a' && (p[k] | 0x20) <= 'z';
+			found |= on && letters && p[k] == flag;
+		}
+		if (found && letters && k < len)
+			return 1;
 	}
 	return 0;
 }
@@ -471,6 +485,75 @@ unsigned long mesura_policy__regex_min_digit_run(const char *pattern, size_t len
 		if (pattern[i] == '\\' && (pattern[++i] == 'K' || pattern[i] == 'Q'))
 			return 0;
 	return over_alternatives(pattern, len, 0, 0, run_of_sequence);
+}
+
+/* ------------------------------------------------------------ capital runs */
+
+static int is_capital(char ch)
+{
+	return ch >= 'A' && ch <= 'Z';
+}
+
+/* Whether the class p[i..end) holds ASCII capitals only ("[A-Z]", "[ABCDEHLMPRST]"). */
+static int class_is_capitals(const char *p, size_t i, size_t end)
+{
+	if (end < i + 3 || p[end - 1] != ']' || p[i + 1] == '^')
+		return 0;
+	for (size_t k = i + 1, last = end - 1; k < last;) {
+		if (is_capital(p[k]) && k + 2 < last && p[k + 1] == '-' && is_capital(p[k + 2]))
+			k += 3;
+		else if (is_capital(p[k]))
+			k++;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+/* The longest run of consecutive ASCII capitals that every match of the sequence
+ * p[0..len) holds: capitals and classes of capitals next to each other add up (times
+ * their minimum repeat); anything else ends the run, groups, lookarounds and escapes
+ * too (a lower bound, to be safe). */
+static size_t capital_run_of_sequence(const char *p, size_t len, int caseless)
+{
+	(void)caseless;
+	size_t best = 0, run = 0;
+	for (size_t i = 0; i < len;) {
+		int capital = 0;
+		size_t next = i + 1;
+		if (p[i] == '\\' && i + 1 < len) {
+			next = escape_end(p, len, i);
+		} else if (p[i] == '[') {
+			next = skip_class(p, len, i);
+			capital = class_is_capitals(p, i, next);
+		} else if (p[i] == '(') {
+			next = skip_group(p, len, i);
+		} else {
+			capital = is_capital(p[i]);
+		}
+		unsigned long min = 1;
+		size_t q = quantifier(p, len, next, &min);
+		if (capital) {
+			run += min < DIGITS_CAP ? min : DIGITS_CAP;
+			run = run < DIGITS_CAP ? run : DIGITS_CAP;
+		} else {
+			best = run > best ? run : best;
+			run = 0;
+		}
+		i = next + q;
+	}
+	return run > best ? run : best;
+}
+
+unsigned long mesura_policy__regex_min_capital_run(const char *pattern, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++)
+		if (pattern[i] == '\\' && (pattern[++i] == 'K' || pattern[i] == 'Q'))
+			return 0;
+	if (sets_option(pattern, len, 'i') || sets_option(pattern, len, 'x') ||
+	    has_accept(pattern, len))
+		return 0; /* a capital matches its small letter; spaces are not read */
+	return over_alternatives(pattern, len, 0, 0, capital_run_of_sequence);
 }
 
 /* ------------------------------------------------------------ length */
@@ -899,6 +982,8 @@ static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
 	x->pre.digit_lead = mesura_policy__regex_digit_lead(regex->text, regex->len);
 	first_bytes(&x->pre, x->regex);
 	int caseless = (options & PCRE2_CASELESS) || sets_option(regex->text, regex->len, 'i');
+	x->pre.min_capital_run =
+	    caseless ? 0 : mesura_policy__regex_min_capital_run(regex->text, regex->len);
 	int nfkc = (x->normalize & (MESURA_NORM_NFKC | MESURA_NORM_NFKD)) != 0;
 	literal_scan ls = {&x->pre, caseless, caseless && !nfkc, "", 0};
 	mesura_policy__regex_literals(regex->text, regex->len, on_literal, &ls);

@@ -40,4 +40,9 @@ size_t mesura_policy__regex_digit_lead(const char *pattern, size_t len);
  * far as a simple reading can tell (0 when unsure). Exposed for tests. */
 unsigned long mesura_policy__regex_min_digit_run(const char *pattern, size_t len);
 
+/* The longest run of consecutive ASCII capitals ('A'-'Z') that every match of `pattern`
+ * holds, as far as a simple reading can tell (0 when unsure or caseless). Exposed for
+ * tests. */
+unsigned long mesura_policy__regex_min_capital_run(const char *pattern, size_t len);
+
 #endif

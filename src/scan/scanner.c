@@ -818,6 +818,8 @@ typedef struct {
 	uint64_t classes;
 	size_t digits, longest_run; /* digits, and the most of them in a row */
 	uint32_t digit_at[DIGITS_KEPT]; /* when digits <= DIGITS_KEPT */
+	int capitals_ready;   /* capital_run is this view's (made when a regex asks) */
+	size_t capital_run;   /* the most ASCII capitals in a row */
 } view_summary;
 
 /* Whether some `need` digits of the view lie within `width` bytes: a match of a regex
@@ -876,7 +878,43 @@ static void summarize(const mesura_policy *p, const char *text, size_t len, view
 		c0 |= p->class_bit[b[i]];
 	sum->classes = c0 | c1 | c2 | c3;
 	count_digits(b, len, sum);
+	sum->capitals_ready = 0;
+	sum->capital_run = 0;
 	sum->ready = 1;
+}
+
+/* The most ASCII capitals in a row in t[0..len), a chunk of bytes at a time: most
+ * chunks of a post hold none. */
+static size_t longest_capital_run(const unsigned char *t, size_t len)
+{
+	size_t i = 0, run = 0, best = 0;
+	for (; i + CHUNK <= len; i += CHUNK) {
+		unsigned bits = chunk_bits(chunk_in(chunk_load(t + i), 'A', 'Z'));
+		if (bits == 0) {
+			run = 0;
+			continue;
+		}
+		for (unsigned k = 0; k < CHUNK; k++, bits >>= 1) {
+			run = bits & 1 ? run + 1 : 0;
+			best = run > best ? run : best;
+		}
+	}
+	for (; i < len; i++) {
+		run = (unsigned)(t[i] - 'A') < 26u ? run + 1 : 0;
+		best = run > best ? run : best;
+	}
+	return best;
+}
+
+/* Whether the summarised view holds `need` ASCII capitals in a row (counted once per
+ * view, when a regex first asks). */
+static int has_capital_run(view_summary *sum, const char *text, size_t len, size_t need)
+{
+	if (!sum->capitals_ready) {
+		sum->capital_run = longest_capital_run((const unsigned char *)text, len);
+		sum->capitals_ready = 1;
+	}
+	return sum->capital_run >= need;
 }
 
 /* The check of a long automaton search (hit_sink payload): counts the bytes searched
@@ -1039,7 +1077,8 @@ static int prefilter_passes(const mesura_scanner *s, const view_regex *r, const 
 	if (!sum->ready)
 		summarize(s->policy, text, len, sum);
 	return digits_within(sum, r->min_digits, r->max_len) && r->min_digit_run <= sum->longest_run &&
-	       (r->all_classes & sum->classes) == r->all_classes && (r->any_classes & sum->classes);
+	       (r->all_classes & sum->classes) == r->all_classes && (r->any_classes & sum->classes) &&
+	       (r->min_capital_run == 0 || has_capital_run(sum, text, len, r->min_capital_run));
 }
 
 /* A near miss of leaf `cond` at [start, end) of its view. */
