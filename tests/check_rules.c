@@ -898,10 +898,11 @@ static void gen_atom(tu_rng *rng, pattern_builder *b, int depth)
 	} else if (k < 9) {
 		put(b, PICK(rng, classes));
 	} else if (k < 11 && depth < 3) {
-		size_t o = tu_rng_below(rng, 4);
+		size_t o = tu_rng_below(rng, 6);
 		char named[24];
 		snprintf(named, sizeof named, "(?<n%d>", b->groups + 1);
-		put(b, o == 0 ? "(" : o == 1 ? "(?:" : o == 2 ? "(?i:" : named);
+		put(b, o == 0 ? "(" : o == 1 ? "(?:" : o == 2 ? "(?i:" : o == 3 ? named
+		       : o == 4 ? "(?=" : "(?<=");
 		b->groups += o == 0 || o == 3;
 		gen_sequence(rng, b, depth + 1);
 		while (tu_rng_below(rng, 3) == 0) {
@@ -1023,7 +1024,7 @@ START_TEST(regex_literals_are_required_by_every_match)
 	tu_rng rng = {20240611};
 	tu_tally t = {"regex_literals soundness", 0, 0};
 	size_t patterns = 0, matches = 0, with_runs = 0, with_digits = 0, with_max_len = 0;
-	size_t with_lead = 0, with_run = 0, with_capitals = 0;
+	size_t with_lead = 0, with_run = 0, with_capitals = 0, with_lookarounds = 0;
 	pcre2_match_data *md = pcre2_match_data_create(16, NULL);
 	ck_assert_ptr_nonnull(md);
 	for (int i = 0; i < 4000; i++) {
@@ -1036,7 +1037,10 @@ START_TEST(regex_literals_are_required_by_every_match)
 		if (!code)
 			continue; /* e.g. a quantifier after (*ACCEPT) or \b: not a pattern */
 		patterns++;
-		run_list runs = literals_of(b.buf);
+		run_list runs = literals_of(b.buf), around;
+		memset(&around, 0, sizeof around);
+		mesura_policy__regex_lookaround_literals(b.buf, b.len, collect_run, &around);
+		with_lookarounds += around.n > 0;
 		with_runs += runs.n > 0;
 		size_t min_digits = mesura_policy__regex_min_digits(b.buf, b.len);
 		with_digits += min_digits > 0;
@@ -1095,6 +1099,13 @@ START_TEST(regex_literals_are_required_by_every_match)
 			if (digits < min_digits)
 				tu_tally_fail(&t, "'%s' needs %zu digits, but matches \"%.*s\"", b.buf,
 				              min_digits, (int)m_len, m);
+			for (size_t r = 0; r < around.n; r++) {
+				const char *run = around.runs[r];
+				t.checks++;
+				if (!contains(subject, len, run, strlen(run), caseless))
+					tu_tally_fail(&t, "'%s' needs \"%s\" around it, but matches in \"%.*s\"",
+					              b.buf, run, (int)len, subject);
+			}
 			for (size_t r = 0; r < runs.n; r++) {
 				const char *run = runs.runs[r];
 				t.checks++;
@@ -1108,11 +1119,12 @@ START_TEST(regex_literals_are_required_by_every_match)
 	pcre2_match_data_free(md);
 	printf("regex_literals soundness: %zu patterns (%zu with runs, %zu needing digits, %zu "
 	       "with a digit lead, %zu needing 2 digits in a row, %zu needing 2 capitals in a row, "
-	       "%zu bounded), %zu matches\n",
-	       patterns, with_runs, with_digits, with_lead, with_run, with_capitals, with_max_len,
-	       matches);
+	       "%zu with lookaround runs, %zu bounded), %zu matches\n",
+	       patterns, with_runs, with_digits, with_lead, with_run, with_capitals, with_lookarounds,
+	       with_max_len, matches);
 	ck_assert_uint_gt(with_run, 100);
 	ck_assert_uint_gt(with_capitals, 100);
+	ck_assert_uint_gt(with_lookarounds, 50);
 	ck_assert_uint_gt(with_digits, 500);
 	ck_assert_uint_gt(with_lead, 300);
 	ck_assert_uint_gt(with_max_len, 500);
@@ -1173,6 +1185,9 @@ static const char SOUND_POLICY[] =
 	"  - id: accented\n"
 	"    category: custom.accented\n"
 	"    match: { regex: '(?i)ñandú|pingüino' }\n"
+	"  - id: around\n"
+	"    category: custom.around\n"
+	"    match: { regex: '(?<=key:)\\w{3}(?=@x)', whole_word: false }\n"
 	"  - id: capitals\n"
 	"    category: custom.capitals\n"
 	"    match: { regex: '(?<![\\w-])[A-Z]{4}[\\dLMNP-V]{2}[A-Z]{2}' }\n"
@@ -1383,7 +1398,8 @@ static const char *const TRICKY_POSTS[] = {
 	"#FuckThis", "@FuckThis", "$FUCK", "fuck.com", "x.fuck@example.com", "https://fuck.es",
 	"Scunthorpe", "scunthorpe's", "#scunthorpe", "año nuevo feliz", "año  nuevo", "año\nnuevo",
 	"RT @acme", " RT @acme", "ABC1ABC2", "ABCD12EF", "xABCD12EF", "ABCDLMEF.", "ABC12EF",
-	"ABCDE12EF", "ABCD12E", "ABCD\xc3\x89" "1EF", "ab ABCD12EF x", "-ABCD12EF", "api_key:  \n", "api_key: \xe2\x80\x83x",
+	"ABCDE12EF", "ABCD12E", "ABCD\xc3\x89" "1EF", "ab ABCD12EF x", "-ABCD12EF", "key:abc@x", "key:abc@",
+	"key:abc x@x", "key: abc@x", "KEY:abc@x", "key:ab@x", "api_key:  \n", "api_key: \xe2\x80\x83x",
 	"\xef\xbc\x83" "FuckThis", "\xef\xbc\x83" "NoFuckM\xc3\xa1s", "#ABCfuck", "#FUCKthis", "#fuck9",
 	"#9fuck", "a9fuck", "fuck9", "(a\xc3\xb1o", "x(fuck)", "a (fuck", "(\xcc\x81" "fuck", "[fuck]",
 	"{fuck}", "allí, fuck", "allí,fuck", "fuck allí, x", "x \xcc\x81" "fuck", "\xc7\x85" "fuck",

@@ -232,6 +232,32 @@ void mesura_policy__regex_literals(const char *p, size_t len,
 		run(cur, n, payload);
 }
 
+void mesura_policy__regex_lookaround_literals(const char *p, size_t len,
+                                              void (*run)(const char *s, size_t n, void *payload),
+                                              void *payload)
+{
+	if (!is_sequence(p, len) || sets_option(p, len, 'x') || has_accept(p, len))
+		return;
+	for (size_t i = 0; i < len;) {
+		if (p[i] != '(') {
+			i = p[i] == '\\' ? escape_end(p, len, i) : p[i] == '[' ? skip_class(p, len, i) : i + 1;
+			continue;
+		}
+		size_t next = skip_group(p, len, i), from = i + 3;
+		unsigned long min = 1;
+		size_t q = quantifier(p, len, next, &min);
+		if (min > 0 && next <= len && p[next - 1] == ')' && i + 2 < len && p[i + 1] == '?' &&
+		    p[i + 2] == '<' && i + 3 < len && p[i + 3] == '=')
+			from = i + 4; /* (?<=...) */
+		else if (!(min > 0 && next <= len && p[next - 1] == ')' && i + 2 < len &&
+		           p[i + 1] == '?' && p[i + 2] == '='))
+			from = 0; /* not a positive lookaround */
+		if (from && from < next - 1)
+			mesura_policy__regex_literals(p + from, next - 1 - from, run, payload);
+		i = next + q;
+	}
+}
+
 /* ------------------------------------------------------------ backtracking */
 
 /* Whether a quantifier of `q` bytes at p[i] has no upper bound: +, *, {n,}. */
@@ -884,6 +910,16 @@ static int is_letter(unsigned char ch)
 	return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
 }
 
+/* Bytes a lookaround needs in the view: no keyword (the match itself need not hold
+ * them), only the bytes the prefilter checks. */
+static void on_lookaround_literal(const char *s, size_t n, void *payload)
+{
+	literal_scan *ls = payload;
+	for (size_t i = 0; i < n; i++)
+		if (!ls->caseless || !is_letter((unsigned char)s[i]))
+			set_bit(ls->pre->all_of, (unsigned char)s[i]);
+}
+
 static void on_literal(const char *s, size_t n, void *payload)
 {
 	literal_scan *ls = payload;
@@ -987,6 +1023,7 @@ static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
 	int nfkc = (x->normalize & (MESURA_NORM_NFKC | MESURA_NORM_NFKD)) != 0;
 	literal_scan ls = {&x->pre, caseless, caseless && !nfkc, "", 0};
 	mesura_policy__regex_literals(regex->text, regex->len, on_literal, &ls);
+	mesura_policy__regex_lookaround_literals(regex->text, regex->len, on_lookaround_literal, &ls);
 	if (keywords)
 		declared_keywords(c, x, keywords);
 	else if (ls.longest_len >= MIN_DERIVED_KEYWORD)

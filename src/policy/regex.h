@@ -18,6 +18,13 @@ void mesura_policy__regex_literals(const char *pattern, size_t len,
                                    void (*run)(const char *s, size_t n, void *payload),
                                    void *payload);
 
+/* The literal runs of the positive lookarounds, (?=...) and (?<=...), at the top level
+ * of `pattern` that every match needs (as regex_literals reads their insides): the view
+ * holds them next to a match, if not inside it. Exposed for tests. */
+void mesura_policy__regex_lookaround_literals(const char *pattern, size_t len,
+                                              void (*run)(const char *s, size_t n, void *payload),
+                                              void *payload);
+
 /* The fewest ASCII digits ('0'-'9') every match of `pattern` holds, as far as a
  * simple reading can tell (0 when unsure). Exposed for tests. */
 unsigned long mesura_policy__regex_min_digits(const char *pattern, size_t len);
