@@ -889,7 +889,8 @@ static void gen_atom(tu_rng *rng, pattern_builder *b, int depth)
 		"\\s", "\\b", "\\x20", "\\Qa|b\\E", "\\N", "\\ "};
 	static const char *const classes[] = {"[ab]", "[^a]", "[a-c]", "[|]", "[(]", "[]a]",
 	                                      "[\\]b]", "[[:alpha:]]", "[-x]", "[0-9]", "[6789]",
-	                                      "[\\d]", "[0-9a]", "[A-Z]", "[AB]", "[A-C0]"};
+	                                      "[\\d]", "[0-9a]", "[A-Z]", "[AB]", "[A-C0]",
+	                                      "[^\\s/]", "[a-c/+]", "[^a]", "\\W", "\\S"};
 	size_t k = tu_rng_below(rng, 12);
 	if (k < 5) {
 		put(b, PICK(rng, literals));
@@ -1025,6 +1026,7 @@ START_TEST(regex_literals_are_required_by_every_match)
 	tu_tally t = {"regex_literals soundness", 0, 0};
 	size_t patterns = 0, matches = 0, with_runs = 0, with_digits = 0, with_max_len = 0;
 	size_t with_lead = 0, with_run = 0, with_capitals = 0, with_lookarounds = 0;
+	size_t with_class_runs = 0;
 	pcre2_match_data *md = pcre2_match_data_create(16, NULL);
 	ck_assert_ptr_nonnull(md);
 	for (int i = 0; i < 4000; i++) {
@@ -1050,6 +1052,10 @@ START_TEST(regex_literals_are_required_by_every_match)
 		with_lead += lead != SIZE_MAX;
 		size_t min_run = mesura_policy__regex_min_digit_run(b.buf, b.len);
 		with_run += min_run > 1;
+		size_t class_run;
+		uint64_t class_set[4];
+		mesura_policy__regex_class_run(b.buf, b.len, &class_run, class_set);
+		with_class_runs += class_run > 2;
 		size_t min_capitals = mesura_policy__regex_min_capital_run(b.buf, b.len);
 		with_capitals += min_capitals > 1;
 		int caseless = strstr(b.buf, "(?i") != NULL;
@@ -1099,6 +1105,16 @@ START_TEST(regex_literals_are_required_by_every_match)
 			if (digits < min_digits)
 				tu_tally_fail(&t, "'%s' needs %zu digits, but matches \"%.*s\"", b.buf,
 				              min_digits, (int)m_len, m);
+			size_t in_set = 0, most_in_set = 0; /* the view: the subject */
+			for (size_t k = 0; k < len; k++) {
+				unsigned char c = (unsigned char)subject[k];
+				in_set = (class_set[c >> 6] >> (c & 63)) & 1 ? in_set + 1 : 0;
+				most_in_set = in_set > most_in_set ? in_set : most_in_set;
+			}
+			t.checks++;
+			if (most_in_set < class_run)
+				tu_tally_fail(&t, "'%s' needs %zu bytes of its class in a row, but matches in "
+				              "\"%.*s\"", b.buf, class_run, (int)len, subject);
 			for (size_t r = 0; r < around.n; r++) {
 				const char *run = around.runs[r];
 				t.checks++;
@@ -1125,6 +1141,7 @@ START_TEST(regex_literals_are_required_by_every_match)
 	ck_assert_uint_gt(with_run, 100);
 	ck_assert_uint_gt(with_capitals, 100);
 	ck_assert_uint_gt(with_lookarounds, 50);
+	ck_assert_uint_gt(with_class_runs, 200);
 	ck_assert_uint_gt(with_digits, 500);
 	ck_assert_uint_gt(with_lead, 300);
 	ck_assert_uint_gt(with_max_len, 500);
@@ -1185,6 +1202,9 @@ static const char SOUND_POLICY[] =
 	"  - id: accented\n"
 	"    category: custom.accented\n"
 	"    match: { regex: '(?i)ñandú|pingüino' }\n"
+	"  - id: class-run\n"
+	"    category: custom.class_run\n"
+	"    match: { regex: '(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{12}(?![A-Za-z0-9/+=])', whole_word: false }\n"
 	"  - id: around\n"
 	"    category: custom.around\n"
 	"    match: { regex: '(?<=key:)\\w{3}(?=@x)', whole_word: false }\n"
@@ -1399,7 +1419,8 @@ static const char *const TRICKY_POSTS[] = {
 	"Scunthorpe", "scunthorpe's", "#scunthorpe", "año nuevo feliz", "año  nuevo", "año\nnuevo",
 	"RT @acme", " RT @acme", "ABC1ABC2", "ABCD12EF", "xABCD12EF", "ABCDLMEF.", "ABC12EF",
 	"ABCDE12EF", "ABCD12E", "ABCD\xc3\x89" "1EF", "ab ABCD12EF x", "-ABCD12EF", "key:abc@x", "key:abc@",
-	"key:abc x@x", "key: abc@x", "KEY:abc@x", "key:ab@x", "api_key:  \n", "api_key: \xe2\x80\x83x",
+	"key:abc x@x", "key: abc@x", "KEY:abc@x", "key:ab@x", "ab/cd+EF12gh", "ab/cd+EF12g",
+	"x ab/cd+EF12gh=", "ab/cd+EF12gh.", "ab/cd+EF\xc3\xa9" "12gh", "api_key:  \n", "api_key: \xe2\x80\x83x",
 	"\xef\xbc\x83" "FuckThis", "\xef\xbc\x83" "NoFuckM\xc3\xa1s", "#ABCfuck", "#FUCKthis", "#fuck9",
 	"#9fuck", "a9fuck", "fuck9", "(a\xc3\xb1o", "x(fuck)", "a (fuck", "(\xcc\x81" "fuck", "[fuck]",
 	"{fuck}", "allí, fuck", "allí,fuck", "fuck allí, x", "x \xcc\x81" "fuck", "\xc7\x85" "fuck",

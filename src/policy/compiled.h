@@ -38,6 +38,9 @@ typedef struct {
 	size_t digit_lead;      /* bytes a match takes at most before its first digit,
 	                         * which every match has (SIZE_MAX: not so, or unsure) */
 	size_t min_capital_run; /* ASCII capitals in a row that every match holds */
+	size_t class_run;       /* bytes of class_run_set in a row that the view holds for
+	                         * every match (0: not checked) */
+	uint64_t class_run_set[4];
 	uint64_t any_of[4];     /* one of these bytes starts every match (all ones: any) */
 	uint64_t all_of[4];     /* each of these bytes occurs in every match */
 	uint64_t any_classes;   /* the same as byte classes of the policy (see below) */
@@ -119,7 +122,7 @@ typedef struct {
  * goes through a view's prefilters without touching the leaves. */
 typedef struct {
 	uint64_t all_classes, any_classes;
-	size_t min_len, min_digits, min_digit_run, max_len, digit_lead, min_capital_run;
+	size_t min_len, min_digits, min_digit_run, max_len, digit_lead, min_capital_run, class_run;
 	uint32_t cond;
 	int has_keywords;
 } view_regex;

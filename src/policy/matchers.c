@@ -318,7 +318,8 @@ static int build_view(mesura_policy *p, size_t v)
 			                                  pre->min_len,         pre->min_digits,
 			                                  pre->min_digit_run,   pre->max_len,
 			                                  pre->digit_lead,      pre->min_capital_run,
-			                                  (uint32_t)i,          pre->has_keywords};
+			                                  pre->class_run,       (uint32_t)i,
+			                                  pre->has_keywords};
 	}
 	return rc;
 }

@@ -15,6 +15,9 @@
 #include "mesura/errors.h"
 
 
+/* A run of bytes of a class shorter than this occurs in too many posts to check. */
+#define MIN_CLASS_RUN 8
+
 /* A derived keyword shorter than this would occur in too many posts to pay. */
 #define MIN_DERIVED_KEYWORD 3
 
@@ -582,6 +585,174 @@ unsigned long mesura_policy__regex_min_capital_run(const char *pattern, size_t l
 	return over_alternatives(pattern, len, 0, 0, capital_run_of_sequence);
 }
 
+/* ------------------------------------------------------------ class runs */
+
+static void add_byte(uint64_t *set, unsigned byte)
+{
+	set[byte >> 6] |= (uint64_t)1 << (byte & 63);
+}
+
+static void add_range(uint64_t *set, unsigned lo, unsigned hi)
+{
+	for (unsigned b = lo; b <= hi; b++)
+		add_byte(set, b);
+}
+
+/* \d \w \s and their complements, as PCRE2 reads them without UCP (ASCII only); 0 for
+ * any other letter. */
+static int add_class_escape(uint64_t *set, char e)
+{
+	uint64_t one[4] = {0, 0, 0, 0};
+	char lower = (char)(e | 0x20);
+	if (lower == 'd') {
+		add_range(one, '0', '9');
+	} else if (lower == 'w') {
+		add_range(one, '0', '9');
+		add_range(one, 'A', 'Z');
+		add_range(one, 'a', 'z');
+		add_byte(one, '_');
+	} else if (lower == 's') {
+		add_range(one, '\t', '\r');
+		add_byte(one, ' ');
+	} else {
+		return 0;
+	}
+	for (int k = 0; k < 4; k++)
+		set[k] |= e == lower ? one[k] : ~one[k]; /* \D \W \S: non-ASCII bytes too */
+	return 1;
+}
+
+/* The bytes the class p[i..end) ("[A-Za-z0-9/+]", "[^\s/@]") may match: its ASCII
+ * characters and ranges, \d \w \s and their complements, every byte >= 0x80 for a
+ * non-ASCII character or a negation. 0 when the reading is unsure (a POSIX class, a
+ * hex or Unicode escape). */
+static int class_bytes(const char *p, size_t i, size_t end, uint64_t *set)
+{
+	uint64_t in[4] = {0, 0, 0, 0};
+	if (end < i + 3 || p[end - 1] != ']')
+		return 0;
+	size_t k = i + 1, last = end - 1;
+	int negated = p[k] == '^';
+	if (negated)
+		k++;
+	for (int first = 1; k < last; first = 0) {
+		unsigned char ch = (unsigned char)p[k];
+		if (ch == '[' || (ch == ']' && !first))
+			return 0; /* a POSIX class, or a reading gone astray */
+		if (ch == '\\') {
+			if (k + 1 >= last)
+				return 0;
+			char e = p[k + 1];
+			if (((e | 0x20) >= 'a' && (e | 0x20) <= 'z') || (e >= '0' && e <= '9')) {
+				if (!add_class_escape(in, e))
+					return 0;
+				k += 2;
+				continue;
+			}
+			ch = (unsigned char)e; /* an escaped punctuation character */
+			k++;
+		}
+		if (ch >= 0x80) {
+			add_range(in, 0x80, 0xFF);
+			k++;
+			continue;
+		}
+		if (k + 2 < last && p[k + 1] == '-' && (p[k + 2] == '\\' || (unsigned char)p[k + 2] >= 0x80))
+			return 0; /* a range to an escape or a non-ASCII character: not read */
+		if (k + 2 < last && p[k + 1] == '-') {
+			add_range(in, ch, (unsigned char)p[k + 2]);
+			k += 3;
+			continue;
+		}
+		add_byte(in, ch);
+		k++;
+	}
+	if (negated) /* every other character, the non-ASCII ones whatever the class holds */
+		for (int w = 0; w < 4; w++)
+			in[w] = ~in[w] | (w >= 2 ? ~(uint64_t)0 : 0);
+	for (int w = 0; w < 4; w++)
+		set[w] |= in[w];
+	return 1;
+}
+
+/* Under (?i) a letter matches its other case, and some non-ASCII characters (the Kelvin
+ * sign for k). */
+static void fold_set(uint64_t *set)
+{
+	for (unsigned b = 'A'; b <= 'Z'; b++)
+		if ((set[b >> 6] >> (b & 63)) & 1 || (set[(b | 0x20) >> 6] >> ((b | 0x20) & 63)) & 1) {
+			add_byte(set, b);
+			add_byte(set, b | 0x20);
+		}
+	add_range(set, 0x80, 0xFF);
+}
+
+/* The bytes one atom of a sequence may match (*known 0 when unsure): a literal ASCII
+ * character, an escaped punctuation character, \d \w \s and their complements, a
+ * class. */
+static size_t atom_bytes(const char *p, size_t len, size_t i, uint64_t *set, int *known)
+{
+	size_t next = i + 1;
+	*known = 0;
+	if (p[i] == '\\' && i + 1 < len) {
+		next = escape_end(p, len, i);
+		char e = p[i + 1];
+		if (next == i + 2 && (unsigned char)e < 0x80)
+			*known = is_alnum((unsigned char)e) ? add_class_escape(set, e)
+			                                    : (add_byte(set, (unsigned char)e), 1);
+	} else if (p[i] == '[') {
+		next = skip_class(p, len, i);
+		*known = class_bytes(p, i, next, set);
+	} else if (p[i] == '(') {
+		next = skip_group(p, len, i);
+	} else if ((unsigned char)p[i] < 0x80 && !strchr(".^$|{", p[i])) {
+		add_byte(set, (unsigned char)p[i]);
+		*known = 1;
+	}
+	return next;
+}
+
+void mesura_policy__regex_class_run(const char *p, size_t len, size_t *run_len, uint64_t set[4])
+{
+	uint64_t cur[4] = {0, 0, 0, 0};
+	size_t run = 0;
+	*run_len = 0;
+	memset(set, 0, 4 * sizeof *set);
+	for (size_t i = 0; i + 1 < len; i++)
+		if (p[i] == '\\' && p[++i] == 'Q')
+			return; /* \Q...\E quoting: not worth reading */
+	if (!is_sequence(p, len) || sets_option(p, len, 'x') || has_accept(p, len))
+		return;
+	int caseless = sets_option(p, len, 'i');
+	for (size_t i = 0; i <= len;) {
+		uint64_t atom[4] = {0, 0, 0, 0};
+		int known = 0;
+		unsigned long min = 0;
+		size_t next = len + 1, q = 0;
+		if (i < len) {
+			next = atom_bytes(p, len, i, atom, &known);
+			min = 1;
+			q = quantifier(p, len, next, &min);
+		}
+		if (known && min > 0) { /* min characters, each of bytes in the set */
+			run += min < DIGITS_CAP ? min : DIGITS_CAP;
+			run = run < DIGITS_CAP ? run : DIGITS_CAP;
+			for (int w = 0; w < 4; w++)
+				cur[w] |= atom[w];
+		} else {
+			if (run > *run_len) {
+				*run_len = run;
+				memcpy(set, cur, sizeof cur);
+			}
+			run = 0;
+			memset(cur, 0, sizeof cur);
+		}
+		i = next + q;
+	}
+	if (caseless && *run_len)
+		fold_set(set);
+}
+
 /* ------------------------------------------------------------ length */
 
 /* Bytes that no match exceeds, as far as a simple reading of the pattern can tell:
@@ -1020,6 +1191,13 @@ static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
 	int caseless = (options & PCRE2_CASELESS) || sets_option(regex->text, regex->len, 'i');
 	x->pre.min_capital_run =
 	    caseless ? 0 : mesura_policy__regex_min_capital_run(regex->text, regex->len);
+	mesura_policy__regex_class_run(regex->text, regex->len, &x->pre.class_run,
+	                               x->pre.class_run_set);
+	if (x->pre.class_run < MIN_CLASS_RUN || x->pre.digit_lead != SIZE_MAX ||
+	    (caseless && !sets_option(regex->text, regex->len, 'i')))
+		x->pre.class_run = 0; /* too short to rule posts out; tried near digits anyway
+		                       * (a few anchored tries cost less than the check); or
+		                       * caseless by an option the reading does not see */
 	int nfkc = (x->normalize & (MESURA_NORM_NFKC | MESURA_NORM_NFKD)) != 0;
 	literal_scan ls = {&x->pre, caseless, caseless && !nfkc, "", 0};
 	mesura_policy__regex_literals(regex->text, regex->len, on_literal, &ls);

@@ -47,6 +47,14 @@ size_t mesura_policy__regex_digit_lead(const char *pattern, size_t len);
  * far as a simple reading can tell (0 when unsure). Exposed for tests. */
 unsigned long mesura_policy__regex_min_digit_run(const char *pattern, size_t len);
 
+/* The longest run of consecutive characters that every match of `pattern` holds, each
+ * of them made of bytes of one set, as far as a simple reading can tell: *run_len
+ * characters (0 when unsure), `set` the bytes they may be made of (a bit per byte,
+ * every byte >= 0x80 for a non-ASCII character). The view holds *run_len bytes of the
+ * set in a row at least. Exposed for tests. */
+void mesura_policy__regex_class_run(const char *pattern, size_t len, size_t *run_len,
+                                    uint64_t set[4]);
+
 /* The longest run of consecutive ASCII capitals ('A'-'Z') that every match of `pattern`
  * holds, as far as a simple reading can tell (0 when unsure or caseless). Exposed for
  * tests. */

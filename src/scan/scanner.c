@@ -917,6 +917,18 @@ static int has_capital_run(view_summary *sum, const char *text, size_t len, size
 	return sum->capital_run >= need;
 }
 
+/* Whether t[0..len) holds `need` bytes of `set` in a row. */
+static int has_class_run(const unsigned char *t, size_t len, const uint64_t set[4], size_t need)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < len; i++) {
+		run = (set[t[i] >> 6] >> (t[i] & 63)) & 1 ? run + 1 : 0;
+		if (run >= need)
+			return 1;
+	}
+	return 0;
+}
+
 /* The check of a long automaton search (hit_sink payload): counts the bytes searched
  * since the last call and stops the search when the time budget has run out. */
 static int search_on(size_t searched, void *payload)
@@ -1078,7 +1090,10 @@ static int prefilter_passes(const mesura_scanner *s, const view_regex *r, const 
 		summarize(s->policy, text, len, sum);
 	return digits_within(sum, r->min_digits, r->max_len) && r->min_digit_run <= sum->longest_run &&
 	       (r->all_classes & sum->classes) == r->all_classes && (r->any_classes & sum->classes) &&
-	       (r->min_capital_run == 0 || has_capital_run(sum, text, len, r->min_capital_run));
+	       (r->min_capital_run == 0 || has_capital_run(sum, text, len, r->min_capital_run)) &&
+	       (r->class_run == 0 ||
+	        has_class_run((const unsigned char *)text, len,
+	                      s->policy->conds[r->cond].pre.class_run_set, r->class_run));
 }
 
 /* A near miss of leaf `cond` at [start, end) of its view. */
