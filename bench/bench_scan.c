@@ -129,12 +129,12 @@ static unsigned long long scan_pass(mesura_scanner *s, const corpus *c)
 	unsigned long long findings = 0;
 	for (size_t i = 0; i < c->count; i++) {
 		const mesura_result *r;
-		int rc = mesura_scan(s, c->data + c->starts[i], c->lens[i], &r);
+		int rc = mesura_scan(s, c->data + c->starts[i], c->lens[i], 0, &r);
 		if (rc != MESURA_OK && rc != MESURA_ELIMIT) {
 			dump_post(c, i);
 			die(1, "mesura_scan: %s", mesura_strerror(rc));
 		}
-		findings += r->n_findings;
+		findings += mesura_result_finding_count(r);
 	}
 	return findings;
 }
@@ -201,10 +201,11 @@ static void *scan_slice(void *arg)
 	sl->findings = 0;
 	for (size_t i = sl->from; i < sl->to; i++) {
 		const mesura_result *r;
-		int rc = mesura_scan(s, sl->posts->data + sl->posts->starts[i], sl->posts->lens[i], &r);
+		int rc = mesura_scan(s, sl->posts->data + sl->posts->starts[i], sl->posts->lens[i], 0,
+		                     &r);
 		if (rc != MESURA_OK && rc != MESURA_ELIMIT)
 			die(1, "mesura_scan: %s", mesura_strerror(rc));
-		sl->findings += r->n_findings;
+		sl->findings += mesura_result_finding_count(r);
 	}
 	mesura_scanner_free(s);
 	return NULL;

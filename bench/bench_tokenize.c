@@ -127,13 +127,19 @@ static void contract_fail(const pass_ctx *x, size_t i, size_t k, const mesura_to
  * [0, text_len) in order; every token is non-empty, of a known type, inside the text,
  * and maps into the post [0, post_len). Without a view, start/end equal
  * text_start/text_end. */
-static void check_tokens(const pass_ctx *x, size_t i, const mesura_token *items, size_t count,
-                         size_t text_len, size_t post_len)
+static void check_tokens(const pass_ctx *x, size_t i, const mesura_tokens *tokens,
+                         size_t count, size_t text_len, size_t post_len)
 {
 	size_t k, at = 0;
 	int view = x->r->kind == ROW_VIEW_TOKENS;
 	for (k = 0; k < count; k++) {
-		const mesura_token *t = &items[k];
+		const mesura_token *t = mesura_tokens_get(tokens, k);
+		if (!t) {
+			fprintf(stderr, "bench_tokenize: row \"%s\": mesura_tokens_get gave NULL "
+			                "for token %zu of %zu\n", x->r->name, k, count);
+			dump_post(x->c, i);
+			exit(1);
+		}
 		if (t->type < MESURA_TOKEN_WORD || t->type > MESURA_TOKEN_OTHER)
 			contract_fail(x, i, k, t, "unknown type");
 		if (t->text_start >= t->text_end || t->text_end > text_len)
@@ -165,7 +171,6 @@ static unsigned long long pass_mesura(pass_ctx *x)
 	size_t i;
 	for (i = 0; i < c->count; i++) {
 		const char *post = c->data + c->starts[i];
-		const mesura_token *items;
 		size_t count = 0, text_len = c->lens[i];
 		int st;
 		if (x->r->kind == ROW_VIEW_TOKENS) {
@@ -180,21 +185,14 @@ static unsigned long long pass_mesura(pass_ctx *x)
 			if (st != MESURA_OK)
 				mesura_fail(x, i, "mesura_tokenize", st);
 		}
-		items = mesura_tokens_array(x->tokens, &count);
+		count = mesura_tokens_count(x->tokens);
 		if (x->check) {
 			if (x->r->kind == ROW_VIEW_TOKENS)
 				(void)mesura_view_text(x->view, &text_len);
-			if (count > 0 && items == NULL) {
-				fprintf(stderr, "bench_tokenize: row \"%s\": mesura_tokens_array gave NULL "
-				                "with a count of %zu\n",
-				        x->r->name, count);
-				dump_post(c, i);
-				exit(1);
-			}
-			check_tokens(x, i, items, count, text_len, c->lens[i]);
+			check_tokens(x, i, x->tokens, count, text_len, c->lens[i]);
 		}
 		total += count;
-		touch += count ? items[count - 1].end : 0;
+		touch += count ? mesura_tokens_get(x->tokens, count - 1)->end : 0;
 	}
 	bench_sink += touch;
 	return total;

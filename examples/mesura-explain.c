@@ -104,18 +104,17 @@ static void print_tokens(const char *text, size_t len)
 		rc = mesura_tokenize(tokens, text, len, MESURA_TOKENIZE_ALL);
 	if (rc != MESURA_OK)
 		tool_die("cannot tokenize: %s", mesura_strerror(rc));
-	size_t n;
-	const mesura_token *t = mesura_tokens_array(tokens, &n);
 	printf("\ntokens (whole-word matches start and end on their edges; spaces not shown)\n");
-	for (size_t i = 0; i < n; i++) {
-		if (t[i].type == MESURA_TOKEN_SPACE)
+	for (size_t i = 0; i < mesura_tokens_count(tokens); i++) {
+		const mesura_token *t = mesura_tokens_get(tokens, i);
+		if (t->type == MESURA_TOKEN_SPACE)
 			continue;
 		char span[48];
-		snprintf(span, sizeof span, "[%zu,%zu)", t[i].start, t[i].end);
-		printf("  %-12s %-8s ", span, mesura_token_type_name(t[i].type));
-		print_quoted(text + t[i].start, t[i].end - t[i].start);
+		snprintf(span, sizeof span, "[%zu,%zu)", t->start, t->end);
+		printf("  %-12s %-8s ", span, mesura_token_type_name(t->type));
+		print_quoted(text + t->start, t->end - t->start);
 		for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++)
-			if (t[i].flags & flags[f].flag)
+			if (t->flags & flags[f].flag)
 				printf(" %s", flags[f].name);
 		putchar('\n');
 	}
@@ -125,14 +124,15 @@ static void print_tokens(const char *text, size_t len)
 static void print_result(const char *text, const mesura_result *res)
 {
 	printf("\nverdict: %s", mesura_action_name(res->verdict));
-	if (res->decisive < res->n_findings)
-		printf(" (decided by %s at [%zu,%zu))", res->findings[res->decisive].rule_id,
-		       res->findings[res->decisive].start, res->findings[res->decisive].end);
+	const mesura_finding *decisive = mesura_result_finding_get(res, res->decisive);
+	if (decisive)
+		printf(" (decided by %s at [%zu,%zu))", decisive->rule_id, decisive->start,
+		       decisive->end);
 	printf("\n\nfindings (why it was flagged)\n");
-	if (res->n_findings == 0)
+	if (mesura_result_finding_count(res) == 0)
 		printf("  none\n");
-	for (size_t i = 0; i < res->n_findings; i++) {
-		const mesura_finding *f = &res->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(res); i++) {
+		const mesura_finding *f = mesura_result_finding_get(res, i);
 		printf("  %s  %s, %s, %s  [%zu,%zu) ", f->rule_id, f->category,
 		       mesura_severity_name(f->severity), mesura_action_name(f->action), f->start,
 		       f->end);
@@ -142,10 +142,10 @@ static void print_result(const char *text, const mesura_result *res)
 		printf(" by %s, confidence %.2f\n", f->condition, f->confidence);
 	}
 	printf("\nnear misses (why not: rules that matched something but did not fire)\n");
-	if (res->n_near_misses == 0)
+	if (mesura_result_near_miss_count(res) == 0)
 		printf("  none\n");
-	for (size_t i = 0; i < res->n_near_misses; i++) {
-		const mesura_near_miss *m = &res->near_misses[i];
+	for (size_t i = 0; i < mesura_result_near_miss_count(res); i++) {
+		const mesura_near_miss *m = mesura_result_near_miss_get(res, i);
 		printf("  %s  %s  ", m->rule_id, mesura_miss_reason_name(m->reason));
 		if (m->start == 0 && m->end == 0) {
 			printf("(the post as a whole)");
@@ -254,11 +254,9 @@ int main(int argc, char **argv)
 	mesura_policy *policy = tool_load_policy(policy_path, no_file_access);
 	mesura_scanner *scanner = NULL;
 	int rc = mesura_scanner_new(&scanner, policy, NULL);
-	if (rc == MESURA_OK)
-		rc = mesura_scanner_explain(scanner, 1);
 	const mesura_result *res = NULL;
 	if (rc == MESURA_OK)
-		rc = tool_scan(scanner, p.text, p.len, &res);
+		rc = tool_scan(scanner, p.text, p.len, MESURA_SCAN_EXPLAIN, &res);
 	if (rc != MESURA_OK && rc != MESURA_ELIMIT) {
 		fprintf(stderr, "%s: the post cannot be screened: %s\n", tool_name,
 		        mesura_strerror(rc));

@@ -40,8 +40,8 @@ static int expectation_met(const json_t *want, const post *p, const mesura_resul
 	const char *rule = json_string_value(json_object_get(want, "rule"));
 	const char *category = json_string_value(json_object_get(want, "category"));
 	const json_t *text = json_object_get(want, "text");
-	for (size_t i = 0; i < res->n_findings; i++) {
-		const mesura_finding *f = &res->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(res); i++) {
+		const mesura_finding *f = mesura_result_finding_get(res, i);
 		if (rule && strcmp(rule, f->rule_id) != 0)
 			continue;
 		if (category && strcmp(category, f->category) != 0)
@@ -91,10 +91,10 @@ static const char *check_case(json_t *c)
 
 static void print_findings(const post *p, const mesura_result *res)
 {
-	if (res->n_findings == 0)
+	if (mesura_result_finding_count(res) == 0)
 		printf("    (no findings)\n");
-	for (size_t i = 0; i < res->n_findings; i++) {
-		const mesura_finding *f = &res->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(res); i++) {
+		const mesura_finding *f = mesura_result_finding_get(res, i);
 		printf("    found %s (%s) [%zu,%zu) \"%.*s\"\n", f->rule_id, f->category, f->start,
 		       f->end, (int)(f->end - f->start), p->text + f->start);
 	}
@@ -109,14 +109,15 @@ static int run_case(mesura_scanner *scanner, const posts_line *line, const post 
 		return 0;
 	}
 	const mesura_result *res;
-	int rc = mesura_scan(scanner, p->text, p->len, &res);
+	int rc = mesura_scan(scanner, p->text, p->len, 0, &res);
 	if (rc != MESURA_OK && rc != MESURA_ELIMIT) {
 		printf("%s:%lu: FAIL: cannot scan: %s\n", line->source, line->line, mesura_strerror(rc));
 		return 0;
 	}
 	int ok = 1;
 	const json_t *expect = json_object_get(p->object, "expect");
-	if (json_is_array(expect) && json_array_size(expect) == 0 && res->n_findings > 0) {
+	if (json_is_array(expect) && json_array_size(expect) == 0 &&
+	    mesura_result_finding_count(res) > 0) {
 		printf("%s:%lu: FAIL: expected no findings\n", line->source, line->line);
 		ok = 0;
 	}

@@ -116,7 +116,7 @@ static int not_redacted(worker *w, const posts_line *line, post *p, const char *
 static int redact_post(worker *w, const post *p, const char **red, size_t *red_len)
 {
 	const mesura_result *res;
-	int rc = tool_scan(w->scanner, p->text, p->len, &res);
+	int rc = tool_scan(w->scanner, p->text, p->len, 0, &res);
 	if (rc == MESURA_ELIMIT) { /* what was skipped could be anything: not redacted */
 		snprintf(w->why, sizeof w->why, "screened only in part: %s",
 		         tool_limit_reason(res->limits_hit));
@@ -127,15 +127,16 @@ static int redact_post(worker *w, const post *p, const char **red, size_t *red_l
 		return rc;
 	}
 	rc = MESURA_OK;
-	if (res->n_findings == 0) { /* nothing to rewrite: the post is its own redaction */
+	if (mesura_result_finding_count(res) == 0) { /* nothing to rewrite: the post is its own
+	                                              * redaction */
 		*red = p->text;
 		*red_len = p->len;
 	} else if (w->tool->style < 0 && !w->tool->mask_char) {
 		rc = mesura_redact_result(w->redactor, w->tool->policy, p->text, p->len, res, red,
 		                          red_len);
 	} else {
-		if (res->n_findings > w->options_cap) {
-			w->options_cap = res->n_findings;
+		if (mesura_result_finding_count(res) > w->options_cap) {
+			w->options_cap = mesura_result_finding_count(res);
 			w->options = tool_xrealloc(w->options, w->options_cap * sizeof *w->options);
 		}
 		rc = mesura_redact_result_with(w->redactor, w->tool->policy, p->text, p->len, res,

@@ -105,10 +105,12 @@ static void written(void *ctx, const char *data, size_t len)
 static void put_tally(strbuf *out, const post *p, const mesura_result *res, int limited)
 {
 	tally t = {(unsigned char)res->verdict, 0, p->repaired > 0, limited != 0, p->unmapped,
-	           res->n_findings};
+	           mesura_result_finding_count(res)};
 	strbuf_put(out, &t, sizeof t);
-	for (size_t i = 0; i < res->n_findings; i++)
-		strbuf_put(out, &res->findings[i].category, sizeof res->findings[i].category);
+	for (size_t i = 0; i < mesura_result_finding_count(res); i++) {
+		const mesura_finding *f = mesura_result_finding_get(res, i);
+		strbuf_put(out, &f->category, sizeof f->category);
+	}
 }
 
 /* ------------------------------------------------------------- workers */
@@ -164,8 +166,8 @@ static void out_jsonl(worker *w, const posts_line *line, const post *p, const me
 {
 	strbuf_record_head(out, p->id, line, w->screen->many_files);
 	strbuf_printf(out, ",\"verdict\":\"%s\",\"findings\":[", mesura_action_name(res->verdict));
-	for (size_t i = 0; i < res->n_findings; i++) {
-		const mesura_finding *f = &res->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(res); i++) {
+		const mesura_finding *f = mesura_result_finding_get(res, i);
 		strbuf_puts(out, i ? ",{\"rule\":" : "{\"rule\":");
 		strbuf_json_string(out, f->rule_id, strlen(f->rule_id));
 		strbuf_puts(out, ",\"category\":");
@@ -220,12 +222,13 @@ static void csv_id(strbuf *out, const posts_line *line, const post *p, int many_
 static void out_csv(worker *w, const posts_line *line, const post *p, const mesura_result *res,
                     const char *redacted, size_t redacted_len, strbuf *out)
 {
-	size_t rows = res->n_findings ? res->n_findings : 1; /* a clean post gets one row */
+	size_t n = mesura_result_finding_count(res);
+	size_t rows = n ? n : 1; /* a clean post gets one row */
 	for (size_t i = 0; i < rows; i++) {
 		csv_id(out, line, p, w->screen->many_files);
 		strbuf_printf(out, ",%s,", mesura_action_name(res->verdict));
-		if (res->n_findings) {
-			const mesura_finding *f = &res->findings[i];
+		if (n) {
+			const mesura_finding *f = mesura_result_finding_get(res, i);
 			strbuf_csv(out, f->rule_id, strlen(f->rule_id), 1);
 			strbuf_put(out, ",", 1);
 			strbuf_csv(out, f->category, strlen(f->category), 1);
@@ -296,32 +299,33 @@ static void out_human(worker *w, const posts_line *line, const post *p, const me
 
 	/* The post with each finding marked, as the redactor would widen and merge it. */
 	const char *safe = terminal_safe(w, p->text, p->len);
-	if (res->n_findings > w->spans_cap) {
-		w->spans_cap = res->n_findings;
+	if (mesura_result_finding_count(res) > w->spans_cap) {
+		w->spans_cap = mesura_result_finding_count(res);
 		w->spans = tool_xrealloc(w->spans, w->spans_cap * sizeof *w->spans);
 	}
-	for (size_t i = 0; i < res->n_findings; i++)
-		mesura_redact_span_from_finding(&w->spans[i], &res->findings[i]);
+	for (size_t i = 0; i < mesura_result_finding_count(res); i++)
+		mesura_redact_span_from_finding(&w->spans[i], mesura_result_finding_get(res, i));
 	mesura_redact_preview_options popts = MESURA_REDACT_PREVIEW_OPTIONS_INIT;
 	popts.ansi = colour;
 	const char *preview;
 	size_t preview_len;
-	if (mesura_redact_preview(w->redactor, safe, p->len, w->spans, res->n_findings, &popts,
+	if (mesura_redact_preview(w->redactor, safe, p->len, w->spans,
+	                          mesura_result_finding_count(res), &popts,
 	                          &preview, &preview_len) != MESURA_OK) {
 		preview = safe;
 		preview_len = p->len;
 	}
 	strbuf_put(out, preview, preview_len);
 	strbuf_put(out, "\n", 1);
-	for (size_t i = 0; i < res->n_findings; i++) {
-		const mesura_finding *f = &res->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(res); i++) {
+		const mesura_finding *f = mesura_result_finding_get(res, i);
 		strbuf_printf(out, "    %s  %s, %s, %s  [%zu,%zu) \"", f->rule_id, f->category,
 		              mesura_severity_name(f->severity), mesura_action_name(f->action),
 		              f->start, f->end);
 		strbuf_put(out, safe + f->start, f->end - f->start);
 		strbuf_printf(out, "\"  confidence %.2f\n", f->confidence);
 	}
-	if (redacted && res->n_findings) {
+	if (redacted && mesura_result_finding_count(res)) {
 		strbuf_puts(out, "    => ");
 		strbuf_put(out, terminal_safe(w, redacted, redacted_len), redacted_len);
 		strbuf_put(out, "\n", 1);
@@ -379,7 +383,7 @@ static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err,
 	if (posts_decode(&w->decoder, line, &p, &why) != 0)
 		return unscreened(w, line, &p, MESURA_ACTION_REVIEW, why, out, err, tallies);
 	const mesura_result *res;
-	int rc = tool_scan(w->scanner, p.text, p.len, &res);
+	int rc = tool_scan(w->scanner, p.text, p.len, 0, &res);
 	int limited = rc == MESURA_ELIMIT;
 	if (rc != MESURA_OK && !limited) {
 		snprintf(w->why, sizeof w->why, "cannot screen: %s", mesura_strerror(rc));
@@ -394,7 +398,8 @@ static int process(void *arg, const posts_line *line, strbuf *out, strbuf *err,
 	 * such a post gets its findings and `incomplete`, but no redacted copy. */
 	if (sc->redact && !limited) {
 		rc = MESURA_OK;
-		if (res->n_findings == 0) { /* nothing to rewrite: the post is its own redaction */
+		if (mesura_result_finding_count(res) == 0) { /* nothing to rewrite: the post is its
+		                                              * own redaction */
 			redacted = p.text;
 			redacted_len = p.len;
 		} else {

@@ -50,7 +50,7 @@ static char *repeated(const char *unit, size_t copies, size_t *len)
 static const mesura_result *scan_ok_or_limited(const char *text, size_t len, int *rc)
 {
 	const mesura_result *r;
-	*rc = mesura_scan(scanner, text, len, &r);
+	*rc = mesura_scan(scanner, text, len, 0, &r);
 	ck_assert_msg(*rc == MESURA_OK || *rc == MESURA_ELIMIT, "%s", mesura_strerror(*rc));
 	if (*rc == MESURA_ELIMIT) /* fail closed */
 		ck_assert_int_ge(r->verdict, MESURA_ACTION_REVIEW);
@@ -59,8 +59,8 @@ static const mesura_result *scan_ok_or_limited(const char *text, size_t len, int
 
 static int found(const mesura_result *r, const char *rule)
 {
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (strcmp(r->findings[i].rule_id, rule) == 0)
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+		if (strcmp(mesura_result_finding_get(r, i)->rule_id, rule) == 0)
 			return 1;
 	return 0;
 }
@@ -111,7 +111,7 @@ START_TEST(oversized_post_is_reviewed)
 	size_t len;
 	char *text = repeated("clean words ", (2u << 20) / 12, &len);
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(scanner, text, len, &r), MESURA_ELIMIT);
+	ck_assert_int_eq(mesura_scan(scanner, text, len, 0, &r), MESURA_ELIMIT);
 	ck_assert_uint_eq(r->limits_hit, MESURA_LIMIT_POST_SIZE);
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
 	free(text);
@@ -171,7 +171,7 @@ START_TEST(million_term_lexicon)
 	char post[64];
 	snprintf(post, sizeof post, "so %s there", last);
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(s, post, strlen(post), &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(s, post, strlen(post), 0, &r), MESURA_OK);
 	ck_assert(found(r, "big"));
 	mesura_scanner_free(s);
 	mesura_policy_free(p);
@@ -229,14 +229,14 @@ START_TEST(megabyte_of_findings)
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(s, text, len, &r), MESURA_ELIMIT);
-	printf("1 MiB of findings: %zu findings, limits 0x%x, %.3f s\n", r->n_findings,
+	ck_assert_int_eq(mesura_scan(s, text, len, 0, &r), MESURA_ELIMIT);
+	printf("1 MiB of findings: %zu findings, limits 0x%x, %.3f s\n", mesura_result_finding_count(r),
 	       r->limits_hit, tu_seconds_since(&t0));
 	ck_assert(r->limits_hit & MESURA_LIMIT_FINDINGS);
-	ck_assert_uint_gt(r->n_findings, 1000);
+	ck_assert_uint_gt(mesura_result_finding_count(r), 1000);
 	ck_assert_int_ge(r->verdict, MESURA_ACTION_REVIEW);
-	for (size_t i = 1; i < r->n_findings; i++)
-		ck_assert_uint_le(r->findings[i - 1].start, r->findings[i].start);
+	for (size_t i = 1; i < mesura_result_finding_count(r); i++)
+		ck_assert_uint_le(mesura_result_finding_get(r, i - 1)->start, mesura_result_finding_get(r, i)->start);
 	free(text);
 	mesura_scanner_free(s);
 	mesura_policy_free(p);

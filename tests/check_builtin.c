@@ -141,7 +141,7 @@ END_TEST
 static const mesura_result *scan_one(mesura_scanner *s, const char *text)
 {
 	const mesura_result *r = NULL;
-	ck_assert_int_eq(mesura_scan(s, text, strlen(text), &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(s, text, strlen(text), 0, &r), MESURA_OK);
 	return r;
 }
 
@@ -619,8 +619,8 @@ static size_t category_index(const char *name)
 
 static int has_category_family(const mesura_result *r, size_t k)
 {
-	for (size_t f = 0; f < r->n_findings; f++)
-		if (category_index(r->findings[f].category) == k)
+	for (size_t f = 0; f < mesura_result_finding_count(r); f++)
+		if (category_index(mesura_result_finding_get(r, f)->category) == k)
 			return 1;
 	return 0;
 }
@@ -674,15 +674,15 @@ static void count_post(const post *p, const mesura_result *r, counts c[][N_LANGS
 			        p->expect[e].text, p->text);
 		}
 	}
-	for (size_t f = 0; f < r->n_findings; f++) {
-		const mesura_finding *x = &r->findings[f];
+	for (size_t f = 0; f < mesura_result_finding_count(r); f++) {
+		const mesura_finding *x = mesura_result_finding_get(r, f);
 		size_t k = category_index(x->category);
 		if (k < N_CATEGORIES && CATEGORIES[k].by_post)
 			continue;
 		int dup = 0, expected = 0;
 		for (size_t g = 0; g < f && !dup; g++)
-			dup = !strcmp(r->findings[g].category, x->category) &&
-			      r->findings[g].start == x->start && r->findings[g].end == x->end;
+			dup = !strcmp(mesura_result_finding_get(r, g)->category, x->category) &&
+			      mesura_result_finding_get(r, g)->start == x->start && mesura_result_finding_get(r, g)->end == x->end;
 		for (size_t e = 0; e < p->n_expect && !expected; e++)
 			expected = !strcmp(p->expect[e].category, x->category) &&
 			           p->expect[e].start == x->start && p->expect[e].end == x->end;
@@ -736,12 +736,12 @@ static void screen_corpus(const char *file, mesura_scanner *s, counts c[][N_LANG
 			              x->text ? x->text : "");
 		}
 		const mesura_result *r = NULL;
-		ck_assert_int_eq(mesura_scan(s, p.text, p.len, &r), MESURA_OK);
+		ck_assert_int_eq(mesura_scan(s, p.text, p.len, 0, &r), MESURA_OK);
 		count_post(&p, r, c, how);
 		if (p.late && late)
 			count_post(&p, r, late, REPORT_NOTHING);
-		t->clean_flagged += p.n_expect == 0 && r->n_findings > 0;
-		t->hard_flagged += p.hard && r->n_findings > 0;
+		t->clean_flagged += p.n_expect == 0 && mesura_result_finding_count(r) > 0;
+		t->hard_flagged += p.hard && mesura_result_finding_count(r) > 0;
 		free_post(&p);
 		line = eol + 1;
 	}
@@ -882,7 +882,7 @@ START_TEST(redaction_of_the_corpus_is_idempotent)
 		read_post(&j, &p);
 		ck_assert(!j.error && p.text);
 		const mesura_result *r;
-		ck_assert_int_eq(mesura_scan(s, p.text, p.len, &r), MESURA_OK);
+		ck_assert_int_eq(mesura_scan(s, p.text, p.len, 0, &r), MESURA_OK);
 		const char *out;
 		size_t out_len;
 		ck_assert_int_eq(mesura_redact_result(red, policy, p.text, p.len, r, &out, &out_len),
@@ -890,11 +890,11 @@ START_TEST(redaction_of_the_corpus_is_idempotent)
 		char *once = malloc(out_len + 1);
 		memcpy(once, out, out_len + 1);
 		rewritten += out_len != p.len || memcmp(once, p.text, p.len) != 0;
-		ck_assert_int_eq(mesura_scan(s, once, out_len, &r), MESURA_OK);
-		for (size_t i = 0; i < r->n_findings; i++)
-			if (r->findings[i].action != MESURA_ACTION_LOG)
+		ck_assert_int_eq(mesura_scan(s, once, out_len, 0, &r), MESURA_OK);
+		for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+			if (mesura_result_finding_get(r, i)->action != MESURA_ACTION_LOG)
 				ck_abort_msg("%s: redacted \"%s\" still has %s at [%zu,%zu)", p.id, once,
-				             r->findings[i].rule_id, r->findings[i].start, r->findings[i].end);
+				             mesura_result_finding_get(r, i)->rule_id, mesura_result_finding_get(r, i)->start, mesura_result_finding_get(r, i)->end);
 		ck_assert_int_eq(mesura_redact_result(red, policy, once, out_len, r, &out, &out_len),
 		                 MESURA_OK);
 		ck_assert_str_eq(out, once);

@@ -113,12 +113,12 @@ static void rule_list(const mesura_result *r, char *out, size_t cap)
 {
 	const char *ids[64];
 	size_t n = 0;
-	for (size_t f = 0; f < r->n_findings && n < 64; f++) {
+	for (size_t f = 0; f < mesura_result_finding_count(r) && n < 64; f++) {
 		int dup = 0;
 		for (size_t i = 0; i < n && !dup; i++)
-			dup = !strcmp(ids[i], r->findings[f].rule_id);
+			dup = !strcmp(ids[i], mesura_result_finding_get(r, f)->rule_id);
 		if (!dup)
-			ids[n++] = r->findings[f].rule_id;
+			ids[n++] = mesura_result_finding_get(r, f)->rule_id;
 	}
 	qsort(ids, n, sizeof *ids, compare_strings);
 	out[0] = '\0';
@@ -179,14 +179,14 @@ START_TEST(every_flagged_dictionary_word_is_reviewed)
 			words++;
 			tally.checks++;
 			const mesura_result *r = NULL;
-			int rc = mesura_scan(s, word, wlen, &r);
+			int rc = mesura_scan(s, word, wlen, 0, &r);
 			if (rc != MESURA_OK) {
 				tu_tally_fail(&tally, "%.*s (%s): scan failed: %s", (int)wlen, word,
 				              DICTIONARIES[d].lang, mesura_strerror(rc));
 				word = next;
 				continue;
 			}
-			if (r->n_findings == 0) {
+			if (mesura_result_finding_count(r) == 0) {
 				word = next;
 				continue;
 			}

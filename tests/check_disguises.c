@@ -700,10 +700,10 @@ typedef struct {
 static const mesura_result *scan_post(screen *sc, const char *post, size_t len)
 {
 	const mesura_result *r = NULL;
-	ck_assert_int_eq(mesura_scan(sc->scanner, post, len, &r), MESURA_OK);
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (!is_boundary(post, len, r->findings[i].start) ||
-		    !is_boundary(post, len, r->findings[i].end))
+	ck_assert_int_eq(mesura_scan(sc->scanner, post, len, 0, &r), MESURA_OK);
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+		if (!is_boundary(post, len, mesura_result_finding_get(r, i)->start) ||
+		    !is_boundary(post, len, mesura_result_finding_get(r, i)->end))
 			sc->split_findings++;
 	return r;
 }
@@ -712,8 +712,8 @@ static const mesura_result *scan_post(screen *sc, const char *post, size_t len)
 static int coverage(const mesura_result *r, const char *category, size_t rs, size_t re)
 {
 	int best = 0;
-	for (size_t i = 0; i < r->n_findings; i++) {
-		const mesura_finding *f = &r->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
 		if (strcmp(f->category, category) != 0 || f->end <= rs || f->start >= re)
 			continue;
 		best = f->start <= rs && f->end >= re ? 2 : best > 1 ? best : 1;
@@ -889,11 +889,11 @@ static void check_clean(matrix *m, screen *sc, const char *id, const char *post,
 	snprintf(key, sizeof key, "false-alarm\t%s", id);
 	int listed = take_known(&m->known, key);
 	m->tally.checks++;
-	if (r->n_findings && !listed)
-		tu_tally_fail(&m->tally, "false alarm (%s, %s): %s", r->findings[0].rule_id, id, post);
-	if (r->n_findings)
-		printf("FALSE-ALARM\t%s\t%s\n", id, r->findings[0].rule_id);
-	if (!r->n_findings && listed)
+	if (mesura_result_finding_count(r) && !listed)
+		tu_tally_fail(&m->tally, "false alarm (%s, %s): %s", mesura_result_finding_get(r, 0)->rule_id, id, post);
+	if (mesura_result_finding_count(r))
+		printf("FALSE-ALARM\t%s\t%s\n", id, mesura_result_finding_get(r, 0)->rule_id);
+	if (!mesura_result_finding_count(r) && listed)
 		tu_tally_fail(&m->tally, "no longer a false alarm, delete from the list: %s", id);
 }
 

@@ -373,13 +373,13 @@ START_TEST(doxxing_needs_both_cues)
 	    "Ya sabéis lo que tenéis que hacer: votad en la encuesta"};
 	for (size_t i = 0; i < sizeof halves / sizeof *halves; i++) {
 		const mesura_result *r;
-		ck_assert_int_eq(mesura_scan(scanner, halves[i], strlen(halves[i]), &r), MESURA_OK);
+		ck_assert_int_eq(mesura_scan(scanner, halves[i], strlen(halves[i]), 0, &r), MESURA_OK);
 		ck_assert_msg(!tu_has_category(r, "harassment"), "flagged: %s", halves[i]);
 	}
 	const char *both = "Here's his address for the wedding invitations. Go tell him what "
 	                   "you think";
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(scanner, both, strlen(both), &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(scanner, both, strlen(both), 0, &r), MESURA_OK);
 	ck_assert(tu_has_category(r, "harassment"));
 }
 END_TEST

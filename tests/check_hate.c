@@ -36,7 +36,7 @@ static void teardown(void)
 static const mesura_result *scan(const char *text)
 {
 	const mesura_result *r = NULL;
-	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), 0, &r), MESURA_OK);
 	return r;
 }
 
@@ -51,8 +51,8 @@ static mesura_action hate_action_at(const mesura_result *r, const char *category
                                     size_t end)
 {
 	mesura_action a = MESURA_ACTION_ALLOW;
-	for (size_t i = 0; i < r->n_findings; i++) {
-		const mesura_finding *f = &r->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
 		if (!strcmp(f->category, category) && f->start == start && f->end == end &&
 		    f->action > a)
 			a = f->action;
@@ -62,9 +62,9 @@ static mesura_action hate_action_at(const mesura_result *r, const char *category
 
 static const mesura_finding *first_hate(const mesura_result *r)
 {
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (is_hate(&r->findings[i]))
-			return &r->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+		if (is_hate(mesura_result_finding_get(r, i)))
+			return mesura_result_finding_get(r, i);
 	return NULL;
 }
 
@@ -344,8 +344,8 @@ static const phrase_case PHRASES[] = {
 static int has_rule_span(const mesura_result *r, const char *text, const char *rule,
                          const char *span)
 {
-	for (size_t i = 0; i < r->n_findings; i++) {
-		const mesura_finding *f = &r->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
 		if (!strcmp(f->rule_id, rule) && f->end - f->start == strlen(span) &&
 		    !memcmp(text + f->start, span, strlen(span)) && f->action == MESURA_ACTION_BLOCK)
 			return 1;
@@ -488,9 +488,9 @@ START_TEST(slurs_quoted_in_the_news_go_to_review)
 		ck_assert_msg(hate_action_at(r, category, start, start + strlen(CASES[i].slur)) ==
 		                  MESURA_ACTION_REVIEW,
 		              "not review: %s", CASES[i].text);
-		for (size_t f = 0; f < r->n_findings; f++)
-			ck_assert_msg(r->findings[f].action != MESURA_ACTION_BLOCK, "blocked: %s (%s)",
-			              CASES[i].text, r->findings[f].rule_id);
+		for (size_t f = 0; f < mesura_result_finding_count(r); f++)
+			ck_assert_msg(mesura_result_finding_get(r, f)->action != MESURA_ACTION_BLOCK, "blocked: %s (%s)",
+			              CASES[i].text, mesura_result_finding_get(r, f)->rule_id);
 	}
 }
 END_TEST
@@ -513,7 +513,7 @@ START_TEST(each_module_compiles_alone_and_blocks)
 		mesura_scanner *s = NULL;
 		ck_assert_int_eq(mesura_scanner_new(&s, p, NULL), MESURA_OK);
 		const mesura_result *r = NULL;
-		ck_assert_int_eq(mesura_scan(s, CASES[i].post, strlen(CASES[i].post), &r), MESURA_OK);
+		ck_assert_int_eq(mesura_scan(s, CASES[i].post, strlen(CASES[i].post), 0, &r), MESURA_OK);
 		ck_assert_int_eq(r->verdict, MESURA_ACTION_BLOCK);
 		mesura_scanner_free(s);
 		mesura_policy_free(p);

@@ -121,15 +121,15 @@ START_TEST(scan_limits)
 	}
 	const char post[] = "an apple and a pear";
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(s, post, strlen(post), &r), MESURA_OK);
-	ck_assert_uint_eq(r->n_findings, 2); /* the refused limits changed nothing */
+	ck_assert_int_eq(mesura_scan(s, post, strlen(post), 0, &r), MESURA_OK);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 2); /* the refused limits changed nothing */
 	for (unsigned int v = 1; v <= MESURA_SCAN_LIMITS_VERSION; v++) {
 		ck_assert_int_eq(mesura_scan_limits_init(&l, v), MESURA_OK);
 		ck_assert_uint_eq(l.version, v);
 		l.max_findings = 1;
 		ck_assert_int_eq(mesura_scanner_set_limits(s, &l), MESURA_OK);
-		ck_assert_int_eq(mesura_scan(s, post, strlen(post), &r), MESURA_ELIMIT);
-		ck_assert_uint_eq(r->n_findings, 1);
+		ck_assert_int_eq(mesura_scan(s, post, strlen(post), 0, &r), MESURA_ELIMIT);
+		ck_assert_uint_eq(mesura_result_finding_count(r), 1);
 		ck_assert_uint_eq(r->limits_hit, MESURA_LIMIT_FINDINGS);
 	}
 	ck_assert_int_eq(mesura_scan_limits_init(NULL, 1), MESURA_EINVAL);

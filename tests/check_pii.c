@@ -37,7 +37,7 @@ static void teardown(void)
 static const mesura_result *scan(const char *text)
 {
 	const mesura_result *r = NULL;
-	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), 0, &r), MESURA_OK);
 	return r;
 }
 

@@ -77,15 +77,15 @@ static void engine_free(engine *e)
 static const mesura_result *scan(engine *e, const char *text)
 {
 	const mesura_result *r = NULL;
-	ck_assert_int_eq(mesura_scan(e->scanner, text, strlen(text), &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(e->scanner, text, strlen(text), 0, &r), MESURA_OK);
 	return r;
 }
 
 static void dump(const mesura_result *r, const char *text)
 {
 	fprintf(stderr, "  findings in \"%s\":\n", text);
-	for (size_t i = 0; i < r->n_findings; i++) {
-		const mesura_finding *f = &r->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
 		fprintf(stderr, "    %s %s [%zu,%zu) \"%.*s\" %.3f\n", f->rule_id, f->condition,
 		        f->start, f->end, (int)(f->end - f->start), text + f->start, f->confidence);
 	}
@@ -94,8 +94,8 @@ static void dump(const mesura_result *r, const char *text)
 static size_t count_rule(const mesura_result *r, const char *rule)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < r->n_findings; i++)
-		n += strcmp(r->findings[i].rule_id, rule) == 0;
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+		n += strcmp(mesura_result_finding_get(r, i)->rule_id, rule) == 0;
 	return n;
 }
 
@@ -116,10 +116,10 @@ static const mesura_finding *finding_at(const mesura_result *r, const char *text
 {
 	size_t start, end;
 	span_of(text, piece, nth, &start, &end);
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (strcmp(r->findings[i].rule_id, rule) == 0 && r->findings[i].start == start &&
-		    r->findings[i].end == end)
-			return &r->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+		if (strcmp(mesura_result_finding_get(r, i)->rule_id, rule) == 0 && mesura_result_finding_get(r, i)->start == start &&
+		    mesura_result_finding_get(r, i)->end == end)
+			return mesura_result_finding_get(r, i);
 	return NULL;
 }
 
@@ -275,7 +275,7 @@ START_TEST(all_needs_every_part_anywhere)
 	/* Order and distance do not matter; each leaf's place is a finding. */
 	const char *far = "beta first, and a long long long long long long way later: alpha";
 	const mesura_result *r = expect_findings(&e, far, "both", "beta", "alpha", NULL);
-	ck_assert_str_eq(r->findings[0].condition, "terms");
+	ck_assert_str_eq(mesura_result_finding_get(r, 0)->condition, "terms");
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
 	/* Every place a leaf matched, not just the first. */
 	expect_findings(&e, "alpha beta alpha", "both", "alpha", "beta", "alpha", NULL);
@@ -289,7 +289,7 @@ START_TEST(any_needs_one_part)
 	expect_findings(&e, "nothing here", "either", NULL);
 	expect_findings(&e, "gamma rays", "either", "gamma", NULL);
 	const mesura_result *r = expect_findings(&e, "a delta42 wing", "either", "delta42", NULL);
-	ck_assert_str_eq(r->findings[0].condition, "regex");
+	ck_assert_str_eq(mesura_result_finding_get(r, 0)->condition, "regex");
 	expect_findings(&e, "delta7 and gamma", "either", "delta7", "gamma", NULL);
 	engine_free(&e);
 }
@@ -304,7 +304,7 @@ START_TEST(any_nested_in_all)
 	const mesura_result *r =
 	    expect_findings(&e, "dolor42 sit amet, lorem", "nested", "dolor42", "lorem", NULL);
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_BLOCK);
-	ck_assert_str_eq(r->findings[r->decisive].rule_id, "nested");
+	ck_assert_str_eq(mesura_result_finding_get(r, r->decisive)->rule_id, "nested");
 	expect_findings(&e, "lorem ipsum dolor1", "nested", "lorem", "ipsum", "dolor1", NULL);
 	/* The other rules are not disturbed by it. */
 	expect_findings(&e, "lorem ipsum dolor1", "both", NULL);
@@ -415,7 +415,7 @@ START_TEST(unless_cancels_the_rule_for_the_post)
 	expect_findings(&e, far, "word", "idiota", NULL);
 	/* The unless leaves are not findings themselves. */
 	const mesura_result *r = scan(&e, "no eres idiota");
-	ck_assert_uint_eq(r->n_findings, 1);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 1);
 	engine_free(&e);
 }
 END_TEST
@@ -1351,13 +1351,13 @@ static size_t compare_modes(mesura_scanner *normal, mesura_scanner *exhaustive,
                             const char *text, size_t len, tu_tally *t)
 {
 	const mesura_result *a = NULL, *b = NULL;
-	int rc_a = mesura_scan(normal, text, len, &a);
-	int rc_b = mesura_scan(exhaustive, text, len, &b);
+	int rc_a = mesura_scan(normal, text, len, 0, &a);
+	int rc_b = mesura_scan(exhaustive, text, len, 0, &b);
 	t->checks++;
-	int same = rc_a == rc_b && a->verdict == b->verdict && a->n_findings == b->n_findings &&
+	int same = rc_a == rc_b && a->verdict == b->verdict && mesura_result_finding_count(a) == mesura_result_finding_count(b) &&
 	           a->decisive == b->decisive;
-	for (size_t i = 0; same && i < a->n_findings; i++) {
-		const mesura_finding *x = &a->findings[i], *y = &b->findings[i];
+	for (size_t i = 0; same && i < mesura_result_finding_count(a); i++) {
+		const mesura_finding *x = mesura_result_finding_get(a, i), *y = mesura_result_finding_get(b, i);
 		same = strcmp(x->rule_id, y->rule_id) == 0 && x->start == y->start &&
 		       x->end == y->end && strcmp(x->condition, y->condition) == 0 &&
 		       x->confidence == y->confidence;
@@ -1377,8 +1377,8 @@ static size_t compare_modes(mesura_scanner *normal, mesura_scanner *exhaustive,
 		for (int k = 0; k < 2; k++) {
 			m += (size_t)snprintf(found + m, sizeof found - m, "%s (rc %d):",
 			                      k ? "; exhaustive" : "normal", k ? rc_b : rc_a);
-			for (size_t i = 0; i < both[k]->n_findings && m + 64 < sizeof found; i++) {
-				const mesura_finding *f = &both[k]->findings[i];
+			for (size_t i = 0; i < mesura_result_finding_count(both[k]) && m + 64 < sizeof found; i++) {
+				const mesura_finding *f = mesura_result_finding_get(both[k], i);
 				m += (size_t)snprintf(found + m, sizeof found - m, " %s/%s[%zu,%zu)%.2f",
 				                      f->rule_id, f->condition, f->start, f->end,
 				                      f->confidence);
@@ -1386,7 +1386,7 @@ static size_t compare_modes(mesura_scanner *normal, mesura_scanner *exhaustive,
 		}
 		tu_tally_fail(t, "\"%s\": %s", shown, found);
 	}
-	return a->n_findings;
+	return mesura_result_finding_count(a);
 }
 
 typedef struct {
@@ -1519,7 +1519,7 @@ static const char MASKED[] =
 static void expect_masked(engine *e, const char *text, const char *word)
 {
 	const mesura_result *r = expect_findings(e, text, "prof", word, NULL);
-	ck_assert_str_eq(r->findings[0].condition, "masked");
+	ck_assert_str_eq(mesura_result_finding_get(r, 0)->condition, "masked");
 }
 
 START_TEST(self_censored_spellings)
@@ -1541,7 +1541,7 @@ START_TEST(self_censored_spellings)
 	expect_masked(&e, "a *f*ck* day", "f*ck");
 	expect_masked(&e, "a**d", "a**d"); /* two letters, two symbols: "abcd" */
 	const mesura_result *r = scan(&e, "what the f*ck");
-	ck_assert_uint_eq(r->findings[0].matched_len, 4);
+	ck_assert_uint_eq(mesura_result_finding_get(r, 0)->matched_len, 4);
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
 	engine_free(&e);
 }
@@ -1552,9 +1552,9 @@ START_TEST(not_self_censored_spellings)
 	engine e = engine_new(MASKED);
 	/* Emphasis: the word itself, as a plain term. */
 	const mesura_result *r = expect_findings(&e, "*fuck*", "prof", "fuck", NULL);
-	ck_assert_str_eq(r->findings[0].condition, "terms");
+	ck_assert_str_eq(mesura_result_finding_get(r, 0)->condition, "terms");
 	r = expect_findings(&e, "so *shit* today", "prof", "shit", NULL);
-	ck_assert_str_eq(r->findings[0].condition, "terms");
+	ck_assert_str_eq(mesura_result_finding_get(r, 0)->condition, "terms");
 	/* Not enough real letters, or symbols only at the ends. */
 	expect_findings(&e, "****", "prof", NULL);
 	expect_findings(&e, "f***", "prof", NULL);
@@ -2253,8 +2253,8 @@ static void findings_text(const mesura_result *r, char *out, size_t cap)
 {
 	size_t n = 0;
 	out[0] = '\0';
-	for (size_t i = 0; i < r->n_findings && n + 64 < cap; i++) {
-		const mesura_finding *f = &r->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(r) && n + 64 < cap; i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
 		n += (size_t)snprintf(out + n, cap - n, "%s %zu %zu %.3f;", f->rule_id, f->start,
 		                      f->end, f->confidence);
 	}
@@ -2272,7 +2272,7 @@ START_TEST(allocation_failures_are_clean)
 	ck_assert_uint_eq(mesura_policy_rule_count(e.policy), 6);
 	for (size_t i = 0; i < 3; i++) {
 		const mesura_result *r = scan(&e, OOM_POSTS[i]);
-		ck_assert_uint_gt(r->n_findings, 1);
+		ck_assert_uint_gt(mesura_result_finding_count(r), 1);
 		findings_text(r, expected[i], sizeof expected[i]);
 	}
 	engine_free(&e);
@@ -2311,13 +2311,13 @@ START_TEST(allocation_failures_are_clean)
 		int rc = mesura_scanner_new(&sc, p, &fa.hooks);
 		for (size_t i = 0; rc == MESURA_OK && i < 3; i++) {
 			const mesura_result *r = NULL;
-			rc = mesura_scan(sc, OOM_POSTS[i], strlen(OOM_POSTS[i]), &r);
+			rc = mesura_scan(sc, OOM_POSTS[i], strlen(OOM_POSTS[i]), 0, &r);
 			if (rc == MESURA_OK) {
 				char got[512];
 				findings_text(r, got, sizeof got);
 				ck_assert_str_eq(got, expected[i]);
 			} else {
-				ck_assert_uint_eq(r->n_findings, 0);
+				ck_assert_uint_eq(mesura_result_finding_count(r), 0);
 			}
 		}
 		if (rc == MESURA_OK)
@@ -2424,7 +2424,7 @@ START_TEST(single_allocation_failures_are_clean)
 		int rc = mesura_scanner_new(&sc, p, &o.hooks);
 		for (size_t i = 0; rc == MESURA_OK && i < 3; i++) {
 			const mesura_result *r = NULL;
-			rc = mesura_scan(sc, OOM_POSTS[i], strlen(OOM_POSTS[i]), &r);
+			rc = mesura_scan(sc, OOM_POSTS[i], strlen(OOM_POSTS[i]), 0, &r);
 			char got[512];
 			findings_text(r, got, sizeof got);
 			if (rc == MESURA_OK && strcmp(got, expected[i]) != 0)

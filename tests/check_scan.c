@@ -60,7 +60,7 @@ static void teardown(void)
 static const mesura_result *scan(const char *text)
 {
 	const mesura_result *r = NULL;
-	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), 0, &r), MESURA_OK);
 	return r;
 }
 
@@ -69,22 +69,22 @@ static void assert_finding(const char *text, const char *rule, const char *piece
 {
 	const mesura_result *r = scan(text);
 	size_t start = (size_t)(strstr(text, piece) - text), end = start + strlen(piece);
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (strcmp(r->findings[i].rule_id, rule) == 0 && r->findings[i].start == start &&
-		    r->findings[i].end == end)
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+		if (strcmp(mesura_result_finding_get(r, i)->rule_id, rule) == 0 && mesura_result_finding_get(r, i)->start == start &&
+		    mesura_result_finding_get(r, i)->end == end)
 			return;
-	for (size_t i = 0; i < r->n_findings; i++)
-		fprintf(stderr, "  %s [%zu,%zu)\n", r->findings[i].rule_id, r->findings[i].start,
-		        r->findings[i].end);
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+		fprintf(stderr, "  %s [%zu,%zu)\n", mesura_result_finding_get(r, i)->rule_id, mesura_result_finding_get(r, i)->start,
+		        mesura_result_finding_get(r, i)->end);
 	ck_abort_msg("%s did not fire over \"%s\" in \"%s\"", rule, piece, text);
 }
 
 static void assert_clean(const char *text)
 {
 	const mesura_result *r = scan(text);
-	for (size_t i = 0; i < r->n_findings; i++)
-		ck_abort_msg("\"%s\": %s fired over \"%.*s\"", text, r->findings[i].rule_id,
-		             (int)(r->findings[i].end - r->findings[i].start), text + r->findings[i].start);
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+		ck_abort_msg("\"%s\": %s fired over \"%.*s\"", text, mesura_result_finding_get(r, i)->rule_id,
+		             (int)(mesura_result_finding_get(r, i)->end - mesura_result_finding_get(r, i)->start), text + mesura_result_finding_get(r, i)->start);
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_ALLOW);
 	ck_assert_uint_eq(r->decisive, SIZE_MAX);
 }
@@ -107,10 +107,10 @@ START_TEST(obfuscated_terms)
 	assert_finding("our PROJECT FALC0N launch", "codename", "PROJECT FALC0N");
 	const mesura_result *r = scan("Qué m1erda de servicio");
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
-	ck_assert_str_eq(r->findings[0].category, "profanity");
-	ck_assert_str_eq(r->findings[0].condition, "terms");
-	ck_assert_uint_eq(r->findings[0].matched_len, 6);
-	ck_assert_mem_eq(r->findings[0].matched, "mierda", 6);
+	ck_assert_str_eq(mesura_result_finding_get(r, 0)->category, "profanity");
+	ck_assert_str_eq(mesura_result_finding_get(r, 0)->condition, "terms");
+	ck_assert_uint_eq(mesura_result_finding_get(r, 0)->matched_len, 6);
+	ck_assert_mem_eq(mesura_result_finding_get(r, 0)->matched, "mierda", 6);
 }
 END_TEST
 
@@ -168,8 +168,8 @@ START_TEST(characters_appended_to_a_word)
 		assert_clean(text);
 		snprintf(text, sizeof text, "oh fuck%sing", j);
 		const mesura_result *r = scan(text);
-		for (size_t i = 0; i < r->n_findings; i++)
-			ck_assert_msg(strcmp(r->findings[i].rule_id, "profanity-en") != 0,
+		for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+			ck_assert_msg(strcmp(mesura_result_finding_get(r, i)->rule_id, "profanity-en") != 0,
 			              "\"%s\": fuck found as a word", text);
 	}
 }
@@ -189,8 +189,8 @@ START_TEST(regexes_with_validators)
 	assert_clean("call 2024 2025 2026");
 	const mesura_result *r = scan("4111111111111111 and m1erda");
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW); /* review beats redact */
-	ck_assert_uint_eq(r->n_findings, 2);
-	ck_assert_str_eq(r->findings[r->decisive].rule_id, "insults-es");
+	ck_assert_uint_eq(mesura_result_finding_count(r), 2);
+	ck_assert_str_eq(mesura_result_finding_get(r, r->decisive)->rule_id, "insults-es");
 }
 END_TEST
 
@@ -201,8 +201,8 @@ START_TEST(allow_list_and_substrings)
 	assert_finding("xcuntx", "cunt-anywhere", "cunt");
 	const mesura_result *r = scan("project falcon is a cunt move");
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_BLOCK);
-	ck_assert_str_eq(r->findings[r->decisive].rule_id, "codename");
-	ck_assert_int_eq(r->findings[r->decisive].severity, MESURA_SEVERITY_CRITICAL);
+	ck_assert_str_eq(mesura_result_finding_get(r, r->decisive)->rule_id, "codename");
+	ck_assert_int_eq(mesura_result_finding_get(r, r->decisive)->severity, MESURA_SEVERITY_CRITICAL);
 	ck_assert_str_eq(mesura_action_name(r->verdict), "block");
 	ck_assert_str_eq(mesura_severity_name(MESURA_SEVERITY_HIGH), "high");
 	ck_assert_str_eq(mesura_action_name(42), "unknown");
@@ -223,11 +223,11 @@ START_TEST(hostile_regex_cannot_hang_a_scan)
 	memset(text, 'a', 60);
 	strcpy(text + 60, "! fuck");
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(s, text, strlen(text), &r), MESURA_ELIMIT);
+	ck_assert_int_eq(mesura_scan(s, text, strlen(text), 0, &r), MESURA_ELIMIT);
 	ck_assert_uint_eq(r->limits_hit, MESURA_LIMIT_REGEX); /* PCRE2's match limit stopped it */
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
-	ck_assert_uint_eq(r->n_findings, 1); /* the other rules still ran */
-	ck_assert_str_eq(r->findings[0].rule_id, "word");
+	ck_assert_uint_eq(mesura_result_finding_count(r), 1); /* the other rules still ran */
+	ck_assert_str_eq(mesura_result_finding_get(r, 0)->rule_id, "word");
 	mesura_scanner_free(s);
 	mesura_policy_free(p);
 }
@@ -236,21 +236,21 @@ END_TEST
 START_TEST(bad_input)
 {
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(NULL, "x", 1, &r), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_scan(scanner, NULL, 1, &r), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_scan(scanner, "x", 1, NULL), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_scan(scanner, NULL, 0, &r), MESURA_OK);
-	ck_assert_uint_eq(r->n_findings, 0);
+	ck_assert_int_eq(mesura_scan(NULL, "x", 1, 0, &r), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_scan(scanner, NULL, 1, 0, &r), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_scan(scanner, "x", 1, 0, NULL), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_scan(scanner, NULL, 0, 0, &r), MESURA_OK);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 0);
 	ck_assert_int_eq(mesura_scanner_new(NULL, policy, NULL), MESURA_EINVAL);
 	mesura_scanner *s = NULL;
 	ck_assert_int_eq(mesura_scanner_new(&s, NULL, NULL), MESURA_EINVAL);
 	mesura_scanner_free(NULL);
 	/* Ill-formed bytes and NULs around a word: still found, offsets in the original. */
 	const char post[] = "\xff\xfe m1erda\0 \xc0";
-	ck_assert_int_eq(mesura_scan(scanner, post, sizeof post - 1, &r), MESURA_OK);
-	ck_assert_uint_eq(r->n_findings, 1);
-	ck_assert_uint_eq(r->findings[0].start, 3);
-	ck_assert_uint_eq(r->findings[0].end, 9);
+	ck_assert_int_eq(mesura_scan(scanner, post, sizeof post - 1, 0, &r), MESURA_OK);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 1);
+	ck_assert_uint_eq(mesura_result_finding_get(r, 0)->start, 3);
+	ck_assert_uint_eq(mesura_result_finding_get(r, 0)->end, 9);
 }
 END_TEST
 
@@ -269,8 +269,8 @@ static void *scan_all(void *arg)
 		return NULL;
 	for (size_t i = 0; i < j->n; i++) {
 		const mesura_result *r;
-		mesura_scan(s, j->posts[i], strlen(j->posts[i]), &r);
-		j->verdicts[i] = (size_t)r->verdict * 1000 + r->n_findings;
+		mesura_scan(s, j->posts[i], strlen(j->posts[i]), 0, &r);
+		j->verdicts[i] = (size_t)r->verdict * 1000 + mesura_result_finding_count(r);
 	}
 	mesura_scanner_free(s);
 	return NULL;
@@ -319,10 +319,10 @@ START_TEST(allocation_failures_are_clean)
 		const mesura_result *r = NULL;
 		int rc = mesura_scanner_new(&s, policy, &fa.hooks);
 		if (rc == MESURA_OK)
-			rc = mesura_scan(s, POST, strlen(POST), &r);
+			rc = mesura_scan(s, POST, strlen(POST), 0, &r);
 		if (rc == MESURA_OK) {
 			ok = 1;
-			ck_assert_uint_eq(r->n_findings, 3);
+			ck_assert_uint_eq(mesura_result_finding_count(r), 3);
 		} else {
 			ck_assert_int_eq(rc, MESURA_ENOMEM);
 		}
@@ -340,8 +340,8 @@ static void assert_fail_closed(int rc, const mesura_result *r)
 	ck_assert_int_ne(rc, MESURA_ELIMIT);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_int_ge(r->verdict, MESURA_ACTION_REVIEW);
-	ck_assert_uint_eq(r->n_findings, 0);
-	ck_assert_uint_eq(r->n_near_misses, 0);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 0);
+	ck_assert_uint_eq(mesura_result_near_miss_count(r), 0);
 	ck_assert_uint_eq(r->decisive, SIZE_MAX);
 	ck_assert(r->limits_hit & MESURA_LIMIT_ERROR);
 }
@@ -358,15 +358,14 @@ static void sweep_scan_failures(const mesura_policy *p, const char *post, int fa
 	mesura_scanner *reference = NULL;
 	const mesura_result *want = NULL;
 	ck_assert_int_eq(mesura_scanner_new(&reference, p, NULL), MESURA_OK);
-	mesura_scanner_explain(reference, 1);
-	ck_assert_int_eq(mesura_scan(reference, post, strlen(post), &want), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(reference, post, strlen(post), MESURA_SCAN_EXPLAIN, &want),
+	                 MESURA_OK);
 	int ok = 0;
 	size_t failures = 0;
 	for (size_t n = 0; !ok && n < 5000; n++) {
 		mesura_scanner *s = NULL;
 		tu_failing_alloc_init(&fa, SIZE_MAX);
 		ck_assert_int_eq(mesura_scanner_new(&s, p, &fa.hooks), MESURA_OK);
-		mesura_scanner_explain(s, 1);
 		mesura_scan_limits l = MESURA_SCAN_LIMITS_INIT;
 		l.fail_open = fail_open;
 		mesura_scanner_set_limits(s, &l);
@@ -374,23 +373,26 @@ static void sweep_scan_failures(const mesura_policy *p, const char *post, int fa
 		 * the scanner's first scan, which allocates the most */
 		const mesura_result *r = NULL;
 		if (warm) {
-			ck_assert_int_eq(mesura_scan(s, "hello", 5, &r), MESURA_OK);
+			ck_assert_int_eq(mesura_scan(s, "hello", 5, 0, &r), MESURA_OK);
 			ck_assert_int_eq(r->verdict, MESURA_ACTION_ALLOW);
 		}
 		fa.fail_after = fa.calls + n;
-		int rc = mesura_scan(s, post, strlen(post), &r);
+		int rc = mesura_scan(s, post, strlen(post), MESURA_SCAN_EXPLAIN, &r);
 		if (rc == MESURA_OK) {
 			ok = 1;
 			ck_assert_int_eq(r->verdict, want->verdict);
-			ck_assert_uint_eq(r->n_findings, want->n_findings);
-			ck_assert_uint_eq(r->n_near_misses, want->n_near_misses);
+			ck_assert_uint_eq(mesura_result_finding_count(r), mesura_result_finding_count(want));
+			ck_assert_uint_eq(mesura_result_near_miss_count(r), mesura_result_near_miss_count(want));
 		} else {
 			ck_assert_int_eq(rc, MESURA_ENOMEM);
 			assert_fail_closed(rc, r);
 			failures++;
 			fa.fail_after = SIZE_MAX; /* usable again */
-			ck_assert_int_eq(mesura_scan(s, post, strlen(post), &r), MESURA_OK);
-			ck_assert_uint_eq(r->n_findings, want->n_findings);
+			ck_assert_int_eq(mesura_scan(s, post, strlen(post), MESURA_SCAN_EXPLAIN, &r),
+			                 MESURA_OK);
+			ck_assert_uint_eq(mesura_result_finding_count(r), mesura_result_finding_count(want));
+			ck_assert_uint_eq(mesura_result_near_miss_count(r),
+			                  mesura_result_near_miss_count(want));
 		}
 		mesura_scanner_free(s);
 		ck_assert_uint_eq(fa.live, 0);
@@ -419,11 +421,11 @@ START_TEST(errors_are_never_allow)
 
 	/* Misuse: a result is still handed out, and it is not ALLOW. */
 	const mesura_result *r = NULL;
-	int rc = mesura_scan(NULL, "x", 1, &r);
+	int rc = mesura_scan(NULL, "x", 1, 0, &r);
 	assert_fail_closed(rc, r);
-	ck_assert_int_eq(mesura_scan(scanner, "hola", 4, &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(scanner, "hola", 4, 0, &r), MESURA_OK);
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_ALLOW);
-	rc = mesura_scan(scanner, NULL, 1, &r);
+	rc = mesura_scan(scanner, NULL, 1, 0, &r);
 	assert_fail_closed(rc, r);
 	/* A fail-closed result is not redacted as if the post had been screened. */
 	mesura_redactor *rd = NULL;
@@ -453,12 +455,12 @@ START_TEST(policy_freed_before_its_scanner)
 	mesura_policy_free(p); /* the caller's reference */
 	ck_assert_uint_eq(fa.live, live);
 	const mesura_result *r = NULL;
-	ck_assert_int_eq(mesura_scan(a, "qué m1erda", strlen("qué m1erda"), &r), MESURA_OK);
-	ck_assert_uint_eq(r->n_findings, 1);
-	ck_assert_str_eq(r->findings[0].rule_id, "insults-es"); /* borrowed from the policy */
+	ck_assert_int_eq(mesura_scan(a, "qué m1erda", strlen("qué m1erda"), 0, &r), MESURA_OK);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 1);
+	ck_assert_str_eq(mesura_result_finding_get(r, 0)->rule_id, "insults-es"); /* borrowed from the policy */
 	mesura_scanner_free(a);
 	ck_assert_uint_eq(fa.live, live);
-	ck_assert_int_eq(mesura_scan(b, "project falcon", 14, &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(b, "project falcon", 14, 0, &r), MESURA_OK);
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_BLOCK);
 	mesura_scanner_free(b); /* the last reference: the policy goes with it */
 	ck_assert_uint_eq(fa.live, 0);
@@ -495,8 +497,8 @@ static void *churn_scanners(void *arg)
 		mesura_scanner_free(held);
 		held = next;
 		const mesura_result *r;
-		if (mesura_scan(held, "m1erda y f u c k", 16, &r) == MESURA_OK)
-			j->findings += r->n_findings;
+		if (mesura_scan(held, "m1erda y f u c k", 16, 0, &r) == MESURA_OK)
+			j->findings += mesura_result_finding_count(r);
 	}
 	mesura_scanner_free(held);
 	return NULL;
@@ -535,8 +537,8 @@ static int has_miss(const mesura_result *r, const char *rule, mesura_miss_reason
 {
 	size_t start = piece ? (size_t)(strstr(text, piece) - text) : 0;
 	size_t end = piece ? start + strlen(piece) : 0;
-	for (size_t i = 0; i < r->n_near_misses; i++) {
-		const mesura_near_miss *m = &r->near_misses[i];
+	for (size_t i = 0; i < mesura_result_near_miss_count(r); i++) {
+		const mesura_near_miss *m = mesura_result_near_miss_get(r, i);
 		if (strcmp(m->rule_id, rule) == 0 && m->reason == reason && m->start == start &&
 		    m->end == end)
 			return 1;
@@ -549,18 +551,112 @@ START_TEST(explain_mode_lists_near_misses)
 {
 	const char *text = "a classic from Scunthorpe: 4111 1111 1111 1112";
 	const mesura_result *r = scan(text);
-	ck_assert_uint_eq(r->n_near_misses, 0); /* off by default */
-	ck_assert_int_eq(mesura_scanner_explain(scanner, 1), MESURA_OK);
-	r = scan(text);
-	ck_assert_uint_eq(r->n_findings, 0);
+	ck_assert_uint_eq(mesura_result_near_miss_count(r), 0); /* off by default */
+	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), MESURA_SCAN_EXPLAIN, &r),
+	                 MESURA_OK);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 0);
 	ck_assert(has_miss(r, "profanity-en", MESURA_MISS_NOT_WHOLE_WORD, text, "ass"));
 	ck_assert(has_miss(r, "cunt-anywhere", MESURA_MISS_ALLOWED, text, "cunt"));
 	ck_assert(has_miss(r, "card-number", MESURA_MISS_VALIDATOR, text, "4111 1111 1111 1112"));
 	ck_assert_str_eq(mesura_miss_reason_name(MESURA_MISS_ALLOWED), "allowed");
 	ck_assert_str_eq(mesura_miss_reason_name(99), "unknown");
-	ck_assert_int_eq(mesura_scanner_explain(NULL, 1), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_scanner_explain(scanner, 0), MESURA_OK);
-	ck_assert_uint_eq(scan(text)->n_near_misses, 0);
+	/* the flag is the call's, not the scanner's: the next scan without it has none */
+	ck_assert_uint_eq(mesura_result_near_miss_count(scan(text)), 0);
+	ck_assert_ptr_null(mesura_result_near_miss_get(r, 0));
+	/* an unknown flag is misuse, with a fail-closed result */
+	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), 1u << 7, &r), MESURA_EINVAL);
+	assert_fail_closed(MESURA_EINVAL, r);
+}
+END_TEST
+
+/* An allocator that scans with the scanner it allocates for: a second call on a
+ * scanner in use, made deterministically from inside the first. */
+typedef struct {
+	mesura_scanner *scanner; /* set once the scanner exists */
+	int calls, rc;
+	const mesura_result *inner;
+} reentrant_alloc;
+
+static void reenter(reentrant_alloc *a)
+{
+	if (a->scanner && a->calls++ == 0)
+		a->rc = mesura_scan(a->scanner, "mierda", 6, 0, &a->inner);
+}
+
+static void *reentrant_malloc(size_t n, void *user)
+{
+	reenter(user);
+	return malloc(n);
+}
+
+static void *reentrant_realloc(void *p, size_t n, void *user)
+{
+	reenter(user);
+	return realloc(p, n);
+}
+
+static void reentrant_free(void *p, void *user)
+{
+	(void)user;
+	free(p);
+}
+
+/* A scanner is one call's at a time (Hyperscan's scratch): a second call while one runs
+ * gets MESURA_EBUSY and a fail-closed result, and leaves the first call's alone. */
+START_TEST(a_scanner_in_use_is_busy)
+{
+	reentrant_alloc a = {NULL, 0, MESURA_OK, NULL};
+	mesura_allocator hooks = {reentrant_malloc, reentrant_realloc, reentrant_free, &a};
+	mesura_scanner *s;
+	ck_assert_int_eq(mesura_scanner_new(&s, policy, &hooks), MESURA_OK);
+	a.scanner = s;
+	const char *text = "qué mierda, 4111 1111 1111 1111";
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(s, text, strlen(text), 0, &r), MESURA_OK);
+	ck_assert_int_ge(a.calls, 1); /* a first scan allocates: the hook did re-enter */
+	ck_assert_int_eq(a.rc, MESURA_EBUSY);
+	assert_fail_closed(a.rc, a.inner);
+	ck_assert_ptr_ne(a.inner, r);
+	/* the outer scan's result is its own */
+	ck_assert_uint_eq(mesura_result_finding_count(r), 2);
+	ck_assert_str_eq(mesura_result_finding_get(r, 0)->rule_id, "insults-es");
+	ck_assert_str_eq(mesura_result_finding_get(r, 1)->rule_id, "card-number");
+	/* and the scanner is free again */
+	a.scanner = NULL;
+	ck_assert_int_eq(mesura_scan(s, "mierda", 6, 0, &r), MESURA_OK);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 1);
+	mesura_scanner_free(s);
+}
+END_TEST
+
+/* A finding names its rule by index: the policy's rule with its id, category, action
+ * and severity. */
+START_TEST(findings_carry_their_rule)
+{
+	const char *text = "project falcon: qué mierda, 4111 1111 1111 1111, Scunthorpe, ass";
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), MESURA_SCAN_EXPLAIN, &r),
+	                 MESURA_OK);
+	ck_assert_uint_ge(mesura_result_finding_count(r), 4);
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
+		const mesura_rule *rule = mesura_policy_rule_get(policy, f->rule);
+		ck_assert_ptr_nonnull(rule);
+		ck_assert_ptr_eq(rule->id, f->rule_id);
+		ck_assert_ptr_eq(rule->category, f->category);
+		ck_assert_int_eq(rule->action, f->action);
+		ck_assert_int_eq(rule->severity, f->severity);
+	}
+	ck_assert_ptr_null(mesura_result_finding_get(r, mesura_result_finding_count(r)));
+	ck_assert_uint_gt(mesura_result_near_miss_count(r), 0); /* cunt in Scunthorpe */
+	for (size_t i = 0; i < mesura_result_near_miss_count(r); i++) {
+		const mesura_near_miss *m = mesura_result_near_miss_get(r, i);
+		ck_assert_ptr_eq(mesura_policy_rule_get(policy, m->rule)->id, m->rule_id);
+	}
+	const mesura_finding *decisive = mesura_result_finding_get(r, r->decisive);
+	ck_assert_str_eq(mesura_policy_rule_get(policy, decisive->rule)->id, "codename");
+	ck_assert_uint_eq(mesura_result_finding_count(NULL), 0);
+	ck_assert_ptr_null(mesura_result_near_miss_get(NULL, 0));
 }
 END_TEST
 
@@ -574,10 +670,10 @@ START_TEST(limits_fail_closed)
 	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
 	const char *clean = "a perfectly clean post, only longer than sixteen bytes";
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(scanner, clean, strlen(clean), &r), MESURA_ELIMIT);
+	ck_assert_int_eq(mesura_scan(scanner, clean, strlen(clean), 0, &r), MESURA_ELIMIT);
 	ck_assert_uint_eq(r->limits_hit, MESURA_LIMIT_POST_SIZE);
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
-	ck_assert_uint_eq(r->n_findings, 0);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 0);
 	/* Not scanned at all, so not redacted either: the post never passes as redacted. */
 	mesura_redactor *rd = NULL;
 	ck_assert_int_eq(mesura_redactor_new(&rd, NULL, NULL), MESURA_OK);
@@ -589,7 +685,7 @@ START_TEST(limits_fail_closed)
 	mesura_redactor_free(rd);
 	l.fail_open = 1;
 	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
-	ck_assert_int_eq(mesura_scan(scanner, clean, strlen(clean), &r), MESURA_ELIMIT);
+	ck_assert_int_eq(mesura_scan(scanner, clean, strlen(clean), 0, &r), MESURA_ELIMIT);
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_ALLOW);
 
 	/* Findings: the first max_findings are kept. */
@@ -597,15 +693,15 @@ START_TEST(limits_fail_closed)
 	l.max_findings = 2;
 	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
 	const char *swears = "fuck shit mierda cabrón coño";
-	ck_assert_int_eq(mesura_scan(scanner, swears, strlen(swears), &r), MESURA_ELIMIT);
-	ck_assert_uint_eq(r->n_findings, 2);
+	ck_assert_int_eq(mesura_scan(scanner, swears, strlen(swears), 0, &r), MESURA_ELIMIT);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 2);
 	ck_assert_uint_eq(r->limits_hit, MESURA_LIMIT_FINDINGS);
 
 	/* A time budget already spent: nothing matched, reviewed. */
 	mesura_scan_limits_init(&l, MESURA_SCAN_LIMITS_VERSION);
 	l.time_budget_ns = 1;
 	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
-	ck_assert_int_eq(mesura_scan(scanner, clean, strlen(clean), &r), MESURA_ELIMIT);
+	ck_assert_int_eq(mesura_scan(scanner, clean, strlen(clean), 0, &r), MESURA_ELIMIT);
 	ck_assert(r->limits_hit & MESURA_LIMIT_TIME);
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
 
@@ -614,11 +710,11 @@ START_TEST(limits_fail_closed)
 	ck_assert_int_eq(mesura_scanner_set_limits(scanner, NULL), MESURA_OK);
 	ck_assert_int_eq(mesura_scanner_set_limits(NULL, NULL), MESURA_EINVAL);
 	const char nul[] = "ok fu\0ck sh\0it";
-	ck_assert_int_eq(mesura_scan(scanner, nul, sizeof nul - 1, &r), MESURA_OK);
-	ck_assert_uint_eq(r->n_findings, 2);
-	ck_assert_uint_eq(r->findings[0].start, 3);
-	ck_assert_uint_eq(r->findings[0].end, 8);
-	ck_assert_uint_eq(r->findings[1].start, 9);
+	ck_assert_int_eq(mesura_scan(scanner, nul, sizeof nul - 1, 0, &r), MESURA_OK);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 2);
+	ck_assert_uint_eq(mesura_result_finding_get(r, 0)->start, 3);
+	ck_assert_uint_eq(mesura_result_finding_get(r, 0)->end, 8);
+	ck_assert_uint_eq(mesura_result_finding_get(r, 1)->start, 9);
 	ck_assert_uint_eq(r->limits_hit, 0);
 }
 END_TEST
@@ -639,6 +735,8 @@ int main(void)
 	tcase_add_test(tc, threads_share_one_policy);
 	tcase_add_test(tc, allocation_failures_are_clean);
 	tcase_add_test(tc, explain_mode_lists_near_misses);
+	tcase_add_test(tc, a_scanner_in_use_is_busy);
+	tcase_add_test(tc, findings_carry_their_rule);
 	tcase_add_test(tc, limits_fail_closed);
 	tcase_add_test(tc, errors_are_never_allow);
 	tcase_add_test(tc, policy_freed_before_its_scanner);

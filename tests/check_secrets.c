@@ -139,10 +139,10 @@ static int screen_pos(mesura_scanner *s, const char *post, size_t len, size_t st
                       size_t end, tu_tally *t)
 {
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(s, post, len, &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(s, post, len, 0, &r), MESURA_OK);
 	int exact = 0;
-	for (size_t i = 0; i < r->n_findings; i++) {
-		const mesura_finding *f = &r->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
 		if (!overlaps(f, start, end))
 			continue;
 		if (f->start == start && f->end == end)
@@ -162,10 +162,10 @@ static int screen_neg(mesura_scanner *s, const char *post, size_t len, size_t st
                       size_t end, tu_tally *t)
 {
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(s, post, len, &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(s, post, len, 0, &r), MESURA_OK);
 	t->checks++;
-	for (size_t i = 0; i < r->n_findings; i++) {
-		const mesura_finding *f = &r->findings[i];
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
 		if (end ? overlaps(f, start, end) : !strcmp(f->category, CATEGORY)) {
 			tu_tally_fail(t, "flagged \"%.*s\" (rule %s) in: %s", (int)(f->end - f->start),
 			              post + f->start, f->rule_id, post);
@@ -344,14 +344,14 @@ START_TEST(a_private_key_is_one_finding_header_to_footer)
 	mesura_scanner *s;
 	ck_assert_int_eq(mesura_scanner_new(&s, policy, NULL), MESURA_OK);
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(s, post, strlen(post), &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(s, post, strlen(post), 0, &r), MESURA_OK);
 	size_t start = strlen("can someone check this?\n");
 	size_t n = 0;
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (!strcmp(r->findings[i].category, CATEGORY)) {
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+		if (!strcmp(mesura_result_finding_get(r, i)->category, CATEGORY)) {
 			n++;
-			ck_assert_uint_eq(r->findings[i].start, start);
-			ck_assert_uint_eq(r->findings[i].end, start + strlen(KEY));
+			ck_assert_uint_eq(mesura_result_finding_get(r, i)->start, start);
+			ck_assert_uint_eq(mesura_result_finding_get(r, i)->end, start + strlen(KEY));
 		}
 	ck_assert_uint_ge(n, 1);
 	mesura_scanner_free(s);
@@ -402,11 +402,11 @@ START_TEST(kubernetes_secret_values_are_found)
 		size_t start = (size_t)n;
 		snprintf(post + n, sizeof post - (size_t)n, "%s\n", b64_pass);
 		const mesura_result *r;
-		ck_assert_int_eq(mesura_scan(s, post, strlen(post), &r), MESURA_OK);
+		ck_assert_int_eq(mesura_scan(s, post, strlen(post), 0, &r), MESURA_OK);
 		int found = 0;
-		for (size_t i = 0; i < r->n_findings; i++)
-			if (!strcmp(r->findings[i].rule_id, "secret.k8s-secret-data") &&
-			    r->findings[i].start == start && r->findings[i].end == start + strlen(b64_pass))
+		for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+			if (!strcmp(mesura_result_finding_get(r, i)->rule_id, "secret.k8s-secret-data") &&
+			    mesura_result_finding_get(r, i)->start == start && mesura_result_finding_get(r, i)->end == start + strlen(b64_pass))
 				found = 1;
 		ck_assert_msg(found == (k % 2), "%s manifest %d: password value %s", kind, k,
 		              found ? "flagged" : "missed");

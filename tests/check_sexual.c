@@ -282,9 +282,9 @@ START_TEST(each_module_flags_alone_and_sends_to_review)
 		tu_flagged one = {cases[i].post, cases[i].words};
 		tu_expect_flagged(s, cases[i].module, "sexual", &one, 1, MESURA_ACTION_REVIEW);
 		const mesura_result *r;
-		ck_assert_int_eq(mesura_scan(s, cases[i].post, strlen(cases[i].post), &r), MESURA_OK);
+		ck_assert_int_eq(mesura_scan(s, cases[i].post, strlen(cases[i].post), 0, &r), MESURA_OK);
 		ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
-		ck_assert_int_eq(r->findings[0].severity, MESURA_SEVERITY_MEDIUM);
+		ck_assert_int_eq(mesura_result_finding_get(r, 0)->severity, MESURA_SEVERITY_MEDIUM);
 		mesura_scanner_free(s);
 		mesura_policy_free(p);
 	}

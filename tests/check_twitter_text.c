@@ -434,12 +434,12 @@ static void extract(mesura_tokens *toks, const tt_case *c, extraction *x)
 	if (x->status != MESURA_OK)
 		return;
 	size_t count = 0;
-	const mesura_token *t = mesura_tokens_array(toks, &count);
+	count = mesura_tokens_count(toks);
 	size_t bytes[2 * MAX_VALUES];
 	for (size_t i = 0; i < count; i++) {
-		if (t[i].type != c->type || (t[i].flags & MESURA_TOKEN_OVERLAY))
+		if (mesura_tokens_get(toks, i)->type != c->type || (mesura_tokens_get(toks, i)->flags & MESURA_TOKEN_OVERLAY))
 			continue;
-		if (t[i].start > t[i].end || t[i].end > c->text.len) {
+		if (mesura_tokens_get(toks, i)->start > mesura_tokens_get(toks, i)->end || mesura_tokens_get(toks, i)->end > c->text.len) {
 			x->broken = "a token outside the text";
 			return;
 		}
@@ -447,13 +447,13 @@ static void extract(mesura_tokens *toks, const tt_case *c, extraction *x)
 			x->overflow = 1;
 			break;
 		}
-		const char *s = c->text.s + t[i].start;
-		size_t len = t[i].end - t[i].start;
+		const char *s = c->text.s + mesura_tokens_get(toks, i)->start;
+		size_t len = mesura_tokens_get(toks, i)->end - mesura_tokens_get(toks, i)->start;
 		size_t sig = sigil_length(c->type, s, len);
 		x->value[x->n] = s + sig;
 		x->value_len[x->n] = len - sig;
-		bytes[2 * x->n] = t[i].start;
-		bytes[2 * x->n + 1] = t[i].end;
+		bytes[2 * x->n] = mesura_tokens_get(toks, i)->start;
+		bytes[2 * x->n + 1] = mesura_tokens_get(toks, i)->end;
 		x->n++;
 	}
 	if (!c->has_indices || x->n == 0)

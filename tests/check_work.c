@@ -129,7 +129,7 @@ static uint64_t work_of(const hostile *h, size_t n, int *rc)
 	size_t len;
 	char *post = make_post(h, n, &len);
 	const mesura_result *r;
-	*rc = mesura_scan(scanner, post, len, &r);
+	*rc = mesura_scan(scanner, post, len, 0, &r);
 	free(post);
 	if (strcmp(h->tail, HIT) == 0) /* the hit made the scanner tokenize the post */
 		ck_assert_msg(scanner->tokenized, "%s: not tokenized", h->name);
@@ -185,7 +185,7 @@ static uint64_t longest_step(const char *post, size_t len)
 	const mesura_result *r;
 	uint64_t longest = 0;
 	mesura_scan__set_work_budget(scanner, 0);
-	mesura_scan(scanner, post, len, &r);
+	mesura_scan(scanner, post, len, 0, &r);
 	for (size_t v = 0; v < policy->n_views; v++) {
 		const mesura_view *view = scanner->views[v];
 		uint64_t work = view->steps + view->cur.len;
@@ -218,14 +218,14 @@ START_TEST(time_budget_holds_inside_long_steps)
 		char *post = make_post(h, N, &len);
 		const mesura_result *r;
 		mesura_scan__set_work_budget(scanner, 0);
-		int rc = mesura_scan(scanner, post, len, &r);
+		int rc = mesura_scan(scanner, post, len, 0, &r);
 		ck_assert(rc == MESURA_OK || rc == MESURA_ELIMIT);
 		uint64_t full = mesura_scan__work(scanner), longest = longest_step(post, len);
 		uint64_t slack = longest + (3u << 16), worst = 0;
 		for (uint64_t part = 1; part < 16; part++) {
 			uint64_t budget = full * part / 16;
 			mesura_scan__set_work_budget(scanner, budget);
-			rc = mesura_scan(scanner, post, len, &r);
+			rc = mesura_scan(scanner, post, len, 0, &r);
 			assert_out_of_time(rc, r);
 			uint64_t done = mesura_scan__work(scanner);
 			ck_assert_msg(done >= budget && done <= budget + slack,
@@ -250,14 +250,14 @@ START_TEST(spent_time_budget_stops_a_large_post)
 	size_t len;
 	char *post = make_post(h, ((size_t)1 << 20) - 64, &len);
 	const mesura_result *r;
-	int rc = mesura_scan(scanner, post, len, &r);
+	int rc = mesura_scan(scanner, post, len, 0, &r);
 	ck_assert(rc == MESURA_OK || rc == MESURA_ELIMIT);
-	ck_assert_uint_gt(r->n_findings, 0);
+	ck_assert_uint_gt(mesura_result_finding_count(r), 0);
 	uint64_t full = mesura_scan__work(scanner);
 	mesura_scan_limits l = MESURA_SCAN_LIMITS_INIT;
 	l.time_budget_ns = 1;
 	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
-	rc = mesura_scan(scanner, post, len, &r);
+	rc = mesura_scan(scanner, post, len, 0, &r);
 	assert_out_of_time(rc, r);
 	ck_assert_uint_lt(mesura_scan__work(scanner) * 10, full);
 	/* A few milliseconds: how far it got is printed, not asserted (no timing in tests). */
@@ -265,7 +265,7 @@ START_TEST(spent_time_budget_stops_a_large_post)
 	mesura_scanner_set_limits(scanner, &l);
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = mesura_scan(scanner, post, len, &r);
+	rc = mesura_scan(scanner, post, len, 0, &r);
 	printf("  1 MiB of \"%s\", budget 3 ms: status %d after %.1f ms, %llu of %llu steps\n",
 	       h->name, rc, tu_seconds_since(&t0) * 1e3,
 	       (unsigned long long)mesura_scan__work(scanner), (unsigned long long)full);
@@ -289,10 +289,10 @@ START_TEST(view_making_is_interrupted)
 		uint64_t first_view = 0;
 		const mesura_result *r;
 		mesura_scan__set_work_budget(scanner, 0);
-		mesura_scan(scanner, post, len, &r);
+		mesura_scan(scanner, post, len, 0, &r);
 		first_view = scanner->views[0]->steps + scanner->views[0]->cur.len;
 		mesura_scan__set_work_budget(scanner, 1);
-		int rc = mesura_scan(scanner, post, len, &r);
+		int rc = mesura_scan(scanner, post, len, 0, &r);
 		assert_out_of_time(rc, r);
 		uint64_t done = mesura_scan__work(scanner);
 		ck_assert_msg(done <= ((uint64_t)2 << 16) && done * 8 < first_view,

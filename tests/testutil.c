@@ -146,10 +146,11 @@ double tu_seconds_since(const struct timespec *t0)
 
 int tu_has_finding(const mesura_result *r, const char *category, size_t start, size_t end)
 {
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (strcmp(r->findings[i].category, category) == 0 && r->findings[i].start == start &&
-		    r->findings[i].end == end)
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
+		if (strcmp(f->category, category) == 0 && f->start == start && f->end == end)
 			return 1;
+	}
 	return 0;
 }
 
@@ -161,7 +162,7 @@ void tu_expect_flagged(mesura_scanner *s, const char *name, const char *category
 		const mesura_result *r;
 		const char *post = posts[i].post, *at = strstr(post, posts[i].words);
 		ck_assert_msg(at != NULL, "\"%s\" is not in \"%s\"", posts[i].words, post);
-		ck_assert_int_eq(mesura_scan(s, post, strlen(post), &r), MESURA_OK);
+		ck_assert_int_eq(mesura_scan(s, post, strlen(post), 0, &r), MESURA_OK);
 		t.checks++;
 		size_t start = (size_t)(at - post);
 		if (!tu_has_finding(r, category, start, start + strlen(posts[i].words)))
@@ -179,21 +180,22 @@ void tu_expect_clean(mesura_scanner *s, const char *name, const char *category,
 	tu_tally t = {name, 0, 0};
 	for (size_t i = 0; i < n; i++) {
 		const mesura_result *r;
-		ck_assert_int_eq(mesura_scan(s, posts[i], strlen(posts[i]), &r), MESURA_OK);
+		ck_assert_int_eq(mesura_scan(s, posts[i], strlen(posts[i]), 0, &r), MESURA_OK);
 		t.checks++;
-		for (size_t f = 0; f < r->n_findings; f++)
-			if (!strcmp(r->findings[f].category, category))
-				tu_tally_fail(&t, "flagged by %s: \"%.*s\" in \"%s\"", r->findings[f].rule_id,
-				              (int)(r->findings[f].end - r->findings[f].start),
-				              posts[i] + r->findings[f].start, posts[i]);
+		for (size_t k = 0; k < mesura_result_finding_count(r); k++) {
+			const mesura_finding *f = mesura_result_finding_get(r, k);
+			if (!strcmp(f->category, category))
+				tu_tally_fail(&t, "flagged by %s: \"%.*s\" in \"%s\"", f->rule_id,
+				              (int)(f->end - f->start), posts[i] + f->start, posts[i]);
+		}
 	}
 	tu_tally_finish(&t, "posts");
 }
 
 int tu_has_category(const mesura_result *r, const char *category)
 {
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (strcmp(r->findings[i].category, category) == 0)
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+		if (strcmp(mesura_result_finding_get(r, i)->category, category) == 0)
 			return 1;
 	return 0;
 }

@@ -62,7 +62,7 @@ void tool_init(const char *name);
 /* mesura_scan, except that a post containing the text of the environment variable
  * MESURA_TEST_SCAN_ERROR (read by tool_init; tests only) fails with MESURA_ENOMEM, so
  * that the tests can check what the tools do with a scan that fails. */
-int tool_scan(mesura_scanner *scanner, const char *text, size_t len,
+int tool_scan(mesura_scanner *scanner, const char *text, size_t len, unsigned int flags,
               const mesura_result **result);
 
 /* What a limited scan left unscreened, in a few words, for the MESURA_LIMIT_* bits of

@@ -73,10 +73,10 @@ static int contains(const char *s, size_t n, const char *needle)
 	return 0;
 }
 
-int tool_scan(mesura_scanner *scanner, const char *text, size_t len,
+int tool_scan(mesura_scanner *scanner, const char *text, size_t len, unsigned int flags,
               const mesura_result **result)
 {
-	int rc = mesura_scan(scanner, text, len, result);
+	int rc = mesura_scan(scanner, text, len, flags, result);
 	if (test_scan_error && (rc == MESURA_OK || rc == MESURA_ELIMIT) &&
 	    contains(text, len, test_scan_error))
 		rc = MESURA_ENOMEM;

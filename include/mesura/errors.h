@@ -19,7 +19,7 @@ typedef enum mesura_status {
 	MESURA_EUTF8 = -4,     /**< the text is not valid UTF-8 (only from functions that validate) */
 	MESURA_ESYNTAX = -5,   /**< a policy does not compile; see its diagnostics */
 	MESURA_EBUFS = -6,     /**< the output buffer is too small; the size needed was reported */
-	MESURA_EBUSY = -7,     /**< the scanner is in use by another call */
+	MESURA_EBUSY = -7,     /**< the scanner or redactor is in use by another call */
 	MESURA_ELIMIT = -8,    /**< a configured limit was reached */
 	MESURA_EUSER = -9,     /**< a callback asked to stop or failed */
 	MESURA_ECHARSET = -10, /**< the character set name is unknown to iconv */

@@ -160,8 +160,33 @@ MESURA_API void mesura_policy_free(mesura_policy *policy);
 /** The policy's `name:` (valid until the last reference to the policy goes). */
 MESURA_API const char *mesura_policy_name(const mesura_policy *policy);
 
+/**
+ * One rule of a compiled policy, as its policy file says (docs/policy.md): what a
+ * service shows of its policy (a GET /v1/policy) or a finding's rule (mesura_finding's
+ * `rule` is its index). The policy allocates it and its strings, which live as long as
+ * the policy; fields may be appended in a minor version, so read it through the
+ * pointer, never allocate one or copy one by value to keep.
+ */
+typedef struct mesura_rule {
+	const char *id;
+	const char *category;
+	const char *description;   /**< NULL when the rule has none */
+	mesura_severity severity;
+	mesura_action action;
+	double confidence;         /**< of a finding before context (`confidence:`) */
+	double min_confidence;     /**< findings below it are dropped (`min_confidence:`) */
+	/** The rule's `redact:` operator: "mask", "label", "hash", "remove" or "keep"; NULL
+	 *  when it has none and its category's default applies (docs/redact.md). */
+	const char *redact;
+	const char *redact_extent; /**< "parts" (the default), "sentence" or "post" */
+} mesura_rule;
+
 /** Number of rules. */
 MESURA_API size_t mesura_policy_rule_count(const mesura_policy *policy);
+/** Rule i (0-based, in the order the policy and its includes define them); NULL when i
+ *  is out of range or policy is NULL. Borrowed until the last reference to the policy
+ *  goes. */
+MESURA_API const mesura_rule *mesura_policy_rule_get(const mesura_policy *policy, size_t i);
 
 MESURA_END_DECL
 

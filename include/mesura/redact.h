@@ -16,7 +16,10 @@
  *    to the cluster's boundary.
  *
  * Thread safety: a mesura_redactor is per-thread scratch (the output buffer, the map):
- * give each thread its own. Options structs may be shared read-only.
+ * give each thread its own. Options structs may be shared read-only. A call on a
+ * redactor that another call is using (another thread, or a `choose` callback calling
+ * back into it) returns MESURA_EBUSY and writes nothing (best effort, like the
+ * scanner's).
  */
 #ifndef MESURA_REDACT_H
 #define MESURA_REDACT_H
@@ -96,7 +99,9 @@ typedef struct mesura_redact_span {
 /**
  * One piece of the output and the input bytes it stands for. Segments are in order
  * and tile both texts: the first starts at 0 in both, each starts where the previous
- * ended, the last ends at the output's and the input's lengths.
+ * ended, the last ends at the output's and the input's lengths. The redactor allocates
+ * them (mesura_redactor_map_get); fields may be appended in a minor version, so read
+ * them through the pointer, never allocate one or copy one by value to keep.
  */
 typedef struct mesura_redact_segment {
 	size_t out_start, out_end; /**< bytes of the output */
@@ -152,10 +157,14 @@ MESURA_API int mesura_redact(mesura_redactor *redactor, const char *text, size_t
                              const mesura_redact_span *spans, size_t n_spans,
                              const char **out, size_t *out_len);
 
-/** The map of the last successful mesura_redact() or mesura_redact_findings():
- *  `*count` segments, borrowed until the redactor's next call. */
-MESURA_API const mesura_redact_segment *mesura_redactor_map(const mesura_redactor *redactor,
-                                                            size_t *count);
+/** Number of segments in the map of the last successful mesura_redact(),
+ *  mesura_redact_findings() or mesura_redact_result*() (0 after a failed one, or for
+ *  NULL). */
+MESURA_API size_t mesura_redactor_map_count(const mesura_redactor *redactor);
+/** Segment i of that map, in output order; NULL when i is out of range. Borrowed until
+ *  the redactor's next call or its freeing. */
+MESURA_API const mesura_redact_segment *mesura_redactor_map_get(const mesura_redactor *redactor,
+                                                                size_t i);
 
 /* ------------------------------------------------------------ findings */
 
@@ -181,18 +190,20 @@ typedef int (*mesura_redact_choose_cb)(const mesura_finding *finding, size_t ind
                                        mesura_redact_span *span, void *payload);
 
 /**
- * mesura_redact() over the findings of a scan of the same text (`choose` may be NULL
- * for the defaults). In the map, `span` is the finding's index. Returns what
- * mesura_redact() returns, or MESURA_EUSER when `choose` stopped.
+ * mesura_redact() over the findings of `result`, a scan of the same text, each with
+ * its category's default operator (`choose` may be NULL, or change each span). In the
+ * map, `span` is the finding's index. Returns what mesura_redact() returns, or
+ * MESURA_EUSER when `choose` stopped.
  */
 MESURA_API int mesura_redact_findings(mesura_redactor *redactor, const char *text, size_t len,
-                                      const mesura_finding *findings, size_t n_findings,
-                                      const char **out, size_t *out_len,
-                                      mesura_redact_choose_cb choose, void *payload);
+                                      const mesura_result *result, const char **out,
+                                      size_t *out_len, mesura_redact_choose_cb choose,
+                                      void *payload);
 
 /**
  * mesura_redact_findings() with the operators of the policy that produced `result` (a
- * scan of the same text): each rule's `redact:` (docs/policy.md), or its category's
+ * scan of the same text; a finding's rule is found by its index, `rule`, and used only
+ * when its id agrees): each rule's `redact:` (docs/policy.md), or its category's
  * default (mesura_redact_span_from_finding), over each rule's `redact_extent:` (the
  * finding, its sentence or the post: mesura_redact_result_with). A rule whose operator is `hash` needs a
  * redactor with a key. The policy is read during the call only. A post that was not

@@ -2,12 +2,14 @@
  * mesura/scan.h - screening posts with a compiled policy.
  *
  * Thread safety: a mesura_scanner is per-thread scratch (views, tokens, PCRE2 match
- * data) for one policy: give each thread its own. The policy itself is shared.
+ * data) for one policy: give each thread its own. The policy itself is shared. A call
+ * on a scanner that another call is using returns MESURA_EBUSY (best effort).
  *
  * Fail closed: whatever mesura_scan returns, when `result` is not NULL `*result` points
  * to a readable result, and only MESURA_OK can hand out a verdict below REVIEW. A limit
  * (MESURA_ELIMIT) gives what was found with at least REVIEW unless `fail_open` is set;
- * any other error gives REVIEW, no findings and MESURA_LIMIT_ERROR, fail_open or not.
+ * any other error (MESURA_EBUSY too) gives REVIEW, no findings and MESURA_LIMIT_ERROR,
+ * fail_open or not.
  */
 #ifndef MESURA_SCAN_H
 #define MESURA_SCAN_H
@@ -19,10 +21,20 @@ MESURA_BEGIN_DECL
 
 typedef struct mesura_scanner mesura_scanner;
 
-/** One place where a rule fired (one hit of a leaf of its `match`). Strings are borrowed from the policy (rule_id,
- *  category) or the scanner (matched, until the next scan). */
+/*
+ * Results that can grow. mesura_result, mesura_finding and mesura_near_miss are
+ * allocated by the library and read through pointers: their fields may be appended in
+ * a minor version, so a caller must not allocate them, copy them by value to keep, or
+ * do pointer arithmetic on them. Collections are read with a count and a get, as
+ * everywhere in the API (mesura_diagnostics_get, mesura_policy_rule_get,
+ * mesura_tokens_get, mesura_redactor_map_get).
+ */
+
+/** One place where a rule fired (one hit of a leaf of its `match`). Strings are borrowed
+ *  from the policy (rule_id, category) or the scanner (matched, until the next scan). */
 typedef struct mesura_finding {
 	const char *rule_id;
+	size_t rule;         /**< the rule's index in the policy: mesura_policy_rule_get() */
 	const char *category;
 	mesura_severity severity;
 	mesura_action action;
@@ -33,7 +45,7 @@ typedef struct mesura_finding {
 	double confidence;     /**< 0..1: the rule's base, moved by its context words */
 } mesura_finding;
 
-/** Why a rule that almost fired did not (explain mode, mesura_scanner_explain). */
+/** Why a rule that almost fired did not (MESURA_SCAN_EXPLAIN). */
 typedef enum mesura_miss_reason {
 	MESURA_MISS_NOT_WHOLE_WORD = 1, /**< a term matched inside a word ("ass" in "class") */
 	MESURA_MISS_VALIDATOR = 2,      /**< the regex matched, its validator refused */
@@ -46,22 +58,33 @@ typedef enum mesura_miss_reason {
 
 typedef struct mesura_near_miss {
 	const char *rule_id;
+	size_t rule;        /**< the rule's index in the policy: mesura_policy_rule_get() */
 	mesura_miss_reason reason;
 	size_t start, end;  /**< bytes of the original text (0, 0: the post as a whole) */
 	double confidence;  /**< MESURA_MISS_CONFIDENCE: the confidence it had */
 } mesura_near_miss;
 
 /** The outcome of one scan, valid until the next scan with the same scanner or until
- *  the scanner is freed (after a failed scan it may be a static result instead). */
+ *  the scanner is freed (after a failed scan it may be a static result instead). Its
+ *  fields are read through the pointer mesura_scan() gives (more may be appended);
+ *  its findings and near misses through the functions below. */
 typedef struct mesura_result {
 	mesura_action verdict;  /**< the strongest action that fired; ALLOW when none */
-	const mesura_finding *findings;
-	size_t n_findings;      /**< in order of start offset */
-	size_t decisive;        /**< the finding that decided the verdict, or SIZE_MAX */
-	const mesura_near_miss *near_misses; /**< explain mode only; else none */
-	size_t n_near_misses;
+	size_t decisive;        /**< index of the finding that decided the verdict, or SIZE_MAX */
 	unsigned int limits_hit; /**< MESURA_LIMIT_* bits: what was not fully screened */
 } mesura_result;
+
+/** Number of findings of `result` (0 for NULL). */
+MESURA_API size_t mesura_result_finding_count(const mesura_result *result);
+/** The i-th finding, in order of start offset (then the longer first, then by rule id);
+ *  NULL when i is out of range. Borrowed like the result. */
+MESURA_API const mesura_finding *mesura_result_finding_get(const mesura_result *result,
+                                                           size_t i);
+/** Number of near misses (MESURA_SCAN_EXPLAIN only; else 0). */
+MESURA_API size_t mesura_result_near_miss_count(const mesura_result *result);
+/** The i-th near miss, in the order they were found; NULL when i is out of range. */
+MESURA_API const mesura_near_miss *mesura_result_near_miss_get(const mesura_result *result,
+                                                               size_t i);
 
 /* Limits a scan can hit (mesura_result.limits_hit). */
 #define MESURA_LIMIT_POST_SIZE (1u << 0) /**< the post is larger than max_post_bytes: not scanned */
@@ -124,29 +147,32 @@ MESURA_API int mesura_scanner_new(mesura_scanner **out, const mesura_policy *pol
  *  reference to the policy is held. */
 MESURA_API void mesura_scanner_free(mesura_scanner *scanner);
 
-/**
- * Screens text[0..len) (any bytes: ill-formed UTF-8 is repaired on the way, offsets
- * stay in the original; NUL bytes are scanned like any other). `*result` is borrowed
- * from the scanner until its next scan or its freeing; `text` is only read during
- * the call. Returns MESURA_OK; MESURA_ELIMIT when a limit was hit (see
- * mesura_scan_limits: the result holds what was found and says which limit);
- * MESURA_ENOMEM; MESURA_EINVAL.
- *
- * Whatever the status, when `result` is not NULL `*result` is set and readable: on
- * MESURA_ENOMEM, MESURA_EINVAL or any other error it is a fail-closed result (verdict
- * REVIEW, no findings, no near misses, MESURA_LIMIT_ERROR in limits_hit), so that a
- * caller who ignores the status still never reads ALLOW from a post that was not
- * screened. The scanner stays usable after an error.
- */
-MESURA_API int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
-                           const mesura_result **result);
+/* Flags of one mesura_scan() call (hs_scan's idiom: per call, not scanner state). */
+/** Explain mode (it costs time): the result also lists the near misses, the rules that
+ *  matched something but did not fire, and why. For tools that answer "why was this
+ *  post flagged, and why not that one" (examples/mesura-explain). */
+#define MESURA_SCAN_EXPLAIN (1u << 0)
 
 /**
- * Explain mode (off by default; it costs time): each result also lists the near
- * misses, the rules that matched something but did not fire, and why. For tools that
- * answer "why was this post flagged, and why not that one" (examples/mesura-explain).
+ * Screens text[0..len) (any bytes: ill-formed UTF-8 is repaired on the way, offsets
+ * stay in the original; NUL bytes are scanned like any other). `flags` is a set of
+ * MESURA_SCAN_* (0: none; an unknown bit is MESURA_EINVAL). `*result` is borrowed from
+ * the scanner until its next scan or its freeing; `text` is only read during the call.
+ * Returns MESURA_OK; MESURA_ELIMIT when a limit was hit (see mesura_scan_limits: the
+ * result holds what was found and says which limit); MESURA_ENOMEM; MESURA_EINVAL;
+ * MESURA_EBUSY when another call is using the scanner (best effort, like Hyperscan's
+ * scratch: a scanner is for one thread at a time, and this catches two threads that
+ * share one, or a re-entrant call from an allocator hook).
+ *
+ * Whatever the status, when `result` is not NULL `*result` is set and readable: on
+ * MESURA_ENOMEM, MESURA_EINVAL, MESURA_EBUSY or any other error it is a fail-closed
+ * result (verdict REVIEW, no findings, no near misses, MESURA_LIMIT_ERROR in
+ * limits_hit), so that a caller who ignores the status still never reads ALLOW from a
+ * post that was not screened. The scanner stays usable after an error; MESURA_EBUSY
+ * leaves the other call's result alone (it hands out a static one).
  */
-MESURA_API int mesura_scanner_explain(mesura_scanner *scanner, int on);
+MESURA_API int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
+                           unsigned int flags, const mesura_result **result);
 
 /** "not_whole_word", "validator", "incomplete", "unless", "confidence", "allowed",
  *  "limit"; "unknown" otherwise. */

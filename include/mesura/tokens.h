@@ -45,7 +45,9 @@ typedef enum mesura_token_type {
 /** A URL written with its scheme (https://...). */
 #define MESURA_TOKEN_SCHEME     (1u << 4)
 
-/** One token. Offsets are bytes, end exclusive. */
+/** One token. Offsets are bytes, end exclusive. The tokens object allocates it
+ *  (mesura_tokens_get); fields may be appended in a minor version, so read it through
+ *  the pointer, never allocate one or copy one by value to keep. */
 typedef struct mesura_token {
 	mesura_token_type type;
 	unsigned int flags;       /**< MESURA_TOKEN_* flags */
@@ -70,7 +72,7 @@ typedef struct mesura_tokens mesura_tokens;
  *  (mesura_tokenize reads its text, mesura_tokenize_view its view, during the call
  *  only: either may go once the call returns). */
 MESURA_API int mesura_tokens_new(mesura_tokens **out, const mesura_allocator *allocator);
-/** Frees the tokens (NULL-safe): what mesura_tokens_array() returned becomes invalid. */
+/** Frees the tokens (NULL-safe): what mesura_tokens_get() returned becomes invalid. */
 MESURA_API void mesura_tokens_free(mesura_tokens *tokens);
 
 /**
@@ -89,8 +91,11 @@ MESURA_API int mesura_tokenize(mesura_tokens *tokens, const char *text, size_t l
 MESURA_API int mesura_tokenize_view(mesura_tokens *tokens, const mesura_view *view,
                                     unsigned int flags);
 
-/** The tokens: an array of `*count` (borrowed until the next tokenize or free). */
-MESURA_API const mesura_token *mesura_tokens_array(const mesura_tokens *tokens, size_t *count);
+/** Number of tokens (0 for NULL). */
+MESURA_API size_t mesura_tokens_count(const mesura_tokens *tokens);
+/** Token i, in order; NULL when i is out of range. Borrowed until the next tokenize into
+ *  `tokens` or its freeing. */
+MESURA_API const mesura_token *mesura_tokens_get(const mesura_tokens *tokens, size_t i);
 
 /** A short lower-case name for a token type ("word", "hashtag"...); "unknown" otherwise. */
 MESURA_API const char *mesura_token_type_name(int type);

@@ -7,10 +7,10 @@
 #include "policy/compiled.h"
 #include "policy/yaml_tree.h"
 
-static int flags_rule(const mesura_result *result, const char *id)
+static int flags_rule(const mesura_result *result, size_t rule)
 {
-	for (size_t i = 0; i < result->n_findings; i++)
-		if (result->findings[i].rule_id == id)
+	for (size_t i = 0; i < mesura_result_finding_count(result); i++)
+		if (mesura_result_finding_get(result, i)->rule == rule)
 			return 1;
 	return 0;
 }
@@ -33,16 +33,17 @@ static void report(mesura_diagnostics *diags, const policy_rule *r, const policy
 }
 
 /* Scans the examples of one list; returns how many failed, or -1 on a scan error. */
-static int check_list(mesura_scanner *s, mesura_diagnostics *diags, const policy_rule *r,
-                      const policy_example *ex, size_t n, int should_match)
+static int check_list(mesura_scanner *s, mesura_diagnostics *diags, const mesura_policy *p,
+                      size_t rule, const policy_example *ex, size_t n, int should_match)
 {
+	const policy_rule *r = &p->rules[rule];
 	int failed = 0;
 	for (size_t i = 0; i < n; i++) {
 		const mesura_result *result;
-		int rc = mesura_scan(s, ex[i].text, ex[i].len, &result);
+		int rc = mesura_scan(s, ex[i].text, ex[i].len, 0, &result);
 		if (rc == MESURA_ENOMEM)
 			return -1;
-		if (flags_rule(result, r->id) != should_match) {
+		if (flags_rule(result, rule) != should_match) {
 			report(diags, r, &ex[i], i, should_match);
 			failed++;
 		}
@@ -64,8 +65,8 @@ int mesura_load__check_examples(const mesura_policy *policy, mesura_diagnostics 
 	int failed = 0;
 	for (size_t i = 0; i < policy->n_rules && failed >= 0; i++) {
 		const policy_rule *r = &policy->rules[i];
-		int a = check_list(s, diags, r, r->examples_match, r->n_examples_match, 1);
-		int b = a < 0 ? -1 : check_list(s, diags, r, r->examples_no_match,
+		int a = check_list(s, diags, policy, i, r->examples_match, r->n_examples_match, 1);
+		int b = a < 0 ? -1 : check_list(s, diags, policy, i, r->examples_no_match,
 		                                r->n_examples_no_match, 0);
 		failed = a < 0 || b < 0 ? -1 : failed + a + b;
 	}

@@ -1,6 +1,9 @@
-/* Redacting a scan's findings the way the policy says: each rule's operator
- * (`redact:`) and extent (`redact_extent:` parts, sentence or post), read through the
- * policy's one accessor for the redactor (policy/rule_redaction.h). */
+/* Redacting a scan's findings: with their categories' defaults, or the way the policy
+ * says: each rule's operator (`redact:`) and extent (`redact_extent:` parts, sentence or
+ * post), read through the policy's one accessor for the redactor
+ * (policy/rule_redaction.h) by the finding's rule index. What reads a scan result lives
+ * here, not in redactor.c, so that the redact layer's core stays below scan
+ * (../shared/LAYERS.md puts this file in load/). */
 #include <string.h>
 
 #include "mesura/errors.h"
@@ -15,10 +18,52 @@ void mesura_redact_span_from_policy(mesura_redact_span *span, const mesura_polic
 {
 	mesura_redact_span_from_finding(span, finding);
 	mesura_rule_redaction how;
-	if (policy && mesura_policy__rule_redaction(policy, finding->rule_id, &how) && how.has_op) {
+	if (policy && finding &&
+	    mesura_policy__rule_redaction(policy, finding->rule, finding->rule_id, &how) &&
+	    how.has_op) {
 		span->op = how.op;
 		span->options = how.options;
 	}
+}
+
+/* ------------------------------------------------------------ findings */
+
+/* mesura_redact_findings once the redactor is claimed: each finding's span with its
+ * category's default, then the caller's choice. */
+static int redact_findings(mesura_redactor *r, const char *text, size_t len,
+                           const mesura_result *result, const char **out, size_t *out_len,
+                           mesura_redact_choose_cb choose, void *payload)
+{
+	size_t n = mesura_result_finding_count(result);
+	void *p = r->spans;
+	int rc = mesura_alloc__grow(&r->alloc, &p, &r->spans_cap, n, sizeof(mesura_redact_span));
+	if (rc != MESURA_OK) {
+		r->n_map = 0;
+		return rc;
+	}
+	r->spans = p;
+	for (size_t i = 0; i < n; i++) {
+		const mesura_finding *f = mesura_result_finding_get(result, i);
+		mesura_redact_span_from_finding(&r->spans[i], f);
+		if (choose && choose(f, i, &r->spans[i], payload) != 0) {
+			r->n_map = 0;
+			return MESURA_EUSER;
+		}
+	}
+	return mesura_redact__spans(r, text, len, r->spans, n, out, out_len);
+}
+
+int mesura_redact_findings(mesura_redactor *r, const char *text, size_t len,
+                           const mesura_result *result, const char **out, size_t *out_len,
+                           mesura_redact_choose_cb choose, void *payload)
+{
+	if (!r || !out || !out_len || !result || (!text && len > 0))
+		return MESURA_EINVAL;
+	if (!mesura_redact__claim(r))
+		return MESURA_EBUSY;
+	int rc = redact_findings(r, text, len, result, out, out_len, choose, payload);
+	mesura_redact__release(r);
+	return rc;
 }
 
 /* ------------------------------------------------------------ sentences */
@@ -130,7 +175,7 @@ static int choose_rule_operator(const mesura_finding *f, size_t index, mesura_re
 {
 	const rule_ops *ops = payload;
 	mesura_rule_redaction how;
-	if (mesura_policy__rule_redaction(ops->policy, f->rule_id, &how)) {
+	if (mesura_policy__rule_redaction(ops->policy, f->rule, f->rule_id, &how)) {
 		if (how.has_op) {
 			span->op = how.op;
 			span->options = how.options;
@@ -144,20 +189,21 @@ static int choose_rule_operator(const mesura_finding *f, size_t index, mesura_re
 static int needs_sentences(const mesura_policy *policy, const mesura_result *result)
 {
 	mesura_rule_redaction how;
-	for (size_t i = 0; i < result->n_findings; i++)
-		if (mesura_policy__rule_redaction(policy, result->findings[i].rule_id, &how) &&
+	for (size_t i = 0; i < mesura_result_finding_count(result); i++) {
+		const mesura_finding *f = mesura_result_finding_get(result, i);
+		if (mesura_policy__rule_redaction(policy, f->rule, f->rule_id, &how) &&
 		    how.extent == MESURA_EXTENT_SENTENCE)
 			return 1;
+	}
 	return 0;
 }
 
-int mesura_redact_result_with(mesura_redactor *redactor, const mesura_policy *policy,
-                              const char *text, size_t len, const mesura_result *result,
-                              mesura_redact_choose_cb choose, void *payload,
-                              const char **out, size_t *out_len)
+/* mesura_redact_result_with once the redactor is claimed. */
+static int redact_result(mesura_redactor *redactor, const mesura_policy *policy,
+                         const char *text, size_t len, const mesura_result *result,
+                         mesura_redact_choose_cb choose, void *payload, const char **out,
+                         size_t *out_len)
 {
-	if (!policy || !result || !redactor || (!text && len > 0))
-		return MESURA_EINVAL;
 	if (result->limits_hit & MESURA_LIMIT_ERROR) {
 		/* a failed scan screened nothing: its text must not come out as redacted */
 		redactor->n_map = 0;
@@ -177,8 +223,22 @@ int mesura_redact_result_with(mesura_redactor *redactor, const mesura_policy *po
 		}
 	}
 	rule_ops ops = {policy, redactor, len, choose, payload};
-	return mesura_redact_findings(redactor, text, len, result->findings, result->n_findings,
-	                              out, out_len, choose_rule_operator, &ops);
+	return redact_findings(redactor, text, len, result, out, out_len, choose_rule_operator,
+	                       &ops);
+}
+
+int mesura_redact_result_with(mesura_redactor *redactor, const mesura_policy *policy,
+                              const char *text, size_t len, const mesura_result *result,
+                              mesura_redact_choose_cb choose, void *payload,
+                              const char **out, size_t *out_len)
+{
+	if (!policy || !result || !redactor || !out || !out_len || (!text && len > 0))
+		return MESURA_EINVAL;
+	if (!mesura_redact__claim(redactor))
+		return MESURA_EBUSY;
+	int rc = redact_result(redactor, policy, text, len, result, choose, payload, out, out_len);
+	mesura_redact__release(redactor);
+	return rc;
 }
 
 int mesura_redact_result(mesura_redactor *redactor, const mesura_policy *policy,

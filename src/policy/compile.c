@@ -540,6 +540,26 @@ static int report_budget_exceeded(mesura_diagnostics *diags, const char *file, s
 	return MESURA_ELIMIT;
 }
 
+/* The rules as the public API shows them (mesura_policy_rule_get), made once the rules
+ * array stops moving. */
+static int publish_rules(mesura_policy *p)
+{
+	static const char *const op_names[] = {"keep", "mask", "hash", "label", "remove"};
+	if (p->n_rules > SIZE_MAX / sizeof(mesura_rule))
+		return MESURA_ENOMEM;
+	p->public_rules = mesura_arena__alloc(&p->arena, p->n_rules * sizeof(mesura_rule));
+	if (!p->public_rules)
+		return MESURA_ENOMEM;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		const policy_rule *r = &p->rules[i];
+		p->public_rules[i] = (mesura_rule){
+		    r->id, r->category, r->description, r->severity, r->action, r->confidence,
+		    r->min_confidence, r->has_redact ? op_names[r->redact_op] : NULL,
+		    extents[r->redact_extent]};
+	}
+	return MESURA_OK;
+}
+
 int mesura_policy__compile_start(mesura_policy *policy, mesura_arena *trees,
                                  mesura_diagnostics *diags, const char *src, size_t len,
                                  const char *file, const mesura_compile_options *opts)
@@ -572,6 +592,8 @@ int mesura_policy__compile_start(mesura_policy *policy, mesura_arena *trees,
 	                         : MESURA_OK;
 	if (rc == MESURA_OK)
 		rc = mesura_policy__build_matchers(policy);
+	if (rc == MESURA_OK)
+		rc = publish_rules(policy);
 	if (rc == MESURA_OK) {
 		mesura_policy__warn_suspicious(&c);
 		rc = c.failed_alloc ? MESURA_ENOMEM : MESURA_OK;
@@ -598,4 +620,9 @@ const char *mesura_policy_name(const mesura_policy *policy)
 size_t mesura_policy_rule_count(const mesura_policy *policy)
 {
 	return policy ? policy->n_rules : 0;
+}
+
+const mesura_rule *mesura_policy_rule_get(const mesura_policy *policy, size_t i)
+{
+	return policy && i < policy->n_rules ? &policy->public_rules[i] : NULL;
 }

@@ -197,6 +197,7 @@ struct mesura_policy {
 	const char *name;
 	policy_rule *rules;
 	size_t n_rules;
+	mesura_rule *public_rules; /* the same, as mesura_policy_rule_get shows them (arena) */
 	policy_cond *conds;
 	size_t n_conds;
 	const char **allow; /* normalised with MESURA_NORM_MODERATION */

@@ -110,16 +110,15 @@ void mesura_policy__compile_redact(compiler *c, policy_rule *r, const ynode *n)
 	mesura_policy__path_pop(c, old);
 }
 
-int mesura_policy__rule_redaction(const mesura_policy *p, const char *rule_id,
+int mesura_policy__rule_redaction(const mesura_policy *p, size_t rule, const char *rule_id,
                                   mesura_rule_redaction *out)
 {
-	for (size_t i = 0; p && rule_id && i < p->n_rules; i++) {
-		const policy_rule *r = &p->rules[i];
-		if (r->id == rule_id || strcmp(r->id, rule_id) == 0) {
-			*out = (mesura_rule_redaction){r->has_redact, r->redact_op, &r->redact_opts,
-			                               r->redact_extent};
-			return 1;
-		}
-	}
-	return 0;
+	if (!p || !rule_id || rule >= p->n_rules)
+		return 0;
+	const policy_rule *r = &p->rules[rule];
+	if (r->id != rule_id && strcmp(r->id, rule_id) != 0)
+		return 0; /* the finding is not of this policy's rule */
+	*out = (mesura_rule_redaction){r->has_redact, r->redact_op, &r->redact_opts,
+	                               r->redact_extent};
+	return 1;
 }

@@ -21,9 +21,10 @@ typedef struct {
 	mesura_redact_extent extent;
 } mesura_rule_redaction;
 
-/* How `policy` redacts the findings of its rule `rule_id` (a finding's rule_id, which
- * points into the policy, or an equal string). 0 when it has no such rule. */
-int mesura_policy__rule_redaction(const mesura_policy *policy, const char *rule_id,
-                                  mesura_rule_redaction *out);
+/* How `policy` redacts the findings of its rule number `rule` (a finding's `rule`).
+ * 0 when it has no such rule, or when that rule's id is not `rule_id` (a finding of
+ * another policy). */
+int mesura_policy__rule_redaction(const mesura_policy *policy, size_t rule,
+                                  const char *rule_id, mesura_rule_redaction *out);
 
 #endif

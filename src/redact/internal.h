@@ -6,6 +6,7 @@
 #ifndef MESURA_REDACT_INTERNAL_H
 #define MESURA_REDACT_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "common/alloc.h"
@@ -37,6 +38,7 @@ typedef struct {
 
 struct mesura_redactor {
 	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
+	atomic_bool busy;       /* a call is using it (MESURA_EBUSY for another) */
 	unsigned char key[MESURA_REDACT_KEY_SIZE];
 	int has_key;
 	unsigned char *marks; /* MARK_* per offset of the current text */
@@ -53,6 +55,17 @@ struct mesura_redactor {
 	size_t n_sentences, sentences_cap;
 	redact_buf out, preview;
 };
+
+/* Makes the redactor this call's: 0 when another call is using it (MESURA_EBUSY, best
+ * effort); mesura_redact__release gives it back. Public entry points claim it once and
+ * call each other's internal halves. */
+int mesura_redact__claim(mesura_redactor *r);
+void mesura_redact__release(mesura_redactor *r);
+
+/* mesura_redact once the redactor is claimed. */
+int mesura_redact__spans(mesura_redactor *r, const char *text, size_t len,
+                         const mesura_redact_span *spans, size_t n_spans, const char **out,
+                         size_t *out_len);
 
 /* marks.c: fills r->marks for text[0..len). */
 int mesura_redact__scan_text(mesura_redactor *r, const char *text, size_t len);

@@ -38,6 +38,7 @@ int mesura_redactor_new(mesura_redactor **out, const mesura_redactor_options *op
 	rc = mesura_alloc__new_object((void **)&r, sizeof *r, allocator);
 	if (rc != MESURA_OK)
 		return rc;
+	atomic_init(&r->busy, 0);
 	if (o.hash_key) {
 		memcpy(r->key, o.hash_key, sizeof r->key);
 		r->has_key = 1;
@@ -77,12 +78,20 @@ static int prepare(mesura_redactor *r, const char *text, size_t len,
 	return rc;
 }
 
-int mesura_redact(mesura_redactor *r, const char *text, size_t len,
-                  const mesura_redact_span *spans, size_t n_spans, const char **out,
-                  size_t *out_len)
+int mesura_redact__claim(mesura_redactor *r)
 {
-	if (!r || !out || !out_len || (!text && len > 0) || (!spans && n_spans > 0))
-		return MESURA_EINVAL;
+	return !atomic_exchange_explicit(&r->busy, 1, memory_order_acquire);
+}
+
+void mesura_redact__release(mesura_redactor *r)
+{
+	atomic_store_explicit(&r->busy, 0, memory_order_release);
+}
+
+int mesura_redact__spans(mesura_redactor *r, const char *text, size_t len,
+                        const mesura_redact_span *spans, size_t n_spans, const char **out,
+                        size_t *out_len)
+{
 	r->n_map = 0;
 	text = text ? text : "";
 	int rc = prepare(r, text, len, spans, n_spans, 1);
@@ -97,11 +106,27 @@ int mesura_redact(mesura_redactor *r, const char *text, size_t len,
 	return MESURA_OK;
 }
 
-const mesura_redact_segment *mesura_redactor_map(const mesura_redactor *r, size_t *count)
+int mesura_redact(mesura_redactor *r, const char *text, size_t len,
+                  const mesura_redact_span *spans, size_t n_spans, const char **out,
+                  size_t *out_len)
 {
-	if (count)
-		*count = r ? r->n_map : 0;
-	return r ? r->map : NULL;
+	if (!r || !out || !out_len || (!text && len > 0) || (!spans && n_spans > 0))
+		return MESURA_EINVAL;
+	if (!mesura_redact__claim(r))
+		return MESURA_EBUSY;
+	int rc = mesura_redact__spans(r, text, len, spans, n_spans, out, out_len);
+	mesura_redact__release(r);
+	return rc;
+}
+
+size_t mesura_redactor_map_count(const mesura_redactor *r)
+{
+	return r ? r->n_map : 0;
+}
+
+const mesura_redact_segment *mesura_redactor_map_get(const mesura_redactor *r, size_t i)
+{
+	return i < mesura_redactor_map_count(r) ? &r->map[i] : NULL;
 }
 
 /* ------------------------------------------------------------ findings */
@@ -140,31 +165,6 @@ void mesura_redact_span_from_finding(mesura_redact_span *span, const mesura_find
 	} else if (is_category(f->category, "confidential")) {
 		span->options = &WITHHELD;
 	}
-}
-
-int mesura_redact_findings(mesura_redactor *r, const char *text, size_t len,
-                           const mesura_finding *findings, size_t n_findings,
-                           const char **out, size_t *out_len, mesura_redact_choose_cb choose,
-                           void *payload)
-{
-	if (!r || !out || !out_len || (!findings && n_findings > 0))
-		return MESURA_EINVAL;
-	void *p = r->spans;
-	int rc = mesura_alloc__grow(&r->alloc, &p, &r->spans_cap, n_findings,
-	                            sizeof(mesura_redact_span));
-	if (rc != MESURA_OK) {
-		r->n_map = 0;
-		return rc;
-	}
-	r->spans = p;
-	for (size_t i = 0; i < n_findings; i++) {
-		mesura_redact_span_from_finding(&r->spans[i], &findings[i]);
-		if (choose && choose(&findings[i], i, &r->spans[i], payload) != 0) {
-			r->n_map = 0;
-			return MESURA_EUSER;
-		}
-	}
-	return mesura_redact(r, text, len, r->spans, n_findings, out, out_len);
 }
 
 /* ------------------------------------------------------------ preview */
@@ -211,13 +211,16 @@ int mesura_redact_preview(mesura_redactor *r, const char *text, size_t len,
 	int rc = mesura_options__read(&o, opts, &defaults, &preview_options_layout);
 	if (rc != MESURA_OK)
 		return rc;
+	if (!mesura_redact__claim(r))
+		return MESURA_EBUSY;
 	text = text ? text : "";
 	rc = prepare(r, text, len, spans, n_spans, 0);
 	if (rc == MESURA_OK)
 		rc = write_preview(r, text, len, &o);
-	if (rc != MESURA_OK)
-		return rc;
-	*out = r->preview.data;
-	*out_len = r->preview.len;
-	return MESURA_OK;
+	if (rc == MESURA_OK) {
+		*out = r->preview.data;
+		*out_len = r->preview.len;
+	}
+	mesura_redact__release(r);
+	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "mesura/errors.h"
 #include "scanner.h"
+#include "tokens/tokenize.h"
 
 static int holds(const mesura_scanner *s, uint32_t cond)
 {
@@ -65,7 +66,7 @@ static int count_words(mesura_scanner *s)
 	memset(s->words_ended, 0, (s->len + 1) * sizeof(uint32_t));
 	memset(s->words_begun, 0, (s->len + 1) * sizeof(uint32_t));
 	size_t n;
-	const mesura_token *t = mesura_tokens_array(s->tokens, &n);
+	const mesura_token *t = mesura_tokens__array(s->tokens, &n);
 	for (size_t i = 0; i < n; i++)
 		if (is_word_token(&t[i])) {
 			s->words_ended[t[i].end]++;
@@ -138,7 +139,8 @@ static int add_finding(mesura_scanner *s, const policy_rule *r, const hit *h)
 	const policy_cond *x = &s->policy->conds[h->cond];
 	const char *text = mesura_view_text(s->views[x->view], NULL);
 	s->findings[s->n_findings++] = (mesura_finding){
-		r->id, r->category, r->severity, r->action, h->start, h->end,
+		r->id, (size_t)(r - s->policy->rules), r->category, r->severity, r->action,
+		h->start, h->end,
 		text + h->view_start, h->view_end - h->view_start,
 		h->masked ? "masked" : x->kind == COND_TERMS ? "terms" : "regex", conf};
 	return MESURA_OK;

@@ -46,14 +46,6 @@
  * the clock more than once per view. */
 #define CHECK_EVERY ((uint64_t)1 << 16)
 
-int mesura_scanner_explain(mesura_scanner *s, int on)
-{
-	if (!s)
-		return MESURA_EINVAL;
-	s->explain = on != 0;
-	return MESURA_OK;
-}
-
 const char *mesura_miss_reason_name(int reason)
 {
 	static const char *const names[] = {"not_whole_word", "validator", "incomplete",
@@ -74,7 +66,7 @@ int mesura_scan__miss(mesura_scanner *s, uint32_t rule, mesura_miss_reason reaso
 		return rc;
 	s->misses = m;
 	s->misses[s->n_misses++] =
-	    (mesura_near_miss){s->policy->rules[rule].id, reason, start, end, confidence};
+	    (mesura_near_miss){s->policy->rules[rule].id, rule, reason, start, end, confidence};
 	return MESURA_OK;
 }
 
@@ -318,6 +310,7 @@ int mesura_scanner_new(mesura_scanner **out, const mesura_policy *policy,
 	if (rc != MESURA_OK)
 		return rc;
 	s->policy = policy;
+	atomic_init(&s->busy, 0);
 	mesura_policy__retain(policy); /* dropped by mesura_scanner_free */
 	rc = create_scratch(s);
 	if (rc != MESURA_OK) {
@@ -347,7 +340,7 @@ int mesura_scan__tokenize_post(mesura_scanner *s)
 		return rc;
 	spend(s, s->len + mesura_tokens__steps(s->tokens));
 	size_t n;
-	const mesura_token *t = mesura_tokens_array(s->tokens, &n);
+	const mesura_token *t = mesura_tokens__array(s->tokens, &n);
 	for (size_t i = 0; i < n; i++) {
 		size_t start = t[i].start;
 		if (t[i].type == MESURA_TOKEN_MENTION || t[i].type == MESURA_TOKEN_HASHTAG ||
@@ -1365,19 +1358,15 @@ static int scan_post(mesura_scanner *s)
 }
 
 /* What a scan that cannot start hands out: nothing screened, so reviewed. */
-static const mesura_result NOT_SCREENED = {MESURA_ACTION_REVIEW, NULL, 0, SIZE_MAX, NULL, 0,
-                                           MESURA_LIMIT_ERROR};
+static const scan_result NOT_SCREENED = {{MESURA_ACTION_REVIEW, SIZE_MAX, MESURA_LIMIT_ERROR},
+                                         NULL, 0, NULL, 0};
 
-int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
-                const mesura_result **result)
+/* The scan itself, once the scanner is this call's. */
+static int scan_with(mesura_scanner *s, const char *text, size_t len, unsigned int flags)
 {
-	if (result)
-		*result = &NOT_SCREENED;
-	if (!scanner || !result || (!text && len > 0))
-		return MESURA_EINVAL;
-	mesura_scanner *s = scanner;
 	s->text = text ? text : "";
 	s->len = len;
+	s->explain = (flags & MESURA_SCAN_EXPLAIN) != 0;
 	s->n_hits = 0;
 	s->n_findings = 0;
 	s->n_misses = 0;
@@ -1399,10 +1388,52 @@ int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
 		s->limits_hit |= MESURA_LIMIT_ERROR;
 	}
 	mesura_scan__decide(s);
-	*result = &s->result;
 	if (rc == MESURA_OK && s->limits_hit)
 		rc = MESURA_ELIMIT;
 	return rc;
+}
+
+int mesura_scan(mesura_scanner *scanner, const char *text, size_t len, unsigned int flags,
+                const mesura_result **result)
+{
+	if (result)
+		*result = &NOT_SCREENED.pub;
+	if (!scanner || !result || (!text && len > 0) || (flags & ~MESURA_SCAN_EXPLAIN))
+		return MESURA_EINVAL;
+	/* Best effort, as Hyperscan's scratch: a second call while one runs (another
+	 * thread, or a hook of this one) must not touch the scratch the first is using. */
+	if (atomic_exchange_explicit(&scanner->busy, 1, memory_order_acquire))
+		return MESURA_EBUSY;
+	int rc = scan_with(scanner, text, len, flags);
+	*result = &scanner->result.pub;
+	atomic_store_explicit(&scanner->busy, 0, memory_order_release);
+	return rc;
+}
+
+static const scan_result *full_result(const mesura_result *result)
+{
+	return (const scan_result *)(const void *)result; /* `pub` is its first member */
+}
+
+size_t mesura_result_finding_count(const mesura_result *result)
+{
+	return result ? full_result(result)->n_findings : 0;
+}
+
+const mesura_finding *mesura_result_finding_get(const mesura_result *result, size_t i)
+{
+	return i < mesura_result_finding_count(result) ? &full_result(result)->findings[i] : NULL;
+}
+
+size_t mesura_result_near_miss_count(const mesura_result *result)
+{
+	return result ? full_result(result)->n_near_misses : 0;
+}
+
+const mesura_near_miss *mesura_result_near_miss_get(const mesura_result *result, size_t i)
+{
+	return i < mesura_result_near_miss_count(result) ? &full_result(result)->near_misses[i]
+	                                                 : NULL;
 }
 
 uint64_t mesura_scan__work(const mesura_scanner *s)

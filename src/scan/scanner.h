@@ -4,6 +4,7 @@
 #ifndef MESURA_SCAN_SCANNER_H
 #define MESURA_SCAN_SCANNER_H
 
+#include <stdatomic.h>
 #include <time.h>
 
 #include "mesura/scan.h"
@@ -20,8 +21,19 @@ typedef struct {
 	int masked;
 } hit;
 
+/* A result as the scanner keeps it: the public part first, so that the accessors
+ * (mesura_result_finding_get...) reach the arrays from the pointer callers hold. */
+typedef struct {
+	mesura_result pub;
+	const mesura_finding *findings;
+	size_t n_findings;
+	const mesura_near_miss *near_misses;
+	size_t n_near_misses;
+} scan_result;
+
 struct mesura_scanner {
 	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
+	atomic_bool busy;       /* a call is using it (MESURA_EBUSY for another) */
 	const mesura_policy *policy;
 	mesura_view **views;    /* one per policy view */
 	unsigned char *grouped; /* per view: its group automaton searched it and its riders */
@@ -58,7 +70,7 @@ struct mesura_scanner {
 	size_t n_allowed, allowed_cap;
 	void *sort_scratch;     /* for mesura_sort__stable */
 	size_t sort_scratch_cap;
-	mesura_result result;
+	scan_result result;
 	pcre2_general_context *pcre_general;
 	pcre2_match_context *pcre_match;
 	pcre2_match_data *match_data;
@@ -75,7 +87,7 @@ struct mesura_scanner {
 	size_t cluster_lo, cluster_hi; /* the last cluster of two characters or more that
 	                                * widen_to_clusters found in this post, else 0, 0 */
 	int exhaustive; /* tests: no prefilter, no shortcut (see scanner.h) */
-	int explain;    /* record near misses */
+	int explain;    /* this scan records near misses (MESURA_SCAN_EXPLAIN) */
 	mesura_near_miss *misses;
 	size_t n_misses, misses_cap;
 };

@@ -20,14 +20,6 @@ typedef struct {
 	                             * with its joiners read as spaces */
 } allow_sink;
 
-static uint32_t rule_index(const mesura_scanner *s, const char *rule_id)
-{
-	uint32_t i = 0;
-	while (i + 1 < s->policy->n_rules && s->policy->rules[i].id != rule_id)
-		i++;
-	return i;
-}
-
 /* Collects an allow-listed term found at view bytes [start, end), when it is whole
  * words of the original. */
 static int on_allowed(uint32_t id, size_t start, size_t end, void *payload)
@@ -138,7 +130,8 @@ int mesura_scan__apply_allow_list(mesura_scanner *s)
 		if (!is_allowed(s, f->start, f->end))
 			s->findings[kept++] = *f;
 		else
-			a.rc = mesura_scan__miss(s, rule_index(s, f->rule_id), MESURA_MISS_ALLOWED, f->start, f->end, 0);
+			a.rc = mesura_scan__miss(s, (uint32_t)f->rule, MESURA_MISS_ALLOWED, f->start,
+			                         f->end, 0);
 	}
 	s->n_findings = kept;
 	return a.rc;
@@ -148,9 +141,8 @@ int mesura_scan__apply_allow_list(mesura_scanner *s)
 static int by_rule_then_start(const void *x, const void *y)
 {
 	const mesura_finding *a = x, *b = y;
-	int rule = a->rule_id == b->rule_id ? 0 : strcmp(a->rule_id, b->rule_id);
-	if (rule)
-		return rule;
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
 	return a->start < b->start ? -1 : a->start > b->start ? 1 : a->end > b->end ? -1 : a->end < b->end;
 }
 
@@ -176,7 +168,7 @@ int mesura_scan__tidy_findings(mesura_scanner *s)
 	size_t kept = 0;
 	for (size_t i = 0; i < s->n_findings; i++) {
 		mesura_finding *last = kept ? &f[kept - 1] : NULL;
-		if (last && last->rule_id == f[i].rule_id && f[i].start < last->end) {
+		if (last && last->rule == f[i].rule && f[i].start < last->end) {
 			if (f[i].end > last->end)
 				last->end = f[i].end;
 			if (f[i].confidence > last->confidence)
@@ -191,7 +183,7 @@ int mesura_scan__tidy_findings(mesura_scanner *s)
 
 void mesura_scan__decide(mesura_scanner *s)
 {
-	mesura_result *r = &s->result;
+	mesura_result *r = &s->result.pub;
 	r->verdict = MESURA_ACTION_ALLOW;
 	r->decisive = SIZE_MAX;
 	for (size_t i = 0; i < s->n_findings; i++)
@@ -201,10 +193,10 @@ void mesura_scan__decide(mesura_scanner *s)
 			r->verdict = s->findings[i].action;
 			r->decisive = i;
 		}
-	r->findings = s->findings;
-	r->n_findings = s->n_findings;
-	r->near_misses = s->misses;
-	r->n_near_misses = s->n_misses;
+	s->result.findings = s->findings;
+	s->result.n_findings = s->n_findings;
+	s->result.near_misses = s->misses;
+	s->result.n_near_misses = s->n_misses;
 	r->limits_hit = s->limits_hit;
 	/* fail closed: what was not screened is reviewed; an error is never allowed, fail_open
 	 * or not */

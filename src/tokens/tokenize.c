@@ -49,11 +49,20 @@ uint64_t mesura_tokens__steps(const mesura_tokens *tokens)
 	return tokens ? tokens->steps : 0;
 }
 
-const mesura_token *mesura_tokens_array(const mesura_tokens *tokens, size_t *count)
+const mesura_token *mesura_tokens__array(const mesura_tokens *tokens, size_t *count)
 {
-	if (count)
-		*count = tokens ? tokens->n : 0;
-	return tokens ? tokens->items : NULL;
+	*count = tokens->n;
+	return tokens->items;
+}
+
+size_t mesura_tokens_count(const mesura_tokens *tokens)
+{
+	return tokens ? tokens->n : 0;
+}
+
+const mesura_token *mesura_tokens_get(const mesura_tokens *tokens, size_t i)
+{
+	return i < mesura_tokens_count(tokens) ? &tokens->items[i] : NULL;
 }
 
 const char *mesura_token_type_name(int type)

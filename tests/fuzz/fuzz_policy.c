@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mesura_scanner *s;
 		const mesura_result *r;
 		CHECK(mesura_scanner_new(&s, p, NULL) == MESURA_OK);
-		rc = mesura_scan(s, (const char *)data, size, &r);
+		rc = mesura_scan(s, (const char *)data, size, 0, &r);
 		CHECK(rc == MESURA_OK || rc == MESURA_ELIMIT);
 		mesura_scanner_free(s);
 	}

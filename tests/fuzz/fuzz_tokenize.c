@@ -14,13 +14,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t input_size)
 	CHECK(mesura_tokenize(tokens, text, size, MESURA_TOKENIZE_ALL) == MESURA_OK);
 	CHECK(mesura_tokens__steps(tokens) <= FUZZ_STEPS_PER_BYTE * size + FUZZ_STEPS_BASE);
 	size_t n, at = 0;
-	const mesura_token *t = mesura_tokens_array(tokens, &n);
+	n = mesura_tokens_count(tokens);
 	for (size_t i = 0; i < n; i++) {
-		CHECK(t[i].start < t[i].end && t[i].end <= size);
-		if (t[i].flags & MESURA_TOKEN_OVERLAY)
+		const mesura_token *t = mesura_tokens_get(tokens, i);
+		CHECK(t && t->start < t->end && t->end <= size);
+		if (t->flags & MESURA_TOKEN_OVERLAY)
 			continue;
-		CHECK(t[i].start == at);
-		at = t[i].end;
+		CHECK(t->start == at);
+		at = t->end;
 	}
 	CHECK(at == size);
 	return 0;

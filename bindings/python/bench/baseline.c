@@ -41,11 +41,13 @@ static void *run(void *arg)
 		size_t end = i + 32 < j->n ? i + 32 : j->n;
 		for (; i < end; i++) {
 			const mesura_result *r;
-			int rc = mesura_scan(s, j->posts[i], j->lens[i], &r);
+			int rc = mesura_scan(s, j->posts[i], j->lens[i], 0, &r);
 			if (rc != MESURA_OK && rc != MESURA_ELIMIT)
 				abort();
-			for (size_t k = 0; k < r->n_findings; k++)
-				found += r->findings[k].end > r->findings[k].start;
+			for (size_t k = 0; k < mesura_result_finding_count(r); k++) {
+				const mesura_finding *f = mesura_result_finding_get(r, k);
+				found += f->end > f->start;
+			}
 		}
 	}
 	atomic_fetch_add(&j->findings, found);

@@ -206,13 +206,9 @@ static void snap_scan(const mesura_policy *policy, mesura_scanner *sc, mesura_re
 {
 	memset(s, 0, sizeof *s);
 	s->decisive = SIZE_MAX;
-	if (o->explain)
-		mesura_scanner_explain(sc, 1);
 	const mesura_result *r = NULL;
-	int rc = mesura_scan(sc, text, n, &r);
+	int rc = mesura_scan(sc, text, n, o->explain ? MESURA_SCAN_EXPLAIN : 0, &r);
 	if (rc != MESURA_OK && rc != MESURA_ELIMIT) {
-		if (o->explain)
-			mesura_scanner_explain(sc, 0);
 		s->rc = rc;
 		return;
 	}
@@ -224,26 +220,22 @@ static void snap_scan(const mesura_policy *policy, mesura_scanner *sc, mesura_re
 	if (red) {
 		rc = mesura_redact_result(red, policy, text, n, r, &out, &out_len);
 		if (rc != MESURA_OK) {
-			if (o->explain)
-				mesura_scanner_explain(sc, 0);
 			s->rc = rc;
 			s->failed_in = 1;
 			return;
 		}
 	}
-	size_t nf = o->findings ? r->n_findings : 0;
-	size_t nm = o->findings ? r->n_near_misses : 0;
+	size_t nf = o->findings ? mesura_result_finding_count(r) : 0;
+	size_t nm = o->findings ? mesura_result_near_miss_count(r) : 0;
 	size_t npos = need_cp ? 2 * (nf + nm) : 0;
 	size_t strings = red ? out_len + 1 : 0;
 	for (size_t i = 0; i < nf; i++)
-		strings += r->findings[i].matched_len;
+		strings += mesura_result_finding_get(r, i)->matched_len;
 	size_t size = nf * sizeof(snap_finding) + nm * sizeof(snap_miss) + npos * sizeof(size_t) +
 	              strings;
 	if (size) {
 		char *block = PyMem_RawMalloc(size);
 		if (!block) {
-			if (o->explain)
-				mesura_scanner_explain(sc, 0);
 			s->rc = MESURA_ENOMEM;
 			return;
 		}
@@ -256,7 +248,7 @@ static void snap_scan(const mesura_policy *policy, mesura_scanner *sc, mesura_re
 		s->n_findings = nf;
 		s->n_misses = nm;
 		for (size_t i = 0; i < nf; i++) {
-			const mesura_finding *f = &r->findings[i];
+			const mesura_finding *f = mesura_result_finding_get(r, i);
 			snap_finding *d = &s->findings[i];
 			d->rule = f->rule_id;
 			d->category = f->category;
@@ -273,7 +265,7 @@ static void snap_scan(const mesura_policy *policy, mesura_scanner *sc, mesura_re
 			str += f->matched_len;
 		}
 		for (size_t i = 0; i < nm; i++) {
-			const mesura_near_miss *m = &r->near_misses[i];
+			const mesura_near_miss *m = mesura_result_near_miss_get(r, i);
 			snap_miss *d = &s->misses[i];
 			d->rule = m->rule_id;
 			d->reason = (int)m->reason;
@@ -315,8 +307,6 @@ static void snap_scan(const mesura_policy *policy, mesura_scanner *sc, mesura_re
 		s->redacted = "";
 		s->has_redacted = 1;
 	}
-	if (o->explain)
-		mesura_scanner_explain(sc, 0);
 }
 
 static PyObject *size_obj(size_t v)

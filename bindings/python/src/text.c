@@ -233,16 +233,16 @@ PyObject *mpy_tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs
 			mpy_raise(rc, "tokenizing the text");
 		goto done;
 	}
-	size_t count;
-	const mesura_token *tok = mesura_tokens_array(tokens, &count);
+	size_t count = mesura_tokens_count(tokens);
 	pos = PyMem_Malloc((2 * count + 1) * sizeof *pos);
 	if (!pos) {
 		PyErr_NoMemory();
 		goto done;
 	}
 	for (size_t i = 0; i < count; i++) {
-		pos[2 * i] = tok[i].start;
-		pos[2 * i + 1] = tok[i].end;
+		const mesura_token *tok = mesura_tokens_get(tokens, i);
+		pos[2 * i] = tok->start;
+		pos[2 * i + 1] = tok->end;
 	}
 	if (t.kind == MPY_TEXT_STR && (rc = mpy_bytes_to_codepoints(t.p, t.n, pos, 2 * count))) {
 		mpy_raise(rc, "converting offsets");
@@ -256,16 +256,17 @@ PyObject *mpy_tokenize(PyObject *module, PyObject *const *args, Py_ssize_t nargs
 			break;
 		}
 		PyList_SET_ITEM(list, (Py_ssize_t)i, rec);
-		PyObject *type = mpy_token_type_str((int)tok[i].type);
-		PyObject *fl = mpy_token_flags_tuple(tok[i].flags);
+		const mesura_token *tok = mesura_tokens_get(tokens, i);
+		PyObject *type = mpy_token_type_str((int)tok->type);
+		PyObject *fl = mpy_token_flags_tuple(tok->flags);
 		Py_XINCREF(type);
 		Py_XINCREF(fl);
 		MPY_SET(rec, TOK_TYPE, type);
 		MPY_SET(rec, TOK_START, PyLong_FromSize_t(pos[2 * i]));
 		MPY_SET(rec, TOK_END, PyLong_FromSize_t(pos[2 * i + 1]));
-		MPY_SET(rec, TOK_BYTE_START, PyLong_FromSize_t(tok[i].start));
-		MPY_SET(rec, TOK_BYTE_END, PyLong_FromSize_t(tok[i].end));
-		MPY_SET(rec, TOK_TEXT, mpy_text_slice(&t, tok[i].start, tok[i].end, pos[2 * i],
+		MPY_SET(rec, TOK_BYTE_START, PyLong_FromSize_t(tok->start));
+		MPY_SET(rec, TOK_BYTE_END, PyLong_FromSize_t(tok->end));
+		MPY_SET(rec, TOK_TEXT, mpy_text_slice(&t, tok->start, tok->end, pos[2 * i],
 		                                      pos[2 * i + 1]));
 		MPY_SET(rec, TOK_FLAGS, fl);
 		for (int f = 0; f < TOK_NFIELDS; f++)
