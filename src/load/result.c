@@ -2,8 +2,7 @@
  * says: each rule's operator (`redact:`) and extent (`redact_extent:` parts, sentence or
  * post), read through the policy's one accessor for the redactor
  * (policy/rule_redaction.h) by the finding's rule index. What reads a scan result lives
- * here, not in redactor.c, so that the redact layer's core stays below scan
- * (../shared/LAYERS.md puts this file in load/). */
+ * here, above scan, so that redact/ (the operators and regions) stays below it. */
 #include <string.h>
 
 #include "mesura/errors.h"
