@@ -1,5 +1,6 @@
 /* UTF-8 validation, repair and offset conversion. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -265,6 +266,14 @@ START_TEST(version_and_strerror)
 	ck_assert_uint_eq(mesura_version(), MESURA_VERSION_NUMBER);
 	ck_assert_str_eq(mesura_version_string(), MESURA_VERSION_STRING);
 	ck_assert_str_eq(mesura_unicode_version(), "15.0.0");
+	/* the build checks that utf8proc's Unicode is the tables' (cmake/unicode_version.cmake) */
+	ck_assert_str_eq(mesura_unicode_tables_version(), mesura_unicode_version());
+	char first[128];
+	FILE *table = fopen(MESURA_TEST_DATA_DIR "/../../src/tokens/wordbreak_table.inc", "r");
+	ck_assert_ptr_nonnull(table);
+	ck_assert_ptr_nonnull(fgets(first, sizeof first, table));
+	fclose(table);
+	ck_assert_str_eq(first, "/* Unicode 15.0.0 (mesura_unicode_tables_version) */\n");
 	for (int s = 1; s >= -20; s--) {
 		const char *msg = mesura_strerror(s);
 		ck_assert_ptr_nonnull(msg);

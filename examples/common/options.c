@@ -35,8 +35,12 @@ void tool_usage_error(const char *fmt, ...)
 
 void tool_version(void)
 {
-	printf("%s (mesura) %s\nlibmesura %s, Unicode %s\n", tool_name, MESURA_VERSION_STRING,
-	       mesura_version_string(), mesura_unicode_version());
+	/* The tables' Unicode is utf8proc's but when a newer utf8proc was loaded. */
+	const char *tables = mesura_unicode_tables_version();
+	int same = strcmp(tables, mesura_unicode_version()) == 0;
+	printf("%s (mesura) %s\nlibmesura %s, Unicode %s%s%s%s\n", tool_name, MESURA_VERSION_STRING,
+	       mesura_version_string(), mesura_unicode_version(), same ? "" : " (mesura's tables: ",
+	       same ? "" : tables, same ? "" : ")");
 	exit(0);
 }
 

@@ -16,3 +16,8 @@ const char *mesura_unicode_version(void)
 {
 	return utf8proc_unicode_version();
 }
+
+const char *mesura_unicode_tables_version(void)
+{
+	return MESURA_UNICODE_TABLES_VERSION; /* the tables' first line, read by CMake */
+}

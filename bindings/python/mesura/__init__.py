@@ -50,6 +50,7 @@ from ._mesura import (
     Token,
     has_default_policy,
     strerror,
+    unicode_tables_version,
     unicode_version,
 )
 
@@ -60,7 +61,7 @@ __all__ = [
     "Verdict", "Action", "Severity",
     "Error", "PolicyError", "Norm", "TokenizeFlag",
     "normalize", "tokenize", "has_default_policy", "library_version",
-    "unicode_version", "strerror", "allow_files_when_unpickling",
+    "unicode_version", "unicode_tables_version", "strerror", "allow_files_when_unpickling",
 ]
 
 class _Ranked(str, enum.Enum):

@@ -339,6 +339,13 @@ static PyObject *mod_unicode_version(PyObject *module, PyObject *unused)
 	return PyUnicode_FromString(mesura_unicode_version());
 }
 
+static PyObject *mod_unicode_tables_version(PyObject *module, PyObject *unused)
+{
+	(void)module;
+	(void)unused;
+	return PyUnicode_FromString(mesura_unicode_tables_version());
+}
+
 /* Whether this libmesura has a built-in default policy that compiles (cached). */
 static PyObject *mod_has_default_policy(PyObject *module, PyObject *unused)
 {
@@ -372,7 +379,11 @@ static PyMethodDef module_methods[] = {
 	 PyDoc_STR("version()\n--\n\nThe version of the libmesura in use, e.g. '0.1.0'.")},
 	{"unicode_version", mod_unicode_version, METH_NOARGS,
 	 PyDoc_STR("unicode_version()\n--\n\n"
-	           "The Unicode version of libmesura's character data, e.g. '15.0.0'.")},
+	           "The Unicode version of the utf8proc libmesura uses, e.g. '15.0.0'.")},
+	{"unicode_tables_version", mod_unicode_tables_version, METH_NOARGS,
+	 PyDoc_STR("unicode_tables_version()\n--\n\n"
+	           "The Unicode version of libmesura's own tables (word breaks, confusables...), "
+	           "e.g. '15.0.0'.")},
 	{"has_default_policy", mod_has_default_policy, METH_NOARGS,
 	 PyDoc_STR("has_default_policy()\n--\n\n"
 	           "True when this libmesura carries a built-in default policy that compiles "

@@ -39,6 +39,8 @@ class ModuleTest(unittest.TestCase):
         self.assertEqual(mesura.__version__, mesura.library_version())
         self.assertRegex(mesura.__version__, r"^\d+\.\d+\.\d+$")
         self.assertRegex(mesura.unicode_version(), r"^\d+\.\d+\.\d+$")
+        # the build checks that utf8proc and mesura's tables agree
+        self.assertEqual(mesura.unicode_tables_version(), mesura.unicode_version())
         self.assertEqual(mesura._mesura.VERSION_NUMBER // 10000, 0)
 
     def test_status_codes(self):
