@@ -684,7 +684,7 @@ START_TEST(failing_examples_are_errors_at_the_example)
 	    diag_with(f.diags, "rule \"card-number\" does not flag its example "
 	                       "\"mi tarjeta 4111 1111 1111 1112\"");
 	check_diag(g, src, MESURA_ESYNTAX, "card-number", "\"mi tarjeta", 0);
-	ck_assert_str_eq(g->path, "examples.match[0]");
+	ck_assert_str_eq(g->path, "rules[0].examples.match[0]");
 	ck_assert_str_eq(g->file, "rules.policy");
 	mesura_diagnostics_free(f.diags);
 
@@ -698,11 +698,11 @@ START_TEST(failing_examples_are_errors_at_the_example)
 	ck_assert_uint_eq(mesura_diagnostics_errors(f.diags), 2);
 	g = diag_with(f.diags, "does not flag its example \"nada\"");
 	check_diag(g, src, MESURA_ESYNTAX, "card-number", "\"nada\"", 0);
-	ck_assert_str_eq(g->path, "examples.match[1]");
+	ck_assert_str_eq(g->path, "rules[0].examples.match[1]");
 	g = diag_with(f.diags, "rule \"card-number\" flags its no_match example "
 	                       "\"pedido 5555-5555-5555-4444\"");
 	check_diag(g, src, MESURA_ESYNTAX, "card-number", "\"pedido", 0);
-	ck_assert_str_eq(g->path, "examples.no_match[1]");
+	ck_assert_str_eq(g->path, "rules[0].examples.no_match[1]");
 	mesura_diagnostics_free(f.diags);
 }
 END_TEST

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "common/distance.h"
 #include "mesura/errors.h"
 #include "mesura/policy.h"
 
@@ -25,6 +26,20 @@ int mesura_policy__builtin_find(const char *name, const char **src, size_t *len)
 			return 1;
 		}
 	return 0;
+}
+
+const char *mesura_policy__builtin_nearest(const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = 3, len = strlen(name);
+	for (const module *m = modules; m->name; m++) {
+		size_t d = mesura_distance__edit(name, len, m->name, strlen(m->name));
+		if (d < best_d) {
+			best = m->name;
+			best_d = d;
+		}
+	}
+	return best;
 }
 
 const char *mesura_policy__builtin_names(void)

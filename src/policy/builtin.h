@@ -10,4 +10,7 @@ int mesura_policy__builtin_find(const char *name, const char **src, size_t *len)
 /* The modules' names, comma-separated, for messages. */
 const char *mesura_policy__builtin_names(void);
 
+/* The module name nearest to `name` (edit distance <= 2), for "did you mean"; or NULL. */
+const char *mesura_policy__builtin_nearest(const char *name);
+
 #endif

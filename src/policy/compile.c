@@ -46,9 +46,9 @@ static const char *const rule_keys[] = {
 	"id", "category", "severity", "action", "description", "confidence", "min_confidence",
 	"match", "unless", "context", "examples", "redact", "redact_extent", NULL};
 static const char *const example_keys[] = {"match", "no_match", NULL};
-static const char *const severities[] = {"low", "medium", "high", "critical", NULL};
-static const char *const actions[] = {"log", "redact", "review", "block", NULL};
-static const char *const extents[] = {"parts", "sentence", "post", NULL};
+#define severities mesura_policy__severities
+#define actions mesura_policy__actions
+#define extents mesura_policy__extents
 static const char *const categories[] = {
 	"pii.email", "pii.phone", "pii.payment_card", "pii.iban", "pii.national_id",
 	"secret.credential", "confidential", "profanity", "harassment", "hate", "hate.slur",
@@ -196,6 +196,7 @@ static void compile_rule(compiler *c, const ynode *rule, size_t index)
 		return;
 	}
 	c->rule = (uint32_t)(c->policy->n_rules - 1);
+	r->index = index;
 	r->id = mesura_policy__get_string(c, rule, "id", 1);
 	c->rule_id = r->id;
 	mesura_policy__check_keys(c, rule, rule_keys);
@@ -226,7 +227,7 @@ static void compile_rule(compiler *c, const ynode *rule, size_t index)
 /* ------------------------------------------------------------ document */
 
 static const char *const top_keys[] = {"mesura", "name", "description", "include", "lexicons",
-                                       "rules", "allow", NULL};
+                                       "rules", "allow", "overrides", NULL};
 
 static void compile_allow(compiler *c, const ynode *allow)
 {
@@ -286,6 +287,31 @@ static const char *identity_of(compiler *c, const char *name)
 	return mesura_policy__copy_text(c, buf, strlen(buf));
 }
 
+/* A policy included a second time (builtin:default holds builtin:pii; or a list that
+ * names a module twice) is compiled once: its rules would all be "used twice". One
+ * warning names both sites. Otherwise records this site; 0. */
+static int already_included(compiler *c, const ynode *item, const char *identity)
+{
+	for (size_t i = 0; i < c->n_included; i++) {
+		const include_site *at = &c->included[i];
+		if (strcmp(at->identity, identity) == 0) {
+			mesura_policy__warn(c, item, "\"%s\" is already included (at %s:%u:%u); it is "
+			                             "compiled once", item->text, at->file, at->line,
+			                    at->column);
+			return 1;
+		}
+	}
+	void *sites = c->included;
+	if (mesura_alloc__grow(&c->policy->alloc, &sites, &c->included_cap, c->n_included + 1,
+	                       sizeof *c->included) != MESURA_OK) {
+		c->failed_alloc = 1;
+		return 1;
+	}
+	c->included = sites;
+	c->included[c->n_included++] = (include_site){identity, c->file, item->line, item->column};
+	return 0;
+}
+
 /* Compiles an included policy (a file, or a built-in module) in place. */
 static void include_one(compiler *c, const ynode *item)
 {
@@ -299,8 +325,13 @@ static void include_one(compiler *c, const ynode *item)
 	const char *name = item->text;
 	if (strncmp(item->text, "builtin:", 8) == 0) {
 		if (!mesura_policy__builtin_find(item->text + 8, &src, &len)) {
-			cerror(c, item, "there is no built-in module \"%s\" (there are: %s)", item->text + 8,
-			       mesura_policy__builtin_names());
+			const char *near = mesura_policy__builtin_nearest(item->text + 8);
+			if (near)
+				cerror(c, item, "there is no built-in module \"%s\"; did you mean "
+				                "\"builtin:%s\"?", item->text + 8, near);
+			else
+				cerror(c, item, "there is no built-in module \"%s\" (there are: %s)",
+				       item->text + 8, mesura_policy__builtin_names());
 			return;
 		}
 	} else if (c->opts->flags & MESURA_COMPILE_NO_FILES) {
@@ -324,6 +355,10 @@ static void include_one(compiler *c, const ynode *item)
 			mesura_alloc__free(&c->policy->alloc, buf);
 			return;
 		}
+	if (already_included(c, item, identity)) {
+		mesura_alloc__free(&c->policy->alloc, buf);
+		return;
+	}
 	if (c->depth > MAX_INCLUDE_DEPTH) { /* depth: the top file and the includes in it */
 		mesura_policy__error_at(c, item, MESURA_ELIMIT, "includes nest deeper than %d",
 		                        MAX_INCLUDE_DEPTH);
@@ -356,8 +391,11 @@ static void compile_includes(compiler *c, const ynode *include)
 {
 	size_t old = mesura_policy__path_push(c, "include");
 	if (include->kind == YNODE_SEQUENCE)
-		for (size_t i = 0; i < include->n_items; i++)
+		for (size_t i = 0; i < include->n_items; i++) {
+			size_t old_item = mesura_policy__path_push(c, "[%zu]", i);
 			include_one(c, include->items[i]);
+			mesura_policy__path_pop(c, old_item);
+		}
 	else
 		include_one(c, include);
 	mesura_policy__path_pop(c, old);
@@ -377,6 +415,14 @@ static void compile_document(compiler *c, const ynode *root)
 		if (!c->policy->name)
 			c->policy->name = mesura_policy__copy_text(c, "", 0);
 	}
+	const ynode *overrides = mesura_policy__yaml_get(root, "overrides");
+	if (overrides && c->depth == 1) { /* lexicon overrides apply as the includes define them */
+		c->overrides = overrides;
+		c->overrides_file = c->file;
+	} else if (overrides) {
+		cerror(c, overrides,
+		       "overrides belong in the policy file that is compiled, not in an included one");
+	}
 	const ynode *include = mesura_policy__yaml_get(root, "include");
 	if (include)
 		compile_includes(c, include);
@@ -395,6 +441,8 @@ static void compile_document(compiler *c, const ynode *root)
 		cerror(c, root, "a policy needs a list of \"rules\" (or an \"include\")");
 	if (allow)
 		compile_allow(c, allow);
+	if (c->depth == 1)
+		mesura_policy__apply_overrides(c);
 }
 
 /* Line and column of byte `bad` of src. */
@@ -599,6 +647,7 @@ int mesura_policy__compile_start(mesura_policy *policy, mesura_arena *trees,
 		rc = c.failed_alloc ? MESURA_ENOMEM : MESURA_OK;
 	}
 	mesura_alloc__free(&policy->alloc, c.lexicons);
+	mesura_alloc__free(&policy->alloc, c.included);
 	return rc;
 }
 

@@ -114,6 +114,10 @@ typedef struct {
 	mesura_redact_op redact_op;
 	mesura_redact_options redact_opts; /* strings in the policy's arena */
 	mesura_redact_extent redact_extent; /* `redact_extent:` */
+	size_t index;               /* in its file's rules list, for example paths */
+	int disabled;               /* `overrides: ... disabled: true`: never fires */
+	const void *override_node;  /* the override that changed it (rule or lexicon), */
+	const char *override_file;  /* and its file; NULL when none did */
 } policy_rule;
 
 #define NO_BASE SIZE_MAX

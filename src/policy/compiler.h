@@ -20,6 +20,7 @@ typedef struct {
 	const void *node;  /* its name in the YAML, for the "never used" warning */
 	int depth;         /* include depth of the file: 1 for the policy itself */
 	int used;
+	const void *extended; /* the `overrides.lexicons` entry that added terms, or NULL */
 } lexicon;
 
 /* Where a term came from: lexicon - 1 is an index into the compiler's lexicons, and
@@ -27,6 +28,12 @@ typedef struct {
 typedef struct {
 	size_t lexicon, term;
 } term_origin;
+
+/* A policy included once already: where, to name both sites of a second include. */
+typedef struct {
+	const char *identity, *file; /* the included file (canonical) and the includer */
+	unsigned line, column;
+} include_site;
 
 typedef struct {
 	mesura_policy *policy;
@@ -48,6 +55,10 @@ typedef struct {
 	const char *identity;      /* the file's canonical path (realpath), to spot cycles */
 	const char *including[16]; /* the identities of the files being compiled, outermost first */
 	unsigned depth;            /* how many of them */
+	include_site *included;    /* every policy included so far */
+	size_t n_included, included_cap;
+	const ynode *overrides;    /* the top file's `overrides:` mapping, or NULL */
+	const char *overrides_file; /* the top file */
 	int failed_alloc;
 	int over_limit;            /* a size or depth limit was hit: MESURA_ELIMIT */
 	pcre2_compile_context *pcre_compile; /* allocates with the policy's hooks */
@@ -101,6 +112,8 @@ uint32_t mesura_policy__new_cond(compiler *c, cond_kind kind);
  * { file: path }); finds one by name. */
 void mesura_policy__define_lexicons(compiler *c, const ynode *lexicons);
 lexicon *mesura_policy__find_lexicon(const compiler *c, const char *name);
+/* The defined lexicon nearest to `name` (for "did you mean"), or NULL. */
+const char *mesura_policy__nearest_lexicon(const compiler *c, const char *name);
 /* How a diagnostic names term `k` of `lex` (NULL: a term written in the policy, s[0..len)):
  * quoted when the policy's author wrote it, else by place ("at words.txt:3:1 (lexicon
  * \"w\")"): a lexicon file may be any file the policy names, and diagnostics must not
@@ -112,6 +125,15 @@ void mesura_policy__cite_term(const lexicon *lex, size_t k, const char *s, size_
  * out of memory. *path_out (arena) is the path as opened. */
 int mesura_policy__read_relative(compiler *c, const char *name, char **buf, size_t *len,
                                  const char **path_out, char *why, size_t why_size);
+
+/* The values of a rule's choices (schema.c), NULL-terminated. */
+extern const char *const mesura_policy__severities[], *const mesura_policy__actions[],
+    *const mesura_policy__extents[];
+
+/* overrides.c: `overrides:` of the top file, which changes included rules (run after
+ * every rule is compiled) and checks the terms it adds to lexicons (added by lexicons.c
+ * as each lexicon is defined, before the rules that normalise its terms). */
+void mesura_policy__apply_overrides(compiler *c);
 
 /* conditions.c: a rule's match tree, unless tree and context list. */
 uint32_t mesura_policy__compile_condition(compiler *c, const ynode *n, unsigned depth);

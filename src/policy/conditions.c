@@ -219,10 +219,20 @@ static void add_term_or_lexicon(term_list *t, const ynode *n)
 	}
 	lexicon *lex = mesura_policy__find_lexicon(c, n->text + 1);
 	if (!lex) {
-		cerror(c, n, "lexicon \"%s\" is not defined", n->text + 1);
+		const char *near = mesura_policy__nearest_lexicon(c, n->text + 1);
+		if (near)
+			cerror(c, n, "lexicon \"%s\" is not defined; did you mean \"%s\"?", n->text + 1,
+			       near);
+		else
+			cerror(c, n, "lexicon \"%s\" is not defined", n->text + 1);
 		return;
 	}
 	lex->used = 1;
+	policy_rule *r = c->rule_id ? &c->policy->rules[c->rule] : NULL;
+	if (lex->extended && r && !r->override_node) { /* its examples may now fail: a warning */
+		r->override_node = lex->extended;
+		r->override_file = c->overrides_file;
+	}
 	for (size_t i = 0; i < lex->n; i++) {
 		t->origin = (term_origin){(size_t)(lex - c->lexicons) + 1, i};
 		add_term(t, lex->terms[i], lex->lens[i], n, lex);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/distance.h"
 #include "compiler.h"
 #include "mesura/errors.h"
 #include "mesura/text.h"
@@ -191,6 +192,66 @@ static void define_from_file(compiler *c, lexicon *lex, const ynode *spec)
 	mesura_alloc__free(&c->policy->alloc, buf);
 }
 
+/* The entry of `map` whose key is `name`: its key node (NULL when there is none). */
+static const ynode *key_named(const ynode *map, const char *name)
+{
+	for (size_t i = 0; map && map->kind == YNODE_MAPPING && i + 1 < map->n_items; i += 2)
+		if (mesura_policy__scalar_is(map->items[i], name))
+			return map->items[i];
+	return NULL;
+}
+
+static const ynode *section(const compiler *c, const char *name)
+{
+	const ynode *s = mesura_policy__yaml_get(c->overrides, name);
+	return s && s->kind == YNODE_MAPPING ? s : NULL;
+}
+
+/* Adds the terms that the top file's `overrides.lexicons` gives this lexicon, if any
+ * (docs/policy.md, "Overrides"); mesura_policy__apply_overrides reports bad ones. */
+static void extend_lexicon(compiler *c, lexicon *lex)
+{
+	const ynode *key = key_named(section(c, "lexicons"), lex->name);
+	const ynode *add = key ? mesura_policy__yaml_get(section(c, "lexicons"), lex->name) : NULL;
+	if (!add || add->kind != YNODE_SEQUENCE)
+		return; /* reported by mesura_policy__apply_overrides */
+	mesura_arena *arena = &c->policy->arena;
+	size_t total = lex->n + add->n_items;
+	const char **terms = mesura_arena__alloc(arena, (total + 1) * sizeof *terms);
+	size_t *lens = mesura_arena__alloc(arena, (total + 1) * sizeof *lens);
+	unsigned *lines = lex->path ? mesura_arena__alloc(arena, (total + 1) * sizeof *lines) : NULL;
+	unsigned *columns =
+	    lex->path ? mesura_arena__alloc(arena, (total + 1) * sizeof *columns) : NULL;
+	if (!terms || !lens || (lex->path && (!lines || !columns))) {
+		c->failed_alloc = 1;
+		return;
+	}
+	if (lex->n) {
+		memcpy(terms, lex->terms, lex->n * sizeof *terms);
+		memcpy(lens, lex->lens, lex->n * sizeof *lens);
+	}
+	if (lex->path && lex->n) {
+		memcpy(lines, lex->lines, lex->n * sizeof *lines);
+		memcpy(columns, lex->columns, lex->n * sizeof *columns);
+	}
+	size_t n = lex->n;
+	for (size_t i = 0; i < add->n_items; i++) {
+		const ynode *item = add->items[i];
+		if (!mesura_policy__is_scalar(item) || item->len == 0)
+			continue; /* reported by mesura_policy__apply_overrides */
+		if (lex->path)
+			lines[n] = columns[n] = 0; /* written in the policy: quoted, not cited */
+		terms[n] = item->text;
+		lens[n++] = item->len;
+	}
+	lex->terms = terms;
+	lex->lens = lens;
+	lex->lines = lines;
+	lex->columns = columns;
+	lex->n = n;
+	lex->extended = key;
+}
+
 void mesura_policy__define_lexicons(compiler *c, const ynode *lexicons)
 {
 	size_t old = mesura_policy__path_push(c, "lexicons");
@@ -211,6 +272,8 @@ void mesura_policy__define_lexicons(compiler *c, const ynode *lexicons)
 		else if (lex)
 			cerror(c, value, "lexicon \"%s\" must be a list of terms or { file: terms.txt }",
 			       lex->name);
+		if (lex)
+			extend_lexicon(c, lex);
 		mesura_policy__path_pop(c, old_name);
 	}
 	mesura_policy__path_pop(c, old);
@@ -219,7 +282,7 @@ void mesura_policy__define_lexicons(compiler *c, const ynode *lexicons)
 void mesura_policy__cite_term(const lexicon *lex, size_t k, const char *s, size_t len,
                               char *buf, size_t size)
 {
-	if (lex && lex->path) {
+	if (lex && lex->path && lex->lines[k]) { /* line 0: added by an override */
 		snprintf(buf, size, "at %s:%u:%u (lexicon \"%s\")", lex->path, lex->lines[k],
 		         lex->columns[k], lex->name);
 		return;
@@ -236,4 +299,19 @@ lexicon *mesura_policy__find_lexicon(const compiler *c, const char *name)
 		if (strcmp(c->lexicons[i].name, name) == 0)
 			return &c->lexicons[i];
 	return NULL;
+}
+
+const char *mesura_policy__nearest_lexicon(const compiler *c, const char *name)
+{
+	const char *best = NULL;
+	size_t best_d = 3, len = strlen(name);
+	for (size_t i = 0; i < c->n_lexicons; i++) {
+		const char *other = c->lexicons[i].name;
+		size_t d = mesura_distance__edit(name, len, other, strlen(other));
+		if (d < best_d) {
+			best = other;
+			best_d = d;
+		}
+	}
+	return best;
 }

@@ -83,7 +83,10 @@ void mesura_policy__compile_redact(compiler *c, policy_rule *r, const ynode *n)
 		for (int k = 0; op_names[k] && op < 0; k++)
 			if (mesura_policy__scalar_is(n, op_names[k]))
 				op = k;
-		if (op < 0)
+		const char *near = op < 0 ? mesura_policy__suggest(n->text, n->len, op_names) : NULL;
+		if (near)
+			cerror(c, n, "unknown redaction \"%s\"; did you mean \"%s\"?", n->text, near);
+		else if (op < 0)
 			cerror(c, n, "redact is one of mask, label, hash, remove, keep, or a mapping "
 			             "such as { mask: \"*\", keep_last: 4 }");
 	} else if (n->kind == YNODE_MAPPING) {

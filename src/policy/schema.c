@@ -59,6 +59,10 @@ void mesura_policy__path_pop(compiler *c, size_t old)
 
 /* ------------------------------------------------------------ helpers */
 
+const char *const mesura_policy__severities[] = {"low", "medium", "high", "critical", NULL};
+const char *const mesura_policy__actions[] = {"log", "redact", "review", "block", NULL};
+const char *const mesura_policy__extents[] = {"parts", "sentence", "post", NULL};
+
 const char *mesura_policy__suggest(const char *word, size_t len, const char *const *known)
 {
 	const char *best = NULL;

@@ -195,7 +195,7 @@ int mesura_scan__evaluate_rules(mesura_scanner *s)
 		return MESURA_OK; /* no leaf matched (most posts): no rule holds */
 	for (size_t i = 0; rc == MESURA_OK && i < p->n_rules; i++) {
 		const policy_rule *r = &p->rules[i];
-		if (!s->rule_hit[i])
+		if (!s->rule_hit[i] || r->disabled)
 			continue; /* no leaf of its match tree matched: it cannot hold */
 		if (!holds(s, r->match)) {
 			const hit *h = s->explain ? any_hit(s, r->match) : NULL;
