@@ -94,14 +94,16 @@ static outcome scan(const mesura_policy *p, const char *text, const char *rule)
 	mesura_scanner *s = NULL;
 	ck_assert_int_eq(mesura_scanner_new(&s, p, NULL), MESURA_OK);
 	const mesura_result *r = NULL;
-	ck_assert_int_eq(mesura_scan(s, text, strlen(text), &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(s, text, strlen(text), 0, &r), MESURA_OK);
 	outcome o = {r->verdict, 0, 0, 0};
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (strcmp(r->findings[i].rule_id, rule) == 0) {
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
+		if (strcmp(f->rule_id, rule) == 0) {
 			o.found = 1;
-			o.action = r->findings[i].action;
-			o.severity = r->findings[i].severity;
+			o.action = f->action;
+			o.severity = f->severity;
 		}
+	}
 	mesura_scanner_free(s);
 	return o;
 }
