@@ -143,11 +143,6 @@ static void worker_free(void *arg)
 	free(w);
 }
 
-static double rounded(double confidence)
-{
-	return (double)(long)(confidence * 1000.0 + 0.5) / 1000.0;
-}
-
 /* Fields the JSONL output writes itself; input fields of these names are replaced. */
 static int own_field(const char *key, int many_files)
 {
@@ -165,21 +160,30 @@ static void out_jsonl(worker *w, const posts_line *line, const post *p, const me
                       int limited, const char *redacted, size_t redacted_len, strbuf *out)
 {
 	strbuf_record_head(out, p->id, line, w->screen->many_files);
-	strbuf_printf(out, ",\"verdict\":\"%s\",\"findings\":[", mesura_action_name(res->verdict));
+	strbuf_puts(out, ",\"verdict\":\"");
+	strbuf_puts(out, mesura_action_name(res->verdict));
+	strbuf_puts(out, "\",\"findings\":[");
 	for (size_t i = 0; i < mesura_result_finding_count(res); i++) {
 		const mesura_finding *f = mesura_result_finding_get(res, i);
 		strbuf_puts(out, i ? ",{\"rule\":" : "{\"rule\":");
 		strbuf_json_string(out, f->rule_id, strlen(f->rule_id));
 		strbuf_puts(out, ",\"category\":");
 		strbuf_json_string(out, f->category, strlen(f->category));
-		strbuf_printf(out, ",\"severity\":\"%s\",\"action\":\"%s\",\"start\":%zu,\"end\":%zu,"
-		                   "\"text\":",
-		              mesura_severity_name(f->severity), mesura_action_name(f->action), f->start,
-		              f->end);
+		strbuf_puts(out, ",\"severity\":\"");
+		strbuf_puts(out, mesura_severity_name(f->severity));
+		strbuf_puts(out, "\",\"action\":\"");
+		strbuf_puts(out, mesura_action_name(f->action));
+		strbuf_puts(out, "\",\"start\":");
+		strbuf_put_uint(out, f->start);
+		strbuf_puts(out, ",\"end\":");
+		strbuf_put_uint(out, f->end);
+		strbuf_puts(out, ",\"text\":");
 		strbuf_json_string(out, p->text + f->start, f->end - f->start);
-		strbuf_printf(out, ",\"confidence\":%g}", rounded(f->confidence));
+		strbuf_puts(out, ",\"confidence\":");
+		strbuf_put_confidence(out, f->confidence);
+		strbuf_putc(out, '}');
 	}
-	strbuf_puts(out, "]");
+	strbuf_putc(out, ']');
 	if (redacted) {
 		strbuf_puts(out, ",\"redacted\":");
 		strbuf_json_string(out, redacted, redacted_len);
@@ -208,7 +212,7 @@ static void csv_id(strbuf *out, const posts_line *line, const post *p, int many_
 		strbuf_put(out, ",", 1);
 	}
 	if (!p->id)
-		strbuf_printf(out, "%lu", line->line);
+		strbuf_put_uint(out, line->line);
 	else if (json_is_string(p->id))
 		strbuf_csv(out, json_string_value(p->id), json_string_length(p->id), 1);
 	else {
@@ -226,16 +230,26 @@ static void out_csv(worker *w, const posts_line *line, const post *p, const mesu
 	size_t rows = n ? n : 1; /* a clean post gets one row */
 	for (size_t i = 0; i < rows; i++) {
 		csv_id(out, line, p, w->screen->many_files);
-		strbuf_printf(out, ",%s,", mesura_action_name(res->verdict));
+		strbuf_putc(out, ',');
+		strbuf_puts(out, mesura_action_name(res->verdict));
+		strbuf_putc(out, ',');
 		if (n) {
 			const mesura_finding *f = mesura_result_finding_get(res, i);
 			strbuf_csv(out, f->rule_id, strlen(f->rule_id), 1);
-			strbuf_put(out, ",", 1);
+			strbuf_putc(out, ',');
 			strbuf_csv(out, f->category, strlen(f->category), 1);
-			strbuf_printf(out, ",%s,%s,%zu,%zu,", mesura_severity_name(f->severity),
-			              mesura_action_name(f->action), f->start, f->end);
+			strbuf_putc(out, ',');
+			strbuf_puts(out, mesura_severity_name(f->severity));
+			strbuf_putc(out, ',');
+			strbuf_puts(out, mesura_action_name(f->action));
+			strbuf_putc(out, ',');
+			strbuf_put_uint(out, f->start);
+			strbuf_putc(out, ',');
+			strbuf_put_uint(out, f->end);
+			strbuf_putc(out, ',');
 			strbuf_csv(out, p->text + f->start, f->end - f->start, 1);
-			strbuf_printf(out, ",%g", rounded(f->confidence));
+			strbuf_putc(out, ',');
+			strbuf_put_confidence(out, f->confidence);
 		} else {
 			strbuf_puts(out, ",,,,,,,");
 		}
@@ -277,7 +291,8 @@ static void human_head(worker *w, const posts_line *line, const post *p, mesura_
 	int colour = w->screen->color;
 	const char *name = mesura_action_name(verdict);
 	strbuf_put(out, terminal_safe(w, line->source, strlen(line->source)), strlen(line->source));
-	strbuf_printf(out, ":%lu", line->line);
+	strbuf_putc(out, ':');
+	strbuf_put_uint(out, line->line);
 	if (p->id) { /* jansson escapes C0 controls but not DEL or C1 (U+009B is CSI) */
 		strbuf id = {0};
 		strbuf_json(&id, p->id);
@@ -285,10 +300,14 @@ static void human_head(worker *w, const posts_line *line, const post *p, mesura_
 		strbuf_put(out, terminal_safe(w, id.data, id.len), id.len);
 		strbuf_free(&id);
 	}
-	strbuf_printf(out, "  %s", colour ? verdict_colour(verdict) : "");
+	strbuf_puts(out, "  ");
+	if (colour)
+		strbuf_puts(out, verdict_colour(verdict));
 	for (const char *c = name; *c; c++) /* BLOCK, REVIEW...: easy to spot */
-		strbuf_printf(out, "%c", verdict == MESURA_ACTION_ALLOW ? *c : *c - 'a' + 'A');
-	strbuf_printf(out, "%s  ", colour ? "\033[0m" : "");
+		strbuf_putc(out, verdict == MESURA_ACTION_ALLOW ? *c : (char)(*c - 'a' + 'A'));
+	if (colour)
+		strbuf_puts(out, "\033[0m");
+	strbuf_puts(out, "  ");
 }
 
 static void out_human(worker *w, const posts_line *line, const post *p, const mesura_result *res,
@@ -307,9 +326,10 @@ static void out_human(worker *w, const posts_line *line, const post *p, const me
 		mesura_redact_span_from_finding(&w->spans[i], mesura_result_finding_get(res, i));
 	mesura_redact_preview_options popts = MESURA_REDACT_PREVIEW_OPTIONS_INIT;
 	popts.ansi = colour;
-	const char *preview;
-	size_t preview_len;
-	if (mesura_redact_preview(w->redactor, safe, p->len, w->spans,
+	const char *preview = safe; /* a post without findings is its own preview */
+	size_t preview_len = p->len;
+	if (mesura_result_finding_count(res) &&
+	    mesura_redact_preview(w->redactor, safe, p->len, w->spans,
 	                          mesura_result_finding_count(res), &popts,
 	                          &preview, &preview_len) != MESURA_OK) {
 		preview = safe;
@@ -319,9 +339,19 @@ static void out_human(worker *w, const posts_line *line, const post *p, const me
 	strbuf_put(out, "\n", 1);
 	for (size_t i = 0; i < mesura_result_finding_count(res); i++) {
 		const mesura_finding *f = mesura_result_finding_get(res, i);
-		strbuf_printf(out, "    %s  %s, %s, %s  [%zu,%zu) \"", f->rule_id, f->category,
-		              mesura_severity_name(f->severity), mesura_action_name(f->action),
-		              f->start, f->end);
+		strbuf_puts(out, "    ");
+		strbuf_puts(out, f->rule_id);
+		strbuf_puts(out, "  ");
+		strbuf_puts(out, f->category);
+		strbuf_puts(out, ", ");
+		strbuf_puts(out, mesura_severity_name(f->severity));
+		strbuf_puts(out, ", ");
+		strbuf_puts(out, mesura_action_name(f->action));
+		strbuf_puts(out, "  [");
+		strbuf_put_uint(out, f->start);
+		strbuf_putc(out, ',');
+		strbuf_put_uint(out, f->end);
+		strbuf_puts(out, ") \"");
 		strbuf_put(out, safe + f->start, f->end - f->start);
 		strbuf_printf(out, "\"  confidence %.2f\n", f->confidence);
 	}

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <mesura.h>
 #include <stdio.h>
+#include <string.h>
 
 /* ------------------------------------------------------------- buffers */
 
@@ -22,8 +23,37 @@ typedef struct strbuf {
 	size_t len, cap;
 } strbuf;
 
-void strbuf_put(strbuf *b, const void *bytes, size_t n);
-void strbuf_puts(strbuf *b, const char *s);
+/* Makes room for `more` bytes and the NUL kept after them (the slow path of strbuf_put). */
+void strbuf_grow(strbuf *b, size_t more);
+
+/* Appends bytes[0..n); the data stays NUL-terminated. Inline: the output is written a
+ * few bytes at a time (a constant piece then becomes a few moves), and a call per
+ * piece would cost as much as the copy. */
+static inline void strbuf_put(strbuf *b, const void *bytes, size_t n)
+{
+	if (b->cap - b->len <= n)
+		strbuf_grow(b, n);
+	if (n)
+		memcpy(b->data + b->len, bytes, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+static inline void strbuf_putc(strbuf *b, char c)
+{
+	strbuf_put(b, &c, 1);
+}
+
+static inline void strbuf_puts(strbuf *b, const char *s)
+{
+	strbuf_put(b, s, strlen(s));
+}
+
+/* Appends n in decimal (what printf's %zu, %lu print). */
+void strbuf_put_uint(strbuf *b, unsigned long long n);
+/* Appends a finding's confidence rounded to 3 decimals as printf's %g prints that
+ * value: "0.95", "0.8", "1", "0" (the JSONL and CSV outputs). */
+void strbuf_put_confidence(strbuf *b, double confidence);
 void strbuf_printf(strbuf *b, const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 2, 3)))

@@ -106,14 +106,14 @@ void strbuf_record_head(strbuf *b, const json_t *id, const posts_line *line, int
 	if (id)
 		strbuf_json(b, id);
 	else
-		strbuf_printf(b, "%lu", line->line);
+		strbuf_put_uint(b, line->line);
 	if (with_file) {
 		strbuf_puts(b, ",\"file\":");
 		strbuf_json_string(b, line->source, strlen(line->source));
 	}
 }
 
-static void strbuf_reserve(strbuf *b, size_t more)
+void strbuf_grow(strbuf *b, size_t more)
 {
 	if (b->cap - b->len > more)
 		return;
@@ -124,18 +124,36 @@ static void strbuf_reserve(strbuf *b, size_t more)
 	b->cap = cap;
 }
 
-void strbuf_put(strbuf *b, const void *bytes, size_t n)
+void strbuf_put_uint(strbuf *b, unsigned long long n)
 {
-	strbuf_reserve(b, n);
-	if (n)
-		memcpy(b->data + b->len, bytes, n);
-	b->len += n;
-	b->data[b->len] = '\0';
+	char digits[20];
+	size_t i = sizeof digits;
+	do {
+		digits[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	strbuf_put(b, digits + i, sizeof digits - i);
 }
 
-void strbuf_puts(strbuf *b, const char *s)
+void strbuf_put_confidence(strbuf *b, double confidence)
 {
-	strbuf_put(b, s, strlen(s));
+	long thousandths = (long)(confidence * 1000.0 + 0.5);
+	if (thousandths < 0 || thousandths > 1000) { /* outside 0..1: let printf say it */
+		strbuf_printf(b, "%g", (double)thousandths / 1000.0);
+		return;
+	}
+	/* %g of k/1000 for k in 0..1000: "0", "1", or "0." and k's three digits without
+	 * their trailing zeros (six significant digits are more than three decimals). */
+	if (thousandths == 0 || thousandths == 1000) {
+		strbuf_putc(b, thousandths ? '1' : '0');
+		return;
+	}
+	char digits[5] = {'0', '.', (char)('0' + thousandths / 100),
+	                  (char)('0' + thousandths / 10 % 10), (char)('0' + thousandths % 10)};
+	size_t n = sizeof digits;
+	while (digits[n - 1] == '0')
+		n--;
+	strbuf_put(b, digits, n);
 }
 
 void strbuf_printf(strbuf *b, const char *fmt, ...)
@@ -146,7 +164,7 @@ void strbuf_printf(strbuf *b, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	strbuf_reserve(b, (size_t)n);
+	strbuf_grow(b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -174,7 +192,7 @@ void strbuf_json(strbuf *b, const json_t *json)
 
 void strbuf_json_string(strbuf *b, const char *s, size_t n)
 {
-	strbuf_reserve(b, n + 2);
+	strbuf_grow(b, n + 2);
 	b->data[b->len++] = '"';
 	size_t run = 0; /* bytes copied as they are, written in one go */
 	for (size_t i = 0; i < n; i++) {
@@ -189,7 +207,12 @@ void strbuf_json_string(strbuf *b, const char *s, size_t n)
 		case '\n': strbuf_put(b, "\\n", 2); break;
 		case '\r': strbuf_put(b, "\\r", 2); break;
 		case '\t': strbuf_put(b, "\\t", 2); break;
-		default: strbuf_printf(b, "\\u%04x", c); break;
+		default: {
+			static const char hex[] = "0123456789abcdef";
+			char escape[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			strbuf_put(b, escape, sizeof escape);
+			break;
+		}
 		}
 	}
 	strbuf_put(b, s + run, n - run);
