@@ -1,13 +1,19 @@
 /*
  * pipeline.c - screening on every core with the output in input order.
  *
- * The main thread reads lines into a batch (at most PIPELINE_BATCH_LINES lines or
- * PIPELINE_BATCH_BYTES bytes) and hands it to the workers, which claim small chunks
- * of it and write each line's output into their own buffer. While they work, the main
- * thread reads the next batch; when they are done it writes the batch's outputs in
- * input order. Two batches are alive at a time, so memory stays bounded whatever the
- * size of the input. Each worker has its own state (a mesura_scanner and a
- * mesura_redactor over the one shared mesura_policy).
+ * The input is read in batches: the lines of one block of input (128 KB, at most
+ * PIPELINE_BATCH_LINES lines), left where they lie in the block, never copied one by
+ * one. With one thread, the calling thread reads a batch, handles its lines and writes
+ * their output, then the next: no other thread, no lock. With N threads a whole batch
+ * is the unit of hand-off: the main thread reads batches into a ring of 2N + 2 slots,
+ * each worker takes the next batch and writes its lines' output into the batch's own
+ * buffers, and the main thread writes the finished batches in input order, one fwrite
+ * per batch (split only where a line has a message for stderr). Memory is bounded by
+ * the ring, whatever the size of the input. Each worker has its own state (a
+ * mesura_scanner and a mesura_redactor over the one shared mesura_policy).
+ *
+ * Before a read that would wait for a pipe or a terminal, everything read so far is
+ * handled, written and flushed: results come out as the input comes in.
  *
  * Counting is done on the main thread from each line's tally as the line is written,
  * so the counts match the output exactly: whichever worker screened a line, however
@@ -20,31 +26,28 @@
 
 #include "tool.h"
 
-#define CHUNK 16 /* lines a worker claims at a time */
-
-typedef struct item {
-	const char *source;
-	unsigned long line;
-	posts_format format;
-	int too_long, blank;
-	size_t off, len;          /* the line's bytes in batch.text */
-	unsigned worker;          /* whose buffers hold its output */
-	size_t out_off, out_len, err_off, err_len, tally_off, tally_len;
-	int stop;                 /* process() returned PIPELINE_STOP */
-} item;
+/* Where a line's output ends in its batch's buffers. */
+typedef struct line_end {
+	size_t out, err, tally;
+} line_end;
 
 typedef struct batch {
-	item *items;
+	strbuf text;              /* the block the lines lie in */
+	posts_line *lines;
+	line_end *ends;
 	size_t n, cap;
-	strbuf text;
-	strbuf *out, *err, *tally; /* one of each per worker */
-	size_t next, done;        /* lines claimed, lines finished */
+	size_t handled;           /* lines handled: n, or up to a line that stopped the run */
+	int stopped;              /* the last line handled returned PIPELINE_STOP */
+	strbuf out, err, tally;   /* what the lines wrote, one after the other */
+	int done;                 /* a worker finished it (under the pool's lock) */
 } batch;
 
 typedef struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t work, finished;
-	batch *current;
+	batch *slots;
+	size_t n_slots;
+	size_t queued, claimed;   /* batches handed to the workers, and taken by them */
 	int quit;
 	const pipeline_ops *ops;
 	void **workers;
@@ -55,23 +58,129 @@ typedef struct worker_arg {
 	unsigned index;
 } worker_arg;
 
-static void process_chunk(pool *p, batch *b, unsigned w, size_t from, size_t to)
+/* Handles the lines of a batch with one worker's state, up to a line that stops the
+ * run. */
+static void process_batch(const pipeline_ops *ops, void *worker, batch *b)
 {
-	strbuf *out = &b->out[w], *err = &b->err[w], *tally = &b->tally[w];
-	for (size_t i = from; i < to; i++) {
-		item *it = &b->items[i];
-		posts_line line = {it->source, it->line,     it->format, b->text.data + it->off,
-		                   it->len,    it->too_long, it->blank};
-		it->worker = w;
-		it->out_off = out->len;
-		it->err_off = err->len;
-		it->tally_off = tally->len;
-		it->stop = p->ops->process(p->workers[w], &line, out, err, tally) == PIPELINE_STOP;
-		it->out_len = out->len - it->out_off;
-		it->err_len = err->len - it->err_off;
-		it->tally_len = tally->len - it->tally_off;
+	b->out.len = b->err.len = b->tally.len = 0;
+	b->stopped = 0;
+	for (b->handled = 0; b->handled < b->n && !b->stopped; b->handled++) {
+		size_t i = b->handled;
+		b->stopped = ops->process(worker, &b->lines[i], &b->out, &b->err, &b->tally) ==
+		             PIPELINE_STOP;
+		b->ends[i] = (line_end){b->out.len, b->err.len, b->tally.len};
 	}
 }
+
+/* Reads the next batch into `b`: its number of lines, 0 at the end of the input. Sets
+ * *wait when the next read would wait for the input. */
+static size_t read_batch(posts_reader *r, batch *b, int *wait)
+{
+	b->n = 0;
+	*wait = 0;
+	posts_reader_switch(r, &b->text);
+	while (b->n < PIPELINE_BATCH_LINES) {
+		posts_line line;
+		int rc = posts_reader_next(r, &line);
+		if (rc == 0)
+			break;
+		if (rc < 0)
+			continue; /* an unreadable file, reported; go on with the next */
+		if (rc == POSTS_WAIT) { /* the caller writes what it has, then reads on */
+			*wait = 1;
+			break;
+		}
+		if (rc == POSTS_FULL) {
+			if (b->n)
+				break;
+			posts_reader_switch(r, &b->text); /* only skipped bytes so far: start over */
+			continue;
+		}
+		if (b->n == b->cap) {
+			b->cap = b->cap ? 2 * b->cap : 256;
+			b->lines = tool_xrealloc(b->lines, b->cap * sizeof *b->lines);
+			b->ends = tool_xrealloc(b->ends, b->cap * sizeof *b->ends);
+		}
+		b->lines[b->n++] = line;
+	}
+	return b->n;
+}
+
+/* Writes a handled batch in input order and counts each line written. Returns the
+ * lines written. */
+static size_t write_batch(const pipeline_ops *ops, void *ctx, const batch *b, FILE *out)
+{
+	size_t flushed = 0; /* b->out written up to here */
+	line_end prev = {0, 0, 0};
+	for (size_t i = 0; i < b->handled; i++) {
+		const line_end *e = &b->ends[i];
+		if (e->err > prev.err) { /* keep the message next to the output it concerns */
+			fwrite(b->out.data + flushed, 1, prev.out - flushed, out);
+			flushed = prev.out;
+			fflush(out);
+			fwrite(b->err.data + prev.err, 1, e->err - prev.err, stderr);
+		}
+		if (ops->written)
+			ops->written(ctx, b->tally.data + prev.tally, e->tally - prev.tally);
+		prev = *e;
+	}
+	fwrite(b->out.data + flushed, 1, prev.out - flushed, out);
+	return b->handled;
+}
+
+/* What follows a written batch: 0 to go on, -1 to end the run (stopped, or the output
+ * failed). */
+static int after_batch(const pipeline_ops *ops, void *ctx, posts_reader *r, const batch *b,
+                       size_t written, FILE *out, pipeline_result *result)
+{
+	if (ferror(out)) {
+		result->write_failed = 1;
+		return -1;
+	}
+	if (ops->batch_done)
+		ops->batch_done(ctx, r, written);
+	result->stopped = b->stopped;
+	return b->stopped ? -1 : 0;
+}
+
+static void free_batch(batch *b)
+{
+	strbuf_free(&b->text);
+	strbuf_free(&b->out);
+	strbuf_free(&b->err);
+	strbuf_free(&b->tally);
+	free(b->lines);
+	free(b->ends);
+}
+
+/* ------------------------------------------------------------ one thread */
+
+static void run_here(posts_reader *r, const pipeline_ops *ops, void *ctx, FILE *out,
+                     pipeline_result *result)
+{
+	void *worker = ops->worker_new(ctx, 0);
+	batch b;
+	memset(&b, 0, sizeof b);
+	result->threads = 1;
+	for (;;) {
+		int wait;
+		size_t n = read_batch(r, &b, &wait);
+		if (n) {
+			process_batch(ops, worker, &b);
+			if (after_batch(ops, ctx, r, &b, write_batch(ops, ctx, &b, out), out, result))
+				break;
+		}
+		if (wait)
+			fflush(out); /* before waiting for more input */
+		else if (!n)
+			break;
+	}
+	posts_reader_switch(r, NULL); /* the batch's buffer is about to go */
+	free_batch(&b);
+	ops->worker_free(worker);
+}
+
+/* ------------------------------------------------------------ N threads */
 
 static void *worker_main(void *arg)
 {
@@ -79,104 +188,36 @@ static void *worker_main(void *arg)
 	pool *p = a->pool;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->quit && (!p->current || p->current->next >= p->current->n))
+		while (!p->quit && p->claimed == p->queued)
 			pthread_cond_wait(&p->work, &p->mu);
 		if (p->quit)
 			break;
-		batch *b = p->current;
-		size_t from = b->next, to = from + CHUNK < b->n ? from + CHUNK : b->n;
-		b->next = to;
+		batch *b = &p->slots[p->claimed++ % p->n_slots];
 		pthread_mutex_unlock(&p->mu);
-		process_chunk(p, b, a->index, from, to);
+		process_batch(p->ops, p->workers[a->index], b);
 		pthread_mutex_lock(&p->mu);
-		b->done += to - from;
-		if (b->done == b->n)
-			pthread_cond_signal(&p->finished);
+		b->done = 1;
+		pthread_cond_signal(&p->finished);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
-/* Reads the next batch; returns the number of lines. */
-static size_t read_batch(posts_reader *r, batch *b)
-{
-	b->n = 0;
-	b->text.len = 0;
-	posts_line line;
-	int rc;
-	while (b->n < PIPELINE_BATCH_LINES && b->text.len < PIPELINE_BATCH_BYTES &&
-	       (rc = posts_reader_next(r, &line)) != 0) {
-		if (rc < 0)
-			continue; /* an unreadable file, reported; go on with the next */
-		if (b->n == b->cap) {
-			b->cap = b->cap ? 2 * b->cap : 256;
-			b->items = tool_xrealloc(b->items, b->cap * sizeof *b->items);
-		}
-		b->items[b->n++] = (item){.source = line.source, .line = line.line,
-		                          .format = line.format, .too_long = line.too_long,
-		                          .blank = line.blank,
-		                          .off = b->text.len, .len = line.len};
-		strbuf_put(&b->text, line.bytes, line.len);
-	}
-	return b->n;
-}
-
-static void submit(pool *p, batch *b)
+static void queue_batch(pool *p, batch *b)
 {
 	pthread_mutex_lock(&p->mu);
-	b->next = b->done = 0;
-	p->current = b;
-	pthread_cond_broadcast(&p->work);
+	b->done = 0;
+	p->queued++;
+	pthread_cond_signal(&p->work);
 	pthread_mutex_unlock(&p->mu);
 }
 
-static void wait_done(pool *p, batch *b)
+static void wait_done(pool *p, const batch *b)
 {
 	pthread_mutex_lock(&p->mu);
-	while (b->done < b->n)
+	while (!b->done)
 		pthread_cond_wait(&p->finished, &p->mu);
-	p->current = NULL;
 	pthread_mutex_unlock(&p->mu);
-}
-
-/* Writes a finished batch in input order, up to a line that stops the run, and
- * counts each line written. Returns the lines written; sets *stopped. */
-static size_t write_batch(pool *p, batch *b, unsigned threads, FILE *out, void *ctx,
-                          int *stopped)
-{
-	size_t i = 0;
-	while (i < b->n) {
-		const item *it = &b->items[i++];
-		if (it->err_len) {
-			fflush(out); /* keep messages next to the output they concern */
-			fwrite(b->err[it->worker].data + it->err_off, 1, it->err_len, stderr);
-		}
-		if (it->out_len)
-			fwrite(b->out[it->worker].data + it->out_off, 1, it->out_len, out);
-		if (p->ops->written)
-			p->ops->written(ctx, b->tally[it->worker].data + it->tally_off, it->tally_len);
-		if (it->stop) {
-			*stopped = 1;
-			break;
-		}
-	}
-	for (unsigned w = 0; w < threads; w++)
-		b->out[w].len = b->err[w].len = b->tally[w].len = 0;
-	return i;
-}
-
-static strbuf *new_buffers(unsigned threads)
-{
-	strbuf *bufs = tool_xmalloc(threads * sizeof *bufs);
-	memset(bufs, 0, threads * sizeof *bufs);
-	return bufs;
-}
-
-static void free_buffers(strbuf *bufs, unsigned threads)
-{
-	for (unsigned w = 0; w < threads; w++)
-		strbuf_free(&bufs[w]);
-	free(bufs);
 }
 
 /* pthread_create, except that the first MESURA_TEST_THREAD_FAILURES calls fail (tests
@@ -191,7 +232,7 @@ static int create_thread(pthread_t *tid, worker_arg *arg, unsigned long *test_fa
 }
 
 /* Starts up to `threads` workers; returns how many started. A worker that cannot start
- * is not fatal while another one runs: the others claim its share of the work. */
+ * is not fatal while another one runs: the others take its share of the work. */
 static unsigned start_workers(pool *p, unsigned threads, pthread_t *tids, worker_arg *args)
 {
 	const char *env = getenv("MESURA_TEST_THREAD_FAILURES");
@@ -218,16 +259,57 @@ static void stop_workers(pool *p, unsigned started, pthread_t *tids)
 		pthread_join(tids[w], NULL);
 }
 
-int pipeline_run(posts_reader *r, unsigned threads, const pipeline_ops *ops, void *ctx,
-                 FILE *out, pipeline_result *result)
+/* The main thread's loop: write the oldest batch once it is done, else read another
+ * while a slot is free, else wait. */
+static void feed_workers(pool *p, posts_reader *r, void *ctx, FILE *out,
+                         pipeline_result *result)
 {
-	*result = (pipeline_result){0};
-	if (threads < 1)
-		threads = 1;
-	pool p = {.ops = ops};
+	size_t read = 0, written = 0; /* batches read into the ring, written from it */
+	int at_end = 0, draining = 0;
+	for (;;) {
+		batch *oldest = &p->slots[written % p->n_slots];
+		if (written < read) {
+			pthread_mutex_lock(&p->mu);
+			int done = oldest->done;
+			pthread_mutex_unlock(&p->mu);
+			if (done) {
+				size_t lines = write_batch(p->ops, ctx, oldest, out);
+				written++;
+				if (after_batch(p->ops, ctx, r, oldest, lines, out, result))
+					return;
+				continue;
+			}
+		} else if (draining) { /* all written: flush before waiting for the input */
+			fflush(out);
+			draining = 0;
+		}
+		if (!at_end && !draining && read - written < p->n_slots) {
+			int wait;
+			batch *b = &p->slots[read % p->n_slots];
+			if (read_batch(r, b, &wait)) {
+				queue_batch(p, b);
+				read++;
+			} else if (!wait) {
+				at_end = 1;
+			}
+			draining = wait;
+			continue;
+		}
+		if (written == read)
+			return; /* at the end, all written */
+		wait_done(p, oldest);
+	}
+}
+
+static void run_threads(posts_reader *r, unsigned threads, const pipeline_ops *ops, void *ctx,
+                        FILE *out, pipeline_result *result)
+{
+	pool p = {.ops = ops, .n_slots = 2 * (size_t)threads + 2};
 	pthread_mutex_init(&p.mu, NULL);
 	pthread_cond_init(&p.work, NULL);
 	pthread_cond_init(&p.finished, NULL);
+	p.slots = tool_xmalloc(p.n_slots * sizeof *p.slots);
+	memset(p.slots, 0, p.n_slots * sizeof *p.slots);
 	p.workers = tool_xmalloc(threads * sizeof *p.workers);
 	for (unsigned w = 0; w < threads; w++)
 		p.workers[w] = ops->worker_new(ctx, w);
@@ -236,54 +318,34 @@ int pipeline_run(posts_reader *r, unsigned threads, const pipeline_ops *ops, voi
 	/* Worker i runs with state i: states past `started` are never used. */
 	unsigned started = start_workers(&p, threads, tids, args);
 	result->threads = started;
-
-	batch batches[2];
-	memset(batches, 0, sizeof batches);
-	for (int i = 0; i < 2; i++) {
-		batches[i].out = new_buffers(started);
-		batches[i].err = new_buffers(started);
-		batches[i].tally = new_buffers(started);
-	}
-	batch *cur = &batches[0], *next = &batches[1];
-	size_t n = started ? read_batch(r, cur) : 0;
-	while (n > 0) {
-		submit(&p, cur);
-		size_t n_next = read_batch(r, next); /* while the workers screen `cur` */
-		wait_done(&p, cur);
-		size_t written = write_batch(&p, cur, started, out, ctx, &result->stopped);
-		if (ferror(out)) {
-			result->write_failed = 1;
-			break;
-		}
-		if (ops->batch_done)
-			ops->batch_done(ctx, r, written);
-		if (result->stopped)
-			break;
-		batch *t = cur;
-		cur = next;
-		next = t;
-		n = n_next;
-	}
-	if (fflush(out) != 0)
-		result->write_failed = 1;
-
-	stop_workers(&p, started, tids);
-	for (int i = 0; i < 2; i++) {
-		free_buffers(batches[i].out, started);
-		free_buffers(batches[i].err, started);
-		free_buffers(batches[i].tally, started);
-		free(batches[i].items);
-		strbuf_free(&batches[i].text);
-	}
+	if (started)
+		feed_workers(&p, r, ctx, out, result);
+	stop_workers(&p, started, tids); /* after the batches in flight, if the run stopped */
+	posts_reader_switch(r, NULL);    /* the batches' buffers are about to go */
+	for (size_t i = 0; i < p.n_slots; i++)
+		free_batch(&p.slots[i]);
 	for (unsigned w = 0; w < threads; w++)
 		ops->worker_free(p.workers[w]);
+	free(p.slots);
 	free(p.workers);
 	free(tids);
 	free(args);
 	pthread_mutex_destroy(&p.mu);
 	pthread_cond_destroy(&p.work);
 	pthread_cond_destroy(&p.finished);
-	if (started == 0)
+}
+
+int pipeline_run(posts_reader *r, unsigned threads, const pipeline_ops *ops, void *ctx,
+                 FILE *out, pipeline_result *result)
+{
+	*result = (pipeline_result){0};
+	if (threads <= 1)
+		run_here(r, ops, ctx, out, result);
+	else
+		run_threads(r, threads, ops, ctx, out, result);
+	if (fflush(out) != 0)
+		result->write_failed = 1;
+	if (result->threads == 0)
 		fprintf(stderr, "%s: cannot start a worker thread\n", tool_name);
-	return started == 0 || result->write_failed ? -1 : 0;
+	return result->threads == 0 || result->write_failed ? -1 : 0;
 }

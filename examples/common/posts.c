@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,9 @@
 
 #include "tool.h"
 
-#define READ_CHUNK ((size_t)64 << 10)
+/* How much one buffer holds before the pipeline moves to the next (a batch's worth of
+ * posts); a longer line grows it. */
+#define READ_BLOCK ((size_t)128 << 10)
 
 struct posts_reader {
 	char **files;
@@ -27,8 +30,13 @@ struct posts_reader {
 	const char *source;
 	unsigned long line;
 	posts_format format;    /* of the current file; AUTO until a first non-blank line */
-	char *buf;              /* buf[start..end) holds bytes read but not yet returned */
-	size_t cap, start, end;
+	strbuf own;             /* the reader's buffer, when no batch lends one */
+	strbuf *buf;            /* own, or the batch's (posts_reader_switch) */
+	size_t start, end;      /* buf->data[start..end) holds bytes read, not yet returned */
+	size_t limit;           /* read no further than this in buf (at least READ_BLOCK) */
+	int pinned;             /* the lines returned stay where they are (a batch's buffer) */
+	int waited;             /* POSTS_WAIT was returned since the last read */
+	int regular;            /* the current file is a regular file: a read never waits */
 	int eof, skipping;      /* skipping: the rest of a too-long line */
 	unsigned long long done, total;
 	int errors;
@@ -77,8 +85,9 @@ posts_reader *posts_reader_new(char **files, int n, const posts_options *opts)
 	posts_reader *r = tool_xmalloc(sizeof *r);
 	*r = (posts_reader){.files = n ? files : standard_input, .n_files = n ? n : 1,
 	                    .opts = *opts, .fd = -1};
-	r->cap = READ_CHUNK;
-	r->buf = tool_xmalloc(r->cap);
+	r->buf = &r->own;
+	r->limit = READ_BLOCK;
+	strbuf_grow(r->buf, r->limit);
 	r->names = tool_xmalloc((size_t)r->n_files * sizeof *r->names);
 	for (int i = 0; i < r->n_files; i++)
 		r->names[i] = tool_utf8_dup(strcmp(r->files[i], "-") == 0 ? "<stdin>" : r->files[i]);
@@ -104,7 +113,7 @@ void posts_reader_free(posts_reader *r)
 	for (int i = 0; i < r->n_files; i++)
 		free(r->names[i]);
 	free(r->names);
-	free(r->buf);
+	strbuf_free(&r->own);
 	free(r);
 }
 
@@ -144,34 +153,74 @@ static int open_next(posts_reader *r)
 			r->errors++;
 			continue;
 		}
+		struct stat st;
 		r->fd = fd;
+		r->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 		r->source = display;
 		r->line = 0;
 		r->format = r->opts.format;
-		r->start = r->end = 0;
+		r->start = r->end; /* the previous file's bytes were all returned (or skipped) */
 		r->eof = r->skipping = 0;
 		return 1;
 	}
 	return 0;
 }
 
-/* Reads more bytes into the buffer: 1 when some came, 0 at the end, -1 on error. */
+void posts_reader_switch(posts_reader *r, strbuf *buf)
+{
+	strbuf *to = buf ? buf : &r->own;
+	size_t tail = r->end - r->start;
+	size_t limit = READ_BLOCK;
+	while (limit <= tail)
+		limit *= 2;
+	if (to != r->buf) {
+		to->len = 0;
+		strbuf_grow(to, limit);
+		memcpy(to->data, r->buf->data + r->start, tail);
+	} else {
+		strbuf_grow(to, limit);
+		memmove(to->data, to->data + r->start, tail);
+	}
+	r->buf = to;
+	r->start = 0;
+	r->end = tail;
+	r->limit = limit;
+	r->pinned = buf != NULL;
+}
+
+/* Would a read of the current file wait (a pipe or a terminal with nothing ready)? */
+static int read_would_wait(const posts_reader *r)
+{
+	struct pollfd p = {.fd = r->fd, .events = POLLIN};
+	return !r->regular && poll(&p, 1, 0) == 0;
+}
+
+/* Reads more bytes into the buffer: 1 when some came, 0 at the end, -1 on error;
+ * POSTS_FULL when a pinned buffer has no room left, POSTS_WAIT (once) when a pinned
+ * reader would wait for the input. */
 static int fill(posts_reader *r)
 {
-	if (r->start > 0) {
-		memmove(r->buf, r->buf + r->start, r->end - r->start);
+	if (r->end == r->limit && r->start > 0) {
+		if (r->pinned)
+			return POSTS_FULL; /* lines were handed out from this buffer: keep them */
+		memmove(r->buf->data, r->buf->data + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
 	}
-	if (r->end == r->cap) {
-		r->cap *= 2;
-		r->buf = tool_xrealloc(r->buf, r->cap);
+	if (r->end == r->limit) { /* one line fills the buffer: grow it */
+		r->limit *= 2;
+		strbuf_grow(r->buf, r->limit);
+	}
+	if (r->pinned && !r->waited && read_would_wait(r)) {
+		r->waited = 1;
+		return POSTS_WAIT;
 	}
 	for (;;) {
-		ssize_t n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		ssize_t n = read(r->fd, r->buf->data + r->end, r->limit - r->end);
 		if (n > 0) {
 			r->end += (size_t)n;
 			r->done += (unsigned long long)n;
+			r->waited = 0;
 			return 1;
 		}
 		if (n == 0)
@@ -217,9 +266,13 @@ int posts_reader_next(posts_reader *r, posts_line *out)
 	for (;;) {
 		if (r->fd < 0 && !open_next(r))
 			return 0;
-		char *s = r->buf + r->start;
+		char *s = r->buf->data + r->start;
 		size_t avail = r->end - r->start;
-		char *nl = memchr(s, '\n', avail);
+		/* A line is too long when it holds more than POSTS_MAX_LINE bytes without its
+		 * "\n" or "\r\n": its end must show within POSTS_MAX_LINE + 2 bytes. The rest of
+		 * a too-long line is skipped, however long. */
+		size_t look = r->skipping || avail < POSTS_MAX_LINE + 2 ? avail : POSTS_MAX_LINE + 2;
+		char *nl = memchr(s, '\n', look);
 		size_t len;
 		int too_long = 0;
 		if (nl) {
@@ -229,21 +282,24 @@ int posts_reader_next(posts_reader *r, posts_line *out)
 				r->skipping = 0;
 				continue;
 			}
-		} else if (avail >= POSTS_MAX_LINE) {
-			len = POSTS_MAX_LINE;
+		} else if (r->skipping && avail > 0) {
 			r->start = r->end;
-			if (r->skipping)
-				continue;
+			continue;
+		} else if (avail >= POSTS_MAX_LINE + 2) {
+			len = POSTS_MAX_LINE;
+			r->start += look; /* the rest, up to its '\n', is skipped */
 			r->skipping = too_long = 1;
 		} else if (!r->eof) {
 			int got = fill(r);
+			if (got == POSTS_FULL || got == POSTS_WAIT)
+				return got;
 			if (got < 0) {
 				close_file(r);
 				return -1;
 			}
 			r->eof = got == 0;
 			continue;
-		} else if (avail > 0 && !r->skipping) {
+		} else if (avail > 0) {
 			len = avail; /* a last line without '\n' */
 			r->start = r->end;
 		} else {
@@ -253,6 +309,10 @@ int posts_reader_next(posts_reader *r, posts_line *out)
 		r->line++;
 		if (len > 0 && s[len - 1] == '\r' && !too_long)
 			len--;
+		if (len > POSTS_MAX_LINE) { /* its end showed, past the limit */
+			len = POSTS_MAX_LINE;
+			too_long = 1;
+		}
 		if (r->line == 1 && len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 &&
 		    (!r->opts.charset || strcasecmp(r->opts.charset, "UTF-8") == 0)) {
 			s += 3;

@@ -179,9 +179,24 @@ void posts_check_charset(const char *charset);
  * UTF-32). */
 posts_reader *posts_reader_new(char **files, int n, const posts_options *opts);
 /* The next line (blank lines skipped unless keep_blank): 1, 0 at the end, -1 after an
- * I/O error (reported on stderr; reading goes on with the next file). The line is
- * borrowed until the next call; its `source` lives as long as the reader. */
+ * I/O error (reported on stderr; reading goes on with the next file); after
+ * posts_reader_switch to a batch's buffer, also POSTS_FULL or POSTS_WAIT. The line is
+ * borrowed until the next call (until the next switch, in a batch's buffer); its
+ * `source` lives as long as the reader. A line holds at most POSTS_MAX_LINE bytes
+ * without its "\n" or "\r\n"; a longer one is returned once, cut there, too_long. */
 int posts_reader_next(posts_reader *r, posts_line *line);
+
+/* Batch reading, without copying lines (the pipeline): the reader reads into `buf`
+ * from now on (its memory reused, grown as needed) after moving there the bytes read
+ * but not returned yet; `buf` is the one it reads into already, or one no line in use
+ * points into. Until the next switch, no byte of a line returned moves:
+ * posts_reader_next returns POSTS_FULL when the buffer has no room left (switch to
+ * another one), and POSTS_WAIT, once, before a read that would wait for a pipe or a
+ * terminal (write what is done first; the next call waits). NULL: back to the
+ * reader's own buffer, and to returning lines only. */
+void posts_reader_switch(posts_reader *r, strbuf *buf);
+#define POSTS_FULL 2
+#define POSTS_WAIT 3
 /* Bytes read so far and the total size of the inputs when known (regular files),
  * else 0. */
 void posts_reader_progress(const posts_reader *r, unsigned long long *done,
@@ -226,8 +241,9 @@ void posts_decoder_free(posts_decoder *d);
  * it wrote for each line to `out` in input order. Messages written to `err` go to
  * stderr, in input order too. What a line wrote to `tally` is handed to `written` on
  * the main thread, in input order, once the line is written: the tools count there, so
- * their counts are those of the lines written, whatever the threads did. The main
- * thread reads the next batch while the workers screen the current one.
+ * their counts are those of the lines written, whatever the threads did. With one
+ * thread everything runs in the calling thread; with more, the main thread reads and
+ * writes whole batches while the workers handle others (pipeline.c).
  */
 typedef struct pipeline_ops {
 	/* Makes the state of worker `index` (on the main thread, before any work). */
@@ -244,8 +260,8 @@ typedef struct pipeline_ops {
 } pipeline_ops;
 
 #define PIPELINE_STOP 1
+/* The most lines in a batch, which is also at most one block of input (128 KB). */
 #define PIPELINE_BATCH_LINES 4096
-#define PIPELINE_BATCH_BYTES ((size_t)8 << 20)
 
 typedef struct pipeline_result {
 	unsigned threads;   /* worker threads that ran (fewer than asked if some failed to start) */

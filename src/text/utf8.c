@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "mesura/errors.h"
+#include "chunk.h"
 #include "text.h"
 
 static const unsigned char REPLACEMENT[3] = {0xEF, 0xBF, 0xBD};
@@ -86,10 +87,17 @@ size_t mesura_utf8__encode(int32_t cp, unsigned char *out)
 	return 4;
 }
 
-/* Length of the run of ASCII bytes starting at s[i]. */
+/* Length of the run of ASCII bytes starting at s[i]: a chunk at a time, then the
+ * bytes before the first high one (most posts are mostly ASCII). */
 static size_t ascii_run(const unsigned char *s, size_t len, size_t i)
 {
 	size_t j = i;
+	while (len - j >= CHUNK) {
+		chunk high = chunk_high(chunk_load(s + j));
+		if (chunk_any(high))
+			return j + chunk_first(high) - i;
+		j += CHUNK;
+	}
 	while (j < len && s[j] < 0x80)
 		j++;
 	return j - i;

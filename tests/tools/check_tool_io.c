@@ -1,0 +1,284 @@
+/* The tools' own reading and writing (examples/common): the JSON and CSV pieces that
+ * are written by hand instead of printf (numbers, confidences, escapes), and the line
+ * reader: line ends, the line limit, the last line without '\n', and lines that stay
+ * where they are in a batch's buffer while the next batch is read. */
+#include <check.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/tool.h"
+
+/* ------------------------------------------------------------- writer */
+
+START_TEST(test_uint_as_printf)
+{
+	unsigned long long values[] = {0, 1, 9, 10, 99, 100, 4096, 1048576, 4294967295ull,
+	                               4294967296ull, 18446744073709551615ull};
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		strbuf b = {0};
+		char want[32];
+		snprintf(want, sizeof want, "%llu", values[i]);
+		strbuf_put_uint(&b, values[i]);
+		ck_assert_str_eq(b.data, want);
+		strbuf_free(&b);
+	}
+	for (unsigned long long n = 1; n < ULLONG_MAX / 10; n *= 10) { /* every length */
+		strbuf b = {0};
+		char want[32];
+		snprintf(want, sizeof want, "%llu", n - 1);
+		strbuf_put_uint(&b, n - 1);
+		ck_assert_str_eq(b.data, want);
+		strbuf_free(&b);
+	}
+}
+END_TEST
+
+/* What mesura-screen printed before: the confidence rounded to 3 decimals, then %g. */
+static void printf_confidence(char *out, size_t cap, double c)
+{
+	snprintf(out, cap, "%g", (double)(long)(c * 1000.0 + 0.5) / 1000.0);
+}
+
+START_TEST(test_confidence_as_printf)
+{
+	/* every value a rule can give, and values just around each rounding step */
+	for (int k = 0; k <= 1000; k++) {
+		double values[] = {k / 1000.0, k / 1000.0 + 0.0004999, k / 1000.0 - 0.0005,
+		                   k / 1000.0 + 0.0005, (k + 0.5) / 1000.0};
+		for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+			strbuf b = {0};
+			char want[64];
+			printf_confidence(want, sizeof want, values[i]);
+			strbuf_put_confidence(&b, values[i]);
+			ck_assert_msg(strcmp(b.data, want) == 0, "%.17g: \"%s\", printf \"%s\"", values[i],
+			              b.data, want);
+			strbuf_free(&b);
+		}
+	}
+	double odd[] = {-0.0, -0.4, -3.0, 1.2, 2.5, 1e9}; /* outside 0..1: still as printf */
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		strbuf b = {0};
+		char want[64];
+		printf_confidence(want, sizeof want, odd[i]);
+		strbuf_put_confidence(&b, odd[i]);
+		ck_assert_str_eq(b.data, want);
+		strbuf_free(&b);
+	}
+}
+END_TEST
+
+/* Every control character is escaped, each as JSON's short form where there is one
+ * that the writer uses (\n \r \t), else \u00xx in lowercase; the quote and the
+ * backslash too; nothing else (DEL, C1 controls, U+2028 and U+2029 are valid JSON
+ * as they are). jansson reads each string back to the same bytes. */
+START_TEST(test_json_string_escapes)
+{
+	for (int c = 0; c < 0x100; c++) {
+		char in[3] = {'a', (char)c, 'z'};
+		strbuf b = {0};
+		strbuf_json_string(&b, in, sizeof in);
+		char want[16];
+		if (c == '\n' || c == '\r' || c == '\t')
+			snprintf(want, sizeof want, "\"a\\%cz\"", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else if (c == '"' || c == '\\')
+			snprintf(want, sizeof want, "\"a\\%cz\"", c);
+		else if (c < 0x20)
+			snprintf(want, sizeof want, "\"a\\u%04xz\"", (unsigned)c);
+		else
+			snprintf(want, sizeof want, "\"a%cz\"", c);
+		ck_assert_msg(b.len == strlen(want) && memcmp(b.data, want, b.len) == 0,
+		              "byte 0x%02x: %s", (unsigned)c, b.data);
+		if (c < 0x80) { /* a lone byte >= 0x80 is no UTF-8: the tools never write one */
+			json_t *back = json_loadb(b.data, b.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+			ck_assert_ptr_nonnull(back);
+			ck_assert_uint_eq(json_string_length(back), sizeof in);
+			ck_assert(memcmp(json_string_value(back), in, sizeof in) == 0);
+			json_decref(back);
+		}
+		strbuf_free(&b);
+	}
+	const char seps[] = "\xE2\x80\xA8 and \xE2\x80\xA9, \xC2\x85 \x7F \xF0\x9F\x98\x80";
+	strbuf b = {0};
+	strbuf_json_string(&b, seps, sizeof seps - 1);
+	ck_assert_uint_eq(b.len, sizeof seps - 1 + 2);
+	ck_assert(memcmp(b.data + 1, seps, sizeof seps - 1) == 0);
+	strbuf_free(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------------- reader */
+
+static char *temp_file(const void *bytes, size_t n)
+{
+	char *path = strdup("/tmp/check_tool_io.XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(write(fd, bytes, n) == (ssize_t)n);
+	close(fd);
+	return path;
+}
+
+typedef struct want_line {
+	size_t len;
+	int too_long;
+	char first, last; /* its first and last bytes */
+} want_line;
+
+/* Reads `path` as text, returning lines only (no batches), and checks them. */
+static void expect_lines(const char *path, const want_line *want, size_t n_want)
+{
+	char *files[] = {(char *)path};
+	posts_options opts = {.format = POSTS_TEXT};
+	posts_reader *r = posts_reader_new(files, 1, &opts);
+	posts_line line;
+	size_t n = 0;
+	int rc;
+	while ((rc = posts_reader_next(r, &line)) == 1) {
+		ck_assert_uint_lt(n, n_want);
+		ck_assert_msg(line.len == want[n].len && line.too_long == want[n].too_long,
+		              "line %zu: %zu bytes, too long %d; expected %zu, %d", n + 1, line.len,
+		              line.too_long, want[n].len, want[n].too_long);
+		ck_assert_uint_eq(line.line, n + 1);
+		ck_assert_int_eq(line.bytes[0], want[n].first);
+		ck_assert_int_eq(line.bytes[line.len - 1], want[n].last);
+		n++;
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(n, n_want);
+	posts_reader_free(r);
+}
+
+/* Appends a line of `len` bytes: `first`, then 'x'..., then `last`, then `end`. */
+static void put_line(strbuf *b, size_t len, char first, char last, const char *end)
+{
+	size_t at = b->len;
+	strbuf_grow(b, len);
+	memset(b->data + at, 'x', len);
+	b->data[at] = first;
+	b->data[at + len - 1] = last;
+	b->len += len;
+	strbuf_puts(b, end);
+}
+
+/* A line holds up to POSTS_MAX_LINE bytes without its "\n" or "\r\n", however the reads
+ * fall; a longer one comes once, cut, too_long, and the lines after it all come. */
+START_TEST(test_line_limit)
+{
+	const size_t max = POSTS_MAX_LINE;
+	strbuf in = {0};
+	put_line(&in, 10, 'a', 'b', "\n");
+	put_line(&in, max, 'c', 'd', "\n");        /* exactly the limit */
+	put_line(&in, max, 'e', 'f', "\r\n");      /* the limit, CRLF */
+	put_line(&in, max + 1, 'g', 'h', "\n");    /* one byte over */
+	put_line(&in, 5, 'i', 'j', "\r\n");
+	put_line(&in, max + 1, 'k', 'l', "\r\n");  /* one over, CRLF */
+	put_line(&in, 3 * max, 'm', 'n', "\n");    /* far over: skipped to its end */
+	put_line(&in, 7, 'o', 'p', "\n");
+	put_line(&in, max, 'q', 'r', "");          /* the last line, no newline, the limit */
+	char *path = temp_file(in.data, in.len);
+	want_line want[] = {{10, 0, 'a', 'b'}, {max, 0, 'c', 'd'}, {max, 0, 'e', 'f'},
+	                    {max, 1, 'g', 'x'}, {5, 0, 'i', 'j'}, {max, 1, 'k', 'x'},
+	                    {max, 1, 'm', 'x'}, {7, 0, 'o', 'p'}, {max, 0, 'q', 'r'}};
+	expect_lines(path, want, sizeof want / sizeof want[0]);
+	unlink(path);
+	free(path);
+
+	in.len = 0; /* a lone "\r" is no line end; the last line one byte over, no newline */
+	put_line(&in, 4, 's', '\r', "\n");
+	put_line(&in, 2, 'u', 'v', "\r\r\n");
+	put_line(&in, max + 1, 'w', 'y', "");
+	path = temp_file(in.data, in.len);
+	want_line tail[] = {{3, 0, 's', 'x'}, {3, 0, 'u', '\r'}, {max, 1, 'w', 'x'}};
+	expect_lines(path, tail, sizeof tail / sizeof tail[0]);
+	unlink(path);
+	free(path);
+
+	in.len = 0; /* the last line ends with "\r" but no "\n": the "\r" goes too */
+	put_line(&in, 6, 't', '\r', "");
+	path = temp_file(in.data, in.len);
+	want_line last[] = {{5, 0, 't', 'x'}};
+	expect_lines(path, last, 1);
+	unlink(path);
+	free(path);
+	strbuf_free(&in);
+}
+END_TEST
+
+/* Batch reading: the lines returned into one buffer stay there, unchanged, while the
+ * reader goes on in another; a line cut by the end of a buffer continues in the next. */
+START_TEST(test_lines_stay_in_their_batch)
+{
+	strbuf in = {0};
+	size_t n_lines = 30000;
+	for (size_t i = 0; i < n_lines; i++) {
+		char line[64];
+		int n = snprintf(line, sizeof line, "post %zu %.*s\n", i + 1, (int)(i % 37),
+		                 "padding padding padding padding padding");
+		strbuf_put(&in, line, (size_t)n);
+	}
+	char *path = temp_file(in.data, in.len);
+	char *files[] = {path};
+	posts_options opts = {.format = POSTS_TEXT};
+	posts_reader *r = posts_reader_new(files, 1, &opts);
+	strbuf bufs[2] = {{0}, {0}};
+	posts_line *kept[2] = {malloc(n_lines * sizeof(posts_line)),
+	                       malloc(n_lines * sizeof(posts_line))};
+	size_t counts[2] = {0, 0}, seen = 0, batches = 0;
+	int rc = 1;
+	while (rc != 0) {
+		int k = (int)(batches++ % 2);
+		posts_reader_switch(r, &bufs[k]);
+		counts[k] = 0;
+		posts_line line;
+		while ((rc = posts_reader_next(r, &line)) == 1)
+			kept[k][counts[k]++] = line;
+		ck_assert(rc == 0 || rc == POSTS_FULL);
+		/* this batch's lines and the previous batch's are all intact */
+		for (int j = 0; j < 2; j++)
+			for (size_t i = 0; i < counts[j]; i++) {
+				char want[32];
+				int n = snprintf(want, sizeof want, "post %lu ", kept[j][i].line);
+				ck_assert(memcmp(kept[j][i].bytes, want, (size_t)n) == 0);
+			}
+		seen += counts[k];
+	}
+	ck_assert_uint_eq(seen, n_lines);
+	ck_assert_uint_gt(batches, 4); /* the input took several buffers */
+	posts_reader_switch(r, NULL);
+	posts_reader_free(r);
+	strbuf_free(&bufs[0]);
+	strbuf_free(&bufs[1]);
+	free(kept[0]);
+	free(kept[1]);
+	unlink(path);
+	free(path);
+	strbuf_free(&in);
+}
+END_TEST
+
+static Suite *tool_io_suite(void)
+{
+	Suite *s = suite_create("tool_io");
+	TCase *w = tcase_create("writer");
+	tcase_add_test(w, test_uint_as_printf);
+	tcase_add_test(w, test_confidence_as_printf);
+	tcase_add_test(w, test_json_string_escapes);
+	suite_add_tcase(s, w);
+	TCase *r = tcase_create("reader");
+	tcase_add_test(r, test_line_limit);
+	tcase_add_test(r, test_lines_stay_in_their_batch);
+	suite_add_tcase(s, r);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(tool_io_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
