@@ -261,14 +261,28 @@ static void out_csv(worker *w, const posts_line *line, const post *p, const mesu
 	}
 }
 
-/* Copies the post with control characters (C0 but TAB, DEL, C1) replaced by '?'
- * byte for byte, so offsets still hold and no escape sequence reaches the terminal. */
+/* Bytes that may start something terminal_safe replaces: C0 controls but TAB, DEL, and
+ * 0xC2 (the lead byte of the C1 controls). */
+static int may_be_control(unsigned char c)
+{
+	return (c < 0x20 && c != '\t') || c == 0x7f || c == 0xc2;
+}
+
+/* The post with control characters (C0 but TAB, DEL, C1) replaced by '?' byte for
+ * byte, so offsets still hold and no escape sequence reaches the terminal: `s` itself
+ * when it holds none (most posts), else a copy. */
 static const char *terminal_safe(worker *w, const char *s, size_t n)
 {
+	const unsigned char *in = (const unsigned char *)s;
+	size_t first = 0;
+	while (first < n && !may_be_control(in[first]))
+		first++;
+	if (first == n)
+		return s;
 	w->safe.len = 0;
 	strbuf_put(&w->safe, s, n);
 	unsigned char *b = (unsigned char *)w->safe.data;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = first; i < n; i++) {
 		if ((b[i] < 0x20 && b[i] != '\t') || b[i] == 0x7f)
 			b[i] = '?';
 		else if (b[i] == 0xc2 && i + 1 < n && b[i + 1] >= 0x80 && b[i + 1] <= 0x9f)
@@ -290,7 +304,8 @@ static void human_head(worker *w, const posts_line *line, const post *p, mesura_
 {
 	int colour = w->screen->color;
 	const char *name = mesura_action_name(verdict);
-	strbuf_put(out, terminal_safe(w, line->source, strlen(line->source)), strlen(line->source));
+	size_t source_len = strlen(line->source);
+	strbuf_put(out, terminal_safe(w, line->source, source_len), source_len);
 	strbuf_putc(out, ':');
 	strbuf_put_uint(out, line->line);
 	if (p->id) { /* jansson escapes C0 controls but not DEL or C1 (U+009B is CSI) */
