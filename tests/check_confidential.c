@@ -14,25 +14,10 @@
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
-static mesura_policy *policy;
-static mesura_scanner *scanner;
-
-static void setup(void)
-{
-	ck_assert_int_eq(mesura_policy_default(&policy, NULL, NULL), MESURA_OK);
-	ck_assert_int_eq(mesura_scanner_new(&scanner, policy, NULL), MESURA_OK);
-}
-
-static void teardown(void)
-{
-	mesura_scanner_free(scanner);
-	mesura_policy_free(policy);
-}
-
 static const mesura_result *screen(const char *text)
 {
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), 0, &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(tu_scanner, text, strlen(text), 0, &r), MESURA_OK);
 	return r;
 }
 
@@ -149,9 +134,7 @@ START_TEST(markers_with_either_apostrophe)
 		"INTERNAL COMBUSTION ENGINES ARE DONE", "Don\xe2\x80\x99t share your password with anyone",
 		"don't share fake news", "Ere un día precioso", "ere long we shall see",
 		"We're hiring in Lisbon!", "El ERE de la otra empresa sale hoy en el periódico"};
-	for (size_t i = 0; i < COUNT(clean); i++)
-		ck_assert_msg(!tu_has_category(screen(clean[i]), "confidential"), "flagged: %s",
-		              clean[i]);
+	tu_expect_clean(tu_scanner, "markers: clean", "confidential", clean, COUNT(clean));
 }
 END_TEST
 
@@ -173,9 +156,8 @@ START_TEST(deals_and_layoffs)
 		"The layoffs at the other plant made the news, sad day",
 		"Vamos a comprar pan y volvemos", "Stop spreading rumours about layoffs next week",
 		"Como anunciamos hoy en nota de prensa, nos fusionamos con Norte Seguros"};
-	for (size_t i = 0; i < COUNT(clean); i++)
-		ck_assert_msg(!tu_has_category(screen(clean[i]), "confidential"), "flagged: %s",
-		              clean[i]);
+	tu_expect_clean(tu_scanner, "deals and layoffs: clean", "confidential", clean,
+	                COUNT(clean));
 }
 END_TEST
 
@@ -200,7 +182,7 @@ START_TEST(the_whole_sentence_is_redacted)
 		const mesura_result *r = screen(cases[i][0]);
 		const char *out;
 		size_t out_len;
-		ck_assert_int_eq(mesura_redact_result(red, policy, cases[i][0], strlen(cases[i][0]), r,
+		ck_assert_int_eq(mesura_redact_result(red, tu_policy, cases[i][0], strlen(cases[i][0]), r,
 		                                      &out, &out_len), MESURA_OK);
 		ck_assert_str_eq(out, cases[i][1]);
 		/* and the redacted post is clean */
@@ -214,7 +196,7 @@ int main(void)
 {
 	Suite *s = suite_create("confidential");
 	TCase *tc = tcase_create("confidential");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_default_setup, tu_default_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, unreleased_figures_en);
 	tcase_add_test(tc, unreleased_figures_es);

@@ -11,23 +11,6 @@
 #include "testutil.h"
 #include <mesura.h>
 
-static mesura_policy *policy;
-static mesura_scanner *scanner;
-
-static void setup(void)
-{
-	mesura_diagnostics *d = NULL;
-	ck_assert_int_eq(mesura_policy_default(&policy, &d, NULL), MESURA_OK);
-	mesura_diagnostics_free(d);
-	ck_assert_int_eq(mesura_scanner_new(&scanner, policy, NULL), MESURA_OK);
-}
-
-static void teardown(void)
-{
-	mesura_scanner_free(scanner);
-	mesura_policy_free(policy);
-}
-
 /* A post and the words that must be found as `harassment` (exactly that span). */
 static const tu_flagged FLAGGED[] = {
     /* insults at a third person or a group, English */
@@ -241,7 +224,7 @@ static void expect_frames(const char *name, const frame *frames, size_t nframes,
 			posts[k].post = post;
 			posts[k].words = span;
 		}
-	tu_expect_flagged(scanner, name, "harassment", posts, n, MESURA_ACTION_REVIEW);
+	tu_expect_flagged(tu_scanner, name, "harassment", posts, n, MESURA_ACTION_REVIEW);
 	free(pool);
 	free(posts);
 }
@@ -314,7 +297,7 @@ START_TEST(threats_by_verb_family_are_found)
 	ck_assert_uint_le(n, MAXP);
 	for (size_t i = 0; i < n; i++)
 		posts[i] = (tu_flagged){pool[i][0], pool[i][1]};
-	tu_expect_flagged(scanner, "harassment: threats by verb family", "harassment", posts, n,
+	tu_expect_flagged(tu_scanner, "harassment: threats by verb family", "harassment", posts, n,
 	                  MESURA_ACTION_REVIEW);
 }
 END_TEST
@@ -345,21 +328,21 @@ static const char *const THREAT_NEGATIVES[] = {
 
 START_TEST(threat_verbs_said_of_things_are_not)
 {
-	tu_expect_clean(scanner, "harassment: verbs said of things", "harassment",
+	tu_expect_clean(tu_scanner, "harassment: verbs said of things", "harassment",
 	                THREAT_NEGATIVES, sizeof THREAT_NEGATIVES / sizeof *THREAT_NEGATIVES);
 }
 END_TEST
 
 START_TEST(aimed_insults_threats_doxxing_and_mockery_are_flagged)
 {
-	tu_expect_flagged(scanner, "harassment: flagged", "harassment", FLAGGED,
+	tu_expect_flagged(tu_scanner, "harassment: flagged", "harassment", FLAGGED,
 	                  sizeof FLAGGED / sizeof *FLAGGED, MESURA_ACTION_REVIEW);
 }
 END_TEST
 
 START_TEST(self_deprecation_praise_fiction_and_referrals_are_not)
 {
-	tu_expect_clean(scanner, "harassment: hard negatives", "harassment", CLEAN, sizeof CLEAN / sizeof *CLEAN);
+	tu_expect_clean(tu_scanner, "harassment: hard negatives", "harassment", CLEAN, sizeof CLEAN / sizeof *CLEAN);
 }
 END_TEST
 
@@ -373,13 +356,13 @@ START_TEST(doxxing_needs_both_cues)
 	    "Ya sabéis lo que tenéis que hacer: votad en la encuesta"};
 	for (size_t i = 0; i < sizeof halves / sizeof *halves; i++) {
 		const mesura_result *r;
-		ck_assert_int_eq(mesura_scan(scanner, halves[i], strlen(halves[i]), 0, &r), MESURA_OK);
+		ck_assert_int_eq(mesura_scan(tu_scanner, halves[i], strlen(halves[i]), 0, &r), MESURA_OK);
 		ck_assert_msg(!tu_has_category(r, "harassment"), "flagged: %s", halves[i]);
 	}
 	const char *both = "Here's his address for the wedding invitations. Go tell him what "
 	                   "you think";
 	const mesura_result *r;
-	ck_assert_int_eq(mesura_scan(scanner, both, strlen(both), 0, &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(tu_scanner, both, strlen(both), 0, &r), MESURA_OK);
 	ck_assert(tu_has_category(r, "harassment"));
 }
 END_TEST
@@ -388,7 +371,7 @@ static Suite *harassment_suite(void)
 {
 	Suite *s = suite_create("harassment");
 	TCase *tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_default_setup, tu_default_teardown);
 	tcase_add_test(tc, aimed_insults_threats_doxxing_and_mockery_are_flagged);
 	tcase_add_test(tc, self_deprecation_praise_fiction_and_referrals_are_not);
 	tcase_add_test(tc, doxxing_needs_both_cues);

@@ -17,27 +17,10 @@
 
 #define PER_FAMILY 200
 
-static mesura_policy *policy;
-static mesura_scanner *scanner;
-
-static void setup(void)
-{
-	mesura_diagnostics *d = NULL;
-	ck_assert_int_eq(mesura_policy_default(&policy, &d, NULL), MESURA_OK);
-	mesura_diagnostics_free(d);
-	ck_assert_int_eq(mesura_scanner_new(&scanner, policy, NULL), MESURA_OK);
-}
-
-static void teardown(void)
-{
-	mesura_scanner_free(scanner);
-	mesura_policy_free(policy);
-}
-
 static const mesura_result *scan(const char *text)
 {
 	const mesura_result *r = NULL;
-	ck_assert_int_eq(mesura_scan(scanner, text, strlen(text), 0, &r), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(tu_scanner, text, strlen(text), 0, &r), MESURA_OK);
 	return r;
 }
 
@@ -1110,7 +1093,7 @@ int main(void)
 {
 	Suite *s = suite_create("pii");
 	TCase *tc = tcase_create("generated");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_default_setup, tu_default_teardown);
 	tcase_add_test(tc, cards_of_every_range_and_grouping);
 	tcase_add_test(tc, cards_whatever_is_around_them);
 	tcase_add_test(tc, cards_grouped_oddly);

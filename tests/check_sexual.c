@@ -10,23 +10,6 @@
 #include "testutil.h"
 #include <mesura.h>
 
-static mesura_policy *policy;
-static mesura_scanner *scanner;
-
-static void setup(void)
-{
-	mesura_diagnostics *d = NULL;
-	ck_assert_int_eq(mesura_policy_default(&policy, &d, NULL), MESURA_OK);
-	mesura_diagnostics_free(d);
-	ck_assert_int_eq(mesura_scanner_new(&scanner, policy, NULL), MESURA_OK);
-}
-
-static void teardown(void)
-{
-	mesura_scanner_free(scanner);
-	mesura_policy_free(policy);
-}
-
 /* A post and the words that must be found as `sexual` (exactly that span). */
 static const tu_flagged FLAGGED[] = {
     /* English slang and phrases */
@@ -183,14 +166,14 @@ static const char *const CLEAN[] = {
 
 START_TEST(explicit_slang_is_flagged_over_its_words)
 {
-	tu_expect_flagged(scanner, "sexual: flagged", "sexual", FLAGGED,
+	tu_expect_flagged(tu_scanner, "sexual: flagged", "sexual", FLAGGED,
 	                  sizeof FLAGGED / sizeof *FLAGGED, MESURA_ACTION_REVIEW);
 }
 END_TEST
 
 START_TEST(medical_anatomical_and_regional_words_are_not)
 {
-	tu_expect_clean(scanner, "sexual: hard negatives", "sexual", CLEAN, sizeof CLEAN / sizeof *CLEAN);
+	tu_expect_clean(tu_scanner, "sexual: hard negatives", "sexual", CLEAN, sizeof CLEAN / sizeof *CLEAN);
 }
 END_TEST
 
@@ -228,7 +211,7 @@ START_TEST(slang_by_family_and_country_is_flagged)
 		snprintf(pool[n], sizeof pool[n], "jajaja %s, dice el de compras 😏", ES_SLANG[i]);
 		posts[n] = (tu_flagged){pool[n], ES_SLANG[i]};
 	}
-	tu_expect_flagged(scanner, "sexual: slang by family and country", "sexual", posts, n,
+	tu_expect_flagged(tu_scanner, "sexual: slang by family and country", "sexual", posts, n,
 	                  MESURA_ACTION_REVIEW);
 }
 END_TEST
@@ -258,7 +241,7 @@ static const char *const SLANG_NEGATIVES[] = {
 
 START_TEST(slang_in_ordinary_senses_is_not)
 {
-	tu_expect_clean(scanner, "sexual: ordinary senses", "sexual", SLANG_NEGATIVES,
+	tu_expect_clean(tu_scanner, "sexual: ordinary senses", "sexual", SLANG_NEGATIVES,
 	                sizeof SLANG_NEGATIVES / sizeof *SLANG_NEGATIVES);
 }
 END_TEST
@@ -295,7 +278,7 @@ static Suite *sexual_suite(void)
 {
 	Suite *s = suite_create("sexual");
 	TCase *tc = tcase_create("core");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, tu_default_setup, tu_default_teardown);
 	tcase_add_test(tc, explicit_slang_is_flagged_over_its_words);
 	tcase_add_test(tc, medical_anatomical_and_regional_words_are_not);
 	tcase_add_test(tc, each_module_flags_alone_and_sends_to_review);

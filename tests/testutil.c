@@ -137,6 +137,25 @@ void tu_tally_finish(const tu_tally *t, const char *unit)
 	              t->checks, unit);
 }
 
+mesura_policy *tu_policy;
+mesura_scanner *tu_scanner;
+
+void tu_default_setup(void)
+{
+	mesura_diagnostics *d = NULL;
+	ck_assert_int_eq(mesura_policy_default(&tu_policy, &d, NULL), MESURA_OK);
+	mesura_diagnostics_free(d);
+	ck_assert_int_eq(mesura_scanner_new(&tu_scanner, tu_policy, NULL), MESURA_OK);
+}
+
+void tu_default_teardown(void)
+{
+	mesura_scanner_free(tu_scanner);
+	mesura_policy_free(tu_policy);
+	tu_scanner = NULL;
+	tu_policy = NULL;
+}
+
 double tu_seconds_since(const struct timespec *t0)
 {
 	struct timespec t1;
@@ -174,6 +193,13 @@ void tu_expect_flagged(mesura_scanner *s, const char *name, const char *category
 	tu_tally_finish(&t, "posts");
 }
 
+/* Whether `category` is `within` or one of its subcategories (within + "."). */
+static int category_within(const char *category, const char *within)
+{
+	size_t n = strlen(within);
+	return strncmp(category, within, n) == 0 && (category[n] == '\0' || category[n] == '.');
+}
+
 void tu_expect_clean(mesura_scanner *s, const char *name, const char *category,
                      const char *const *posts, size_t n)
 {
@@ -184,7 +210,7 @@ void tu_expect_clean(mesura_scanner *s, const char *name, const char *category,
 		t.checks++;
 		for (size_t k = 0; k < mesura_result_finding_count(r); k++) {
 			const mesura_finding *f = mesura_result_finding_get(r, k);
-			if (!strcmp(f->category, category))
+			if (category_within(f->category, category))
 				tu_tally_fail(&t, "flagged by %s: \"%.*s\" in \"%s\"", f->rule_id,
 				              (int)(f->end - f->start), posts[i] + f->start, posts[i]);
 		}

@@ -67,9 +67,18 @@ typedef struct {
 void tu_expect_flagged(mesura_scanner *s, const char *name, const char *category,
                        const tu_flagged *posts, size_t n, int min_verdict);
 
-/* Screens each post with `s`: none may have a finding of `category`. */
+/* Screens each post with `s`: none may have a finding of `category` or of one of its
+ * subcategories ("hate" covers "hate.slur" and "hate.phrase"). */
 void tu_expect_clean(mesura_scanner *s, const char *name, const char *category,
                      const char *const *posts, size_t n);
+
+/* The default policy (mesura_policy_default) and a scanner over it, made afresh for each
+ * test by the suites that screen with it:
+ *   tcase_add_checked_fixture(tc, tu_default_setup, tu_default_teardown); */
+extern mesura_policy *tu_policy;
+extern mesura_scanner *tu_scanner;
+void tu_default_setup(void);
+void tu_default_teardown(void);
 
 /* Seconds since *t0 (CLOCK_MONOTONIC). */
 double tu_seconds_since(const struct timespec *t0);
