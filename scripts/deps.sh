@@ -7,9 +7,9 @@ case "${1:-build}" in
   # python3-*: the Python binding's build (headers, pip, setuptools, wheel) and tests
   # (Dask distributed for the cluster test; pytest to run the suite by hand);
   # wamerican, wspanish: the word lists of the dictionary sweep (tests/check_dictionary.c);
-  # help2man: the man pages' check (scripts/gen-man.sh).
+  # help2man: the man pages' check (scripts/gen-man.sh); gcovr: scripts/coverage.sh.
   test) need="$need check g++ python3 python3-dev python3-pip python3-setuptools python3-wheel
-              python3-dask python3-distributed python3-pytest wamerican wspanish help2man" ;;
+              python3-dask python3-distributed python3-pytest wamerican wspanish help2man gcovr" ;;
   bench) need="$need libicu-dev g++ fortunes fortunes-es fortunes-es-off python3" ;;
   fuzz) need="$need clang libclang-rt-14-dev" ;;
   abi) need="$need abigail-tools" ;;

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds mesura and runs every test: a warnings-as-errors build, then the same suite
 # under AddressSanitizer + UndefinedBehaviorSanitizer, the multi-threaded suites under
-# ThreadSanitizer, the text suites with the portable scans, a short run of every fuzzer
+# ThreadSanitizer, the text suites with the portable scans, the coverage of src/ against
+# its floors (scripts/coverage.sh), a short run of every fuzzer
 # (MESURA_FUZZ_SECONDS each, 60 by default) and the ABI check. usage: scripts/test.sh
 set -eu
 cd "$(dirname "$0")/.."
@@ -28,7 +29,9 @@ cmake -S . -B build/portable -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESURA_WERROR=O
       -DMESURA_PORTABLE=ON -DMESURA_BUILD_BENCH=OFF -DMESURA_BUILD_EXAMPLES=OFF
 cmake --build build/portable -j "$jobs" --target check_fold_equiv check_normalize check_conformance
 ctest --test-dir build/portable --output-on-failure -R '^(fold_equiv|normalize|conformance)$'
+# Line and branch coverage of src/ by the suite, failing below its floors.
+scripts/coverage.sh build/coverage
 # Every libFuzzer harness for a minute (ASan+UBSan), and the ABI against its baseline.
 scripts/fuzz-smoke.sh "${MESURA_FUZZ_SECONDS:-60}"
 scripts/abi-check.sh
-echo "all tests passed (normal, ASan+UBSan, TSan and portable-scan builds; fuzz smoke run; ABI)"
+echo "all tests passed (normal, ASan+UBSan, TSan and portable-scan builds; coverage; fuzz smoke run; ABI)"
