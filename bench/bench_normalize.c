@@ -151,9 +151,9 @@ static unsigned long long pass_mesura(pass_ctx *x)
 			mesura_fail(x, i, "mesura_normalize", st);
 		text = mesura_view_text(x->view, &len);
 		/* Touch the map too, as a screen mapping a match back to the post does. */
-		st = mesura_view_source_span(x->view, 0, len, &s, &e);
+		st = mesura_view_source_range(x->view, 0, len, &s, &e);
 		if (st != MESURA_OK)
-			mesura_fail(x, i, "mesura_view_source_span(view, 0, len)", st);
+			mesura_fail(x, i, "mesura_view_source_range(view, 0, len)", st);
 		if (text == NULL || text[len] != '\0' || s > e || e > c->lens[i]) {
 			fprintf(stderr,
 			        "bench_normalize: row \"%s\": broken view contract: text %s, "

@@ -91,9 +91,9 @@ static void print_changes(const mesura_view *view, const char *text)
 	size_t prev_end = 0, i = 0;
 	while (i < len) {
 		size_t start, end, j = i + 1;
-		mesura_view_source_span(view, i, j, &start, &end);
+		mesura_view_source_range(view, i, j, &start, &end);
 		size_t s2, e2;
-		while (j < len && mesura_view_source_span(view, j, j + 1, &s2, &e2) == MESURA_OK &&
+		while (j < len && mesura_view_source_range(view, j, j + 1, &s2, &e2) == MESURA_OK &&
 		       s2 < end) { /* bytes of one character, or of one source range */
 			end = e2 > end ? e2 : end;
 			j++;

@@ -35,7 +35,7 @@ typedef struct worker {
 	mesura_scanner *scanner;
 	mesura_redactor *redactor;
 	posts_decoder decoder;
-	mesura_redact_options *options; /* per finding, for the overrides */
+	mesura_redact_format *options; /* per finding, for the overrides */
 	size_t options_cap;
 	char why[160];
 } worker;
@@ -80,13 +80,13 @@ static int choose(const mesura_finding *finding, size_t index, mesura_redact_spa
 	if (w->tool->style >= 0)
 		span->op = (mesura_redact_op)w->tool->style;
 	if (w->tool->mask_char && span->op == MESURA_REDACT_MASK) {
-		mesura_redact_options *o = &w->options[index];
-		if (span->options)
-			*o = *span->options;
+		mesura_redact_format *o = &w->options[index];
+		if (span->format)
+			*o = *span->format;
 		else
-			mesura_redact_options_init(o, MESURA_REDACT_OPTIONS_VERSION);
+			mesura_redact_format_init(o, MESURA_REDACT_FORMAT_VERSION);
 		o->mask_char = w->tool->mask_char;
-		span->options = o;
+		span->format = o;
 	}
 	return 0;
 }
@@ -299,7 +299,7 @@ int main(int argc, char **argv)
 	tool_hash_key(hash_key, t.key);
 	if (t.mask_char) { /* check it once, rather than failing on every post */
 		mesura_redactor *red = NULL;
-		mesura_redact_options o = MESURA_REDACT_OPTIONS_INIT;
+		mesura_redact_format o = MESURA_REDACT_FORMAT_INIT;
 		o.mask_char = t.mask_char;
 		mesura_redact_span span = {0, 1, MESURA_REDACT_MASK, &o, NULL, NULL};
 		const char *out;

@@ -69,7 +69,7 @@ START_TEST(megabyte_of_joiners)
 {
 	size_t len;
 	char *text = repeated("\xe2\x80\x8d", (1u << 20) / 3, &len); /* U+200D ZWJ */
-	mesura_scan_limits l = MESURA_SCAN_LIMITS_INIT;
+	mesura_scanner_limits l = MESURA_SCANNER_LIMITS_INIT;
 	l.max_post_bytes = 2u << 20;
 	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
 	int rc;
@@ -221,7 +221,7 @@ START_TEST(megabyte_of_findings)
 	ck_assert_int_eq(mesura_policy_compile(&p, src, sizeof src - 1, NULL, NULL, NULL, NULL),
 	                 MESURA_OK);
 	ck_assert_int_eq(mesura_scanner_new(&s, p, NULL), MESURA_OK);
-	mesura_scan_limits l = MESURA_SCAN_LIMITS_INIT;
+	mesura_scanner_limits l = MESURA_SCANNER_LIMITS_INIT;
 	l.max_post_bytes = 2u << 20;
 	ck_assert_int_eq(mesura_scanner_set_limits(s, &l), MESURA_OK);
 	size_t len;

@@ -123,8 +123,8 @@ typedef struct {
 static range span(const mesura_view *v, size_t start, size_t end)
 {
 	range r = {SIZE_MAX, SIZE_MAX};
-	if (mesura_view_source_span(v, start, end, &r.start, &r.end) != MESURA_OK)
-		ck_abort_msg("mesura_view_source_span(%zu, %zu) failed", start, end);
+	if (mesura_view_source_range(v, start, end, &r.start, &r.end) != MESURA_OK)
+		ck_abort_msg("mesura_view_source_range(%zu, %zu) failed", start, end);
 	return r;
 }
 

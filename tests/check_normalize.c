@@ -50,7 +50,7 @@ static void assert_view(unsigned int flags, const char *in, const char *want)
 static void assert_source(fixture *f, const char *src, size_t start, size_t end, const char *want)
 {
 	size_t s, e;
-	ck_assert_int_eq(mesura_view_source_span(f->view, start, end, &s, &e), MESURA_OK);
+	ck_assert_int_eq(mesura_view_source_range(f->view, start, end, &s, &e), MESURA_OK);
 	ck_assert_msg(e - s == strlen(want) && memcmp(src + s, want, e - s) == 0,
 	              "[%zu,%zu) maps to \"%.*s\", want \"%s\"", start, end, (int)(e - s), src + s,
 	              want);
@@ -140,7 +140,7 @@ START_TEST(controls_are_removed_with_the_invisibles)
 	ck_assert_int_eq(mesura_normalize(m.nz, m.view, src, sizeof src - 1), MESURA_OK);
 	ck_assert_str_eq(mesura_view_text(m.view, NULL), "fu[omck\tcards\r\n"); /* leet: 0 */
 	size_t s, e; /* the NUL is inside: no string compare */
-	ck_assert_int_eq(mesura_view_source_span(m.view, 0, 7, &s, &e), MESURA_OK);
+	ck_assert_int_eq(mesura_view_source_range(m.view, 0, 7, &s, &e), MESURA_OK);
 	ck_assert_uint_eq(s, 0);
 	ck_assert_uint_eq(e, 11);
 	assert_source(&m, src, 5, 7, "c\xc2\x85k");
@@ -309,7 +309,7 @@ START_TEST(stacked_marks_fold_away)
 			              stacks[s], mixed, norm(&f, src));
 			for (size_t k = 0; k < 4; k++) {
 				size_t lo, hi;
-				ck_assert_int_eq(mesura_view_source_span(f.view, k, k + 1, &lo, &hi), MESURA_OK);
+				ck_assert_int_eq(mesura_view_source_range(f.view, k, k + 1, &lo, &hi), MESURA_OK);
 				ck_assert_uint_eq(lo, k ? ends[k - 1] : 0); /* the letter itself */
 				ck_assert_uint_eq(hi, lo + 1);
 			}
@@ -614,16 +614,16 @@ START_TEST(map_of_the_moderation_view)
 	assert_source(&f, src, 13, 20, " \xe2\x80\x8bM1ERDA");
 	size_t s, e, len;
 	mesura_view_text(f.view, &len);
-	ck_assert_int_eq(mesura_view_source_span(f.view, 0, len, &s, &e), MESURA_OK);
+	ck_assert_int_eq(mesura_view_source_range(f.view, 0, len, &s, &e), MESURA_OK);
 	ck_assert_uint_eq(s, 0);
 	ck_assert_uint_eq(e, strlen(src));
-	ck_assert_int_eq(mesura_view_source_span(f.view, 3, 3, &s, &e), MESURA_OK);
+	ck_assert_int_eq(mesura_view_source_range(f.view, 3, 3, &s, &e), MESURA_OK);
 	ck_assert_uint_eq(s, 3);
 	ck_assert_uint_eq(e, 3);
-	ck_assert_int_eq(mesura_view_source_span(f.view, len, len, &s, &e), MESURA_OK);
+	ck_assert_int_eq(mesura_view_source_range(f.view, len, len, &s, &e), MESURA_OK);
 	ck_assert_uint_eq(s, strlen(src));
-	ck_assert_int_eq(mesura_view_source_span(f.view, 4, 3, &s, &e), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_view_source_span(f.view, 0, len + 1, &s, &e), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_view_source_range(f.view, 4, 3, &s, &e), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_view_source_range(f.view, 0, len + 1, &s, &e), MESURA_EINVAL);
 	ck_assert_uint_eq(mesura_view_source_length(f.view), strlen(src));
 	dispose(&f);
 }
@@ -719,7 +719,7 @@ START_TEST(one_mebibyte_post)
 	const char *out = mesura_view_text(f.view, &out_len);
 	ck_assert_uint_gt(out_len, len / 2);
 	ck_assert_ptr_nonnull(strstr(out, "hola mierda"));
-	ck_assert_int_eq(mesura_view_source_span(f.view, 0, out_len, &s, &e), MESURA_OK);
+	ck_assert_int_eq(mesura_view_source_range(f.view, 0, out_len, &s, &e), MESURA_OK);
 	ck_assert_uint_eq(s, 0);
 	ck_assert_uint_le(e, len);
 	ck_assert_uint_ge(e, len - sizeof piece);

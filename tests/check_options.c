@@ -113,9 +113,9 @@ START_TEST(scan_limits)
 	mesura_scanner *s = NULL;
 	ck_assert_int_eq(mesura_scanner_new(&s, p, NULL), MESURA_OK);
 	unsigned int bad[2];
-	mesura_scan_limits l;
-	for (unsigned int i = 0; i < refused_versions(MESURA_SCAN_LIMITS_VERSION, bad); i++) {
-		ck_assert_int_eq(mesura_scan_limits_init(&l, bad[i]), MESURA_EVERSION);
+	mesura_scanner_limits l;
+	for (unsigned int i = 0; i < refused_versions(MESURA_SCANNER_LIMITS_VERSION, bad); i++) {
+		ck_assert_int_eq(mesura_scanner_limits_init(&l, bad[i]), MESURA_EVERSION);
 		l.version = bad[i];
 		ck_assert_int_eq(mesura_scanner_set_limits(s, &l), MESURA_EVERSION);
 	}
@@ -123,8 +123,8 @@ START_TEST(scan_limits)
 	const mesura_result *r;
 	ck_assert_int_eq(mesura_scan(s, post, strlen(post), 0, &r), MESURA_OK);
 	ck_assert_uint_eq(mesura_result_finding_count(r), 2); /* the refused limits changed nothing */
-	for (unsigned int v = 1; v <= MESURA_SCAN_LIMITS_VERSION; v++) {
-		ck_assert_int_eq(mesura_scan_limits_init(&l, v), MESURA_OK);
+	for (unsigned int v = 1; v <= MESURA_SCANNER_LIMITS_VERSION; v++) {
+		ck_assert_int_eq(mesura_scanner_limits_init(&l, v), MESURA_OK);
 		ck_assert_uint_eq(l.version, v);
 		l.max_findings = 1;
 		ck_assert_int_eq(mesura_scanner_set_limits(s, &l), MESURA_OK);
@@ -132,13 +132,13 @@ START_TEST(scan_limits)
 		ck_assert_uint_eq(mesura_result_finding_count(r), 1);
 		ck_assert_uint_eq(r->limits_hit, MESURA_LIMIT_FINDINGS);
 	}
-	ck_assert_int_eq(mesura_scan_limits_init(NULL, 1), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_scanner_limits_init(NULL, 1), MESURA_EINVAL);
 	mesura_scanner_free(s);
 	mesura_policy_free(p);
 }
 END_TEST
 
-static int redact_with(mesura_redactor *r, const mesura_redact_options *o, const char **out)
+static int redact_with(mesura_redactor *r, const mesura_redact_format *o, const char **out)
 {
 	const char text[] = "call 555";
 	mesura_redact_span span = {5, 8, MESURA_REDACT_MASK, o, "pii.phone", NULL};
@@ -151,16 +151,16 @@ START_TEST(redact_options)
 	mesura_redactor *r;
 	ck_assert_int_eq(mesura_redactor_new(&r, NULL, NULL), MESURA_OK);
 	unsigned int bad[2];
-	mesura_redact_options o;
+	mesura_redact_format o;
 	const char *out = NULL;
-	for (unsigned int i = 0; i < refused_versions(MESURA_REDACT_OPTIONS_VERSION, bad); i++) {
-		ck_assert_int_eq(mesura_redact_options_init(&o, bad[i]), MESURA_EVERSION);
+	for (unsigned int i = 0; i < refused_versions(MESURA_REDACT_FORMAT_VERSION, bad); i++) {
+		ck_assert_int_eq(mesura_redact_format_init(&o, bad[i]), MESURA_EVERSION);
 		o.version = bad[i];
 		ck_assert_int_eq(redact_with(r, &o, &out), MESURA_EVERSION);
 		ck_assert_ptr_null(out);
 	}
-	for (unsigned int v = 1; v <= MESURA_REDACT_OPTIONS_VERSION; v++) {
-		ck_assert_int_eq(mesura_redact_options_init(&o, v), MESURA_OK);
+	for (unsigned int v = 1; v <= MESURA_REDACT_FORMAT_VERSION; v++) {
+		ck_assert_int_eq(mesura_redact_format_init(&o, v), MESURA_OK);
 		ck_assert_uint_eq(o.version, v);
 		ck_assert_int_eq(redact_with(r, &o, &out), MESURA_OK);
 		ck_assert_str_eq(out, "call ***");
@@ -169,7 +169,7 @@ START_TEST(redact_options)
 		ck_assert_int_eq(redact_with(r, &o, &out), MESURA_OK);
 		ck_assert_str_eq(out, "call ##5");
 	}
-	ck_assert_int_eq(mesura_redact_options_init(NULL, 1), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_redact_format_init(NULL, 1), MESURA_EINVAL);
 	mesura_redactor_free(r);
 }
 END_TEST

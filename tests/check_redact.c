@@ -40,7 +40,7 @@ static void teardown(void)
 
 /* A span over the first occurrence of `piece` in `text`. */
 static mesura_redact_span span_of(const char *text, const char *piece, mesura_redact_op op,
-                                  const mesura_redact_options *o, const char *category)
+                                  const mesura_redact_format *o, const char *category)
 {
 	const char *at = strstr(text, piece);
 	ck_assert_msg(at != NULL, "\"%s\" not in \"%s\"", piece, text);
@@ -88,16 +88,16 @@ static void expect_spans(const char *text, const mesura_redact_span *spans, size
 }
 
 static void expect(const char *text, const char *piece, mesura_redact_op op,
-                   const mesura_redact_options *o, const char *category, const char *want)
+                   const mesura_redact_format *o, const char *category, const char *want)
 {
 	mesura_redact_span s = span_of(text, piece, op, o, category);
 	expect_spans(text, &s, 1, want);
 }
 
-static mesura_redact_options mask_opts(size_t first, size_t last, int separators,
+static mesura_redact_format mask_opts(size_t first, size_t last, int separators,
                                        const char *mask)
 {
-	mesura_redact_options o = MESURA_REDACT_OPTIONS_INIT;
+	mesura_redact_format o = MESURA_REDACT_FORMAT_INIT;
 	o.keep_first = first;
 	o.keep_last = last;
 	o.keep_separators = separators;
@@ -196,16 +196,16 @@ END_TEST
 
 START_TEST(mask_ascii)
 {
-	mesura_redact_options card = mask_opts(0, 4, 1, NULL);
+	mesura_redact_format card = mask_opts(0, 4, 1, NULL);
 	expect("card 4111 1111 1111 1111 ok", "4111 1111 1111 1111", MESURA_REDACT_MASK, &card,
 	       NULL, "card **** **** **** 1111 ok");
-	mesura_redact_options last4 = mask_opts(0, 4, 0, NULL);
+	mesura_redact_format last4 = mask_opts(0, 4, 0, NULL);
 	expect("card 4111 1111 1111 1111 ok", "4111 1111 1111 1111", MESURA_REDACT_MASK, &last4,
 	       NULL, "card ***************1111 ok"); /* 19 clusters: 15 masked, 4 kept */
 	expect("my secret here", "secret", MESURA_REDACT_MASK, NULL, NULL, "my ****** here");
-	mesura_redact_options first1 = mask_opts(1, 0, 0, NULL);
+	mesura_redact_format first1 = mask_opts(1, 0, 0, NULL);
 	expect("what a mierda", "mierda", MESURA_REDACT_MASK, &first1, NULL, "what a m*****");
-	mesura_redact_options seps = mask_opts(0, 0, 1, NULL);
+	mesura_redact_format seps = mask_opts(0, 0, 1, NULL);
 	expect("id 12-34.56 x", "12-34.56", MESURA_REDACT_MASK, &seps, NULL, "id **-**.** x");
 	expect("ana.lopez@example.es", "ana.lopez@example.es", MESURA_REDACT_MASK, &seps, NULL,
 	       "***.*****@*******.**");
@@ -214,13 +214,13 @@ END_TEST
 
 START_TEST(mask_never_reveals_the_whole_value)
 {
-	mesura_redact_options last4 = mask_opts(0, 4, 0, NULL);
+	mesura_redact_format last4 = mask_opts(0, 4, 0, NULL);
 	expect("pin 1234", "1234", MESURA_REDACT_MASK, &last4, NULL, "pin ****");
-	mesura_redact_options both = mask_opts(2, 2, 0, NULL);
+	mesura_redact_format both = mask_opts(2, 2, 0, NULL);
 	expect("pin 1234", "1234", MESURA_REDACT_MASK, &both, NULL, "pin ****");
 	expect("pin 12345", "12345", MESURA_REDACT_MASK, &both, NULL, "pin 12*45");
 	/* only separators: nothing to mask, and nothing shown but the shape */
-	mesura_redact_options seps = mask_opts(0, 0, 1, NULL);
+	mesura_redact_format seps = mask_opts(0, 0, 1, NULL);
 	expect("a - b", "-", MESURA_REDACT_MASK, &seps, NULL, "a - b");
 }
 END_TEST
@@ -231,12 +231,12 @@ START_TEST(mask_counts_grapheme_clusters_in_spanish)
 	expect("Sr. Pérez", "Pérez", MESURA_REDACT_MASK, NULL, NULL, "Sr. *****");
 	expect("Sr. P" E_ACUTE_NFD "rez", "P" E_ACUTE_NFD "rez", MESURA_REDACT_MASK, NULL, NULL,
 	       "Sr. *****");
-	mesura_redact_options first2 = mask_opts(2, 0, 0, NULL);
+	mesura_redact_format first2 = mask_opts(2, 0, 0, NULL);
 	expect("Sr. P" E_ACUTE_NFD "rez", "P" E_ACUTE_NFD "rez", MESURA_REDACT_MASK, &first2, NULL,
 	       "Sr. P" E_ACUTE_NFD "***");
-	mesura_redact_options dot = mask_opts(0, 0, 0, "\xe2\x80\xa2"); /* • */
+	mesura_redact_format dot = mask_opts(0, 0, 0, "\xe2\x80\xa2"); /* • */
 	expect("año", "año", MESURA_REDACT_MASK, &dot, NULL, "•••");
-	mesura_redact_options block = mask_opts(0, 1, 0, "\xe2\x96\x88"); /* █ */
+	mesura_redact_format block = mask_opts(0, 1, 0, "\xe2\x96\x88"); /* █ */
 	expect("niño", "niño", MESURA_REDACT_MASK, &block, NULL, "███o");
 }
 END_TEST
@@ -253,11 +253,11 @@ END_TEST
 
 START_TEST(mask_fullwidth_digits_and_rtl_text)
 {
-	mesura_redact_options last2 = mask_opts(0, 2, 0, NULL);
+	mesura_redact_format last2 = mask_opts(0, 2, 0, NULL);
 	expect("tel １２３４", "１２３４", MESURA_REDACT_MASK, &last2, NULL, "tel **３４");
 	expect("مرحبا يا", "مرحبا", MESURA_REDACT_MASK, NULL, NULL, "***** يا"); /* 5 letters */
 	expect("שלום עולם", "שלום", MESURA_REDACT_MASK, NULL, NULL, "**** עולם");  /* 4 letters */
-	mesura_redact_options last3 = mask_opts(0, 3, 0, NULL);
+	mesura_redact_format last3 = mask_opts(0, 3, 0, NULL);
 	expect("رقمي 600123456 شكرا", "600123456", MESURA_REDACT_MASK, &last3, NULL,
 	       "رقمي ******456 شكرا");
 }
@@ -285,7 +285,7 @@ START_TEST(label_templates)
 {
 	const char *t = "llama al 600123456 ya";
 	const mesura_redact_op L = MESURA_REDACT_LABEL;
-	mesura_redact_options o = MESURA_REDACT_OPTIONS_INIT;
+	mesura_redact_format o = MESURA_REDACT_FORMAT_INIT;
 	o.label = "[TELÉFONO]";
 	expect(t, "600123456", L, &o, "pii.phone", "llama al [TELÉFONO] ya");
 	o.label = "<{category}/{rule}>";
@@ -313,10 +313,10 @@ START_TEST(hash_is_the_keyed_siphash_of_the_span)
 	size_t len;
 	ck_assert_int_eq(mesura_redact(red, text, 3, &s, 1, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "[REDACTED:2d7efb]");
-	mesura_redact_options o = MESURA_REDACT_OPTIONS_INIT;
+	mesura_redact_format o = MESURA_REDACT_FORMAT_INIT;
 	o.hash_bytes = 8;
 	o.hash_label = "{hash}";
-	s.options = &o;
+	s.format = &o;
 	ck_assert_int_eq(mesura_redact(red, text, 3, &s, 1, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "2d7efbd796666785");
 	/* 00 .. 06: vector 7 is 37 d1 01 8b f5 00 02 ab */
@@ -739,7 +739,7 @@ static void assert_idempotent(const char *text, const mesura_redact_span *spans,
 	for (size_t i = 0; i < n_map; i++)
 		if (mesura_redactor_map_get(red, i)->span != SIZE_MAX && k < 16)
 			again[k++] = (mesura_redact_span){mesura_redactor_map_get(red, i)->out_start, mesura_redactor_map_get(red, i)->out_end, mesura_redactor_map_get(red, i)->op,
-			                                  spans[mesura_redactor_map_get(red, i)->span].options,
+			                                  spans[mesura_redactor_map_get(red, i)->span].format,
 			                                  spans[mesura_redactor_map_get(red, i)->span].category, NULL};
 	ck_assert_int_eq(mesura_redact(red, first, len, again, k, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, first);
@@ -749,8 +749,8 @@ static void assert_idempotent(const char *text, const mesura_redact_span *spans,
 START_TEST(redaction_is_idempotent)
 {
 	const char *t = "Pérez " FAMILY " 4111-1111-1111-1111 at ana@x.es, שלום １２３ end";
-	mesura_redact_options card = mask_opts(0, 4, 1, NULL);
-	mesura_redact_options first1 = mask_opts(1, 0, 0, "\xe2\x80\xa2");
+	mesura_redact_format card = mask_opts(0, 4, 1, NULL);
+	mesura_redact_format first1 = mask_opts(1, 0, 0, "\xe2\x80\xa2");
 	for (int op = MESURA_REDACT_KEEP; op <= MESURA_REDACT_REMOVE; op++) {
 		if (op == MESURA_REDACT_HASH)
 			continue; /* a digest of a token is another token: see docs/redact.md */
@@ -870,7 +870,7 @@ END_TEST
 
 START_TEST(bad_options_are_refused)
 {
-	mesura_redact_options o = MESURA_REDACT_OPTIONS_INIT;
+	mesura_redact_format o = MESURA_REDACT_FORMAT_INIT;
 	mesura_redact_span s = {0, 3, MESURA_REDACT_MASK, &o, "pii.email", NULL};
 	const char *bad_masks[] = {"", "ab", "\xff", "\xcc\x81" /* a mark */,
 	                           "\xe2\x80\x8b" /* ZWSP */, "\t", "\xc3", "**"};
@@ -911,11 +911,11 @@ START_TEST(bad_options_are_refused)
 
 	o.version = 99;
 	assert_refused("abc", 3, s, MESURA_EVERSION);
-	ck_assert_int_eq(mesura_redact_options_init(&o, 99), MESURA_EVERSION);
-	ck_assert_int_eq(mesura_redact_options_init(&o, MESURA_REDACT_OPTIONS_VERSION), MESURA_OK);
-	ck_assert_uint_eq(o.version, MESURA_REDACT_OPTIONS_VERSION);
+	ck_assert_int_eq(mesura_redact_format_init(&o, 99), MESURA_EVERSION);
+	ck_assert_int_eq(mesura_redact_format_init(&o, MESURA_REDACT_FORMAT_VERSION), MESURA_OK);
+	ck_assert_uint_eq(o.version, MESURA_REDACT_FORMAT_VERSION);
 	ck_assert_ptr_null(o.label);
-	ck_assert_int_eq(mesura_redact_options_init(NULL, MESURA_REDACT_OPTIONS_VERSION),
+	ck_assert_int_eq(mesura_redact_format_init(NULL, MESURA_REDACT_FORMAT_VERSION),
 	                 MESURA_EINVAL);
 }
 END_TEST
@@ -967,7 +967,7 @@ static int run_everything(mesura_redactor *r)
 {
 	const char *t = "Sr. P" E_ACUTE_NFD "rez " FAMILY " 4111 1111 1111 1111 ana@x.es ok";
 	size_t n = strlen(t);
-	mesura_redact_options card = mask_opts(0, 4, 1, NULL);
+	mesura_redact_format card = mask_opts(0, 4, 1, NULL);
 	mesura_redact_span s[6] = {
 	    span_of(t, "Sr.", MESURA_REDACT_KEEP, NULL, NULL),
 	    span_of(t, "P" E_ACUTE_NFD "rez", MESURA_REDACT_MASK, NULL, NULL),
@@ -1096,13 +1096,13 @@ static void random_post(tu_rng *rng, post *p)
 
 static const char *const CATEGORIES[] = {NULL, "pii.email", "pii.phone", "custom.teléfono"};
 
-static mesura_redact_options random_options[4];
+static mesura_redact_format random_options[4];
 
 static void init_random_options(void)
 {
 	random_options[0] = mask_opts(0, 4, 1, NULL);
 	random_options[1] = mask_opts(1, 1, 0, "\xe2\x96\x88");
-	mesura_redact_options_init(&random_options[2], MESURA_REDACT_OPTIONS_VERSION);
+	mesura_redact_format_init(&random_options[2], MESURA_REDACT_FORMAT_VERSION);
 	random_options[2].label = "<{category}|{rule}>";
 	random_options[2].hash_label = "#{hash}";
 	random_options[2].hash_bytes = 8;
@@ -1297,14 +1297,14 @@ START_TEST(policy_operators_rewrite_their_rules_findings)
 		const char *rule = mesura_result_finding_get(r, i)->rule_id;
 		if (strcmp(rule, "card") == 0) {
 			ck_assert_int_eq(span.op, MESURA_REDACT_MASK);
-			ck_assert_str_eq(span.options->mask_char, "\xe2\x80\xa2");
+			ck_assert_str_eq(span.format->mask_char, "\xe2\x80\xa2");
 		} else if (strcmp(rule, "swear") == 0) {
 			ck_assert_int_eq(span.op, MESURA_REDACT_REMOVE);
 		} else if (strcmp(rule, "email") == 0) { /* no redact: its category's default */
 			mesura_redact_span def;
 			mesura_redact_span_from_finding(&def, mesura_result_finding_get(r, i));
 			ck_assert_int_eq(span.op, def.op);
-			ck_assert_ptr_eq(span.options, def.options);
+			ck_assert_ptr_eq(span.format, def.format);
 		}
 	}
 	/* A finding names its rule by index; a policy whose rule at that index has another
@@ -1322,7 +1322,7 @@ START_TEST(policy_operators_rewrite_their_rules_findings)
 	mesura_redact_span_from_policy(&span, other, card);
 	mesura_redact_span_from_finding(&def, card);
 	ck_assert_int_eq(span.op, def.op);
-	ck_assert_ptr_eq(span.options, def.options);
+	ck_assert_ptr_eq(span.format, def.format);
 	mesura_policy_free(other);
 	mesura_redactor_free(rd);
 	mesura_scanner_free(s);
@@ -1485,7 +1485,7 @@ START_TEST(policy_operators_compile_as_the_redactor_takes_them)
 	};
 	size_t accepted = 0;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		mesura_redact_options o = MESURA_REDACT_OPTIONS_INIT;
+		mesura_redact_format o = MESURA_REDACT_FORMAT_INIT;
 		if (cases[i].op == MESURA_REDACT_MASK)
 			o.mask_char = cases[i].value;
 		else if (cases[i].op == MESURA_REDACT_LABEL)
@@ -1600,7 +1600,7 @@ static int mask_everything(const mesura_finding *f, size_t index, mesura_redact_
 	++*(int *)payload;
 	if (span->op != MESURA_REDACT_KEEP) {
 		span->op = MESURA_REDACT_MASK;
-		span->options = NULL;
+		span->format = NULL;
 	}
 	return 0;
 }

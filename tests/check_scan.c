@@ -366,7 +366,7 @@ static void sweep_scan_failures(const mesura_policy *p, const char *post, int fa
 		mesura_scanner *s = NULL;
 		tu_failing_alloc_init(&fa, SIZE_MAX);
 		ck_assert_int_eq(mesura_scanner_new(&s, p, &fa.hooks), MESURA_OK);
-		mesura_scan_limits l = MESURA_SCAN_LIMITS_INIT;
+		mesura_scanner_limits l = MESURA_SCANNER_LIMITS_INIT;
 		l.fail_open = fail_open;
 		mesura_scanner_set_limits(s, &l);
 		/* warm: a clean post first, whose result (ALLOW) a failure must overwrite; else
@@ -663,9 +663,9 @@ END_TEST
 /* Limits: a post that is not fully screened is never silently allowed. */
 START_TEST(limits_fail_closed)
 {
-	mesura_scan_limits l;
-	ck_assert_int_eq(mesura_scan_limits_init(&l, MESURA_SCAN_LIMITS_VERSION), MESURA_OK);
-	ck_assert_int_eq(mesura_scan_limits_init(&l, 99), MESURA_EVERSION);
+	mesura_scanner_limits l;
+	ck_assert_int_eq(mesura_scanner_limits_init(&l, MESURA_SCANNER_LIMITS_VERSION), MESURA_OK);
+	ck_assert_int_eq(mesura_scanner_limits_init(&l, 99), MESURA_EVERSION);
 	l.max_post_bytes = 16;
 	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
 	const char *clean = "a perfectly clean post, only longer than sixteen bytes";
@@ -689,7 +689,7 @@ START_TEST(limits_fail_closed)
 	ck_assert_int_eq(r->verdict, MESURA_ACTION_ALLOW);
 
 	/* Findings: the first max_findings are kept. */
-	mesura_scan_limits_init(&l, MESURA_SCAN_LIMITS_VERSION);
+	mesura_scanner_limits_init(&l, MESURA_SCANNER_LIMITS_VERSION);
 	l.max_findings = 2;
 	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
 	const char *swears = "fuck shit mierda cabrón coño";
@@ -698,7 +698,7 @@ START_TEST(limits_fail_closed)
 	ck_assert_uint_eq(r->limits_hit, MESURA_LIMIT_FINDINGS);
 
 	/* A time budget already spent: nothing matched, reviewed. */
-	mesura_scan_limits_init(&l, MESURA_SCAN_LIMITS_VERSION);
+	mesura_scanner_limits_init(&l, MESURA_SCANNER_LIMITS_VERSION);
 	l.time_budget_ns = 1;
 	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
 	ck_assert_int_eq(mesura_scan(scanner, clean, strlen(clean), 0, &r), MESURA_ELIMIT);

@@ -254,7 +254,7 @@ START_TEST(spent_time_budget_stops_a_large_post)
 	ck_assert(rc == MESURA_OK || rc == MESURA_ELIMIT);
 	ck_assert_uint_gt(mesura_result_finding_count(r), 0);
 	uint64_t full = mesura_scan__work(scanner);
-	mesura_scan_limits l = MESURA_SCAN_LIMITS_INIT;
+	mesura_scanner_limits l = MESURA_SCANNER_LIMITS_INIT;
 	l.time_budget_ns = 1;
 	ck_assert_int_eq(mesura_scanner_set_limits(scanner, &l), MESURA_OK);
 	rc = mesura_scan(scanner, post, len, 0, &r);

@@ -41,18 +41,20 @@ typedef enum mesura_redact_op {
 	MESURA_REDACT_REMOVE = 4  /**< deleted, with the double space it leaves tidied */
 } mesura_redact_op;
 
-/** Bounds of mesura_redact_options.hash_bytes (bytes of the digest shown in hex). */
+/** Bounds of mesura_redact_format.hash_bytes (bytes of the digest shown in hex). */
 #define MESURA_REDACT_HASH_BYTES_MIN 3
 #define MESURA_REDACT_HASH_BYTES_MAX 8
 /** Size of the SipHash-2-4 key in mesura_redactor_options.hash_key. */
 #define MESURA_REDACT_KEY_SIZE 16
 
-#define MESURA_REDACT_OPTIONS_VERSION 1
+#define MESURA_REDACT_FORMAT_VERSION 1
 
 /**
- * How one operator rewrites its span. Initialise with MESURA_REDACT_OPTIONS_INIT or
- * mesura_redact_options_init(); fields are only ever appended. A span with no options
- * uses these defaults.
+ * The format of one operator's output: the mask character, what stays in clear, the
+ * label templates, the digest length (named so that it cannot be taken for the
+ * redactor's own options, mesura_redactor_options). Initialise with
+ * MESURA_REDACT_FORMAT_INIT or mesura_redact_format_init(); fields are only ever
+ * appended. A span with no format uses these defaults.
  *
  * Templates (`label`, `hash_label`) are UTF-8 with placeholders:
  *   {category}  the span's category as given ("pii.email"; "" when NULL)
@@ -62,8 +64,8 @@ typedef enum mesura_redact_op {
  *   {hash}      the digest in lower-case hex (hash_label only, where it is required)
  * "{{" writes "{". Any other '{' is MESURA_EINVAL.
  */
-typedef struct mesura_redact_options {
-	unsigned int version;     /**< MESURA_REDACT_OPTIONS_VERSION */
+typedef struct mesura_redact_format {
+	unsigned int version;     /**< MESURA_REDACT_FORMAT_VERSION */
 	/** NUL-terminated UTF-8 of exactly one scalar ("*", "•", "█"); NULL means "*".
 	 *  Marks and control/format characters are refused: they would join or vanish. */
 	const char *mask_char;
@@ -78,12 +80,12 @@ typedef struct mesura_redact_options {
 	const char *hash_label;   /**< HASH template; NULL means "[{CATEGORY}:{hash}]" */
 	/** Digest bytes shown (3..8, hex doubles them); 0 means 3. */
 	unsigned int hash_bytes;
-} mesura_redact_options;
+} mesura_redact_format;
 
-#define MESURA_REDACT_OPTIONS_INIT { MESURA_REDACT_OPTIONS_VERSION, NULL, 0, 0, 0, NULL, NULL, 0 }
+#define MESURA_REDACT_FORMAT_INIT { MESURA_REDACT_FORMAT_VERSION, NULL, 0, 0, 0, NULL, NULL, 0 }
 
 /** Sets `opts` to the defaults of `version`. MESURA_EVERSION for an unknown version. */
-MESURA_API int mesura_redact_options_init(mesura_redact_options *opts, unsigned int version);
+MESURA_API int mesura_redact_format_init(mesura_redact_format *opts, unsigned int version);
 
 /** One span to redact. Offsets are bytes of the original text, end exclusive, on
  *  UTF-8 character boundaries. Strings are NUL-terminated UTF-8 and only read during
@@ -91,9 +93,9 @@ MESURA_API int mesura_redact_options_init(mesura_redact_options *opts, unsigned 
 typedef struct mesura_redact_span {
 	size_t start, end;
 	mesura_redact_op op;
-	const mesura_redact_options *options; /**< NULL: MESURA_REDACT_OPTIONS_INIT */
-	const char *category;                 /**< e.g. "pii.email"; may be NULL */
-	const char *rule_id;                  /**< may be NULL */
+	const mesura_redact_format *format; /**< NULL: MESURA_REDACT_FORMAT_INIT */
+	const char *category;              /**< e.g. "pii.email"; may be NULL */
+	const char *rule_id;               /**< may be NULL */
 } mesura_redact_span;
 
 /**

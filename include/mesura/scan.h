@@ -97,7 +97,7 @@ MESURA_API const mesura_near_miss *mesura_result_near_miss_get(const mesura_resu
  *  the status returned says which error. */
 #define MESURA_LIMIT_ERROR     (1u << 5)
 
-#define MESURA_SCAN_LIMITS_VERSION 1
+#define MESURA_SCANNER_LIMITS_VERSION 1
 
 /**
  * What a scan may spend. A scan that hits a limit returns MESURA_ELIMIT with what it
@@ -106,8 +106,8 @@ MESURA_API const mesura_near_miss *mesura_result_near_miss_get(const mesura_resu
  * it reviewed, never silently allowed. `fail_open` applies to limits only: an error
  * (MESURA_LIMIT_ERROR) is never allowed.
  */
-typedef struct mesura_scan_limits {
-	unsigned int version;        /**< MESURA_SCAN_LIMITS_VERSION */
+typedef struct mesura_scanner_limits {
+	unsigned int version;        /**< MESURA_SCANNER_LIMITS_VERSION */
 	size_t max_post_bytes;       /**< 0: 1 MiB */
 	size_t max_findings;         /**< per post; 0: 10,000 */
 	uint32_t regex_match_limit;  /**< PCRE2 match limit; 0: 1,000,000 */
@@ -120,16 +120,16 @@ typedef struct mesura_scan_limits {
 	 *  regex_match_limit bounds instead. */
 	uint64_t time_budget_ns;
 	int fail_open;               /**< non-zero: a limit (not an error) leaves the verdict as found */
-} mesura_scan_limits;
+} mesura_scanner_limits;
 
-#define MESURA_SCAN_LIMITS_INIT { MESURA_SCAN_LIMITS_VERSION, 0, 0, 0, 0, 0, 0 }
+#define MESURA_SCANNER_LIMITS_INIT { MESURA_SCANNER_LIMITS_VERSION, 0, 0, 0, 0, 0, 0 }
 
-MESURA_API int mesura_scan_limits_init(mesura_scan_limits *limits, unsigned int version);
+MESURA_API int mesura_scanner_limits_init(mesura_scanner_limits *limits, unsigned int version);
 
 /** Sets the scanner's limits (copied); NULL restores the defaults. MESURA_EVERSION
  *  for an unknown version. */
 MESURA_API int mesura_scanner_set_limits(mesura_scanner *scanner,
-                                         const mesura_scan_limits *limits);
+                                         const mesura_scanner_limits *limits);
 
 /**
  * Makes a scanner for `policy` into `*out` (NULL on failure), owned by the caller.
@@ -158,7 +158,7 @@ MESURA_API void mesura_scanner_free(mesura_scanner *scanner);
  * stay in the original; NUL bytes are scanned like any other). `flags` is a set of
  * MESURA_SCAN_* (0: none; an unknown bit is MESURA_EINVAL). `*result` is borrowed from
  * the scanner until its next scan or its freeing; `text` is only read during the call.
- * Returns MESURA_OK; MESURA_ELIMIT when a limit was hit (see mesura_scan_limits: the
+ * Returns MESURA_OK; MESURA_ELIMIT when a limit was hit (see mesura_scanner_limits: the
  * result holds what was found and says which limit); MESURA_ENOMEM; MESURA_EINVAL;
  * MESURA_EBUSY when another call is using the scanner (best effort, like Hyperscan's
  * scratch: a scanner is for one thread at a time, and this catches two threads that
@@ -176,12 +176,12 @@ MESURA_API int mesura_scan(mesura_scanner *scanner, const char *text, size_t len
 
 /** "not_whole_word", "validator", "incomplete", "unless", "confidence", "allowed",
  *  "limit"; "unknown" otherwise. */
-MESURA_API const char *mesura_miss_reason_name(int reason);
+MESURA_API const char *mesura_miss_reason_name(mesura_miss_reason reason);
 
 /** "allow", "log", "redact", "review", "block"; "unknown" otherwise. */
-MESURA_API const char *mesura_action_name(int action);
+MESURA_API const char *mesura_action_name(mesura_action action);
 /** "low", "medium", "high", "critical"; "unknown" otherwise. */
-MESURA_API const char *mesura_severity_name(int severity);
+MESURA_API const char *mesura_severity_name(mesura_severity severity);
 
 MESURA_END_DECL
 

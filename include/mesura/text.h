@@ -219,7 +219,7 @@ MESURA_API size_t mesura_view_repairs(const mesura_view *view);
  * view removed (e.g. zero-width ones) between mapped characters fall inside the
  * result. MESURA_EINVAL if start > end or end > the view's length.
  */
-MESURA_API int mesura_view_source_span(const mesura_view *view, size_t start, size_t end,
+MESURA_API int mesura_view_source_range(const mesura_view *view, size_t start, size_t end,
                                        size_t *source_start, size_t *source_end);
 
 MESURA_END_DECL

@@ -98,7 +98,7 @@ MESURA_API size_t mesura_tokens_count(const mesura_tokens *tokens);
 MESURA_API const mesura_token *mesura_tokens_get(const mesura_tokens *tokens, size_t i);
 
 /** A short lower-case name for a token type ("word", "hashtag"...); "unknown" otherwise. */
-MESURA_API const char *mesura_token_type_name(int type);
+MESURA_API const char *mesura_token_type_name(mesura_token_type type);
 
 MESURA_END_DECL
 

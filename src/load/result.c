@@ -21,7 +21,7 @@ void mesura_redact_span_from_policy(mesura_redact_span *span, const mesura_polic
 	    mesura_policy__rule_redaction(policy, finding->rule, finding->rule_id, &how) &&
 	    how.has_op) {
 		span->op = how.op;
-		span->options = how.options;
+		span->format = how.format;
 	}
 }
 
@@ -177,7 +177,7 @@ static int choose_rule_operator(const mesura_finding *f, size_t index, mesura_re
 	if (mesura_policy__rule_redaction(ops->policy, f->rule, f->rule_id, &how)) {
 		if (how.has_op) {
 			span->op = how.op;
-			span->options = how.options;
+			span->format = how.format;
 		}
 		widen(ops, span, how.extent);
 	}

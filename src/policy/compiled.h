@@ -112,7 +112,7 @@ typedef struct {
 	size_t n_examples_match, n_examples_no_match;
 	int has_redact;             /* `redact:` given; else its category's default */
 	mesura_redact_op redact_op;
-	mesura_redact_options redact_opts; /* strings in the policy's arena */
+	mesura_redact_format redact_opts; /* strings in the policy's arena */
 	mesura_redact_extent redact_extent; /* `redact_extent:` */
 	size_t index;               /* in its file's rules list, for example paths */
 	int disabled;               /* `overrides: ... disabled: true`: never fires */

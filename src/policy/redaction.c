@@ -76,7 +76,7 @@ static void check_operator(compiler *c, const policy_rule *r, const ynode *n)
 void mesura_policy__compile_redact(compiler *c, policy_rule *r, const ynode *n)
 {
 	size_t old = mesura_policy__path_push(c, ".redact");
-	mesura_redact_options_init(&r->redact_opts, MESURA_REDACT_OPTIONS_VERSION);
+	mesura_redact_format_init(&r->redact_opts, MESURA_REDACT_FORMAT_VERSION);
 	int op = -1;
 	const ynode *value = NULL;
 	if (mesura_policy__is_scalar(n)) {

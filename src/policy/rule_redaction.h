@@ -17,7 +17,7 @@ typedef enum {
 typedef struct {
 	int has_op;                          /* `redact:` given; else the category's default */
 	mesura_redact_op op;
-	const mesura_redact_options *options; /* live as long as the policy */
+	const mesura_redact_format *format;  /* live as long as the policy */
 	mesura_redact_extent extent;
 } mesura_rule_redaction;
 

@@ -87,7 +87,7 @@ int mesura_redact__write(mesura_redactor *r, const char *text, size_t len,
 /* The options of span `sp` as a whole current struct in *o (its defaults when it has
  * none, or for the fields an older version lacks). MESURA_EVERSION for a version this
  * library does not know. */
-int mesura_redact__span_options(const mesura_redact_span *sp, mesura_redact_options *o);
+int mesura_redact__span_format(const mesura_redact_span *sp, mesura_redact_format *o);
 
 /* Checks a template for its operator (label: no {hash}; hash: {hash} required). */
 int mesura_redact__check_template(const char *tmpl, mesura_redact_op op);

@@ -194,7 +194,7 @@ static int is_separator(const char *text, size_t len, size_t at)
  * mask itself ('*' and '•' are punctuation): a masked value masked again must count
  * the same characters, so that redaction is idempotent. */
 static int kept_separator(const char *text, size_t len, size_t i, size_t next,
-                          const char *mask, size_t mask_len, const mesura_redact_options *o)
+                          const char *mask, size_t mask_len, const mesura_redact_format *o)
 {
 	if (!o->keep_separators || !is_separator(text, len, i))
 		return 0;
@@ -202,7 +202,7 @@ static int kept_separator(const char *text, size_t len, size_t i, size_t next,
 }
 
 static int write_mask(mesura_redactor *r, const char *text, size_t len,
-                      const redact_region *g, const mesura_redact_options *o)
+                      const redact_region *g, const mesura_redact_format *o)
 {
 	const char *mask = o->mask_char ? o->mask_char : "*";
 	size_t mask_len = strlen(mask), maskable = 0, next;
@@ -229,7 +229,7 @@ static int write_mask(mesura_redactor *r, const char *text, size_t len,
 }
 
 static int write_label(mesura_redactor *r, const char *text, const redact_region *g,
-                       const mesura_redact_span *sp, const mesura_redact_options *o)
+                       const mesura_redact_span *sp, const mesura_redact_format *o)
 {
 	if (g->op == MESURA_REDACT_LABEL)
 		return expand(r, o->label ? o->label : "[{CATEGORY}]", sp, 0, 0);
@@ -301,14 +301,14 @@ static int write_region(mesura_redactor *r, const char *text, size_t len,
                         size_t limit, size_t *consumed)
 {
 	const mesura_redact_span *sp = &spans[g->span];
-	mesura_redact_options o;
+	mesura_redact_format o;
 	*consumed = g->end;
 	if (g->op == MESURA_REDACT_KEEP)
 		return copy(r, text, g->start, g->end, g->span);
 	if (g->op == MESURA_REDACT_REMOVE)
 		return write_remove(r, text, len, g, limit, consumed);
 	size_t out_start = r->out.len;
-	int rc = mesura_redact__span_options(sp, &o); /* checked: MESURA_OK */
+	int rc = mesura_redact__span_format(sp, &o); /* checked: MESURA_OK */
 	if (rc == MESURA_OK)
 		rc = g->op == MESURA_REDACT_MASK ? write_mask(r, text, len, g, &o)
 		                                 : write_label(r, text, g, sp, &o);

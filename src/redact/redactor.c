@@ -131,14 +131,14 @@ const mesura_redact_segment *mesura_redactor_map_get(const mesura_redactor *r, s
 
 /* ------------------------------------------------------------ findings */
 
-static const mesura_redact_options KEEP_LAST_4 = {MESURA_REDACT_OPTIONS_VERSION, NULL, 0, 4, 1,
+static const mesura_redact_format KEEP_LAST_4 = {MESURA_REDACT_FORMAT_VERSION, NULL, 0, 4, 1,
                                                   NULL, NULL, 0};
-static const mesura_redact_options KEEP_FIRST_1 = {MESURA_REDACT_OPTIONS_VERSION, NULL, 1, 0, 0,
+static const mesura_redact_format KEEP_FIRST_1 = {MESURA_REDACT_FORMAT_VERSION, NULL, 1, 0, 0,
                                                    NULL, NULL, 0};
 
 /* "[CONFIDENTIAL]" would itself be a confidentiality marker that the policy flags: a
  * label must never match a rule (redaction is idempotent). */
-static const mesura_redact_options WITHHELD = {MESURA_REDACT_OPTIONS_VERSION, NULL, 0, 0, 0,
+static const mesura_redact_format WITHHELD = {MESURA_REDACT_FORMAT_VERSION, NULL, 0, 0, 0,
                                                "[REDACTED]", NULL, 0};
 
 static int is_category(const char *category, const char *name)
@@ -156,14 +156,14 @@ void mesura_redact_span_from_finding(mesura_redact_span *span, const mesura_find
 		span->op = MESURA_REDACT_KEEP;
 	} else if (is_category(f->category, "pii.payment_card")) {
 		span->op = MESURA_REDACT_MASK;
-		span->options = &KEEP_LAST_4;
+		span->format = &KEEP_LAST_4;
 	} else if (is_category(f->category, "profanity") ||
 	           is_category(f->category, "harassment") || is_category(f->category, "hate") ||
 	           is_category(f->category, "sexual")) {
 		span->op = MESURA_REDACT_MASK;
-		span->options = &KEEP_FIRST_1;
+		span->format = &KEEP_FIRST_1;
 	} else if (is_category(f->category, "confidential")) {
-		span->options = &WITHHELD;
+		span->format = &WITHHELD;
 	}
 }
 

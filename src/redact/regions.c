@@ -38,11 +38,11 @@ static int well_formed(const char *s)
 
 static int check_options(const mesura_redact_span *sp, int need_key, int has_key)
 {
-	mesura_redact_options whole;
-	int rc = mesura_redact__span_options(sp, &whole);
+	mesura_redact_format whole;
+	int rc = mesura_redact__span_format(sp, &whole);
 	if (rc != MESURA_OK)
 		return rc;
-	const mesura_redact_options *o = &whole;
+	const mesura_redact_format *o = &whole;
 	if (sp->op == MESURA_REDACT_MASK)
 		return check_mask_char(o->mask_char);
 	if (sp->op == MESURA_REDACT_HASH &&

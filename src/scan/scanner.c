@@ -31,7 +31,7 @@
 #include "tokens/tokenize.h"
 #include "tokens/wordbreak.h"
 
-/* Default limits (mesura_scan_limits): a regex may not take longer than this (PCRE2
+/* Default limits (mesura_scanner_limits): a regex may not take longer than this (PCRE2
  * match and depth limits), so that no pattern can hang a scan. */
 #define REGEX_MATCH_LIMIT 1000000u
 #define REGEX_DEPTH_LIMIT 10000u
@@ -46,8 +46,9 @@
  * the clock more than once per view. */
 #define CHECK_EVERY ((uint64_t)1 << 16)
 
-const char *mesura_miss_reason_name(int reason)
+const char *mesura_miss_reason_name(mesura_miss_reason value)
 {
+	int reason = (int)value; /* any int may arrive: an enum holds no promise */
 	static const char *const names[] = {"not_whole_word", "validator", "incomplete",
 	                                    "unless", "confidence", "allowed", "limit"};
 	return reason >= 1 && reason <= MESURA_MISS_LIMIT ? names[reason - 1] : "unknown";
@@ -192,21 +193,21 @@ static int create_scratch(mesura_scanner *s)
 	return mesura_scanner_set_limits(s, NULL);
 }
 
-MESURA_OPTIONS_LAYOUT(scan_limits_layout, MESURA_SCAN_LIMITS_VERSION, sizeof(mesura_scan_limits));
+MESURA_OPTIONS_LAYOUT(scanner_limits_layout, MESURA_SCANNER_LIMITS_VERSION, sizeof(mesura_scanner_limits));
 
-int mesura_scan_limits_init(mesura_scan_limits *limits, unsigned int version)
+int mesura_scanner_limits_init(mesura_scanner_limits *limits, unsigned int version)
 {
-	MESURA_OPTIONS_INIT_FROM_TEMPLATE(limits, version, mesura_scan_limits,
-	                                  MESURA_SCAN_LIMITS_INIT, scan_limits_layout);
+	MESURA_OPTIONS_INIT_FROM_TEMPLATE(limits, version, mesura_scanner_limits,
+	                                  MESURA_SCANNER_LIMITS_INIT, scanner_limits_layout);
 }
 
-int mesura_scanner_set_limits(mesura_scanner *s, const mesura_scan_limits *limits)
+int mesura_scanner_set_limits(mesura_scanner *s, const mesura_scanner_limits *limits)
 {
-	static const mesura_scan_limits defaults = MESURA_SCAN_LIMITS_INIT;
-	mesura_scan_limits l;
+	static const mesura_scanner_limits defaults = MESURA_SCANNER_LIMITS_INIT;
+	mesura_scanner_limits l;
 	if (!s)
 		return MESURA_EINVAL;
-	int rc = mesura_options__read(&l, limits, &defaults, &scan_limits_layout);
+	int rc = mesura_options__read(&l, limits, &defaults, &scanner_limits_layout);
 	if (rc != MESURA_OK)
 		return rc;
 	l.max_post_bytes = l.max_post_bytes ? l.max_post_bytes : MAX_POST_BYTES;
@@ -615,8 +616,8 @@ static int glued_by_view(const mesura_view *v, const unsigned char *t, size_t le
 	size_t a_start, a_end, b_start, b_end;
 	if (a + 1 >= len || !ascii_is_alnum(t[a]) || !ascii_is_alnum(t[a + 1]))
 		return 0;
-	if (mesura_view_source_span(v, a, a + 1, &a_start, &a_end) != MESURA_OK ||
-	    mesura_view_source_span(v, a + 1, a + 2, &b_start, &b_end) != MESURA_OK)
+	if (mesura_view_source_range(v, a, a + 1, &a_start, &a_end) != MESURA_OK ||
+	    mesura_view_source_range(v, a + 1, a + 2, &b_start, &b_end) != MESURA_OK)
 		return 0;
 	return a_end != b_start || a_end - a_start != 1 || b_end - b_start != 1 ||
 	       !ascii_is_alnum((unsigned char)post[a_start]) ||
@@ -657,7 +658,7 @@ static int add_hit(mesura_scanner *s, uint32_t cond, size_t view_start, size_t v
 	const policy_cond *x = &s->policy->conds[cond];
 	size_t start, end;
 	spend(s, 1);
-	if (mesura_view_source_span(s->views[x->view], view_start, view_end, &start, &end) !=
+	if (mesura_view_source_range(s->views[x->view], view_start, view_end, &start, &end) !=
 	    MESURA_OK)
 		return MESURA_OK;
 	mesura_scan__widen_to_clusters(s, &start, &end);
@@ -1098,7 +1099,7 @@ static int miss_in_view(mesura_scanner *s, uint32_t cond, mesura_miss_reason rea
 	if (!s->explain || x->role != ROLE_MATCH)
 		return MESURA_OK;
 	if (end > start &&
-	    mesura_view_source_span(s->views[x->view], start, end, &o_start, &o_end) != MESURA_OK)
+	    mesura_view_source_range(s->views[x->view], start, end, &o_start, &o_end) != MESURA_OK)
 		return MESURA_OK;
 	return mesura_scan__miss(s, x->rule, reason, o_start, o_end, 0);
 }
@@ -1441,14 +1442,16 @@ uint64_t mesura_scan__work(const mesura_scanner *s)
 	return s->work;
 }
 
-const char *mesura_action_name(int action)
+const char *mesura_action_name(mesura_action value)
 {
+	int action = (int)value;
 	static const char *const names[] = {"allow", "log", "redact", "review", "block"};
 	return action >= 0 && action <= MESURA_ACTION_BLOCK ? names[action] : "unknown";
 }
 
-const char *mesura_severity_name(int severity)
+const char *mesura_severity_name(mesura_severity value)
 {
+	int severity = (int)value;
 	static const char *const names[] = {"low", "medium", "high", "critical"};
 	return severity >= MESURA_SEVERITY_LOW && severity <= MESURA_SEVERITY_CRITICAL
 	           ? names[severity - 1]

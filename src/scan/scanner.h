@@ -77,7 +77,7 @@ struct mesura_scanner {
 	const char *text;
 	size_t len;
 	unsigned int limits_hit; /* MESURA_LIMIT_* of this scan */
-	mesura_scan_limits limits; /* with the defaults filled in */
+	mesura_scanner_limits limits; /* with the defaults filled in */
 	struct timespec deadline;  /* when limits.time_budget_ns is set */
 	uint64_t work;       /* steps of this scan (mesura_scan__work) */
 	uint64_t next_check; /* the work at which the clock is read next (spend) */

@@ -30,7 +30,7 @@ static int on_allowed(uint32_t id, size_t start, size_t end, void *payload)
 	size_t o_start, o_end;
 	int whole;
 	const mesura_view *view = s->views[s->policy->allow_view];
-	if (mesura_view_source_span(view, start, end, &o_start, &o_end) != MESURA_OK)
+	if (mesura_view_source_range(view, start, end, &o_start, &o_end) != MESURA_OK)
 		return 0;
 	mesura_scan__widen_to_clusters(s, &o_start, &o_end);
 	a->rc = mesura_scan__is_whole_words(s, o_start, o_end, &whole);

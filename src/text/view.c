@@ -139,7 +139,7 @@ static int is_continuation(unsigned char byte)
 	return (byte & 0xC0) == 0x80;
 }
 
-int mesura_view_source_span(const mesura_view *view, size_t start, size_t end,
+int mesura_view_source_range(const mesura_view *view, size_t start, size_t end,
                             size_t *source_start, size_t *source_end)
 {
 	if (!view || !source_start || !source_end || start > end || end > view->cur.len)

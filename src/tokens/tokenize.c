@@ -65,8 +65,9 @@ const mesura_token *mesura_tokens_get(const mesura_tokens *tokens, size_t i)
 	return i < mesura_tokens_count(tokens) ? &tokens->items[i] : NULL;
 }
 
-const char *mesura_token_type_name(int type)
+const char *mesura_token_type_name(mesura_token_type value)
 {
+	int type = (int)value; /* any int may arrive: an enum holds no promise */
 	static const char *const names[] = {"unknown", "word",    "number", "url",
 	                                    "email",   "mention", "hashtag", "cashtag",
 	                                    "emoji",   "punct",   "symbol",  "space",
@@ -636,7 +637,7 @@ int mesura_tokenize_view(mesura_tokens *tokens, const mesura_view *view, unsigne
 	int rc = mesura_tokenize(tokens, text, len, flags);
 	for (size_t k = 0; rc == MESURA_OK && k < tokens->n; k++) {
 		mesura_token *t = &tokens->items[k];
-		rc = mesura_view_source_span(view, t->text_start, t->text_end, &t->start, &t->end);
+		rc = mesura_view_source_range(view, t->text_start, t->text_end, &t->start, &t->end);
 	}
 	if (rc != MESURA_OK)
 		tokens->n = 0;

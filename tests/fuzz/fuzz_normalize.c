@@ -25,7 +25,7 @@ static void check_view(const mesura_view *view, size_t in_len)
 		while (next < len && !fuzz_on_boundary(text, len, next))
 			next++;
 		size_t start, end;
-		CHECK(mesura_view_source_span(view, i, next, &start, &end) == MESURA_OK);
+		CHECK(mesura_view_source_range(view, i, next, &start, &end) == MESURA_OK);
 		CHECK(start <= end && end <= in_len);
 		CHECK(start >= prev_start && end >= prev_end); /* monotonic */
 		prev_start = start;
@@ -37,7 +37,7 @@ static void check_view(const mesura_view *view, size_t in_len)
 	}
 	size_t start, end;
 	if (len) {
-		CHECK(mesura_view_source_span(view, 0, len, &start, &end) == MESURA_OK);
+		CHECK(mesura_view_source_range(view, 0, len, &start, &end) == MESURA_OK);
 		CHECK(end <= in_len);
 	}
 }

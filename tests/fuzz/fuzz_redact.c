@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data + head;
 	size_t len = size - head;
 	mesura_redact_span spans[MAX_SPANS];
-	static const mesura_redact_options keep_last = {MESURA_REDACT_OPTIONS_VERSION, "\xe2\x80\xa2",
+	static const mesura_redact_format keep_last = {MESURA_REDACT_FORMAT_VERSION, "\xe2\x80\xa2",
 	                                                 1, 2, 1, NULL, NULL, 0};
 	for (size_t i = 0; i < n; i++) {
 		const uint8_t *d = data + 1 + 3 * i;

@@ -109,7 +109,7 @@ static PyObject *view_map(const mesura_view *view, const mpy_text *t, const char
 		size_t j = i + 1;
 		while (j < out_len && ((unsigned char)out[j] & 0xC0) == 0x80)
 			j++;
-		rc = mesura_view_source_span(view, i, j, &pos[2 * nchars], &pos[2 * nchars + 1]);
+		rc = mesura_view_source_range(view, i, j, &pos[2 * nchars], &pos[2 * nchars + 1]);
 		ends[nchars] = j;
 		i = j;
 	}
