@@ -629,6 +629,38 @@ START_TEST(map_of_the_moderation_view)
 }
 END_TEST
 
+/* Accented Latin text that stage 1 leaves as it is goes through in one run, ASCII and
+ * precomputed characters together (normalize.c, same_run), with a one-to-one map; a
+ * character that a mark after it changes is handed to the general path, which the
+ * run must not swallow: é then a dot below is ẹ and an acute in NFKC. */
+START_TEST(unchanged_runs_hand_over_to_the_general_path)
+{
+	const char *src = "Se\xc3\xb1" "al en el caf\xc3\xa9 de Andaluc\xc3\xad" "a, M\xc3\xa1s "
+	                  "\xc3\xa9\xcc\xa3 y \xc3\xa1";
+	fixture f = make(MESURA_NORM_NFKC, NULL);
+	const char *out = norm(&f, src);
+	ck_assert_str_eq(out, "Se\xc3\xb1" "al en el caf\xc3\xa9 de Andaluc\xc3\xad" "a, M\xc3\xa1s "
+	                      "\xe1\xba\xb9\xcc\x81 y \xc3\xa1");
+	size_t at = strlen("Se\xc3\xb1" "al en el caf\xc3\xa9 de Andaluc\xc3\xad" "a, M\xc3\xa1s ");
+	for (size_t i = 0; i < at; i++) { /* one to one, whole characters */
+		size_t s, e;
+		ck_assert_int_eq(mesura_view_source_span(f.view, i, i + 1, &s, &e), MESURA_OK);
+		ck_assert_uint_le(s, i);
+		ck_assert_uint_gt(e, i);
+		ck_assert_uint_le(e - s, 2);
+	}
+	assert_source(&f, src, 2, 4, "\xc3\xb1"); /* ñ */
+	assert_source(&f, src, at, at + 5, "\xc3\xa9\xcc\xa3"); /* ẹ́: é and the dot below */
+	assert_source(&f, src, at + 8, at + 10, "\xc3\xa1"); /* á after the hand-over */
+	dispose(&f);
+	/* Case folding: the ASCII capitals of a run lower-cased a chunk at a time, its other
+	 * bytes kept; Ñ and Ó, which folding changes, between runs. */
+	assert_view(MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD,
+	            "Ya viene el Ni\xc3\xb1o: PEQUE\xc3\x91O CAMI\xc3\x93N, a\xc3\xb1o 2024 \xc3\xb1" "and\xc3\xba",
+	            "ya viene el ni\xc3\xb1o: peque\xc3\xb1o cami\xc3\xb3n, a\xc3\xb1o 2024 \xc3\xb1" "and\xc3\xba");
+}
+END_TEST
+
 START_TEST(ill_formed_input_is_repaired_and_mapped)
 {
 	const char src[] = "ab\xc0\x80" "c\xed\xa0\x80" "d\xe2\x82";
@@ -948,6 +980,7 @@ static Suite *normalize_suite(void)
 	TCase *tc = tcase_create("views");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, casefold_and_compatibility);
+	tcase_add_test(tc, unchanged_runs_hand_over_to_the_general_path);
 	tcase_add_test(tc, strip_marks_keeps_spanish_enye);
 	tcase_add_test(tc, keep_letters_must_decompose);
 	tcase_add_test(tc, invisibles_are_removed_and_mapped_around);

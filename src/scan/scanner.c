@@ -759,18 +759,27 @@ static int masked_word(const char *text, size_t len, size_t at, size_t *from, si
 	return masks > 0 && letters >= 2 && letters >= masks;
 }
 
+/* The mask bytes (mesura_policy__mask_bytes) of x. */
+static chunk mask_bytes_in(chunk x)
+{
+	return chunk_or(chunk_or(chunk_or(chunk_eq(x, '*'), chunk_eq(x, '#')),
+	                         chunk_or(chunk_eq(x, '@'), chunk_eq(x, '$'))),
+	                chunk_or(chunk_or(chunk_eq(x, '%'), chunk_eq(x, '!')),
+	                         chunk_or(chunk_eq(x, '?'), chunk_eq(x, '_'))));
+}
+
 /* The first mask byte (mesura_policy__mask_bytes) of t[i, len), or len: a chunk of
  * bytes at a time, since most posts have none. */
 static size_t next_mask_byte(const unsigned char *t, size_t len, size_t i)
 {
 	for (; i + CHUNK <= len; i += CHUNK) {
-		chunk x = chunk_load(t + i);
-		chunk found = chunk_or(chunk_or(chunk_or(chunk_eq(x, '*'), chunk_eq(x, '#')),
-		                              chunk_or(chunk_eq(x, '@'), chunk_eq(x, '$'))),
-		                     chunk_or(chunk_or(chunk_eq(x, '%'), chunk_eq(x, '!')),
-		                              chunk_or(chunk_eq(x, '?'), chunk_eq(x, '_'))));
+		chunk found = mask_bytes_in(chunk_load(t + i));
 		if (chunk_any(found))
 			return i + chunk_first(found);
+	}
+	if (i < len && len >= CHUNK) {
+		unsigned bits = chunk_bits_last(mask_bytes_in(chunk_load_last(t, len)), len, i);
+		return bits ? i + chunk_lowest_bit(bits) : len;
 	}
 	while (i < len && !mask_bytes[t[i]])
 		i++;
@@ -807,14 +816,21 @@ static int match_masked_words(mesura_scanner *s, size_t v, const mesura_automato
  * compiled.h), its number of ASCII digits and where the first DIGITS_KEPT are. */
 #define DIGITS_KEPT 64
 
-typedef struct {
+typedef struct view_summary view_summary;
+struct view_summary {
 	int ready; /* made when the first regex that passes the cheaper tests needs it */
+	const char *text; /* the view's, and its length: what was summarised */
+	size_t len;
+	const view_summary *earlier; /* of an earlier view of the post, or NULL: when ready
+	                              * and of the same text (views often have the same:
+	                              * NFKC and the personal-data view of ASCII text),
+	                              * this one is its copy */
 	uint64_t classes;
 	size_t digits, longest_run; /* digits, and the most of them in a row */
 	uint32_t digit_at[DIGITS_KEPT]; /* when digits <= DIGITS_KEPT */
 	int capitals_ready;   /* capital_run is this view's (made when a regex asks) */
 	size_t capital_run;   /* the most ASCII capitals in a row */
-} view_summary;
+};
 
 /* Whether some `need` digits of the view lie within `width` bytes: a match of a regex
  * that holds them and takes at most `width` bytes needs that. */
@@ -852,6 +868,13 @@ static void count_digits(const unsigned char *b, size_t len, view_summary *sum)
 			if (bits & 1)
 				add_digit(sum, k, &run, &last);
 	}
+	if (i < len && len >= CHUNK) {
+		unsigned bits = chunk_bits_last(chunk_in(chunk_load_last(b, len), '0', '9'), len, i);
+		for (size_t k = i; bits; bits >>= 1, k++)
+			if (bits & 1)
+				add_digit(sum, k, &run, &last);
+		return;
+	}
 	for (; i < len; i++)
 		if ((unsigned)(b[i] - '0') < 10u)
 			add_digit(sum, i, &run, &last);
@@ -859,6 +882,13 @@ static void count_digits(const unsigned char *b, size_t len, view_summary *sum)
 
 static void summarize(const mesura_policy *p, const char *text, size_t len, view_summary *sum)
 {
+	const view_summary *e = sum->earlier;
+	if (e && e->ready && e->len == len && memcmp(e->text, text, len) == 0) {
+		*sum = *e;
+		return;
+	}
+	sum->text = text;
+	sum->len = len;
 	const unsigned char *b = (const unsigned char *)text;
 	uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0; /* four chains, to overlap the loads */
 	size_t i = 0;
@@ -955,23 +985,42 @@ static int is_joiner_at(const unsigned char *t, size_t len, size_t i)
 	       !(ascii_is_digit(t[i - 1]) && ascii_is_digit(t[i + 1]));
 }
 
-/* Reads the joiners `ch` of t[from..to) (of a text of `len` bytes) as spaces in
- * s->spaced, which is a copy of t once `copied`; returns whether it is. memchr: most
- * posts have few. */
-static int space_joiners(mesura_scanner *s, const unsigned char *t, size_t len, size_t from,
-                         size_t to, int ch, int copied)
+/* Reads the joiner at t[i] (of a text of `len` bytes) as a space in s->spaced, which is
+ * a copy of t once `copied`; returns whether it is. */
+static int space_joiner(mesura_scanner *s, const unsigned char *t, size_t len, size_t i,
+                        int copied)
 {
-	const unsigned char *p = t + from;
-	while ((p = memchr(p, ch, to - (size_t)(p - t))) != NULL) {
-		size_t i = (size_t)(p - t);
-		if (is_joiner_at(t, len, i)) {
-			if (!copied)
-				memcpy(s->spaced, t, len);
-			s->spaced[i] = ' ';
-			copied = 1;
-		}
-		p++;
+	if (!is_joiner_at(t, len, i))
+		return copied;
+	if (!copied)
+		memcpy(s->spaced, t, len);
+	s->spaced[i] = ' ';
+	return 1;
+}
+
+static chunk joiners_in(chunk x)
+{
+	return chunk_or(chunk_eq(x, '_'), chunk_eq(x, '-'));
+}
+
+/* The same for every joiner ('_' and '-') of t[from..to), in one pass a chunk of bytes
+ * at a time: most posts have few. */
+static int space_joiners(mesura_scanner *s, const unsigned char *t, size_t len, size_t from,
+                         size_t to, int copied)
+{
+	size_t i = from;
+	for (; i + CHUNK <= to; i += CHUNK)
+		for (unsigned bits = chunk_bits(joiners_in(chunk_load(t + i))); bits; bits &= bits - 1)
+			copied = space_joiner(s, t, len, i + chunk_lowest_bit(bits), copied);
+	if (i < to && to >= CHUNK) {
+		unsigned bits = chunk_bits_last(joiners_in(chunk_load_last(t, to)), to, i);
+		for (; bits; bits &= bits - 1)
+			copied = space_joiner(s, t, len, i + chunk_lowest_bit(bits), copied);
+		return copied;
 	}
+	for (; i < to; i++)
+		if (t[i] == '_' || t[i] == '-')
+			copied = space_joiner(s, t, len, i, copied);
 	return copied;
 }
 
@@ -998,8 +1047,7 @@ int mesura_scan__joiners_as_spaces(mesura_scanner *s, const char *text, size_t l
 		if (out_of_time(s))
 			return MESURA_OK; /* no copy, and nothing cached */
 		size_t to = len - from < JOINER_STRETCH ? len : from + JOINER_STRETCH;
-		found = space_joiners(s, t, len, from, to, '_', found);
-		found = space_joiners(s, t, len, from, to, '-', found);
+		found = space_joiners(s, t, len, from, to, found);
 		spend(s, to - from);
 	}
 	s->spaced_from = text;
@@ -1342,12 +1390,16 @@ static int scan_post(mesura_scanner *s)
 		spent = spend(s, work > s->view_advance ? work - s->view_advance : 0);
 		s->view_advance = 0;
 	}
+	view_summary sums[2];
+	const view_summary *earlier = NULL; /* the last one made */
 	for (size_t v = 0; rc == MESURA_OK && v < made && !out_of_time(s); v++) {
-		view_summary sum;
-		sum.ready = 0;
+		view_summary *sum = earlier == &sums[0] ? &sums[1] : &sums[0];
+		sum->ready = 0;
+		sum->earlier = earlier;
 		rc = match_terms(s, v, terms_to_search(s, v), may_have_masks(s, v));
 		if (rc == MESURA_OK && !found_spent(s))
-			rc = match_regexes(s, v, &sum);
+			rc = match_regexes(s, v, sum);
+		earlier = sum->ready ? sum : earlier;
 	}
 	if (rc == MESURA_OK)
 		rc = mesura_scan__evaluate_rules(s);

@@ -32,6 +32,11 @@ static inline chunk chunk_splat(unsigned char c)
 	return _mm_set1_epi8((char)c);
 }
 
+static inline void chunk_store(unsigned char *p, chunk x)
+{
+	_mm_storeu_si128((__m128i *)(void *)p, x);
+}
+
 static inline chunk chunk_or(chunk a, chunk b) { return _mm_or_si128(a, b); }
 static inline chunk chunk_and(chunk a, chunk b) { return _mm_and_si128(a, b); }
 /* a and not b */
@@ -78,6 +83,7 @@ typedef uint64_t chunk; /* a mask marks a byte with its high bit */
 
 static inline chunk chunk_load(const unsigned char *p) { return ascii_load(p); }
 static inline chunk chunk_splat(unsigned char c) { return ASCII_ONES * c; }
+static inline void chunk_store(unsigned char *p, chunk x) { memcpy(p, &x, sizeof x); }
 static inline chunk chunk_or(chunk a, chunk b) { return a | b; }
 static inline chunk chunk_and(chunk a, chunk b) { return a & b; }
 static inline chunk chunk_andnot(chunk a, chunk b) { return a & ~b; }
@@ -115,5 +121,44 @@ static inline unsigned chunk_bits(chunk m)
 
 /* Bytes equal to c. */
 static inline chunk chunk_eq(chunk x, unsigned char c) { return chunk_same(x, chunk_splat(c)); }
+
+/* x with its ASCII capitals lower-cased, and every other byte as it is. */
+static inline chunk chunk_lower(chunk x)
+{
+#if CHUNK == 16
+	return chunk_or(x, chunk_and(chunk_in(x, 'A', 'Z'), chunk_splat(0x20)));
+#else
+	return x | (chunk_in(x, 'A', 'Z') >> 2); /* a mark is the byte's 0x80 bit */
+#endif
+}
+
+/* The last bytes of a scan, from p[at] to p[len) (len - at < CHUNK <= len), as the
+ * chunk that ends the text: loading it reads no byte past the end, and the bytes it
+ * holds before `at` (already scanned, or not asked about) are dropped from its marks.
+ * Saves the byte-at-a-time loop after the last whole chunk. */
+static inline chunk chunk_load_last(const unsigned char *p, size_t len)
+{
+	return chunk_load(p + len - CHUNK);
+}
+
+/* Bit k set when byte at + k of the text is marked in m, the marks of
+ * chunk_load_last(p, len). */
+static inline unsigned chunk_bits_last(chunk m, size_t len, size_t at)
+{
+	return chunk_bits(m) >> (CHUNK - (len - at));
+}
+
+/* Index of the lowest set bit of bits (not 0). */
+static inline size_t chunk_lowest_bit(unsigned bits)
+{
+#if defined(__GNUC__)
+	return (size_t)__builtin_ctz(bits);
+#else
+	size_t k = 0;
+	for (; !(bits & 1u); bits >>= 1)
+		k++;
+	return k;
+#endif
+}
 
 #endif

@@ -45,26 +45,6 @@ static unsigned char ascii_lower(unsigned char c)
 	return (unsigned char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
 }
 
-static int emit_ascii_run(stage1 *st, size_t start, size_t n)
-{
-	mesura_view *v = st->v;
-	if (!(st->nz->flags & MESURA_NORM_CASEFOLD))
-		return mesura_view__emit_linear(v, &v->cur, st->src + start, n, start);
-	int rc = mesura_view__reserve(v, &v->cur, n);
-	if (rc != MESURA_OK)
-		return rc;
-	unsigned char *out = v->cur.text + v->cur.len;
-	const unsigned char *in = st->src + start;
-	size_t k = 0;
-	for (; k + 8 <= n; k += 8) {
-		uint64_t w = ascii_lower8(ascii_load(in + k));
-		memcpy(out + k, &w, sizeof w);
-	}
-	for (; k < n; k++)
-		out[k] = ascii_lower(in[k]);
-	return mesura_view__commit_linear(v, &v->cur, n, start);
-}
-
 /* C0 controls but the white space TAB LF VT FF CR, DEL, and C1 (NEL included): no
  * text a reader sees, so REMOVE_INVISIBLES drops them with the ignorables. */
 static int is_control(int32_t cp)
@@ -471,6 +451,11 @@ static size_t ascii_run(unsigned int flags, const unsigned char *s, size_t len, 
 		if (chunk_any(stop))
 			return j + chunk_first(stop) - i;
 	}
+	if (j < len && len >= CHUNK) {
+		chunk x = chunk_load_last(s, len);
+		unsigned bits = chunk_bits_last(chunk_or(chunk_high(x), ascii_stops(flags, x)), len, j);
+		return (bits ? j + chunk_lowest_bit(bits) : len) - i;
+	}
 	while (j < len && s[j] < 0x80 && !ascii_stops_at(flags, s[j]))
 		j++;
 	return j - i;
@@ -547,6 +532,53 @@ static int emit_precomputed(stage1 *st, const pre_char *c, size_t i, size_t n)
 	if (c->kind == PRE_SAME)
 		return mesura_view__emit_linear(v, &v->cur, c->out, c->len, i);
 	return mesura_view__emit_block(v, &v->cur, c->out, c->len, i, i + n);
+}
+
+/* Where the run of bytes from s[i] that stage 1 leaves as they are (but ASCII letters
+ * lower-cased when case folding) ends: the ASCII bytes the fast path copies
+ * (ascii_run), and the precomputed characters that stay the same where
+ * precomputed_at takes them (PRE_SAME: a starter, and so is what follows it). Most
+ * accented Latin text in NFC is one run (é stays é in NFC and NFKC), a single linear
+ * piece of the map, as the characters one by one would have made it. */
+static size_t same_run(const stage1 *st, size_t i, size_t len)
+{
+	const unsigned char *s = st->src;
+	size_t j = i;
+	for (;;) {
+		j += ascii_run(st->nz->flags, s, len, j);
+		if (j >= len || s[j] < 0x80) /* the end, or an ASCII byte the fast path leaves */
+			return j - i;
+		int32_t cp;
+		size_t n = mesura_utf8__decode(s, len, j, &cp);
+		const pre_char *c = cp >= 0 ? precomputed_at(st, cp, j, n, len) : NULL;
+		if (!c || c->kind != PRE_SAME)
+			return j - i;
+		j += n;
+	}
+}
+
+/* Emits the bytes s[start, start + n) of a same_run, case folded when the normaliser
+ * folds case: the ASCII capitals lower-cased, a chunk at a time (the other bytes,
+ * those of the unchanged characters beyond ASCII too, stay as they are). */
+static int emit_same_run(stage1 *st, size_t start, size_t n)
+{
+	mesura_view *v = st->v;
+	if (!(st->nz->flags & MESURA_NORM_CASEFOLD))
+		return mesura_view__emit_linear(v, &v->cur, st->src + start, n, start);
+	int rc = mesura_view__reserve(v, &v->cur, n);
+	if (rc != MESURA_OK)
+		return rc;
+	unsigned char *out = v->cur.text + v->cur.len;
+	const unsigned char *in = st->src + start;
+	size_t k = 0;
+	for (; k + CHUNK <= n; k += CHUNK)
+		chunk_store(out + k, chunk_lower(chunk_load(in + k)));
+	if (k < n && n >= CHUNK) /* the last chunk, some of its bytes written again alike */
+		chunk_store(out + n - CHUNK, chunk_lower(chunk_load(in + n - CHUNK)));
+	else
+		for (; k < n; k++)
+			out[k] = ascii_lower(in[k]);
+	return mesura_view__commit_linear(v, &v->cur, n, start);
 }
 
 static void view_reset(mesura_view *v, size_t len);
@@ -743,17 +775,18 @@ static int normalize_chars(stage1 *st, size_t len)
 				return MESURA_ELIMIT;
 			next_stop_check = i + VIEW_STOP_EVERY;
 		}
-		size_t run = st->nz->fast_paths ? ascii_run(st->nz->flags, s, len, i) : 0;
-		/* Hold back the byte before a non-ASCII one: it may take a combining mark
-		 * (unless that one is a precomputed starter). */
-		size_t fast = run > 0 && i + run < len && st->nz->decompose &&
+		size_t run = st->nz->fast_paths ? same_run(st, i, len) : 0;
+		/* Hold back the ASCII byte before a non-ASCII one: it may take a combining
+		 * mark (unless that one is a precomputed starter). A precomputed character
+		 * that ends the run is followed by one (precomputed_at): nothing to hold. */
+		size_t fast = run > 0 && i + run < len && st->nz->decompose && s[i + run - 1] < 0x80 &&
 		                      !starts_segment(st->nz, s, len, i + run)
 		                  ? run - 1
 		                  : run;
 		if (fast > 0) {
 			int rc = flush_segment(st);
 			if (rc == MESURA_OK)
-				rc = emit_ascii_run(st, i, fast);
+				rc = emit_same_run(st, i, fast);
 			if (rc != MESURA_OK)
 				return rc;
 			i += fast;
