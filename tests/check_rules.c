@@ -2505,6 +2505,38 @@ START_TEST(views_sharing_stage1_see_their_own_text)
 }
 END_TEST
 
+/* A regex on NFKC whose keywords the case-folded view that decodes markup holds, but
+ * only in posts with no '%' or '&': there the scanner searches that view alone; in the
+ * others it searches the NFKC view's own keywords too, since decoding may take a
+ * keyword apart ("&amp;" is "&" once decoded). */
+static const char MARKUP_HOST[] =
+	"mesura: 1\n"
+	"rules:\n"
+	"  - id: words\n"
+	"    category: profanity\n"
+	"    match: { terms: [shit], normalize: [nfkc, casefold, strip_marks, invisibles, confusables, digits, markup] }\n"
+	"  - id: amp\n"
+	"    category: secret.credential\n"
+	"    match: { regex: 'tok&amp;\\d{6}', keywords: ['&amp;'] }\n"
+	"  - id: dash\n"
+	"    category: secret.credential\n"
+	"    match: { regex: 'tok-\\d{6}', keywords: [tok-] }\n";
+
+START_TEST(keywords_hosted_unless_markup)
+{
+	engine e = engine_new(MARKUP_HOST);
+	expect_findings(&e, "see tok-123456 now", "dash", "tok-123456", NULL);
+	expect_findings(&e, "see TOK-123456 now", "dash", NULL); /* the regex decides */
+	expect_findings(&e, "see tok-123456 &amp; tok&amp;654321", "dash", "tok-123456", NULL);
+	/* the keyword only the NFKC view holds: the host decodes it away */
+	expect_findings(&e, "see tok&amp;654321 now", "amp", "tok&amp;654321", NULL);
+	expect_findings(&e, "tok&amp;654321 and shit", "amp", "tok&amp;654321", NULL);
+	expect_findings(&e, "tok&amp;654321 and shit", "words", "shit", NULL);
+	expect_findings(&e, "see tok&amp;65432 now", "amp", NULL);
+	engine_free(&e);
+}
+END_TEST
+
 /* A regex on a view with `digits` sees every script's decimal digits as ASCII ones,
  * and reports the original characters. */
 START_TEST(digits_view_reads_every_script)
@@ -2551,7 +2583,8 @@ int main(void)
 		               NULL}},
 		{"masked", {self_censored_spellings, not_self_censored_spellings, NULL}},
 		{"joined", {phrases_match_joined_spellings, joiners_found_at_every_offset, NULL}},
-		{"views", {views_sharing_stage1_see_their_own_text, digits_view_reads_every_script, NULL}},
+		{"views", {views_sharing_stage1_see_their_own_text, keywords_hosted_unless_markup,
+		           digits_view_reads_every_script, NULL}},
 		{"files", {lexicon_files, lexicon_file_problems, includes_are_relative_and_share_lexicons,
 		           included_problems_name_their_file, lexicon_only_includes,
 		           include_cycles_and_duplicates, include_depth_and_lexicon_size_are_limited,

@@ -147,10 +147,14 @@ typedef struct {
 	                             * lower case): one search for both */
 	mesura_automaton *context;  /* of the context leaves: searched only when needed */
 	mesura_automaton *keywords; /* of its regex leaves, when it does not case-fold and
-	                             * has no keyword host */
+	                             * has no keyword host, or one unless markup */
 	size_t keyword_host;        /* a base that holds every keyword this view holds, and
 	                             * whose terms automaton holds this view's keywords (it
 	                             * comes first); or NO_BASE */
+	int host_unless_markup;     /* the host decodes markup and this view does not: it
+	                             * holds this view's keywords only in posts with no '%'
+	                             * or '&', and only in its group automaton when it has
+	                             * one (in the other posts, `keywords` is searched too) */
 	int rides;                  /* made from its base by leet alone, and case-folds: */
 	mesura_automaton *group;    /* on a base with such views: its terms and theirs, for
 	                             * the posts that leet leaves alone (most), where their

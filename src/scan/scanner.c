@@ -1276,6 +1276,27 @@ static inline size_t lowest_bit(uint64_t x)
 #endif
 }
 
+/* Whether the post holds a '%' or '&', where markup that a view decodes may start
+ * (src/text/markup.c: decoding starts at no other byte of the post). */
+static int may_hold_markup(const mesura_scanner *s)
+{
+	return memchr(s->text, '%', s->len) || memchr(s->text, '&', s->len);
+}
+
+/* Whether view v's keywords have been looked for with its host's terms in this post:
+ * always for a plain host; for one that decodes markup, when the post holds none and
+ * the host was searched with the automaton that holds them (its group, when it has
+ * one: see policy_view). */
+static int keywords_found_by_host(const mesura_scanner *s, const policy_view *view)
+{
+	if (view->keyword_host == NO_BASE)
+		return 0;
+	if (!view->host_unless_markup)
+		return 1;
+	const policy_view *host = &s->policy->views[view->keyword_host];
+	return (!host->group || s->grouped[view->keyword_host]) && !may_hold_markup(s);
+}
+
 static int match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 {
 	const policy_view *view = &s->policy->views[v];
@@ -1283,7 +1304,7 @@ static int match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 		return MESURA_OK;
 	size_t len;
 	const char *text = mesura_view_text(s->views[v], &len);
-	if (view->keywords) {
+	if (view->keywords && !keywords_found_by_host(s, view)) {
 		hit_sink h = {s, 0, 0, MESURA_OK, 0, NULL, NULL};
 		search_view(s, view->keywords, text, len, on_keyword, &h);
 	}
