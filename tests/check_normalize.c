@@ -644,7 +644,7 @@ START_TEST(unchanged_runs_hand_over_to_the_general_path)
 	size_t at = strlen("Se\xc3\xb1" "al en el caf\xc3\xa9 de Andaluc\xc3\xad" "a, M\xc3\xa1s ");
 	for (size_t i = 0; i < at; i++) { /* one to one, whole characters */
 		size_t s, e;
-		ck_assert_int_eq(mesura_view_source_span(f.view, i, i + 1, &s, &e), MESURA_OK);
+		ck_assert_int_eq(mesura_view_source_range(f.view, i, i + 1, &s, &e), MESURA_OK);
 		ck_assert_uint_le(s, i);
 		ck_assert_uint_gt(e, i);
 		ck_assert_uint_le(e - s, 2);
