@@ -18,6 +18,7 @@ The output is committed: building mesura does not need Python.
 import os
 import sys
 
+from two_stage import MAX_CP, split_blocks, write_bytes
 from unicode_version import ucd_version, version_line
 
 # The order of enum mesura_sb in src/tokens/sentence.h (Other = 0); the output checks
@@ -25,7 +26,6 @@ from unicode_version import ucd_version, version_line
 VALUES = ["Other", "CR", "LF", "Extend", "Sep", "Format", "Sp", "Lower", "Upper",
           "OLetter", "Numeric", "ATerm", "STerm", "Close", "SContinue"]
 SHIFT = 7
-MAX_CP = 0x10FFFF
 
 
 def enum_name(value):
@@ -59,31 +59,10 @@ def build(udir):
     return table, counts
 
 
-def split_blocks(table):
-    size = 1 << SHIFT
-    last = max(cp for cp in range(MAX_CP + 1) if table[cp])
-    nblocks = (last >> SHIFT) + 1
-    index, stage1, stage2 = {}, [], []
-    for k in range(nblocks):
-        block = bytes(table[k * size:(k + 1) * size])
-        if block not in index:
-            index[block] = len(stage2)
-            stage2.append(block)
-        stage1.append(index[block])
-    if len(stage2) > 256:
-        sys.exit("more than 256 distinct blocks: stage 1 no longer fits uint8_t")
-    return nblocks << SHIFT, stage1, stage2
-
-
-def write_bytes(out, values, per_line):
-    for i in range(0, len(values), per_line):
-        out.write("\t" + ",".join(str(v) for v in values[i:i + per_line]) + ",\n")
-
-
 def main():
     udir = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/unicode"
     table, counts = build(udir)
-    limit, stage1, stage2 = split_blocks(table)
+    limit, stage1, stage2 = split_blocks(table, SHIFT)
     out = sys.stdout
     version = ucd_version(udir)
     out.write(version_line(version))
