@@ -270,8 +270,14 @@ int main(int argc, char **argv)
 
 	printf("post (%zu bytes): ", p.len);
 	print_quoted(p.text, p.len);
-	printf("\npolicy: %s, %zu rules\n", mesura_policy_name(policy),
+	size_t disabled = 0;
+	for (size_t i = 0; i < mesura_policy_rule_count(policy); i++)
+		disabled += mesura_policy_rule_get(policy, i)->disabled != 0;
+	printf("\npolicy: %s, %zu rules", mesura_policy_name(policy),
 	       mesura_policy_rule_count(policy));
+	if (disabled)
+		printf(" (%zu disabled)", disabled);
+	putchar('\n');
 	if (p.repaired)
 		printf("(%zu ill-formed UTF-8 sequences replaced with U+FFFD)\n", p.repaired);
 	if (rc == MESURA_ELIMIT)

@@ -17,6 +17,9 @@
  * warnings only, 2 when a file does not compile or a case fails, 3 for usage errors.
  * --no-file-access compiles as a service taking policies from users would
  * (MESURA_COMPILE_NO_FILES: no includes of files, no lexicon files).
+ *
+ * --print shows the effective policy (its rules after includes and overrides, as
+ * mesura_policy_rule_get() reads them), --source each file as written.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -189,8 +192,58 @@ static size_t run_cases(const mesura_policy *policy, const char *policy_path, ch
 
 /* ---------------------------------------------------------------- lint */
 
-/* Lints one file (and runs the cases); returns the exit status it deserves. */
-static int lint(const char *path, char **cases, int n_cases, int no_file_access)
+static size_t disabled_rules(const mesura_policy *policy)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < mesura_policy_rule_count(policy); i++)
+		n += mesura_policy_rule_get(policy, i)->disabled != 0;
+	return n;
+}
+
+/* One rule as a YAML flow mapping on one line; the user's strings quoted (JSON's
+ * escapes are YAML's too). */
+static void put_rule(strbuf *b, const mesura_rule *r)
+{
+	strbuf_puts(b, "  - {id: ");
+	strbuf_json_string(b, r->id, strlen(r->id));
+	strbuf_puts(b, ", category: ");
+	strbuf_json_string(b, r->category, strlen(r->category));
+	strbuf_printf(b, ", severity: %s, action: %s, confidence: ",
+	              mesura_severity_name(r->severity), mesura_action_name(r->action));
+	strbuf_put_confidence(b, r->confidence);
+	strbuf_puts(b, ", min_confidence: ");
+	strbuf_put_confidence(b, r->min_confidence);
+	if (r->redact)
+		strbuf_printf(b, ", redact: %s", r->redact);
+	strbuf_printf(b, ", redact_extent: %s", r->redact_extent);
+	if (r->disabled)
+		strbuf_puts(b, ", disabled: true");
+	if (r->description) {
+		strbuf_puts(b, ", description: ");
+		strbuf_json_string(b, r->description, strlen(r->description));
+	}
+	strbuf_puts(b, "}\n");
+}
+
+/* --print: the effective policy, a rule a line (what the rules match is in the sources:
+ * --source). */
+static void print_effective(const char *path, const mesura_policy *policy)
+{
+	strbuf b = {0};
+	size_t n = mesura_policy_rule_count(policy);
+	strbuf_printf(&b, "# %s: the effective policy (after includes and overrides), %zu rules, "
+	                  "%zu disabled\nname: ", path, n, disabled_rules(policy));
+	strbuf_json_string(&b, mesura_policy_name(policy), strlen(mesura_policy_name(policy)));
+	strbuf_puts(&b, "\nrules:\n");
+	for (size_t i = 0; i < n; i++)
+		put_rule(&b, mesura_policy_rule_get(policy, i));
+	fwrite(b.data, 1, b.len, stdout);
+	strbuf_free(&b);
+}
+
+/* Lints one file (and runs the cases, or prints its effective policy); returns the exit
+ * status it deserves. */
+static int lint(const char *path, char **cases, int n_cases, int no_file_access, int print)
 {
 	mesura_policy *policy = NULL;
 	mesura_diagnostics *diags = NULL;
@@ -198,7 +251,13 @@ static int lint(const char *path, char **cases, int n_cases, int no_file_access)
 	for (size_t i = 0; i < mesura_diagnostics_count(diags); i++)
 		tool_print_diagnostic(mesura_diagnostics_get(diags, i));
 	int status = rc != MESURA_OK ? 2 : mesura_diagnostics_count(diags) ? 1 : 0;
-	if (rc == MESURA_OK)
+	size_t disabled = policy ? disabled_rules(policy) : 0;
+	if (rc == MESURA_OK && print)
+		print_effective(path, policy);
+	else if (rc == MESURA_OK && disabled)
+		printf("%s: ok, policy \"%s\", %zu rules (%zu disabled)\n", path,
+		       mesura_policy_name(policy), mesura_policy_rule_count(policy), disabled);
+	else if (rc == MESURA_OK)
 		printf("%s: ok, policy \"%s\", %zu rules\n", path, mesura_policy_name(policy),
 		       mesura_policy_rule_count(policy));
 	else if (mesura_diagnostics_count(diags) == 0)
@@ -211,7 +270,7 @@ static int lint(const char *path, char **cases, int n_cases, int no_file_access)
 	return status;
 }
 
-/* --print: the source of a built-in module (as the library embeds it) or of a file. */
+/* --source: the source of a built-in module (as the library embeds it) or of a file. */
 static int print_source(const char *path)
 {
 	const char *src;
@@ -251,7 +310,9 @@ static void usage(FILE *to)
 	            "                       object a line: {\"text\": POST, \"expect\": [{\"rule\": ID}\n"
 	            "                       or {\"category\": C, \"text\": SUBSTRING}...], \"verdict\":\n"
 	            "                       V}; \"expect\": [] means no findings\n"
-	            "  --print              print each policy's source instead (a built-in\n"
+	            "  --print              print each policy's effective rules instead, one a\n"
+	            "                       line: after includes and overrides (disabled: true)\n"
+	            "  --source             print each policy's source instead (a built-in\n"
 	            "                       module's as the library embeds it)\n"
 	            "  --no-file-access     refuse includes of files and lexicon files, as a\n"
 	            "                       service that takes policies from users would\n"
@@ -275,12 +336,13 @@ int main(int argc, char **argv)
 	tool_init("mesura-lint");
 	char **cases = tool_xmalloc((size_t)argc * sizeof *cases);
 	char **policies = tool_xmalloc((size_t)argc * sizeof *policies);
-	int n_cases = 0, n_policies = 0, no_file_access = 0, print = 0;
-	enum { NO_FILES = 256, PRINT };
+	int n_cases = 0, n_policies = 0, no_file_access = 0, print = 0, source = 0;
+	enum { NO_FILES = 256, PRINT, SOURCE };
 	static const struct option longs[] = {
 		{"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
 		{"test", required_argument, NULL, 't'}, {"no-file-access", no_argument, NULL, NO_FILES},
-		{"print", no_argument, NULL, PRINT},    {NULL, 0, NULL, 0}};
+		{"print", no_argument, NULL, PRINT},    {"source", no_argument, NULL, SOURCE},
+		{NULL, 0, NULL, 0}};
 	for (int c; (c = tool_getopt(argc, argv, "hVt:", longs)) != -1;) {
 		switch (c) {
 		case 'h':
@@ -299,11 +361,19 @@ int main(int argc, char **argv)
 		case PRINT:
 			print = 1;
 			break;
+		case SOURCE:
+			source = 1;
+			break;
 		}
 	}
 	for (int i = optind; i < argc; i++)
 		policies[n_policies++] = argv[i];
-	if (print) {
+	if (print + source + (n_cases > 0) > 1) {
+		free(cases);
+		free(policies);
+		tool_usage_error("--print, --source and --test do not go together");
+	}
+	if (source) {
 		int status = 0;
 		for (int i = 0; i < n_policies; i++)
 			status |= print_source(policies[i]);
@@ -318,7 +388,7 @@ int main(int argc, char **argv)
 	}
 	int worst = 0;
 	for (int i = 0; i < n_policies; i++) {
-		int status = lint(policies[i], cases, n_cases, no_file_access);
+		int status = lint(policies[i], cases, n_cases, no_file_access, print);
 		worst = status > worst ? status : worst;
 	}
 	free(cases);

@@ -130,6 +130,17 @@ START_TEST(a_rule_override_changes_what_the_module_does)
 	o = scan(p, "damnit, again", "mod.curse");
 	ck_assert(!o.found);
 	ck_assert_int_eq(o.verdict, MESURA_ACTION_ALLOW);
+	/* The public rules show the effective values, and which rule is disabled. */
+	ck_assert_uint_eq(mesura_policy_rule_count(p), 2);
+	const mesura_rule *codename = mesura_policy_rule_get(p, 0);
+	const mesura_rule *curse = mesura_policy_rule_get(p, 1);
+	ck_assert_str_eq(codename->id, "mod.codename");
+	ck_assert_int_eq(codename->action, MESURA_ACTION_BLOCK);
+	ck_assert_int_eq(codename->severity, MESURA_SEVERITY_CRITICAL);
+	ck_assert_int_eq(codename->disabled, 0);
+	ck_assert_str_eq(curse->id, "mod.curse");
+	ck_assert_int_eq(curse->disabled, 1);
+	ck_assert_int_eq(curse->action, MESURA_ACTION_BLOCK);
 	mesura_policy_free(p);
 	mesura_diagnostics_free(d);
 
@@ -138,6 +149,8 @@ START_TEST(a_rule_override_changes_what_the_module_does)
 	o = scan(p, "the falcon launch slipped", "mod.codename");
 	ck_assert(o.found && o.action == MESURA_ACTION_REVIEW && o.severity == MESURA_SEVERITY_MEDIUM);
 	ck_assert_int_eq(scan(p, "damnit, again", "mod.curse").verdict, MESURA_ACTION_BLOCK);
+	ck_assert_int_eq(mesura_policy_rule_get(p, 0)->action, MESURA_ACTION_REVIEW);
+	ck_assert_int_eq(mesura_policy_rule_get(p, 1)->disabled, 0);
 	mesura_policy_free(p);
 	mesura_diagnostics_free(d);
 }

@@ -179,6 +179,9 @@ typedef struct mesura_rule {
 	 *  when it has none and its category's default applies (docs/redact.md). */
 	const char *redact;
 	const char *redact_extent; /**< "parts" (the default), "sentence" or "post" */
+	/** 1 when an `overrides:` entry disabled the rule (`disabled: true`): it never
+	 *  fires, and its fields above are still the effective ones; else 0. */
+	int disabled;
 } mesura_rule;
 
 /** Number of rules. */

@@ -603,7 +603,7 @@ static int publish_rules(mesura_policy *p)
 		p->public_rules[i] = (mesura_rule){
 		    r->id, r->category, r->description, r->severity, r->action, r->confidence,
 		    r->min_confidence, r->has_redact ? op_names[r->redact_op] : NULL,
-		    extents[r->redact_extent]};
+		    extents[r->redact_extent], r->disabled};
 	}
 	return MESURA_OK;
 }
