@@ -21,7 +21,7 @@
 #include <mesura.h>
 
 #include "policy/regex.h"
-#include "scan/scanner.h"
+#include "scan/boundaries.h"
 
 /* ================================================================ helpers */
 

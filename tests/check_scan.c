@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scan/scanner.h"
+#include "scan/state.h"
 #include "testutil.h"
 #include <mesura.h>
 

@@ -1,4 +1,4 @@
-/* The work a scan does (the scanner's internal step counter, scan/scanner.h): it grows
+/* The work a scan does (the scanner's internal step counter, scan/state.h): it grows
  * linearly with the post on hostile inputs, and the time budget stops a scan inside
  * its long steps (a budget of work stands for the clock, so nothing here is timed). */
 #include <check.h>
@@ -8,7 +8,7 @@
 
 #include "policy/compiled.h"
 #include "match/automaton.h"
-#include "scan/scanner.h"
+#include "scan/state.h"
 #include "text/view.h"
 #include "tokens/tokenize.h"
 #include "testutil.h"

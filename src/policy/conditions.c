@@ -155,7 +155,7 @@ static int is_blank(char ch)
 /* A phrase (two words or more, split by ASCII white space) written glued, as hashtags
  * and names write it ("#ProjectFalcon", "ProjectFalcon"): also a term, normalised like
  * the phrase. (Joiners, "project_falcon", are the scanner's business: it reads them as
- * spaces, src/scan/scanner.c.) Two words one of which is short glue into ordinary
+ * spaces, src/scan/boundaries.c.) Two words one of which is short glue into ordinary
  * words ("go die" is "goodie" once repeated letters collapse; "a lot" is "alot"), so
  * only phrases of three words or more, or of two words of three characters or more,
  * are glued. */

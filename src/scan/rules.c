@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "mesura/errors.h"
-#include "scanner.h"
+#include "boundaries.h"
+#include "hits.h"
+#include "rules.h"
 #include "tokens/tokenize.h"
 
 static int holds(const mesura_scanner *s, uint32_t cond)

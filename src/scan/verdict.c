@@ -8,7 +8,8 @@
 
 #include "common/sort.h"
 #include "mesura/errors.h"
-#include "scanner.h"
+#include "boundaries.h"
+#include "verdict.h"
 
 /* The allow list and the tidying are O(n log n) in the findings and allowed spans: a
  * hostile post may hold tens of thousands of each. */

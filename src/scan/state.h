@@ -1,8 +1,10 @@
-/* The scanner's state, shared by its parts: scanner.c (views, hits, regexes, the
- * scan), rules.c (rule evaluation, context and confidence) and verdict.c (the allow
- * list, tidying, the verdict). Tests reach the exhaustive switch. */
-#ifndef MESURA_SCAN_SCANNER_H
-#define MESURA_SCAN_SCANNER_H
+/* The scanner's state (state.c), shared by its parts, bottom to top: boundaries.c (word
+ * boundaries, clusters, joiners), hits.c (term hits), regexes.c (regex leaves), rules.c
+ * (rule evaluation, context and confidence), verdict.c (the allow list, tidying, the
+ * verdict) and scanner.c (the scan: the views and the order of the steps). Tests reach
+ * the work counter and the exhaustive switch. */
+#ifndef MESURA_SCAN_STATE_H
+#define MESURA_SCAN_STATE_H
 
 #include <stdatomic.h>
 #include <time.h>
@@ -86,7 +88,7 @@ struct mesura_scanner {
 	uint64_t view_advance; /* work counted by the stop hook of the view being made */
 	size_t cluster_lo, cluster_hi; /* the last cluster of two characters or more that
 	                                * widen_to_clusters found in this post, else 0, 0 */
-	int exhaustive; /* tests: no prefilter, no shortcut (see scanner.h) */
+	int exhaustive; /* tests: no prefilter, no shortcut (mesura_scan__set_exhaustive) */
 	int explain;    /* this scan records near misses (MESURA_SCAN_EXPLAIN) */
 	mesura_near_miss *misses;
 	size_t n_misses, misses_cap;
@@ -101,38 +103,37 @@ typedef struct allowed_span {
 int mesura_scan__miss(mesura_scanner *s, uint32_t rule, mesura_miss_reason reason, size_t start,
                       size_t end, double confidence);
 
-/* Tokenizes the post (once) and marks its token boundaries. */
-int mesura_scan__tokenize_post(mesura_scanner *s);
+/* Whether the budget (time, or the tests' work) is spent; once it is, it stays so
+ * for the rest of the scan. */
+int mesura_scan__budget_spent(mesura_scanner *s);
 
-/* Widens [*start, *end) of the original text to whole grapheme clusters, its end past
- * the characters that the word rules attach to the word before them. */
-void mesura_scan__widen_to_clusters(mesura_scanner *s, size_t *start, size_t *end);
+/* The slow half of spend: the time of a check has come. */
+int mesura_scan__check_budget(mesura_scanner *s);
 
-/* Whether [start, end) of the original text is whole words (*whole). */
-int mesura_scan__is_whole_words(mesura_scanner *s, size_t start, size_t end, int *whole);
+/* Starts the clock and the work count of a scan. */
+void mesura_scan__start_clock(mesura_scanner *s);
 
-/* Phrases written with joiners ("project_falcon", "Project-Falcon") match the terms of
- * their phrase ("project falcon"): when text[0..len) (a view) holds '_' or '-' between
- * two word characters (not between two digits: "2024-01"), *spaced is a copy with
- * each of those read as a space (scanner scratch, until the text changes), else NULL.
- * A search of the copy keeps the hits that cover such a joiner: the others are the
- * plain text's. A dot is no joiner: it joins file names, domains and abbreviations
- * ("U.S.A"), and more than half the joiners of ordinary posts would be dots. */
-int mesura_scan__joiners_as_spaces(mesura_scanner *s, const char *text, size_t len,
-                                   const char **spaced);
+/* Whether the budget has been found spent (a flag: no clock, no budget needed). */
+static inline int found_spent(const mesura_scanner *s)
+{
+	return (s->limits_hit & MESURA_LIMIT_TIME) != 0;
+}
 
-/* Adds the hits of every view's context words, once per post: they only matter near
- * a finding, so rules.c asks for them when a rule with context fires. */
-int mesura_scan__find_context(mesura_scanner *s);
+/* Whether the time budget has run out (at once false without one): checked between
+ * the steps of a scan. */
+static inline int out_of_time(mesura_scanner *s)
+{
+	return s->budgeted && mesura_scan__budget_spent(s);
+}
 
-/* rules.c: the findings of every rule that fires on the post's hits. */
-int mesura_scan__evaluate_rules(mesura_scanner *s);
-
-/* verdict.c: drops the findings that overlap allow-listed terms; merges each rule's
- * overlapping findings and sorts them; sets the result and its verdict. */
-int mesura_scan__apply_allow_list(mesura_scanner *s);
-int mesura_scan__tidy_findings(mesura_scanner *s);
-void mesura_scan__decide(mesura_scanner *s);
+/* Counts n steps of work (see mesura_scan__work), and every CHECK_EVERY steps, when the
+ * scan has a budget, checks it. Returns whether it has run out: the caller's loop stops.
+ * Without a budget, next_check is never reached. */
+static inline int spend(mesura_scanner *s, uint64_t n)
+{
+	s->work += n;
+	return s->work >= s->next_check && mesura_scan__check_budget(s);
+}
 
 /* The work of the last scan, in steps of about a byte: the bytes of the views made
  * and the steps the text layer counted making them (src/text/view.h), the bytes of

@@ -1,0 +1,351 @@
+/*
+ * The regex leaves of a view: their keywords gate them, a summary of the view (byte
+ * classes, digits, capitals) lets the prefilters skip those that cannot match, and each
+ * match is confirmed by the leaf's validator before it becomes a hit.
+ */
+#include <string.h>
+
+#include "hits.h"
+#include "mesura/errors.h"
+#include "regexes.h"
+#include "text/chunk.h"
+#include "text/view.h"
+
+/* Whether some `need` digits of the view lie within `width` bytes: a match of a regex
+ * that holds them and takes at most `width` bytes needs that. */
+static int digits_within(const view_summary *sum, size_t need, size_t width)
+{
+	if (need < 2 || width == SIZE_MAX || sum->digits > DIGITS_KEPT)
+		return sum->digits >= need; /* too many digits to look closer: it may */
+	for (size_t i = 0; i + need <= sum->digits; i++)
+		if (sum->digit_at[i + need - 1] - sum->digit_at[i] < width)
+			return 1;
+	return 0;
+}
+
+/* Counts the digit at offset `at`, which follows the ones counted before. */
+static void add_digit(view_summary *sum, size_t at, size_t *run, size_t *last)
+{
+	if (sum->digits < DIGITS_KEPT)
+		sum->digit_at[sum->digits] = (uint32_t)at;
+	sum->digits++;
+	*run = *last + 1 == at ? *run + 1 : 1;
+	sum->longest_run = *run > sum->longest_run ? *run : sum->longest_run;
+	*last = at;
+}
+
+/* The digits of the view, a chunk of bytes at a time: their number, the longest run of
+ * them, and where the first DIGITS_KEPT are. */
+static void count_digits(const unsigned char *b, size_t len, view_summary *sum)
+{
+	size_t i = 0, run = 0, last = SIZE_MAX;
+	sum->digits = 0;
+	sum->longest_run = 0;
+	for (; i + CHUNK <= len; i += CHUNK) {
+		unsigned bits = chunk_bits(chunk_in(chunk_load(b + i), '0', '9'));
+		for (size_t k = i; bits; bits >>= 1, k++)
+			if (bits & 1)
+				add_digit(sum, k, &run, &last);
+	}
+	if (i < len && len >= CHUNK) {
+		unsigned bits = chunk_bits_last(chunk_in(chunk_load_last(b, len), '0', '9'), len, i);
+		for (size_t k = i; bits; bits >>= 1, k++)
+			if (bits & 1)
+				add_digit(sum, k, &run, &last);
+		return;
+	}
+	for (; i < len; i++)
+		if ((unsigned)(b[i] - '0') < 10u)
+			add_digit(sum, i, &run, &last);
+}
+
+static void summarize(const mesura_policy *p, const char *text, size_t len, view_summary *sum)
+{
+	const view_summary *e = sum->earlier;
+	if (e && e->ready && e->len == len && memcmp(e->text, text, len) == 0) {
+		*sum = *e;
+		return;
+	}
+	sum->text = text;
+	sum->len = len;
+	const unsigned char *b = (const unsigned char *)text;
+	uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0; /* four chains, to overlap the loads */
+	size_t i = 0;
+	for (; i + 4 <= len; i += 4) {
+		c0 |= p->class_bit[b[i]];
+		c1 |= p->class_bit[b[i + 1]];
+		c2 |= p->class_bit[b[i + 2]];
+		c3 |= p->class_bit[b[i + 3]];
+	}
+	for (; i < len; i++)
+		c0 |= p->class_bit[b[i]];
+	sum->classes = c0 | c1 | c2 | c3;
+	count_digits(b, len, sum);
+	sum->capitals_ready = 0;
+	sum->capital_run = 0;
+	sum->ready = 1;
+}
+
+/* The most ASCII capitals in a row in t[0..len), a chunk of bytes at a time: most
+ * chunks of a post hold none. */
+static size_t longest_capital_run(const unsigned char *t, size_t len)
+{
+	size_t i = 0, run = 0, best = 0;
+	for (; i + CHUNK <= len; i += CHUNK) {
+		unsigned bits = chunk_bits(chunk_in(chunk_load(t + i), 'A', 'Z'));
+		if (bits == 0) {
+			run = 0;
+			continue;
+		}
+		for (unsigned k = 0; k < CHUNK; k++, bits >>= 1) {
+			run = bits & 1 ? run + 1 : 0;
+			best = run > best ? run : best;
+		}
+	}
+	for (; i < len; i++) {
+		run = (unsigned)(t[i] - 'A') < 26u ? run + 1 : 0;
+		best = run > best ? run : best;
+	}
+	return best;
+}
+
+/* Whether the summarised view holds `need` ASCII capitals in a row (counted once per
+ * view, when a regex first asks). */
+static int has_capital_run(view_summary *sum, const char *text, size_t len, size_t need)
+{
+	if (!sum->capitals_ready) {
+		sum->capital_run = longest_capital_run((const unsigned char *)text, len);
+		sum->capitals_ready = 1;
+	}
+	return sum->capital_run >= need;
+}
+
+/* Whether t[0..len) holds `need` bytes of `set` in a row. */
+static int has_class_run(const unsigned char *t, size_t len, const uint64_t set[4], size_t need)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < len; i++) {
+		run = (set[t[i] >> 6] >> (t[i] & 63)) & 1 ? run + 1 : 0;
+		if (run >= need)
+			return 1;
+	}
+	return 0;
+}
+
+static int on_keyword(uint32_t cond, size_t start, size_t end, void *payload)
+{
+	(void)start;
+	(void)end;
+	keyword_found(((hit_sink *)payload)->s, cond & ~KEYWORD_ID);
+	return 0;
+}
+
+/* Whether the regex can match in a view of `len` bytes summarised by `sum`. */
+static int prefilter_passes(const mesura_scanner *s, const view_regex *r, const char *text,
+                            size_t len, view_summary *sum)
+{
+	if (s->exhaustive)
+		return 1;
+	if (len < r->min_len || (r->has_keywords && !s->keyword_seen[r->cond]))
+		return 0;
+	if (!sum->ready)
+		summarize(s->policy, text, len, sum);
+	return digits_within(sum, r->min_digits, r->max_len) && r->min_digit_run <= sum->longest_run &&
+	       (r->all_classes & sum->classes) == r->all_classes && (r->any_classes & sum->classes) &&
+	       (r->min_capital_run == 0 || has_capital_run(sum, text, len, r->min_capital_run)) &&
+	       (r->class_run == 0 ||
+	        has_class_run((const unsigned char *)text, len,
+	                      s->policy->conds[r->cond].pre.class_run_set, r->class_run));
+}
+
+/* A near miss of leaf `cond` at [start, end) of its view. */
+static int miss_in_view(mesura_scanner *s, uint32_t cond, mesura_miss_reason reason,
+                        size_t start, size_t end)
+{
+	const policy_cond *x = &s->policy->conds[cond];
+	size_t o_start = 0, o_end = 0;
+	if (!s->explain || x->role != ROLE_MATCH)
+		return MESURA_OK;
+	if (end > start &&
+	    mesura_view_source_range(s->views[x->view], start, end, &o_start, &o_end) != MESURA_OK)
+		return MESURA_OK;
+	return mesura_scan__miss(s, x->rule, reason, o_start, o_end, 0);
+}
+
+/* One attempt of `code` (leaf `cond`'s regex) from offset `at` of its view: *found is
+ * 1 when it matched (a hit, unless the validator refuses it) and *next where the leaf
+ * goes on; 0 when it did not; -1 when a match or depth limit ends the leaf. */
+static int attempt(mesura_scanner *s, uint32_t cond, const pcre2_code *code, const char *text,
+                   size_t len, size_t at, int *found, size_t *next)
+{
+	const policy_cond *x = &s->policy->conds[cond];
+	/* a view is always valid UTF-8: PCRE2 need not check it at every call */
+	int m = x->jit ? pcre2_jit_match(code, (PCRE2_SPTR)text, len, at, PCRE2_NO_UTF_CHECK,
+	                                 s->match_data, s->pcre_match)
+	               : pcre2_match(code, (PCRE2_SPTR)text, len, at, PCRE2_NO_UTF_CHECK,
+	                             s->match_data, s->pcre_match);
+	*found = 0;
+	if (m == PCRE2_ERROR_NOMATCH)
+		return MESURA_OK;
+	if (m == PCRE2_ERROR_NOMEMORY)
+		return MESURA_ENOMEM;
+	if (m < 0) { /* match or depth limit: skip the leaf, say so */
+		s->limits_hit |= MESURA_LIMIT_REGEX;
+		*found = -1;
+		return miss_in_view(s, cond, MESURA_MISS_LIMIT, 0, 0);
+	}
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->match_data);
+	size_t start = ov[0], end = ov[1];
+	*found = 1;
+	*next = end > start ? end : end + 1;
+	while (*next < len && ((unsigned char)text[*next] & 0xC0) == 0x80)
+		(*next)++; /* never start inside a character */
+	if (end > start && x->validator &&
+	    !mesura_policy__validator_check(x->validator, text + start, end - start,
+	                                    x->validator_param))
+		return miss_in_view(s, cond, MESURA_MISS_VALIDATOR, start, end);
+	return end > start ? mesura_scan__add_hit(s, cond, start, end, 0) : MESURA_OK;
+}
+
+/* Every match of a regex leaf on its view, confirmed by its validator. */
+static int match_regex(mesura_scanner *s, uint32_t cond)
+{
+	const policy_cond *x = &s->policy->conds[cond];
+	size_t len, at = 0;
+	const char *text = mesura_view_text(s->views[x->view], &len);
+	while (at <= len) {
+		int found;
+		size_t next;
+		int rc = attempt(s, cond, x->regex, text, len, at, &found, &next);
+		if (rc != MESURA_OK || found != 1) {
+			spend(s, found == 0 ? len - at : 0); /* no match: it read the rest */
+			return rc;
+		}
+		if (spend(s, 1 + next - at)) /* it read up to its match's end */
+			return MESURA_OK;
+		at = next;
+	}
+	return MESURA_OK;
+}
+
+/* The same, for a leaf whose every match has a digit within `lead` bytes of its start
+ * (cards, IBANs, IDs, phones): tried, anchored, only at the few offsets that close
+ * before a digit of the view whose byte can start a match (PCRE2's own first-byte
+ * analysis), in order. Nothing can start a match elsewhere, so it finds what a search
+ * from every offset finds, in a fraction of the attempts. */
+static int match_regex_near_digits(mesura_scanner *s, const view_regex *r,
+                                   const view_summary *sum)
+{
+	const policy_cond *x = &s->policy->conds[r->cond];
+	uint32_t cond = r->cond;
+	size_t len, at = 0, lead = r->digit_lead;
+	size_t need = r->min_digits ? r->min_digits : 1, width = r->max_len;
+	const char *text = mesura_view_text(s->views[x->view], &len);
+	size_t tried = 0; /* attempts: at most DIGITS_KEPT * (lead + 1), so counted at the end */
+	/* A match tried from an offset after digit k - 1 and at most `lead` bytes before
+	 * digit k holds digit k first and `need` digits from it on, all within `width`
+	 * bytes of its start: digits that leave too few digits after them, or too far, are
+	 * no start. */
+	for (size_t k = 0; k + need <= sum->digits; k++) {
+		size_t d = sum->digit_at[k], from = d > lead ? d - lead : 0;
+		if (width != SIZE_MAX && sum->digit_at[k + need - 1] - d >= width) {
+			at = at > d ? at : d + 1;
+			continue;
+		}
+		for (size_t p = from > at ? from : at; p <= d; p++) {
+			unsigned char first = (unsigned char)text[p];
+			if ((first & 0xC0) == 0x80 || !((x->pre.any_of[first >> 6] >> (first & 63)) & 1))
+				continue; /* inside a character, or no match starts with that byte */
+			int found;
+			size_t next;
+			tried++;
+			int rc = attempt(s, cond, x->anchored, text, len, p, &found, &next);
+			if (rc != MESURA_OK || found < 0) {
+				spend(s, tried);
+				return rc;
+			}
+			if (found) {
+				at = next;
+				break;
+			}
+		}
+		at = at > d ? at : d + 1;
+	}
+	spend(s, tried);
+	return MESURA_OK;
+}
+
+/* Whether regex r is best tried near the view's digits (match_regex_near_digits): its
+ * matches start close before a digit and the summary knows where every digit is. */
+static int near_digits(const mesura_scanner *s, const view_regex *r, const view_summary *sum)
+{
+	return r->digit_lead != SIZE_MAX && s->policy->conds[r->cond].anchored && !s->exhaustive &&
+	       sum->ready && sum->digits <= DIGITS_KEPT;
+}
+
+/* The index of the lowest set bit of x (not 0). */
+static inline size_t lowest_bit(uint64_t x)
+{
+#if defined(__GNUC__)
+	return (size_t)__builtin_ctzll(x);
+#else
+	size_t k = 0;
+	for (; !(x & 1); x >>= 1)
+		k++;
+	return k;
+#endif
+}
+
+/* Whether the post holds a '%' or '&', where markup that a view decodes may start
+ * (src/text/markup.c: decoding starts at no other byte of the post). */
+static int may_hold_markup(const mesura_scanner *s)
+{
+	return memchr(s->text, '%', s->len) || memchr(s->text, '&', s->len);
+}
+
+/* Whether view v's keywords have been looked for with its host's terms in this post:
+ * always for a plain host; for one that decodes markup, when the post holds none and
+ * the host was searched with the automaton that holds them (its group, when it has
+ * one: see policy_view). */
+static int keywords_found_by_host(const mesura_scanner *s, const policy_view *view)
+{
+	if (view->keyword_host == NO_BASE)
+		return 0;
+	if (!view->host_unless_markup)
+		return 1;
+	const policy_view *host = &s->policy->views[view->keyword_host];
+	return (!host->group || s->grouped[view->keyword_host]) && !may_hold_markup(s);
+}
+
+int mesura_scan__match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
+{
+	const policy_view *view = &s->policy->views[v];
+	if (!view->n_regexes)
+		return MESURA_OK;
+	size_t len;
+	const char *text = mesura_view_text(s->views[v], &len);
+	if (view->keywords && !keywords_found_by_host(s, view)) {
+		hit_sink h = {s, 0, 0, MESURA_OK, 0, NULL, NULL};
+		mesura_scan__search_view(s, view->keywords, text, len, on_keyword, &h);
+	}
+	int rc = MESURA_OK;
+	/* the leaves without keywords and those whose keywords the post holds, in order */
+	const uint64_t *free_bits = s->regex_free + s->regex_words[v];
+	const uint64_t *todo = s->regex_todo + s->regex_words[v];
+	size_t words = s->regex_words[v + 1] - s->regex_words[v];
+	for (size_t w = 0; w < words; w++) {
+		uint64_t bits = s->exhaustive ? ~UINT64_C(0) : free_bits[w] | todo[w];
+		while (bits && rc == MESURA_OK && !out_of_time(s)) {
+			size_t k = w * 64 + lowest_bit(bits);
+			bits &= bits - 1;
+			if (k >= view->n_regexes)
+				break;
+			if (prefilter_passes(s, &view->regexes[k], text, len, sum))
+				rc = near_digits(s, &view->regexes[k], sum)
+				         ? match_regex_near_digits(s, &view->regexes[k], sum)
+				         : match_regex(s, view->regexes[k].cond);
+		}
+	}
+	spend(s, sum->ready ? len : 0); /* the summary's pass over the view */
+	return rc;
+}
