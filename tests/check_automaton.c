@@ -83,21 +83,21 @@ static mesura_automaton *build_terms(const char *const *terms, const size_t *len
 {
 	mesura_automaton_builder *b;
 	mesura_automaton *a;
-	ck_assert_int_eq(mesura_scan__builder_new(&b, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_new(&b, NULL), MESURA_OK);
 	for (size_t i = 0; i < n; i++)
-		ck_assert_int_eq(mesura_scan__builder_add(b, terms[i], lens ? lens[i] : strlen(terms[i]),
-		                                          ids ? ids[i] : (uint32_t)i),
+		ck_assert_int_eq(mesura_match__builder_add(b, terms[i], lens ? lens[i] : strlen(terms[i]),
+		                                           ids ? ids[i] : (uint32_t)i),
 		                 MESURA_OK);
-	ck_assert_int_eq(mesura_scan__builder_build(b, &a), MESURA_OK);
-	mesura_scan__builder_free(b);
-	ck_assert_uint_gt(mesura_scan__automaton_memory(a), 0);
+	ck_assert_int_eq(mesura_match__builder_build(b, &a), MESURA_OK);
+	mesura_match__builder_free(b);
+	ck_assert_uint_gt(mesura_match__automaton_memory(a), 0);
 	return a;
 }
 
 static void search(const mesura_automaton *a, const char *text, size_t len, hit_log *log)
 {
 	log_reset(log, 0);
-	ck_assert_int_eq(mesura_scan__automaton_search(a, text, len, record, log), 0);
+	ck_assert_int_eq(mesura_match__automaton_search(a, text, len, record, log), 0);
 }
 
 /* memcmp at every end offset, in the search's order. */
@@ -143,7 +143,7 @@ START_TEST(ushers)
 	search(a, NULL, 0, &log);
 	ck_assert_uint_eq(log.n, 0);
 	log_free(&log);
-	mesura_scan__automaton_free(a);
+	mesura_match__automaton_free(a);
 }
 END_TEST
 
@@ -170,7 +170,7 @@ START_TEST(overlapping_and_nested_terms)
 	expect_hit(&log, 4, 6, 2, 5); /* bcd */
 	expect_hit(&log, 5, 7, 3, 5); /* cd */
 	log_free(&log);
-	mesura_scan__automaton_free(a);
+	mesura_match__automaton_free(a);
 }
 END_TEST
 
@@ -178,12 +178,12 @@ START_TEST(duplicate_terms)
 {
 	mesura_automaton_builder *b;
 	mesura_automaton *a;
-	ck_assert_int_eq(mesura_scan__builder_new(&b, NULL), MESURA_OK);
-	ck_assert_int_eq(mesura_scan__builder_add(b, "foo", 3, 9), MESURA_OK);
-	ck_assert_int_eq(mesura_scan__builder_add(b, "foo", 3, 2), MESURA_OK);
-	ck_assert_int_eq(mesura_scan__builder_add(b, "foo", 3, 9), MESURA_OK); /* once per id */
-	ck_assert_int_eq(mesura_scan__builder_add(b, "oo", 2, 5), MESURA_OK);
-	ck_assert_int_eq(mesura_scan__builder_build(b, &a), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_new(&b, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_add(b, "foo", 3, 9), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_add(b, "foo", 3, 2), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_add(b, "foo", 3, 9), MESURA_OK); /* once per id */
+	ck_assert_int_eq(mesura_match__builder_add(b, "oo", 2, 5), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_build(b, &a), MESURA_OK);
 	hit_log log = {0};
 	search(a, "foofoo", 6, &log);
 	ck_assert_uint_eq(log.n, 6);
@@ -193,16 +193,16 @@ START_TEST(duplicate_terms)
 	expect_hit(&log, 3, 2, 3, 6);
 	expect_hit(&log, 4, 9, 3, 6);
 	expect_hit(&log, 5, 5, 4, 6);
-	mesura_scan__automaton_free(a);
+	mesura_match__automaton_free(a);
 	/* The builder is unchanged by a build: more terms, a second automaton. */
-	ck_assert_int_eq(mesura_scan__builder_add(b, "of", 2, 1), MESURA_OK);
-	ck_assert_int_eq(mesura_scan__builder_build(b, &a), MESURA_OK);
-	mesura_scan__builder_free(b);
+	ck_assert_int_eq(mesura_match__builder_add(b, "of", 2, 1), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_build(b, &a), MESURA_OK);
+	mesura_match__builder_free(b);
 	search(a, "foofoo", 6, &log);
 	ck_assert_uint_eq(log.n, 7);
 	expect_hit(&log, 3, 1, 2, 4);
 	log_free(&log);
-	mesura_scan__automaton_free(a);
+	mesura_match__automaton_free(a);
 }
 END_TEST
 
@@ -226,7 +226,7 @@ START_TEST(multibyte_terms)
 	search(a, "a\xc3", 2, &log);
 	ck_assert_uint_eq(log.n, 0);
 	log_free(&log);
-	mesura_scan__automaton_free(a);
+	mesura_match__automaton_free(a);
 }
 END_TEST
 
@@ -234,32 +234,32 @@ START_TEST(invalid_arguments)
 {
 	mesura_automaton_builder *b;
 	mesura_automaton *a = (mesura_automaton *)&a;
-	ck_assert_int_eq(mesura_scan__builder_new(NULL, NULL), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_match__builder_new(NULL, NULL), MESURA_EINVAL);
 	mesura_allocator half = {0};
-	ck_assert_int_eq(mesura_scan__builder_new(&b, &half), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_match__builder_new(&b, &half), MESURA_EINVAL);
 	ck_assert_ptr_null(b);
-	ck_assert_int_eq(mesura_scan__builder_new(&b, NULL), MESURA_OK);
-	ck_assert_int_eq(mesura_scan__builder_add(b, "", 0, 1), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_scan__builder_add(b, "x", 0, 1), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_scan__builder_add(b, NULL, 3, 1), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_scan__builder_add(NULL, "x", 1, 1), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_scan__builder_build(NULL, &a), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_match__builder_new(&b, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_add(b, "", 0, 1), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_match__builder_add(b, "x", 0, 1), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_match__builder_add(b, NULL, 3, 1), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_match__builder_add(NULL, "x", 1, 1), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_match__builder_build(NULL, &a), MESURA_EINVAL);
 	ck_assert_ptr_null(a);
-	ck_assert_int_eq(mesura_scan__builder_build(b, NULL), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_match__builder_build(b, NULL), MESURA_EINVAL);
 	/* No terms: an automaton that finds nothing. */
-	ck_assert_int_eq(mesura_scan__builder_build(b, &a), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_build(b, &a), MESURA_OK);
 	hit_log log = {0};
 	search(a, "anything", 8, &log);
 	ck_assert_uint_eq(log.n, 0);
 	unsigned char mask[256] = {0};
 	mask['*'] = 1;
-	ck_assert_int_eq(mesura_scan__automaton_match_masked(a, "a*", 2, mask, 100, record, &log), 0);
+	ck_assert_int_eq(mesura_match__automaton_match_masked(a, "a*", 2, mask, 100, record, &log), 0);
 	ck_assert_uint_eq(log.n, 0);
-	mesura_scan__automaton_free(a);
-	mesura_scan__builder_free(b);
-	mesura_scan__builder_free(NULL);
-	mesura_scan__automaton_free(NULL);
-	ck_assert_uint_eq(mesura_scan__automaton_memory(NULL), 0);
+	mesura_match__automaton_free(a);
+	mesura_match__builder_free(b);
+	mesura_match__builder_free(NULL);
+	mesura_match__automaton_free(NULL);
+	ck_assert_uint_eq(mesura_match__automaton_memory(NULL), 0);
 	log_free(&log);
 }
 END_TEST
@@ -277,7 +277,7 @@ START_TEST(nul_bytes)
 	expect_hit(&log, 2, 2, 3, 5); /* b\0 */
 	expect_hit(&log, 3, 1, 4, 5); /* \0 */
 	log_free(&log);
-	mesura_scan__automaton_free(a);
+	mesura_match__automaton_free(a);
 }
 END_TEST
 
@@ -320,7 +320,7 @@ START_TEST(agrees_with_naive_search)
 		if (!same)
 			tu_tally_fail(&tally, "iteration %d: %zu terms, text of %zu bytes: %zu hits, want %zu",
 			              iter, n, len, got.n, want.n);
-		mesura_scan__automaton_free(a);
+		mesura_match__automaton_free(a);
 	}
 	free(text);
 	log_free(&got);
@@ -380,7 +380,7 @@ START_TEST(agrees_around_stream_thresholds)
 					continue;
 				size_t stop = 1 + tu_rng_below(&rng, want.n);
 				log_reset(&got, stop);
-				int rc = mesura_scan__automaton_search(a, text, len, record, &got);
+				int rc = mesura_match__automaton_search(a, text, len, record, &got);
 				tally.checks++;
 				if (rc != 7 || got.n != stop || !same_hits(got.hits, want.hits, stop))
 					tu_tally_fail(&tally, "longest %zu, text %d of %zu bytes, stop at hit %zu: "
@@ -388,7 +388,7 @@ START_TEST(agrees_around_stream_thresholds)
 					              top, kind, len, stop, rc, got.n);
 			}
 		}
-		mesura_scan__automaton_free(a);
+		mesura_match__automaton_free(a);
 	}
 	free(text);
 	log_free(&got);
@@ -415,18 +415,18 @@ START_TEST(callback_stops_the_search)
 	for (size_t j = 0; j <= 40; j++) {
 		size_t stop = j == 0 ? 1 : all.n * j / 40;
 		log_reset(&some, stop);
-		ck_assert_int_eq(mesura_scan__automaton_search(a, text, len, record, &some), 7);
+		ck_assert_int_eq(mesura_match__automaton_search(a, text, len, record, &some), 7);
 		ck_assert_uint_eq(some.n, stop);
 		ck_assert(same_hits(some.hits, all.hits, stop));
 	}
 	log_reset(&some, 1);
-	ck_assert_int_eq(mesura_scan__automaton_search(a, "xxbab", 5, record, &some), 7);
+	ck_assert_int_eq(mesura_match__automaton_search(a, "xxbab", 5, record, &some), 7);
 	ck_assert_uint_eq(some.n, 1);
 	expect_hit(&some, 0, 2, 2, 4);
 	free(text);
 	log_free(&all);
 	log_free(&some);
-	mesura_scan__automaton_free(a);
+	mesura_match__automaton_free(a);
 }
 END_TEST
 
@@ -481,23 +481,23 @@ START_TEST(hundred_thousand_terms)
 	char *text = malloc(TEXT);
 	ck_assert(store && terms && text);
 	mesura_automaton_builder *b;
-	ck_assert_int_eq(mesura_scan__builder_new(&b, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_new(&b, NULL), MESURA_OK);
 	for (size_t i = 0; i < N; i++) {
 		char *t = store + i * 14;
 		size_t len = 4 + tu_rng_below(&rng, 11);
 		for (size_t k = 0; k < len; k++)
 			t[k] = (char)('a' + tu_rng_below(&rng, 26));
 		terms[i] = (big_term){t, len, (uint32_t)i};
-		ck_assert_int_eq(mesura_scan__builder_add(b, t, len, (uint32_t)i), MESURA_OK);
+		ck_assert_int_eq(mesura_match__builder_add(b, t, len, (uint32_t)i), MESURA_OK);
 	}
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	mesura_automaton *a;
-	ck_assert_int_eq(mesura_scan__builder_build(b, &a), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_build(b, &a), MESURA_OK);
 	double seconds = tu_seconds_since(&t0);
-	mesura_scan__builder_free(b);
+	mesura_match__builder_free(b);
 	printf("100000 terms: built in %.3f s, %zu bytes\n", seconds,
-	       mesura_scan__automaton_memory(a));
+	       mesura_match__automaton_memory(a));
 	/* Random letters and spaces, with every 97th term planted at a known place. */
 	for (size_t k = 0; k < TEXT; k++)
 		text[k] = tu_rng_below(&rng, 6) ? (char)('a' + tu_rng_below(&rng, 26)) : ' ';
@@ -537,8 +537,8 @@ START_TEST(hundred_thousand_terms)
 		memcpy(spelled, terms[i].bytes, terms[i].len);
 		spelled[7] = '*';
 		log_reset(&got, 0);
-		ck_assert_int_eq(mesura_scan__automaton_match_masked(a, spelled, terms[i].len, mask,
-		                                                     SIZE_MAX, record, &got),
+		ck_assert_int_eq(mesura_match__automaton_match_masked(a, spelled, terms[i].len, mask,
+		                                                      SIZE_MAX, record, &got),
 		                 0);
 		size_t k = 0;
 		while (k < got.n && got.hits[k].id != terms[i].id)
@@ -546,11 +546,11 @@ START_TEST(hundred_thousand_terms)
 		ck_assert_msg(k < got.n, "%.*s: not found", (int)terms[i].len, spelled);
 	}
 	log_reset(&got, 0);
-	ck_assert_int_eq(mesura_scan__automaton_match_masked(a, "**********", 10, mask, 1000, record, &got),
+	ck_assert_int_eq(mesura_match__automaton_match_masked(a, "**********", 10, mask, 1000, record, &got),
 	                 MESURA_ELIMIT);
 	log_free(&got);
 	log_free(&want);
-	mesura_scan__automaton_free(a);
+	mesura_match__automaton_free(a);
 	free(store);
 	free(terms);
 	free(text);
@@ -574,8 +574,8 @@ static void masked(const mesura_automaton *a, const char *text, size_t budget, i
 	for (const char *m = "*#@$.-_"; *m; m++)
 		mask[(unsigned char)*m] = 1;
 	log_reset(log, 0);
-	ck_assert_int_eq(mesura_scan__automaton_match_masked(a, text, strlen(text), mask, budget,
-	                                                     record, log),
+	ck_assert_int_eq(mesura_match__automaton_match_masked(a, text, strlen(text), mask, budget,
+	                                                      record, log),
 	                 want_rc);
 }
 
@@ -619,7 +619,7 @@ START_TEST(masked_spellings)
 	expect_masked(a, "**********", 1, 11u);   /* abcdefghij */
 	expect_masked(a, "x*y", 1, 12u);          /* a four-byte letter */
 	expect_masked(a, "q*r", 0);               /* ill-formed UTF-8 is no letter */
-	mesura_scan__automaton_free(a);
+	mesura_match__automaton_free(a);
 }
 END_TEST
 
@@ -680,7 +680,7 @@ START_TEST(masked_agrees_with_naive)
 				len += strlen(ch);
 			}
 			log_reset(&got, 0);
-			int rc = mesura_scan__automaton_match_masked(a, text, len, mask, SIZE_MAX, record, &got);
+			int rc = mesura_match__automaton_match_masked(a, text, len, mask, SIZE_MAX, record, &got);
 			/* The expected terms in byte order, each once per id. */
 			size_t want[48], n_want = 0;
 			for (size_t i = 0; i < n; i++)
@@ -704,7 +704,7 @@ START_TEST(masked_agrees_with_naive)
 				tu_tally_fail(&tally, "iteration %d: \"%.*s\": rc %d, %zu terms, want %zu", iter,
 				              (int)len, text, rc, got.n, n_want);
 		}
-		mesura_scan__automaton_free(a);
+		mesura_match__automaton_free(a);
 	}
 	log_free(&got);
 	tu_tally_finish(&tally, "texts");
@@ -724,7 +724,7 @@ START_TEST(masked_budget)
 		unsigned char mask[256] = {0};
 		mask['*'] = 1;
 		log_reset(&some, 0);
-		int rc = mesura_scan__automaton_match_masked(a, "f**k", 4, mask, budget, record, &some);
+		int rc = mesura_match__automaton_match_masked(a, "f**k", 4, mask, budget, record, &some);
 		ck_assert(rc == 0 || rc == MESURA_ELIMIT);
 		limited += rc == MESURA_ELIMIT;
 		ck_assert_uint_le(some.n, full.n);
@@ -742,38 +742,38 @@ START_TEST(masked_budget)
 	mask['*'] = 1;
 	log_reset(&some, 0);
 	/* Longer than any term: nothing to find. */
-	ck_assert_int_eq(mesura_scan__automaton_match_masked(a, many, 80, mask, 10, record, &some), 0);
-	mesura_scan__automaton_free(a);
+	ck_assert_int_eq(mesura_match__automaton_match_masked(a, many, 80, mask, 10, record, &some), 0);
+	mesura_match__automaton_free(a);
 
 	/* 2,000 ten-letter terms: ten masks have a large tree to walk. */
 	mesura_automaton_builder *b;
-	ck_assert_int_eq(mesura_scan__builder_new(&b, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_new(&b, NULL), MESURA_OK);
 	tu_rng rng = {3};
 	for (uint32_t i = 0; i < 2000; i++) {
 		char t[80];
 		for (size_t k = 0; k < 80; k++)
 			t[k] = (char)('a' + tu_rng_below(&rng, 26));
-		ck_assert_int_eq(mesura_scan__builder_add(b, t, i ? 10 : 80, i), MESURA_OK);
+		ck_assert_int_eq(mesura_match__builder_add(b, t, i ? 10 : 80, i), MESURA_OK);
 	}
-	ck_assert_int_eq(mesura_scan__builder_build(b, &a), MESURA_OK);
-	mesura_scan__builder_free(b);
+	ck_assert_int_eq(mesura_match__builder_build(b, &a), MESURA_OK);
+	mesura_match__builder_free(b);
 	log_reset(&some, 0);
-	ck_assert_int_eq(mesura_scan__automaton_match_masked(a, many, 10, mask, 1000, record, &some),
+	ck_assert_int_eq(mesura_match__automaton_match_masked(a, many, 10, mask, 1000, record, &some),
 	                 MESURA_ELIMIT);
 	ck_assert_uint_lt(some.n, 2000);
 	log_reset(&some, 0);
-	ck_assert_int_eq(mesura_scan__automaton_match_masked(a, many, 10, mask, SIZE_MAX, record, &some),
+	ck_assert_int_eq(mesura_match__automaton_match_masked(a, many, 10, mask, SIZE_MAX, record, &some),
 	                 0);
 	ck_assert_uint_eq(some.n, 1999); /* every ten-letter term */
 	/* More than 64 masks: refused at once. */
-	ck_assert_int_eq(mesura_scan__automaton_match_masked(a, many, 65, mask, SIZE_MAX, record, &some),
+	ck_assert_int_eq(mesura_match__automaton_match_masked(a, many, 65, mask, SIZE_MAX, record, &some),
 	                 MESURA_ELIMIT);
 	/* The callback stops the walk. */
 	log_reset(&some, 3);
-	ck_assert_int_eq(mesura_scan__automaton_match_masked(a, many, 10, mask, SIZE_MAX, record, &some),
+	ck_assert_int_eq(mesura_match__automaton_match_masked(a, many, 10, mask, SIZE_MAX, record, &some),
 	                 7);
 	ck_assert_uint_eq(some.n, 3);
-	mesura_scan__automaton_free(a);
+	mesura_match__automaton_free(a);
 	log_free(&full);
 	log_free(&some);
 }
@@ -794,21 +794,21 @@ START_TEST(allocation_failures_are_clean)
 		tu_failing_alloc_init(&fa, fail_after);
 		mesura_automaton_builder *b = NULL;
 		mesura_automaton *a = NULL;
-		int rc = mesura_scan__builder_new(&b, &fa.hooks);
+		int rc = mesura_match__builder_new(&b, &fa.hooks);
 		for (size_t i = 0; rc == MESURA_OK && i < N_TERMS; i++) {
-			rc = mesura_scan__builder_add(b, terms[i], strlen(terms[i]), (uint32_t)i);
+			rc = mesura_match__builder_add(b, terms[i], strlen(terms[i]), (uint32_t)i);
 			if (rc != MESURA_OK) {
 				/* The builder is unchanged and still usable. */
 				ck_assert_int_eq(rc, MESURA_ENOMEM);
 				fa.fail_after = SIZE_MAX;
-				rc = mesura_scan__builder_add(b, terms[i], strlen(terms[i]), (uint32_t)i);
+				rc = mesura_match__builder_add(b, terms[i], strlen(terms[i]), (uint32_t)i);
 				ck_assert_int_eq(rc, MESURA_OK);
 				fa.fail_after = fail_after;
 				fa.calls = 0;
 			}
 		}
 		if (rc == MESURA_OK)
-			rc = mesura_scan__builder_build(b, &a);
+			rc = mesura_match__builder_build(b, &a);
 		if (rc == MESURA_OK) {
 			built = 1;
 			hit_log log = {0};
@@ -819,8 +819,8 @@ START_TEST(allocation_failures_are_clean)
 			ck_assert_int_eq(rc, MESURA_ENOMEM);
 			ck_assert_ptr_null(a);
 		}
-		mesura_scan__automaton_free(a);
-		mesura_scan__builder_free(b);
+		mesura_match__automaton_free(a);
+		mesura_match__builder_free(b);
 		ck_assert_uint_eq(fa.live, 0);
 	}
 	ck_assert(built);

@@ -16,7 +16,7 @@
 
 static const mesura_validator *find(const char *name)
 {
-	const mesura_validator *v = mesura_policy__validator_find(name, strlen(name));
+	const mesura_validator *v = mesura_match__validator_find(name, strlen(name));
 	ck_assert_msg(v != NULL, "no validator %s", name);
 	return v;
 }
@@ -28,7 +28,7 @@ static int check_bytes(const mesura_validator *v, const char *text, size_t len, 
 	ck_assert_ptr_nonnull(copy);
 	if (len)
 		memcpy(copy, text, len);
-	int ok = mesura_policy__validator_check(v, copy, len, param);
+	int ok = mesura_match__validator_check(v, copy, len, param);
 	free(copy);
 	return ok;
 }
@@ -867,7 +867,7 @@ END_TEST
 
 static int parse(const char *spec, const mesura_validator **v, double *param)
 {
-	return mesura_policy__validator_parse(spec, strlen(spec), v, param);
+	return mesura_match__validator_parse(spec, strlen(spec), v, param);
 }
 
 START_TEST(parse_specs)
@@ -875,8 +875,8 @@ START_TEST(parse_specs)
 	const mesura_validator *v;
 	double param;
 	ck_assert_int_eq(parse("entropy>=3.5", &v, &param), 0);
-	ck_assert_str_eq(mesura_policy__validator_name(v), "entropy");
-	ck_assert(mesura_policy__validator_takes_param(v));
+	ck_assert_str_eq(mesura_match__validator_name(v), "entropy");
+	ck_assert(mesura_match__validator_takes_param(v));
 	ck_assert(param == 3.5);
 	ck_assert_int_eq(parse("entropy >= 4", &v, &param), 0);
 	ck_assert(param == 4.0);
@@ -898,10 +898,10 @@ START_TEST(parse_specs)
 	                              "es_nif", "es_cif", "us_ssn"};
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		ck_assert_int_eq(parse(names[i], &v, &param), 0);
-		ck_assert_str_eq(mesura_policy__validator_name(v), names[i]);
-		ck_assert(!mesura_policy__validator_takes_param(v));
+		ck_assert_str_eq(mesura_match__validator_name(v), names[i]);
+		ck_assert(!mesura_match__validator_takes_param(v));
 		ck_assert(param == 0);
-		ck_assert_ptr_eq(mesura_policy__validator_find(names[i], strlen(names[i])), v);
+		ck_assert_ptr_eq(mesura_match__validator_find(names[i], strlen(names[i])), v);
 	}
 	ck_assert_int_eq(parse(" luhn ", &v, &param), 0);
 
@@ -910,13 +910,13 @@ START_TEST(parse_specs)
 		ck_assert_msg(parse(unknown[i], &v, &param) == -1, "%s", unknown[i]);
 		ck_assert_ptr_null(v);
 	}
-	ck_assert_int_eq(mesura_policy__validator_parse(NULL, 0, &v, &param), -1);
+	ck_assert_int_eq(mesura_match__validator_parse(NULL, 0, &v, &param), -1);
 	/* find reads only len bytes */
-	ck_assert_ptr_eq(mesura_policy__validator_find("luhnx", 4), find("luhn"));
-	ck_assert_ptr_null(mesura_policy__validator_find("luh", 3));
-	ck_assert_ptr_null(mesura_policy__validator_find(NULL, 0));
-	ck_assert_ptr_null(mesura_policy__validator_name(NULL));
-	ck_assert_int_eq(mesura_policy__validator_takes_param(NULL), 0);
+	ck_assert_ptr_eq(mesura_match__validator_find("luhnx", 4), find("luhn"));
+	ck_assert_ptr_null(mesura_match__validator_find("luh", 3));
+	ck_assert_ptr_null(mesura_match__validator_find(NULL, 0));
+	ck_assert_ptr_null(mesura_match__validator_name(NULL));
+	ck_assert_int_eq(mesura_match__validator_takes_param(NULL), 0);
 }
 END_TEST
 
@@ -931,16 +931,16 @@ START_TEST(suggestions)
 	    {"entrpy>=3.5", "entropy"}, {" lun", "luhn"},
 	};
 	for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
-		const char *s = mesura_policy__validator_suggest(pairs[i][0], strlen(pairs[i][0]));
+		const char *s = mesura_match__validator_suggest(pairs[i][0], strlen(pairs[i][0]));
 		ck_assert_msg(s && strcmp(s, pairs[i][1]) == 0, "%s -> %s, expected %s",
 		              pairs[i][0], s ? s : "NULL", pairs[i][1]);
 	}
 	static const char *const none[] = {"creditcard", "passport", "x", "",
 	                                   "a_very_long_name_that_is_nothing_like_any_validator"};
 	for (size_t i = 0; i < sizeof none / sizeof *none; i++)
-		ck_assert_msg(!mesura_policy__validator_suggest(none[i], strlen(none[i])), "%s",
+		ck_assert_msg(!mesura_match__validator_suggest(none[i], strlen(none[i])), "%s",
 		              none[i]);
-	ck_assert_ptr_null(mesura_policy__validator_suggest(NULL, 0));
+	ck_assert_ptr_null(mesura_match__validator_suggest(NULL, 0));
 }
 END_TEST
 
@@ -958,13 +958,13 @@ START_TEST(empty_null_and_non_ascii)
 {
 	for (size_t i = 0; i < N_NAMES; i++) {
 		const mesura_validator *v = find(ALL_NAMES[i]);
-		ck_assert(!mesura_policy__validator_check(v, NULL, 0, 1.0));
-		ck_assert(!mesura_policy__validator_check(v, NULL, 12, 1.0));
-		ck_assert(!mesura_policy__validator_check(v, "", 0, 1.0));
+		ck_assert(!mesura_match__validator_check(v, NULL, 0, 1.0));
+		ck_assert(!mesura_match__validator_check(v, NULL, 12, 1.0));
+		ck_assert(!mesura_match__validator_check(v, "", 0, 1.0));
 		ck_assert(!check_bytes(v, "\xff\xfe\x80\x00", 4, 1.0));
 		ck_assert(!check_bytes(v, "\xef\xbc\x91\xef\xbc\x92\xef\xbc\x93", 9, 1.0));
 	}
-	ck_assert(!mesura_policy__validator_check(NULL, "4111111111111111", 16, 0));
+	ck_assert(!mesura_match__validator_check(NULL, "4111111111111111", 16, 0));
 }
 END_TEST
 
@@ -1010,12 +1010,12 @@ START_TEST(random_bytes)
 		int ok = check_bytes(v, buf, n, 2.0);
 		accepted += (size_t)ok;
 		if (ok && n > 64)
-			ck_assert_str_eq(mesura_policy__validator_name(v), "entropy");
+			ck_assert_str_eq(mesura_match__validator_name(v), "entropy");
 		const mesura_validator *pv;
 		double param;
-		int rc = mesura_policy__validator_parse(buf, n, &pv, &param);
+		int rc = mesura_match__validator_parse(buf, n, &pv, &param);
 		ck_assert(rc == 0 || rc == -1 || rc == -2);
-		(void)mesura_policy__validator_suggest(buf, n);
+		(void)mesura_match__validator_suggest(buf, n);
 	}
 	printf("random bytes: 200000 inputs, %zu accepted\n", accepted);
 }

@@ -334,29 +334,29 @@ START_TEST(automaton_search_checks_as_it_goes)
 {
 	mesura_automaton_builder *b = NULL;
 	mesura_automaton *a = NULL;
-	ck_assert_int_eq(mesura_scan__builder_new(&b, NULL), MESURA_OK);
-	ck_assert_int_eq(mesura_scan__builder_add(b, "ab", 2, 1), MESURA_OK);
-	ck_assert_int_eq(mesura_scan__builder_build(b, &a), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_new(&b, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_add(b, "ab", 2, 1), MESURA_OK);
+	ck_assert_int_eq(mesura_match__builder_build(b, &a), MESURA_OK);
 	size_t len = (size_t)1 << 20;
 	char *text = malloc(len);
 	ck_assert_ptr_nonnull(text);
 	for (size_t i = 0; i < len; i++)
 		text[i] = "ab"[i % 2];
 	search_log all = {0, 0, 0, 0};
-	ck_assert_int_eq(mesura_scan__automaton_search_checked(a, text, len, count_hit, count_check,
-	                                                       &all),
+	ck_assert_int_eq(mesura_match__automaton_search_checked(a, text, len, count_hit, count_check,
+	                                                        &all),
 	                 0);
 	ck_assert_uint_eq(all.hits, len / 2);
 	ck_assert_uint_ge(all.checks, 15);
 	search_log some = {0, 0, 3, 0};
-	ck_assert_int_eq(mesura_scan__automaton_search_checked(a, text, len, count_hit, count_check,
-	                                                       &some),
+	ck_assert_int_eq(mesura_match__automaton_search_checked(a, text, len, count_hit, count_check,
+	                                                        &some),
 	                 5);
 	ck_assert_uint_le(some.hits, some.last / 2 + 1);
 	ck_assert_uint_lt(some.hits, all.hits / 4);
 	free(text);
-	mesura_scan__automaton_free(a);
-	mesura_scan__builder_free(b);
+	mesura_match__automaton_free(a);
+	mesura_match__builder_free(b);
 }
 END_TEST
 

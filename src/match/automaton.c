@@ -110,7 +110,7 @@ struct mesura_automaton {
 
 /* ---------------------------------------------------------- builder */
 
-int mesura_scan__builder_new(mesura_automaton_builder **out, const mesura_allocator *alloc)
+int mesura_match__builder_new(mesura_automaton_builder **out, const mesura_allocator *alloc)
 {
 	if (!out)
 		return MESURA_EINVAL;
@@ -118,7 +118,7 @@ int mesura_scan__builder_new(mesura_automaton_builder **out, const mesura_alloca
 	return mesura_alloc__new_object((void **)out, sizeof **out, alloc);
 }
 
-void mesura_scan__builder_free(mesura_automaton_builder *b)
+void mesura_match__builder_free(mesura_automaton_builder *b)
 {
 	if (!b)
 		return;
@@ -128,8 +128,8 @@ void mesura_scan__builder_free(mesura_automaton_builder *b)
 	mesura_alloc__free(&a, b);
 }
 
-int mesura_scan__builder_add(mesura_automaton_builder *b, const char *term, size_t len,
-                             uint32_t id)
+int mesura_match__builder_add(mesura_automaton_builder *b, const char *term, size_t len,
+                              uint32_t id)
 {
 	if (!b || !term || len == 0 || len > UINT32_MAX - 1 || b->n_terms >= UINT32_MAX - 1)
 		return MESURA_EINVAL;
@@ -150,12 +150,12 @@ int mesura_scan__builder_add(mesura_automaton_builder *b, const char *term, size
 	return MESURA_OK;
 }
 
-size_t mesura_scan__builder_count(const mesura_automaton_builder *b)
+size_t mesura_match__builder_count(const mesura_automaton_builder *b)
 {
 	return b ? b->n_terms : 0;
 }
 
-void mesura_scan__builder_ascii_caseless(mesura_automaton_builder *b)
+void mesura_match__builder_ascii_caseless(mesura_automaton_builder *b)
 {
 	b->ascii_caseless = 1;
 }
@@ -593,7 +593,7 @@ static int lay_out(build *c)
 	return MESURA_OK;
 }
 
-void mesura_scan__automaton_free(mesura_automaton *a)
+void mesura_match__automaton_free(mesura_automaton *a)
 {
 	if (!a)
 		return;
@@ -603,7 +603,7 @@ void mesura_scan__automaton_free(mesura_automaton *a)
 	mesura_alloc__free(&alloc, a);
 }
 
-int mesura_scan__builder_build(mesura_automaton_builder *b, mesura_automaton **out)
+int mesura_match__builder_build(mesura_automaton_builder *b, mesura_automaton **out)
 {
 	if (!out)
 		return MESURA_EINVAL;
@@ -637,14 +637,14 @@ int mesura_scan__builder_build(mesura_automaton_builder *b, mesura_automaton **o
 	mesura_alloc__free(c.alloc, c.scratch);
 	mesura_alloc__free(c.alloc, c.terms);
 	if (rc != MESURA_OK) {
-		mesura_scan__automaton_free(c.a);
+		mesura_match__automaton_free(c.a);
 		return rc;
 	}
 	*out = c.a;
 	return MESURA_OK;
 }
 
-size_t mesura_scan__automaton_memory(const mesura_automaton *a)
+size_t mesura_match__automaton_memory(const mesura_automaton *a)
 {
 	return a ? sizeof *a + a->dense_bytes + a->block_bytes : 0;
 }
@@ -930,9 +930,9 @@ static int search_mixed(const mesura_automaton *a, const unsigned char *p, size_
 	return search(a, p, len, hit, check, payload, 0);
 }
 
-int mesura_scan__automaton_search_checked(const mesura_automaton *a, const char *text,
-                                          size_t len, mesura_automaton_hit_fn hit,
-                                          mesura_automaton_check_fn check, void *payload)
+int mesura_match__automaton_search_checked(const mesura_automaton *a, const char *text,
+                                           size_t len, mesura_automaton_hit_fn hit,
+                                           mesura_automaton_check_fn check, void *payload)
 {
 	if (a->n_match == 0)
 		return 0; /* no terms (an empty list): nothing to find, no need to read */
@@ -941,10 +941,10 @@ int mesura_scan__automaton_search_checked(const mesura_automaton *a, const char 
 	                                 : search_mixed(a, p, len, hit, check, payload);
 }
 
-int mesura_scan__automaton_search(const mesura_automaton *a, const char *text, size_t len,
-                                  mesura_automaton_hit_fn hit, void *payload)
+int mesura_match__automaton_search(const mesura_automaton *a, const char *text, size_t len,
+                                   mesura_automaton_hit_fn hit, void *payload)
 {
-	return mesura_scan__automaton_search_checked(a, text, len, hit, NULL, payload);
+	return mesura_match__automaton_search_checked(a, text, len, hit, NULL, payload);
 }
 
 /* ---------------------------------------------------------- masked spellings */
@@ -1094,20 +1094,20 @@ static int try_next_edge(mask_walk *w)
 	return is_wide_letter(cp, f->min_cp) ? walk_exact(w, child, pos + 1, wild + 1) : 0;
 }
 
-int mesura_scan__automaton_match_masked(const mesura_automaton *a, const char *text,
-                                        size_t len, const unsigned char mask[256],
-                                        size_t budget, mesura_automaton_hit_fn hit,
-                                        void *payload)
+int mesura_match__automaton_match_masked(const mesura_automaton *a, const char *text,
+                                         size_t len, const unsigned char mask[256],
+                                         size_t budget, mesura_automaton_hit_fn hit,
+                                         void *payload)
 {
 	size_t visited;
-	return mesura_scan__automaton_match_masked_counted(a, text, len, mask, budget, hit, payload,
-	                                                   &visited);
+	return mesura_match__automaton_match_masked_counted(a, text, len, mask, budget, hit, payload,
+	                                                    &visited);
 }
 
-int mesura_scan__automaton_match_masked_counted(const mesura_automaton *a, const char *text,
-                                                size_t len, const unsigned char mask[256],
-                                                size_t budget, mesura_automaton_hit_fn hit,
-                                                void *payload, size_t *visited)
+int mesura_match__automaton_match_masked_counted(const mesura_automaton *a, const char *text,
+                                                 size_t len, const unsigned char mask[256],
+                                                 size_t budget, mesura_automaton_hit_fn hit,
+                                                 void *payload, size_t *visited)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	size_t masks = 0;

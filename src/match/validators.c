@@ -38,42 +38,42 @@ static int is_one_of(char c, const char *set)
 /* ------------------------------------------------------------ lookup */
 
 static const mesura_validator VALIDATORS[] = {
-	{"luhn", mesura_policy__check_luhn, 0, MAX_FORMAT_LEN},
-	{"iban", mesura_policy__check_iban, 0, MAX_FORMAT_LEN},
-	{"es_dni", mesura_policy__check_es_dni, 0, MAX_FORMAT_LEN},
-	{"es_nie", mesura_policy__check_es_nie, 0, MAX_FORMAT_LEN},
-	{"es_nif", mesura_policy__check_es_nif, 0, MAX_FORMAT_LEN},
-	{"es_cif", mesura_policy__check_es_cif, 0, MAX_FORMAT_LEN},
-	{"us_ssn", mesura_policy__check_us_ssn, 0, MAX_FORMAT_LEN},
-	{"entropy", mesura_policy__check_entropy, 1, MAX_ENTROPY_LEN},
+	{"luhn", mesura_match__check_luhn, 0, MAX_FORMAT_LEN},
+	{"iban", mesura_match__check_iban, 0, MAX_FORMAT_LEN},
+	{"es_dni", mesura_match__check_es_dni, 0, MAX_FORMAT_LEN},
+	{"es_nie", mesura_match__check_es_nie, 0, MAX_FORMAT_LEN},
+	{"es_nif", mesura_match__check_es_nif, 0, MAX_FORMAT_LEN},
+	{"es_cif", mesura_match__check_es_cif, 0, MAX_FORMAT_LEN},
+	{"us_ssn", mesura_match__check_us_ssn, 0, MAX_FORMAT_LEN},
+	{"entropy", mesura_match__check_entropy, 1, MAX_ENTROPY_LEN},
 	/* validators_ids.c */
-	{"card", mesura_policy__check_card, 0, MAX_FORMAT_LEN},
-	{"iban_loose", mesura_policy__check_iban_loose, 0, MAX_FORMAT_LEN},
-	{"us_ssn_sep", mesura_policy__check_us_ssn_sep, 0, MAX_FORMAT_LEN},
-	{"es_dni7", mesura_policy__check_es_dni7, 0, MAX_FORMAT_LEN},
-	{"phone_e164", mesura_policy__check_phone_e164, 0, MAX_FORMAT_LEN},
-	{"phone_digits", mesura_policy__check_phone_digits, 0, MAX_FORMAT_LEN},
-	{"mx_curp", mesura_policy__check_mx_curp, 0, MAX_FORMAT_LEN},
-	{"mx_rfc", mesura_policy__check_mx_rfc, 0, MAX_FORMAT_LEN},
-	{"ar_cuit", mesura_policy__check_ar_cuit, 0, MAX_FORMAT_LEN},
-	{"pe_ruc", mesura_policy__check_pe_ruc, 0, MAX_FORMAT_LEN},
-	{"cl_rut", mesura_policy__check_cl_rut, 0, MAX_FORMAT_LEN},
-	{"co_nit", mesura_policy__check_co_nit, 0, MAX_FORMAT_LEN},
-	{"br_cpf", mesura_policy__check_br_cpf, 0, MAX_FORMAT_LEN},
-	{"br_cnpj", mesura_policy__check_br_cnpj, 0, MAX_FORMAT_LEN},
-	{"uk_nino", mesura_policy__check_uk_nino, 0, MAX_FORMAT_LEN},
-	{"fr_nir", mesura_policy__check_fr_nir, 0, MAX_FORMAT_LEN},
-	{"it_codice_fiscale", mesura_policy__check_it_codice_fiscale, 0, MAX_FORMAT_LEN},
-	{"pt_nif", mesura_policy__check_pt_nif, 0, MAX_FORMAT_LEN},
-	{"es_nss", mesura_policy__check_es_nss, 0, MAX_FORMAT_LEN},
-	{"us_itin", mesura_policy__check_us_itin, 0, MAX_FORMAT_LEN},
-	{"us_ein", mesura_policy__check_us_ein, 0, MAX_FORMAT_LEN},
+	{"card", mesura_match__check_card, 0, MAX_FORMAT_LEN},
+	{"iban_loose", mesura_match__check_iban_loose, 0, MAX_FORMAT_LEN},
+	{"us_ssn_sep", mesura_match__check_us_ssn_sep, 0, MAX_FORMAT_LEN},
+	{"es_dni7", mesura_match__check_es_dni7, 0, MAX_FORMAT_LEN},
+	{"phone_e164", mesura_match__check_phone_e164, 0, MAX_FORMAT_LEN},
+	{"phone_digits", mesura_match__check_phone_digits, 0, MAX_FORMAT_LEN},
+	{"mx_curp", mesura_match__check_mx_curp, 0, MAX_FORMAT_LEN},
+	{"mx_rfc", mesura_match__check_mx_rfc, 0, MAX_FORMAT_LEN},
+	{"ar_cuit", mesura_match__check_ar_cuit, 0, MAX_FORMAT_LEN},
+	{"pe_ruc", mesura_match__check_pe_ruc, 0, MAX_FORMAT_LEN},
+	{"cl_rut", mesura_match__check_cl_rut, 0, MAX_FORMAT_LEN},
+	{"co_nit", mesura_match__check_co_nit, 0, MAX_FORMAT_LEN},
+	{"br_cpf", mesura_match__check_br_cpf, 0, MAX_FORMAT_LEN},
+	{"br_cnpj", mesura_match__check_br_cnpj, 0, MAX_FORMAT_LEN},
+	{"uk_nino", mesura_match__check_uk_nino, 0, MAX_FORMAT_LEN},
+	{"fr_nir", mesura_match__check_fr_nir, 0, MAX_FORMAT_LEN},
+	{"it_codice_fiscale", mesura_match__check_it_codice_fiscale, 0, MAX_FORMAT_LEN},
+	{"pt_nif", mesura_match__check_pt_nif, 0, MAX_FORMAT_LEN},
+	{"es_nss", mesura_match__check_es_nss, 0, MAX_FORMAT_LEN},
+	{"us_itin", mesura_match__check_us_itin, 0, MAX_FORMAT_LEN},
+	{"us_ein", mesura_match__check_us_ein, 0, MAX_FORMAT_LEN},
 	/* validators_tokens.c */
-	{"token_crc32", mesura_policy__check_token_crc32, 0, MAX_FORMAT_LEN},
+	{"token_crc32", mesura_match__check_token_crc32, 0, MAX_FORMAT_LEN},
 };
 #define N_VALIDATORS (sizeof VALIDATORS / sizeof VALIDATORS[0])
 
-const mesura_validator *mesura_policy__validator_find(const char *name, size_t len)
+const mesura_validator *mesura_match__validator_find(const char *name, size_t len)
 {
 	if (!name)
 		return NULL;
@@ -133,8 +133,8 @@ static int parse_threshold(const char *s, size_t len, double *param)
 	return 1;
 }
 
-int mesura_policy__validator_parse(const char *spec, size_t len, const mesura_validator **v,
-                                   double *param)
+int mesura_match__validator_parse(const char *spec, size_t len, const mesura_validator **v,
+                                  double *param)
 {
 	*v = NULL;
 	*param = 0;
@@ -145,7 +145,7 @@ int mesura_policy__validator_parse(const char *spec, size_t len, const mesura_va
 	while (len > 0 && spec[0] == ' ')
 		spec++, len--;
 	size_t name_len = name_length(spec, len);
-	const mesura_validator *found = mesura_policy__validator_find(spec, name_len);
+	const mesura_validator *found = mesura_match__validator_find(spec, name_len);
 	if (!found)
 		return -1;
 	if (found->takes_param ? !parse_threshold(spec + name_len, len - name_len, param)
@@ -155,20 +155,20 @@ int mesura_policy__validator_parse(const char *spec, size_t len, const mesura_va
 	return 0;
 }
 
-int mesura_policy__validator_check(const mesura_validator *v, const char *text, size_t len,
-                                   double param)
+int mesura_match__validator_check(const mesura_validator *v, const char *text, size_t len,
+                                  double param)
 {
 	if (!v || !text || len > v->max_len)
 		return 0;
 	return v->check(text, len, param);
 }
 
-const char *mesura_policy__validator_name(const mesura_validator *v)
+const char *mesura_match__validator_name(const mesura_validator *v)
 {
 	return v ? v->name : NULL;
 }
 
-int mesura_policy__validator_takes_param(const mesura_validator *v)
+int mesura_match__validator_takes_param(const mesura_validator *v)
 {
 	return v ? v->takes_param : 0;
 }
@@ -186,7 +186,7 @@ static size_t name_distance(const char *word, size_t len, const char *name)
 	return d;
 }
 
-const char *mesura_policy__validator_suggest(const char *name, size_t len)
+const char *mesura_match__validator_suggest(const char *name, size_t len)
 {
 	char word[32];
 	if (!name)

@@ -149,7 +149,7 @@ static int is_all_zero(const char *d, size_t n)
 
 /* Card numbers (PANs) have 13 to 19 digits; spaces and dashes may group them anywhere,
  * since a regex such as (?:\d[ -]?){13,19} also takes a trailing separator. */
-int mesura_policy__check_luhn(const char *s, size_t len, double param)
+int mesura_match__check_luhn(const char *s, size_t len, double param)
 {
 	(void)param;
 	char d[MAX_FORMAT_LEN];
@@ -278,7 +278,7 @@ static unsigned iban_mod97(const char *c, size_t n)
 
 /* Country, 2 check digits, BBAN; spaces anywhere (the paper form groups by four);
  * lower case read as upper case, as people type it. */
-int mesura_policy__check_iban(const char *s, size_t len, double param)
+int mesura_match__check_iban(const char *s, size_t len, double param)
 {
 	(void)param;
 	char c[MAX_FORMAT_LEN];
@@ -318,7 +318,7 @@ static int read_dni_number(reader *r, char digits[8])
 }
 
 /* DNI: 8 digits, an optional '-' or space, the control letter ("12345678Z"). */
-int mesura_policy__check_es_dni(const char *s, size_t len, double param)
+int mesura_match__check_es_dni(const char *s, size_t len, double param)
 {
 	(void)param;
 	reader r = {s, len, 0};
@@ -348,7 +348,7 @@ static int read_lettered_id(const char *s, size_t len, const char *prefixes, cha
 
 /* NIE: X, Y or Z standing for 0, 1, 2 before the 7 digits, then the DNI letter of the
  * 8-digit number. */
-int mesura_policy__check_es_nie(const char *s, size_t len, double param)
+int mesura_match__check_es_nie(const char *s, size_t len, double param)
 {
 	(void)param;
 	char prefix, digits[7], control;
@@ -387,7 +387,7 @@ static unsigned cif_control_digit(const char digits[7])
  * permanent establishments of non-residents (W) and non-residents (province 00) use the
  * letter; companies (A, B), communities of goods (E) and of owners (H) the digit; the
  * other types have used either. */
-int mesura_policy__check_es_cif(const char *s, size_t len, double param)
+int mesura_match__check_es_cif(const char *s, size_t len, double param)
 {
 	(void)param;
 	char type, digits[7], control;
@@ -404,11 +404,11 @@ int mesura_policy__check_es_cif(const char *s, size_t len, double param)
 }
 
 /* NIF: any tax number, of a person (DNI, NIE, K/L/M) or of an organisation (CIF). */
-int mesura_policy__check_es_nif(const char *s, size_t len, double param)
+int mesura_match__check_es_nif(const char *s, size_t len, double param)
 {
-	return mesura_policy__check_es_dni(s, len, param) ||
-	       mesura_policy__check_es_nie(s, len, param) || is_klm_nif(s, len) ||
-	       mesura_policy__check_es_cif(s, len, param);
+	return mesura_match__check_es_dni(s, len, param) ||
+	       mesura_match__check_es_nie(s, len, param) || is_klm_nif(s, len) ||
+	       mesura_match__check_es_cif(s, len, param);
 }
 
 /* ------------------------------------------------------------ US */
@@ -418,7 +418,7 @@ int mesura_policy__check_es_nif(const char *s, size_t len, double param)
  * the numbers printed on sample cards in advertising, 078-05-1120 (Woolworth's wallet,
  * 1938) and 219-09-9999 (SSA pamphlet). Since 2011 (randomisation) no other rule
  * holds: areas 734-749 and 773-899 are issued too. */
-int mesura_policy__check_us_ssn(const char *s, size_t len, double param)
+int mesura_match__check_us_ssn(const char *s, size_t len, double param)
 {
 	(void)param;
 	char d[9];
@@ -455,7 +455,7 @@ static double shannon_bits(const uint16_t counts[128], size_t n)
 
 /* entropy>=N: the text's bytes carry at least N bits each (a random base64 token about
  * 5 and more, English words about 3, "aaaa" 0). ASCII only: keys and tokens are. */
-int mesura_policy__check_entropy(const char *s, size_t len, double param)
+int mesura_match__check_entropy(const char *s, size_t len, double param)
 {
 	uint16_t counts[128] = {0}; /* len <= MAX_ENTROPY_LEN fits */
 	if (len == 0)

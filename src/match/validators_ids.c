@@ -90,40 +90,40 @@ static int id_delegate(int (*check)(const char *, size_t, double), const char *s
 
 /* card: 13 to 19 digits with spaces, tabs, dashes (en and em dashes too), dots, slashes
  * or underscores anywhere, Luhn-valid. */
-int mesura_policy__check_card(const char *s, size_t len, double param)
+int mesura_match__check_card(const char *s, size_t len, double param)
 {
 	(void)param;
 	char d[ID_MAX];
 	size_t n = id_strip(s, len, " \t-./_", d);
-	return n >= 13 && n <= 19 && id_delegate(mesura_policy__check_luhn, d, n);
+	return n >= 13 && n <= 19 && id_delegate(mesura_match__check_luhn, d, n);
 }
 
 /* iban_loose: an IBAN printed with spaces (one or more), dashes or dots. */
-int mesura_policy__check_iban_loose(const char *s, size_t len, double param)
+int mesura_match__check_iban_loose(const char *s, size_t len, double param)
 {
 	(void)param;
 	char c[ID_MAX];
 	size_t n = id_strip(s, len, " -.", c);
-	return n >= 5 && id_delegate(mesura_policy__check_iban, c, n);
+	return n >= 5 && id_delegate(mesura_match__check_iban, c, n);
 }
 
 /* us_ssn_sep: an SSN with the same '-', ' ' or '.' after the area and the group, or 9
  * digits; the rules of us_ssn. */
-int mesura_policy__check_us_ssn_sep(const char *s, size_t len, double param)
+int mesura_match__check_us_ssn_sep(const char *s, size_t len, double param)
 {
 	(void)param;
 	if (len == 11 && s[3] == '.' && s[6] == '.') {
 		char d[11];
 		memcpy(d, s, 11);
 		d[3] = d[6] = '-';
-		return id_delegate(mesura_policy__check_us_ssn, d, 11);
+		return id_delegate(mesura_match__check_us_ssn, d, 11);
 	}
-	return id_delegate(mesura_policy__check_us_ssn, s, len);
+	return id_delegate(mesura_match__check_us_ssn, s, len);
 }
 
 /* es_dni7: a DNI number under 10,000,000 written without its leading zero, as old NIFs
  * were ("1234567L", "1.234.567-L"): the DNI letter of the 7 digits. */
-int mesura_policy__check_es_dni7(const char *s, size_t len, double param)
+int mesura_match__check_es_dni7(const char *s, size_t len, double param)
 {
 	(void)param;
 	char c[ID_MAX];
@@ -192,7 +192,7 @@ static int cc_is_three_digit_prefix(unsigned p)
 /* phone_e164: "+", a country code and its number, with spaces, dots, dashes,
  * parentheses around an area code and a "(0)" trunk prefix ("+44 (0)20 7946 0958")
  * anywhere; the number of digits after the code must be that country's. */
-int mesura_policy__check_phone_e164(const char *s, size_t len, double param)
+int mesura_match__check_phone_e164(const char *s, size_t len, double param)
 {
 	(void)param;
 	char d[ID_MAX];
@@ -243,7 +243,7 @@ int mesura_policy__check_phone_e164(const char *s, size_t len, double param)
 /* phone_digits: a national number written with separators (spaces, tabs, dots, dashes,
  * parentheses, slashes, underscores), 8 to 12 digits, not one digit repeated ("000 000
  * 000"); the rule asks for a phone word nearby. */
-int mesura_policy__check_phone_digits(const char *s, size_t len, double param)
+int mesura_match__check_phone_digits(const char *s, size_t len, double param)
 {
 	(void)param;
 	char d[ID_MAX];
@@ -270,7 +270,7 @@ static int valid_yymmdd(const char *d)
  * 2000, a letter after), and a check digit: each of the first 17 characters valued by
  * its place in "0123456789ABCDEFGHIJKLMNÑOPQRSTUVWXYZ" times 18 - position, and
  * (10 - sum mod 10) mod 10. Ñ never appears (RENAPO writes X). */
-int mesura_policy__check_mx_curp(const char *s, size_t len, double param)
+int mesura_match__check_mx_curp(const char *s, size_t len, double param)
 {
 	(void)param;
 	static const char states[] = "AS BC BS CC CL CM CS CH DF DG GT GR HG JC MC MN MS NT NL "
@@ -310,7 +310,7 @@ int mesura_policy__check_mx_curp(const char *s, size_t len, double param)
  * characters (a company's RFC padded with a leading space) is valued by its place in
  * "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ Ñ" times 13 - position; the check digit is
  * 11 - sum mod 11, with 11 written 0 and 10 written A. */
-int mesura_policy__check_mx_rfc(const char *s, size_t len, double param)
+int mesura_match__check_mx_rfc(const char *s, size_t len, double param)
 {
 	(void)param;
 	static const char alphabet[] = "0123456789ABCDEFGHIJKLMN&OPQRSTUVWXYZ ";
@@ -356,7 +356,7 @@ static unsigned weighted_5432(const char *d)
  * algorithm): type 20, 23, 24, 25, 26, 27 (people), 30, 33, 34 (companies), the DNI or
  * serial (8 digits), a check digit 11 - sum mod 11 (11 is 0; 10 is never issued: the
  * type becomes 23 or 33 instead). "20-12345678-6", "20123456786", "20 12345678 6". */
-int mesura_policy__check_ar_cuit(const char *s, size_t len, double param)
+int mesura_match__check_ar_cuit(const char *s, size_t len, double param)
 {
 	(void)param;
 	char d[ID_MAX];
@@ -375,7 +375,7 @@ int mesura_policy__check_ar_cuit(const char *s, size_t len, double param)
 
 /* Peru RUC (SUNAT): 10 (people), 15, 16, 17 (other people), 20 (companies), 8 more
  * digits, a check digit 11 - sum mod 11 with 10 written 0 and 11 written 1. */
-int mesura_policy__check_pe_ruc(const char *s, size_t len, double param)
+int mesura_match__check_pe_ruc(const char *s, size_t len, double param)
 {
 	(void)param;
 	char d[ID_MAX];
@@ -394,7 +394,7 @@ int mesura_policy__check_pe_ruc(const char *s, size_t len, double param)
  * plain or with dots every three, '-' or a space, and the check character: the digits
  * from the right weighted 2, 3, 4, 5, 6, 7, 2, 3..., 11 - sum mod 11, 11 written 0 and
  * 10 written K. */
-int mesura_policy__check_cl_rut(const char *s, size_t len, double param)
+int mesura_match__check_cl_rut(const char *s, size_t len, double param)
 {
 	(void)param;
 	char c[ID_MAX];
@@ -414,7 +414,7 @@ int mesura_policy__check_cl_rut(const char *s, size_t len, double param)
 /* Colombia NIT (DIAN, Orden Administrativa 4 de 1989): up to 15 digits, weights from
  * the right 3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71; r = sum mod 11;
  * the check digit is r when r is 0 or 1, else 11 - r. "900.123.456-7", "900123456-7". */
-int mesura_policy__check_co_nit(const char *s, size_t len, double param)
+int mesura_match__check_co_nit(const char *s, size_t len, double param)
 {
 	(void)param;
 	static const unsigned w[15] = {3, 7, 13, 17, 19, 23, 29, 37, 41, 43, 47, 53, 59, 67, 71};
@@ -453,7 +453,7 @@ static int all_same_digit(const char *d, size_t n)
 /* Brazil CPF (Receita Federal): 9 digits and two check digits, weights 10..2 then
  * 11..2; "123.456.789-09" or 11 digits. Eleven equal digits pass the arithmetic but
  * are not issued. */
-int mesura_policy__check_br_cpf(const char *s, size_t len, double param)
+int mesura_match__check_br_cpf(const char *s, size_t len, double param)
 {
 	(void)param;
 	static const unsigned w1[9] = {10, 9, 8, 7, 6, 5, 4, 3, 2};
@@ -469,7 +469,7 @@ int mesura_policy__check_br_cpf(const char *s, size_t len, double param)
 /* Brazil CNPJ (Receita Federal): 8 digits of the company, 4 of the branch, two check
  * digits with weights 5 4 3 2 9 8 7 6 5 4 3 2, then 6 5 4 3 2 9 8 7 6 5 4 3 2;
  * "11.222.333/0001-81" or 14 digits. */
-int mesura_policy__check_br_cnpj(const char *s, size_t len, double param)
+int mesura_match__check_br_cnpj(const char *s, size_t len, double param)
 {
 	(void)param;
 	static const unsigned w1[12] = {5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2};
@@ -487,7 +487,7 @@ int mesura_policy__check_br_cnpj(const char *s, size_t len, double param)
 /* UK National Insurance number (HMRC, NIM39110): two prefix letters, six digits, a
  * suffix A-D. The first letter is not D, F, I, Q, U or V; the second not D, F, I, O, Q,
  * U or V; the prefixes BG, GB, KN, NK, NT, TN and ZZ are never allocated. */
-int mesura_policy__check_uk_nino(const char *s, size_t len, double param)
+int mesura_match__check_uk_nino(const char *s, size_t len, double param)
 {
 	(void)param;
 	char c[ID_MAX];
@@ -508,7 +508,7 @@ int mesura_policy__check_uk_nino(const char *s, size_t len, double param)
  * provisional numbers), year, month (01-12, or 20 and 30-42, 50-99 when unknown),
  * département (2 digits, or 2A/2B for Corsica), commune, order, and the key 97 -
  * (the 13 digits mod 97), where 2A counts as 19 and 2B as 18 followed by the rest. */
-int mesura_policy__check_fr_nir(const char *s, size_t len, double param)
+int mesura_match__check_fr_nir(const char *s, size_t len, double param)
 {
 	(void)param;
 	char c[ID_MAX];
@@ -534,7 +534,7 @@ int mesura_policy__check_fr_nir(const char *s, size_t len, double param)
  * and name, year (2), month letter (A B C D E H L M P R S T), day (01-31, +40 for
  * women), place (a letter and 3 digits), a check letter. In the 7 digit positions a
  * duplicate code ("omocodia") may replace digits with L M N P Q R S T U V. */
-int mesura_policy__check_it_codice_fiscale(const char *s, size_t len, double param)
+int mesura_match__check_it_codice_fiscale(const char *s, size_t len, double param)
 {
 	(void)param;
 	static const char omocodia[] = "LMNPQRSTUV";
@@ -577,7 +577,7 @@ int mesura_policy__check_it_codice_fiscale(const char *s, size_t len, double par
 /* Portugal NIF (Autoridade Tributária): 9 digits, the first 1, 2, 3 (people), 5, 6, 8,
  * 9 (companies, public bodies, others); weights 9..2 on the first 8, check = 11 - sum
  * mod 11, 10 and 11 written 0. */
-int mesura_policy__check_pt_nif(const char *s, size_t len, double param)
+int mesura_match__check_pt_nif(const char *s, size_t len, double param)
 {
 	(void)param;
 	char d[ID_MAX];
@@ -595,7 +595,7 @@ int mesura_policy__check_pt_nif(const char *s, size_t len, double param)
  * foreigners' first registrations), 8 digits, and a control of 2 digits: the province
  * and number read as one number mod 97, where a number below 10,000,000 is read
  * without its leading zero (province × 10^7 + number). "28/12345678/40". */
-int mesura_policy__check_es_nss(const char *s, size_t len, double param)
+int mesura_match__check_es_nss(const char *s, size_t len, double param)
 {
 	(void)param;
 	char d[ID_MAX];
@@ -613,7 +613,7 @@ int mesura_policy__check_es_nss(const char *s, size_t len, double param)
 /* ------------------------------------------------------------ United States */
 
 /* US ITIN (IRS): 9XX-XX-XXXX with the middle group 50-65, 70-88, 90-92 or 94-99. */
-int mesura_policy__check_us_itin(const char *s, size_t len, double param)
+int mesura_match__check_us_itin(const char *s, size_t len, double param)
 {
 	(void)param;
 	char d[ID_MAX];
@@ -626,7 +626,7 @@ int mesura_policy__check_us_itin(const char *s, size_t len, double param)
 
 /* US EIN (IRS): XX-XXXXXXX whose two-digit prefix is one the IRS assigns to a campus
  * or to online applications (IRS "How EINs are assigned and valid EIN prefixes"). */
-int mesura_policy__check_us_ein(const char *s, size_t len, double param)
+int mesura_match__check_us_ein(const char *s, size_t len, double param)
 {
 	(void)param;
 	static const char valid[] = "01 02 03 04 05 06 10 11 12 13 14 15 16 20 21 22 23 24 25 "

@@ -39,7 +39,7 @@ static int base62_value(char c)
 
 /* 1 when s[0..len) is a prefix ending in "_" and then 30 + 6 base-62 characters whose
  * last six are the checksum of the thirty. */
-int mesura_policy__check_token_crc32(const char *s, size_t len, double param)
+int mesura_match__check_token_crc32(const char *s, size_t len, double param)
 {
 	(void)param;
 	if (!s || len < TOKEN_BODY + TOKEN_CHECK + 2)

@@ -548,12 +548,12 @@ void mesura_policy_free(mesura_policy *policy)
 	for (size_t i = 0; i < policy->n_normalizers; i++)
 		mesura_normalizer_free(policy->normalizers[i].nz);
 	for (size_t v = 0; v < policy->n_views; v++) {
-		mesura_scan__automaton_free(policy->views[v].terms);
-		mesura_scan__automaton_free(policy->views[v].context);
-		mesura_scan__automaton_free(policy->views[v].group);
-		mesura_scan__automaton_free(policy->views[v].keywords);
+		mesura_match__automaton_free(policy->views[v].terms);
+		mesura_match__automaton_free(policy->views[v].context);
+		mesura_match__automaton_free(policy->views[v].group);
+		mesura_match__automaton_free(policy->views[v].keywords);
 	}
-	mesura_scan__automaton_free(policy->allow_terms);
+	mesura_match__automaton_free(policy->allow_terms);
 	mesura_allocator alloc = policy->alloc;
 	mesura_alloc__free(&alloc, policy->normalizers);
 	mesura_alloc__free(&alloc, policy->rules);

@@ -198,7 +198,7 @@ static int add_terms(mesura_automaton_builder *b, const policy_cond *x, uint32_t
 {
 	int rc = MESURA_OK;
 	for (size_t i = 0; rc == MESURA_OK && i < x->n_terms; i++)
-		rc = mesura_scan__builder_add(b, x->terms[i], x->term_lens[i], id);
+		rc = mesura_match__builder_add(b, x->terms[i], x->term_lens[i], id);
 	return rc;
 }
 
@@ -218,7 +218,7 @@ static int add_keywords(mesura_automaton_builder *b, const policy_cond *x, uint3
 		return MESURA_OK;
 	int rc = MESURA_OK;
 	for (size_t i = 0; rc == MESURA_OK && i < x->n_keywords; i++)
-		rc = mesura_scan__builder_add(b, x->keywords[i], strlen(x->keywords[i]), id | KEYWORD_ID);
+		rc = mesura_match__builder_add(b, x->keywords[i], strlen(x->keywords[i]), id | KEYWORD_ID);
 	return rc;
 }
 
@@ -264,22 +264,22 @@ static int build_view_automaton(mesura_policy *p, size_t v, add_leaf_fn add, int
 {
 	int hosts = add == add_match_terms_and_keywords;
 	mesura_automaton_builder *b = NULL;
-	int rc = mesura_scan__builder_new(&b, &p->alloc);
+	int rc = mesura_match__builder_new(&b, &p->alloc);
 	if (rc == MESURA_OK && caseless)
-		mesura_scan__builder_ascii_caseless(b);
+		mesura_match__builder_ascii_caseless(b);
 	int any = 0;
 	for (size_t i = 0; rc == MESURA_OK && i < p->n_conds; i++) {
 		const policy_cond *x = &p->conds[i];
 		int guest = hosts && is_leaf(x) && holds_guest(p, v, x->view, group);
 		if (!is_leaf(x) || (!searched_with(p, x, v, group) && !guest))
 			continue;
-		size_t before = mesura_scan__builder_count(b);
+		size_t before = mesura_match__builder_count(b);
 		rc = guest ? add_keywords(b, x, (uint32_t)i) : add(b, x, (uint32_t)i);
-		any |= mesura_scan__builder_count(b) > before; /* only what `add` took */
+		any |= mesura_match__builder_count(b) > before; /* only what `add` took */
 	}
 	if (rc == MESURA_OK && any)
-		rc = mesura_scan__builder_build(b, out);
-	mesura_scan__builder_free(b);
+		rc = mesura_match__builder_build(b, out);
+	mesura_match__builder_free(b);
 	return rc;
 }
 
@@ -308,12 +308,12 @@ static int view_has_phrases(const mesura_policy *p, size_t v)
 static int build_allow_terms(mesura_policy *p)
 {
 	mesura_automaton_builder *b = NULL;
-	int rc = mesura_scan__builder_new(&b, &p->alloc);
+	int rc = mesura_match__builder_new(&b, &p->alloc);
 	for (size_t i = 0; rc == MESURA_OK && i < p->n_allow; i++)
-		rc = mesura_scan__builder_add(b, p->allow[i], p->allow_lens[i], (uint32_t)i);
+		rc = mesura_match__builder_add(b, p->allow[i], p->allow_lens[i], (uint32_t)i);
 	if (rc == MESURA_OK)
-		rc = mesura_scan__builder_build(b, &p->allow_terms);
-	mesura_scan__builder_free(b);
+		rc = mesura_match__builder_build(b, &p->allow_terms);
+	mesura_match__builder_free(b);
 	return rc;
 }
 

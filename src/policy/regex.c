@@ -1272,8 +1272,8 @@ static pcre2_code *compile_pattern(compiler *c, const ynode *re, uint32_t option
 static int validator_takes_param(const ynode *v)
 {
 	const mesura_validator *named =
-	    mesura_policy__validator_find(v->text, strcspn(v->text, " >="));
-	return !named || mesura_policy__validator_takes_param(named);
+	    mesura_match__validator_find(v->text, strcspn(v->text, " >="));
+	return !named || mesura_match__validator_takes_param(named);
 }
 
 static void compile_validator(compiler *c, policy_cond *x, const ynode *v)
@@ -1282,9 +1282,9 @@ static void compile_validator(compiler *c, policy_cond *x, const ynode *v)
 	if (!mesura_policy__is_scalar(v)) {
 		cerror(c, v, "validate must be a validator name");
 	} else {
-		int rc = mesura_policy__validator_parse(v->text, v->len, &x->validator,
-		                                        &x->validator_param);
-		const char *near = rc == -1 ? mesura_policy__validator_suggest(v->text, v->len) : NULL;
+		int rc = mesura_match__validator_parse(v->text, v->len, &x->validator,
+		                                       &x->validator_param);
+		const char *near = rc == -1 ? mesura_match__validator_suggest(v->text, v->len) : NULL;
 		if (rc == -1 && near)
 			cerror(c, v, "unknown validator \"%s\"; did you mean \"%s\"?", v->text, near);
 		else if (rc == -1)

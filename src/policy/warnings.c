@@ -49,7 +49,7 @@ static uint32_t shadowing_allow_term(shadow_check *sc, const char *s, size_t len
 		return id;
 	}
 	const char *text = mesura_view_text(sc->view, &n);
-	mesura_scan__automaton_search(p->allow_terms, text, n, on_allow_term, &id);
+	mesura_match__automaton_search(p->allow_terms, text, n, on_allow_term, &id);
 	return id;
 }
 

@@ -192,7 +192,7 @@ static int match_masked_words(mesura_scanner *s, size_t v, const mesura_automato
 		size_t from, to, next, visited = 0;
 		if (masked_word(text, len, at, &from, &to, &next)) {
 			h.offset = from;
-			int rc = mesura_scan__automaton_match_masked_counted(
+			int rc = mesura_match__automaton_match_masked_counted(
 			    a, text + from, to - from, mask_bytes, MASKED_BUDGET, on_term, &h, &visited);
 			s->limits_hit |= rc == MESURA_ELIMIT ? MESURA_LIMIT_MASKED : 0;
 		}
@@ -219,7 +219,7 @@ static void search_view(mesura_scanner *s, const mesura_automaton *a, const char
                         size_t len, mesura_automaton_hit_fn on_hit, hit_sink *h)
 {
 	h->searched = 0;
-	if (mesura_scan__automaton_search_checked(a, text, len, on_hit, search_on, h) == 0)
+	if (mesura_match__automaton_search_checked(a, text, len, on_hit, search_on, h) == 0)
 		spend(s, len - h->searched);
 }
 

@@ -201,8 +201,8 @@ static int attempt(mesura_scanner *s, uint32_t cond, const pcre2_code *code, con
 	while (*next < len && ((unsigned char)text[*next] & 0xC0) == 0x80)
 		(*next)++; /* never start inside a character */
 	if (end > start && x->validator &&
-	    !mesura_policy__validator_check(x->validator, text + start, end - start,
-	                                    x->validator_param))
+	    !mesura_match__validator_check(x->validator, text + start, end - start,
+	                                   x->validator_param))
 		return miss_in_view(s, cond, MESURA_MISS_VALIDATOR, start, end);
 	return end > start ? mesura_scan__add_hit(s, cond, start, end, 0) : MESURA_OK;
 }

@@ -117,11 +117,11 @@ int mesura_scan__apply_allow_list(mesura_scanner *s)
 	const char *text = mesura_view_text(s->views[p->allow_view], &len);
 	allow_sink a = {s, MESURA_OK, text, NULL};
 	s->n_allowed = 0;
-	mesura_scan__automaton_search(p->allow_terms, text, len, on_allowed, &a);
+	mesura_match__automaton_search(p->allow_terms, text, len, on_allowed, &a);
 	if (a.rc == MESURA_OK && p->allow_phrases)
 		a.rc = mesura_scan__joiners_as_spaces(s, text, len, &a.spaced);
 	if (a.rc == MESURA_OK && a.spaced)
-		mesura_scan__automaton_search(p->allow_terms, a.spaced, len, on_allowed_joined, &a);
+		mesura_match__automaton_search(p->allow_terms, a.spaced, len, on_allowed_joined, &a);
 	if (a.rc != MESURA_OK || s->n_allowed == 0)
 		return a.rc;
 	a.rc = merge_allowed(s);
