@@ -306,7 +306,7 @@ int main(int argc, char **argv)
 		size_t out_len;
 		int rc = mesura_redactor_new(&red, NULL, NULL);
 		if (rc == MESURA_OK)
-			rc = mesura_redact(red, "x", 1, &span, 1, &out, &out_len);
+			rc = mesura_redact(red, "x", 1, &span, 1, sizeof span, &out, &out_len);
 		mesura_redactor_free(red);
 		if (rc != MESURA_OK)
 			tool_die("--mask-char \"%s\": must be one character, not a mark or a control "

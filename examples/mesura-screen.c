@@ -337,15 +337,17 @@ static void out_human(worker *w, const posts_line *line, const post *p, const me
 		w->spans_cap = mesura_result_finding_count(res);
 		w->spans = tool_xrealloc(w->spans, w->spans_cap * sizeof *w->spans);
 	}
-	for (size_t i = 0; i < mesura_result_finding_count(res); i++)
-		mesura_redact_span_from_finding(&w->spans[i], mesura_result_finding_get(res, i));
+	int filled = MESURA_OK;
+	for (size_t i = 0; i < mesura_result_finding_count(res) && filled == MESURA_OK; i++)
+		filled = mesura_redact_span_from_finding(&w->spans[i], sizeof *w->spans,
+		                                         mesura_result_finding_get(res, i));
 	mesura_redact_preview_options popts = MESURA_REDACT_PREVIEW_OPTIONS_INIT;
 	popts.ansi = colour;
 	const char *preview = safe; /* a post without findings is its own preview */
 	size_t preview_len = p->len;
-	if (mesura_result_finding_count(res) &&
+	if (mesura_result_finding_count(res) && filled == MESURA_OK &&
 	    mesura_redact_preview(w->redactor, safe, p->len, w->spans,
-	                          mesura_result_finding_count(res), &popts,
+	                          mesura_result_finding_count(res), sizeof *w->spans, &popts,
 	                          &preview, &preview_len) != MESURA_OK) {
 		preview = safe;
 		preview_len = p->len;

@@ -143,7 +143,7 @@ static int redact_with(mesura_redactor *r, const mesura_redact_format *o, const 
 	const char text[] = "call 555";
 	mesura_redact_span span = {5, 8, MESURA_REDACT_MASK, o, "pii.phone", NULL};
 	size_t len;
-	return mesura_redact(r, text, strlen(text), &span, 1, out, &len);
+	return mesura_redact(r, text, strlen(text), &span, 1, sizeof span, out, &len);
 }
 
 START_TEST(redact_options)
@@ -197,7 +197,7 @@ START_TEST(redactor_options)
 		ck_assert_int_eq(mesura_redactor_new(&r, &o, NULL), MESURA_OK);
 		const char *out;
 		size_t len;
-		ck_assert_int_eq(mesura_redact(r, text, strlen(text), &span, 1, &out, &len), MESURA_OK);
+		ck_assert_int_eq(mesura_redact(r, text, strlen(text), &span, 1, sizeof span, &out, &len), MESURA_OK);
 		ck_assert_int_eq(strncmp(out, "call [PHONE:", 12), 0);
 		ck_assert_uint_eq(len, strlen("call [PHONE:123456]"));
 		mesura_redactor_free(r);
@@ -220,7 +220,7 @@ START_TEST(redact_preview_options)
 	     i++) {
 		ck_assert_int_eq(mesura_redact_preview_options_init(&o, bad[i]), MESURA_EVERSION);
 		o.version = bad[i];
-		ck_assert_int_eq(mesura_redact_preview(r, text, strlen(text), &span, 1, &o, &out, &len),
+		ck_assert_int_eq(mesura_redact_preview(r, text, strlen(text), &span, 1, sizeof span, &o, &out, &len),
 		                 MESURA_EVERSION);
 		ck_assert_ptr_null(out);
 	}
@@ -229,7 +229,7 @@ START_TEST(redact_preview_options)
 		ck_assert_uint_eq(o.version, v);
 		o.open = "<";
 		o.close = ">";
-		ck_assert_int_eq(mesura_redact_preview(r, text, strlen(text), &span, 1, &o, &out, &len),
+		ck_assert_int_eq(mesura_redact_preview(r, text, strlen(text), &span, 1, sizeof span, &o, &out, &len),
 		                 MESURA_OK);
 		ck_assert_str_eq(out, "call <555>");
 	}

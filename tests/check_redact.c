@@ -14,6 +14,8 @@
                "\xf0\x9f\x91\xa7\xe2\x80\x8d\xf0\x9f\x91\xa6" /* 👨‍👩‍👧‍👦, 25 bytes */
 #define FLAGS_ES_MX "\xf0\x9f\x87\xaa\xf0\x9f\x87\xb8\xf0\x9f\x87\xb2\xf0\x9f\x87\xbd"
 #define E_ACUTE_NFD "e\xcc\x81" /* e + U+0301 */
+/* The element size every caller passes with an array of spans. */
+#define SPAN_SIZE sizeof(mesura_redact_span)
 
 static const unsigned char KEY[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 static mesura_redactor *red; /* keyed with KEY, the reference vectors' key */
@@ -81,7 +83,7 @@ static void expect_spans(const char *text, const mesura_redact_span *spans, size
 {
 	const char *out = NULL;
 	size_t len = 0;
-	ck_assert_int_eq(mesura_redact(red, text, strlen(text), spans, n, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(red, text, strlen(text), spans, n, SPAN_SIZE, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, want);
 	ck_assert_uint_eq(len, strlen(want));
 	check_map(text, strlen(text), out, len);
@@ -311,18 +313,18 @@ START_TEST(hash_is_the_keyed_siphash_of_the_span)
 	mesura_redact_span s = span_at(0, 3, MESURA_REDACT_HASH, NULL);
 	const char *out;
 	size_t len;
-	ck_assert_int_eq(mesura_redact(red, text, 3, &s, 1, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(red, text, 3, &s, 1, SPAN_SIZE, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "[REDACTED:2d7efb]");
 	mesura_redact_format o = MESURA_REDACT_FORMAT_INIT;
 	o.hash_bytes = 8;
 	o.hash_label = "{hash}";
 	s.format = &o;
-	ck_assert_int_eq(mesura_redact(red, text, 3, &s, 1, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(red, text, 3, &s, 1, SPAN_SIZE, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "2d7efbd796666785");
 	/* 00 .. 06: vector 7 is 37 d1 01 8b f5 00 02 ab */
 	const char seven[] = "\x00\x01\x02\x03\x04\x05\x06";
 	s = span_at(0, 7, MESURA_REDACT_HASH, "pii.email");
-	ck_assert_int_eq(mesura_redact(red, seven, 7, &s, 1, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(red, seven, 7, &s, 1, SPAN_SIZE, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "[EMAIL:37d101]");
 }
 END_TEST
@@ -356,7 +358,7 @@ START_TEST(hash_gives_one_token_per_value)
 	const char *out;
 	size_t len;
 	ck_assert_int_eq(mesura_redactor_new(&r2, &o, NULL), MESURA_OK);
-	ck_assert_int_eq(mesura_redact(r2, t, strlen(t), s, 1, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(r2, t, strlen(t), s, 1, SPAN_SIZE, &out, &len), MESURA_OK);
 	ck_assert(strncmp(out, want, 14) != 0);
 	mesura_redactor_free(r2);
 }
@@ -369,11 +371,11 @@ START_TEST(hash_needs_a_key)
 	mesura_redact_span s = span_at(0, 3, MESURA_REDACT_HASH, NULL);
 	const char *out = NULL;
 	size_t len = 0;
-	ck_assert_int_eq(mesura_redact(r, "abc", 3, &s, 1, &out, &len), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_redact(r, "abc", 3, &s, 1, SPAN_SIZE, &out, &len), MESURA_EINVAL);
 	ck_assert_ptr_null(out);
 	/* labels and masks work without one */
 	s.op = MESURA_REDACT_LABEL;
-	ck_assert_int_eq(mesura_redact(r, "abc", 3, &s, 1, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(r, "abc", 3, &s, 1, SPAN_SIZE, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "[REDACTED]");
 	mesura_redactor_free(r);
 }
@@ -586,28 +588,28 @@ START_TEST(preview_marks_what_would_change)
 	mesura_redact_span s = span_of(t, "ana@x.es", MESURA_REDACT_HASH, NULL, "pii.email");
 	const char *out;
 	size_t len;
-	ck_assert_int_eq(mesura_redact_preview(red, t, strlen(t), &s, 1, NULL, &out, &len),
+	ck_assert_int_eq(mesura_redact_preview(red, t, strlen(t), &s, 1, SPAN_SIZE, NULL, &out, &len),
 	                 MESURA_OK);
 	ck_assert_str_eq(out, "write to ⟦ana@x.es⟧ now");
 	ck_assert_uint_eq(len, strlen(out));
 	mesura_redact_preview_options o = MESURA_REDACT_PREVIEW_OPTIONS_INIT;
 	o.ansi = 1;
-	ck_assert_int_eq(mesura_redact_preview(red, t, strlen(t), &s, 1, &o, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact_preview(red, t, strlen(t), &s, 1, SPAN_SIZE, &o, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "write to \x1b[35mana@x.es\x1b[0m now");
 	o.open = "<<";
 	o.close = ">>";
-	ck_assert_int_eq(mesura_redact_preview(red, t, strlen(t), &s, 1, &o, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact_preview(red, t, strlen(t), &s, 1, SPAN_SIZE, &o, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "write to <<ana@x.es>> now");
 	/* widened and merged as mesura_redact() would */
 	mesura_redact_span two[2] = {span_at(0, 4, MESURA_REDACT_MASK, NULL),
 	                             span_at(4, 6, MESURA_REDACT_MASK, NULL)};
-	ck_assert_int_eq(mesura_redact_preview(red, "cafe\xcc\x81 ok", 9, two, 2, NULL, &out, &len),
+	ck_assert_int_eq(mesura_redact_preview(red, "cafe\xcc\x81 ok", 9, two, 2, SPAN_SIZE, NULL, &out, &len),
 	                 MESURA_OK);
 	ck_assert_str_eq(out, "⟦cafe\xcc\x81⟧ ok");
 	/* a keyless redactor previews hash spans */
 	mesura_redactor *r;
 	ck_assert_int_eq(mesura_redactor_new(&r, NULL, NULL), MESURA_OK);
-	ck_assert_int_eq(mesura_redact_preview(r, t, strlen(t), &s, 1, NULL, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact_preview(r, t, strlen(t), &s, 1, SPAN_SIZE, NULL, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "write to ⟦ana@x.es⟧ now");
 	mesura_redactor_free(r);
 }
@@ -619,8 +621,8 @@ START_TEST(preview_leaves_the_output_and_map_alone)
 	mesura_redact_span s = span_of(t, "ana@x.es", MESURA_REDACT_LABEL, NULL, "pii.email");
 	const char *out, *pv;
 	size_t len, pv_len, n;
-	ck_assert_int_eq(mesura_redact(red, t, strlen(t), &s, 1, &out, &len), MESURA_OK);
-	ck_assert_int_eq(mesura_redact_preview(red, t, 3, NULL, 0, NULL, &pv, &pv_len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(red, t, strlen(t), &s, 1, SPAN_SIZE, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact_preview(red, t, 3, NULL, 0, SPAN_SIZE, NULL, &pv, &pv_len), MESURA_OK);
 	ck_assert_str_eq(pv, "to ");
 	ck_assert_str_eq(out, "to [EMAIL] now");
 	n = mesura_redactor_map_count(red);
@@ -731,7 +733,7 @@ static void assert_idempotent(const char *text, const mesura_redact_span *spans,
 {
 	const char *out;
 	size_t len, n_map;
-	ck_assert_int_eq(mesura_redact(red, text, strlen(text), spans, n, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(red, text, strlen(text), spans, n, SPAN_SIZE, &out, &len), MESURA_OK);
 	char *first = strdup(out);
 	n_map = mesura_redactor_map_count(red);
 	mesura_redact_span again[16];
@@ -741,7 +743,7 @@ static void assert_idempotent(const char *text, const mesura_redact_span *spans,
 			again[k++] = (mesura_redact_span){mesura_redactor_map_get(red, i)->out_start, mesura_redactor_map_get(red, i)->out_end, mesura_redactor_map_get(red, i)->op,
 			                                  spans[mesura_redactor_map_get(red, i)->span].format,
 			                                  spans[mesura_redactor_map_get(red, i)->span].category, NULL};
-	ck_assert_int_eq(mesura_redact(red, first, len, again, k, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(red, first, len, again, k, SPAN_SIZE, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, first);
 	free(first);
 }
@@ -829,7 +831,7 @@ static void assert_refused(const char *text, size_t len, mesura_redact_span s, i
 	static const char sentinel[] = "untouched";
 	const char *out = sentinel;
 	size_t out_len = 12345, n = 99;
-	ck_assert_int_eq(mesura_redact(red, text, len, &s, 1, &out, &out_len), want);
+	ck_assert_int_eq(mesura_redact(red, text, len, &s, 1, SPAN_SIZE, &out, &out_len), want);
 	ck_assert_ptr_eq(out, sentinel);
 	ck_assert_uint_eq(out_len, 12345);
 	n = mesura_redactor_map_count(red);
@@ -853,10 +855,10 @@ START_TEST(bad_spans_are_refused)
 	const char *out;
 	size_t len;
 	mesura_redact_span ok = span_at(1, 2, M, NULL);
-	ck_assert_int_eq(mesura_redact(red, "a\x80" "b", 3, &ok, 1, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(red, "a\x80" "b", 3, &ok, 1, SPAN_SIZE, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "a*b");
 	ok = span_at(2, 3, M, NULL);
-	ck_assert_int_eq(mesura_redact(red, "\xe2\x82x", 3, &ok, 1, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(red, "\xe2\x82x", 3, &ok, 1, SPAN_SIZE, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "\xe2\x82*");
 	mesura_redact_span op = span_at(0, 1, (mesura_redact_op)99, NULL);
 	assert_refused("abc", 3, op, MESURA_EINVAL);
@@ -864,7 +866,7 @@ START_TEST(bad_spans_are_refused)
 	assert_refused("abc", 3, op, MESURA_EINVAL);
 	/* a good span does not excuse a bad one */
 	mesura_redact_span mixed[2] = {span_at(0, 1, M, NULL), span_at(0, 9, M, NULL)};
-	ck_assert_int_eq(mesura_redact(red, "abc", 3, mixed, 2, &out, &len), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_redact(red, "abc", 3, mixed, 2, SPAN_SIZE, &out, &len), MESURA_EINVAL);
 }
 END_TEST
 
@@ -881,7 +883,7 @@ START_TEST(bad_options_are_refused)
 	o.mask_char = "\xf0\x9f\x94\x92"; /* 🔒: one scalar, fine */
 	const char *out;
 	size_t len;
-	ck_assert_int_eq(mesura_redact(red, "abc", 3, &s, 1, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(red, "abc", 3, &s, 1, SPAN_SIZE, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "\xf0\x9f\x94\x92\xf0\x9f\x94\x92\xf0\x9f\x94\x92");
 	o.mask_char = NULL;
 
@@ -920,25 +922,92 @@ START_TEST(bad_options_are_refused)
 }
 END_TEST
 
+/* Spans come in the caller's arrays, so the caller says how big one is: only the
+ * sizes of released headers are read, anything else leaves everything unwritten. */
+START_TEST(span_size_must_be_a_known_one)
+{
+	const char *text = "call 555 0100";
+	mesura_redact_span s[2] = {span_at(0, 4, MESURA_REDACT_MASK, NULL),
+	                           span_at(5, 13, MESURA_REDACT_LABEL, "pii.phone")};
+	const char *out = "untouched";
+	size_t len = 99;
+	ck_assert_int_eq(mesura_redact(red, text, strlen(text), s, 2, SPAN_SIZE, &out, &len),
+	                 MESURA_OK);
+	ck_assert_str_eq(out, "**** [PHONE]");
+	ck_assert_uint_eq(mesura_redactor_map_count(red), 3);
+	const size_t unknown[] = {0, 1, SPAN_SIZE - 1, SPAN_SIZE + 1,
+	                          SPAN_SIZE + sizeof(void *), 2 * SPAN_SIZE};
+	for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+		const char *o2 = "untouched";
+		size_t l2 = 99;
+		ck_assert_int_eq(mesura_redact(red, text, strlen(text), s, 2, unknown[i], &o2, &l2),
+		                 MESURA_EVERSION);
+		ck_assert_str_eq(o2, "untouched");
+		ck_assert_uint_eq(l2, 99);
+		ck_assert_uint_eq(mesura_redactor_map_count(red), 0);
+		ck_assert_int_eq(mesura_redact_preview(red, text, strlen(text), s, 2, unknown[i], NULL,
+		                                       &o2, &l2),
+		                 MESURA_EVERSION);
+		ck_assert_str_eq(o2, "untouched");
+		/* even with no spans: the size is checked before anything is read */
+		ck_assert_int_eq(mesura_redact(red, text, strlen(text), NULL, 0, unknown[i], &o2, &l2),
+		                 MESURA_EVERSION);
+	}
+	/* a finding's span is written only for a known size, and only that many bytes */
+	mesura_finding f = {0};
+	f.start = 5;
+	f.end = 13;
+	f.category = "pii.phone";
+	f.rule_id = "phone";
+	f.action = MESURA_ACTION_BLOCK;
+	mesura_redact_span got[2];
+	memset(got, 0xA5, sizeof got);
+	ck_assert_int_eq(mesura_redact_span_from_finding(&got[0], SPAN_SIZE + 1, &f),
+	                 MESURA_EVERSION);
+	ck_assert_int_eq(mesura_redact_span_from_policy(&got[0], 0, NULL, &f), MESURA_EVERSION);
+	const unsigned char *bytes = (const unsigned char *)got;
+	for (size_t i = 0; i < sizeof got; i++)
+		ck_assert_uint_eq(bytes[i], 0xA5);
+	ck_assert_int_eq(mesura_redact_span_from_finding(&got[0], SPAN_SIZE, &f), MESURA_OK);
+	ck_assert_uint_eq(got[0].start, 5);
+	ck_assert_uint_eq(got[0].end, 13);
+	ck_assert_int_eq(got[0].op, MESURA_REDACT_LABEL);
+	ck_assert_str_eq(got[0].rule_id, "phone");
+	for (size_t i = SPAN_SIZE; i < sizeof got; i++)
+		ck_assert_uint_eq(bytes[i], 0xA5);
+	ck_assert_int_eq(mesura_redact_span_from_policy(&got[1], SPAN_SIZE, NULL, &f), MESURA_OK);
+	ck_assert_int_eq(got[1].op, got[0].op);
+	ck_assert_ptr_eq(got[1].format, got[0].format);
+	ck_assert_int_eq(mesura_redact_span_from_finding(NULL, SPAN_SIZE, &f), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_redact_span_from_finding(&got[0], SPAN_SIZE, NULL), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_redact_span_from_policy(&got[0], SPAN_SIZE, NULL, NULL),
+	                 MESURA_EINVAL);
+	/* the spans so made redact as the defaults do */
+	ck_assert_int_eq(mesura_redact(red, text, strlen(text), got, 1, SPAN_SIZE, &out, &len),
+	                 MESURA_OK);
+	ck_assert_str_eq(out, "call [PHONE]");
+}
+END_TEST
+
 START_TEST(bad_arguments_are_refused)
 {
 	const char *out;
 	size_t len;
 	mesura_redact_span s = span_at(0, 1, MESURA_REDACT_MASK, NULL);
-	ck_assert_int_eq(mesura_redact(NULL, "a", 1, &s, 1, &out, &len), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_redact(red, NULL, 1, &s, 1, &out, &len), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_redact(red, "a", 1, NULL, 1, &out, &len), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_redact(red, "a", 1, &s, 1, NULL, &len), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_redact(red, "a", 1, &s, 1, &out, NULL), MESURA_EINVAL);
-	ck_assert_int_eq(mesura_redact(red, NULL, 0, NULL, 0, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(NULL, "a", 1, &s, 1, SPAN_SIZE, &out, &len), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_redact(red, NULL, 1, &s, 1, SPAN_SIZE, &out, &len), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_redact(red, "a", 1, NULL, 1, SPAN_SIZE, &out, &len), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_redact(red, "a", 1, &s, 1, SPAN_SIZE, NULL, &len), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_redact(red, "a", 1, &s, 1, SPAN_SIZE, &out, NULL), MESURA_EINVAL);
+	ck_assert_int_eq(mesura_redact(red, NULL, 0, NULL, 0, SPAN_SIZE, &out, &len), MESURA_OK);
 	ck_assert_str_eq(out, "");
 	ck_assert_int_eq(mesura_redact_findings(red, "a", 1, NULL, &out, &len, NULL, NULL),
 	                 MESURA_EINVAL);
-	ck_assert_int_eq(mesura_redact_preview(red, "a", 1, NULL, 1, NULL, &out, &len),
+	ck_assert_int_eq(mesura_redact_preview(red, "a", 1, NULL, 1, SPAN_SIZE, NULL, &out, &len),
 	                 MESURA_EINVAL);
 	mesura_redact_preview_options po = MESURA_REDACT_PREVIEW_OPTIONS_INIT;
 	po.version = 0;
-	ck_assert_int_eq(mesura_redact_preview(red, "a", 1, &s, 1, &po, &out, &len),
+	ck_assert_int_eq(mesura_redact_preview(red, "a", 1, &s, 1, SPAN_SIZE, &po, &out, &len),
 	                 MESURA_EVERSION);
 	ck_assert_int_eq(mesura_redact_preview_options_init(&po, 2), MESURA_EVERSION);
 	ck_assert_int_eq(mesura_redact_preview_options_init(NULL, 1), MESURA_EINVAL);
@@ -978,13 +1047,13 @@ static int run_everything(mesura_redactor *r)
 	const char *out;
 	size_t len;
 	size_t n_map = 99;
-	int rc = mesura_redact(r, t, n, s, 6, &out, &len);
+	int rc = mesura_redact(r, t, n, s, 6, SPAN_SIZE, &out, &len);
 	if (rc != MESURA_OK) {
 		n_map = mesura_redactor_map_count(r);
 		ck_assert_uint_eq(n_map, 0); /* a failed redaction leaves no map */
 		return rc;
 	}
-	rc = mesura_redact_preview(r, t, n, s, 6, NULL, &out, &len);
+	rc = mesura_redact_preview(r, t, n, s, 6, SPAN_SIZE, NULL, &out, &len);
 	if (rc != MESURA_OK)
 		return rc;
 	const mesura_result *f = category_findings(t, 2); /* the card and ana@x.es */
@@ -1182,7 +1251,7 @@ static void check_preview(tu_tally *t, const post *p, const mesura_redact_span *
 		decided += mesura_redactor_map_get(red, k)->span != SIZE_MAX;
 	const char *pv;
 	size_t len;
-	if (mesura_redact_preview(red, p->text, p->len, s, n, NULL, &pv, &len) != MESURA_OK) {
+	if (mesura_redact_preview(red, p->text, p->len, s, n, SPAN_SIZE, NULL, &pv, &len) != MESURA_OK) {
 		tu_tally_fail(t, "preview of \"%.*s\" failed", (int)p->len, p->text);
 		return;
 	}
@@ -1219,7 +1288,7 @@ START_TEST(random_posts_keep_everything_outside_their_spans)
 		const char *out;
 		size_t len;
 		t.checks++;
-		int rc = mesura_redact(red, p.text, p.len, s, n, &out, &len);
+		int rc = mesura_redact(red, p.text, p.len, s, n, SPAN_SIZE, &out, &len);
 		if (rc != MESURA_OK) {
 			tu_tally_fail(&t, "rc %d for \"%.*s\"", rc, (int)p.len, p.text);
 			continue;
@@ -1293,7 +1362,9 @@ START_TEST(policy_operators_rewrite_their_rules_findings)
 	/* The same operators, one finding at a time, for callers that override some. */
 	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
 		mesura_redact_span span;
-		mesura_redact_span_from_policy(&span, p, mesura_result_finding_get(r, i));
+		ck_assert_int_eq(mesura_redact_span_from_policy(&span, sizeof span, p,
+		                                                mesura_result_finding_get(r, i)),
+		                 MESURA_OK);
 		const char *rule = mesura_result_finding_get(r, i)->rule_id;
 		if (strcmp(rule, "card") == 0) {
 			ck_assert_int_eq(span.op, MESURA_REDACT_MASK);
@@ -1302,7 +1373,9 @@ START_TEST(policy_operators_rewrite_their_rules_findings)
 			ck_assert_int_eq(span.op, MESURA_REDACT_REMOVE);
 		} else if (strcmp(rule, "email") == 0) { /* no redact: its category's default */
 			mesura_redact_span def;
-			mesura_redact_span_from_finding(&def, mesura_result_finding_get(r, i));
+			ck_assert_int_eq(mesura_redact_span_from_finding(&def, sizeof def,
+			                                                 mesura_result_finding_get(r, i)),
+			                 MESURA_OK);
 			ck_assert_int_eq(span.op, def.op);
 			ck_assert_ptr_eq(span.format, def.format);
 		}
@@ -1319,8 +1392,8 @@ START_TEST(policy_operators_rewrite_their_rules_findings)
 	ck_assert_str_eq(card->rule_id, "card");
 	ck_assert_uint_eq(card->rule, 0);
 	mesura_redact_span span, def;
-	mesura_redact_span_from_policy(&span, other, card);
-	mesura_redact_span_from_finding(&def, card);
+	ck_assert_int_eq(mesura_redact_span_from_policy(&span, sizeof span, other, card), MESURA_OK);
+	ck_assert_int_eq(mesura_redact_span_from_finding(&def, sizeof def, card), MESURA_OK);
 	ck_assert_int_eq(span.op, def.op);
 	ck_assert_ptr_eq(span.format, def.format);
 	mesura_policy_free(other);
@@ -1391,9 +1464,9 @@ static int redact_from_inside(const mesura_finding *f, size_t i, mesura_redact_s
 	const char *out = NULL;
 	size_t len = 0;
 	e->calls++;
-	e->busy += mesura_redact(red, e->text, strlen(e->text), span, 1, &out, &len) ==
+	e->busy += mesura_redact(red, e->text, strlen(e->text), span, 1, SPAN_SIZE, &out, &len) ==
 	           MESURA_EBUSY;
-	e->preview_busy += mesura_redact_preview(red, e->text, strlen(e->text), span, 1, NULL,
+	e->preview_busy += mesura_redact_preview(red, e->text, strlen(e->text), span, 1, SPAN_SIZE, NULL,
 	                                         &out, &len) == MESURA_EBUSY;
 	ck_assert_ptr_null(out); /* nothing written */
 	return 0;
@@ -1425,7 +1498,7 @@ START_TEST(a_redactor_in_use_is_busy)
 	ck_assert_str_eq(out, "card **** **** **** 1111, mail [EMAIL], m*****, log me");
 	/* free again */
 	mesura_redact_span s = span_of(t, "mierda", MESURA_REDACT_LABEL, NULL, "profanity");
-	ck_assert_int_eq(mesura_redact(red, t, strlen(t), &s, 1, &out, &len), MESURA_OK);
+	ck_assert_int_eq(mesura_redact(red, t, strlen(t), &s, 1, SPAN_SIZE, &out, &len), MESURA_OK);
 }
 END_TEST
 
@@ -1495,7 +1568,7 @@ START_TEST(policy_operators_compile_as_the_redactor_takes_them)
 		mesura_redact_span span = {0, 7, cases[i].op, &o, "pii.email", "r"};
 		const char *out;
 		size_t out_len;
-		int taken = mesura_redact(red, "sample1", 7, &span, 1, &out, &out_len) == MESURA_OK;
+		int taken = mesura_redact(red, "sample1", 7, &span, 1, SPAN_SIZE, &out, &out_len) == MESURA_OK;
 		char src[512];
 		snprintf(src, sizeof src, "mesura: 1\nrules:\n  - id: r\n    category: pii.email\n"
 		         "    match: { terms: [x] }\n    redact: %s\n", cases[i].yaml);
@@ -1718,6 +1791,7 @@ static Suite *redact_suite(void)
 	tcase_add_test(tc, bad_spans_are_refused);
 	tcase_add_test(tc, bad_options_are_refused);
 	tcase_add_test(tc, bad_arguments_are_refused);
+	tcase_add_test(tc, span_size_must_be_a_known_one);
 	tcase_add_test(tc, every_allocation_failure_is_clean);
 	tcase_add_test(tc, warm_redactor_does_not_allocate);
 	tcase_add_test(tc, random_posts_keep_everything_outside_their_spans);

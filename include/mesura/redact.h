@@ -87,9 +87,20 @@ typedef struct mesura_redact_format {
 /** Sets `opts` to the defaults of `version`. MESURA_EVERSION for an unknown version. */
 MESURA_API int mesura_redact_format_init(mesura_redact_format *opts, unsigned int version);
 
-/** One span to redact. Offsets are bytes of the original text, end exclusive, on
- *  UTF-8 character boundaries. Strings are NUL-terminated UTF-8 and only read during
- *  the call. */
+/**
+ * One span to redact. Offsets are bytes of the original text, end exclusive, on
+ * UTF-8 character boundaries. Strings are NUL-terminated UTF-8 and only read during
+ * the call.
+ *
+ * Callers make arrays of spans, so every function that takes spans from the caller
+ * also takes `span_size`, which is always `sizeof(mesura_redact_span)` (or
+ * `sizeof *spans`) as the caller's compiler sees it: fields may be appended in a
+ * minor version, and the size tells the library the stride of the array and how
+ * many fields the caller's struct has (the fields it lacks get their defaults, 0).
+ * A size that no version of the header has is MESURA_EVERSION. A span the library
+ * hands to a `choose` callback is its own, of its own (current) size: a caller sees,
+ * writes and copies (`mine[i] = *span`) only the fields its header has.
+ */
 typedef struct mesura_redact_span {
 	size_t start, end;
 	mesura_redact_op op;
@@ -145,19 +156,21 @@ MESURA_API int mesura_redactor_new(mesura_redactor **out, const mesura_redactor_
 MESURA_API void mesura_redactor_free(mesura_redactor *redactor);
 
 /**
- * Redacts text[0..len) with spans[0..n_spans). `*out` receives the redacted text,
+ * Redacts text[0..len) with spans[0..n_spans), each `span_size` bytes
+ * (`sizeof(mesura_redact_span)`: see mesura_redact_span). `*out` receives the redacted text,
  * followed by a NUL not counted in `*out_len`, borrowed from the redactor until its
  * next call. Empty spans are ignored.
  *
  * Returns MESURA_OK; MESURA_EINVAL for a span out of range, with start > end, off a
  * UTF-8 character boundary, with an unknown operator, a bad mask character or
  * template, an ill-formed category or rule id, or HASH without a key;
- * MESURA_EVERSION for an options struct of unknown version; MESURA_ENOMEM. On error
+ * MESURA_EVERSION for an options struct of unknown version or an unknown `span_size`;
+ * MESURA_ENOMEM. On error
  * `*out` and `*out_len` are not written and the redactor's map is empty.
  */
 MESURA_API int mesura_redact(mesura_redactor *redactor, const char *text, size_t len,
                              const mesura_redact_span *spans, size_t n_spans,
-                             const char **out, size_t *out_len);
+                             size_t span_size, const char **out, size_t *out_len);
 
 /** Number of segments in the map of the last successful mesura_redact(),
  *  mesura_redact_findings() or mesura_redact_result*() (0 after a failed one, or for
@@ -171,20 +184,22 @@ MESURA_API const mesura_redact_segment *mesura_redactor_map_get(const mesura_red
 /* ------------------------------------------------------------ findings */
 
 /**
- * Fills `span` for `finding` with the default operator of its category:
+ * Fills `span`, `span_size` bytes (`sizeof(mesura_redact_span)`), for `finding` with
+ * the default operator of its category:
  * pii.payment_card is masked keeping the last 4 digits and the separators
  * ("**** **** **** 1111"); profanity, harassment, hate and sexual are masked keeping
  * the first letter ("m*****"); confidential is labelled "[REDACTED]"; everything else gets its
  * default label ("[EMAIL]"). A finding
  * whose action is MESURA_ACTION_LOG (or ALLOW) is only reported (KEEP).
- * The options pointed to are static.
+ * The options pointed to are static. Returns MESURA_OK; MESURA_EINVAL for a NULL
+ * `span` or `finding`; MESURA_EVERSION for an unknown `span_size` (`span` unwritten).
  */
-MESURA_API void mesura_redact_span_from_finding(mesura_redact_span *span,
-                                                const mesura_finding *finding);
+MESURA_API int mesura_redact_span_from_finding(mesura_redact_span *span, size_t span_size,
+                                               const mesura_finding *finding);
 
 /**
- * Chooses the operator for one finding: `span` arrives filled by
- * mesura_redact_span_from_finding() and may be changed (any options it points to
+ * Chooses the operator for one finding: `span`, the library's own, arrives filled as
+ * by mesura_redact_span_from_finding() and may be changed (any options it points to
  * must outlive the mesura_redact_findings() call). Return 0 to go on, non-zero to
  * stop the call with MESURA_EUSER.
  */
@@ -236,14 +251,16 @@ MESURA_API int mesura_redact_result_with(mesura_redactor *redactor,
                                          const char **out, size_t *out_len);
 
 /**
- * Fills `span` for `finding` with the operator `policy` gives its rule (`redact:`), or
- * its category's default (mesura_redact_span_from_finding). The span keeps the
+ * Fills `span`, `span_size` bytes (`sizeof(mesura_redact_span)`), for `finding` with
+ * the operator `policy` gives its rule (`redact:`), or its category's default
+ * (mesura_redact_span_from_finding; also when `policy` is NULL). The span keeps the
  * finding's bytes: a rule's `redact_extent:` needs the text, which
  * mesura_redact_result_with() has. The options pointed to live as long as the policy.
+ * Returns what mesura_redact_span_from_finding() returns.
  */
-MESURA_API void mesura_redact_span_from_policy(mesura_redact_span *span,
-                                               const mesura_policy *policy,
-                                               const mesura_finding *finding);
+MESURA_API int mesura_redact_span_from_policy(mesura_redact_span *span, size_t span_size,
+                                              const mesura_policy *policy,
+                                              const mesura_finding *finding);
 
 /* ------------------------------------------------------------ preview */
 
@@ -266,12 +283,14 @@ MESURA_API int mesura_redact_preview_options_init(mesura_redact_preview_options 
 /**
  * The original text with each span marked, after the same widening and merging as
  * mesura_redact() (so the marks show exactly what would be rewritten; KEEP spans are
- * marked too). `opts` NULL means the defaults. `*out` is borrowed from the redactor
+ * marked too). `span_size` is `sizeof(mesura_redact_span)`, as for mesura_redact().
+ * `opts` NULL means the defaults. `*out` is borrowed from the redactor
  * until its next preview. Does not change the redactor's map or output. Errors as
  * mesura_redact(), except that HASH spans need no key.
  */
 MESURA_API int mesura_redact_preview(mesura_redactor *redactor, const char *text, size_t len,
                                      const mesura_redact_span *spans, size_t n_spans,
+                                     size_t span_size,
                                      const mesura_redact_preview_options *opts,
                                      const char **out, size_t *out_len);
 

@@ -12,17 +12,20 @@
 #include "text/text.h"
 #include "tokens/sentence.h"
 
-void mesura_redact_span_from_policy(mesura_redact_span *span, const mesura_policy *policy,
-                                    const mesura_finding *finding)
+int mesura_redact_span_from_policy(mesura_redact_span *span, size_t span_size,
+                                   const mesura_policy *policy, const mesura_finding *finding)
 {
-	mesura_redact_span_from_finding(span, finding);
+	if (!finding)
+		return MESURA_EINVAL;
+	mesura_redact_span whole;
+	mesura_redact__default_span(&whole, finding);
 	mesura_rule_redaction how;
-	if (policy && finding &&
-	    mesura_policy__rule_redaction(policy, finding->rule, finding->rule_id, &how) &&
+	if (policy && mesura_policy__rule_redaction(policy, finding->rule, finding->rule_id, &how) &&
 	    how.has_op) {
-		span->op = how.op;
-		span->format = how.format;
+		whole.op = how.op;
+		whole.format = how.format;
 	}
+	return mesura_redact__put_span(span, span_size, &whole);
 }
 
 /* ------------------------------------------------------------ findings */
@@ -43,7 +46,7 @@ static int redact_findings(mesura_redactor *r, const char *text, size_t len,
 	r->spans = p;
 	for (size_t i = 0; i < n; i++) {
 		const mesura_finding *f = mesura_result_finding_get(result, i);
-		mesura_redact_span_from_finding(&r->spans[i], f);
+		mesura_redact__default_span(&r->spans[i], f);
 		if (choose && choose(f, i, &r->spans[i], payload) != 0) {
 			r->n_map = 0;
 			return MESURA_EUSER;

@@ -49,7 +49,7 @@ struct mesura_redactor {
 	size_t n_keeps, keeps_cap;
 	mesura_redact_segment *map;
 	size_t n_map, map_cap;
-	mesura_redact_span *spans; /* mesura_redact_findings' spans */
+	mesura_redact_span *spans; /* the call's spans as whole current structs */
 	size_t spans_cap;
 	redact_sentence *sentences; /* of the text being redacted (extents, result.c) */
 	size_t n_sentences, sentences_cap;
@@ -88,6 +88,22 @@ int mesura_redact__write(mesura_redactor *r, const char *text, size_t len,
  * none, or for the fields an older version lacks). MESURA_EVERSION for a version this
  * library does not know. */
 int mesura_redact__span_format(const mesura_redact_span *sp, mesura_redact_format *o);
+
+/* MESURA_OK when `span_size` is sizeof(mesura_redact_span) in some version of the
+ * header, else MESURA_EVERSION (options.c). */
+int mesura_redact__check_span_size(size_t span_size);
+
+/* Copies the caller's spans[0..n), elements of `span_size` bytes, into r->spans as
+ * whole current structs, the fields an older element lacks set to 0. */
+int mesura_redact__copy_spans(mesura_redactor *r, const void *spans, size_t n,
+                              size_t span_size);
+
+/* Writes the first `span_size` bytes of `whole` to the caller's `span`: as much of it
+ * as the caller's version of the struct has. */
+int mesura_redact__put_span(void *span, size_t span_size, const mesura_redact_span *whole);
+
+/* The span of a finding with its category's default operator (redactor.c). */
+void mesura_redact__default_span(mesura_redact_span *span, const mesura_finding *f);
 
 /* Checks a template for its operator (label: no {hash}; hash: {hash} required). */
 int mesura_redact__check_template(const char *tmpl, mesura_redact_op op);

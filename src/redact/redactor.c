@@ -107,14 +107,18 @@ int mesura_redact__spans(mesura_redactor *r, const char *text, size_t len,
 }
 
 int mesura_redact(mesura_redactor *r, const char *text, size_t len,
-                  const mesura_redact_span *spans, size_t n_spans, const char **out,
-                  size_t *out_len)
+                  const mesura_redact_span *spans, size_t n_spans, size_t span_size,
+                  const char **out, size_t *out_len)
 {
 	if (!r || !out || !out_len || (!text && len > 0) || (!spans && n_spans > 0))
 		return MESURA_EINVAL;
 	if (!mesura_redact__claim(r))
 		return MESURA_EBUSY;
-	int rc = mesura_redact__spans(r, text, len, spans, n_spans, out, out_len);
+	int rc = mesura_redact__copy_spans(r, spans, n_spans, span_size);
+	if (rc == MESURA_OK)
+		rc = mesura_redact__spans(r, text, len, r->spans, n_spans, out, out_len);
+	else
+		r->n_map = 0;
 	mesura_redact__release(r);
 	return rc;
 }
@@ -146,10 +150,8 @@ static int is_category(const char *category, const char *name)
 	return category && strcmp(category, name) == 0;
 }
 
-void mesura_redact_span_from_finding(mesura_redact_span *span, const mesura_finding *f)
+void mesura_redact__default_span(mesura_redact_span *span, const mesura_finding *f)
 {
-	if (!span || !f)
-		return;
 	*span = (mesura_redact_span){f->start, f->end, MESURA_REDACT_LABEL, NULL, f->category,
 	                             f->rule_id};
 	if (f->action <= MESURA_ACTION_LOG) {
@@ -165,6 +167,16 @@ void mesura_redact_span_from_finding(mesura_redact_span *span, const mesura_find
 	} else if (is_category(f->category, "confidential")) {
 		span->format = &WITHHELD;
 	}
+}
+
+int mesura_redact_span_from_finding(mesura_redact_span *span, size_t span_size,
+                                    const mesura_finding *finding)
+{
+	if (!finding)
+		return MESURA_EINVAL;
+	mesura_redact_span whole;
+	mesura_redact__default_span(&whole, finding);
+	return mesura_redact__put_span(span, span_size, &whole);
 }
 
 /* ------------------------------------------------------------ preview */
@@ -200,7 +212,7 @@ static int write_preview(mesura_redactor *r, const char *text, size_t len,
 }
 
 int mesura_redact_preview(mesura_redactor *r, const char *text, size_t len,
-                          const mesura_redact_span *spans, size_t n_spans,
+                          const mesura_redact_span *spans, size_t n_spans, size_t span_size,
                           const mesura_redact_preview_options *opts, const char **out,
                           size_t *out_len)
 {
@@ -214,7 +226,9 @@ int mesura_redact_preview(mesura_redactor *r, const char *text, size_t len,
 	if (!mesura_redact__claim(r))
 		return MESURA_EBUSY;
 	text = text ? text : "";
-	rc = prepare(r, text, len, spans, n_spans, 0);
+	rc = mesura_redact__copy_spans(r, spans, n_spans, span_size);
+	if (rc == MESURA_OK)
+		rc = prepare(r, text, len, r->spans, n_spans, 0);
 	if (rc == MESURA_OK)
 		rc = write_preview(r, text, len, &o);
 	if (rc == MESURA_OK) {

@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int valid = mesura_utf8_validate(text, len, NULL) == MESURA_OK;
 	const char *out;
 	size_t out_len;
-	int rc = mesura_redact(redactor, text, len, spans, n, &out, &out_len);
+	int rc = mesura_redact(redactor, text, len, spans, n, sizeof *spans, &out, &out_len);
 	if (!valid) {
 		CHECK(rc == MESURA_OK || rc == MESURA_EINVAL);
 		return 0;
