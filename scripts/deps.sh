@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the Debian packages mesura needs, when missing (Debian 12; apt-get as root,
-# or through sudo). usage: scripts/deps.sh [build|test|bench|fuzz|abi]
+# or through sudo). usage: scripts/deps.sh [build|test|bench|fuzz|abi|package]
 set -eu
 need="build-essential cmake pkg-config libutf8proc-dev libpcre2-dev libyaml-dev libjansson-dev"
 case "${1:-build}" in
@@ -13,6 +13,10 @@ case "${1:-build}" in
   bench) need="$need libicu-dev g++ fortunes fortunes-es fortunes-es-off python3" ;;
   fuzz) need="$need clang libclang-rt-14-dev" ;;
   abi) need="$need abigail-tools" ;;
+  # scripts/package.sh: the Debian packages' build (debhelper, dh-python and the Python
+  # headers and setuptools of every supported python3), lintian, and a C consumer.
+  package) need="$need debhelper dh-python python3-all-dev python3-setuptools fakeroot
+                 lintian" ;;
 esac
 missing=""
 for pkg in $need; do
