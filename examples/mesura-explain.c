@@ -9,6 +9,8 @@
  *   mesura-explain --policy acme.yaml 'Qué m1erda de servicio'
  *   echo 'mi tarjeta 4111 1111 1111 1112' | mesura-explain --policy acme.yaml
  */
+/* Uses explain mode and its near misses (mesura/experimental.h). */
+#define MESURA_EXPERIMENTAL
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -189,6 +191,7 @@ static void usage(FILE *to)
 int main(int argc, char **argv)
 {
 	tool_init("mesura-explain");
+	tool_require_experimental();
 	const char *policy_path = NULL, *charset = NULL;
 	int no_file_access = 0;
 	enum { CHARSET = 256, NO_FILES };

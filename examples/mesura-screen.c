@@ -11,6 +11,8 @@
  * (bad JSON, too long, a scan error...) gets verdict review, no findings and an
  * "error", and the exit status 4 says so.
  */
+/* Uses the redaction preview (mesura/experimental.h). */
+#define MESURA_EXPERIMENTAL
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -591,6 +593,7 @@ static void usage(FILE *to)
 int main(int argc, char **argv)
 {
 	tool_init("mesura-screen");
+	tool_require_experimental();
 	screen sc = {.format = OUT_JSONL};
 	posts_options popts = {0};
 	const char *policy_path = NULL, *format = NULL, *color = "auto", *hash_key = NULL;

@@ -24,6 +24,11 @@
  *     which the scanner keeps alive. Texts passed in are read during the call only.
  *   - Fail closed: mesura_scan hands out a result whatever it returns, and only
  *     MESURA_OK can hand out a verdict below REVIEW (see mesura/scan.h).
+ *
+ * Stable and experimental: everything declared here is frozen from 1.0 (functions
+ * and types are only added; structs grow only at their end). What may still change
+ * in any minor release is in mesura/experimental.h, visible only to a program that
+ * defines MESURA_EXPERIMENTAL before including this header.
  */
 #ifndef MESURA_H
 #define MESURA_H
@@ -36,5 +41,6 @@
 #include "mesura/policy.h"
 #include "mesura/scan.h"
 #include "mesura/redact.h"
+#include "mesura/experimental.h" /* empty unless MESURA_EXPERIMENTAL is defined */
 
 #endif

@@ -256,6 +256,14 @@ START_TEST(library_version_compatible)
 	ck_assert(!MESURA_VERSION_COMPATIBLE(AT(major + 1, 0, 0)));
 	if (major > 0)
 		ck_assert(!MESURA_VERSION_COMPATIBLE(AT(major - 1, 99, 99)));
+	/* a program that uses the experimental part needs its very minor version */
+	ck_assert(MESURA_EXPERIMENTAL_COMPATIBLE(mesura_version()));
+	ck_assert(MESURA_EXPERIMENTAL_COMPATIBLE(AT(major, minor, patch + 1)));
+	ck_assert(MESURA_EXPERIMENTAL_COMPATIBLE(AT(major, minor, 0)));
+	ck_assert(!MESURA_EXPERIMENTAL_COMPATIBLE(AT(major, minor + 1, 0)));
+	if (minor > 0)
+		ck_assert(!MESURA_EXPERIMENTAL_COMPATIBLE(AT(major, minor - 1, 99)));
+	ck_assert(!MESURA_EXPERIMENTAL_COMPATIBLE(AT(major + 1, minor, patch)));
 #undef AT
 }
 END_TEST

@@ -1,6 +1,7 @@
 /*
  * options.c - command-line manners shared by the tools (options.h).
  */
+#define MESURA_EXPERIMENTAL /* for tool_require_experimental */
 #include "options.h"
 
 #include <stdarg.h>
@@ -18,6 +19,15 @@ void tool_options_init(const char *name)
 	if (!MESURA_VERSION_COMPATIBLE(mesura_version())) {
 		fprintf(stderr, "%s: built for mesura %s, which the library %s cannot serve\n",
 		        tool_name, MESURA_VERSION_STRING, mesura_version_string());
+		exit(3);
+	}
+}
+
+void tool_require_experimental(void)
+{
+	if (!MESURA_EXPERIMENTAL_COMPATIBLE(mesura_version())) {
+		fprintf(stderr, "%s: built for mesura %s, whose experimental API the library %s "
+		        "may have changed\n", tool_name, MESURA_VERSION_STRING, mesura_version_string());
 		exit(3);
 	}
 }

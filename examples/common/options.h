@@ -16,6 +16,11 @@ extern const char *tool_name;
  * the one built with (a newer library adds, never removes). */
 void tool_options_init(const char *name);
 
+/* For a tool that uses mesura/experimental.h: exits with status 3 unless the library
+ * linked is of the very minor version built with (a minor release may change the
+ * experimental part). */
+void tool_require_experimental(void);
+
 /* The next option of argv, as getopt_long returns it (its value in optarg), or -1
  * when only operands are left (they are then argv[optind..argc), in their order).
  * `shorts` is getopt's short-option string without a leading ':'. An unknown option or

@@ -262,38 +262,6 @@ MESURA_API int mesura_redact_span_from_policy(mesura_redact_span *span, size_t s
                                               const mesura_policy *policy,
                                               const mesura_finding *finding);
 
-/* ------------------------------------------------------------ preview */
-
-#define MESURA_REDACT_PREVIEW_OPTIONS_VERSION 1
-
-typedef struct mesura_redact_preview_options {
-	unsigned int version; /**< MESURA_REDACT_PREVIEW_OPTIONS_VERSION */
-	/** Non-zero: colour each span by operator with ANSI escapes (for terminals). */
-	int ansi;
-	/** Written before / after each span, overriding the defaults: "⟦" and "⟧", or
-	 *  the operator's colour and the reset sequence when `ansi` is set. */
-	const char *open, *close;
-} mesura_redact_preview_options;
-
-#define MESURA_REDACT_PREVIEW_OPTIONS_INIT { MESURA_REDACT_PREVIEW_OPTIONS_VERSION, 0, NULL, NULL }
-
-MESURA_API int mesura_redact_preview_options_init(mesura_redact_preview_options *opts,
-                                                  unsigned int version);
-
-/**
- * The original text with each span marked, after the same widening and merging as
- * mesura_redact() (so the marks show exactly what would be rewritten; KEEP spans are
- * marked too). `span_size` is `sizeof(mesura_redact_span)`, as for mesura_redact().
- * `opts` NULL means the defaults. `*out` is borrowed from the redactor
- * until its next preview. Does not change the redactor's map or output. Errors as
- * mesura_redact(), except that HASH spans need no key.
- */
-MESURA_API int mesura_redact_preview(mesura_redactor *redactor, const char *text, size_t len,
-                                     const mesura_redact_span *spans, size_t n_spans,
-                                     size_t span_size,
-                                     const mesura_redact_preview_options *opts,
-                                     const char **out, size_t *out_len);
-
 MESURA_END_DECL
 
 #endif

@@ -45,25 +45,6 @@ typedef struct mesura_finding {
 	double confidence;     /**< 0..1: the rule's base, moved by its context words */
 } mesura_finding;
 
-/** Why a rule that almost fired did not (MESURA_SCAN_EXPLAIN). */
-typedef enum mesura_miss_reason {
-	MESURA_MISS_NOT_WHOLE_WORD = 1, /**< a term matched inside a word ("ass" in "class") */
-	MESURA_MISS_VALIDATOR = 2,      /**< the regex matched, its validator refused */
-	MESURA_MISS_INCOMPLETE = 3,     /**< part of an `all` matched, not all of it */
-	MESURA_MISS_UNLESS = 4,         /**< the rule's `unless` held (span: where) */
-	MESURA_MISS_CONFIDENCE = 5,     /**< below min_confidence, or a required context missing */
-	MESURA_MISS_ALLOWED = 6,        /**< the finding overlapped an allow-listed term */
-	MESURA_MISS_LIMIT = 7           /**< a regex hit its match limit, or a masked walk its budget */
-} mesura_miss_reason;
-
-typedef struct mesura_near_miss {
-	const char *rule_id;
-	size_t rule;        /**< the rule's index in the policy: mesura_policy_rule_get() */
-	mesura_miss_reason reason;
-	size_t start, end;  /**< bytes of the original text (0, 0: the post as a whole) */
-	double confidence;  /**< MESURA_MISS_CONFIDENCE: the confidence it had */
-} mesura_near_miss;
-
 /** The outcome of one scan, valid until the next scan with the same scanner or until
  *  the scanner is freed (after a failed scan it may be a static result instead). Its
  *  fields are read through the pointer mesura_scan() gives (more may be appended);
@@ -80,11 +61,6 @@ MESURA_API size_t mesura_result_finding_count(const mesura_result *result);
  *  NULL when i is out of range. Borrowed like the result. */
 MESURA_API const mesura_finding *mesura_result_finding_get(const mesura_result *result,
                                                            size_t i);
-/** Number of near misses (MESURA_SCAN_EXPLAIN only; else 0). */
-MESURA_API size_t mesura_result_near_miss_count(const mesura_result *result);
-/** The i-th near miss, in the order they were found; NULL when i is out of range. */
-MESURA_API const mesura_near_miss *mesura_result_near_miss_get(const mesura_result *result,
-                                                               size_t i);
 
 /* Limits a scan can hit (mesura_result.limits_hit). */
 #define MESURA_LIMIT_POST_SIZE (1u << 0) /**< the post is larger than max_post_bytes: not scanned */
@@ -147,11 +123,8 @@ MESURA_API int mesura_scanner_new(mesura_scanner **out, const mesura_policy *pol
  *  reference to the policy is held. */
 MESURA_API void mesura_scanner_free(mesura_scanner *scanner);
 
-/* Flags of one mesura_scan() call (hs_scan's idiom: per call, not scanner state). */
-/** Explain mode (it costs time): the result also lists the near misses, the rules that
- *  matched something but did not fire, and why. For tools that answer "why was this
- *  post flagged, and why not that one" (examples/mesura-explain). */
-#define MESURA_SCAN_EXPLAIN (1u << 0)
+/* Flags of one mesura_scan() call (hs_scan's idiom: per call, not scanner state):
+ * none is stable yet; MESURA_SCAN_EXPLAIN is experimental (mesura/experimental.h). */
 
 /**
  * Screens text[0..len) (any bytes: ill-formed UTF-8 is repaired on the way, offsets
@@ -173,10 +146,6 @@ MESURA_API void mesura_scanner_free(mesura_scanner *scanner);
  */
 MESURA_API int mesura_scan(mesura_scanner *scanner, const char *text, size_t len,
                            unsigned int flags, const mesura_result **result);
-
-/** "not_whole_word", "validator", "incomplete", "unless", "confidence", "allowed",
- *  "limit"; "unknown" otherwise. */
-MESURA_API const char *mesura_miss_reason_name(mesura_miss_reason reason);
 
 /** "allow", "log", "redact", "review", "block"; "unknown" otherwise. */
 MESURA_API const char *mesura_action_name(mesura_action action);

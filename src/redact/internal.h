@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "common/alloc.h"
+#include "mesura/experimental.h" /* the preview */
 #include "mesura/redact.h"
 
 /* Per input byte offset (and one past the end): what starts there. */

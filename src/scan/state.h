@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
+#include "mesura/experimental.h" /* near misses */
 #include "mesura/scan.h"
 #include "mesura/tokens.h"
 #include "policy/compiled.h"

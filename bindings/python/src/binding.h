@@ -15,6 +15,9 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+/* Explain mode and its near misses are experimental (mesura/experimental.h): the
+ * module refuses a library of another minor version at import. */
+#define MESURA_EXPERIMENTAL
 #include <mesura.h>
 
 /* A build-time guard (pygit2's): this binding knows the 0.x API. */

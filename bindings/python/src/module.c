@@ -414,9 +414,9 @@ PyMODINIT_FUNC PyInit__mesura(void);
 
 PyMODINIT_FUNC PyInit__mesura(void)
 {
-	/* The library must serve the binding's header: same major, and at least the
-	 * minor version whose API the binding uses. */
-	if (!MESURA_VERSION_COMPATIBLE(mesura_version())) {
+	/* The library must serve the binding's header: same major, and the very minor
+	 * version it was built with, since it uses the experimental explain mode. */
+	if (!MESURA_EXPERIMENTAL_COMPATIBLE(mesura_version())) {
 		PyErr_Format(PyExc_ImportError,
 		             "mesura._mesura was built for libmesura %s but loaded libmesura %s",
 		             MESURA_VERSION_STRING, mesura_version_string());
