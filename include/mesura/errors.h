@@ -11,6 +11,8 @@
 
 MESURA_BEGIN_DECL
 
+/** The status codes, with a fixed value each (docs/api.md has the table). Functions
+ *  return them as an `int`: MESURA_OK, or one of the negative values below. */
 typedef enum mesura_status {
 	MESURA_OK = 0,
 	MESURA_ENOMEM = -1,    /**< an allocation failed; nothing leaked */

@@ -58,6 +58,9 @@ typedef enum mesura_miss_reason {
 	MESURA_MISS_LIMIT = 7           /**< a regex hit its match limit, or a masked walk its budget */
 } mesura_miss_reason;
 
+/** One rule that matched something but did not fire, and why (MESURA_SCAN_EXPLAIN).
+ *  The scanner allocates it; it is borrowed like the result it belongs to, until the
+ *  scanner's next scan or its freeing. */
 typedef struct mesura_near_miss {
 	const char *rule_id;
 	size_t rule;        /**< the rule's index in the policy: mesura_policy_rule_get() */
@@ -80,6 +83,9 @@ MESURA_API const char *mesura_miss_reason_name(mesura_miss_reason reason);
 
 #define MESURA_REDACT_PREVIEW_OPTIONS_VERSION 1
 
+/** How mesura_redact_preview() marks the spans. Initialise with
+ *  MESURA_REDACT_PREVIEW_OPTIONS_INIT or mesura_redact_preview_options_init(); NULL
+ *  means the defaults, "⟦" and "⟧" without colour. */
 typedef struct mesura_redact_preview_options {
 	unsigned int version; /**< MESURA_REDACT_PREVIEW_OPTIONS_VERSION */
 	/** Non-zero: colour each span by operator with ANSI escapes (for terminals). */
@@ -91,6 +97,8 @@ typedef struct mesura_redact_preview_options {
 
 #define MESURA_REDACT_PREVIEW_OPTIONS_INIT { MESURA_REDACT_PREVIEW_OPTIONS_VERSION, 0, NULL, NULL }
 
+/** Sets `opts` to the defaults of `version`. MESURA_EVERSION for an unknown version,
+ *  MESURA_EINVAL for NULL. */
 MESURA_API int mesura_redact_preview_options_init(mesura_redact_preview_options *opts,
                                                   unsigned int version);
 

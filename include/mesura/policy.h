@@ -23,6 +23,9 @@
 
 MESURA_BEGIN_DECL
 
+/** A compiled policy: immutable and shared by every thread, reference-counted (see
+ *  Lifetimes above). Made by mesura_policy_compile(), mesura_policy_load_file() or
+ *  mesura_policy_default(); the caller drops its reference with mesura_policy_free(). */
 typedef struct mesura_policy mesura_policy;
 
 /** How serious a rule's findings are. */
@@ -44,6 +47,7 @@ typedef enum mesura_action {
 
 /* -------------------------------------------------------- diagnostics */
 
+/** How bad one diagnostic is: an error stops the compile, a warning does not. */
 typedef enum mesura_diag_severity {
 	MESURA_DIAG_ERROR = 1,  /**< the policy does not compile */
 	MESURA_DIAG_WARNING = 2 /**< it compiles, but something is probably wrong */
@@ -62,8 +66,12 @@ typedef struct mesura_diagnostic {
 	const char *message; /**< plain English, e.g. unknown validator "lun"; did you mean "luhn"? */
 } mesura_diagnostic;
 
+/** The problems found while compiling one policy. The compile functions make it for the
+ *  caller, who frees it with mesura_diagnostics_free(); it holds copies of everything
+ *  it reports, so it is independent of the policy. One thread at a time. */
 typedef struct mesura_diagnostics mesura_diagnostics;
 
+/** Number of diagnostics, errors and warnings together (0 for NULL). */
 MESURA_API size_t mesura_diagnostics_count(const mesura_diagnostics *diags);
 /** The i-th diagnostic, in source order; NULL when i is out of range. It and its strings
  *  are borrowed from `diags` until mesura_diagnostics_free(). */
@@ -77,10 +85,12 @@ MESURA_API void mesura_diagnostics_free(mesura_diagnostics *diags);
 
 /* ---------------------------------------------------------- compiling */
 
-/** Version 2 added max_compiled_bytes; version 1 structs are still accepted (they get
- *  the default for it). */
 #define MESURA_COMPILE_OPTIONS_VERSION 2
 
+/** The limits and flags of one compile. Initialise with MESURA_COMPILE_OPTIONS_INIT or
+ *  mesura_compile_options_init(); NULL means the defaults. Version 2 added
+ *  max_compiled_bytes; version 1 structs are still accepted (they get the default for
+ *  it). The compile reads the struct during the call only. */
 typedef struct mesura_compile_options {
 	unsigned int version;       /**< MESURA_COMPILE_OPTIONS_VERSION */
 	size_t max_source_bytes;    /**< a larger policy is MESURA_ELIMIT; 0: 16 MiB. Each
@@ -108,6 +118,8 @@ typedef struct mesura_compile_options {
 
 #define MESURA_COMPILE_OPTIONS_INIT { MESURA_COMPILE_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0 }
 
+/** Sets `opts` to the defaults of `version` (1 or 2), writing only that version's
+ *  fields. MESURA_EVERSION for any other version, MESURA_EINVAL for NULL. */
 MESURA_API int mesura_compile_options_init(mesura_compile_options *opts, unsigned int version);
 
 /**
@@ -128,8 +140,10 @@ MESURA_API int mesura_policy_compile(mesura_policy **out, const char *src, size_
                                      mesura_diagnostics **diags,
                                      const mesura_allocator *allocator);
 
-/** Reads the file at `path` and compiles it, as mesura_policy_compile() does (same
- *  lifetimes; relative includes and lexicon files are found next to it). A file that
+/** Reads the file at `path` and compiles it, as mesura_policy_compile() does, with the
+ *  same lifetimes: `*out` is the caller's reference, dropped with mesura_policy_free(),
+ *  and `*diags` the caller's, freed with mesura_diagnostics_free(), in any order.
+ *  Relative includes and lexicon files are found next to the file. A file that
  *  cannot be opened or read is MESURA_EIO with one diagnostic, file `path`, no line:
  *  "cannot open 'acme.yaml': No such file or directory" (or "Permission denied"...);
  *  one that is not a regular file is refused at once, never waited on: "cannot open
@@ -142,7 +156,10 @@ MESURA_API int mesura_policy_load_file(mesura_policy **out, const char *path,
                                        const mesura_allocator *allocator);
 
 /** Compiles the built-in employee social-media policy (`builtin:default`, embedded in
- *  the library: docs/default-policy.md). Same results as mesura_policy_compile(). */
+ *  the library: docs/default-policy.md). Same results and lifetimes as
+ *  mesura_policy_compile(): `*out` is the caller's reference, dropped with
+ *  mesura_policy_free(); `*diags` (if asked for) the caller's, freed with
+ *  mesura_diagnostics_free(). */
 MESURA_API int mesura_policy_default(mesura_policy **out, mesura_diagnostics **diags,
                                      const mesura_allocator *allocator);
 

@@ -128,6 +128,9 @@ typedef struct mesura_redact_segment {
 
 #define MESURA_REDACTOR_OPTIONS_VERSION 1
 
+/** The redactor's own settings, read once by mesura_redactor_new() (NULL: the
+ *  defaults, no hash key). Initialise with MESURA_REDACTOR_OPTIONS_INIT or
+ *  mesura_redactor_options_init(). */
 typedef struct mesura_redactor_options {
 	unsigned int version; /**< MESURA_REDACTOR_OPTIONS_VERSION */
 	/** MESURA_REDACT_KEY_SIZE bytes of secret key for the HASH operator (SipHash-2-4),
@@ -139,6 +142,8 @@ typedef struct mesura_redactor_options {
 
 #define MESURA_REDACTOR_OPTIONS_INIT { MESURA_REDACTOR_OPTIONS_VERSION, NULL }
 
+/** Sets `opts` to the defaults of `version`. MESURA_EVERSION for an unknown version,
+ *  MESURA_EINVAL for NULL. */
 MESURA_API int mesura_redactor_options_init(mesura_redactor_options *opts,
                                             unsigned int version);
 
@@ -146,7 +151,8 @@ MESURA_API int mesura_redactor_options_init(mesura_redactor_options *opts,
  *  once its buffers have grown to the posts it sees, redacting allocates nothing. */
 typedef struct mesura_redactor mesura_redactor;
 
-/** Makes a redactor, owned by the caller. It holds no policy and no scanner (the calls
+/** Makes a redactor into `*out`, owned by the caller, who frees it with
+ *  mesura_redactor_free(). It holds no policy and no scanner (the calls
  *  that need them take them), so it may be freed before or after either; `opts` and
  *  its key are copied and may go once this returns. */
 MESURA_API int mesura_redactor_new(mesura_redactor **out, const mesura_redactor_options *opts,

@@ -19,6 +19,9 @@
 
 MESURA_BEGIN_DECL
 
+/** Per-thread scratch for scanning with one policy: views, tokens, PCRE2 match data
+ *  and the last result. Made by mesura_scanner_new(), owned by the caller, freed with
+ *  mesura_scanner_free(); one call at a time. */
 typedef struct mesura_scanner mesura_scanner;
 
 /*
@@ -48,7 +51,7 @@ typedef struct mesura_finding {
 /** The outcome of one scan, valid until the next scan with the same scanner or until
  *  the scanner is freed (after a failed scan it may be a static result instead). Its
  *  fields are read through the pointer mesura_scan() gives (more may be appended);
- *  its findings and near misses through the functions below. */
+ *  its findings through the functions below (near misses: mesura/experimental.h). */
 typedef struct mesura_result {
 	mesura_action verdict;  /**< the strongest action that fired; ALLOW when none */
 	size_t decisive;        /**< index of the finding that decided the verdict, or SIZE_MAX */
@@ -100,6 +103,8 @@ typedef struct mesura_scanner_limits {
 
 #define MESURA_SCANNER_LIMITS_INIT { MESURA_SCANNER_LIMITS_VERSION, 0, 0, 0, 0, 0, 0 }
 
+/** Sets `limits` to the defaults of `version`. MESURA_EVERSION for an unknown version,
+ *  MESURA_EINVAL for NULL. */
 MESURA_API int mesura_scanner_limits_init(mesura_scanner_limits *limits, unsigned int version);
 
 /** Sets the scanner's limits (copied); NULL restores the defaults. MESURA_EVERSION
@@ -108,7 +113,8 @@ MESURA_API int mesura_scanner_set_limits(mesura_scanner *scanner,
                                          const mesura_scanner_limits *limits);
 
 /**
- * Makes a scanner for `policy` into `*out` (NULL on failure), owned by the caller.
+ * Makes a scanner for `policy` into `*out` (NULL on failure), owned by the caller,
+ * who frees it with mesura_scanner_free().
  * The scanner takes a reference to the policy (thread-safe), so the policy may be
  * freed with mesura_policy_free() before or after the scanner, in any order and from
  * any thread: it is released when the last of them is freed. The allocator (NULL:

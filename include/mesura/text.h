@@ -162,7 +162,8 @@ MESURA_API int mesura_normalizer_options_init(mesura_normalizer_options *opts,
 typedef struct mesura_normalizer mesura_normalizer;
 
 /**
- * Compiles `opts` (NULL: the moderation view) into `*out`. MESURA_EINVAL for two
+ * Compiles `opts` (NULL: the moderation view) into `*out`, owned by the caller, who
+ * frees it with mesura_normalizer_free(); the options are copied. MESURA_EINVAL for two
  * Unicode forms at once, unknown flag bits, or a keep-letter that is not a single
  * decomposable code point; MESURA_EVERSION for an unknown options version.
  */
@@ -184,7 +185,8 @@ MESURA_API unsigned int mesura_normalizer_flags(const mesura_normalizer *normali
  */
 typedef struct mesura_view mesura_view;
 
-/** Makes an empty view, owned by the caller; it holds no reference to anything. */
+/** Makes an empty view into `*out`, owned by the caller, who frees it with
+ *  mesura_view_free(); it holds no reference to anything. */
 MESURA_API int mesura_view_new(mesura_view **out, const mesura_allocator *allocator);
 /** Frees the view (NULL-safe): what mesura_view_text() returned becomes invalid. */
 MESURA_API void mesura_view_free(mesura_view *view);

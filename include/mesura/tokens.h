@@ -68,7 +68,8 @@ typedef struct mesura_token {
 /** The tokens of one text: reusable scratch, like a view. */
 typedef struct mesura_tokens mesura_tokens;
 
-/** Makes an empty token list, owned by the caller; it holds no reference to anything
+/** Makes an empty token list into `*out`, owned by the caller, who frees it with
+ *  mesura_tokens_free(); it holds no reference to anything
  *  (mesura_tokenize reads its text, mesura_tokenize_view its view, during the call
  *  only: either may go once the call returns). */
 MESURA_API int mesura_tokens_new(mesura_tokens **out, const mesura_allocator *allocator);
