@@ -6,12 +6,12 @@
 
 #include "common.h"
 
-#define MESURA_VERSION_MAJOR 0
-#define MESURA_VERSION_MINOR 1
+#define MESURA_VERSION_MAJOR 1
+#define MESURA_VERSION_MINOR 0
 #define MESURA_VERSION_PATCH 0
 #define MESURA_VERSION_NUMBER \
 	(MESURA_VERSION_MAJOR * 10000 + MESURA_VERSION_MINOR * 100 + MESURA_VERSION_PATCH)
-#define MESURA_VERSION_STRING "0.1.0"
+#define MESURA_VERSION_STRING "1.0.0"
 
 /**
  * Whether a library whose mesura_version() is `linked` serves a program built with this
@@ -22,7 +22,7 @@
  */
 #define MESURA_VERSION_COMPATIBLE(linked)                     \
 	((linked) / 10000 == MESURA_VERSION_MAJOR &&              \
-	 (linked) / 100 % 100 >= MESURA_VERSION_MINOR)
+	 (linked) >= MESURA_VERSION_MAJOR * 10000 + MESURA_VERSION_MINOR * 100)
 
 MESURA_BEGIN_DECL
 

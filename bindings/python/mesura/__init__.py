@@ -152,7 +152,7 @@ _DEFAULT_MAX_SOURCE_BYTES = 16 << 20
 
 
 def library_version() -> str:
-    """The version of the libmesura this module is running with, e.g. '0.1.0'."""
+    """The version of the libmesura this module is running with, e.g. '1.0.0'."""
     return _mesura.version()
 
 

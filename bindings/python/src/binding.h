@@ -20,9 +20,9 @@
 #define MESURA_EXPERIMENTAL
 #include <mesura.h>
 
-/* A build-time guard (pygit2's): this binding knows the 0.x API. */
-#if MESURA_VERSION_MAJOR != 0
-#error "bindings/python is written for mesura 0.x"
+/* A build-time guard (pygit2's): this binding knows the 1.x API. */
+#if MESURA_VERSION_MAJOR != 1
+#error "bindings/python is written for mesura 1.x"
 #endif
 
 /* Every mesura object the binding creates allocates through PyMem_RawMalloc (callable

@@ -376,7 +376,7 @@ static PyMethodDef module_methods[] = {
 	 PyDoc_STR("_set_name_types(verdicts, severities, /)\n--\n\n"
 	           "Internal: the objects results carry for verdicts, actions and severities.")},
 	{"version", mod_version, METH_NOARGS,
-	 PyDoc_STR("version()\n--\n\nThe version of the libmesura in use, e.g. '0.1.0'.")},
+	 PyDoc_STR("version()\n--\n\nThe version of the libmesura in use, e.g. '1.0.0'.")},
 	{"unicode_version", mod_unicode_version, METH_NOARGS,
 	 PyDoc_STR("unicode_version()\n--\n\n"
 	           "The Unicode version of the utf8proc libmesura uses, e.g. '15.0.0'.")},
