@@ -145,66 +145,16 @@ static void worker_free(void *arg)
 	free(w);
 }
 
-/* Fields the JSONL output writes itself; input fields of these names are replaced. */
-static int own_field(const char *key, int many_files)
-{
-	static const char *own[] = {"text",     "id",         "verdict", "findings",
-	                            "redacted", "incomplete", "error"};
-	for (size_t i = 0; i < sizeof own / sizeof own[0]; i++)
-		if (strcmp(key, own[i]) == 0)
-			return 1;
-	return many_files && strcmp(key, "file") == 0;
-}
-
 /* One object per post, written directly (the hot path); jansson only for what came
  * from the input (the id and the fields passed through). */
 static void out_jsonl(worker *w, const posts_line *line, const post *p, const mesura_result *res,
                       int limited, const char *redacted, size_t redacted_len, strbuf *out)
 {
-	strbuf_record_head(out, p->id, line, w->screen->many_files);
-	strbuf_puts(out, ",\"verdict\":\"");
-	strbuf_puts(out, mesura_action_name(res->verdict));
-	strbuf_puts(out, "\",\"findings\":[");
-	for (size_t i = 0; i < mesura_result_finding_count(res); i++) {
-		const mesura_finding *f = mesura_result_finding_get(res, i);
-		strbuf_puts(out, i ? ",{\"rule\":" : "{\"rule\":");
-		strbuf_json_string(out, f->rule_id, strlen(f->rule_id));
-		strbuf_puts(out, ",\"category\":");
-		strbuf_json_string(out, f->category, strlen(f->category));
-		strbuf_puts(out, ",\"severity\":\"");
-		strbuf_puts(out, mesura_severity_name(f->severity));
-		strbuf_puts(out, "\",\"action\":\"");
-		strbuf_puts(out, mesura_action_name(f->action));
-		strbuf_puts(out, "\",\"start\":");
-		strbuf_put_uint(out, f->start);
-		strbuf_puts(out, ",\"end\":");
-		strbuf_put_uint(out, f->end);
-		strbuf_puts(out, ",\"text\":");
-		strbuf_json_string(out, p->text + f->start, f->end - f->start);
-		strbuf_puts(out, ",\"confidence\":");
-		strbuf_put_confidence(out, f->confidence);
-		strbuf_putc(out, '}');
-	}
-	strbuf_putc(out, ']');
-	if (redacted) {
-		strbuf_puts(out, ",\"redacted\":");
-		strbuf_json_string(out, redacted, redacted_len);
-	}
-	if (limited)
-		strbuf_puts(out, ",\"incomplete\":true");
-	if (p->object) { /* the input's other fields, passed through in their order */
-		const char *key;
-		json_t *value;
-		json_object_foreach(p->object, key, value) {
-			if (own_field(key, w->screen->many_files))
-				continue;
-			strbuf_put(out, ",", 1);
-			strbuf_json_string(out, key, strlen(key));
-			strbuf_put(out, ":", 1);
-			strbuf_json(out, value);
-		}
-	}
-	strbuf_puts(out, "}\n");
+	int many_files = w->screen->many_files;
+	strbuf_record_head(out, p->id, line, many_files);
+	record_screened(out, p->text, p->len, res, limited, redacted, redacted_len, p->object,
+	                many_files ? RECORD_FILE : 0);
+	strbuf_putc(out, '\n');
 }
 
 static void csv_id(strbuf *out, const posts_line *line, const post *p, int many_files)
@@ -392,9 +342,8 @@ static void out_unscreened(worker *w, const posts_line *line, const post *p,
 	switch (w->screen->format) {
 	case OUT_JSONL:
 		strbuf_record_head(out, p->id, line, many_files);
-		strbuf_printf(out, ",\"verdict\":\"%s\",\"findings\":[],\"error\":", name);
-		strbuf_json_string(out, why, strlen(why));
-		strbuf_puts(out, "}\n");
+		record_unscreened(out, verdict, why);
+		strbuf_putc(out, '\n');
 		break;
 	case OUT_CSV:
 		csv_id(out, line, p, many_files);

@@ -2,7 +2,8 @@
 # Installs the Debian packages mesura needs, when missing (Debian 12; apt-get as root,
 # or through sudo). usage: scripts/deps.sh [build|test|bench|fuzz|abi|package]
 set -eu
-need="build-essential cmake pkg-config libutf8proc-dev libpcre2-dev libyaml-dev libjansson-dev"
+need="build-essential cmake pkg-config libutf8proc-dev libpcre2-dev libyaml-dev libjansson-dev
+      libmicrohttpd-dev"
 case "${1:-build}" in
   # python3-*: the Python binding's build (headers, pip, setuptools, wheel) and tests
   # (Dask distributed for the cluster test; pytest to run the suite by hand);

@@ -136,6 +136,40 @@ unsigned long tool_parse_count(const char *option, const char *value, unsigned l
 /* Number of online cores (at least 1). */
 unsigned tool_cores(void);
 
+/* ------------------------------------------------------------- records */
+
+/* The JSON record of a post (DESIGN.md), written after its head ("{\"id\":ID", the
+ * caller's): mesura-screen's JSONL lines and mesura-serve's answers. */
+#define RECORD_FILE 1u    /* the record has a "file" field (an input field of that name
+                             is not passed through) */
+#define RECORD_UTF16 2u   /* spans also in UTF-16 code units: "start_utf16", "end_utf16"
+                             (JavaScript's string indices) */
+#define RECORD_EXPLAIN 4u /* findings also say what matched ("matched", "condition"),
+                             and the near misses follow them ("near_misses"): explain
+                             mode, mesura/experimental.h (tool_require_experimental) */
+
+/* Writes ,"verdict":...,"findings":[...] (and with RECORD_EXPLAIN ,"near_misses":[...])
+ * for `res`, a scan of text[0..len); the object stays open. */
+void record_findings(strbuf *out, const char *text, size_t len, const mesura_result *res,
+                     unsigned flags);
+/* Writes the rest of a screened post's record and closes it: the findings, "redacted"
+ * when `redacted` is not NULL, "incomplete": true when `limited`, then the fields of
+ * the input `object` (may be NULL) the record does not write itself, in their order. */
+void record_screened(strbuf *out, const char *text, size_t len, const mesura_result *res,
+                     int limited, const char *redacted, size_t redacted_len,
+                     const json_t *object, unsigned flags);
+/* Writes the rest of the record of a post that could not be screened and closes it:
+ * the verdict (review or stronger: never allow), no findings, and why. */
+void record_unscreened(strbuf *out, mesura_action verdict, const char *why);
+
+/* Byte offsets of a UTF-8 text to UTF-16 code units, for offsets that mostly grow. */
+typedef struct utf16_cursor {
+	const char *text;
+	size_t len, byte, units;
+} utf16_cursor;
+/* The UTF-16 offset of byte offset `byte` (a character boundary) of c->text. */
+size_t utf16_offset(utf16_cursor *c, size_t byte);
+
 /* ---------------------------------------------------------- posts input */
 
 typedef enum posts_format { POSTS_AUTO = 0, POSTS_TEXT, POSTS_JSONL } posts_format;
