@@ -623,6 +623,47 @@ START_TEST(masked_spellings)
 }
 END_TEST
 
+/* Classes put the space and the letters before the other bytes (the rows' hot part
+ * first), while trie edges stay in byte order: the masked walk finds an exact byte
+ * among a state's edges by byte, and reports its terms in byte order. Here the edges of
+ * the root and of 'q' hold bytes below the space, the space, punctuation, a capital and
+ * letters, whose byte order is not their class order. */
+static const char *const mixed_bytes[] = {
+	"q\x01z", "q z", "q!z", "qZz", "qbz", "q~z", "\x01q", " q", "!q", "Zq", "bq", "~q",
+};
+enum { N_MIXED_BYTES = sizeof mixed_bytes / sizeof *mixed_bytes };
+
+START_TEST(masked_edges_in_byte_order)
+{
+	mesura_automaton *a = build_terms(mixed_bytes, NULL, NULL, N_MIXED_BYTES);
+	expect_masked(a, "*\x01z", 1, 0u);
+	expect_masked(a, "* z", 1, 1u);
+	expect_masked(a, "*!z", 1, 2u);
+	expect_masked(a, "*Zz", 1, 3u);
+	expect_masked(a, "*bz", 1, 4u);
+	expect_masked(a, "*~z", 1, 5u);
+	expect_masked(a, "\x01*", 1, 6u);
+	expect_masked(a, " *", 1, 7u);
+	expect_masked(a, "!*", 1, 8u);
+	expect_masked(a, "~*", 1, 11u);
+	expect_masked(a, "q*z", 2, 3u, 4u);  /* 'Z' and 'b' are letters; in byte order */
+	expect_masked(a, "**", 2, 9u, 10u);   /* "Zq" and "bq", in byte order */
+	/* and the plain search, against the naive one */
+	static const char text[] = "q\x01z q z q!z qZz qbz q~z \x01q Zq ~q";
+	size_t lens[N_MIXED_BYTES];
+	for (size_t i = 0; i < N_MIXED_BYTES; i++)
+		lens[i] = strlen(mixed_bytes[i]);
+	hit_log got = {0}, want = {0};
+	search(a, text, sizeof text - 1, &got);
+	naive_search(mixed_bytes, lens, N_MIXED_BYTES, text, sizeof text - 1, &want);
+	ck_assert_uint_eq(got.n, 14); /* the six "q?z", " q" five times, \x01q Zq ~q */
+	ck_assert(got.n == want.n && same_hits(got.hits, want.hits, got.n));
+	log_free(&got);
+	log_free(&want);
+	mesura_match__automaton_free(a);
+}
+END_TEST
+
 /* Naive masked equality: each mask byte is itself or one letter of the term (ASCII, or
  * ñ, the only multi-byte letter of the test alphabet), at least once a letter. */
 static int naive_masked(const char *term, size_t tlen, const char *text, size_t len,
@@ -845,6 +886,7 @@ int main(void)
 	suite_add_tcase(s, tc);
 	TCase *masks = tcase_create("masked");
 	tcase_add_test(masks, masked_spellings);
+	tcase_add_test(masks, masked_edges_in_byte_order);
 	tcase_add_test(masks, masked_agrees_with_naive);
 	tcase_add_test(masks, masked_budget);
 	suite_add_tcase(s, masks);
