@@ -16,4 +16,6 @@ fi
 # Exit statuses 0-2 are verdicts (allow, review, block), not failures.
 status=0
 build/release/examples/mesura-screen --format human --redact "$@" || status=$?
+# The same screen as a local HTTP service (docs/serve.md):
+echo "serve it over HTTP: build/release/examples/mesura-serve (then POST /v1/screen on 127.0.0.1:8080)" >&2
 [ "$status" -le 2 ]

@@ -29,7 +29,7 @@ const char *serve_error_name(serve_error e)
 	static const char *names[ERR_KINDS] = {
 	    "none",          "bad_json",  "bad_request", "unauthorized", "not_found",
 	    "method",        "too_large", "media_type",  "policy",       "overloaded",
-	    "draining",      "scan",      "internal",    "timeout"};
+	    "draining",      "scan",      "internal",    "timeout",      "aborted"};
 	return e < ERR_KINDS ? names[e] : "internal";
 }
 

@@ -27,6 +27,7 @@ static const struct {
     [ERR_SCAN] = {500, "urn:mesura:problem:scan", "The post could not be screened"},
     [ERR_INTERNAL] = {500, "urn:mesura:problem:internal", "Internal error"},
     [ERR_TIMEOUT] = {408, "about:blank", "Request Timeout"},
+    [ERR_ABORTED] = {499, "about:blank", "Client Closed Request"},
 };
 
 unsigned problem_status(serve_error e)

@@ -364,8 +364,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 	double seconds = now() - r->started;
 	serve_error e = r->error;
-	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && e == ERR_NONE)
-		e = ERR_TIMEOUT; /* closed before its answer went out */
+	if (toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED)
+		e = ERR_TIMEOUT;
+	else if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && e == ERR_NONE)
+		e = ERR_ABORTED; /* closed before its answer went out */
 	unsigned status = r->answered ? r->status : 0;
 	metrics_request(seconds, e == ERR_SCAN ? ERR_NONE : e); /* scans counted per post */
 	log_request(r->method, r->path, status, seconds, r->body.len, r->bytes_out,

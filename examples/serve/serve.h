@@ -75,6 +75,7 @@ typedef enum serve_error {
 	ERR_SCAN,          /* a post that could not be screened (its record says so) */
 	ERR_INTERNAL,      /* 500 */
 	ERR_TIMEOUT,       /* a connection closed for taking too long (slow client) */
+	ERR_ABORTED,       /* the client went away before its answer */
 	ERR_KINDS
 } serve_error;
 
