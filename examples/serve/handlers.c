@@ -83,7 +83,7 @@ static void fail(job *j, serve_error e, const char *detail)
 	j->status = problem_status(e);
 	j->problem = 1;
 	j->error = e;
-	problem_write(&j->answer, e, detail, NULL, NULL);
+	problem_write(&j->answer, e, detail, j->path, NULL);
 }
 
 /* The record head: the post's "id", else its 1-based place in the request. */
@@ -325,7 +325,7 @@ void handle_job(worker_state *w, job *j)
 			j->problem = 1;
 			j->error = ERR_POLICY;
 			problem_write(&j->answer, ERR_POLICY,
-			              "the policy does not compile: see \"diagnostics\"", NULL, extra.data);
+			              "the policy does not compile: see \"diagnostics\"", j->path, extra.data);
 			log_event("reload_failed", report.data);
 			strbuf_free(&extra);
 		}

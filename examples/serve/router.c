@@ -41,7 +41,7 @@ typedef struct request {
 	double started;
 	endpoint endpoint;
 	char *path;        /* the URL path in valid UTF-8 (logs, problems) */
-	const char *method;
+	char method[16];   /* a copy: libmicrohttpd's lives in its read buffer */
 	strbuf body;
 	int too_large;     /* the body passed --max-body */
 	int submitted;
@@ -286,6 +286,7 @@ static enum MHD_Result submit(struct MHD_Connection *c, request *r)
 		return answer_problem(c, r, ERR_TOO_LARGE, "the body is larger than --max-body");
 	r->job.body = r->body.data ? r->body.data : "";
 	r->job.body_len = r->body.len;
+	r->job.path = r->path;
 	r->job.connection = c;
 	r->job.request = r;
 	if (pool_reserve() != 0)
@@ -315,7 +316,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	request *r = *con_cls;
 	if (!r) {
 		r = tool_xmalloc(sizeof *r);
-		*r = (request){.started = now(), .method = method, .path = tool_utf8_dup(url)};
+		*r = (request){.started = now(), .path = tool_utf8_dup(url)};
+		snprintf(r->method, sizeof r->method, "%s", method);
+		for (char *m = r->method; *m; m++) /* the log is JSON: ASCII only */
+			if ((unsigned char)*m >= 0x80 || (unsigned char)*m < 0x20)
+				*m = '?';
 		atomic_init(&r->done, 0);
 		const union MHD_ConnectionInfo *info =
 		    MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);

@@ -109,6 +109,7 @@ typedef enum route {
 typedef struct job {
 	route route;
 	const char *body;          /* the request body (the router's, read-only here) */
+	const char *path;          /* the request's path (a problem's "instance") */
 	size_t body_len;
 	/* the answer */
 	unsigned status;

@@ -198,6 +198,7 @@ def test_error_statuses(tmp):
         assert got == status, (method, path, body, got, problem)
         assert r.getheader("Content-Type") == "application/problem+json", (path, status)
         assert problem["type"] == kind, (path, problem)
+        assert problem["instance"] == path, problem
         if status == 405:
             assert r.getheader("Allow") in ("POST", "GET, HEAD"), r.getheader("Allow")
     # a body sent in chunks, without Content-Length, is held to --max-body too
