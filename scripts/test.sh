@@ -7,16 +7,20 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
+# puppeteer-core for the pre-publish page's browser test, which must run here, not skip.
+scripts/deps.sh npm build/npm
+node_modules="$PWD/build/npm/node_modules"
 jobs=$(nproc 2>/dev/null || echo 2)
 
-cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESURA_WERROR=ON
+cmake -S . -B build/test -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESURA_WERROR=ON \
+      -DMESURA_NODE_MODULES="$node_modules"
 cmake --build build/test -j "$jobs"
-ctest --test-dir build/test --output-on-failure -j "$jobs"
+MESURA_REQUIRE_BROWSER=1 ctest --test-dir build/test --output-on-failure -j "$jobs"
 
 cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DMESURA_WERROR=ON -DMESURA_SANITIZE=ON \
-      -DMESURA_BUILD_BENCH=OFF
+      -DMESURA_BUILD_BENCH=OFF -DMESURA_NODE_MODULES="$node_modules"
 cmake --build build/asan -j "$jobs"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 MESURA_REQUIRE_BROWSER=1 \
   ctest --test-dir build/asan --output-on-failure -j "$jobs"
 # The suites that share objects between threads, under ThreadSanitizer.
 cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMESURA_WERROR=ON -DMESURA_TSAN=ON \

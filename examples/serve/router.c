@@ -20,8 +20,7 @@
 #include "serve.h"
 
 #ifdef MESURA_SERVE_PAGE
-/* GET /: the pre-publish page (page.c). Queues the answer on the connection. */
-enum MHD_Result serve_page(struct MHD_Connection *connection);
+#include "page.h"  /* GET /: the pre-publish page */
 #endif
 
 typedef enum endpoint {
