@@ -447,7 +447,7 @@ def test_log_never_holds_posts(tmp):
     assert secret not in log and "ZQXJ" not in log
     lines = [json.loads(line) for line in log.splitlines()]
     requests = [e for e in lines if "method" in e]
-    assert len(requests) == 4 and requests[0]["posts"] == 1 and requests[0]["status"] == 200
+    assert len(requests) == 4 and requests[0]["posts"] == 1 and requests[0]["status"] == 200, requests
     assert requests[3]["error"] == "bad_json" and requests[3]["status"] == 400
     loud = Server(tmp, "--policy", POLICY, "--log-posts", name="loud")
     loud.screen({"text": secret})
