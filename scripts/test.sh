@@ -3,7 +3,9 @@
 # under AddressSanitizer + UndefinedBehaviorSanitizer, the multi-threaded suites under
 # ThreadSanitizer, the text suites with the portable scans, the coverage of src/ against
 # its floors (scripts/coverage.sh), a short run of every fuzzer
-# (MESURA_FUZZ_SECONDS each, 60 by default) and the ABI check. usage: scripts/test.sh
+# (MESURA_FUZZ_SECONDS each, 60 by default), the ABI check, and the Debian packages
+# built, lintian-checked and run from where they unpack (scripts/package.sh --check).
+# usage: scripts/test.sh
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh test
@@ -38,4 +40,5 @@ scripts/coverage.sh build/coverage
 # Every libFuzzer harness for a minute (ASan+UBSan), and the ABI against its baseline.
 scripts/fuzz-smoke.sh "${MESURA_FUZZ_SECONDS:-60}"
 scripts/abi-check.sh
-echo "all tests passed (normal, ASan+UBSan, TSan and portable-scan builds; coverage; fuzz smoke run; ABI)"
+scripts/package.sh --check
+echo "all tests passed (normal, ASan+UBSan, TSan and portable-scan builds; coverage; fuzz smoke run; ABI; Debian packages)"
