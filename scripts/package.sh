@@ -76,8 +76,10 @@ fail() { echo "error: $*" >&2; exit 1; }
 echo "the tools, from $root/usr/bin"
 "$root/usr/bin/mesura-screen" --version | grep -qx "mesura-screen (mesura) $version" ||
   fail "mesura-screen --version does not say $version"
-for page in mesura-screen mesura-redact mesura-lint mesura-explain mesura-normalize; do
-  [ -s "$root/usr/share/man/man1/$page.1.gz" ] || fail "no man page $page.1.gz"
+for tool in mesura-screen mesura-redact mesura-lint mesura-explain mesura-normalize \
+            mesura-serve; do
+  [ -x "$root/usr/bin/$tool" ] || fail "no $tool in mesura-tools"
+  [ -s "$root/usr/share/man/man1/$tool.1.gz" ] || fail "no man page $tool.1.gz"
 done
 # The built-in modules' YAML, installed to be read, is what the library embeds.
 for yaml in "$root"/usr/share/mesura/policies/*.yaml; do
