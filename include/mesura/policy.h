@@ -157,9 +157,11 @@ MESURA_API int mesura_policy_load_file(mesura_policy **out, const char *path,
 
 /** Compiles the built-in employee social-media policy (`builtin:default`, embedded in
  *  the library: docs/default-policy.md). Same results and lifetimes as
- *  mesura_policy_compile(): `*out` is the caller's reference, dropped with
+ *  mesura_policy_compile() of its source: `*out` is the caller's reference, dropped with
  *  mesura_policy_free(); `*diags` (if asked for) the caller's, freed with
- *  mesura_diagnostics_free(). */
+ *  mesura_diagnostics_free(). It scans none of the rules' examples and looks for no
+ *  warning: the test suite does both on the bytes the library embeds (docs/policy.md,
+ *  "Examples"). */
 MESURA_API int mesura_policy_default(mesura_policy **out, mesura_diagnostics **diags,
                                      const mesura_allocator *allocator);
 

@@ -610,7 +610,8 @@ static int publish_rules(mesura_policy *p)
 
 int mesura_policy__compile_start(mesura_policy *policy, mesura_arena *trees,
                                  mesura_diagnostics *diags, const char *src, size_t len,
-                                 const char *file, const mesura_compile_options *opts)
+                                 const char *file, const mesura_compile_options *opts,
+                                 int warn)
 {
 	mesura_policy__budget_start(policy, opts->max_compiled_bytes ? opts->max_compiled_bytes
 	                                                             : MAX_COMPILED_BYTES);
@@ -642,7 +643,7 @@ int mesura_policy__compile_start(mesura_policy *policy, mesura_arena *trees,
 		rc = mesura_policy__build_matchers(policy);
 	if (rc == MESURA_OK)
 		rc = publish_rules(policy);
-	if (rc == MESURA_OK) {
+	if (rc == MESURA_OK && warn) {
 		mesura_policy__warn_suspicious(&c);
 		rc = c.failed_alloc ? MESURA_ENOMEM : MESURA_OK;
 	}

@@ -16,10 +16,12 @@ int mesura_policy__read_options(mesura_compile_options *out, const mesura_compil
 /* Compiles src into `policy` (empty), recording problems in `diags`: MESURA_OK,
  * MESURA_ESYNTAX, MESURA_ELIMIT or MESURA_ENOMEM. The YAML trees go into `trees` (the
  * rules' examples point into them) and the compile's allocation budget is counting: both
- * last until mesura_policy__compile_finish, which must follow whatever this returns. */
+ * last until mesura_policy__compile_finish, which must follow whatever this returns.
+ * `warn`: whether to look for what compiles but is probably a mistake (warnings.c). */
 int mesura_policy__compile_start(mesura_policy *policy, mesura_arena *trees,
                                  mesura_diagnostics *diags, const char *src, size_t len,
-                                 const char *file, const mesura_compile_options *opts);
+                                 const char *file, const mesura_compile_options *opts,
+                                 int warn);
 
 /* Frees the trees and stops the budget; returns `rc`, or MESURA_ELIMIT (with its
  * diagnostic) when the budget was exceeded since the start. */
