@@ -81,6 +81,32 @@ static void assert_error(const char *src, int status, unsigned line, unsigned co
 
 #define HEAD "mesura: 1\nrules:\n  - id: r1\n    category: profanity\n"
 
+/* A diagnostic's byte offset is that of its node in the source, counted in bytes where
+ * libyaml counts characters: several nodes on one line with two-byte characters before
+ * them (the reader counts on from the line's last node), then a shorter line. */
+START_TEST(byte_offsets_of_nodes_on_one_line)
+{
+	const char *src = HEAD "    match: { terms: [café, ñoño], äcton: x, vâlidate: y }\n"
+	                       "    sevérity: z\n";
+	mesura_policy *p = NULL;
+	mesura_diagnostics *d = NULL;
+	ck_assert_int_eq(mesura_policy_compile(&p, src, strlen(src), "t.policy", NULL, &d, NULL),
+	                 MESURA_ESYNTAX);
+	const char *keys[] = {"äcton", "vâlidate", "sevérity"};
+	unsigned columns[] = {35, 45, 5};
+	for (size_t k = 0; k < 3; k++) {
+		const mesura_diagnostic *g = NULL;
+		for (size_t i = 0; i < mesura_diagnostics_count(d) && !g; i++)
+			if (strstr(mesura_diagnostics_get(d, i)->message, keys[k]))
+				g = mesura_diagnostics_get(d, i);
+		ck_assert_msg(g != NULL, "no diagnostic names %s", keys[k]);
+		ck_assert_uint_eq(g->byte_offset, (size_t)(strstr(src, keys[k]) - src));
+		ck_assert_uint_eq(g->column, columns[k]);
+	}
+	mesura_diagnostics_free(d);
+}
+END_TEST
+
 START_TEST(errors_carry_line_column_and_rule)
 {
 	/* PCRE2 finds the missing ) at the end of the regex: the column after 'c'. */
@@ -304,6 +330,7 @@ static Suite *policy_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, a_good_policy_compiles);
 	tcase_add_test(tc, errors_carry_line_column_and_rule);
+	tcase_add_test(tc, byte_offsets_of_nodes_on_one_line);
 	tcase_add_test(tc, yaml_problems);
 	tcase_add_test(tc, every_error_is_reported_in_one_compile);
 	tcase_add_test(tc, misuse_and_files);

@@ -1,5 +1,6 @@
 #include "yaml_tree.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <yaml.h>
 
@@ -11,6 +12,7 @@ typedef struct {
 	size_t len;
 	size_t *line_starts; /* byte offset of each line: libyaml's marks count characters */
 	size_t n_lines;
+	size_t mark_line, mark_column, mark_at; /* the last mark read, and its byte offset */
 	ynode **stack;
 	size_t depth, cap;
 	mesura_arena *arena;
@@ -19,21 +21,30 @@ typedef struct {
 	ynode *root;
 } reader;
 
-/* Byte offset of a libyaml mark (line and column count characters). */
-static size_t byte_offset(const reader *r, const yaml_mark_t *m)
+/* Byte offset of a libyaml mark (line and column count characters). Marks come in
+ * order, often several on one long line (a flow list of terms): a mark after the last
+ * one on its line counts on from it, not from the line's start. */
+static size_t byte_offset(reader *r, const yaml_mark_t *m)
 {
 	if (m->line >= r->n_lines)
 		return r->len;
-	size_t at = r->line_starts[m->line];
-	for (size_t col = 0; col < m->column && at < r->len; col++) {
+	size_t at = r->line_starts[m->line], col = 0;
+	if (m->line == r->mark_line && m->column >= r->mark_column) {
+		at = r->mark_at;
+		col = r->mark_column;
+	}
+	for (; col < m->column && at < r->len; col++) {
 		at++;
 		while (at < r->len && ((unsigned char)r->src[at] & 0xC0) == 0x80)
 			at++;
 	}
+	r->mark_line = m->line;
+	r->mark_column = m->column;
+	r->mark_at = at;
 	return at;
 }
 
-static void mark_node(const reader *r, ynode *n, const yaml_mark_t *m)
+static void mark_node(reader *r, ynode *n, const yaml_mark_t *m)
 {
 	n->offset = byte_offset(r, m);
 	n->line = (unsigned)m->line + 1;
@@ -42,9 +53,11 @@ static void mark_node(const reader *r, ynode *n, const yaml_mark_t *m)
 
 /* The length of the line break at src[i] (0 when none), as libyaml counts lines: CR LF,
  * CR, LF, NEL, LS and PS each end one line. */
-static size_t line_break_at(const char *src, size_t len, size_t i)
+static inline size_t line_break_at(const char *src, size_t len, size_t i)
 {
 	const unsigned char *p = (const unsigned char *)src;
+	if (p[i] > '\r' && p[i] < 0xC2)
+		return 0; /* most bytes: no line break starts with them */
 	if (p[i] == '\r')
 		return i + 1 < len && p[i + 1] == '\n' ? 2 : 1;
 	if (p[i] == '\n')
@@ -78,7 +91,7 @@ static int index_lines(reader *r)
 	return MESURA_OK;
 }
 
-static void report(const reader *r, const yaml_mark_t *m, const char *what, const char *context)
+static void report(reader *r, const yaml_mark_t *m, const char *what, const char *context)
 {
 	mesura_diag_at at = {"", NULL, byte_offset(r, m), (unsigned)m->line + 1,
 	                     (unsigned)m->column + 1};
@@ -182,7 +195,7 @@ int mesura_policy__yaml_read(const char *src, size_t len, unsigned max_depth,
 		return MESURA_ENOMEM;
 	yaml_parser_set_input_string(&parser, (const unsigned char *)src, len);
 	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
-	reader r = {src, len, NULL, 0, NULL, 0, 0, arena, arena->alloc, diags, NULL};
+	reader r = {src, len, NULL, 0, SIZE_MAX, 0, 0, NULL, 0, 0, arena, arena->alloc, diags, NULL};
 	int rc = index_lines(&r), documents = 0, done = 0;
 	while (rc == MESURA_OK && !done) {
 		yaml_event_t e;
