@@ -983,6 +983,36 @@ static int contains(const char *hay, size_t hay_len, const char *needle, size_t 
 	return 0;
 }
 
+/* The walks over a pattern pass over plain bytes a chunk at a time: what they stop at
+ * (a group's end, an option setting, (*ACCEPT), a top-level '|') is found at every
+ * offset from a chunk's start, after 0 to 40 plain bytes, as the byte-by-byte walk
+ * finds it. */
+START_TEST(pattern_walks_find_their_bytes_at_every_offset)
+{
+	for (size_t k = 0; k <= 40; k++) {
+		char filler[41], p[256];
+		memset(filler, 'q', k);
+		filler[k] = '\0';
+		/* a group's end: its digits count, and those after it */
+		snprintf(p, sizeof p, "(?:%s(\\d{4})%s)[0-9]{2}", filler, filler);
+		ck_assert_uint_eq(mesura_policy__regex_min_digits(p, strlen(p)), 6);
+		/* a top-level alternative: the fewest digits of the two */
+		snprintf(p, sizeof p, "%s\\d{5}|%s\\d{3}", filler, filler);
+		ck_assert_uint_eq(mesura_policy__regex_min_digits(p, strlen(p)), 3);
+		/* an option setting, (*ACCEPT), or neither */
+		snprintf(p, sizeof p, "%s[A-Z]{5}", filler);
+		ck_assert_uint_eq(mesura_policy__regex_min_capital_run(p, strlen(p)), 5);
+		snprintf(p, sizeof p, "%s(?i)[A-Z]{5}", filler);
+		ck_assert_uint_eq(mesura_policy__regex_min_capital_run(p, strlen(p)), 0);
+		snprintf(p, sizeof p, "%s(*ACCEPT)[A-Z]{5}", filler);
+		ck_assert_uint_eq(mesura_policy__regex_min_capital_run(p, strlen(p)), 0);
+		/* escapes and classes hold no group end: "\\)" and "[)]" are literals */
+		snprintf(p, sizeof p, "(?:%s\\)[)]\\d)\\d", filler);
+		ck_assert_uint_eq(mesura_policy__regex_min_digits(p, strlen(p)), 2);
+	}
+}
+END_TEST
+
 /* Only letters follow "(?" in an option setting: the letters inside a lookaround, a
  * named group or a comment set nothing (a `\x{2010}` read as (?x) used to turn every
  * reading off; an "hi" as (?i), the capital runs). */
@@ -2577,7 +2607,8 @@ int main(void)
 		              examples_see_the_whole_policy, NULL}},
 		{"keywords", {keywords_gate_the_regex, derived_keywords_do_not_lose_matches,
 		              regex_literals_examples, regex_literals_are_required_by_every_match,
-		              option_settings_are_letters_only, NULL}},
+		              option_settings_are_letters_only,
+		              pattern_walks_find_their_bytes_at_every_offset, NULL}},
 		{"soundness", {exhaustive_mode_agrees_on_chosen_posts,
 		               exhaustive_mode_agrees_on_random_posts, exhaustive_mode_agrees_on_data_files,
 		               NULL}},

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "mesura/errors.h"
+#include "text/chunk.h"
 
 
 /* A run of bytes of a class shorter than this occurs in too many posts to check. */
@@ -61,14 +62,34 @@ static size_t skip_escape_or_class(const char *p, size_t len, size_t i)
 	return p[i] == '\\' ? escape_end(p, len, i) : p[i] == '[' ? skip_class(p, len, i) : i;
 }
 
+/* The first index from i on (or len) whose byte is one of a, b, c, d: the walks over a
+ * pattern below pass over the bytes where they have nothing to do a chunk at a time
+ * (the insult regexes are alternations of words several KB long, walked over again at
+ * each level of groups by each reading of the pattern). */
+static size_t next_of(const char *p, size_t len, size_t i, unsigned char a, unsigned char b,
+                      unsigned char c, unsigned char d)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	chunk ca = chunk_splat(a), cb = chunk_splat(b), cc = chunk_splat(c), cd = chunk_splat(d);
+	for (; i + CHUNK <= len; i += CHUNK) {
+		chunk x = chunk_load(u + i);
+		chunk m = chunk_or(chunk_or(chunk_same(x, ca), chunk_same(x, cb)),
+		                   chunk_or(chunk_same(x, cc), chunk_same(x, cd)));
+		if (chunk_any(m))
+			return i + chunk_first(m);
+	}
+	while (i < len && u[i] != a && u[i] != b && u[i] != c && u[i] != d)
+		i++;
+	return i;
+}
+
 /* The end of the group starting at p[i] == '(' (len when unbalanced). */
 static size_t skip_group(const char *p, size_t len, size_t i)
 {
 	unsigned depth = 0;
-	while (i < len) {
-		size_t next = skip_escape_or_class(p, len, i);
-		if (next != i) {
-			i = next;
+	while ((i = next_of(p, len, i, '\\', '[', '(', ')')) < len) {
+		if (p[i] == '\\' || p[i] == '[') {
+			i = skip_escape_or_class(p, len, i);
 			continue;
 		}
 		if (p[i] == '(')
@@ -112,7 +133,7 @@ static size_t quantifier(const char *p, size_t len, size_t i, unsigned long *min
  * "(?<id>", "(?#...)") sets nothing, whatever letters it holds. Classes are skipped. */
 static int sets_option(const char *p, size_t len, char flag)
 {
-	for (size_t i = 0; i + 2 < len; i++) {
+	for (size_t i = 0; (i = next_of(p, len, i, '\\', '[', '(', '(')) + 2 < len; i++) {
 		if (p[i] == '\\') {
 			i++;
 			continue;
@@ -175,8 +196,8 @@ static size_t escape_end(const char *p, size_t len, size_t i)
 /* Whether the pattern holds (*ACCEPT), which ends a match before the rest of it. */
 static int has_accept(const char *p, size_t len)
 {
-	for (size_t i = 0; i + 8 <= len; i++)
-		if (memcmp(p + i, "(*ACCEPT", 8) == 0)
+	for (const char *q = p; len >= 8 && (q = memchr(q, '(', len - 7 - (size_t)(q - p))); q++)
+		if (memcmp(q, "(*ACCEPT", 8) == 0)
 			return 1;
 	return 0;
 }
@@ -346,6 +367,7 @@ static size_t over_alternatives(const char *p, size_t len, int caseless, int lar
 {
 	size_t best = largest ? 0 : SIZE_MAX, start = 0;
 	for (size_t i = 0; i <= len;) {
+		i = next_of(p, len, i, '\\', '[', '(', '|');
 		if (i == len || p[i] == '|') {
 			size_t n = read(p + start, i - start, caseless);
 			best = (largest ? n > best : n < best) ? n : best;
