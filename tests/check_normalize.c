@@ -898,6 +898,39 @@ START_TEST(normalizers_share_their_precomputed_table)
 	mesura_normalizer_free(d);
 	ck_assert_uint_eq(fa.live, 0);
 
+	/* The word folds (leet, repeats, spaced letters) rework words after stage 1: a
+	 * normaliser with them shares the table of one without, and makes what the general
+	 * path (no table) makes of precomputed characters among leet and repeats; case
+	 * folding changes the table. */
+	mesura_normalizer *stage1, *folds, *general, *other;
+	mesura_normalizer_options o = MESURA_NORMALIZER_OPTIONS_INIT;
+	o.flags = MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD | MESURA_NORM_STRIP_MARKS |
+	          MESURA_NORM_CONFUSABLES;
+	ck_assert_int_eq(mesura_normalizer_new(&stage1, &o, NULL), MESURA_OK);
+	o.flags |= MESURA_NORM_LEET | MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED;
+	ck_assert_int_eq(mesura_normalizer_new(&folds, &o, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_normalizer_new(&general, &o, NULL), MESURA_OK);
+	ck_assert_ptr_eq(folds->pre, stage1->pre);
+	general->fast_paths = 0;
+	o.flags &= ~(unsigned int)MESURA_NORM_CASEFOLD;
+	ck_assert_int_eq(mesura_normalizer_new(&other, &o, NULL), MESURA_OK);
+	ck_assert_ptr_ne(other->pre, stage1->pre);
+	const char *text = "\xc3\x91" "4nd\xc3\xbc\xc3\xbc\xc3\xbc\xc3\xbc s h \xc4\xb1 t "
+	                   "\xc5\x9f" "3x\xd0\xb0 \xef\xbc\xb0\xc3\x8d";
+	char *fast = NULL;
+	ck_assert_int_eq(mesura_view_new(&view, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_normalize(folds, view, text, strlen(text)), MESURA_OK);
+	fast = strdup(mesura_view_text(view, NULL));
+	ck_assert_int_eq(mesura_normalize(general, view, text, strlen(text)), MESURA_OK);
+	ck_assert_str_eq(fast, mesura_view_text(view, NULL));
+	ck_assert_str_eq(fast, "\xc3\xb1" "andu shit sexa pi"); /* ñ is a keep-letter */
+	free(fast);
+	mesura_view_free(view);
+	mesura_normalizer_free(stage1);
+	mesura_normalizer_free(folds);
+	mesura_normalizer_free(general);
+	mesura_normalizer_free(other);
+
 	unsigned int flags[3] = {MESURA_NORM_MODERATION, MESURA_NORM_DEOBFUSCATE,
 	                         MESURA_NORM_NFKC | MESURA_NORM_CASEFOLD};
 	pthread_t tids[4];

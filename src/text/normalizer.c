@@ -7,6 +7,7 @@
 #include <utf8proc.h>
 
 #include "common/options.h"
+#include "fold.h"
 #include "mesura/errors.h"
 
 #define FORMS (MESURA_NORM_NFC | MESURA_NORM_NFD | MESURA_NORM_NFKC | MESURA_NORM_NFKD)
@@ -120,11 +121,19 @@ static int same_allocator(const mesura_allocator *a, const mesura_allocator *b)
 	       a->free_fn == b->free_fn && a->user == b->user;
 }
 
+/* The flags a table depends on: not the word folds, which rework whole words after
+ * stage 1 (fold.c) and never reach a precomputed character (normalize.c reads none of
+ * them). The default policy's three views of the deobfuscating form share one table. */
+static unsigned int table_flags(unsigned int flags)
+{
+	return flags & ~(unsigned int)MESURA_TEXT_WORD_FOLDS;
+}
+
 /* The table n can share, counted once more for n; NULL if none. Under the lock. */
 static shared_pre *take_shared(mesura_normalizer *n)
 {
 	for (shared_pre *e = shared_list; e; e = e->next)
-		if (e->flags == n->flags && e->n_keep == n->n_keep &&
+		if (e->flags == table_flags(n->flags) && e->n_keep == n->n_keep &&
 		    memcmp(e->keep, n->keep, n->n_keep * sizeof *n->keep) == 0 &&
 		    same_allocator(&e->alloc, &n->alloc)) {
 			e->refs++;
@@ -151,7 +160,7 @@ static int attach_precomputed(mesura_normalizer *n)
 		mesura_alloc__free(&n->alloc, e);
 		return rc;
 	}
-	*e = (shared_pre){.alloc = n->alloc, .flags = n->flags, .n_keep = n->n_keep,
+	*e = (shared_pre){.alloc = n->alloc, .flags = table_flags(n->flags), .n_keep = n->n_keep,
 	                  .refs = 1, .pre = n->pre};
 	memcpy(e->keep, n->keep, sizeof e->keep);
 	lock_shared();
