@@ -256,6 +256,7 @@ typedef struct {
 	uint32_t *fail, *dict;     /* per node: failure node; nearest suffix with outputs */
 	uint32_t *match;           /* per node: match number, or NONE */
 	size_t sparse_words, dense_edges;
+	int encoded_rows;          /* every state is dense: rows hold encoded ids at once */
 } build;
 
 /* Copies the builder's terms out, sorted, dropping repeated (term, id) pairs. */
@@ -448,6 +449,19 @@ static uint32_t *row_of(const build *c, uint32_t x)
 	return c->a->dense + at + (is_matching(c, x) ? 1 : 0);
 }
 
+/* The encoded id of dense node x (number_states gives the same), once its dictionary
+ * link is known. */
+static uint32_t dense_id(const build *c, uint32_t x)
+{
+	return c->pos_enc[x] * c->a->row_len + (is_matching(c, x) ? MATCH_BIT : 0);
+}
+
+/* The node a row entry stands for. */
+static uint32_t row_node(const build *c, uint32_t entry)
+{
+	return c->encoded_rows ? c->order[(entry & ~MATCH_BIT) / c->a->row_len] : entry;
+}
+
 /* The transition from node f by `byte`, failures followed: a sparse node looks among
  * its children, a dense one has the answer in its (already filled) row. */
 static uint32_t resolve(const build *c, uint32_t f, unsigned char byte)
@@ -459,12 +473,14 @@ static uint32_t resolve(const build *c, uint32_t f, unsigned char byte)
 				return x;
 		f = c->fail[f];
 	}
-	return row_of(c, f)[a->classes[byte]];
+	return row_node(c, row_of(c, f)[a->classes[byte]]);
 }
 
-/* A dense row (of node ids, for now): the failure state's row, then the node's own
- * children. The failure state is shallower, so its row is already complete. The root's
- * row, and the spare words until lay_out, are 0. */
+/* A dense row: the failure state's row, then the node's own children. The failure
+ * state is shallower, so its row is already complete. The entries are node ids, which
+ * lay_out encodes, or encoded ids at once when every state is dense (a plain DFA: the
+ * children's places are known, they were queued before this row). The root's row,
+ * and the spare words until lay_out, are 0. */
 static void fill_row(build *c, uint32_t pos, uint32_t v)
 {
 	mesura_automaton *a = c->a;
@@ -473,7 +489,7 @@ static void fill_row(build *c, uint32_t pos, uint32_t v)
 	if (pos != 0)
 		memcpy(row, row_of(c, c->fail[v]), a->stride * sizeof *row);
 	for (uint32_t x = c->child[v]; x != NONE; x = c->sibling[x])
-		row[a->classes[c->label[x]]] = x;
+		row[a->classes[c->label[x]]] = c->encoded_rows ? dense_id(c, x) : x;
 }
 
 /* Failure and dictionary links and dense rows, breadth first: everything a node
@@ -485,10 +501,9 @@ static void link_breadth_first(build *c)
 	c->pos_enc[0] = 0;
 	c->fail[0] = 0;
 	c->dict[0] = NONE;
+	c->encoded_rows = c->a->n_dense == c->a->n_states;
 	for (uint32_t head = 0; head < tail; head++) {
 		uint32_t v = c->order[head];
-		if (head < c->a->n_dense)
-			fill_row(c, head, v);
 		for (uint32_t x = c->child[v]; x != NONE; x = c->sibling[x]) {
 			uint32_t f = v == 0 ? 0 : resolve(c, c->fail[v], c->label[x]);
 			c->fail[x] = f;
@@ -496,6 +511,8 @@ static void link_breadth_first(build *c)
 			c->pos_enc[x] = tail;
 			c->order[tail++] = x;
 		}
+		if (head < c->a->n_dense)
+			fill_row(c, head, v);
 	}
 }
 
@@ -594,7 +611,7 @@ static int lay_out(build *c)
 		uint32_t x = c->order[h], *row = a->dense + (size_t)h * a->row_len;
 		if (c->match[x] != NONE)
 			*row++ = c->match[x];
-		for (uint32_t i = 0; i < a->stride; i++)
+		for (uint32_t i = 0; i < a->stride && !c->encoded_rows; i++)
 			row[i] = c->pos_enc[row[i]];
 		a->dense_edge_first[h] = edge;
 		for (uint32_t y = c->child[x]; y != NONE; y = c->sibling[y], edge++) {
