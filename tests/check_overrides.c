@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "policy/compiled.h"
 #include "testutil.h"
 #include <mesura/policy.h>
 
@@ -153,6 +154,59 @@ START_TEST(a_rule_override_changes_what_the_module_does)
 	ck_assert_int_eq(mesura_policy_rule_get(p, 1)->disabled, 0);
 	mesura_policy_free(p);
 	mesura_diagnostics_free(d);
+}
+END_TEST
+
+/* A disabled rule is not searched at all: its terms leave the automata, its regexes
+ * the views, and a view that it alone needed is not made for any post; what the other
+ * rules find is what they found with it searched. */
+START_TEST(a_disabled_rule_is_compiled_out)
+{
+	write_file("module.yaml", "mesura: 1\n"
+	                          "rules:\n"
+	                          "  - id: v.word\n"
+	                          "    category: profanity\n"
+	                          "    match: { terms: [damnit] }\n"
+	                          "  - id: v.pin\n"
+	                          "    category: secret.credential\n"
+	                          "    match: { regex: 'PIN[:=] ?\\d{4}\\b', normalize: [nfkc, digits] }\n"
+	                          "  - id: v.leet\n"
+	                          "    category: profanity\n"
+	                          "    match: { terms: [frak], normalize: [casefold, leet] }\n");
+	const char *post = "damnit, PIN: 1234, fr4k";
+	mesura_policy *all = NULL, *some = NULL;
+	mesura_diagnostics *d = NULL;
+	ck_assert_int_eq(load("mesura: 1\ninclude: [module.yaml]\n", &all, &d), MESURA_OK);
+	mesura_diagnostics_free(d);
+	ck_assert_int_eq(load("mesura: 1\n"
+	                      "include: [module.yaml]\n"
+	                      "overrides:\n"
+	                      "  rules:\n"
+	                      "    v.pin: { disabled: true }\n"
+	                      "    v.leet: { disabled: true }\n",
+	                      &some, &d),
+	                 MESURA_OK);
+	ck_assert_uint_eq(mesura_diagnostics_count(d), 0);
+	mesura_diagnostics_free(d);
+	ck_assert(scan(all, post, "v.word").found);
+	ck_assert(scan(all, post, "v.pin").found);
+	ck_assert(scan(all, post, "v.leet").found);
+	outcome word = scan(some, post, "v.word");
+	ck_assert(word.found);
+	ck_assert_int_eq(word.verdict, scan(all, "damnit", "v.word").verdict);
+	ck_assert(!scan(some, post, "v.pin").found);
+	ck_assert(!scan(some, post, "v.leet").found);
+	/* the digits view and the leet view were v.pin's and v.leet's alone */
+	ck_assert_uint_eq(all->n_views, 3);
+	ck_assert_uint_eq(some->n_views, 1);
+	size_t regexes = 0;
+	for (size_t v = 0; v < some->n_views; v++) {
+		regexes += some->views[v].n_regexes;
+		ck_assert_ptr_null(some->views[v].context);
+	}
+	ck_assert_uint_eq(regexes, 0);
+	mesura_policy_free(all);
+	mesura_policy_free(some);
 }
 END_TEST
 
@@ -337,6 +391,7 @@ static Suite *overrides_suite(void)
 	TCase *tc = tcase_create("overrides");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, a_rule_override_changes_what_the_module_does);
+	tcase_add_test(tc, a_disabled_rule_is_compiled_out);
 	tcase_add_test(tc, a_lexicon_override_adds_terms_to_the_module);
 	tcase_add_test(tc, an_override_that_fails_an_example_is_a_warning_naming_it);
 	tcase_add_test(tc, overrides_of_what_does_not_exist_are_errors_with_a_suggestion);

@@ -21,6 +21,15 @@ static int is_leaf(const policy_cond *x)
 	return x->kind == COND_TERMS || x->kind == COND_REGEX;
 }
 
+/* Whether the scanner looks for leaf x at all: not when an override disabled its rule
+ * (the rule never fires, whatever its leaves find), which takes its terms out of the
+ * automata, its regexes out of the views and the views it alone needs out of every
+ * post's work. Such a leaf's `view` stays 0, and is never read: it has no hit. */
+static int is_searched(const mesura_policy *p, const policy_cond *x)
+{
+	return is_leaf(x) && !p->rules[x->rule].disabled;
+}
+
 const mesura_normalizer *mesura_policy__normalizer(mesura_policy *p, unsigned int flags)
 {
 	for (size_t i = 0; i < p->n_normalizers; i++)
@@ -185,7 +194,7 @@ static int order_views(mesura_policy *p)
 			p->views[v].keyword_host = moved_to[p->views[v].keyword_host];
 	}
 	for (size_t i = 0; i < p->n_conds; i++)
-		if (is_leaf(&p->conds[i]))
+		if (is_searched(p, &p->conds[i]))
 			p->conds[i].view = moved_to[p->conds[i].view];
 	if (p->n_allow)
 		p->allow_view = moved_to[p->allow_view];
@@ -270,8 +279,8 @@ static int build_view_automaton(mesura_policy *p, size_t v, add_leaf_fn add, int
 	int any = 0;
 	for (size_t i = 0; rc == MESURA_OK && i < p->n_conds; i++) {
 		const policy_cond *x = &p->conds[i];
-		int guest = hosts && is_leaf(x) && holds_guest(p, v, x->view, group);
-		if (!is_leaf(x) || (!searched_with(p, x, v, group) && !guest))
+		int guest = hosts && is_searched(p, x) && holds_guest(p, v, x->view, group);
+		if (!is_searched(p, x) || (!searched_with(p, x, v, group) && !guest))
 			continue;
 		size_t before = mesura_match__builder_count(b);
 		rc = guest ? add_keywords(b, x, (uint32_t)i) : add(b, x, (uint32_t)i);
@@ -298,7 +307,7 @@ static int view_has_phrases(const mesura_policy *p, size_t v)
 {
 	for (size_t i = 0; i < p->n_conds; i++) {
 		const policy_cond *x = &p->conds[i];
-		if (x->kind == COND_TERMS && x->joined && searched_with(p, x, v, 1) &&
+		if (x->kind == COND_TERMS && x->joined && is_searched(p, x) && searched_with(p, x, v, 1) &&
 		    has_phrase(x->terms, x->term_lens, x->n_terms))
 			return 1;
 	}
@@ -334,13 +343,15 @@ static int build_view(mesura_policy *p, size_t v)
 		rc = build_view_automaton(p, v, add_match_terms_and_keywords, 0, 1, &view->group);
 	view->phrases = view_has_phrases(p, v);
 	for (size_t i = 0; i < p->n_conds; i++)
-		view->n_regexes += p->conds[i].kind == COND_REGEX && p->conds[i].view == v;
+		view->n_regexes += p->conds[i].kind == COND_REGEX && is_searched(p, &p->conds[i]) &&
+		                   p->conds[i].view == v;
 	view->regexes = mesura_arena__alloc(&p->arena, (view->n_regexes + 1) * sizeof *view->regexes);
 	if (!view->regexes)
 		return MESURA_ENOMEM;
 	for (size_t i = 0, k = 0; i < p->n_conds; i++) {
 		const regex_prefilter *pre = &p->conds[i].pre;
-		if (p->conds[i].kind == COND_REGEX && p->conds[i].view == v)
+		if (p->conds[i].kind == COND_REGEX && is_searched(p, &p->conds[i]) &&
+		    p->conds[i].view == v)
 			view->regexes[k++] = (view_regex){pre->all_classes,     pre->any_classes,
 			                                  pre->min_len,         pre->min_digits,
 			                                  pre->min_digit_run,   pre->max_len,
@@ -405,7 +416,9 @@ int mesura_policy__build_matchers(mesura_policy *p)
 		return MESURA_ENOMEM;
 	for (size_t i = 0; i < p->n_conds; i++)
 		if (is_leaf(&p->conds[i]))
-			p->conds[i].view = view_index(p, p->conds[i].normalize);
+			p->conds[i].view = is_searched(p, &p->conds[i])
+			                       ? view_index(p, p->conds[i].normalize)
+			                       : 0;
 	if (p->n_allow)
 		p->allow_view = view_index(p, MESURA_NORM_MODERATION);
 	share_stage1(p);
