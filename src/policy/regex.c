@@ -528,14 +528,22 @@ static size_t run_of_sequence(const char *p, size_t len, int caseless)
 	return run > best ? run : best;
 }
 
-unsigned long mesura_policy__regex_min_digit_run(const char *pattern, size_t len)
+/* mesura_policy__regex_min_digit_run once the pattern's min_digits is known
+ * (build_prefilter has it: no second reading for it). */
+static unsigned long min_digit_run_given(const char *pattern, size_t len,
+                                         unsigned long min_digits)
 {
-	if (mesura_policy__regex_min_digits(pattern, len) == 0)
+	if (min_digits == 0)
 		return 0; /* unsure, or no digit needed */
 	for (size_t i = 0; i + 1 < len; i++)
 		if (pattern[i] == '\\' && (pattern[++i] == 'K' || pattern[i] == 'Q'))
 			return 0;
 	return over_alternatives(pattern, len, 0, 0, run_of_sequence);
+}
+
+unsigned long mesura_policy__regex_min_digit_run(const char *pattern, size_t len)
+{
+	return min_digit_run_given(pattern, len, mesura_policy__regex_min_digits(pattern, len));
 }
 
 /* ------------------------------------------------------------ capital runs */
@@ -1206,7 +1214,7 @@ static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
 	pcre2_pattern_info(x->regex, PCRE2_INFO_MINLENGTH, &min_len);
 	x->pre.min_len = min_len;
 	x->pre.min_digits = mesura_policy__regex_min_digits(regex->text, regex->len);
-	x->pre.min_digit_run = mesura_policy__regex_min_digit_run(regex->text, regex->len);
+	x->pre.min_digit_run = min_digit_run_given(regex->text, regex->len, x->pre.min_digits);
 	x->pre.max_len = mesura_policy__regex_max_len(regex->text, regex->len);
 	x->pre.digit_lead = mesura_policy__regex_digit_lead(regex->text, regex->len);
 	first_bytes(&x->pre, x->regex);
