@@ -294,7 +294,8 @@ END_TEST
  * policy. */
 START_TEST(every_yaml_line_break_counts)
 {
-	static const char *const breaks[] = {"\n", "\r\n", "\r", "\xc2\x85", "\xe2\x80\xa8"};
+	static const char *const breaks[] = {"\n", "\r\n", "\r", "\xc2\x85", "\xe2\x80\xa8",
+	                                     "\xe2\x80\xa9"};
 	for (size_t i = 0; i < sizeof breaks / sizeof breaks[0]; i++) {
 		char src[256];
 		const char *b = breaks[i];
@@ -307,6 +308,7 @@ START_TEST(every_yaml_line_break_counts)
 		const mesura_diagnostic *g = mesura_diagnostics_get(d, 0);
 		ck_assert_uint_eq(g->line, 5);
 		ck_assert_uint_eq(g->column, 22 + 3); /* the regex starts at 22; PCRE2 says offset 3 */
+		ck_assert_uint_eq(g->byte_offset, (size_t)(strstr(src, "'ab('") - src));
 		mesura_diagnostics_free(d);
 	}
 	size_t len;

@@ -5,6 +5,7 @@
 #include <yaml.h>
 
 #include "mesura/errors.h"
+#include "text/chunk.h"
 
 /* Collections being read, innermost last. */
 typedef struct {
@@ -56,8 +57,6 @@ static void mark_node(reader *r, ynode *n, const yaml_mark_t *m)
 static inline size_t line_break_at(const char *src, size_t len, size_t i)
 {
 	const unsigned char *p = (const unsigned char *)src;
-	if (p[i] > '\r' && p[i] < 0xC2)
-		return 0; /* most bytes: no line break starts with them */
 	if (p[i] == '\r')
 		return i + 1 < len && p[i + 1] == '\n' ? 2 : 1;
 	if (p[i] == '\n')
@@ -69,10 +68,30 @@ static inline size_t line_break_at(const char *src, size_t len, size_t i)
 	return 0;
 }
 
+/* The first index from i on (or len) whose byte may start a line break (CR, LF, the
+ * first byte of NEL, LS or PS), found a chunk at a time. */
+static size_t next_break(const char *src, size_t len, size_t i)
+{
+	const unsigned char *u = (const unsigned char *)src;
+	chunk cr = chunk_splat('\r'), lf = chunk_splat('\n'), c2 = chunk_splat(0xC2),
+	      e2 = chunk_splat(0xE2);
+	for (; i + CHUNK <= len; i += CHUNK) {
+		chunk x = chunk_load(u + i);
+		chunk m = chunk_or(chunk_or(chunk_same(x, cr), chunk_same(x, lf)),
+		                   chunk_or(chunk_same(x, c2), chunk_same(x, e2)));
+		if (chunk_any(m))
+			return i + chunk_first(m);
+	}
+	while (i < len && u[i] != '\r' && u[i] != '\n' && u[i] != 0xC2 && u[i] != 0xE2)
+		i++;
+	return i;
+}
+
 static int index_lines(reader *r)
 {
 	size_t n = 1;
-	for (size_t i = 0; i < r->len;) {
+	for (size_t i = next_break(r->src, r->len, 0); i < r->len;
+	     i = next_break(r->src, r->len, i)) {
 		size_t k = line_break_at(r->src, r->len, i);
 		n += k != 0;
 		i += k ? k : 1;
@@ -82,7 +101,8 @@ static int index_lines(reader *r)
 		return MESURA_ENOMEM;
 	r->n_lines = 0;
 	r->line_starts[r->n_lines++] = 0;
-	for (size_t i = 0; i < r->len;) {
+	for (size_t i = next_break(r->src, r->len, 0); i < r->len;
+	     i = next_break(r->src, r->len, i)) {
 		size_t k = line_break_at(r->src, r->len, i);
 		i += k ? k : 1;
 		if (k)
