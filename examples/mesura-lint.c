@@ -18,8 +18,8 @@
  * --no-file-access compiles as a service taking policies from users would
  * (MESURA_COMPILE_NO_FILES: no includes of files, no lexicon files).
  *
- * --print shows the effective policy (its rules after includes and overrides, as
- * mesura_policy_rule_get() reads them), --source each file as written.
+ * --rules shows the effective policy (its rules after includes and overrides, as
+ * mesura_policy_rule_get() reads them), --print each file as written.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -225,8 +225,8 @@ static void put_rule(strbuf *b, const mesura_rule *r)
 	strbuf_puts(b, "}\n");
 }
 
-/* --print: the effective policy, a rule a line (what the rules match is in the sources:
- * --source). */
+/* --rules: the effective policy, a rule a line (what the rules match is in the sources:
+ * --print). */
 static void print_effective(const char *path, const mesura_policy *policy)
 {
 	strbuf b = {0};
@@ -243,7 +243,7 @@ static void print_effective(const char *path, const mesura_policy *policy)
 
 /* Lints one file (and runs the cases, or prints its effective policy); returns the exit
  * status it deserves. */
-static int lint(const char *path, char **cases, int n_cases, int no_file_access, int print)
+static int lint(const char *path, char **cases, int n_cases, int no_file_access, int rules)
 {
 	mesura_policy *policy = NULL;
 	mesura_diagnostics *diags = NULL;
@@ -252,7 +252,7 @@ static int lint(const char *path, char **cases, int n_cases, int no_file_access,
 		tool_print_diagnostic(mesura_diagnostics_get(diags, i));
 	int status = rc != MESURA_OK ? 2 : mesura_diagnostics_count(diags) ? 1 : 0;
 	size_t disabled = policy ? disabled_rules(policy) : 0;
-	if (rc == MESURA_OK && print)
+	if (rc == MESURA_OK && rules)
 		print_effective(path, policy);
 	else if (rc == MESURA_OK && disabled)
 		printf("%s: ok, policy \"%s\", %zu rules (%zu disabled)\n", path,
@@ -270,7 +270,7 @@ static int lint(const char *path, char **cases, int n_cases, int no_file_access,
 	return status;
 }
 
-/* --source: the source of a built-in module (as the library embeds it) or of a file. */
+/* --print: the source of a built-in module (as the library embeds it) or of a file. */
 static int print_source(const char *path)
 {
 	const char *src;
@@ -310,9 +310,9 @@ static void usage(FILE *to)
 	            "                       object a line: {\"text\": POST, \"expect\": [{\"rule\": ID}\n"
 	            "                       or {\"category\": C, \"text\": SUBSTRING}...], \"verdict\":\n"
 	            "                       V}; \"expect\": [] means no findings\n"
-	            "  --print              print each policy's effective rules instead, one a\n"
+	            "  --rules              print each policy's effective rules instead, one a\n"
 	            "                       line: after includes and overrides (disabled: true)\n"
-	            "  --source             print each policy's source instead (a built-in\n"
+	            "  --print              print each policy's source instead (a built-in\n"
 	            "                       module's as the library embeds it)\n"
 	            "  --no-file-access     refuse includes of files and lexicon files, as a\n"
 	            "                       service that takes policies from users would\n"
@@ -336,12 +336,12 @@ int main(int argc, char **argv)
 	tool_init("mesura-lint");
 	char **cases = tool_xmalloc((size_t)argc * sizeof *cases);
 	char **policies = tool_xmalloc((size_t)argc * sizeof *policies);
-	int n_cases = 0, n_policies = 0, no_file_access = 0, print = 0, source = 0;
-	enum { NO_FILES = 256, PRINT, SOURCE };
+	int n_cases = 0, n_policies = 0, no_file_access = 0, rules = 0, print = 0;
+	enum { NO_FILES = 256, RULES, PRINT };
 	static const struct option longs[] = {
 		{"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
 		{"test", required_argument, NULL, 't'}, {"no-file-access", no_argument, NULL, NO_FILES},
-		{"print", no_argument, NULL, PRINT},    {"source", no_argument, NULL, SOURCE},
+		{"rules", no_argument, NULL, RULES},    {"print", no_argument, NULL, PRINT},
 		{NULL, 0, NULL, 0}};
 	for (int c; (c = tool_getopt(argc, argv, "hVt:", longs)) != -1;) {
 		switch (c) {
@@ -358,22 +358,22 @@ int main(int argc, char **argv)
 		case NO_FILES:
 			no_file_access = 1;
 			break;
+		case RULES:
+			rules = 1;
+			break;
 		case PRINT:
 			print = 1;
-			break;
-		case SOURCE:
-			source = 1;
 			break;
 		}
 	}
 	for (int i = optind; i < argc; i++)
 		policies[n_policies++] = argv[i];
-	if (print + source + (n_cases > 0) > 1) {
+	if (rules + print + (n_cases > 0) > 1) {
 		free(cases);
 		free(policies);
-		tool_usage_error("--print, --source and --test do not go together");
+		tool_usage_error("--rules, --print and --test do not go together");
 	}
-	if (source) {
+	if (print) {
 		int status = 0;
 		for (int i = 0; i < n_policies; i++)
 			status |= print_source(policies[i]);
@@ -388,7 +388,7 @@ int main(int argc, char **argv)
 	}
 	int worst = 0;
 	for (int i = 0; i < n_policies; i++) {
-		int status = lint(policies[i], cases, n_cases, no_file_access, print);
+		int status = lint(policies[i], cases, n_cases, no_file_access, rules);
 		worst = status > worst ? status : worst;
 	}
 	free(cases);

@@ -84,7 +84,7 @@ done
 # The built-in modules' YAML, installed to be read, is what the library embeds.
 for yaml in "$root"/usr/share/mesura/policies/*.yaml; do
   name=$(basename "$yaml" .yaml)
-  "$root/usr/bin/mesura-lint" --source "builtin:$name" | cmp -s - "$yaml" ||
+  "$root/usr/bin/mesura-lint" --print "builtin:$name" | cmp -s - "$yaml" ||
     fail "$yaml differs from the library's builtin:$name"
   "$root/usr/bin/mesura-lint" "$yaml" >/dev/null || fail "mesura-lint $yaml failed"
 done

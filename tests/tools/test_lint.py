@@ -110,7 +110,7 @@ def test_unreadable_files(tmp):
 
 def test_print_shows_the_effective_policy(tmp):
     # A module and a company file that includes it and overrides two of its rules:
-    # --print lists the rules as compiled, --source each file as written.
+    # --rules lists the rules as compiled, --print each file as written.
     module = write(tmp, "module.yaml", "mesura: 1\nrules:\n"
                    "  - id: mod.codename\n    category: confidential\n    severity: medium\n"
                    "    action: review\n    description: 'Say \"falcon\" in public'\n"
@@ -121,7 +121,7 @@ def test_print_shows_the_effective_policy(tmp):
                     "overrides:\n  rules:\n"
                     "    mod.codename: { action: block, min_confidence: 0.25 }\n"
                     "    mod.curse: { disabled: true }\n")
-    out = run("mesura-lint", "--print", company, status=0).stdout.decode().splitlines()
+    out = run("mesura-lint", "--rules", company, status=0).stdout.decode().splitlines()
     assert out == [
         f"# {company}: the effective policy (after includes and overrides), 2 rules, 1 disabled",
         'name: "acme"',
@@ -133,22 +133,22 @@ def test_print_shows_the_effective_policy(tmp):
         'confidence: 0.8, min_confidence: 0, redact: label, redact_extent: parts, '
         'disabled: true}'], out
     # Without overrides the module's own values; the lint line counts disabled rules.
-    out = run("mesura-lint", "--print", module, status=0).stdout.decode()
+    out = run("mesura-lint", "--rules", module, status=0).stdout.decode()
     assert "action: review" in out and "min_confidence: 0," in out and "disabled: true" not in out
     out = run("mesura-lint", company, status=0).stdout.decode()
     assert out == f'{company}: ok, policy "acme", 2 rules (1 disabled)\n', out
     explained = run("mesura-explain", "-p", company, "damnit", status=0).stdout.decode()
     assert "policy: acme, 2 rules (1 disabled)\n" in explained, explained
-    # --source prints the file as written; a built-in module as the library embeds it.
+    # --print prints the file as written; a built-in module as the library embeds it.
     with open(company, "rb") as f:
-        assert run("mesura-lint", "--source", company, status=0).stdout == f.read()
+        assert run("mesura-lint", "--print", company, status=0).stdout == f.read()
     # A policy that does not compile prints nothing but its errors; options that
     # print do not go with --test.
     bad = write(tmp, "bad.yaml", "mesura: 1\ninclude: [module.yaml]\n"
                 "overrides:\n  rules:\n    mod.curs: { disabled: true }\n")
-    p = run("mesura-lint", "--print", bad, status=2)
+    p = run("mesura-lint", "--rules", bad, status=2)
     assert p.stdout == b"" and 'did you mean "mod.curse"' in p.stderr.decode(), p.stderr
-    err = run("mesura-lint", "--print", "--test", bad, company, status=3).stderr.decode()
+    err = run("mesura-lint", "--rules", "--test", bad, company, status=3).stderr.decode()
     assert "do not go together" in err, err
 
 

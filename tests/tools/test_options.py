@@ -90,13 +90,13 @@ def test_builtin_modules_wherever_a_policy_is_accepted(tmp):
     assert out.stdout.decode().startswith("builtin:profanity-es: ok"), out.stdout
     p = run("mesura-screen", "-p", "builtin:nope", posts, status=3)
     assert 'there is no built-in module "nope"' in p.stderr.decode()
-    # mesura-lint --source shows a module's source as the library embeds it, --print
+    # mesura-lint --print shows a module's source as the library embeds it, --rules
     # its rules as compiled
-    out = run("mesura-lint", "--source", "builtin:pii", status=0).stdout
+    out = run("mesura-lint", "--print", "builtin:pii", status=0).stdout
     with open(os.path.join(HERE, "..", "..", "policies", "builtin", "pii.yaml"), "rb") as f:
         assert out == f.read()
-    run("mesura-lint", "--source", "builtin:nope", status=3)
-    out = run("mesura-lint", "--print", "builtin:pii", status=0).stdout.decode()
+    run("mesura-lint", "--print", "builtin:nope", status=3)
+    out = run("mesura-lint", "--rules", "builtin:pii", status=0).stdout.decode()
     assert '  - {id: "pii.email", category: "pii.email", ' in out, out
 
 
