@@ -12,7 +12,7 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -93,10 +93,10 @@ function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function startServe() {
+async function startServe(...extra) {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
-    const child = spawn(serveBinary, ["--listen", `127.0.0.1:${port}`, "--threads", "1"],
+    const child = spawn(serveBinary, ["--listen", `127.0.0.1:${port}`, "--threads", "1", ...extra],
                         { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (chunk) => { stderr += chunk; });
@@ -118,9 +118,10 @@ async function startServe() {
   throw new Error("mesura-serve found no free port");
 }
 
-async function screen(base, text) {
+async function screen(base, text, token) {
+  const auth = token ? { Authorization: `Bearer ${token}` } : {};
   const r = await fetch(`${base}/v1/screen`, {
-    method: "POST", headers: { "Content-Type": "application/json" },
+    method: "POST", headers: { "Content-Type": "application/json", ...auth },
     body: JSON.stringify({ text, redact: true }),
   });
   assert(r.ok, `POST /v1/screen answered ${r.status}`);
@@ -128,6 +129,8 @@ async function screen(base, text) {
 }
 
 // ------------------------------------------------------------------ checks
+
+const auth = (ctx) => (ctx.token ? { Authorization: `Bearer ${ctx.token}` } : {});
 
 function assert(condition, message) {
   if (!condition) throw new Error(message);
@@ -295,7 +298,8 @@ async function checkOverlay(page) {
   assertEqual(layout.scrolls, false, "the textarea scrolls");
 }
 
-async function checkFindingsList(page, base, record) {
+async function checkFindingsList(ctx, record) {
+  const { page, base } = ctx;
   // One item per range and category, in the record's order.
   const expected = [];
   for (const f of record.findings)
@@ -306,7 +310,7 @@ async function checkFindingsList(page, base, record) {
     why: [...li.querySelectorAll("details .description")].map((p) => p.textContent),
   })));
   // Each rule's description, from GET /v1/policy, once per item.
-  const policy = await (await fetch(`${base}/v1/policy`)).json();
+  const policy = await (await fetch(`${base}/v1/policy`, { headers: auth(ctx) })).json();
   const description = new Map(policy.rules.map((r) => [r.id, r.description]));
   assertEqual(items, expected.map((e) => ({
     text: e.text,
@@ -331,7 +335,7 @@ async function checkPost(ctx, text, expectVerdict, expectCategories) {
   const { page, base, lang } = ctx;
   await typeDraft(page, text);
   const verdict = await settledVerdict(page);
-  const record = await screen(base, text);
+  const record = await screen(base, text, ctx.token);
   assertEqual(record.verdict in VERDICT_STATE ? VERDICT_STATE[record.verdict] : "?", expectVerdict,
               `the server's verdict on ${JSON.stringify(text)}`);
   for (const category of expectCategories)
@@ -339,7 +343,7 @@ async function checkPost(ctx, text, expectVerdict, expectCategories) {
   assertEqual(verdict.state, expectVerdict, "the page's verdict state");
   assertEqual(verdict.text, LABELS[lang][expectVerdict], "the page's verdict text");
   await checkHighlights(page, text, record);
-  await checkFindingsList(page, base, record);
+  await checkFindingsList(ctx, record);
   await checkRedacted(page, text, record);
   return record;
 }
@@ -517,6 +521,39 @@ test("spanish_and_failure", async ({ serve }) => {
     assertEqual(violations, [], "Content-Security-Policy violations");
   } finally {
     await close();
+  }
+});
+
+// A service with a token (as off loopback): the page loads, its first check reads
+// "could not check" and asks for the token; with it, the draft is checked.
+test("token", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mesura-page-token-"));
+  const token = createHash("sha256").update("mesura page test").digest("hex").slice(0, 32);
+  writeFileSync(join(dir, "token"), token + "\n");
+  const serve = await startServe("--token-file", join(dir, "token"));
+  const { browser, close } = await launch("en-US");
+  try {
+    const ctx = { ...(await openPage(browser, serve.base)), base: serve.base, lang: "en" };
+    const text = "my card is " + CARD + " 🙂";
+    await typeDraft(ctx.page, text);
+    assertEqual(await settledVerdict(ctx.page), { state: "error", text: LABELS.en.error },
+                "the verdict without the token");
+    assertEqual(await ctx.page.$eval("#token-row", (e) => e.hidden), false, "the token field shown after a 401");
+    await ctx.page.screenshot({ path: join(artifacts, "page-en-token.png"), fullPage: true });
+    await ctx.page.focus("#token");
+    await ctx.page.keyboard.type(token);
+    ctx.token = token;
+    const verdict = await settledVerdict(ctx.page);
+    const record = await screen(serve.base, text, token);
+    assertEqual(verdict, { state: VERDICT_STATE[record.verdict], text: LABELS.en[VERDICT_STATE[record.verdict]] },
+                "the verdict with the token");
+    await checkHighlights(ctx.page, text, record);
+    await checkFindingsList(ctx, record);
+  } finally {
+    await close();
+    serve.child.kill("SIGTERM");
+    await serve.exited;
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
