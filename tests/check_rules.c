@@ -1680,6 +1680,30 @@ START_TEST(phrases_match_joined_spellings)
 }
 END_TEST
 
+/* Joined spellings are looked for only within a term's length of a joiner (the
+ * stretches around joiners, those that overlap as one): phrases far into a long post,
+ * at its two ends, two in one stretch and two stretches apart are all found, in
+ * order, as a search of the whole post finds them. */
+START_TEST(joined_phrases_anywhere_in_a_post)
+{
+	engine e = engine_new(JOINED);
+	static const char filler[] = "nothing to see in this long and quiet sentence, ";
+	char text[1024];
+	snprintf(text, sizeof text, "%s%s%se-mail me about #Project_Falcon %s%s%sand orion-x-ray",
+	         filler, filler, filler, filler, filler, filler);
+	expect_findings(&e, text, "codename", "Project_Falcon", "orion-x-ray", NULL);
+	snprintf(text, sizeof text, "%s%sproject_falcon and orion_x-ray, %s", filler, filler,
+	         filler);
+	expect_findings(&e, text, "codename", "project_falcon", "orion_x-ray", NULL);
+	snprintf(text, sizeof text, "Project-Falcon %s%s%s%sproyecto_halc\xc3\xb3n", filler, filler,
+	         filler, filler);
+	expect_findings(&e, text, "codename", "Project-Falcon", "proyecto_halc\xc3\xb3n", NULL);
+	snprintf(text, sizeof text, "%sgo-die %sfirst-class %s", filler, filler, filler);
+	expect_findings(&e, text, "threat", "go-die", NULL);
+	engine_free(&e);
+}
+END_TEST
+
 /* The joiners of random texts, against a byte-by-byte reading of the rule (an '_' or
  * '-' between two word characters, not between two digits): the scanner finds them a
  * chunk of bytes at a time, so they are put at every offset around a chunk's ends. */
@@ -2613,7 +2637,8 @@ int main(void)
 		               exhaustive_mode_agrees_on_random_posts, exhaustive_mode_agrees_on_data_files,
 		               NULL}},
 		{"masked", {self_censored_spellings, not_self_censored_spellings, NULL}},
-		{"joined", {phrases_match_joined_spellings, joiners_found_at_every_offset, NULL}},
+		{"joined", {phrases_match_joined_spellings, joined_phrases_anywhere_in_a_post,
+		            joiners_found_at_every_offset, NULL}},
 		{"views", {views_sharing_stage1_see_their_own_text, keywords_hosted_unless_markup,
 		           digits_view_reads_every_script, NULL}},
 		{"files", {lexicon_files, lexicon_file_problems, includes_are_relative_and_share_lexicons,

@@ -681,6 +681,11 @@ int mesura_match__builder_build(mesura_automaton_builder *b, mesura_automaton **
 	return MESURA_OK;
 }
 
+size_t mesura_match__automaton_longest(const mesura_automaton *a)
+{
+	return a ? a->max_len : 0;
+}
+
 size_t mesura_match__automaton_memory(const mesura_automaton *a)
 {
 	return a ? sizeof *a + a->dense_bytes + a->block_bytes : 0;

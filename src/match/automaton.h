@@ -45,6 +45,9 @@ void mesura_match__automaton_free(mesura_automaton *a);
 /* Bytes held by the automaton (for benchmarks and capacity planning). */
 size_t mesura_match__automaton_memory(const mesura_automaton *a);
 
+/* Bytes of its longest term: no hit is longer (0 for NULL). */
+size_t mesura_match__automaton_longest(const mesura_automaton *a);
+
 /* Called once per hit with the term's id and its byte span [start, end); a non-zero
  * return stops the call, which returns that value. */
 typedef int (*mesura_automaton_hit_fn)(uint32_t id, size_t start, size_t end, void *payload);

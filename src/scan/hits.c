@@ -229,12 +229,31 @@ static int on_joined_phrase(uint32_t cond, size_t start, size_t end, void *paylo
 {
 	hit_sink *h = payload;
 	if ((cond & KEYWORD_ID) || !h->s->policy->conds[cond].joined ||
-	    memcmp(h->plain + start, h->spaced + start, end - start) == 0)
+	    memcmp(h->plain + h->offset + start, h->spaced + h->offset + start, end - start) == 0)
 		return 0;
 	return on_term(cond, start, end, payload);
 }
 
-/* The hits of automaton a on view text[0..len) read with its joiners as spaces. */
+/* The first joiner read as a space from `from` on (where the copy differs), or len: a
+ * chunk of bytes at a time. */
+static size_t next_spaced_joiner(const char *plain, const char *spaced, size_t len, size_t from)
+{
+	const unsigned char *p = (const unsigned char *)plain, *q = (const unsigned char *)spaced;
+	const unsigned all = (1u << CHUNK) - 1;
+	for (; from + CHUNK <= len; from += CHUNK) {
+		unsigned differ = ~chunk_bits(chunk_same(chunk_load(p + from), chunk_load(q + from))) & all;
+		if (differ)
+			return from + chunk_lowest_bit(differ);
+	}
+	while (from < len && p[from] == q[from])
+		from++;
+	return from;
+}
+
+/* The hits of automaton a on view text[0..len) read with its joiners as spaces. Only
+ * those that cover a joiner count, and none is longer than the automaton's longest
+ * term (`reach`): so only the stretches within reach of a joiner are searched (those
+ * that overlap, as one), not the whole view again. */
 static int match_joined_phrases(mesura_scanner *s, const mesura_automaton *a, const char *text,
                                 size_t len)
 {
@@ -242,8 +261,18 @@ static int match_joined_phrases(mesura_scanner *s, const mesura_automaton *a, co
 	int rc = mesura_scan__joiners_as_spaces(s, text, len, &spaced);
 	if (rc != MESURA_OK || !spaced || out_of_time(s))
 		return rc;
+	size_t reach = mesura_match__automaton_longest(a);
 	hit_sink h = {s, 0, 0, MESURA_OK, 0, text, spaced};
-	search_view(s, a, spaced, len, on_joined_phrase, &h);
+	size_t j = next_spaced_joiner(text, spaced, len, 0);
+	while (j < len && reach && h.rc == MESURA_OK && !out_of_time(s)) {
+		size_t lo = j >= reach ? j - reach + 1 : 0, last = j;
+		for (j = next_spaced_joiner(text, spaced, len, last + 1); j < len && j - last < 2 * reach;
+		     j = next_spaced_joiner(text, spaced, len, last + 1))
+			last = j;
+		size_t hi = len - last > reach ? last + reach : len;
+		h.offset = lo;
+		search_view(s, a, spaced + lo, hi - lo, on_joined_phrase, &h);
+	}
 	return h.rc;
 }
 
