@@ -93,11 +93,18 @@ function freePort() {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Every service started is stopped when the test ends, however it ends: an orphan would
+// hold ctest's pipes open.
+const children = new Set();
+process.on("exit", () => { for (const child of children) child.kill("SIGKILL"); });
+
 async function startServe(...extra) {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
     const child = spawn(serveBinary, ["--listen", `127.0.0.1:${port}`, "--threads", "1", ...extra],
                         { stdio: ["ignore", "ignore", "pipe"] });
+    children.add(child);
+    child.once("exit", () => children.delete(child));
     let stderr = "";
     child.stderr.on("data", (chunk) => { stderr += chunk; });
     const exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
