@@ -12,7 +12,7 @@ scripts/deps.sh abi
 cmake -S . -B build/abi -DCMAKE_BUILD_TYPE=Debug -DMESURA_BUILD_TESTS=OFF \
       -DMESURA_BUILD_EXAMPLES=OFF -DMESURA_BUILD_BENCH=OFF >/dev/null
 cmake --build build/abi -j "$(nproc 2>/dev/null || echo 2)" --target mesura >/dev/null
-lib=$(ls build/abi/libmesura.so.*.*.* | head -1)
+lib=$(ls -t build/abi/libmesura.so.*.*.* | head -1) # the newest: an old SONAME may linger
 abidw --headers-dir include --drop-private-types --no-show-locs --out-file build/abi/current.abi "$lib"
 if [ "${1:-}" = "--update" ]; then
 	cp build/abi/current.abi abi/libmesura.abi

@@ -1,5 +1,6 @@
 # Checks the shared library's dynamic symbols (zstd's check, and the version script's):
-# every exported symbol is a public mesura_* name carrying a MESURA_1.N version, and
+# every exported symbol is a public mesura_* name carrying a MESURA_1.N version (or,
+# for the experimental functions, MESURA_EXPERIMENTAL_1.N), and
 # every function that include/mesura declares with MESURA_API is exported, so a new
 # function missing from abi/libmesura.map (which hides what it does not name) fails here.
 # usage: cmake -DLIB=libmesura.so -DHEADERS=include/mesura -P check_symbols.cmake
@@ -11,7 +12,7 @@ endif()
 string(REPLACE "\n" ";" lines "${syms}")
 set(exported "")
 foreach(line ${lines})
-  if(line MATCHES "^[0-9a-f]+ A MESURA_1\\.[0-9]+$")
+  if(line MATCHES "^[0-9a-f]+ A MESURA_(EXPERIMENTAL_)?1\\.[0-9]+$")
     continue()  # a version node's own definition
   endif()
   if(line MATCHES "^[0-9a-f]+ [TDRBW] ([^@]+)(@@?.*)?$")
@@ -20,7 +21,7 @@ foreach(line ${lines})
     if(NOT sym MATCHES "^mesura_" OR sym MATCHES "__")
       message(FATAL_ERROR "exported symbol without the public mesura_ prefix: ${sym}")
     endif()
-    if(NOT ver MATCHES "^@@MESURA_1\\.[0-9]+$")
+    if(NOT ver MATCHES "^@@MESURA_(EXPERIMENTAL_)?1\\.[0-9]+$")
       message(FATAL_ERROR "exported symbol without a MESURA_1.N version: ${sym}${ver} "
                           "(abi/libmesura.map)")
     endif()

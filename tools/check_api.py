@@ -8,7 +8,8 @@ Checks, over include/mesura/*.h:
     comment who frees it: it names the caller and T's `_free` function;
   - every public function is named in docs/api.md;
   - abi/experimental.suppr suppresses exactly the functions of mesura/experimental.h
-    (scripts/abi-check.sh leaves them out of the ABI check).
+    (scripts/abi-check.sh leaves them out of the ABI check), and abi/libmesura.map
+    versions exactly them in its MESURA_EXPERIMENTAL_1.N node.
 
 usage: tools/check_api.py [ROOT]   (exit status 1 and one line per problem)
 """
@@ -81,6 +82,20 @@ def suppressed_functions(path):
     return set(re.findall(r"^\s*name\s*=\s*(mesura_\w+)\s*$", path.read_text(), re.M))
 
 
+def experimental_node(path):
+    """The functions of the version script's MESURA_EXPERIMENTAL_1.N node."""
+    text = re.sub(r"/\*.*?\*/", "", path.read_text(), flags=re.S)
+    m = re.search(r"MESURA_EXPERIMENTAL_1\.\d+\s*\{(.*?)\}", text, re.S)
+    return set(re.findall(r"\b(mesura_\w+)\s*;", m.group(1))) if m else set()
+
+
+def compare(listed, where, experimental, problems):
+    for name in sorted(experimental - listed):
+        problems.append(f"{where}: {name} (mesura/experimental.h) is missing")
+    for name in sorted(listed - experimental):
+        problems.append(f"{where}: {name} is not in mesura/experimental.h")
+
+
 def main():
     root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".")
     problems = []
@@ -93,11 +108,10 @@ def main():
             if not re.search(r"\b" + re.escape(name) + r"\b", api_md):
                 problems.append(f"{header}: function {name}: not named in docs/api.md")
     experimental = set(functions.get("experimental.h", []))
-    suppressed = suppressed_functions(root / "abi" / "experimental.suppr")
-    for name in sorted(experimental - suppressed):
-        problems.append(f"abi/experimental.suppr: no suppression for {name}")
-    for name in sorted(suppressed - experimental):
-        problems.append(f"abi/experimental.suppr: {name} is not in mesura/experimental.h")
+    compare(suppressed_functions(root / "abi" / "experimental.suppr"),
+            "abi/experimental.suppr", experimental, problems)
+    compare(experimental_node(root / "abi" / "libmesura.map"),
+            "abi/libmesura.map, node MESURA_EXPERIMENTAL_1.N", experimental, problems)
     total = sum(len(names) for names in functions.values())
     if total == 0:
         problems.append("no public function found: is ROOT the source tree?")
