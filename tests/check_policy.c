@@ -148,6 +148,92 @@ START_TEST(errors_carry_line_column_and_rule)
 }
 END_TEST
 
+/* A well-formed rule, after which a case adds the part in the wrong shape. */
+#define RULE_R1 "rules:\n  - id: r1\n    category: profanity\n    match: { terms: [x] }\n"
+
+/* A part of the wrong YAML shape (a list where a mapping belongs, a mapping where a text
+ * does, an empty text) is an error at that part, never a part silently skipped: the
+ * policy would then screen less than it says. */
+START_TEST(wrong_shapes_are_errors_at_the_part)
+{
+	/* the document, its rules and lists */
+	assert_error("[1, 2]\n", MESURA_ESYNTAX, 1, 1, NULL, "a policy is a YAML mapping");
+	assert_error("", MESURA_ESYNTAX, 1, 1, NULL, "a policy is a YAML mapping");
+	assert_error("mesura: 1\nrules: {a: 1}\n", MESURA_ESYNTAX, 2, 8, NULL,
+	             "rules is a list of rules");
+	assert_error("mesura: 1\nrules:\n  - just-a-string\n", MESURA_ESYNTAX, 3, 5, NULL,
+	             "each rule is a mapping");
+	assert_error("mesura: 1\nrules: []\n", MESURA_ESYNTAX, 1, 1, NULL, "the policy has no rules");
+	assert_error("mesura: 1\n? [a]\n: 1\n" RULE_R1, MESURA_ESYNTAX, 2, 3, NULL,
+	             "keys must be plain words");
+	assert_error("mesura: 1\n" RULE_R1 "allow: {a: b}\n", MESURA_ESYNTAX, 6, 8, NULL,
+	             "allow is a list of terms");
+	assert_error("mesura: 1\ninclude: [\"\"]\n" RULE_R1, MESURA_ESYNTAX, 2, 11, NULL,
+	             "include takes file names");
+	assert_error("mesura: 1\ninclude: [[a]]\n" RULE_R1, MESURA_ESYNTAX, 2, 11, NULL,
+	             "include takes file names");
+	/* a rule's fields */
+	assert_error("mesura: 1\nrules:\n  - id: r1\n    category: []\n    match: { terms: [x] }\n",
+	             MESURA_ESYNTAX, 4, 15, "r1", "\"category\" must be a non-empty text");
+	assert_error(HEAD "    match: { terms: [x], whole_word: maybe }\n", MESURA_ESYNTAX, 5, 38,
+	             "r1", "whole_word is true or false");
+	assert_error(HEAD "    match: { terms: [x] }\n    examples: [a]\n", MESURA_ESYNTAX, 6, 15,
+	             "r1", "examples is a mapping");
+	assert_error(HEAD "    match: { terms: [x] }\n    examples: { match: x }\n", MESURA_ESYNTAX,
+	             6, 24, "r1", "examples are a list of posts");
+	assert_error(HEAD "    match: { terms: [x] }\n    examples: { match: [[a]] }\n",
+	             MESURA_ESYNTAX, 6, 25, "r1", "an example is a text");
+	assert_error(HEAD "    action: redact\n    redact: { label: [x] }\n    match: { terms: [x] }\n",
+	             MESURA_ESYNTAX, 6, 22, "r1", "the value of \"label\" is a text");
+	assert_error(HEAD "    action: redact\n    redact: zzzzzzzzzz\n    match: { terms: [x] }\n",
+	             MESURA_ESYNTAX, 6, 13, "r1", "redact is one of mask, label, hash, remove, keep");
+	assert_error(HEAD "    action: redact\n    redact: [mask]\n    match: { terms: [x] }\n",
+	             MESURA_ESYNTAX, 6, 13, "r1", "redact is an operator name or a mapping");
+	/* regex leaves: an error inside a quoted scalar with escapes is placed at its start,
+	 * since the regex's offsets no longer map to the source's columns */
+	assert_error(HEAD "    match: { regex: '' }\n", MESURA_ESYNTAX, 5, 21, "r1",
+	             "regex must be a non-empty text");
+	assert_error(HEAD "    match: { regex: \"ab(c\" }\n", MESURA_ESYNTAX, 5, 21, "r1",
+	             "missing closing parenthesis at offset 4");
+	assert_error(HEAD "    match: { regex: 'it''s(' }\n", MESURA_ESYNTAX, 5, 21, "r1",
+	             "missing closing parenthesis at offset 5");
+	assert_error(HEAD "    match: { regex: 'a\\d', keywords: [] }\n", MESURA_ESYNTAX, 5, 38, "r1",
+	             "the list of keywords is empty");
+	assert_error(HEAD "    match: { regex: 'a\\d', keywords: [ok, \"\"] }\n", MESURA_ESYNTAX, 5,
+	             43, "r1", "a keyword is a non-empty text");
+	assert_error(HEAD "    match: { regex: '\\d+', validate: [luhn] }\n", MESURA_ESYNTAX, 5, 38,
+	             "r1", "validate must be a validator name");
+	assert_error(HEAD "    match: { regex: '\\d+', validate: qqqqqqqqqq }\n", MESURA_ESYNTAX, 5,
+	             38, "r1", "unknown validator \"qqqqqqqqqq\"");
+	/* lexicons */
+	assert_error("mesura: 1\nlexicons: [a]\n" RULE_R1, MESURA_ESYNTAX, 2, 11, NULL,
+	             "lexicons is a mapping of names to lists of terms");
+	assert_error("mesura: 1\nlexicons:\n  codes: 5\n" RULE_R1, MESURA_ESYNTAX, 3, 10, NULL,
+	             "lexicon \"codes\" must be a list of terms or { file: terms.txt }");
+	assert_error("mesura: 1\nlexicons:\n  codes: [\"\", ok]\n" RULE_R1, MESURA_ESYNTAX, 3, 11,
+	             NULL, "a term must be a non-empty text");
+	assert_error("mesura: 1\nlexicons:\n  codes: { file: \"\" }\n" RULE_R1, MESURA_ESYNTAX, 3,
+	             10, NULL, "a lexicon is a list of terms or { file: terms.txt }");
+	assert_error("mesura: 1\nlexicons:\n  ? [a]\n  : [x]\n" RULE_R1, MESURA_ESYNTAX, 3, 5, NULL,
+	             "a lexicon's name is a word");
+	/* overrides */
+	assert_error("mesura: 1\n" RULE_R1 "overrides: [a]\n", MESURA_ESYNTAX, 6, 12, NULL,
+	             "overrides is a mapping");
+	assert_error("mesura: 1\n" RULE_R1 "overrides: { rules: [a], lexicons: [b] }\n",
+	             MESURA_ESYNTAX, 6, 21, NULL, "overrides.rules maps a rule's id");
+	assert_error("mesura: 1\n" RULE_R1 "overrides: { rules: [a], lexicons: [b] }\n",
+	             MESURA_ESYNTAX, 6, 36, NULL, "overrides.lexicons maps a lexicon's name");
+	assert_error("mesura: 1\n" RULE_R1 "overrides: { rules: { r1: log } }\n", MESURA_ESYNTAX, 6,
+	             27, "r1", "an override is a mapping such as { action: log }");
+	assert_error("mesura: 1\nlexicons: { codes: [a] }\n" RULE_R1
+	             "overrides: { lexicons: { zzzzzzzz: [b], codes: [\"\"] } }\n",
+	             MESURA_ESYNTAX, 7, 26, NULL, "there is no lexicon \"zzzzzzzz\" to add terms to");
+	assert_error("mesura: 1\nlexicons: { codes: [a] }\n" RULE_R1
+	             "overrides: { lexicons: { zzzzzzzz: [b], codes: [\"\"] } }\n",
+	             MESURA_ESYNTAX, 7, 49, NULL, "a term must be a non-empty text");
+}
+END_TEST
+
 START_TEST(yaml_problems)
 {
 	assert_error("mesura: 1\nrules: [\n", MESURA_ESYNTAX, 3, 1, NULL, "YAML:");
@@ -333,6 +419,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, a_good_policy_compiles);
 	tcase_add_test(tc, errors_carry_line_column_and_rule);
 	tcase_add_test(tc, byte_offsets_of_nodes_on_one_line);
+	tcase_add_test(tc, wrong_shapes_are_errors_at_the_part);
 	tcase_add_test(tc, yaml_problems);
 	tcase_add_test(tc, every_error_is_reported_in_one_compile);
 	tcase_add_test(tc, misuse_and_files);

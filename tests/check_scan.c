@@ -719,6 +719,123 @@ START_TEST(limits_fail_closed)
 }
 END_TEST
 
+/* A scanner for a policy of its own (compiled without errors); *p receives the policy. */
+static mesura_scanner *scanner_for(const char *src, mesura_policy **p)
+{
+	mesura_scanner *s = NULL;
+	ck_assert_int_eq(mesura_policy_compile(p, src, strlen(src), NULL, NULL, NULL, NULL),
+	                 MESURA_OK);
+	ck_assert_int_eq(mesura_scanner_new(&s, *p, NULL), MESURA_OK);
+	return s;
+}
+
+/* The caller's regex match limit replaces the default one: a backtracking regex that
+ * the default lets finish is stopped by a lower limit, and the post is then reviewed
+ * (fail closed), with the rule's near miss saying why. */
+START_TEST(callers_regex_limit_fails_closed)
+{
+	mesura_policy *p;
+	mesura_scanner *s = scanner_for("mesura: 1\nrules:\n  - id: redos\n    category: custom.x\n"
+	                                "    match: { regex: '(a+)+$', whole_word: false }\n",
+	                                &p);
+	const char *text = "aaaaaaaaaaaa!"; /* 2^12 ways to split the a's, then no match */
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(s, text, strlen(text), MESURA_SCAN_EXPLAIN, &r), MESURA_OK);
+	ck_assert_int_eq(r->verdict, MESURA_ACTION_ALLOW);
+	ck_assert_uint_eq(r->limits_hit, 0);
+	mesura_scanner_limits l = MESURA_SCANNER_LIMITS_INIT;
+	l.regex_match_limit = 100;
+	ck_assert_int_eq(mesura_scanner_set_limits(s, &l), MESURA_OK);
+	ck_assert_int_eq(mesura_scan(s, text, strlen(text), MESURA_SCAN_EXPLAIN, &r), MESURA_ELIMIT);
+	ck_assert_uint_eq(r->limits_hit, MESURA_LIMIT_REGEX);
+	ck_assert_int_eq(r->verdict, MESURA_ACTION_REVIEW);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 0);
+	ck_assert(has_miss(r, "redos", MESURA_MISS_LIMIT, text, NULL)); /* no span: [0, 0) */
+	/* A match found within the limit is a finding as before. */
+	ck_assert_int_eq(mesura_scan(s, "aaaaaaaaaaaa", 12, 0, &r), MESURA_OK);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 1);
+	ck_assert_uint_eq(mesura_result_finding_get(r, 0)->end, 12);
+	mesura_scanner_free(s);
+	mesura_policy_free(p);
+}
+END_TEST
+
+/* Allow-listed terms that overlap merge into one span before findings are checked
+ * against them: a term inside a longer one ("county" in "essex county cricket club")
+ * must not hide the rest of the longer one. */
+START_TEST(overlapping_allowed_terms_merge)
+{
+	mesura_policy *p;
+	mesura_scanner *s = scanner_for(
+	    "mesura: 1\nrules:\n  - id: words\n    category: custom.x\n"
+	    "    match: { terms: [cricket, city] }\n"
+	    "allow: [\"essex county cricket club\", county, \"new york\", \"york city\"]\n",
+	    &p);
+	const char *inside = "essex county cricket club rocks";
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(s, inside, strlen(inside), MESURA_SCAN_EXPLAIN, &r), MESURA_OK);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 0);
+	ck_assert(has_miss(r, "words", MESURA_MISS_ALLOWED, inside, "cricket"));
+	/* two allowed phrases that overlap cover both; a "city" outside them is a finding */
+	const char *chained = "new york city, and another city";
+	ck_assert_int_eq(mesura_scan(s, chained, strlen(chained), MESURA_SCAN_EXPLAIN, &r),
+	                 MESURA_OK);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 1);
+	ck_assert_uint_eq(mesura_result_finding_get(r, 0)->start, strlen(chained) - 4);
+	ck_assert(has_miss(r, "words", MESURA_MISS_ALLOWED, chained, "city"));
+	mesura_scanner_free(s);
+	mesura_policy_free(p);
+}
+END_TEST
+
+/* Overlapping findings of one rule merge into one that keeps the highest confidence,
+ * whichever of them had it. */
+START_TEST(merged_findings_keep_the_highest_confidence)
+{
+	mesura_policy *p;
+	mesura_scanner *s = scanner_for(
+	    "mesura: 1\nrules:\n  - id: plan\n    category: confidential\n    confidence: 0.5\n"
+	    "    match: { terms: [\"big secret\", \"secret plan\"] }\n"
+	    "    context: { words: [alpha], within: 3, boost: 0.3 }\n",
+	    &p);
+	const char *text = "big secret plan alpha"; /* alpha is near "secret plan" only */
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(s, text, strlen(text), 0, &r), MESURA_OK);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 1);
+	const mesura_finding *f = mesura_result_finding_get(r, 0);
+	ck_assert_uint_eq(f->start, 0);
+	ck_assert_uint_eq(f->end, strlen("big secret plan"));
+	ck_assert_double_eq_tol(f->confidence, 0.8, 1e-9);
+	ck_assert_int_eq(mesura_scan(s, text, strlen("big secret plan"), 0, &r), MESURA_OK);
+	ck_assert_double_eq_tol(mesura_result_finding_get(r, 0)->confidence, 0.5, 1e-9);
+	mesura_scanner_free(s);
+	mesura_policy_free(p);
+}
+END_TEST
+
+/* After an empty match, a regex goes on from the next character, not the next byte:
+ * PCRE2 runs without its UTF check, and from inside "é" it would read the byte A9 as a
+ * "©" of its own (without the step, this scan does not end). */
+START_TEST(empty_matches_step_whole_characters)
+{
+	mesura_policy *p;
+	mesura_scanner *s = scanner_for("mesura: 1\nrules:\n  - id: zeds\n    category: custom.x\n"
+	                                "    match: { regex: '\\x{A9}|z*', whole_word: false }\n",
+	                                &p);
+	const char *text = "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80zz \xC3\xA9z \xC2\xA9"; /* é€😀zz éz © */
+	const size_t want[][2] = {{9, 11}, {14, 15}, {16, 18}};
+	const mesura_result *r;
+	ck_assert_int_eq(mesura_scan(s, text, strlen(text), 0, &r), MESURA_OK);
+	ck_assert_uint_eq(mesura_result_finding_count(r), 3);
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_uint_eq(mesura_result_finding_get(r, i)->start, want[i][0]);
+		ck_assert_uint_eq(mesura_result_finding_get(r, i)->end, want[i][1]);
+	}
+	mesura_scanner_free(s);
+	mesura_policy_free(p);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("scan");
@@ -738,6 +855,10 @@ int main(void)
 	tcase_add_test(tc, a_scanner_in_use_is_busy);
 	tcase_add_test(tc, findings_carry_their_rule);
 	tcase_add_test(tc, limits_fail_closed);
+	tcase_add_test(tc, callers_regex_limit_fails_closed);
+	tcase_add_test(tc, overlapping_allowed_terms_merge);
+	tcase_add_test(tc, merged_findings_keep_the_highest_confidence);
+	tcase_add_test(tc, empty_matches_step_whole_characters);
 	tcase_add_test(tc, errors_are_never_allow);
 	tcase_add_test(tc, policy_freed_before_its_scanner);
 	tcase_add_test(tc, threads_outlive_the_callers_policy);
