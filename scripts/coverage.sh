@@ -6,10 +6,10 @@
 # usage: scripts/coverage.sh [BUILD_DIR]   (default build/coverage)
 set -eu
 cd "$(dirname "$0")/.."
-# The floors: the figures measured when they were set, rounded down, branches a point
-# lower still (docs/hardening.md).
+# The floors: the figures measured when they were set, rounded down (lines 98.9 %,
+# branches 92.2 % with src/ as on 694f6be: docs/hardening.md).
 line_floor=97
-branch_floor=91
+branch_floor=92
 build=${1:-build/coverage}
 jobs=$(nproc 2>/dev/null || echo 2)
 
