@@ -225,3 +225,173 @@ int tu_has_category(const mesura_result *r, const char *category)
 			return 1;
 	return 0;
 }
+
+void tu_print_diags(const mesura_diagnostics *d)
+{
+	for (size_t i = 0; i < mesura_diagnostics_count(d); i++) {
+		const mesura_diagnostic *g = mesura_diagnostics_get(d, i);
+		fprintf(stderr, "  %s:%u:%u: %s: %s [rule %s] (status %d)\n", g->file, g->line,
+		        g->column, g->path, g->message, g->rule_id ? g->rule_id : "-", g->status);
+	}
+}
+
+mesura_policy *tu_compile_ok(const char *src, const mesura_compile_options *opts)
+{
+	mesura_policy *p = NULL;
+	mesura_diagnostics *d = NULL;
+	int rc = mesura_policy_compile(&p, src, strlen(src), "rules.policy", opts, &d, NULL);
+	if (rc != MESURA_OK || mesura_diagnostics_count(d))
+		tu_print_diags(d);
+	ck_assert_int_eq(rc, MESURA_OK);
+	ck_assert_uint_eq(mesura_diagnostics_count(d), 0);
+	mesura_diagnostics_free(d);
+	return p;
+}
+
+mesura_policy *tu_load_ok(const char *path, const mesura_compile_options *opts)
+{
+	mesura_policy *p = NULL;
+	mesura_diagnostics *d = NULL;
+	int rc = mesura_policy_load_file(&p, path, opts, &d, NULL);
+	if (rc != MESURA_OK || mesura_diagnostics_count(d))
+		tu_print_diags(d);
+	ck_assert_int_eq(rc, MESURA_OK);
+	mesura_diagnostics_free(d);
+	return p;
+}
+
+/* The checks every failed compile must pass; p is what the call left in its **out. */
+static tu_failed failed_cleanly(int rc, mesura_policy *p, mesura_diagnostics *d)
+{
+	ck_assert_ptr_null(p);
+	ck_assert_int_ne(rc, MESURA_OK);
+	ck_assert_uint_ge(mesura_diagnostics_errors(d), 1);
+	return (tu_failed){rc, d};
+}
+
+tu_failed tu_compile_fail(const char *src, const mesura_compile_options *opts)
+{
+	mesura_diagnostics *d = NULL;
+	mesura_policy *p = (mesura_policy *)&d; /* must be reset to NULL */
+	int rc = mesura_policy_compile(&p, src, strlen(src), "rules.policy", opts, &d, NULL);
+	return failed_cleanly(rc, p, d);
+}
+
+tu_failed tu_load_fail(const char *path, const mesura_compile_options *opts)
+{
+	mesura_diagnostics *d = NULL;
+	mesura_policy *p = (mesura_policy *)&d; /* must be reset to NULL */
+	int rc = mesura_policy_load_file(&p, path, opts, &d, NULL);
+	return failed_cleanly(rc, p, d);
+}
+
+const mesura_diagnostic *tu_diag_with(const mesura_diagnostics *d, const char *needle)
+{
+	for (size_t i = 0; i < mesura_diagnostics_count(d); i++)
+		if (strstr(mesura_diagnostics_get(d, i)->message, needle))
+			return mesura_diagnostics_get(d, i);
+	tu_print_diags(d);
+	ck_abort_msg("no diagnostic says \"%s\"", needle);
+	return NULL;
+}
+
+void tu_span_of(const char *text, const char *piece, int nth, size_t *start, size_t *end)
+{
+	const char *at = strstr(text, piece);
+	for (int i = 0; i < nth && at; i++)
+		at = strstr(at + 1, piece);
+	ck_assert_msg(at != NULL, "\"%s\" has no occurrence %d of \"%s\"", text, nth, piece);
+	*start = (size_t)(at - text);
+	*end = *start + strlen(piece);
+}
+
+void tu_position_of(const char *src, const char *marker, int nth, unsigned *line,
+                    unsigned *column)
+{
+	size_t start, end;
+	tu_span_of(src, marker, nth, &start, &end);
+	*line = 1;
+	*column = 1;
+	for (size_t i = 0; i < start; i++) {
+		if (src[i] == '\n') {
+			++*line;
+			*column = 1;
+		} else if (((unsigned char)src[i] & 0xC0) != 0x80) {
+			++*column;
+		}
+	}
+}
+
+void tu_expect_diag(const mesura_diagnostic *g, const char *src, int status,
+                    const char *rule_id, const char *marker, int nth)
+{
+	ck_assert_int_eq(g->severity, MESURA_DIAG_ERROR);
+	ck_assert_int_eq(g->status, status);
+	if (rule_id)
+		ck_assert_str_eq(g->rule_id ? g->rule_id : "(null)", rule_id);
+	else
+		ck_assert_ptr_null(g->rule_id);
+	if (marker) {
+		unsigned line, column;
+		tu_position_of(src, marker, nth, &line, &column);
+		ck_assert_msg(g->line == line && g->column == column, "\"%s\" at %u:%u, want %u:%u",
+		              g->message, g->line, g->column, line, column);
+	}
+}
+
+const mesura_finding *tu_finding_at(const mesura_result *r, const char *text,
+                                    const char *rule, const char *piece, int nth)
+{
+	size_t start, end;
+	tu_span_of(text, piece, nth, &start, &end);
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
+		if (strcmp(f->rule_id, rule) == 0 && f->start == start && f->end == end)
+			return f;
+	}
+	return NULL;
+}
+
+static size_t count_rule(const mesura_result *r, const char *rule)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++)
+		n += strcmp(mesura_result_finding_get(r, i)->rule_id, rule) == 0;
+	return n;
+}
+
+static void print_findings(const mesura_result *r, const char *text)
+{
+	fprintf(stderr, "  findings in \"%s\":\n", text);
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
+		fprintf(stderr, "    %s %s [%zu,%zu) \"%.*s\" %.3f\n", f->rule_id, f->condition,
+		        f->start, f->end, (int)(f->end - f->start), text + f->start, f->confidence);
+	}
+}
+
+const mesura_result *tu_expect_findings(mesura_scanner *s, const char *text,
+                                        const char *rule, ...)
+{
+	const mesura_result *r = NULL;
+	ck_assert_int_eq(mesura_scan(s, text, strlen(text), 0, &r), MESURA_OK);
+	const char *pieces[16];
+	size_t n = 0;
+	va_list ap;
+	va_start(ap, rule);
+	for (const char *p; (p = va_arg(ap, const char *)) != NULL && n < 16;)
+		pieces[n++] = p;
+	va_end(ap);
+	int ok = count_rule(r, rule) == n;
+	for (size_t i = 0; ok && i < n; i++) {
+		int nth = 0;
+		for (size_t k = 0; k < i; k++)
+			nth += strcmp(pieces[k], pieces[i]) == 0;
+		ok = tu_finding_at(r, text, rule, pieces[i], nth) != NULL;
+	}
+	if (!ok) {
+		print_findings(r, text);
+		ck_abort_msg("rule %s: expected %zu findings in \"%s\"", rule, n, text);
+	}
+	return r;
+}

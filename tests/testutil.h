@@ -83,4 +83,52 @@ void tu_default_teardown(void);
 /* Seconds since *t0 (CLOCK_MONOTONIC). */
 double tu_seconds_since(const struct timespec *t0);
 
+/* ---- compiling policies and reading their diagnostics (file name "rules.policy") */
+
+/* Prints every diagnostic as file:line:column: path: message [rule] (status). */
+void tu_print_diags(const mesura_diagnostics *d);
+
+/* Compiles src, which must compile with no diagnostic at all (not even a warning). */
+mesura_policy *tu_compile_ok(const char *src, const mesura_compile_options *opts);
+/* Loads the policy file at path, which must compile (warnings allowed). */
+mesura_policy *tu_load_ok(const char *path, const mesura_compile_options *opts);
+
+/* A compile that must fail: the status and the diagnostics (the caller frees them). */
+typedef struct {
+	int rc;
+	mesura_diagnostics *diags;
+} tu_failed;
+/* Compiles src (or loads the file at path), asserting that it fails the documented way:
+ * the policy reset to NULL, a status other than MESURA_OK, at least one error. */
+tu_failed tu_compile_fail(const char *src, const mesura_compile_options *opts);
+tu_failed tu_load_fail(const char *path, const mesura_compile_options *opts);
+
+/* The first diagnostic whose message holds `needle`; fails the test when none does. */
+const mesura_diagnostic *tu_diag_with(const mesura_diagnostics *d, const char *needle);
+
+/* Line and column (1-based, the column in code points) of the nth (0-based) occurrence
+ * of `marker` in `src`, the way diagnostics count them. */
+void tu_position_of(const char *src, const char *marker, int nth, unsigned *line,
+                    unsigned *column);
+
+/* Asserts that g is an error with `status` in rule `rule_id` (NULL: in no rule), at the
+ * nth occurrence of `marker` in `src` (marker NULL: position not checked). */
+void tu_expect_diag(const mesura_diagnostic *g, const char *src, int status,
+                    const char *rule_id, const char *marker, int nth);
+
+/* ---- findings */
+
+/* The byte span of the nth (0-based) occurrence of `piece` in `text`; fails the test
+ * when there is none. */
+void tu_span_of(const char *text, const char *piece, int nth, size_t *start, size_t *end);
+
+/* The finding of `rule` exactly over the nth occurrence of `piece` in text, or NULL. */
+const mesura_finding *tu_finding_at(const mesura_result *r, const char *text,
+                                    const char *rule, const char *piece, int nth);
+
+/* Scans text and asserts that `rule` has exactly the findings over the pieces listed
+ * (NULL-terminated; a piece listed twice means its first two occurrences). */
+const mesura_result *tu_expect_findings(mesura_scanner *s, const char *text,
+                                        const char *rule, ...);
+
 #endif

@@ -96,6 +96,90 @@ def test_cases_fail(tmp):
     run("mesura-lint", "--test", "/nonexistent.jsonl", POLICY, status=2)
 
 
+def test_docs_cases_example(tmp):
+    # The cases docs/tools.md shows for the format pass against the example policy.
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with open(os.path.join(root, "docs", "tools.md"), encoding="utf-8") as f:
+        doc = f.read()
+    block = re.search(r"runs regression cases.*?```jsonl\n(.*?)```", doc, re.S)
+    assert block, "no jsonl example in docs/tools.md"
+    path = write(tmp, "doc.jsonl", block.group(1))
+    p = run("mesura-lint", "--test", path, os.path.join(root, "examples", "policies", "acme.yaml"))
+    assert "3 cases against" in p.stdout.decode() and "3 passed, 0 failed" in p.stdout.decode()
+
+
+TINY = "mesura: 1\nname: tiny\nrules:\n  - id: word\n    category: profanity\n" \
+       "    match: { terms: [shit] }\n"
+
+
+def test_cases_fail_precisely(tmp):
+    # Each key of a case can fail, and says how; the findings the post got follow.
+    policy = write(tmp, "tiny.yaml", TINY)
+    path = cases_file(tmp, "keys.jsonl", [
+        {"text": "oh SHIT", "expect": [{"rule": "word", "span": [3, 7], "matched": "shit",
+                                        "condition": "terms", "confidence": 0.8, "count": 1}],
+         "decisive": "word"},
+        {"text": "oh shit", "expect": [{"rule": "word", "span": [3, 6]}]},
+        {"text": "oh shit", "expect": [{"rule": "word", "count": 2}]},
+        {"text": "oh shit", "expect": [{"condition": "masked"}]},
+        {"text": "oh shit", "expect": [{"matched": "shat"}]},
+        {"text": "oh shit", "expect": [{"confidence": 0.5}]},
+        {"text": "oh shit", "decisive": "other"},
+        {"text": "x", "expect": [{"rule": "word", "spam": 1}]},
+        {"text": "x", "expect": [{"span": [3]}]},
+        {"name": "the policy", "policy": "tiny", "rules": 2},
+        {"diagnostics": [{"message": "nope"}]},
+        {"diagnostics": [], "bogus": 1},
+        {"diagnostics": [{"status": "MESURA_EWHAT"}]},
+    ])
+    p = run("mesura-lint", "--test", path, policy, status=2)
+    out = p.stdout.decode()
+    assert "keys.jsonl:1: ok" in out, out
+    assert 'keys.jsonl:2: FAIL: no finding matches {"rule":"word","span":[3,6]}' in out, out
+    assert 'found word (profanity) [3,7) "shit" terms "shit" 0.800' in out, out
+    assert 'keys.jsonl:3: FAIL: 1 findings match {"rule":"word","count":2}' in out, out
+    assert 'keys.jsonl:4: FAIL: no finding matches {"condition":"masked"}' in out, out
+    assert 'keys.jsonl:5: FAIL: no finding matches {"matched":"shat"}' in out, out
+    assert 'keys.jsonl:6: FAIL: no finding matches {"confidence":0.5}' in out, out
+    assert "keys.jsonl:7: FAIL: verdict decided by word, expected other" in out, out
+    assert 'keys.jsonl:8: FAIL: an "expect" entry takes rule' in out, out
+    assert 'keys.jsonl:9: FAIL: in "expect": span is [start, end]' in out, out
+    assert "keys.jsonl:10: FAIL: 1 rules, expected 2" in out, out
+    assert "keys.jsonl:11: FAIL: 0 diagnostics, expected 1" in out, out
+    assert 'keys.jsonl:11: FAIL: no diagnostic matches {"message":"nope"}' in out, out
+    assert "keys.jsonl:12: FAIL: unknown key in a compile case" in out, out
+    assert 'keys.jsonl:13: FAIL: in "diagnostics"' in out, out
+    assert "13 cases against" in out and "1 passed, 12 failed" in out, out
+
+
+def test_compile_cases(tmp):
+    # A policy that must not compile passes when its errors are the ones listed.
+    bad = write(tmp, "bad.yaml", "mesura: 1\nrules:\n  - id: r\n    category: custom.x\n"
+                                 "    match: { regex: 'a(b' }\n")
+    error = {"severity": "error", "status": "MESURA_ESYNTAX", "file": "bad.yaml", "line": 5,
+             "column": 25, "path": "rules[0].match.regex", "rule": "r",
+             "message": ["missing closing parenthesis", "offset 3"]}
+    good = cases_file(tmp, "good.jsonl", [{"diagnostics": [error]}])
+    out = run("mesura-lint", "--test", good, bad, status=0).stdout.decode()
+    assert "good.jsonl:1: ok" in out and "1 passed, 0 failed" in out, out
+    # Anything else about it fails: a column, the rule (null: in no rule), a post case.
+    for key, value in (("column", 24), ("rule", None), ("file", "ad.yaml"), ("severity", "warning")):
+        wrong = cases_file(tmp, "wrong.jsonl", [{"diagnostics": [dict(error, **{key: value})]},
+                                                {"text": "a(b", "expect": []}])
+        out = run("mesura-lint", "--test", wrong, bad, status=2).stdout.decode()
+        assert "wrong.jsonl:1: FAIL: no diagnostic matches" in out, (key, out)
+        assert "    error " in out and "bad.yaml:5:25: rules[0].match.regex: missing closing" \
+            " parenthesis at offset 3 of the regex [rule r] (MESURA_ESYNTAX)" in out, out
+        assert "wrong.jsonl:2: FAIL: the policy does not compile" in out, out
+    # A clean policy with "diagnostics": [] passes; a warning it did not list fails.
+    odd = write(tmp, "odd.yaml", TINY + "lexicons:\n  spare: [a]\n")
+    none = cases_file(tmp, "none.jsonl", [{"diagnostics": []}])
+    run("mesura-lint", "--test", none, write(tmp, "tiny.yaml", TINY), status=0)
+    out = run("mesura-lint", "--test", none, odd, status=2).stdout.decode()
+    assert "none.jsonl:1: FAIL: 1 diagnostics, expected 0" in out, out
+    assert 'warning ' in out and 'lexicon "spare" is never used' in out, out
+
+
 def test_unreadable_files(tmp):
     # A file that is no regular file fails at once, named, with no line:column (there
     # is no position in it), in lint and in the tools that load policies alike.
@@ -159,4 +243,5 @@ def test_help(tmp):
 
 if __name__ == "__main__":
     main([test_clean_policy, test_errors_with_positions, test_warnings, test_cases_pass, test_cases_fail,
+          test_docs_cases_example, test_cases_fail_precisely, test_compile_cases,
           test_unreadable_files, test_print_shows_the_effective_policy, test_help])
