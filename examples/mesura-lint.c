@@ -434,6 +434,13 @@ typedef struct {
 	int checked_compile; /* a compile case ran: the cases judge the compile */
 } case_target;
 
+/* Under a failed case's FAIL lines: its name, for people. */
+static void print_case_name(const char *name)
+{
+	if (name)
+		printf("    case: %s\n", name);
+}
+
 /* Runs one case; returns 1 when it passes. */
 static int run_case(case_target *t, const posts_line *line, const post *p)
 {
@@ -447,10 +454,13 @@ static int run_case(case_target *t, const posts_line *line, const post *p)
 	if (is_compile_case(p->object)) {
 		t->checked_compile = 1;
 		ok = compile_case_holds(line, p->object, t->policy, t->diags);
-		if (!ok)
+		if (!ok) {
+			print_case_name(name);
 			print_diagnostics(t->diags);
+		}
 	} else if (!t->scanner) {
 		CASE_FAIL(line, "the policy does not compile");
+		print_case_name(name);
 		ok = 0;
 	} else {
 		const mesura_result *res;
@@ -460,14 +470,14 @@ static int run_case(case_target *t, const posts_line *line, const post *p)
 			return 0;
 		}
 		ok = post_case_holds(line, p, res);
-		if (!ok)
+		if (!ok) {
+			print_case_name(name);
 			print_findings(p, res);
+		}
 	}
 	if (ok)
 		printf("%s:%lu: ok%s%s%s\n", line->source, line->line, name ? " (" : "",
 		       name ? name : "", name ? ")" : "");
-	else if (name)
-		printf("    case: %s\n", name);
 	return ok;
 }
 
