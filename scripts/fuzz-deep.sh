@@ -29,7 +29,7 @@ case ${1:-} in
 --install) install=1; shift ;;
 --install-only) install=1; fuzz=0; shift ;;
 esac
-names=${*:-"normalize scan tokenize policy redact"}
+names=${*:-"normalize scan tokenize policy redact json"}
 runs=${RUNS:-10000000}
 jobs=${JOBS:-2}
 out=${OUT:-/tmp/fuzz-deep}

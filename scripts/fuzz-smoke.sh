@@ -41,7 +41,7 @@ run() {
 	return $status
 }
 failed=0
-for pair in "normalize tokenize" "policy scan" "redact"; do
+for pair in "normalize tokenize" "policy scan" "redact json"; do
 	pids=""
 	for name in $pair; do
 		run "$name" & pids="$pids $!"

@@ -254,7 +254,7 @@ static int is_jsonl_post(posts_reader *r, const char *s, size_t len)
 		s = converted;
 		len = need;
 	}
-	json_t *obj = json_loadb(s, len, JSON_ALLOW_NUL, NULL);
+	json_t *obj = tool_json_loadb(s, len, JSON_ALLOW_NUL, NULL);
 	int jsonl = json_is_object(obj) && json_is_string(json_object_get(obj, "text"));
 	json_decref(obj);
 	free(converted);
@@ -423,7 +423,7 @@ static int is_id_key(const char *s, size_t from, size_t to)
 {
 	if (!memchr(s + from, '\\', to - from))
 		return to - from == 3 && memcmp(s + from, "\"id\"", 4) == 0;
-	json_t *key = json_loadb(s + from, to - from + 1, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+	json_t *key = tool_json_loadb(s + from, to - from + 1, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
 	int id = json_is_string(key) && json_string_length(key) == 2 &&
 	         memcmp(json_string_value(key), "id", 2) == 0;
 	json_decref(key);
@@ -472,7 +472,7 @@ static void salvage_id(posts_decoder *d, const char *text, size_t len, post *p)
 	if (mesura_utf8_validate(text, len, NULL) != MESURA_OK &&
 	    repair(d, &text, &len, &repaired) != MESURA_OK)
 		return;
-	json_t *obj = json_loadb(text, len, JSON_ALLOW_NUL, NULL);
+	json_t *obj = tool_json_loadb(text, len, JSON_ALLOW_NUL, NULL);
 	json_t *id = json_object_get(obj, "id"); /* NULL unless obj is an object with an id */
 	int readable = id && count_id_keys(text, len) == 1;
 	if (readable && repaired) {
@@ -513,7 +513,7 @@ static int decode_jsonl(posts_decoder *d, const char *text, size_t len, post *p,
 		return fail(d, error, "byte-order mark inside the stream");
 	}
 	json_error_t jerr;
-	json_t *obj = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES,
+	json_t *obj = tool_json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES,
 	                         &jerr);
 	if (!obj) {
 		salvage_id(d, text, len, p);

@@ -170,6 +170,14 @@ typedef struct utf16_cursor {
 /* The UTF-16 offset of byte offset `byte` (a character boundary) of c->text. */
 size_t utf16_offset(utf16_cursor *c, size_t byte);
 
+/* ---------------------------------------------------------- JSON input */
+
+/* json_loadb (same flags, same tree, same errors), faster on the shapes posts and
+ * requests come in (common/json.c). */
+json_t *tool_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *error);
+/* The fast path alone: the tree, or NULL when it leaves the input to jansson (tests). */
+json_t *tool_json_fast(const char *buf, size_t len, size_t flags);
+
 /* ---------------------------------------------------------- posts input */
 
 typedef enum posts_format { POSTS_AUTO = 0, POSTS_TEXT, POSTS_JSONL } posts_format;

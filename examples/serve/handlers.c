@@ -252,7 +252,7 @@ static void explain_post(worker_state *w, job *j, const char *text, size_t len)
 static void screen_request(worker_state *w, job *j, const loaded_policy *p)
 {
 	json_error_t error;
-	json_t *root = json_loadb(j->body, j->body_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+	json_t *root = tool_json_loadb(j->body, j->body_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
 	                          &error);
 	if (!root) {
 		char detail[256];

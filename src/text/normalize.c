@@ -735,7 +735,7 @@ static int process_cluster(stage1 *st, size_t start, size_t end, size_t span_sta
  * reading goes on: the U+202C, line end or end of text that closed the span. */
 static int read_override(stage1 *st, size_t i, size_t n, size_t *next)
 {
-	size_t from = i + n, to = override_end(st, from), n_units;
+	size_t from = i + n, to = override_end(st, from), n_units = 0;
 	*next = to;
 	st->v->steps += 2 * (to - from); /* the span is read three times */
 	int rc = flush_segment(st);

@@ -259,6 +259,217 @@ START_TEST(test_lines_stay_in_their_batch)
 }
 END_TEST
 
+/* ------------------------------------------------------------- JSON reader */
+
+/* The flag sets the tools read with (common/posts.c, serve/handlers.c), and none. */
+static const size_t json_flags[] = {
+    0,
+    JSON_ALLOW_NUL,
+    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
+    JSON_DECODE_ANY | JSON_ALLOW_NUL,
+    JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES,
+};
+#define N_JSON_FLAGS (sizeof json_flags / sizeof json_flags[0])
+
+/* tool_json_loadb must answer exactly as json_loadb (the oracle): the same tree, or the
+ * same error. Returns whether the fast path took the input. */
+static int same_as_jansson(const char *in, size_t n, size_t flags)
+{
+	json_error_t want_error, got_error;
+	json_t *want = json_loadb(in, n, flags, &want_error);
+	json_t *fast = tool_json_fast(in, n, flags);
+	json_t *got = tool_json_loadb(in, n, flags, &got_error);
+	if (fast) /* what the fast path takes, jansson takes */
+		ck_assert_msg(want != NULL, "fast path took what jansson refuses: %.*s", (int)n, in);
+	ck_assert_msg((want == NULL) == (got == NULL), "accepted differently: %.*s", (int)n, in);
+	if (want) {
+		size_t dump = JSON_COMPACT | JSON_ENCODE_ANY;
+		char *a = json_dumps(want, dump), *b = json_dumps(got, dump), *c = NULL;
+		ck_assert_str_eq(b, a);
+		if (fast) {
+			c = json_dumps(fast, dump);
+			ck_assert_str_eq(c, a);
+		}
+		ck_assert(json_equal(want, got));
+		free(a);
+		free(b);
+		free(c);
+	} else {
+		ck_assert_str_eq(got_error.text, want_error.text);
+		ck_assert_int_eq(got_error.line, want_error.line);
+		ck_assert_int_eq(got_error.column, want_error.column);
+		ck_assert_int_eq(got_error.position, want_error.position);
+	}
+	json_decref(want);
+	json_decref(got);
+	json_decref(fast);
+	return fast != NULL;
+}
+
+/* The shapes posts and requests come in: the fast path takes each of them. */
+static const char *const json_common[] = {
+    "{\"id\":1,\"text\":\"hello\"}",
+    " {\"id\" : \"a-7\" , \"text\" : \"caf\xc3\xa9 \xf0\x9f\x98\x82 #tag\", \"lang\":\"es\"}\r\n",
+    "{\"text\":\"tab\\tquote\\\" slash\\/ back\\\\ \\b\\f\\n\\r\",\"id\":-42}",
+    "{\"text\":\"\\u00e9\\u20AC\\ud83d\\ude00 \\uFFFD\",\"id\":null,\"flag\":true,\"off\":false}",
+    "{\"k\\u0065y\":\"v\\u0061lue\",\"text\":\"x\"}",
+    "{\"posts\":[{\"id\":1,\"text\":\"a\"},{\"id\":2,\"text\":\"b\"}],\"redact\":true}",
+    "{\"text\":\"\",\"\":0,\"nested\":{\"a\":[1,[2,[3,{}]],[]],\"b\":{\"c\":null}}}",
+    "[]",
+    "[0,-0,123456789012345678,-123456789012345678]",
+    "{\"text\":\"\\u0000 NUL, allowed by JSON_ALLOW_NUL\"}",
+};
+
+/* Inputs the fast path leaves to jansson (which accepts some and refuses the others). */
+static const char *const json_unusual[] = {
+    "",
+    "   ",
+    "{\"id\":1.5,\"text\":\"real\"}",
+    "{\"id\":1e3,\"text\":\"exponent\"}",
+    "{\"id\":1234567890123456789,\"text\":\"19 digits\"}",
+    "{\"id\":9223372036854775807}",
+    "{\"id\":9223372036854775808}",
+    "{\"id\":-9223372036854775809}",
+    "{\"id\":01}",
+    "{\"id\":-}",
+    "{\"id\":+1}",
+    "{\"text\":\"a\",\"text\":\"b\"}",
+    "{\"text\":\"a\",\"te\\u0078t\":\"b\"}",
+    "{\"a\\u0000b\":1}",
+    "{\"text\":\"\\ud800\"}",
+    "{\"text\":\"\\udc00\"}",
+    "{\"text\":\"\\ud800\\u0041\"}",
+    "{\"text\":\"\\ud800\\\\\"}",
+    "{\"text\":\"\\u12\"}",
+    "{\"text\":\"\\x41\"}",
+    "{\"text\":\"\\\"}",
+    "{\"text\":\"raw\ttab\"}",
+    "{\"text\":\"bad \xc3\x28\"}",
+    "{\"text\":\"overlong \xc0\xaf\"}",
+    "{\"text\":\"surrogate \xed\xa0\x80\"}",
+    "{\"text\":\"too high \xf4\x90\x80\x80\"}",
+    "{\"text\":\"cut \xe2\x82\"}",
+    "{\"t\xff\":1}",
+    "\xef\xbb\xbf{\"text\":\"bom\"}",
+    "{\"text\":\"x\"} trailing",
+    "{\"text\":\"x\"}{}",
+    "{\"text\":\"x\",}",
+    "{,}",
+    "[1,]",
+    "[1 2]",
+    "{\"a\" 1}",
+    "{\"a\":}",
+    "{'a':1}",
+    "{\"a\":tru}",
+    "{\"a\":truex}",
+    "{\"a\":nul}",
+    "{\"a\":NaN}",
+    "\"just a string\"",
+    "42",
+    "null",
+    "{\"text\":\"unterminated",
+    "{\"text\":",
+    "[",
+    "{\"text\":\"x\"}\v",
+};
+
+START_TEST(test_json_common_shapes_take_the_fast_path)
+{
+	for (size_t i = 0; i < sizeof json_common / sizeof json_common[0]; i++)
+		for (size_t f = 0; f < N_JSON_FLAGS; f++) {
+			const char *in = json_common[i];
+			int nul = strstr(in, "\\u0000") != NULL;
+			int fast = same_as_jansson(in, strlen(in), json_flags[f]);
+			if (!nul || (json_flags[f] & JSON_ALLOW_NUL))
+				ck_assert_msg(fast, "fast path refused: %s (flags %zx)", in, json_flags[f]);
+		}
+}
+END_TEST
+
+START_TEST(test_json_unusual_inputs_as_jansson)
+{
+	for (size_t i = 0; i < sizeof json_unusual / sizeof json_unusual[0]; i++)
+		for (size_t f = 0; f < N_JSON_FLAGS; f++) {
+			same_as_jansson(json_unusual[i], strlen(json_unusual[i]), json_flags[f]);
+		}
+	/* a NUL byte inside the input, and after it */
+	static const char nul_inside[] = "{\"text\":\"a\0b\"}", nul_after[] = "{\"text\":\"ab\"}\0";
+	for (size_t f = 0; f < N_JSON_FLAGS; f++) {
+		same_as_jansson(nul_inside, sizeof nul_inside - 1, json_flags[f]);
+		same_as_jansson(nul_after, sizeof nul_after - 1, json_flags[f]);
+	}
+}
+END_TEST
+
+/* Nesting around the fast path's limit (64) and jansson's (JSON_PARSER_MAX_DEPTH). */
+START_TEST(test_json_depth_as_jansson)
+{
+	size_t depths[] = {63, 64, 65, 66, JSON_PARSER_MAX_DEPTH - 1, JSON_PARSER_MAX_DEPTH,
+	                   JSON_PARSER_MAX_DEPTH + 1};
+	for (size_t d = 0; d < sizeof depths / sizeof depths[0]; d++)
+		for (int shape = 0; shape < 2; shape++) {
+			strbuf b = {0};
+			for (size_t i = 0; i < depths[d]; i++)
+				strbuf_puts(&b, shape ? "{\"a\":" : "[");
+			strbuf_puts(&b, "1");
+			for (size_t i = 0; i < depths[d]; i++)
+				strbuf_puts(&b, shape ? "}" : "]");
+			int fast = same_as_jansson(b.data, b.len, 0);
+			ck_assert_int_eq(fast, depths[d] <= 64);
+			strbuf_free(&b);
+		}
+}
+END_TEST
+
+/* Every one-byte change of a few documents (each byte replaced by one of the bytes that
+ * steer a JSON reader, deleted, or doubled): tool_json_loadb answers as json_loadb. */
+START_TEST(test_json_mutations_as_jansson)
+{
+	static const char *const seeds[] = {
+	    "{\"id\":17,\"text\":\"Caf\xc3\xa9 \\u00e9\\ud83d\\ude00 \\\"q\\\" \xf0\x9f\x91\x8d\","
+	    "\"x\":[true,false,null,-3,{}]}",
+	    "{\"posts\":[{\"id\":\"a\",\"text\":\"\\n\\t\\\\\"},{\"text\":\"\\u0000\"}],\"redact\":false}",
+	    /* every steering byte at every place of the eight-byte blocks of a plain run */
+	    "{\"text\":\"abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789\"}",
+	    "[\"\\u00e9\",0,-0,12,\"\xe2\x82\xac\",{\"k\\u0065y\":[[]]}]",
+	};
+	static const unsigned char steer[] = {'"', '\\', '{', '}', '[', ']', ',', ':', '0', '1', '-',
+	                                      '.', 'e', 'u', 'd', 'n', 't', ' ', '\t', 0x00, 0x1f,
+	                                      0x7f, 0x80, 0xbf, 0xc3, 0xed, 0xf0, 0xf4, 0xff};
+	size_t cases = 0, fast = 0;
+	for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
+		const char *seed = seeds[s];
+		size_t n = strlen(seed);
+		char *m = malloc(n + 1);
+		ck_assert_ptr_nonnull(m);
+		for (size_t at = 0; at < n; at++) {
+			for (size_t k = 0; k <= sizeof steer + 1; k++) {
+				size_t len = n;
+				if (k < sizeof steer) { /* replaced */
+					memcpy(m, seed, n);
+					m[at] = (char)steer[k];
+				} else if (k == sizeof steer) { /* deleted */
+					memcpy(m, seed, at);
+					memcpy(m + at, seed + at + 1, n - at - 1);
+					len = n - 1;
+				} else { /* doubled */
+					memcpy(m, seed, at + 1);
+					memcpy(m + at + 1, seed + at, n - at);
+					len = n + 1;
+				}
+				for (size_t f = 0; f < N_JSON_FLAGS; f++) {
+					fast += (size_t)same_as_jansson(m, len, json_flags[f]);
+					cases++;
+				}
+			}
+		}
+		free(m);
+	}
+	/* the mutants that stay valid and plain still take the fast path */
+	ck_assert_uint_gt(fast, cases / 10);
+}
+END_TEST
+
 static Suite *tool_io_suite(void)
 {
 	Suite *s = suite_create("tool_io");
@@ -267,6 +478,12 @@ static Suite *tool_io_suite(void)
 	tcase_add_test(w, test_confidence_as_printf);
 	tcase_add_test(w, test_json_string_escapes);
 	suite_add_tcase(s, w);
+	TCase *j = tcase_create("json");
+	tcase_add_test(j, test_json_common_shapes_take_the_fast_path);
+	tcase_add_test(j, test_json_unusual_inputs_as_jansson);
+	tcase_add_test(j, test_json_depth_as_jansson);
+	tcase_add_test(j, test_json_mutations_as_jansson);
+	suite_add_tcase(s, j);
 	TCase *r = tcase_create("reader");
 	tcase_add_test(r, test_line_limit);
 	tcase_add_test(r, test_lines_stay_in_their_batch);

@@ -1,0 +1,309 @@
+/*
+ * json.c - the tools' JSON reader: jansson's json_loadb, with a fast path in front.
+ *
+ * jansson's lexer costs some 170 instructions a byte, as much as screening the post the
+ * JSON carries. The fast path below builds the same jansson tree from the shapes posts
+ * and requests come in (objects, arrays, strings, integers, true, false, null) in a
+ * fraction of that, and hands everything else to json_loadb: reals, nesting deeper than
+ * FAST_DEPTH, integers of more than 18 digits, duplicate keys, keys holding NUL, and
+ * every input that is not valid JSON. So what is accepted, the tree and each error's
+ * message stay jansson's: the fast path only ever accepts what jansson accepts, and
+ * builds what jansson would (tests/tools/check_tool_io.c and the differential fuzz
+ * harness tests/fuzz/fuzz_json.c hold it to that, with jansson as the oracle).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "tool.h"
+
+/* Deeper input is rare and goes to jansson, which allows JSON_PARSER_MAX_DEPTH. */
+#define FAST_DEPTH 64
+
+typedef struct reader {
+	const unsigned char *p, *end;
+	size_t flags;
+	strbuf decoded; /* a string with escapes, decoded */
+} reader;
+
+static void skip_space(reader *r)
+{
+	while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
+		r->p++;
+}
+
+static int hex4(const unsigned char *s, unsigned *out)
+{
+	unsigned v = 0;
+	for (int i = 0; i < 4; i++) {
+		unsigned c = s[i], d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return 0;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return 1;
+}
+
+static void put_utf8(strbuf *b, unsigned cp)
+{
+	char u[4];
+	size_t n;
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	strbuf_put(b, u, n);
+}
+
+/* The escape after a backslash at r->p, decoded into r->decoded; 0 when it is not one
+ * JSON allows (or a \u0000 without JSON_ALLOW_NUL, or half a surrogate pair). */
+static int decode_escape(reader *r)
+{
+	if (r->end - r->p < 2)
+		return 0;
+	unsigned char c = r->p[1];
+	static const char simple[] = "\"\\/bfnrt", meaning[] = "\"\\/\b\f\n\r\t";
+	const char *k = c ? strchr(simple, c) : NULL;
+	if (k) {
+		strbuf_putc(&r->decoded, meaning[k - simple]);
+		r->p += 2;
+		return 1;
+	}
+	unsigned cp, low;
+	if (c != 'u' || r->end - r->p < 6 || !hex4(r->p + 2, &cp))
+		return 0;
+	r->p += 6;
+	if (cp >= 0xdc00 && cp <= 0xdfff)
+		return 0;
+	if (cp >= 0xd800 && cp <= 0xdbff) {
+		if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' || !hex4(r->p + 2, &low) ||
+		    low < 0xdc00 || low > 0xdfff)
+			return 0;
+		r->p += 6;
+		cp = 0x10000 + ((cp - 0xd800) << 10) + (low - 0xdc00);
+	}
+	if (cp == 0 && !(r->flags & JSON_ALLOW_NUL))
+		return 0;
+	put_utf8(&r->decoded, cp);
+	return 1;
+}
+
+/* Whether the 8 bytes at p hold no '"', '\\', control character or non-ASCII byte (the
+ * usual zero-byte tricks, on v ^ '"', on v ^ '\\', and on v - 0x20 for the controls). */
+static int plain8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+	uint64_t v;
+	memcpy(&v, p, 8);
+	uint64_t quote = v ^ (ones * '"'), backslash = v ^ (ones * '\\');
+	uint64_t stop = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
+	                (v - ones * 0x20) | v;
+	return (stop & high) == 0;
+}
+
+/* The end of the run of string bytes from p that need no decoding: the first '"',
+ * '\\' or control character, or `end`. Clears *ascii on a non-ASCII byte. */
+static const unsigned char *plain_run(const unsigned char *p, const unsigned char *end,
+                                      int *ascii)
+{
+	for (;;) {
+		while (end - p >= 8 && plain8(p))
+			p += 8;
+		if (p == end || *p == '"' || *p == '\\' || *p < 0x20)
+			return p;
+		*ascii &= *p < 0x80;
+		p++;
+	}
+}
+
+/* The string whose opening quote is at r->p: its bytes in *s, *n (pointing into the
+ * input when it has no escape, else into r->decoded). 0 when it is not a valid one. */
+static int read_string(reader *r, const char **s, size_t *n)
+{
+	const unsigned char *start = ++r->p;
+	int ascii = 1;
+	r->p = plain_run(r->p, r->end, &ascii);
+	if (r->p < r->end && *r->p == '"') { /* no escape: the bytes as they are */
+		*s = (const char *)start;
+		*n = (size_t)(r->p++ - start);
+	} else {
+		r->decoded.len = 0;
+		strbuf_put(&r->decoded, start, (size_t)(r->p - start));
+		while (r->p < r->end && *r->p == '\\') {
+			if (!decode_escape(r))
+				return 0;
+			const unsigned char *run = r->p;
+			r->p = plain_run(r->p, r->end, &ascii);
+			strbuf_put(&r->decoded, run, (size_t)(r->p - run));
+		}
+		if (r->p == r->end || *r->p != '"') /* the end, or a control character */
+			return 0;
+		r->p++;
+		*s = r->decoded.data;
+		*n = r->decoded.len;
+	}
+	/* escapes decode to valid UTF-8: only raw non-ASCII bytes need checking */
+	return ascii || mesura_utf8_validate(*s, *n, NULL) == MESURA_OK;
+}
+
+/* An integer of at most 18 digits (it fits json_int_t); reals and longer ones: NULL. */
+static json_t *read_integer(reader *r)
+{
+	int negative = *r->p == '-';
+	if (negative)
+		r->p++;
+	const unsigned char *digits = r->p;
+	unsigned long long v = 0; /* wraps harmlessly past 18 digits, which are refused */
+	while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
+		v = v * 10 + (unsigned)(*r->p++ - '0');
+	size_t n = (size_t)(r->p - digits);
+	if (n == 0 || n > 18 || (digits[0] == '0' && n > 1))
+		return NULL;
+	if (r->p < r->end && (*r->p == '.' || *r->p == 'e' || *r->p == 'E'))
+		return NULL;
+	return json_integer(negative ? -(json_int_t)v : (json_int_t)v);
+}
+
+static json_t *read_literal(reader *r, const char *word, json_t *value)
+{
+	size_t n = strlen(word);
+	if ((size_t)(r->end - r->p) < n || memcmp(r->p, word, n) != 0)
+		return NULL;
+	r->p += n;
+	return value;
+}
+
+static json_t *read_value(reader *r, int depth);
+
+static json_t *read_array(reader *r, int depth)
+{
+	json_t *array = json_array();
+	r->p++;
+	skip_space(r);
+	if (r->p < r->end && *r->p == ']') {
+		r->p++;
+		return array;
+	}
+	while (array) {
+		json_t *item = read_value(r, depth + 1);
+		if (json_array_append_new(array, item) != 0)
+			break;
+		skip_space(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			continue;
+		}
+		if (r->p < r->end && *r->p == ']') {
+			r->p++;
+			return array;
+		}
+		break;
+	}
+	json_decref(array);
+	return NULL;
+}
+
+static json_t *read_object(reader *r, int depth)
+{
+	json_t *object = json_object();
+	r->p++;
+	skip_space(r);
+	if (r->p < r->end && *r->p == '}') {
+		r->p++;
+		return object;
+	}
+	while (object && r->p < r->end && *r->p == '"') {
+		const char *s;
+		size_t n;
+		if (!read_string(r, &s, &n) || memchr(s, '\0', n) || json_object_getn(object, s, n))
+			break; /* a duplicate goes to jansson: refused or replaced as the flags say */
+		/* a key with escapes is in r->decoded, which the value will reuse */
+		char *copy = NULL;
+		if (s == r->decoded.data && !(copy = strndup(s, n)))
+			break;
+		const char *key = copy ? copy : s;
+		skip_space(r);
+		json_t *value = NULL;
+		if (r->p < r->end && *r->p == ':') {
+			r->p++;
+			value = read_value(r, depth + 1);
+		}
+		int kept = value && json_object_setn_new_nocheck(object, key, n, value) == 0;
+		free(copy);
+		if (!kept)
+			break;
+		skip_space(r);
+		if (r->p < r->end && *r->p == ',') {
+			r->p++;
+			skip_space(r);
+			continue;
+		}
+		if (r->p < r->end && *r->p == '}') {
+			r->p++;
+			return object;
+		}
+		break;
+	}
+	json_decref(object);
+	return NULL;
+}
+
+static json_t *read_value(reader *r, int depth)
+{
+	skip_space(r);
+	if (r->p == r->end || depth > FAST_DEPTH)
+		return NULL;
+	switch (*r->p) {
+	case '{': return read_object(r, depth);
+	case '[': return read_array(r, depth);
+	case '"': {
+		const char *s;
+		size_t n;
+		return read_string(r, &s, &n) ? json_stringn_nocheck(s, n) : NULL;
+	}
+	case 't': return read_literal(r, "true", json_true());
+	case 'f': return read_literal(r, "false", json_false());
+	case 'n': return read_literal(r, "null", json_null());
+	default: return read_integer(r);
+	}
+}
+
+json_t *tool_json_fast(const char *buf, size_t len, size_t flags)
+{
+	reader r = {(const unsigned char *)buf, (const unsigned char *)buf + len, flags, {0}};
+	skip_space(&r);
+	int container = r.p < r.end && (*r.p == '{' || *r.p == '[');
+	json_t *root = container || (flags & JSON_DECODE_ANY) ? read_value(&r, 0) : NULL;
+	skip_space(&r);
+	if (root && r.p != r.end) {
+		json_decref(root);
+		root = NULL;
+	}
+	strbuf_free(&r.decoded);
+	return root;
+}
+
+json_t *tool_json_loadb(const char *buf, size_t len, size_t flags, json_error_t *error)
+{
+	json_t *root = tool_json_fast(buf, len, flags);
+	return root ? root : json_loadb(buf, len, flags, error);
+}
