@@ -47,6 +47,18 @@ static void put_span(strbuf *out, utf16_cursor *u16, size_t start, size_t end)
 	strbuf_put_uint(out, utf16_offset(u16, end));
 }
 
+void record_rule_fields(strbuf *out, const char *category, mesura_severity severity,
+                        mesura_action action)
+{
+	strbuf_puts(out, ",\"category\":");
+	strbuf_json_string(out, category, strlen(category));
+	strbuf_puts(out, ",\"severity\":\"");
+	strbuf_puts(out, mesura_severity_name(severity));
+	strbuf_puts(out, "\",\"action\":\"");
+	strbuf_puts(out, mesura_action_name(action));
+	strbuf_putc(out, '"');
+}
+
 void record_findings(strbuf *out, const char *text, size_t len, const mesura_result *res,
                      unsigned flags)
 {
@@ -59,13 +71,7 @@ void record_findings(strbuf *out, const char *text, size_t len, const mesura_res
 		const mesura_finding *f = mesura_result_finding_get(res, i);
 		strbuf_puts(out, i ? ",{\"rule\":" : "{\"rule\":");
 		strbuf_json_string(out, f->rule_id, strlen(f->rule_id));
-		strbuf_puts(out, ",\"category\":");
-		strbuf_json_string(out, f->category, strlen(f->category));
-		strbuf_puts(out, ",\"severity\":\"");
-		strbuf_puts(out, mesura_severity_name(f->severity));
-		strbuf_puts(out, "\",\"action\":\"");
-		strbuf_puts(out, mesura_action_name(f->action));
-		strbuf_putc(out, '"');
+		record_rule_fields(out, f->category, f->severity, f->action);
 		put_span(out, u16, f->start, f->end);
 		strbuf_puts(out, ",\"text\":");
 		strbuf_json_string(out, text + f->start, f->end - f->start);

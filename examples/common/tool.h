@@ -148,6 +148,10 @@ unsigned tool_cores(void);
                              and the near misses follow them ("near_misses"): explain
                              mode, mesura/experimental.h (tool_require_experimental) */
 
+/* Writes a rule's ,"category":...,"severity":"...","action":"..." (in a finding, and
+ * in mesura-serve's GET /v1/policy). */
+void record_rule_fields(strbuf *out, const char *category, mesura_severity severity,
+                        mesura_action action);
 /* Writes ,"verdict":...,"findings":[...] (and with RECORD_EXPLAIN ,"near_misses":[...])
  * for `res`, a scan of text[0..len); the object stays open. */
 void record_findings(strbuf *out, const char *text, size_t len, const mesura_result *res,

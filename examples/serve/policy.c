@@ -17,13 +17,8 @@ static void put_rule(strbuf *out, const mesura_rule *r)
 {
 	strbuf_puts(out, "{\"id\":");
 	strbuf_json_string(out, r->id, strlen(r->id));
-	strbuf_puts(out, ",\"category\":");
-	strbuf_json_string(out, r->category, strlen(r->category));
-	strbuf_puts(out, ",\"severity\":\"");
-	strbuf_puts(out, mesura_severity_name(r->severity));
-	strbuf_puts(out, "\",\"action\":\"");
-	strbuf_puts(out, mesura_action_name(r->action));
-	strbuf_puts(out, "\",\"description\":");
+	record_rule_fields(out, r->category, r->severity, r->action);
+	strbuf_puts(out, ",\"description\":");
 	if (r->description)
 		strbuf_json_string(out, r->description, strlen(r->description));
 	else
