@@ -259,18 +259,21 @@ START_TEST(lookalikes_read_in_context)
 	/* Symbols read as letters before a letter: √erga m€rda, not 5€ or Nike® */
 	assert_view(m, "\xe2\x88\x9a" "erga m\xe2\x82\xac" "rda 5\xe2\x82\xac Nike\xc2\xae",
 	            "verga merda 5\xe2\x82\xac nike\xc2\xae");
-	/* Regional indicators are letters unless they pair into an emoji flag: 🇫🇺 is
-	 * letters, 🇨🇰 a flag; 🇸🇭🇮🇹 two flags; merci🇫🇷 keeps its flag. */
-	assert_view(m, "\xf0\x9f\x87\xab\xf0\x9f\x87\xba\xf0\x9f\x87\xa8\xf0\x9f\x87\xb0",
-	            "fu\xf0\x9f\x87\xa8\xf0\x9f\x87\xb0");
+	/* Regional indicators pair from the start of a run, as renderers pair them; a run
+	 * that is all emoji flags stays (🇨🇰, 🇸🇭🇮🇹, merci🇫🇷), any other run reads as its
+	 * letters, the flags among them too: 🇫🇺🇨🇰 shows F, U and the Cook Islands' flag. */
+	assert_view(m, "\xf0\x9f\x87\xab\xf0\x9f\x87\xba\xf0\x9f\x87\xa8\xf0\x9f\x87\xb0", "fuck");
+	assert_view(m, "\xf0\x9f\x87\xa8\xf0\x9f\x87\xb0", "\xf0\x9f\x87\xa8\xf0\x9f\x87\xb0");
 	assert_view(m, "\xf0\x9f\x87\xab \xf0\x9f\x87\xba", "f u");
 	assert_view(m, "\xf0\x9f\x87\xb8\xf0\x9f\x87\xad\xf0\x9f\x87\xae\xf0\x9f\x87\xb9",
 	            "\xf0\x9f\x87\xb8\xf0\x9f\x87\xad\xf0\x9f\x87\xae\xf0\x9f\x87\xb9");
 	assert_view(m, "merci\xf0\x9f\x87\xab\xf0\x9f\x87\xb7", "merci\xf0\x9f\x87\xab\xf0\x9f\x87\xb7");
-	/* Pairs count from the start of the run (as renderers pair them): 🇺🇺🇸 is the
-	 * letters UU and S, not U and the flag 🇺🇸. */
+	/* An odd run has a letter no flag takes: 🇺🇺🇸 (U U and S), x🇺🇸🇺 (the US flag and a
+	 * U) read as letters; two flags apart stay flags. */
 	assert_view(m, "\xf0\x9f\x87\xba\xf0\x9f\x87\xba\xf0\x9f\x87\xb8", "uus");
-	assert_view(m, "x\xf0\x9f\x87\xba\xf0\x9f\x87\xb8\xf0\x9f\x87\xba", "x\xf0\x9f\x87\xba\xf0\x9f\x87\xb8u");
+	assert_view(m, "x\xf0\x9f\x87\xba\xf0\x9f\x87\xb8\xf0\x9f\x87\xba", "xusu");
+	assert_view(m, "\xf0\x9f\x87\xba\xf0\x9f\x87\xb8 \xf0\x9f\x87\xaa\xf0\x9f\x87\xb8",
+	            "\xf0\x9f\x87\xba\xf0\x9f\x87\xb8 \xf0\x9f\x87\xaa\xf0\x9f\x87\xb8");
 	/* A look-alike covers its whole source character in the map. */
 	const char *src = "a\xe2\x92\xa1" "b";
 	fixture f = make(m, NULL);

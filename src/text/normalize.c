@@ -33,11 +33,10 @@ typedef struct {
 	const unsigned char *src;
 	size_t len;
 	int first_push; /* -1; then whether the first character pushed started a segment */
-	/* Regional indicators pair up from the start of each run of them (UAX #29 GB12,
-	 * GB13): the end of the last one, whether the next is the second of a pair, and
-	 * whether the current pair is an emoji flag. */
-	size_t ri_end;
-	int ri_second, ri_flag;
+	/* The last run of regional indicators read (bytes [ri_start, ri_end) of the
+	 * source) and whether it reads as letters (regional_reads_as_letter). */
+	size_t ri_start, ri_end;
+	int ri_letters;
 } stage1;
 
 static unsigned char ascii_lower(unsigned char c)
@@ -297,24 +296,40 @@ static int is_letter_cp(int32_t cp, int marks_too)
 	       (marks_too && cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME);
 }
 
-/* Whether the regional indicator cp at [start, end) reads as its letter: not when it
- * makes an emoji flag with its pair (🇨🇰 is a flag; 🇫 alone, or 🇫🇺, is letters). */
-static int regional_reads_as_letter(stage1 *st, int32_t cp, size_t start, size_t end)
+static int is_regional(int32_t cp)
 {
-	if (start == st->ri_end && st->ri_second) {
-		st->ri_second = 0;
-	} else {
-		st->ri_second = 1;
-		st->ri_flag = mesura_text__emoji_flag(cp, source_cp_at(st, end));
-	}
+	return cp >= 0x1F1E6 && cp <= 0x1F1FF; /* four bytes each in UTF-8 */
+}
+
+/* Whether the regional indicator at byte `at` of the source reads as its letter.
+ * Renderers pair them from the start of a run (UAX #29 GB12, GB13) and draw a pair that
+ * is an RGI emoji flag as the flag, any other as its two letters. A run that is all
+ * flags shows no letter (🇨🇰, 🇸🇭🇮🇹, merci🇫🇷); in any other run the letters show and
+ * spell the word with the flags among them (🇫, 🇫🇺, 🇫🇺🇨🇰: F, U and the Cook Islands'
+ * flag), so the whole run reads as letters. Each run is read once: a view may come back
+ * to the middle of one (text under an override is read backwards). */
+static int regional_reads_as_letter(stage1 *st, size_t at)
+{
+	if (at >= st->ri_start && at < st->ri_end)
+		return st->ri_letters;
+	size_t start = at, end = at;
+	while (start >= 4 && is_regional(source_cp_before(st, start)))
+		start -= 4;
+	while (is_regional(source_cp_at(st, end)))
+		end += 4;
+	int all_flags = (end - start) % 8 == 0;
+	for (size_t i = start; all_flags && i < end; i += 8)
+		all_flags = mesura_text__emoji_flag(source_cp_at(st, i), source_cp_at(st, i + 4));
+	st->ri_start = start;
 	st->ri_end = end;
-	return !st->ri_flag;
+	st->ri_letters = !all_flags;
+	return st->ri_letters;
 }
 
 /* Whether a look-alike with this context reads as its letters at [start, end) of the
  * source. Decided on the source, so the precomputed path (which leaves these to the
  * general one) and the general path agree. */
-static int reads_as_letter(stage1 *st, unsigned context, int32_t cp, size_t start, size_t end)
+static int reads_as_letter(stage1 *st, unsigned context, size_t start, size_t end)
 {
 	switch (context) {
 	case MESURA_LOOKALIKE_BEFORE_LETTER:
@@ -323,7 +338,7 @@ static int reads_as_letter(stage1 *st, unsigned context, int32_t cp, size_t star
 		return is_letter_cp(source_cp_at(st, end), 0) &&
 		       is_letter_cp(source_cp_before(st, start), 1);
 	case MESURA_LOOKALIKE_REGIONAL:
-		return regional_reads_as_letter(st, cp, start, end);
+		return regional_reads_as_letter(st, start);
 	default:
 		return 1;
 	}
@@ -341,7 +356,7 @@ static int push_lookalike(stage1 *st, int32_t cp, size_t src_start, size_t src_e
 	size_t n = mesura_text__confusable(cp, &ascii, &context);
 	if (n == 0)
 		return NOT_LOOKALIKE;
-	if (!reads_as_letter(st, context, cp, src_start, src_end))
+	if (!reads_as_letter(st, context, src_start, src_end))
 		return KEPT_AS_IS;
 	int casefold = (st->nz->flags & MESURA_NORM_CASEFOLD) != 0;
 	for (size_t k = 0; k < n; k++) {
