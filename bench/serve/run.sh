@@ -1,15 +1,19 @@
 #!/bin/sh
 # The load benchmark of docs/serve.md ("Load"): wrk on loopback, keep-alive, 2 threads,
-# 64 connections, SECONDS (30) per run, against `mesura-serve --threads 2` with the
-# built-in default policy and its request log on. Single posts cycle through the 26 of
-# examples/data/sample-posts.txt; a batch is 100 of them; then `mesura-screen --threads 2`
-# over the same posts x100,000 for the batch comparison. Not a test: the figures depend
-# on the machine and on what else runs on it (say so next to them).
+# 64 connections, SECONDS_PER_RUN (30) per run, against `mesura-serve --threads 2` with
+# the built-in default policy and its request log on. Single posts cycle through the 26
+# of examples/data/sample-posts.txt; a batch is 100 of them; ROUNDS (1) rounds of the
+# two, the service's RSS read every 5 s. Then `mesura-screen --threads 2` over the same
+# posts x1,000,000, as plain text and as JSONL ({"id","text"} as in the batch), for the
+# batch comparison. Not a test: the figures depend on the machine and on what else runs
+# on it (say so next to them).
 # usage: bench/serve/run.sh BUILD_DIR [PORT]      (needs Debian's wrk and curl)
 set -eu
 build=$1
 port=${2:-18932}
 seconds=${SECONDS_PER_RUN:-30}
+rounds=${ROUNDS:-1}
+screened=1000000
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -17,7 +21,7 @@ command -v wrk >/dev/null || { echo "run.sh: wrk is missing (apt-get install -y 
 
 # The request bodies, written by Python's json (UTF-16 escapes, as a browser's would be;
 # the sample's line of Latin-1 bytes reads with U+FFFD, as JSON cannot carry it).
-python3 - "$here/../../examples/data/sample-posts.txt" "$work" <<'PY'
+python3 - "$here/../../examples/data/sample-posts.txt" "$work" "$screened" <<'PY'
 import json, sys
 posts = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8", errors="replace") if l.strip()]
 out = sys.argv[2]
@@ -31,8 +35,11 @@ batch = json.dumps({"posts": [{"id": i, "text": posts[i % len(posts)]} for i in 
 with open(f"{out}/batch.lua", "w") as f:
     f.write(head + f"wrk.body = [==[{batch}]==]\n")
 with open(f"{out}/posts.txt", "w", encoding="utf-8") as f:
-    for i in range(100000):
+    for i in range(int(sys.argv[3])):
         f.write(posts[i % len(posts)] + "\n")
+with open(f"{out}/posts.jsonl", "w", encoding="utf-8") as f:
+    for i in range(int(sys.argv[3])):
+        f.write(json.dumps({"id": i, "text": posts[i % len(posts)]}) + "\n")
 PY
 
 "$build/examples/mesura-serve" -l "127.0.0.1:$port" -j 2 --log "$work/serve.log" &
@@ -42,18 +49,35 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 	sleep 0.5
 done
 rss() { grep VmRSS "/proc/$pid/status" | tr -s ' \t' ' '; }
+# wrk for one run, the service's RSS every 5 s beside it
+load() {
+	( while sleep 5; do printf '%s;' "$(rss | sed 's/VmRSS: //')"; done ) >"$work/rss" &
+	sampler=$!
+	wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/$1.lua" "http://127.0.0.1:$port/v1/screen"
+	kill "$sampler"
+	echo "rss every 5 s: $(cat "$work/rss")"
+}
 echo "rss at start: $(rss)"
-echo "== single post, 64 connections, ${seconds} s"
-wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/single.lua" "http://127.0.0.1:$port/v1/screen"
-echo "rss after single: $(rss)"
-echo "== batch of 100, 64 connections, ${seconds} s"
-wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/batch.lua" "http://127.0.0.1:$port/v1/screen"
-echo "rss after batch: $(rss)"
+round=1
+while [ "$round" -le "$rounds" ]; do
+	echo "== round $round: single post, 64 connections, ${seconds} s"
+	load single
+	echo "== round $round: batch of 100, 64 connections, ${seconds} s"
+	load batch
+	echo "rss after round $round: $(rss)"
+	round=$((round + 1))
+done
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^mesura_(errors|posts)_total' || true
 kill -TERM "$pid"
 wait "$pid" && echo "mesura-serve exit 0"
-echo "== mesura-screen --threads 2, the same posts x100,000"
-start=$(date +%s.%N)
-"$build/examples/mesura-screen" --threads 2 --format jsonl "$work/posts.txt" >/dev/null || true
-end=$(date +%s.%N)
-awk -v a="$start" -v b="$end" 'BEGIN { printf "mesura-screen: %.0f posts/s\n", 100000 / (b - a) }'
+# posts/s of mesura-screen --threads 2 over FILE, the whole process
+screen() {
+	start=$(date +%s.%N)
+	"$build/examples/mesura-screen" --threads 2 --format jsonl "$1" >/dev/null || true
+	end=$(date +%s.%N)
+	awk -v a="$start" -v b="$end" -v n="$screened" -v what="$2" \
+	    'BEGIN { printf "mesura-screen --threads 2, %s: %.0f posts/s\n", what, n / (b - a) }'
+}
+echo "== mesura-screen, the same posts x$screened"
+screen "$work/posts.txt" "plain text"
+screen "$work/posts.jsonl" "JSONL"

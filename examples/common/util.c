@@ -183,8 +183,33 @@ static int json_to_strbuf(const char *buffer, size_t size, void *data)
 	return 0;
 }
 
+/* Whether jansson would write string s as it is between quotes: printable ASCII
+ * without '"' or '\\' (it escapes those two and the controls; the rest of
+ * its escapes differ from strbuf_json_string's). */
+static int plain_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '"' || s[i] == '\\')
+			return 0;
+	return 1;
+}
+
 void strbuf_json(strbuf *b, const json_t *json)
 {
+	/* the usual ids (an integer, a plain string) without jansson's dump machinery */
+	if (json_is_integer(json)) {
+		json_int_t n = json_integer_value(json);
+		if (n < 0)
+			strbuf_putc(b, '-');
+		strbuf_put_uint(b, n < 0 ? 0 - (unsigned long long)n : (unsigned long long)n);
+		return;
+	}
+	if (json_is_string(json) && plain_ascii(json_string_value(json), json_string_length(json))) {
+		strbuf_putc(b, '"');
+		strbuf_put(b, json_string_value(json), json_string_length(json));
+		strbuf_putc(b, '"');
+		return;
+	}
 	if (json_dump_callback(json, json_to_strbuf, b,
 	                       JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15)) != 0)
 		tool_die("cannot encode JSON output");

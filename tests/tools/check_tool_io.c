@@ -259,6 +259,32 @@ START_TEST(test_lines_stay_in_their_batch)
 }
 END_TEST
 
+/* strbuf_json writes what jansson's dump writes (JSON_COMPACT | JSON_ENCODE_ANY), also
+ * for the ids it writes itself (integers, plain strings). */
+START_TEST(test_json_values_as_jansson)
+{
+	json_t *values[] = {
+	    json_integer(0), json_integer(7), json_integer(-1), json_integer(1234567890123),
+	    json_integer(LLONG_MAX), json_integer(LLONG_MIN), json_string(""),
+	    json_string("a-7"), json_string("with space ~!"), json_string("quote \" here"),
+	    json_string("back\\slash"), json_string("slash / ok"), json_string("tab\there"),
+	    json_string("bell\bform\f"), json_string("del \x7f"), json_string("caf\xc3\xa9"),
+	    json_string("\xe2\x80\xa8 line separator"), json_stringn("nul\0in", 6), json_real(1.5),
+	    json_true(), json_null(), json_pack("{s:i,s:[s,f]}", "a", 1, "b", "x", 0.25),
+	};
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		ck_assert_ptr_nonnull(values[i]);
+		char *want = json_dumps(values[i], JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+		strbuf b = {0};
+		strbuf_json(&b, values[i]);
+		ck_assert_str_eq(b.data, want);
+		free(want);
+		strbuf_free(&b);
+		json_decref(values[i]);
+	}
+}
+END_TEST
+
 /* ------------------------------------------------------------- JSON reader */
 
 /* The flag sets the tools read with (common/posts.c, serve/handlers.c), and none. */
@@ -477,6 +503,7 @@ static Suite *tool_io_suite(void)
 	tcase_add_test(w, test_uint_as_printf);
 	tcase_add_test(w, test_confidence_as_printf);
 	tcase_add_test(w, test_json_string_escapes);
+	tcase_add_test(w, test_json_values_as_jansson);
 	suite_add_tcase(s, w);
 	TCase *j = tcase_create("json");
 	tcase_add_test(j, test_json_common_shapes_take_the_fast_path);
