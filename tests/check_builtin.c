@@ -641,6 +641,24 @@ static const struct floor_row BLIND_FLOORS[] = {
  * did not read the batch: the post and the rule are for the lead to review) */
 #define BLIND_MAX_CLEAN_FLAGGED 4
 
+/* The second blind batch (tests/data/builtin-blind2.jsonl), written and labelled on
+ * 2026-12-07 (fifth session) by an engineer who read no rule and ran nothing on it;
+ * floors measured on main 8b36789, when it landed, before any rule was changed. */
+static const struct floor_row BLIND2_FLOORS[] = {
+	{"pii.email", {{-1, -1}, {-1, -1}, {-1, -1}}},
+	{"pii.phone", {{-1, -1}, {-1, -1}, {-1, -1}}},
+	{"pii.payment_card", {{-1, -1}, {-1, -1}, {-1, -1}}},
+	{"pii.iban", {{-1, -1}, {-1, -1}, {-1, -1}}},
+	{"pii.national_id", {{-1, -1}, {-1, -1}, {-1, -1}}},
+	{"secret.credential", {{-1, -1}, {-1, -1}, {-1, -1}}},
+	{"confidential", {{0.900, 0.360}, {1.000, 0.240}, {-1, -1}}},
+	{"profanity", {{1.000, 0.636}, {0.916, 0.785}, {-1, -1}}},
+	{"harassment", {{1.000, 0.161}, {1.000, 0.406}, {-1, -1}}},
+	{"hate", {{0.920, 0.920}, {0.900, 0.720}, {-1, -1}}},
+	{"sexual", {{0.928, 0.520}, {1.000, 0.440}, {-1, -1}}},
+};
+#define BLIND2_MAX_CLEAN_FLAGGED 7
+
 /* The category a label or finding counts under: its own name, or for the categories
  * counted by post, the family it belongs to (`hate.slur` and `hate.phrase` are `hate`). */
 static size_t category_index(const char *name)
@@ -870,8 +888,9 @@ START_TEST(corpus_precision_and_recall)
 }
 END_TEST
 
-/* The blind batch, counted as the corpus is; misses are printed by id only. */
-START_TEST(blind_batch_precision_and_recall)
+/* A blind batch, counted as the corpus is; misses are printed by id only. */
+static void screen_blind(const char *file, const char *prefix, const struct floor_row *floors,
+                         size_t max_clean_flagged)
 {
 	mesura_policy *policy = default_policy();
 	mesura_scanner *s;
@@ -879,17 +898,28 @@ START_TEST(blind_batch_precision_and_recall)
 	static counts c[N_CATEGORIES + 1][N_LANGS];
 	memset(c, 0, sizeof c);
 	tally t;
-	screen_corpus("builtin-blind.jsonl", s, c, NULL, REPORT_ID, &t);
-	fprintf(stderr, "blind: %zu posts; clean %zu, flagged %zu (%.1f %%), all hard negatives\n",
-	        t.posts, t.clean, t.clean_flagged,
+	screen_corpus(file, s, c, NULL, REPORT_ID, &t);
+	fprintf(stderr, "%s %zu posts; clean %zu, flagged %zu (%.1f %%), all hard negatives\n",
+	        prefix, t.posts, t.clean, t.clean_flagged,
 	        100.0 * (double)t.clean_flagged / (double)t.clean);
-	int failed = print_table("blind:", c, BLIND_FLOORS, 1);
+	int failed = print_table(prefix, c, floors, 1);
 	ck_assert_uint_ge(t.posts, 300);
 	ck_assert_uint_eq(t.hard, t.clean);
-	ck_assert_uint_le(t.clean_flagged, BLIND_MAX_CLEAN_FLAGGED);
-	ck_assert_msg(!failed, "a category of the blind batch is under its floor");
+	ck_assert_uint_le(t.clean_flagged, max_clean_flagged);
+	ck_assert_msg(!failed, "a category of the blind batch %s is under its floor", file);
 	mesura_scanner_free(s);
 	mesura_policy_free(policy);
+}
+
+START_TEST(blind_batch_precision_and_recall)
+{
+	screen_blind("builtin-blind.jsonl", "blind:", BLIND_FLOORS, BLIND_MAX_CLEAN_FLAGGED);
+}
+END_TEST
+
+START_TEST(blind_batch2_precision_and_recall)
+{
+	screen_blind("builtin-blind2.jsonl", "blind2:", BLIND2_FLOORS, BLIND2_MAX_CLEAN_FLAGGED);
 }
 END_TEST
 
@@ -964,6 +994,7 @@ static Suite *builtin_suite(void)
 	tcase_add_test(tc, generated_invalid_numbers_are_not_flagged);
 	tcase_add_test(tc, corpus_precision_and_recall);
 	tcase_add_test(tc, blind_batch_precision_and_recall);
+	tcase_add_test(tc, blind_batch2_precision_and_recall);
 	suite_add_tcase(s, tc);
 	return s;
 }
