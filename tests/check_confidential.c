@@ -2,7 +2,9 @@
  * builtin:confidential-en/-es as docs/default-policy.md describes them, with the whole
  * default policy: unreleased figures (every period, metric, figure shape and cue,
  * combined here), the same figures once published or without a cue, markers with both
- * apostrophes, acquisitions and layoffs, and the redaction of the whole sentence.
+ * apostrophes, acquisitions and layoffs, and the redaction of the whole sentence; and the
+ * leaks by kind that the blind batch missed (periods and cues written otherwise, M&A verbs
+ * and terms, layoffs and closures, price and pay changes), each with its public twin.
  */
 #include <check.h>
 #include <stdio.h>
@@ -161,6 +163,270 @@ START_TEST(deals_and_layoffs)
 }
 END_TEST
 
+/* ------------------------------------------------------------ leaks by kind (blind batch) */
+
+/* Every post of `posts` must have a finding of `rule`; every post of `clean` none of the
+ * confidential category. */
+static void expect_rule(tu_tally *t, const char *rule, const char *const *posts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		t->checks++;
+		if (!fires(posts[i], rule))
+			tu_tally_fail(t, "%s missed: %s", rule, posts[i]);
+	}
+}
+
+static void expect_clean(tu_tally *t, const char *const *posts, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		t->checks++;
+		if (tu_has_category(screen(posts[i]), "confidential"))
+			tu_tally_fail(t, "flagged: %s", posts[i]);
+	}
+}
+
+/* The period written otherwise, with a soft cue that needs a period beside it. */
+static const char *const OTHER_PERIODS_EN[] = {"QoQ", "YoY", "this quarter", "in November",
+                                               "for the quarter", "month over month",
+                                               "month-over-month", "this month"};
+static const char *const SOFT_CUES_EN[] = {"sneak peek", "early look", "unofficially"};
+static const char *const OTHER_PERIODS_ES[] = {"del T3", "del ejercicio", "intertrimestral",
+                                               "interanual", "de marzo", "de este año",
+                                               "del trimestre"};
+static const char *const SOFT_CUES_ES[] = {"os adelanto", "en primicia", "te lo adelanto"};
+
+START_TEST(figures_with_the_period_written_otherwise)
+{
+	tu_tally t = {"figures: other periods", 0, 0};
+	char post[256];
+	for (size_t p = 0; p < COUNT(OTHER_PERIODS_EN); p++)
+		for (size_t c = 0; c < COUNT(SOFT_CUES_EN); c++) {
+			snprintf(post, sizeof post, "%s: bookings up 22%% %s \xf0\x9f\x91\x80",
+			         SOFT_CUES_EN[c], OTHER_PERIODS_EN[p]);
+			t.checks++;
+			if (!fires(post, "confidential.figures-en"))
+				tu_tally_fail(&t, "missed: %s", post);
+			/* the same cue and figure without a period: a shop's or a dessert's sneak peek */
+			snprintf(post, sizeof post, "%s: bookings up 22%% \xf0\x9f\x91\x80", SOFT_CUES_EN[c]);
+			t.checks++;
+			if (fires(post, "confidential.figures-en"))
+				tu_tally_fail(&t, "flagged without a period: %s", post);
+		}
+	for (size_t p = 0; p < COUNT(OTHER_PERIODS_ES); p++)
+		for (size_t c = 0; c < COUNT(SOFT_CUES_ES); c++) {
+			snprintf(post, sizeof post, "%s: la facturación %s sube un 9,5%%",
+			         SOFT_CUES_ES[c], OTHER_PERIODS_ES[p]);
+			t.checks++;
+			if (!fires(post, "confidential.figures-es"))
+				tu_tally_fail(&t, "missed: %s", post);
+			snprintf(post, sizeof post, "%s: la facturación sube un 9,5%%", SOFT_CUES_ES[c]);
+			t.checks++;
+			if (fires(post, "confidential.figures-es"))
+				tu_tally_fail(&t, "flagged without a period: %s", post);
+		}
+	tu_tally_finish(&t, "posts");
+}
+END_TEST
+
+/* Cues that say when the figures go out need no period; the same figures said to be out
+ * already are clean. */
+static const char *const WHEN_OUT_EN[] = {
+	"not public till the earnings call", "not public until Thursday",
+	"before the results are out", "results out on the 14th", "numbers come out on Monday",
+	"nobody knows yet", "off the record", "keep it quiet", "not official until the call",
+	"before we announce", "before it\xe2\x80\x99s official"};
+static const char *const ALREADY_OUT_EN[] = {
+	"according to the press release", "as announced this morning", "results are out!",
+	"reported in the filing", "published today"};
+static const char *const WHEN_OUT_ES[] = {
+	"se comunica en marzo", "se anuncia en enero", "nadie lo sabe aún",
+	"todavía no es oficial", "off the record", "entre nosotros", "no se comunica hasta el jueves",
+	"hasta que sea oficial, silencio", "aquí entre nos", "y todavía no se ha publicado"};
+static const char *const ALREADY_OUT_ES[] = {
+	"según el comunicado", "como anunciamos ayer", "nota de prensa en la web",
+	"ya están publicados", "lo anunció ayer el consejero delegado"};
+
+START_TEST(figures_with_earliness_in_other_words)
+{
+	tu_tally t = {"figures: earliness", 0, 0};
+	char post[256];
+	for (size_t c = 0; c < COUNT(WHEN_OUT_EN); c++) {
+		snprintf(post, sizeof post, "Revenue grew 14%%, %s \xf0\x9f\xa4\x90", WHEN_OUT_EN[c]);
+		t.checks++;
+		if (!fires(post, "confidential.figures-en"))
+			tu_tally_fail(&t, "missed: %s", post);
+	}
+	for (size_t k = 0; k < COUNT(ALREADY_OUT_EN); k++) {
+		snprintf(post, sizeof post, "Revenue grew 14%% this quarter, %s", ALREADY_OUT_EN[k]);
+		t.checks++;
+		if (tu_has_category(screen(post), "confidential"))
+			tu_tally_fail(&t, "flagged once out: %s", post);
+	}
+	for (size_t c = 0; c < COUNT(WHEN_OUT_ES); c++) {
+		snprintf(post, sizeof post, "El margen bruto baja al 28%%, %s", WHEN_OUT_ES[c]);
+		t.checks++;
+		if (!fires(post, "confidential.figures-es"))
+			tu_tally_fail(&t, "missed: %s", post);
+	}
+	for (size_t k = 0; k < COUNT(ALREADY_OUT_ES); k++) {
+		snprintf(post, sizeof post, "El margen bruto del T3 baja al 28%%, %s", ALREADY_OUT_ES[k]);
+		t.checks++;
+		if (tu_has_category(screen(post), "confidential"))
+			tu_tally_fail(&t, "flagged once out: %s", post);
+	}
+	tu_tally_finish(&t, "posts");
+}
+END_TEST
+
+START_TEST(mergers_and_acquisitions_by_kind)
+{
+	tu_tally t = {"m&a", 0, 0};
+	static const char *const en[] = {
+		"We're acquiring Brightline, papers next week",
+		"we\xe2\x80\x99re buying Helix Labs for $400M",
+		"They're selling the payments division to a fund",
+		"the company is spinning off its cloud unit",
+		"We are in talks to acquire a competitor in Porto",
+		"Signed the term sheet with Orbis last night",
+		"LOI signed with Kestrel, 60 days of exclusivity",
+		"The data room opens Monday, act normal",
+		"Due diligence for the acquisition starts Monday",
+		"The board just approved the merger with Norte",
+		"Board signed off on the sale of the Lyon plant",
+		"Orbis is buying us, found out this morning",
+		"merger talks with our biggest rival are going well"};
+	static const char *const es[] = {
+		"Nos compra Telefónica, se firma en enero",
+		"Nos compra un fondo americano, no digáis nada",
+		"Vendemos la división de logística a un fondo",
+		"Van a vender la filial de México",
+		"Lanzamos una OPA sobre Norte la semana que viene",
+		"Preparamos una OPA hostil sobre la competencia",
+		"La due diligence de la compra empieza el lunes",
+		"Firmada la carta de intenciones con Kestrel",
+		"El consejo aprobó la fusión anoche",
+		"El consejo de administración ha dado luz verde a la venta de la planta",
+		"Nos fusionamos con Norte Seguros en primavera",
+		"Estamos negociando la compra de una fintech",
+		/* a public cue inside a negation is no public cue */
+		"El consejo aprobó la fusión, aún no se ha anunciado"};
+	static const char *const clean[] = {
+		"Reuters reported that Orbis signed a term sheet to buy Kestrel",
+		"As announced in the press release, the board approved the merger",
+		"Always do your due diligence before buying a used car",
+		"We're buying Christmas presents next week \xf0\x9f\x8e\x81",
+		"We're selling the old sofa, DM me",
+		"Our quarterback signed a letter of intent to attend Cal next fall",
+		"Using global variables isn't buying us anything here",
+		"Según el comunicado, el consejo aprobó la fusión con Norte",
+		"La CNMV publicó ayer la OPA de Norte sobre Sur",
+		"Mi abuela nos compra un helado cada domingo",
+		"Vendemos la bici de la niña, casi nueva",
+		"Hay que hacer la due diligence de tu vida: leer los contratos antes de firmar"};
+	expect_rule(&t, "confidential.deal-en", en, COUNT(en));
+	expect_rule(&t, "confidential.deal-es", es, COUNT(es));
+	expect_clean(&t, clean, COUNT(clean));
+	tu_tally_finish(&t, "posts");
+}
+END_TEST
+
+/* Each layoff or closure word, with each kind of "when" or a count; without them, news. */
+static const char *const LAYOFFS_EN[] = {"Layoffs", "Redundancies", "Job cuts",
+                                         "Headcount reduction", "Reduction in force", "RIF",
+                                         "Workforce reduction", "Plant closure", "Downsizing"};
+/* English: a count (a time alone is the old phrases of deal-en, "layoffs next week": a rule
+ * for layoffs with a time, like layoffs-es, flagged a hard negative of the second blind
+ * batch and is held back for review) */
+static const char *const WHEN_EN[] = {"for 120 people", "of 15% of the workforce",
+                                      "affecting 300 employees", "of 40 jobs"};
+static const char *const LAYOFFS_ES[] = {"Despidos", "ERE de la planta", "ERTE", "Ajuste de plantilla",
+                                         "Recortes de personal", "Cierre de la planta",
+                                         "Despido colectivo", "Bajas incentivadas"};
+static const char *const WHEN_ES[] = {"la semana que viene", "el viernes", "en marzo",
+                                      "antes de verano", "previstos para el Q1",
+                                      "para 120 personas", "del 15% de la plantilla"};
+
+START_TEST(layoffs_and_closures_by_kind)
+{
+	tu_tally t = {"layoffs", 0, 0};
+	char post[256];
+	for (size_t l = 0; l < COUNT(LAYOFFS_EN); l++) {
+		for (size_t w = 0; w < COUNT(WHEN_EN); w++) {
+			snprintf(post, sizeof post, "%s %s, heard it from my manager", LAYOFFS_EN[l],
+			         WHEN_EN[w]);
+			t.checks++;
+			if (!fires(post, "confidential.deal-en"))
+				tu_tally_fail(&t, "missed: %s", post);
+		}
+		snprintf(post, sizeof post, "%s are hard on everyone, take care of each other",
+		         LAYOFFS_EN[l]);
+		t.checks++;
+		if (tu_has_category(screen(post), "confidential"))
+			tu_tally_fail(&t, "flagged without a when: %s", post);
+		snprintf(post, sizeof post, "%s next week at Orbis, according to Reuters", LAYOFFS_EN[l]);
+		t.checks++;
+		if (tu_has_category(screen(post), "confidential"))
+			tu_tally_fail(&t, "flagged as news: %s", post);
+	}
+	for (size_t l = 0; l < COUNT(LAYOFFS_ES); l++) {
+		for (size_t w = 0; w < COUNT(WHEN_ES); w++) {
+			snprintf(post, sizeof post, "%s %s, me lo ha dicho mi jefa", LAYOFFS_ES[l],
+			         WHEN_ES[w]);
+			t.checks++;
+			if (!fires(post, "confidential.layoffs-es") && !fires(post, "confidential.deal-es"))
+				tu_tally_fail(&t, "missed: %s", post);
+		}
+		snprintf(post, sizeof post, "%s: qué duro es para todos, cuidaos", LAYOFFS_ES[l]);
+		t.checks++;
+		if (tu_has_category(screen(post), "confidential"))
+			tu_tally_fail(&t, "flagged without a when: %s", post);
+		snprintf(post, sizeof post, "%s en marzo en la otra empresa, según la prensa",
+		         LAYOFFS_ES[l]);
+		t.checks++;
+		if (tu_has_category(screen(post), "confidential"))
+			tu_tally_fail(&t, "flagged as news: %s", post);
+	}
+	static const char *const clean[] = {
+		"The guitar riff next week will be epic", "Ere long we shall see, in March",
+		"Los despidos que anunció la aerolínea esta mañana salen en todos los periódicos",
+		"We close the office at 5pm on Friday for the party",
+		"I was laid off last year and it was the best thing that happened to me"};
+	expect_clean(&t, clean, COUNT(clean));
+	tu_tally_finish(&t, "posts");
+}
+END_TEST
+
+START_TEST(price_and_pay_changes)
+{
+	tu_tally t = {"prices and pay", 0, 0};
+	static const char *const en[] = {
+		"Prices go up 12% on 1 March \xf0\x9f\xa4\xab", "Price increase of 8% from April, sales told",
+		"We're raising prices 5% next month", "No bonus this year, HR just told managers",
+		"Bonuses are cancelled, thanks for all the hard work I guess",
+		"Pay freeze next year for everyone", "Salary freeze company-wide, great",
+		"No raises this year, merit cycle is frozen"};
+	static const char *const es[] = {
+		"Subida de tarifas del 7% a partir del 1 de febrero",
+		"Subimos los precios un 4% en enero, callad", "Este año no hay bonus, lo ha dicho el director",
+		"No habrá bonus, nos lo dijeron ayer", "Congelación salarial este año para todos",
+		"Congelan los sueldos el año que viene", "Nos quitan el bonus a todos \xf0\x9f\x98\xa1"};
+	static const char *const clean[] = {
+		"Last chance! Prices go up 10% in March, buy now",
+		"Rent goes up 8% next month, another price increase",
+		"As announced, prices rise 5% from April",
+		"I took a pay cut to follow my passion",
+		"Price increase of 3% due to inflation, says the government",
+		"¡Última oportunidad! Subida de precios del 10% en marzo, compra ya",
+		"El casero dice que el alquiler sube un 8% en enero, otra subida de precios",
+		"El gobierno anuncia congelación salarial para funcionarios este año",
+		"La subida de la luz del 12% en enero me mata"};
+	expect_rule(&t, "confidential.pay-price-en", en, COUNT(en));
+	expect_rule(&t, "confidential.pay-price-es", es, COUNT(es));
+	expect_clean(&t, clean, COUNT(clean));
+	tu_tally_finish(&t, "posts");
+}
+END_TEST
+
 /* ------------------------------------------------------------ redaction */
 
 START_TEST(the_whole_sentence_is_redacted)
@@ -202,6 +468,11 @@ int main(void)
 	tcase_add_test(tc, unreleased_figures_es);
 	tcase_add_test(tc, markers_with_either_apostrophe);
 	tcase_add_test(tc, deals_and_layoffs);
+	tcase_add_test(tc, figures_with_the_period_written_otherwise);
+	tcase_add_test(tc, figures_with_earliness_in_other_words);
+	tcase_add_test(tc, mergers_and_acquisitions_by_kind);
+	tcase_add_test(tc, layoffs_and_closures_by_kind);
+	tcase_add_test(tc, price_and_pay_changes);
 	tcase_add_test(tc, the_whole_sentence_is_redacted);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -540,12 +540,13 @@ END_TEST
 
 START_TEST(the_default_limit_leaves_room_for_real_policies)
 {
-	/* the built-in default policy compiles within 1/32 of the default limit (30.6 MB
-	 * with issue 17's modules and recall vocabulary, counted as the limit counts: every
+	/* the built-in default policy compiles within 1/25 of the default limit (34.7 MB
+	 * with issue 17's modules, its recall vocabulary and the confidential leaks by kind;
+	 * 32.0 MB before them, when the bound was 1/32; counted as the limit counts: every
 	 * allocation in full) */
 	size_t total;
 	mesura_diagnostics *d = NULL;
-	ck_assert_int_eq(compile_counted("mesura: 1\ninclude: [builtin:default]\n", (size_t)32 << 20,
+	ck_assert_int_eq(compile_counted("mesura: 1\ninclude: [builtin:default]\n", (size_t)40 << 20,
 	                                 &total, &d),
 	                 MESURA_OK);
 	mesura_diagnostics_free(d);
