@@ -194,28 +194,27 @@ static json_t *read_literal(reader *r, const char *word, json_t *value)
 
 static json_t *read_value(reader *r, int depth);
 
+/* Whether the next byte after white space is c; if so, it is read. */
+static int take(reader *r, char c)
+{
+	skip_space(r);
+	if (r->p == r->end || *r->p != (unsigned char)c)
+		return 0;
+	r->p++;
+	return 1;
+}
+
 static json_t *read_array(reader *r, int depth)
 {
 	json_t *array = json_array();
 	r->p++;
-	skip_space(r);
-	if (r->p < r->end && *r->p == ']') {
-		r->p++;
+	if (take(r, ']'))
 		return array;
-	}
-	while (array) {
-		json_t *item = read_value(r, depth + 1);
-		if (json_array_append_new(array, item) != 0)
-			break;
-		skip_space(r);
-		if (r->p < r->end && *r->p == ',') {
-			r->p++;
+	while (array && json_array_append_new(array, read_value(r, depth + 1)) == 0) {
+		if (take(r, ','))
 			continue;
-		}
-		if (r->p < r->end && *r->p == ']') {
-			r->p++;
+		if (take(r, ']'))
 			return array;
-		}
 		break;
 	}
 	json_decref(array);
@@ -226,12 +225,9 @@ static json_t *read_object(reader *r, int depth)
 {
 	json_t *object = json_object();
 	r->p++;
-	skip_space(r);
-	if (r->p < r->end && *r->p == '}') {
-		r->p++;
+	if (take(r, '}'))
 		return object;
-	}
-	while (object && r->p < r->end && *r->p == '"') {
+	for (skip_space(r); object && r->p < r->end && *r->p == '"'; skip_space(r)) {
 		const char *s;
 		size_t n;
 		if (!read_string(r, &s, &n) || memchr(s, '\0', n) || json_object_getn(object, s, n))
@@ -240,27 +236,15 @@ static json_t *read_object(reader *r, int depth)
 		char *copy = NULL;
 		if (s == r->decoded.data && !(copy = strndup(s, n)))
 			break;
-		const char *key = copy ? copy : s;
-		skip_space(r);
-		json_t *value = NULL;
-		if (r->p < r->end && *r->p == ':') {
-			r->p++;
-			value = read_value(r, depth + 1);
-		}
-		int kept = value && json_object_setn_new_nocheck(object, key, n, value) == 0;
+		json_t *value = take(r, ':') ? read_value(r, depth + 1) : NULL;
+		int kept = value && json_object_setn_new_nocheck(object, copy ? copy : s, n, value) == 0;
 		free(copy);
 		if (!kept)
 			break;
-		skip_space(r);
-		if (r->p < r->end && *r->p == ',') {
-			r->p++;
-			skip_space(r);
+		if (take(r, ','))
 			continue;
-		}
-		if (r->p < r->end && *r->p == '}') {
-			r->p++;
+		if (take(r, '}'))
 			return object;
-		}
 		break;
 	}
 	json_decref(object);
