@@ -333,6 +333,183 @@ START_TEST(threat_verbs_said_of_things_are_not)
 }
 END_TEST
 
+/* The kinds the blind batch showed missing (docs/default-policy.md, "What is missed, by
+ * kind"), written here as constructions, not as its posts: a colleague named or "he/she"
+ * + an animal or object metaphor ("Kevin is a snake", "es una víbora", "la bruja de mi
+ * jefa", "el imbécil de Juan"), threats with other subjects and blows ("gonna break his
+ * jaw", "you'll regret crossing me"), wishes of death, illness or accident ("hope he gets
+ * cancer", "ojalá le dé un infarto"), mockery of a stutter, a lisp or a limp, exclusion
+ * campaigns ("let's all ignore her", "no la invitéis"), and an insult whose swear word
+ * alone was found only as profanity ("al gilipollas de mi jefe"). */
+static const tu_flagged KINDS[] = {
+    {"Kevin is a snake, never trust him with a deadline", "Kevin is a snake"},
+    {"honestly Mark is such a fucking moron", "Mark is such a fucking moron"},
+    {"Dave's a moron, he deleted prod again", "Dave's a moron"},
+    {"our new manager is a leech, takes credit for everything", "our new manager is a leech"},
+    {"Laura is a two-faced snake", "Laura is a two-faced snake"},
+    {"that lying rat in accounts reported me", "that lying rat"},
+    {"my boss is a joke of a human being", "my boss is a joke of a human being"},
+    {"Tom is a waste of oxygen", "Tom is a waste of oxygen"},
+    {"he's a total leech", "he's a total leech"},
+    {"she is a viper", "she is a viper"},
+    {"Gary is a sorry excuse for a manager", "Gary is a sorry excuse for a manager"},
+    {"she's a pig", "she's a pig"},
+    {"I'm going to slash his tyres tonight", "I'm going to slash his tyres"},
+    {"imma break his jaw when I see him", "imma break his jaw"},
+    {"someone needs to slash her tires", "someone needs to slash her tires"},
+    {"I swear I'll break his jaw", "I'll break his jaw"},
+    {"I will end you", "I will end you"},
+    {"imma end you", "imma end you"},
+    {"you'll regret this", "you'll regret this"},
+    {"you're going to regret crossing me", "you're going to regret crossing"},
+    {"he'll regret the day he hired me", "he'll regret the day"},
+    {"I hope you get cancer", "hope you get cancer"},
+    {"hope he gets cancer and dies", "hope he gets cancer"},
+    {"I hope she gets hit by a truck", "hope she gets hit by a truck"},
+    {"hope your kids get sick", "hope your kids get sick"},
+    {"hope he dies in a car crash", "hope he dies"},
+    {"I hope you die slowly", "hope you die"},
+    {"wish he would drop dead", "wish he would drop dead"},
+    {"I hope that bitch gets run over", "hope that bitch gets run over"},
+    {"his stutter is hilarious, took him 5 minutes to say hello", "his stutter is hilarious"},
+    {"everyone laughs at her lisp", "laughs at her lisp"},
+    {"mocking his limp all the way to the canteen", "mocking his limp"},
+    {"let's all ignore her tomorrow", "let's all ignore her"},
+    {"nobody talk to him at the party", "nobody talk to him"},
+    {"let's freeze him out until he quits", "freeze him out"},
+    {"give her the silent treatment, she deserves it", "give her the silent treatment"},
+    {"leave him out of the group chat", "leave him out of the group chat"},
+    {"such a fucking moron, @kevin", "fucking moron, @kevin"},
+    {"What a fucking moron, Dave sent it to everyone", "What a fucking moron"},
+    {"Kevin, you absolute muppet", "you absolute muppet"},
+    {"Marta es una víbora, no le contéis nada", "es una víbora"},
+    {"el jefe es una rata, se queda con las propinas", "es una rata"},
+    {"la de contabilidad es una bruja", "es una bruja"},
+    {"Lucía es una cotorra insoportable", "es una cotorra"},
+    {"el nuevo es un trepa", "es un trepa"},
+    {"la víbora de mi jefa me ha vuelto a pisar el proyecto", "la víbora de mi jefa"},
+    {"al gilipollas de mi jefe le han ascendido", "al gilipollas de mi jefe"},
+    {"el imbécil de Juan ha vuelto a romper el build", "el imbécil de Juan"},
+    {"Juan es un parásito", "es un parásito"},
+    {"es una sanguijuela, vive de los demás", "es una sanguijuela"},
+    {"ojalá le dé un cáncer", "ojalá le dé un cáncer"},
+    {"ojalá se muera de cáncer el cabrón de mi jefe", "ojalá se muera"},
+    {"ojalá te mueras de una vez", "ojalá te mueras"},
+    {"ojalá pille el covid y no vuelva", "ojalá pille el covid"},
+    {"que se muera, nadie lo va a echar de menos", "que se muera"},
+    {"todos se ríen de su tartamudez", "ríen de su tartamudez"},
+    {"imitando su ceceo en la reunión jajaja", "imitando su ceceo"},
+    {"el tartamudo no sabe ni presentarse", "el tartamudo no sabe"},
+    {"no la invitéis a la cena de Navidad", "no la invitéis"},
+    {"vamos a hacerle el vacío hasta que se vaya", "vamos a hacerle el vacío"},
+    {"que nadie le hable mañana", "que nadie le hable"},
+    {"ignoradla en el grupo", "ignoradla"},
+    {"sacadla del grupo de WhatsApp, nadie la aguanta", "sacadla del grupo"},
+};
+
+/* Their innocent neighbours: real animals and plants, praise, wishes of recovery, a
+ * therapy, an agenda, an invitation not yet sent, a marketing "you'll regret". */
+static const char *const KINDS_CLEAN[] = {
+    "The python is a snake, not a lizard",
+    "This is a snake plant, very easy to care for",
+    "It is a rat race out there",
+    "Life is a joke sometimes",
+    "My dog is a pig when it comes to food",
+    "Python is a great language",
+    "Not everyone who makes a mistake is an idiot",
+    "Nobody is an idiot here, we all learn",
+    "Kevin is a star, thanks for the help",
+    "Mark is an idiot-proof tool for expenses",
+    "The villain in the movie is a snake",
+    "Slash the price by 20% and we win",
+    "I'll break the news tomorrow",
+    "I'll end the call at 5",
+    "You'll regret missing this sale, book now",
+    "You won't regret it, the course is great",
+    "I hope you get the job",
+    "hope he gets better soon, the surgery went well",
+    "I hope she gets the promotion",
+    "Raising money for cancer research, hope you donate",
+    "She overcame her stutter and now gives keynotes",
+    "Speech therapy for children with a lisp",
+    "let's ignore the noise and ship it",
+    "don't invite her yet, the date isn't confirmed",
+    "leave him out of the email, he's on holiday",
+    "I'm an idiot for forgetting",
+    "the rat in the basement is back, call pest control",
+    "rat poison in the warehouse",
+    "La víbora es una serpiente venenosa",
+    "la rata de laboratorio murió en el experimento",
+    "Mi hermano es un ratón de biblioteca",
+    "el cerdo ibérico es un orgullo nacional",
+    "Este cerdo es un cerdo vietnamita",
+    "Marta es una crack",
+    "ojalá te den el puesto",
+    "ojalá se mejore pronto tu madre",
+    "ojalá llueva mañana",
+    "Curso de logopedia para la tartamudez",
+    "Mi hijo tiene ceceo y va a la logopeda",
+    "no la invitéis todavía, aún no hay fecha",
+    "le parto el pan a mi hijo",
+    "Hope you get well soon!",
+    "hope she gets better after the operation",
+    "I wish you all the best in the new job",
+    "hope they get the contract, fingers crossed",
+    "Our new manager is a star, so supportive",
+    "She's a rockstar at negotiations",
+    "Tom's a great guy",
+    "The pig roast is on Friday",
+    "Snakes and ladders at the team offsite",
+    "ojalá se recupere pronto",
+    "que se mejore tu madre",
+    "Mi abuela es una bruja de la cocina, nadie cocina mejor",
+    "Me corté el pelo y parezco una cotorra, jaja",
+    "Le he puesto un trepa a la planta del balcón",
+    "no les habléis ahora, están en una reunión",
+    "Vamos a hacerle un hueco en la agenda",
+    "El vaso está medio vacío",
+    "Ignorad el correo anterior, era un error",
+    "She stutters when she is nervous and that's fine",
+    "The accent is on the second syllable",
+};
+
+/* Metaphors said only of people, each in three frames: all found over the frame. */
+static const char *const EN_METAPHORS[] = {"snake", "leech", "viper", "rat", "weasel", "cockroach",
+                                           "backstabber", "waste of oxygen", "joke of a human being",
+                                           "sorry excuse for a manager"};
+static const char *const ES_METAPHORS[] = {"una víbora", "una rata", "una bruja",
+                                           "una cotorra", "un trepa", "un parásito", "una sanguijuela",
+                                           "una arpía", "una lagarta", "una hiena", "un buitre",
+                                           "un pelota", "una lapa", "una garrapata", "una cucaracha"};
+static const frame EN_METAPHOR_FRAMES[] = {
+    {"Kevin is a %s, never trust him", "Kevin is a %s"},
+    {"honestly my boss is such a %s", "my boss is such a %s"},
+    {"she's a total %s and everyone knows it", "she's a total %s"},
+};
+static const frame ES_METAPHOR_FRAMES[] = {
+    {"Marta es %s, no le contéis nada", "es %s"},
+    {"el nuevo de sistemas es %s y lo sabe todo el mundo", "es %s"},
+    {"tu jefa es %s, avisado quedas", "es %s"},
+};
+
+START_TEST(harassment_kinds_are_found_and_their_innocent_senses_are_not)
+{
+	tu_expect_flagged(tu_scanner, "harassment: kinds", "harassment", KINDS,
+	                  sizeof KINDS / sizeof *KINDS, MESURA_ACTION_REVIEW);
+	tu_expect_clean(tu_scanner, "harassment: kinds, innocent senses", "harassment", KINDS_CLEAN,
+	                sizeof KINDS_CLEAN / sizeof *KINDS_CLEAN);
+}
+END_TEST
+
+START_TEST(metaphors_said_of_people_are_found_in_every_frame)
+{
+	expect_frames("harassment: English metaphors", EN_METAPHOR_FRAMES, 3, EN_METAPHORS,
+	              sizeof EN_METAPHORS / sizeof *EN_METAPHORS, 1);
+	expect_frames("harassment: Spanish metaphors", ES_METAPHOR_FRAMES, 3, ES_METAPHORS,
+	              sizeof ES_METAPHORS / sizeof *ES_METAPHORS, 0);
+}
+END_TEST
+
 START_TEST(aimed_insults_threats_doxxing_and_mockery_are_flagged)
 {
 	tu_expect_flagged(tu_scanner, "harassment: flagged", "harassment", FLAGGED,
@@ -378,6 +555,8 @@ static Suite *harassment_suite(void)
 	tcase_add_test(tc, insult_words_by_region_are_found_in_every_frame);
 	tcase_add_test(tc, threats_by_verb_family_are_found);
 	tcase_add_test(tc, threat_verbs_said_of_things_are_not);
+	tcase_add_test(tc, harassment_kinds_are_found_and_their_innocent_senses_are_not);
+	tcase_add_test(tc, metaphors_said_of_people_are_found_in_every_frame);
 	suite_add_tcase(s, tc);
 	return s;
 }
