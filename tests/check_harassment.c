@@ -410,6 +410,8 @@ static const tu_flagged KINDS[] = {
 /* Their innocent neighbours: real animals and plants, praise, wishes of recovery, a
  * therapy, an agenda, an invitation not yet sent, a marketing "you'll regret". */
 static const char *const KINDS_CLEAN[] = {
+    "Yo era un cerdo comiendo, ahora me cuido",
+    "Un chiste para que se mueran rabiosos los envidiosos",
     "The python is a snake, not a lizard",
     "This is a snake plant, very easy to care for",
     "It is a rat race out there",
