@@ -278,6 +278,46 @@ START_TEST(figures_with_earliness_in_other_words)
 }
 END_TEST
 
+/* Earliness in other words, about any business matter (no figure): a leak cue next to a
+ * business word; the same cues about a birthday or a wedding are clean. */
+START_TEST(leaks_told_early_in_other_words)
+{
+	tu_tally t = {"leaks: earliness", 0, 0};
+	static const char *const cues_en[] = {
+		"nobody knows yet", "no one knows yet", "not public till Thursday",
+		"not public until the all-hands", "before we announce it", "before it\xe2\x80\x99s official",
+		"until it's official, shh", "not official until Monday", "keep it between us",
+		"not announced until the call", "we haven\xe2\x80\x99t announced it", "hasn't been made public"};
+	static const char *const cues_es[] = {
+		"nadie lo sabe aún", "nadie lo sabe todavía", "todavía nadie lo sabe",
+		"no se comunica hasta el lunes", "no se anuncia hasta marzo", "hasta que sea oficial, chitón",
+		"antes de que sea oficial", "entre tú y yo", "que no trascienda", "aún no lo saben",
+		"no lo comentéis"};
+	char post[256];
+	for (size_t c = 0; c < COUNT(cues_en); c++) {
+		snprintf(post, sizeof post, "The new pricing lands in April, %s", cues_en[c]);
+		t.checks++;
+		if (!fires(post, "confidential.leak-en"))
+			tu_tally_fail(&t, "missed: %s", post);
+		snprintf(post, sizeof post, "My sister is pregnant, %s \xf0\x9f\x8e\x89", cues_en[c]);
+		t.checks++;
+		if (tu_has_category(screen(post), "confidential"))
+			tu_tally_fail(&t, "flagged without a business word: %s", post);
+	}
+	for (size_t c = 0; c < COUNT(cues_es); c++) {
+		snprintf(post, sizeof post, "El lanzamiento del nuevo modelo se retrasa, %s", cues_es[c]);
+		t.checks++;
+		if (!fires(post, "confidential.leak-es"))
+			tu_tally_fail(&t, "missed: %s", post);
+		snprintf(post, sizeof post, "Me caso en mayo, %s \xf0\x9f\x92\x8d", cues_es[c]);
+		t.checks++;
+		if (tu_has_category(screen(post), "confidential"))
+			tu_tally_fail(&t, "flagged without a business word: %s", post);
+	}
+	tu_tally_finish(&t, "posts");
+}
+END_TEST
+
 START_TEST(mergers_and_acquisitions_by_kind)
 {
 	tu_tally t = {"m&a", 0, 0};
@@ -470,6 +510,7 @@ int main(void)
 	tcase_add_test(tc, deals_and_layoffs);
 	tcase_add_test(tc, figures_with_the_period_written_otherwise);
 	tcase_add_test(tc, figures_with_earliness_in_other_words);
+	tcase_add_test(tc, leaks_told_early_in_other_words);
 	tcase_add_test(tc, mergers_and_acquisitions_by_kind);
 	tcase_add_test(tc, layoffs_and_closures_by_kind);
 	tcase_add_test(tc, price_and_pay_changes);
