@@ -613,7 +613,7 @@ static const struct floor_row {
 	{"profanity", {{1.000, 1.000}, {0.988, 0.956}, {1.000, 1.000}}},
 	{"harassment", {{1.000, 0.962}, {1.000, 0.949}, {-1, -1}}},
 	{"hate", {{1.000, 0.887}, {1.000, 0.822}, {1.000, 1.000}}},
-	{"sexual", {{1.000, 0.789}, {1.000, 0.759}, {1.000, 1.000}}},
+	{"sexual", {{1.000, 0.807}, {1.000, 0.777}, {1.000, 1.000}}},
 };
 /* Ceilings, as measured: clean posts with any finding, and hard negatives among them. */
 #define MAX_CLEAN_FLAGGED 0
