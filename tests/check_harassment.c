@@ -342,6 +342,11 @@ END_TEST
  * campaigns ("let's all ignore her", "no la invitéis"), and an insult whose swear word
  * alone was found only as profanity ("al gilipollas de mi jefe"). */
 static const tu_flagged KINDS[] = {
+    {"te voy a partir tu madre, cabrón", "te voy a partir tu madre"},
+    {"le parto la jeta al de compras", "le parto la jeta"},
+    {"el nuevo es un sapo, le cuenta todo al jefe", "es un sapo"},
+    {"es una culebra, no te fíes", "es una culebra"},
+    {"hope someone kills him on the way home", "hope someone kills him"},
     {"Kevin is a snake, never trust him with a deadline", "Kevin is a snake"},
     {"honestly Mark is such a fucking moron", "Mark is such a fucking moron"},
     {"Dave's a moron, he deleted prod again", "Dave's a moron"},
@@ -410,6 +415,8 @@ static const tu_flagged KINDS[] = {
 /* Their innocent neighbours: real animals and plants, praise, wishes of recovery, a
  * therapy, an agenda, an invitation not yet sent, a marketing "you'll regret". */
 static const char *const KINDS_CLEAN[] = {
+    "el sapo del jardín es enorme",
+    "ese sapo salta mucho",
     "Yo era un cerdo comiendo, ahora me cuido",
     "Un chiste para que se mueran rabiosos los envidiosos",
     "The python is a snake, not a lizard",
