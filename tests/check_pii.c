@@ -655,7 +655,12 @@ START_TEST(brazilian_european_and_us_ids)
 		c[16] = '\0';
 		strcpy(w, c);
 		w[15] = (char)('A' + (sum + 1) % 26);
-		id_family(&cf, "Mi codice fiscale es ", c, ", para el contrato", "CF: ", w);
+		/* at every place in the scanner's 16-byte chunks, after a capital run of up to
+		 * 20 (the regex waits for 6 capitals in a row, counted a chunk at a time) */
+		char pre[96];
+		snprintf(pre, sizeof pre, "%.*s%.*s Mi codice fiscale es ", (int)(k % 17),
+		         "ok ok ok ok ok ok", (int)(k % 21), "ABCDEFGHIJKLMNOPQRSTU");
+		id_family(&cf, pre, c, ", para el contrato", "CF: ", w);
 	}
 	report(&cf);
 

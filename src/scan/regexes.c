@@ -86,21 +86,33 @@ static void summarize(const mesura_policy *p, const char *text, size_t len, view
 	sum->ready = 1;
 }
 
-/* The most ASCII capitals in a row in t[0..len), a chunk of bytes at a time: most
- * chunks of a post hold none. */
+/* The most set bits in a row in x (an AND with x shifted by one shortens every run by
+ * one: as many rounds as the longest run). */
+static unsigned longest_ones(unsigned x)
+{
+	unsigned n = 0;
+	for (; x; x &= x >> 1)
+		n++;
+	return n;
+}
+
+/* The most ASCII capitals in a row in t[0..len), a chunk of bytes at a time (bit k of a
+ * chunk's mask is its byte k): most chunks of a post hold none, the others one or two
+ * short runs, counted in a few bit operations; `run` carries a run across chunks. */
 static size_t longest_capital_run(const unsigned char *t, size_t len)
 {
+	const unsigned full = (1u << CHUNK) - 1;
 	size_t i = 0, run = 0, best = 0;
 	for (; i + CHUNK <= len; i += CHUNK) {
 		unsigned bits = chunk_bits(chunk_in(chunk_load(t + i), 'A', 'Z'));
-		if (bits == 0) {
-			run = 0;
+		if (bits == full) {
+			run += CHUNK;
 			continue;
 		}
-		for (unsigned k = 0; k < CHUNK; k++, bits >>= 1) {
-			run = bits & 1 ? run + 1 : 0;
-			best = run > best ? run : best;
-		}
+		size_t first = (size_t)__builtin_ctz(~bits); /* the run that goes on from before */
+		best = run + first > best ? run + first : best;
+		best = longest_ones(bits) > best ? longest_ones(bits) : best;
+		run = (size_t)__builtin_clz(~(bits << (32 - CHUNK))); /* the one that may go on */
 	}
 	for (; i < len; i++) {
 		run = (unsigned)(t[i] - 'A') < 26u ? run + 1 : 0;
