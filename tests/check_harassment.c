@@ -342,6 +342,9 @@ END_TEST
  * campaigns ("let's all ignore her", "no la invitéis"), and an insult whose swear word
  * alone was found only as profanity ("al gilipollas de mi jefe"). */
 static const tu_flagged KINDS[] = {
+    {"su acento es ridículo, no se le entiende nada", "su acento es ridículo"},
+    {"el jefe es un trepa de cuidado", "es un trepa"},
+    {"everyone should ignore him until he apologises", "everyone should ignore him"},
     {"te voy a partir tu madre, cabrón", "te voy a partir tu madre"},
     {"le parto la jeta al de compras", "le parto la jeta"},
     {"el nuevo es un sapo, le cuenta todo al jefe", "es un sapo"},
@@ -415,6 +418,8 @@ static const tu_flagged KINDS[] = {
 /* Their innocent neighbours: real animals and plants, praise, wishes of recovery, a
  * therapy, an agenda, an invitation not yet sent, a marketing "you'll regret". */
 static const char *const KINDS_CLEAN[] = {
+    "su voz es muy bonita, canta en el coro",
+    "everyone should ignore spam emails",
     "el sapo del jardín es enorme",
     "ese sapo salta mucho",
     "Yo era un cerdo comiendo, ahora me cuido",
