@@ -623,7 +623,9 @@ static const struct floor_row {
  * posts labelled before anyone ran the rules on them, and kept out of the tuning. Its
  * floors and ceiling are the values measured when it landed (rounded down, as above): a
  * cell can only rise, and whoever raises one re-measures it here. Only the categories
- * counted by post: the batch labels no spans. */
+ * counted by post: the batch labels no spans. Confidential, harassment and sexual raised
+ * on fadb364, after the recall work by the kinds this batch's misses showed
+ * (docs/default-policy.md): for those the batch is no longer fully blind. */
 static const struct floor_row BLIND_FLOORS[] = {
 	{"pii.email", {{-1, -1}, {-1, -1}, {-1, -1}}},
 	{"pii.phone", {{-1, -1}, {-1, -1}, {-1, -1}}},
@@ -631,11 +633,11 @@ static const struct floor_row BLIND_FLOORS[] = {
 	{"pii.iban", {{-1, -1}, {-1, -1}, {-1, -1}}},
 	{"pii.national_id", {{-1, -1}, {-1, -1}, {-1, -1}}},
 	{"secret.credential", {{-1, -1}, {-1, -1}, {-1, -1}}},
-	{"confidential", {{1.000, 0.200}, {1.000, 0.240}, {-1, -1}}},
+	{"confidential", {{1.000, 0.480}, {1.000, 0.360}, {-1, -1}}},
 	{"profanity", {{1.000, 0.555}, {0.866, 0.722}, {-1, -1}}},
-	{"harassment", {{1.000, 0.241}, {1.000, 0.303}, {-1, -1}}},
+	{"harassment", {{1.000, 0.448}, {1.000, 0.545}, {-1, -1}}},
 	{"hate", {{0.952, 0.800}, {0.937, 0.600}, {-1, -1}}},
-	{"sexual", {{0.937, 0.560}, {1.000, 0.280}, {-1, -1}}},
+	{"sexual", {{0.941, 0.640}, {1.000, 0.560}, {-1, -1}}},
 };
 /* 3 at the first measurement (29500b1); 4 since the recall session's vocabulary (its author
  * did not read the batch: the post and the rule are for the lead to review) */
@@ -643,7 +645,9 @@ static const struct floor_row BLIND_FLOORS[] = {
 
 /* The second blind batch (tests/data/builtin-blind2.jsonl), written and labelled on
  * 2026-12-07 (fifth session) by an engineer who read no rule and ran nothing on it;
- * floors measured on main 8b36789, when it landed, before any rule was changed. */
+ * first measured on main 8b36789, when it landed, before any rule was changed; raised
+ * to the values after the recall-by-kind work of the same session (fadb364), whose
+ * authors never read it. */
 static const struct floor_row BLIND2_FLOORS[] = {
 	{"pii.email", {{-1, -1}, {-1, -1}, {-1, -1}}},
 	{"pii.phone", {{-1, -1}, {-1, -1}, {-1, -1}}},
@@ -651,11 +655,11 @@ static const struct floor_row BLIND2_FLOORS[] = {
 	{"pii.iban", {{-1, -1}, {-1, -1}, {-1, -1}}},
 	{"pii.national_id", {{-1, -1}, {-1, -1}, {-1, -1}}},
 	{"secret.credential", {{-1, -1}, {-1, -1}, {-1, -1}}},
-	{"confidential", {{0.900, 0.360}, {1.000, 0.240}, {-1, -1}}},
+	{"confidential", {{0.923, 0.480}, {1.000, 0.440}, {-1, -1}}},
 	{"profanity", {{1.000, 0.636}, {0.916, 0.785}, {-1, -1}}},
-	{"harassment", {{1.000, 0.161}, {1.000, 0.406}, {-1, -1}}},
+	{"harassment", {{1.000, 0.161}, {1.000, 0.468}, {-1, -1}}},
 	{"hate", {{0.920, 0.920}, {0.900, 0.720}, {-1, -1}}},
-	{"sexual", {{0.928, 0.520}, {1.000, 0.440}, {-1, -1}}},
+	{"sexual", {{0.937, 0.600}, {1.000, 0.560}, {-1, -1}}},
 };
 #define BLIND2_MAX_CLEAN_FLAGGED 7
 
