@@ -33,6 +33,22 @@ static int fires(const char *text, const char *rule)
 	return 0;
 }
 
+/* One check of `post`: rule `rule` must fire on it. */
+static void post_fires(tu_tally *t, const char *post, const char *rule)
+{
+	t->checks++;
+	if (!fires(post, rule))
+		tu_tally_fail(t, "missed: %s", post);
+}
+
+/* One check of `post`: no confidential finding (`why` names what makes it clean). */
+static void post_is_clean(tu_tally *t, const char *post, const char *why)
+{
+	t->checks++;
+	if (tu_has_category(screen(post), "confidential"))
+		tu_tally_fail(t, "%s: %s", why, post);
+}
+
 /* ------------------------------------------------------------ figures */
 
 static const char *const PERIODS_EN[] = {"Q3", "H1", "FY2025", "third-quarter", "#ThirdQuarter",
@@ -57,14 +73,10 @@ START_TEST(unreleased_figures_en)
 				size_t c = (p + m + f) % COUNT(CUES_EN), k = (p * m + f) % COUNT(PUBLISHED_EN);
 				snprintf(post, sizeof post, "%s %s came in at %s, %s \xf0\x9f\xa4\xab",
 				         PERIODS_EN[p], METRICS_EN[m], FIGURES_EN[f], CUES_EN[c]);
-				t.checks++;
-				if (!fires(post, "confidential.figures-en"))
-					tu_tally_fail(&t, "missed: %s", post);
+				post_fires(&t, post, "confidential.figures-en");
 				snprintf(post, sizeof post, "%s %s came in at %s, great job team \xf0\x9f\x93\x88",
 				         PERIODS_EN[p], METRICS_EN[m], FIGURES_EN[f]);
-				t.checks++;
-				if (tu_has_category(screen(post), "confidential"))
-					tu_tally_fail(&t, "flagged without a cue: %s", post);
+				post_is_clean(&t, post, "flagged without a cue");
 				snprintf(post, sizeof post, "%s %s came in at %s, %s",
 				         PERIODS_EN[p], METRICS_EN[m], FIGURES_EN[f], PUBLISHED_EN[k]);
 				t.checks++;
@@ -97,14 +109,10 @@ START_TEST(unreleased_figures_es)
 				size_t c = (p + m + f) % COUNT(CUES_ES), k = (p + f) % COUNT(PUBLISHED_ES);
 				snprintf(post, sizeof post, "%s del %s: %s, %s \xf0\x9f\xa4\x90", METRICS_ES[m],
 				         PERIODS_ES[p], FIGURES_ES[f], CUES_ES[c]);
-				t.checks++;
-				if (!fires(post, "confidential.figures-es"))
-					tu_tally_fail(&t, "missed: %s", post);
+				post_fires(&t, post, "confidential.figures-es");
 				snprintf(post, sizeof post, "%s del %s: %s, enhorabuena equipo", METRICS_ES[m],
 				         PERIODS_ES[p], FIGURES_ES[f]);
-				t.checks++;
-				if (tu_has_category(screen(post), "confidential"))
-					tu_tally_fail(&t, "flagged without a cue: %s", post);
+				post_is_clean(&t, post, "flagged without a cue");
 				snprintf(post, sizeof post, "%s del %s: %s, %s", METRICS_ES[m], PERIODS_ES[p],
 				         FIGURES_ES[f], PUBLISHED_ES[k]);
 				t.checks++;
@@ -203,9 +211,7 @@ START_TEST(figures_with_the_period_written_otherwise)
 		for (size_t c = 0; c < COUNT(SOFT_CUES_EN); c++) {
 			snprintf(post, sizeof post, "%s: bookings up 22%% %s \xf0\x9f\x91\x80",
 			         SOFT_CUES_EN[c], OTHER_PERIODS_EN[p]);
-			t.checks++;
-			if (!fires(post, "confidential.figures-en"))
-				tu_tally_fail(&t, "missed: %s", post);
+			post_fires(&t, post, "confidential.figures-en");
 			/* the same cue and figure without a period: a shop's or a dessert's sneak peek */
 			snprintf(post, sizeof post, "%s: bookings up 22%% \xf0\x9f\x91\x80", SOFT_CUES_EN[c]);
 			t.checks++;
@@ -216,9 +222,7 @@ START_TEST(figures_with_the_period_written_otherwise)
 		for (size_t c = 0; c < COUNT(SOFT_CUES_ES); c++) {
 			snprintf(post, sizeof post, "%s: la facturación %s sube un 9,5%%",
 			         SOFT_CUES_ES[c], OTHER_PERIODS_ES[p]);
-			t.checks++;
-			if (!fires(post, "confidential.figures-es"))
-				tu_tally_fail(&t, "missed: %s", post);
+			post_fires(&t, post, "confidential.figures-es");
 			snprintf(post, sizeof post, "%s: la facturación sube un 9,5%%", SOFT_CUES_ES[c]);
 			t.checks++;
 			if (fires(post, "confidential.figures-es"))
@@ -252,27 +256,19 @@ START_TEST(figures_with_earliness_in_other_words)
 	char post[256];
 	for (size_t c = 0; c < COUNT(WHEN_OUT_EN); c++) {
 		snprintf(post, sizeof post, "Revenue grew 14%%, %s \xf0\x9f\xa4\x90", WHEN_OUT_EN[c]);
-		t.checks++;
-		if (!fires(post, "confidential.figures-en"))
-			tu_tally_fail(&t, "missed: %s", post);
+		post_fires(&t, post, "confidential.figures-en");
 	}
 	for (size_t k = 0; k < COUNT(ALREADY_OUT_EN); k++) {
 		snprintf(post, sizeof post, "Revenue grew 14%% this quarter, %s", ALREADY_OUT_EN[k]);
-		t.checks++;
-		if (tu_has_category(screen(post), "confidential"))
-			tu_tally_fail(&t, "flagged once out: %s", post);
+		post_is_clean(&t, post, "flagged once out");
 	}
 	for (size_t c = 0; c < COUNT(WHEN_OUT_ES); c++) {
 		snprintf(post, sizeof post, "El margen bruto baja al 28%%, %s", WHEN_OUT_ES[c]);
-		t.checks++;
-		if (!fires(post, "confidential.figures-es"))
-			tu_tally_fail(&t, "missed: %s", post);
+		post_fires(&t, post, "confidential.figures-es");
 	}
 	for (size_t k = 0; k < COUNT(ALREADY_OUT_ES); k++) {
 		snprintf(post, sizeof post, "El margen bruto del T3 baja al 28%%, %s", ALREADY_OUT_ES[k]);
-		t.checks++;
-		if (tu_has_category(screen(post), "confidential"))
-			tu_tally_fail(&t, "flagged once out: %s", post);
+		post_is_clean(&t, post, "flagged once out");
 	}
 	tu_tally_finish(&t, "posts");
 }
@@ -296,23 +292,15 @@ START_TEST(leaks_told_early_in_other_words)
 	char post[256];
 	for (size_t c = 0; c < COUNT(cues_en); c++) {
 		snprintf(post, sizeof post, "The new pricing lands in April, %s", cues_en[c]);
-		t.checks++;
-		if (!fires(post, "confidential.leak-en"))
-			tu_tally_fail(&t, "missed: %s", post);
+		post_fires(&t, post, "confidential.leak-en");
 		snprintf(post, sizeof post, "My sister is pregnant, %s \xf0\x9f\x8e\x89", cues_en[c]);
-		t.checks++;
-		if (tu_has_category(screen(post), "confidential"))
-			tu_tally_fail(&t, "flagged without a business word: %s", post);
+		post_is_clean(&t, post, "flagged without a business word");
 	}
 	for (size_t c = 0; c < COUNT(cues_es); c++) {
 		snprintf(post, sizeof post, "El lanzamiento del nuevo modelo se retrasa, %s", cues_es[c]);
-		t.checks++;
-		if (!fires(post, "confidential.leak-es"))
-			tu_tally_fail(&t, "missed: %s", post);
+		post_fires(&t, post, "confidential.leak-es");
 		snprintf(post, sizeof post, "Me caso en mayo, %s \xf0\x9f\x92\x8d", cues_es[c]);
-		t.checks++;
-		if (tu_has_category(screen(post), "confidential"))
-			tu_tally_fail(&t, "flagged without a business word: %s", post);
+		post_is_clean(&t, post, "flagged without a business word");
 	}
 	tu_tally_finish(&t, "posts");
 }
@@ -394,19 +382,13 @@ START_TEST(layoffs_and_closures_by_kind)
 		for (size_t w = 0; w < COUNT(WHEN_EN); w++) {
 			snprintf(post, sizeof post, "%s %s, heard it from my manager", LAYOFFS_EN[l],
 			         WHEN_EN[w]);
-			t.checks++;
-			if (!fires(post, "confidential.deal-en"))
-				tu_tally_fail(&t, "missed: %s", post);
+			post_fires(&t, post, "confidential.deal-en");
 		}
 		snprintf(post, sizeof post, "%s are hard on everyone, take care of each other",
 		         LAYOFFS_EN[l]);
-		t.checks++;
-		if (tu_has_category(screen(post), "confidential"))
-			tu_tally_fail(&t, "flagged without a when: %s", post);
+		post_is_clean(&t, post, "flagged without a when");
 		snprintf(post, sizeof post, "%s next week at Orbis, according to Reuters", LAYOFFS_EN[l]);
-		t.checks++;
-		if (tu_has_category(screen(post), "confidential"))
-			tu_tally_fail(&t, "flagged as news: %s", post);
+		post_is_clean(&t, post, "flagged as news");
 	}
 	for (size_t l = 0; l < COUNT(LAYOFFS_ES); l++) {
 		for (size_t w = 0; w < COUNT(WHEN_ES); w++) {
@@ -417,14 +399,10 @@ START_TEST(layoffs_and_closures_by_kind)
 				tu_tally_fail(&t, "missed: %s", post);
 		}
 		snprintf(post, sizeof post, "%s: qué duro es para todos, cuidaos", LAYOFFS_ES[l]);
-		t.checks++;
-		if (tu_has_category(screen(post), "confidential"))
-			tu_tally_fail(&t, "flagged without a when: %s", post);
+		post_is_clean(&t, post, "flagged without a when");
 		snprintf(post, sizeof post, "%s en marzo en la otra empresa, según la prensa",
 		         LAYOFFS_ES[l]);
-		t.checks++;
-		if (tu_has_category(screen(post), "confidential"))
-			tu_tally_fail(&t, "flagged as news: %s", post);
+		post_is_clean(&t, post, "flagged as news");
 	}
 	static const char *const clean[] = {
 		"The guitar riff next week will be epic", "Ere long we shall see, in March",
