@@ -19,8 +19,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 command -v wrk >/dev/null || { echo "run.sh: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
 
-# The request bodies, written by Python's json (UTF-16 escapes, as a browser's would be;
-# the sample's line of Latin-1 bytes reads with U+FFFD, as JSON cannot carry it).
+# The request bodies, written by Python's json: non-ASCII as \u escapes, as Python and
+# many other clients send it (a browser's JSON.stringify sends UTF-8 as it is, which
+# reads faster); the sample's line of Latin-1 bytes reads with U+FFFD, as JSON cannot
+# carry it.
 python3 - "$here/../../examples/data/sample-posts.txt" "$work" "$screened" <<'PY'
 import json, sys
 posts = [l.rstrip("\n") for l in open(sys.argv[1], encoding="utf-8", errors="replace") if l.strip()]
