@@ -11,7 +11,8 @@
  *
  * Each is also compared with the folds applied to a copy of its stage 1 alone
  * (mesura_text__normalize_from), and the folds but leet to a copy of its stage 1 with
- * leet, as the scanner does for views that share stage 1.
+ * leet, as the scanner does for views that share stage 1; such a view must say that
+ * it is the same as its base (same_as_base) exactly when it is.
  *
  * Built with -DMESURA_PORTABLE=ON, the skips use their portable 8-byte form, so both
  * forms go through this suite (scripts/test.sh does that in its sanitizer build).
@@ -126,6 +127,12 @@ static const char *difference(const mesura_view *a, const mesura_view *b)
 	return NULL;
 }
 
+/* Whether view (made from base) says that it is the same as base exactly when it is. */
+static int says_whether_same(const mesura_view *view, const mesura_view *base)
+{
+	return view->same_as_base == (difference(view, base) == NULL);
+}
+
 /* Printable form of s (at most 160 bytes): ASCII as is, other bytes as \xNN. */
 static const char *escaped(char out[700], const char *s, size_t len)
 {
@@ -171,6 +178,8 @@ static void compare(paths *p, const char *what, size_t index, const char *s, siz
 		    mesura_text__normalize_from(p->fast[f], p->b, p->base, 0) != MESURA_OK)
 			ck_abort_msg("normalising from stage 1 failed on %s #%zu", what, index);
 		diff = difference(p->a, p->b);
+		if (!diff && !says_whether_same(p->b, p->base))
+			diff = "same_as_base";
 		if (diff) {
 			report(p, what, index, f, diff, "from stage 1", s, len);
 			continue;
@@ -182,6 +191,8 @@ static void compare(paths *p, const char *what, size_t index, const char *s, siz
 		    mesura_text__normalize_from(p->fast[f], p->b, p->base, MESURA_NORM_LEET) != MESURA_OK)
 			ck_abort_msg("normalising from leet failed on %s #%zu", what, index);
 		diff = difference(p->a, p->b);
+		if (!diff && !says_whether_same(p->b, p->base))
+			diff = "same_as_base";
 		if (diff)
 			report(p, what, index, f, diff, "from stage 1 and leet", s, len);
 	}

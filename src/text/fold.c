@@ -154,9 +154,12 @@ static unsigned char one_letter(const unsigned char *t, size_t start, size_t end
 
 /* Folds leet inside one word t[start, end) that contains a letter. A symbol is only
  * leet before a letter or digit of the same word, so "hola!" keeps its "!"; a run of
- * three or more digits is a number, so "#año2024" and "100k" keep theirs. */
-static void fold_leet_word(unsigned char *t, size_t start, size_t end)
+ * three or more digits is a number, so "#año2024" and "100k" keep theirs. Returns
+ * whether it changed a byte (each byte it writes changes: a letter for a digit or a
+ * symbol). */
+static int fold_leet_word(unsigned char *t, size_t start, size_t end)
 {
+	int changed = 0;
 	for (size_t i = start; i < end; i++) {
 		unsigned char c = t[i];
 		if (ascii_is_digit(c)) {
@@ -180,9 +183,11 @@ static void fold_leet_word(unsigned char *t, size_t start, size_t end)
 				folds = 1;
 			for (; folds && i < run; i++)
 				t[i] = leet_letter(t[i]);
+			changed |= folds;
 			i = run - 1;
 			continue;
 		}
+		changed = 1;
 		if (c == '1' && i + 1 < end && t[i + 1] == '1') { /* "ki11", "po11a": ll, never ii */
 			t[i] = t[i + 1] = 'l';
 			i++;
@@ -190,6 +195,7 @@ static void fold_leet_word(unsigned char *t, size_t start, size_t end)
 		}
 		t[i] = c == '1' ? one_letter(t, start, end, i) : letter;
 	}
+	return changed;
 }
 
 /* Classes of ASCII bytes for the word scan, one table lookup per byte. */
@@ -305,9 +311,11 @@ static size_t skip_unfoldable(const unsigned char *t, size_t len, size_t i)
 /* Only the words around leet candidates are looked at: most words have none. Each
  * word is read three times (back to its start, forward to its end, and folded): its
  * length counts as the steps of all three, and so does what a candidate skips, so that
- * text read more than once per candidate would show in v->steps. */
-static void fold_leet(mesura_view *v, int fast)
+ * text read more than once per candidate would show in v->steps. Returns whether it
+ * changed the text. */
+static int fold_leet(mesura_view *v, int fast)
 {
+	int changed = 0;
 	unsigned char *t = v->cur.text;
 	size_t len = v->cur.len, i = 0;
 	uint64_t steps = 0;
@@ -323,10 +331,11 @@ static void fold_leet(mesura_view *v, int fast)
 		size_t end = scan_word(t, len, start, &seen);
 		steps += end - start;
 		if ((seen & (LETTER | LEET)) == (LETTER | LEET))
-			fold_leet_word(t, start, end);
+			changed |= fold_leet_word(t, start, end);
 		i = end > i ? end : i + 1;
 	}
 	v->steps += steps;
+	return changed;
 }
 
 /* ------------------------------------------------ collapse and join */
@@ -805,9 +814,11 @@ static int make_room(mesura_view *v, int rebuilds)
 	return rc;
 }
 
-int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigned int done)
+int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigned int done,
+                            int *edited)
 {
 	unsigned int folds = nz->flags & ~done;
+	*edited = 0;
 	int rebuilds = (folds & (MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED)) != 0;
 	if (!rebuilds && !(folds & MESURA_NORM_LEET))
 		return MESURA_OK;
@@ -825,7 +836,7 @@ int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigne
 	if (mesura_view__must_stop(v))
 		return MESURA_ELIMIT;
 	if (folds & MESURA_NORM_LEET)
-		fold_leet(v, nz->fold_fast_path);
+		*edited = fold_leet(v, nz->fold_fast_path);
 	if (!rebuilds)
 		return MESURA_OK;
 	v->n_edits = 0;
@@ -841,5 +852,6 @@ int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigne
 		rc = merge_edits(v, n_joined);
 	if (rc != MESURA_OK || v->n_edits == 0)
 		return rc;
+	*edited = 1;
 	return rebuild(v);
 }

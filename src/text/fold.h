@@ -7,9 +7,11 @@
 #include "view.h"
 
 /* Applies the LEET, COLLAPSE_REPEATS and JOIN_SPACED flags of nz, but those in `done`,
- * to the view's text, keeping the map. Does nothing when none is left. Leet comes
- * first, so a view with leet done can take the others. */
-int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigned int done);
+ * to the view's text, keeping the map; *edited tells whether they changed it. Does
+ * nothing when none is left. Leet comes first, so a view with leet done can take the
+ * others. */
+int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigned int done,
+                            int *edited);
 
 /* The word folds of a normaliser: what it does after stage 1. */
 #define MESURA_TEXT_WORD_FOLDS \
@@ -19,7 +21,7 @@ int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigne
  * normalised from, when base's normaliser had nz's flags without the word folds (its
  * text is nz's stage 1), or with only LEET of them (`done`: MESURA_NORM_LEET): copies
  * base's text and map, then applies the folds not done. Views that share stage 1 pay
- * for it once. */
+ * for it once. Sets view->same_as_base when the folds changed nothing. */
 int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
                                 const mesura_view *base, unsigned int done);
 

@@ -847,6 +847,7 @@ static void view_reset(mesura_view *v, size_t len)
 	v->source_len = len;
 	v->repairs = 0;
 	v->steps = 0;
+	v->same_as_base = 0;
 }
 
 /* The base copied into the view, for the folds to work on. */
@@ -869,13 +870,15 @@ static int copy_stage1(mesura_view *v, const mesura_view *base)
 	return MESURA_OK;
 }
 
-/* Stage 2 on the view's stage-1 text (but the folds `done`), then the NUL after it; a
- * failure (rc, or one of these) leaves the view empty. */
+/* Stage 2 on the view's stage-1 text (but the folds `done`), then the NUL after it;
+ * *edited tells whether stage 2 changed the text. A failure (rc, or one of these)
+ * leaves the view empty. */
 static int fold_and_finish(const mesura_normalizer *nz, mesura_view *view, unsigned int done,
-                           int rc)
+                           int rc, int *edited)
 {
+	*edited = 0;
 	if (rc == MESURA_OK)
-		rc = mesura_text__fold_words(nz, view, done);
+		rc = mesura_text__fold_words(nz, view, done, edited);
 	if (rc == MESURA_OK)
 		rc = mesura_view__reserve(view, &view->cur, 0);
 	if (rc != MESURA_OK) {
@@ -890,7 +893,10 @@ int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
                                 const mesura_view *base, unsigned int done)
 {
 	view_reset(view, base->source_len);
-	return fold_and_finish(nz, view, done, copy_stage1(view, base));
+	int edited;
+	int rc = fold_and_finish(nz, view, done, copy_stage1(view, base), &edited);
+	view->same_as_base = rc == MESURA_OK && !edited;
+	return rc;
 }
 
 int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, const char *text,
@@ -901,5 +907,6 @@ int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, con
 	view_reset(view, len);
 	stage1 st = {.nz = normalizer, .v = view, .src = (const unsigned char *)text, .len = len,
 	             .first_push = -1};
-	return fold_and_finish(normalizer, view, 0, normalize_chars(&st, len));
+	int edited;
+	return fold_and_finish(normalizer, view, 0, normalize_chars(&st, len), &edited);
 }

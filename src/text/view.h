@@ -48,6 +48,10 @@ struct mesura_view {
 	size_t edits_tmp_cap;
 	size_t source_len;
 	size_t repairs;
+	/* Set by mesura_text__normalize_from: 1 when the folds changed nothing, so that the
+	 * view's text and map are its base's (a scanner need not search it again); 0 for
+	 * a view normalised from the post itself. */
+	int same_as_base;
 	/* Work done building the view, in steps of about a byte or a character: reset with
 	 * the view, added to by each pass in proportion to what it reads (a run, a word, a
 	 * segment at a time, not per byte in the hot loops). Linear in the post's length
