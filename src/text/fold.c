@@ -235,9 +235,10 @@ static size_t scan_word(const unsigned char *t, size_t len, size_t i, unsigned *
 	return i;
 }
 
-/* The skips (here and below) read whole chunks, up to FOLD_PAD bytes past the end of
- * the text, where mesura_text__fold_words puts NULs. */
-#define FOLD_PAD (CHUNK + 4)
+/* The skips (here and below) read whole chunks, up to CHUNK + 3 bytes past the end of
+ * the text, where a finished view has VIEW_PAD NULs (and mesura_text__fold_words puts
+ * them after a view's own stage 1). */
+_Static_assert(VIEW_PAD >= CHUNK + 4, "the skips read past the end of the text");
 
 /* i plus the index of the first byte marked in hit, or end when that is past end:
  * bytes past the end of the text (the padding), or past where a scan stops, do not
@@ -308,16 +309,39 @@ static size_t skip_unfoldable(const unsigned char *t, size_t len, size_t i)
 	return run - i >= 3 ? run : i;
 }
 
+/* Folds leet in the word [start, end) of *in into the view's own text: in place when
+ * *in is that text. Else *in is a base's: the word is folded in a copy first, and only
+ * when that changes it does the view's text become a copy of *in, with the word folded
+ * again there (*in then points at it), so that a post leet leaves alone is not copied. */
+static int fold_leet_into(mesura_view *v, const view_buf **in, size_t start, size_t end,
+                          int *changed)
+{
+	if (*in == &v->cur) {
+		*changed |= fold_leet_word(v->cur.text, start, end);
+		return MESURA_OK;
+	}
+	memcpy(v->cur.text + start, (*in)->text + start, end - start); /* room: make_room */
+	v->steps += end - start;
+	if (!fold_leet_word(v->cur.text, start, end))
+		return MESURA_OK;
+	int rc = mesura_view__copy(v, *in);
+	if (rc != MESURA_OK)
+		return rc;
+	*in = &v->cur;
+	*changed = fold_leet_word(v->cur.text, start, end);
+	v->steps += end - start;
+	return MESURA_OK;
+}
+
 /* Only the words around leet candidates are looked at: most words have none. Each
  * word is read three times (back to its start, forward to its end, and folded): its
  * length counts as the steps of all three, and so does what a candidate skips, so that
- * text read more than once per candidate would show in v->steps. Returns whether it
- * changed the text. */
-static int fold_leet(mesura_view *v, int fast)
+ * text read more than once per candidate would show in v->steps. Reads *in, the view's
+ * own text or its base's (see fold_leet_into); *changed tells whether it changed it. */
+static int fold_leet(mesura_view *v, const view_buf **in, int fast, int *changed)
 {
-	int changed = 0;
-	unsigned char *t = v->cur.text;
-	size_t len = v->cur.len, i = 0;
+	const unsigned char *t = (*in)->text;
+	size_t len = (*in)->len, i = 0;
 	uint64_t steps = 0;
 	while ((i = next_leet_candidate(t, len, i, fast)) < len) {
 		size_t skip = fast ? skip_unfoldable(t, len, i) : i;
@@ -330,12 +354,16 @@ static int fold_leet(mesura_view *v, int fast)
 		unsigned seen = 0;
 		size_t end = scan_word(t, len, start, &seen);
 		steps += end - start;
-		if ((seen & (LETTER | LEET)) == (LETTER | LEET))
-			changed |= fold_leet_word(t, start, end);
+		if ((seen & (LETTER | LEET)) == (LETTER | LEET)) {
+			int rc = fold_leet_into(v, in, start, end, changed);
+			if (rc != MESURA_OK)
+				return rc;
+			t = (*in)->text;
+		}
 		i = end > i ? end : i + 1;
 	}
 	v->steps += steps;
-	return changed;
+	return MESURA_OK;
 }
 
 /* ------------------------------------------------ collapse and join */
@@ -598,10 +626,10 @@ static size_t next_repeat_candidate(const unsigned char *t, size_t stop, size_t 
 }
 
 /* Adds a deletion for each separator of the spaced runs in the text. */
-static int find_spaced_letters(mesura_view *v, int fast)
+static int find_spaced_letters(mesura_view *v, const view_buf *in, int fast)
 {
-	const unsigned char *t = v->cur.text;
-	size_t len = v->cur.len, i = 0;
+	const unsigned char *t = in->text;
+	size_t len = in->len, i = 0;
 	int prev_alnum = 0;
 	uint64_t steps = 0; /* what spaced_run_end reads ahead */
 	while (i < len) {
@@ -651,10 +679,10 @@ static int is_space_cp(int32_t cp)
 /* Turns runs of one letter into collapse edits, over the text as joining leaves it
  * ("f u u c k" collapses the two u); merge_edits drops the joining deletions that a
  * run's edit covers. */
-static int find_repeats(mesura_view *v, int fast)
+static int find_repeats(mesura_view *v, const view_buf *in, int fast)
 {
-	const unsigned char *t = v->cur.text;
-	size_t len = v->cur.len, i = 0, joined = 0, n_joined = v->n_edits;
+	const unsigned char *t = in->text;
+	size_t len = in->len, i = 0, joined = 0, n_joined = v->n_edits;
 	size_t run_start = 0, run_char = 0;
 	int32_t run_cp = -1;
 	int in_collapse = 0;
@@ -731,98 +759,97 @@ static size_t atom_from(const view_buf *b, size_t from, size_t at)
 	return from;
 }
 
-/* Copies the stage-1 bytes [lo, hi) to spare, each piece with its part of the map. */
-static void copy_range(mesura_view *v, size_t *atom, size_t lo, size_t hi)
+/* Copies the stage-1 bytes [lo, hi) of `in` to out, each piece with its part of the
+ * map. */
+static void copy_range(const view_buf *in, view_buf *out, size_t *atom, size_t lo, size_t hi)
 {
-	const view_buf *b = &v->cur;
 	while (lo < hi) {
-		*atom = atom_from(b, *atom, lo);
-		const view_atom *a = &b->atoms[*atom];
+		*atom = atom_from(in, *atom, lo);
+		const view_atom *a = &in->atoms[*atom];
 		size_t end = a->out_end < hi ? a->out_end : hi;
-		memcpy(v->spare.text + v->spare.len, b->text + lo, end - lo);
+		memcpy(out->text + out->len, in->text + lo, end - lo);
 		if (a->linear)
-			mesura_view__map_linear(&v->spare, end - lo, a->src_start + (lo - a->out_start));
+			mesura_view__map_linear(out, end - lo, a->src_start + (lo - a->out_start));
 		else
-			mesura_view__map_block(&v->spare, end - lo, a->src_start, a->src_end);
+			mesura_view__map_block(out, end - lo, a->src_start, a->src_end);
 		lo = end;
 	}
 }
 
 /* Emits the first letter of a collapsed run, mapped to the source of the whole run. */
-static void emit_collapsed(mesura_view *v, size_t *atom, const fold_edit *e)
+static void emit_collapsed(const view_buf *in, view_buf *out, size_t *atom, const fold_edit *e)
 {
-	const view_buf *b = &v->cur;
-	*atom = atom_from(b, *atom, e->at);
-	const view_atom *first = &b->atoms[*atom];
+	*atom = atom_from(in, *atom, e->at);
+	const view_atom *first = &in->atoms[*atom];
 	size_t src_start = first->linear ? first->src_start + (e->at - first->out_start)
 	                                 : first->src_start;
 	size_t last_byte = e->at + e->len - 1;
-	const view_atom *last = &b->atoms[atom_from(b, *atom, last_byte)];
+	const view_atom *last = &in->atoms[atom_from(in, *atom, last_byte)];
 	size_t src_end = last->linear ? last->src_start + (last_byte + 1 - last->out_start)
 	                              : last->src_end;
-	memcpy(v->spare.text + v->spare.len, b->text + e->at, e->keep);
-	mesura_view__map_block(&v->spare, e->keep, src_start, src_end);
+	memcpy(out->text + out->len, in->text + e->at, e->keep);
+	mesura_view__map_block(out, e->keep, src_start, src_end);
 }
 
-/* The room is made up front (the text only shrinks: see make_room) and here for the
- * atoms: each edit adds at most two (it cuts an atom in two, and a collapse adds the
- * block of its letter). Both buffers get it, as in make_room. */
-static int rebuild(mesura_view *v)
+/* Rebuilds the text `in` with the edits into the view's own text: directly when `in`
+ * is a base's, else into spare, swapped in after. The room is made here: the text only
+ * shrinks, and each edit adds at most two atoms (it cuts an atom in two, and a collapse
+ * adds the block of its letter). When the buffers swap, both get the room, for a warm
+ * view to allocate nothing whichever buffer holds what. */
+static int rebuild(mesura_view *v, const view_buf *in)
 {
-	if (v->n_edits > (SIZE_MAX - v->cur.n_atoms) / 2)
+	view_buf *out = in == &v->cur ? &v->spare : &v->cur;
+	if (v->n_edits > (SIZE_MAX - in->n_atoms) / 2)
 		return MESURA_ENOMEM;
-	v->spare.len = 0;
-	v->spare.n_atoms = 0;
-	int rc = mesura_view__reserve_atoms(v, &v->spare, v->cur.n_atoms + 2 * v->n_edits);
+	out->len = 0;
+	out->n_atoms = 0;
+	int rc = mesura_view__reserve(v, out, in->len + VIEW_PAD);
 	if (rc == MESURA_OK)
+		rc = mesura_view__reserve_atoms(v, out, in->n_atoms + 2 * v->n_edits);
+	if (rc == MESURA_OK && out == &v->spare)
 		rc = mesura_view__reserve_atoms(v, &v->cur, 2 * v->n_edits);
 	if (rc != MESURA_OK)
 		return rc;
 	size_t pos = 0, atom = 0;
 	for (size_t k = 0; k < v->n_edits; k++) {
 		const fold_edit *e = &v->edits[k];
-		copy_range(v, &atom, pos, e->at);
+		copy_range(in, out, &atom, pos, e->at);
 		if (e->keep)
-			emit_collapsed(v, &atom, e);
+			emit_collapsed(in, out, &atom, e);
 		pos = e->at + e->len;
 	}
-	copy_range(v, &atom, pos, v->cur.len);
+	copy_range(in, out, &atom, pos, in->len);
 	/* Each edit and each atom is handled once (atom_from walks on from where it
 	 * stopped); the bytes are copied between them, 8 a step. */
-	v->steps += v->n_edits + v->cur.n_atoms + v->cur.len / 8;
-	mesura_view__swap(v);
+	v->steps += v->n_edits + in->n_atoms + in->len / 8;
+	if (out == &v->spare)
+		mesura_view__swap(v);
 	return MESURA_OK;
 }
 
-/* Room made before the folds start: FOLD_PAD NULs after the text for the skips; and,
- * when the text may be rebuilt, as much room in the spare buffer as the text has in
- * cur. The two buffers trade places at each rebuild, so both must have the room that
- * either needs, for a warm view to allocate nothing whichever buffer holds what. */
-static int make_room(mesura_view *v, int rebuilds)
+/* Room made before the folds start. The skips read past the end of the text: a base's
+ * has VIEW_PAD NULs after it; the view's own stage 1 gets them here. Leet folds the
+ * words of a base's text into the view's own buffer (fold_leet_into): it gets the room
+ * of the base's text. */
+static int make_room(mesura_view *v, const view_buf *in)
 {
-	int rc = mesura_view__reserve(v, &v->cur, FOLD_PAD);
-	if (rc != MESURA_OK)
-		return rc;
-	memset(v->cur.text + v->cur.len, 0, FOLD_PAD);
-	if (!rebuilds)
-		return MESURA_OK;
-	v->spare.len = 0;
-	v->spare.n_atoms = 0;
-	rc = mesura_view__reserve(v, &v->spare, v->cur.len + FOLD_PAD);
+	if (in != &v->cur)
+		return mesura_view__reserve(v, &v->cur, in->len + VIEW_PAD);
+	int rc = mesura_view__reserve(v, &v->cur, VIEW_PAD);
 	if (rc == MESURA_OK)
-		rc = mesura_view__reserve_atoms(v, &v->spare, v->cur.n_atoms + 1);
+		memset(v->cur.text + v->cur.len, 0, VIEW_PAD);
 	return rc;
 }
 
-int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigned int done,
-                            int *edited)
+int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, const view_buf *in,
+                            unsigned int done, int *edited)
 {
 	unsigned int folds = nz->flags & ~done;
-	*edited = 0;
 	int rebuilds = (folds & (MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED)) != 0;
+	*edited = 0;
 	if (!rebuilds && !(folds & MESURA_NORM_LEET))
 		return MESURA_OK;
-	int rc = make_room(v, rebuilds);
+	int rc = make_room(v, in);
 	if (rc != MESURA_OK)
 		return rc;
 	/* Each scan below moves forward over the text once (the skips a chunk at a time,
@@ -831,27 +858,27 @@ int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, unsigne
 	uint64_t scans = (folds & MESURA_NORM_LEET ? 1u : 0u) +
 	                 (folds & MESURA_NORM_JOIN_SPACED ? 1u : 0u) +
 	                 (folds & MESURA_NORM_COLLAPSE_REPEATS ? 1u : 0u);
-	v->steps += v->cur.len * scans;
+	v->steps += in->len * scans;
 	/* Each fold is one pass over the text: the stop hook is asked between them. */
 	if (mesura_view__must_stop(v))
 		return MESURA_ELIMIT;
 	if (folds & MESURA_NORM_LEET)
-		*edited = fold_leet(v, nz->fold_fast_path);
-	if (!rebuilds)
-		return MESURA_OK;
+		rc = fold_leet(v, &in, nz->fold_fast_path, edited);
+	if (rc != MESURA_OK || !rebuilds)
+		return rc;
 	v->n_edits = 0;
 	if (folds & MESURA_NORM_JOIN_SPACED) {
 		if (mesura_view__must_stop(v))
 			return MESURA_ELIMIT;
-		rc = find_spaced_letters(v, nz->fold_fast_path);
+		rc = find_spaced_letters(v, in, nz->fold_fast_path);
 	}
 	size_t n_joined = v->n_edits;
 	if (rc == MESURA_OK && (folds & MESURA_NORM_COLLAPSE_REPEATS))
-		rc = mesura_view__must_stop(v) ? MESURA_ELIMIT : find_repeats(v, nz->fold_fast_path);
+		rc = mesura_view__must_stop(v) ? MESURA_ELIMIT : find_repeats(v, in, nz->fold_fast_path);
 	if (rc == MESURA_OK && v->n_edits > n_joined && n_joined > 0)
 		rc = merge_edits(v, n_joined);
 	if (rc != MESURA_OK || v->n_edits == 0)
 		return rc;
 	*edited = 1;
-	return rebuild(v);
+	return rebuild(v, in);
 }

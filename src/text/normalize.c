@@ -848,44 +848,32 @@ static void view_reset(mesura_view *v, size_t len)
 	v->repairs = 0;
 	v->steps = 0;
 	v->same_as_base = 0;
+	v->lender = NULL;
 }
 
-/* The base copied into the view, for the folds to work on. */
-static int copy_stage1(mesura_view *v, const mesura_view *base)
+/* Stage 2 on the stage-1 text `in`, but the folds `done`: in is the view's own text,
+ * or the finished text of `lender` (a view made from it). The result is the view's own
+ * text, with VIEW_PAD NULs after it; or, when the folds change a lender's text in
+ * nothing, the lender's: the view borrows it. A failure (rc, or one of these) leaves
+ * the view empty. */
+static int fold_and_finish(const mesura_normalizer *nz, mesura_view *view, const view_buf *in,
+                           const mesura_view *lender, unsigned int done, int rc)
 {
-	const view_buf *b = &base->cur;
-	int rc = mesura_view__reserve(v, &v->cur, b->len);
+	int edited = 0;
 	if (rc == MESURA_OK)
-		rc = mesura_view__reserve_atoms(v, &v->cur, b->n_atoms);
-	if (rc != MESURA_OK)
-		return rc;
-	if (b->len)
-		memcpy(v->cur.text, b->text, b->len);
-	if (b->n_atoms)
-		memcpy(v->cur.atoms, b->atoms, b->n_atoms * sizeof *b->atoms);
-	v->cur.len = b->len;
-	v->cur.n_atoms = b->n_atoms;
-	v->repairs = base->repairs;
-	v->steps += (b->len + b->n_atoms * sizeof *b->atoms) / 8 + 1; /* memcpy: 8 bytes a step */
-	return MESURA_OK;
-}
-
-/* Stage 2 on the view's stage-1 text (but the folds `done`), then the NUL after it;
- * *edited tells whether stage 2 changed the text. A failure (rc, or one of these)
- * leaves the view empty. */
-static int fold_and_finish(const mesura_normalizer *nz, mesura_view *view, unsigned int done,
-                           int rc, int *edited)
-{
-	*edited = 0;
+		rc = mesura_text__fold_words(nz, view, in, done, &edited);
+	if (rc == MESURA_OK && lender && !edited) {
+		view->lender = lender;
+		view->same_as_base = 1;
+		return MESURA_OK;
+	}
 	if (rc == MESURA_OK)
-		rc = mesura_text__fold_words(nz, view, done, edited);
-	if (rc == MESURA_OK)
-		rc = mesura_view__reserve(view, &view->cur, 0);
+		rc = mesura_view__reserve(view, &view->cur, VIEW_PAD);
 	if (rc != MESURA_OK) {
 		view_reset(view, 0);
 		return rc;
 	}
-	view->cur.text[view->cur.len] = '\0';
+	memset(view->cur.text + view->cur.len, 0, VIEW_PAD);
 	return MESURA_OK;
 }
 
@@ -893,10 +881,9 @@ int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
                                 const mesura_view *base, unsigned int done)
 {
 	view_reset(view, base->source_len);
-	int edited;
-	int rc = fold_and_finish(nz, view, done, copy_stage1(view, base), &edited);
-	view->same_as_base = rc == MESURA_OK && !edited;
-	return rc;
+	view->repairs = base->repairs;
+	const mesura_view *lender = base->lender ? base->lender : base;
+	return fold_and_finish(nz, view, &lender->cur, lender, done, MESURA_OK);
 }
 
 int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, const char *text,
@@ -907,6 +894,5 @@ int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, con
 	view_reset(view, len);
 	stage1 st = {.nz = normalizer, .v = view, .src = (const unsigned char *)text, .len = len,
 	             .first_push = -1};
-	int edited;
-	return fold_and_finish(normalizer, view, 0, normalize_chars(&st, len), &edited);
+	return fold_and_finish(normalizer, view, &view->cur, NULL, 0, normalize_chars(&st, len));
 }

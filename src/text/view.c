@@ -91,6 +91,25 @@ int mesura_view__emit_block(mesura_view *v, view_buf *b, const unsigned char *by
 	return MESURA_OK;
 }
 
+int mesura_view__copy(mesura_view *v, const view_buf *from)
+{
+	v->cur.len = v->cur.n_atoms = 0;
+	int rc = mesura_view__reserve(v, &v->cur, from->len + VIEW_PAD);
+	if (rc == MESURA_OK)
+		rc = mesura_view__reserve_atoms(v, &v->cur, from->n_atoms);
+	if (rc != MESURA_OK)
+		return rc;
+	if (from->len)
+		memcpy(v->cur.text, from->text, from->len);
+	memset(v->cur.text + from->len, 0, VIEW_PAD);
+	if (from->n_atoms)
+		memcpy(v->cur.atoms, from->atoms, from->n_atoms * sizeof *from->atoms);
+	v->cur.len = from->len;
+	v->cur.n_atoms = from->n_atoms;
+	v->steps += (from->len + from->n_atoms * sizeof *from->atoms) / 8 + 1; /* 8 bytes a step */
+	return MESURA_OK;
+}
+
 void mesura_view__swap(mesura_view *v)
 {
 	view_buf t = v->cur;
@@ -105,9 +124,10 @@ const char *mesura_view_text(const mesura_view *view, size_t *len)
 			*len = 0;
 		return NULL;
 	}
+	const view_buf *b = mesura_view__buf(view);
 	if (len)
-		*len = view->cur.len;
-	return view->cur.text ? (const char *)view->cur.text : "";
+		*len = b->len;
+	return b->text ? (const char *)b->text : "";
 }
 
 size_t mesura_view_source_length(const mesura_view *view)
@@ -142,9 +162,10 @@ static int is_continuation(unsigned char byte)
 int mesura_view_source_range(const mesura_view *view, size_t start, size_t end,
                             size_t *source_start, size_t *source_end)
 {
-	if (!view || !source_start || !source_end || start > end || end > view->cur.len)
+	if (!view || !source_start || !source_end || start > end ||
+	    end > mesura_view__buf(view)->len)
 		return MESURA_EINVAL;
-	const view_buf *b = &view->cur;
+	const view_buf *b = mesura_view__buf(view);
 	if (start == b->len) { /* empty range at the end: after the last mapped character */
 		*source_start = *source_end = b->n_atoms ? b->atoms[b->n_atoms - 1].src_end : 0;
 		return MESURA_OK;

@@ -34,7 +34,7 @@ typedef struct {
 
 struct mesura_view {
 	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
-	view_buf cur;   /* what callers see */
+	view_buf cur;   /* what callers see (but for a view that borrows: lender) */
 	view_buf spare; /* written by passes that rebuild the text, then swapped in */
 	seg_char *seg;  /* scratch: the current segment, and a sort buffer */
 	size_t seg_len, seg_cap;
@@ -52,6 +52,11 @@ struct mesura_view {
 	 * view's text and map are its base's (a scanner need not search it again); 0 for
 	 * a view normalised from the post itself. */
 	int same_as_base;
+	/* Such a view holds no copy: its text and map are read in lender's buffers (the
+	 * base's, or the view the base borrows from: a lender owns its text), and cur
+	 * stays empty. Read-only, and only until the lender is made again: a scanner makes
+	 * a base before the views made from it. NULL for a view with its own text. */
+	const mesura_view *lender;
 	/* Work done building the view, in steps of about a byte or a character: reset with
 	 * the view, added to by each pass in proportion to what it reads (a run, a word, a
 	 * segment at a time, not per byte in the hot loops). Linear in the post's length
@@ -66,6 +71,16 @@ struct mesura_view {
 };
 
 #define VIEW_STOP_EVERY ((size_t)64 << 10)
+
+/* NUL bytes after the text of a finished view (that owns it), so that scans reading a
+ * chunk at a time (chunk.h) may read past its end. */
+#define VIEW_PAD 32
+
+/* The text and map of a view: its own, or its lender's. */
+static inline const view_buf *mesura_view__buf(const mesura_view *v)
+{
+	return v->lender ? &v->lender->cur : &v->cur;
+}
 
 /* Whether the view's builder must stop (its stop hook said so). */
 static inline int mesura_view__must_stop(const mesura_view *v)
@@ -129,6 +144,10 @@ int mesura_view__emit_linear(mesura_view *v, view_buf *b, const unsigned char *b
 /* Appends bytes that all map to the source range [src_start, src_end). */
 int mesura_view__emit_block(mesura_view *v, view_buf *b, const unsigned char *bytes,
                             size_t n, size_t src_start, size_t src_end);
+
+/* Makes cur a copy of `from` (another view's): its text, the VIEW_PAD NULs after it,
+ * and its map. */
+int mesura_view__copy(mesura_view *v, const view_buf *from);
 
 /* Swaps spare into cur (after a pass rebuilt the text into spare). */
 void mesura_view__swap(mesura_view *v);
