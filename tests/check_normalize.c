@@ -7,6 +7,8 @@
 
 #include "testutil.h"
 #include "text/normalizer.h"
+#include "text/plain.h"
+#include "text/view.h"
 
 typedef struct {
 	mesura_normalizer *nz;
@@ -392,6 +394,155 @@ START_TEST(digits_read_as_ascii_digits)
 	assert_source(&one, src, 2, 3, "\xd9\xa4");
 	assert_source(&one, src, 4, 5, "5");
 	dispose(&one);
+}
+END_TEST
+
+/* The ASCII code points some stage-1 flag may change or drop, from Unicode's data: a
+ * decomposition (UnicodeData.txt field 5), a mark (Mn, Me), a control that is not white
+ * space (Cc but TAB LF VT FF CR), a default ignorable (DerivedCoreProperties.txt); and
+ * '%' and '&', which start markup (markup.c). Case folding changes A-Z: plain text is
+ * lower-cased by the normalisers that fold case. */
+static void touched_ascii(unsigned char touched[128])
+{
+	memset(touched, 0, 128);
+	touched['%'] = touched['&'] = 1;
+	size_t len;
+	char *ucd = tu_read_file("/usr/share/unicode/UnicodeData.txt", &len);
+	ck_assert_ptr_nonnull(ucd);
+	for (char *line = strtok(ucd, "\n"); line; line = strtok(NULL, "\n")) {
+		unsigned cp = (unsigned)strtoul(line, NULL, 16);
+		if (cp >= 128)
+			break;
+		const char *gc = strchr(line, ';') ? strchr(strchr(line, ';') + 1, ';') + 1 : NULL;
+		const char *f5 = gc;
+		for (int k = 0; k < 3 && f5; k++)
+			f5 = strchr(f5, ';') ? strchr(f5, ';') + 1 : NULL;
+		ck_assert_ptr_nonnull(f5);
+		int white = cp >= '\t' && cp <= '\r';
+		touched[cp] |= *f5 != ';' || strncmp(gc, "Mn", 2) == 0 || strncmp(gc, "Me", 2) == 0 ||
+		               (strncmp(gc, "Cc", 2) == 0 && !white);
+	}
+	free(ucd);
+	char *dcp = tu_read_file("/usr/share/unicode/DerivedCoreProperties.txt", &len);
+	ck_assert_ptr_nonnull(dcp);
+	for (char *line = strtok(dcp, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!strstr(line, "; Default_Ignorable_Code_Point"))
+			continue;
+		char *end;
+		unsigned lo = (unsigned)strtoul(line, &end, 16), hi = lo;
+		if (end[0] == '.' && end[1] == '.')
+			hi = (unsigned)strtoul(end + 2, NULL, 16);
+		for (unsigned cp = lo; cp <= hi && cp < 128; cp++)
+			touched[cp] = 1;
+	}
+	free(dcp);
+}
+
+/* The plain-text shortcut (src/text/plain.h): a text is plain when it holds none of the
+ * ASCII characters some flag touches (Unicode's data above) and nothing beyond ASCII,
+ * wherever the byte is (the chunked pass, its last chunk, short texts); each stage-1
+ * flag, alone or with all the others, leaves plain text as it is on the general path (but
+ * case folding); and a view made without the pass is the one mesura_normalize makes (text
+ * and map as on the general path, work as on the fast one), word folds too. */
+START_TEST(plain_text_is_its_own_stage1)
+{
+	unsigned char touched[128];
+	touched_ascii(touched);
+	size_t plain_bytes = 0;
+	for (unsigned b = 0; b < 128; b++)
+		plain_bytes += !touched[b];
+	ck_assert_uint_eq(plain_bytes, 128 - 28 - 2); /* C0 and DEL but TAB-CR (28), % & */
+	char text[64];
+	for (size_t len = 1; len <= 48; len++)
+		for (size_t at = 0; at < len; at++)
+			for (unsigned b = 0; b < 256; b++) {
+				memset(text, 'a', len);
+				text[at] = (char)b;
+				int want = b < 128 && !touched[b];
+				if (mesura_text__is_plain(text, len) != want) /* no checkpoint: 300,000 */
+					ck_abort_msg("byte %#x at %zu of %zu", b, at, len);
+			}
+	ck_assert(mesura_text__is_plain("", 0));
+
+	static const unsigned int forms[] = {MESURA_NORM_NFC, MESURA_NORM_NFD, MESURA_NORM_NFKC,
+	                                     MESURA_NORM_NFKD};
+	static const unsigned int others[] = {MESURA_NORM_CASEFOLD, MESURA_NORM_STRIP_MARKS,
+	                                      MESURA_NORM_REMOVE_INVISIBLES, MESURA_NORM_CONFUSABLES,
+	                                      MESURA_NORM_DIGITS, MESURA_NORM_DECODE_MARKUP};
+	char all[128], lower[128];
+	size_t n = 0;
+	for (unsigned b = 0; b < 128; b++)
+		if (!touched[b]) {
+			all[n] = (char)b;
+			lower[n++] = (char)(b >= 'A' && b <= 'Z' ? b + 32 : b);
+		}
+	for (size_t form = 0; form < 4; form++)
+		for (size_t other = 0; other <= 7; other++) { /* none, each alone, all */
+			unsigned int flags = forms[form];
+			for (size_t k = 0; k < 6; k++)
+				flags |= other == k + 1 || other == 7 ? others[k] : 0;
+			fixture f = make(flags, NULL);
+			f.nz->fast_paths = 0;
+			size_t len;
+			ck_assert_int_eq(mesura_normalize(f.nz, f.view, all, n), MESURA_OK);
+			const char *out = mesura_view_text(f.view, &len);
+			ck_assert_msg(len == n && memcmp(out, flags & MESURA_NORM_CASEFOLD ? lower : all, n) == 0,
+			              "flags %#x changed plain text", flags);
+			dispose(&f);
+		}
+
+	static const unsigned int views[] = {
+	    0, MESURA_NORM_NFKC, MESURA_NORM_MODERATION, MESURA_NORM_MODERATION & ~MESURA_NORM_CASEFOLD,
+	    MESURA_NORM_DEOBFUSCATE, MESURA_NORM_MODERATION | MESURA_NORM_LEET,
+	    MESURA_NORM_NFKC | MESURA_NORM_COLLAPSE_REPEATS | MESURA_NORM_JOIN_SPACED};
+	static const char *const words[] = {"f u c k", "FUUUCK", "h3ll0", "Wow!!", "a-b_c", " ",
+	                                    "\t", "\r\n", "$hit", "M1ERDA", "s.h.i.t", "x", "ok"};
+	tu_rng rng = {0x91a1};
+	mesura_view *general;
+	ck_assert_int_eq(mesura_view_new(&general, NULL), MESURA_OK);
+	for (size_t v = 0; v < sizeof views / sizeof views[0]; v++) {
+		fixture f = make(views[v], NULL);
+		mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
+		opts.flags = views[v];
+		mesura_normalizer *slow;
+		ck_assert_int_eq(mesura_normalizer_new(&slow, &opts, NULL), MESURA_OK);
+		slow->fast_paths = 0;
+		for (int i = 0; i < 2000; i++) {
+			char post[400];
+			size_t len = 0, items = tu_rng_below(&rng, 40);
+			for (size_t k = 0; k < items; k++) {
+				const char *w = words[tu_rng_below(&rng, sizeof words / sizeof words[0])];
+				if (len + strlen(w) < sizeof post)
+					memcpy(post + len, w, strlen(w)), len += strlen(w);
+			}
+			if (!mesura_text__is_plain(post, len) ||
+			    mesura_text__normalize_plain(f.nz, f.view, post, len) != MESURA_OK ||
+			    mesura_normalize(slow, general, post, len) != MESURA_OK)
+				ck_abort_msg("flags %#x: \"%.*s\"", views[v], (int)len, post);
+			/* The same text and map (not atom for atom: the general path makes a block of
+			 * each capital it lower-cases). */
+			const view_buf *a = &f.view->cur, *b = &general->cur;
+			if (a->len != b->len || memcmp(a->text, b->text, a->len + 1) != 0)
+				ck_abort_msg("flags %#x: \"%.*s\"", views[v], (int)len, post);
+			for (size_t k = 0; k <= a->len; k++) /* each byte, each gap */
+				for (size_t end = k; end <= k + 1 && end <= a->len; end++) {
+					size_t s1, e1, s2, e2;
+					if (mesura_view_source_range(f.view, k, end, &s1, &e1) != MESURA_OK ||
+					    mesura_view_source_range(general, k, end, &s2, &e2) != MESURA_OK ||
+					    s1 != s2 || e1 != e2)
+						ck_abort_msg("flags %#x: [%zu,%zu) of \"%.*s\"", views[v], k, end,
+						             (int)len, post);
+				}
+			uint64_t steps = f.view->steps; /* the work the fast path counts */
+			if (mesura_normalize(f.nz, general, post, len) != MESURA_OK || steps != general->steps ||
+			    mesura_view_source_length(f.view) != len)
+				ck_abort_msg("flags %#x: \"%.*s\": work %llu, %llu", views[v], (int)len, post,
+				             (unsigned long long)steps, (unsigned long long)general->steps);
+		}
+		mesura_normalizer_free(slow);
+		dispose(&f);
+	}
+	mesura_view_free(general);
 }
 END_TEST
 
@@ -1027,6 +1178,7 @@ static Suite *normalize_suite(void)
 	tcase_add_test(tc, lookalikes_read_in_context);
 	tcase_add_test(tc, stacked_marks_fold_away);
 	tcase_add_test(tc, digits_read_as_ascii_digits);
+	tcase_add_test(tc, plain_text_is_its_own_stage1);
 	tcase_add_test(tc, join_spaced_letters_other_separators);
 	tcase_add_test(tc, join_spaced_letters_every_emoji);
 	tcase_add_test(tc, leet_folds_only_inside_words_with_letters);

@@ -25,14 +25,18 @@
 #include "rules.h"
 #include "state.h"
 #include "text/fold.h"
+#include "text/plain.h"
 #include "text/view.h"
 #include "verdict.h"
 
 /* View v of the post; views that share stage 1 are made from their base's (bases
- * come first). */
-static int make_view(mesura_scanner *s, size_t v)
+ * come first). A plain post (most: src/text/plain.h) is each base's stage 1 as it is,
+ * lower-cased for those that fold case, with no pass over its characters. */
+static int make_view(mesura_scanner *s, size_t v, int plain)
 {
 	const policy_view *view = &s->policy->views[v];
+	if (view->base == NO_BASE && plain)
+		return mesura_text__normalize_plain(view->normalizer, s->views[v], s->text, s->len);
 	if (view->base == NO_BASE)
 		return mesura_normalize(view->normalizer, s->views[v], s->text, s->len);
 	const policy_view *base = &s->policy->views[view->base];
@@ -98,9 +102,10 @@ static int scan_post(mesura_scanner *s)
 	memset(s->grouped, 0, p->n_views);
 	s->spaced_from = NULL;
 	int rc = MESURA_OK;
+	int plain = !s->exhaustive && mesura_text__is_plain(s->text, s->len);
 	size_t made = 0; /* views made: a base comes before the views made from it */
 	for (int spent = out_of_time(s); rc == MESURA_OK && made < p->n_views && !spent; made++) {
-		rc = make_view(s, made);
+		rc = make_view(s, made, plain);
 		if (rc == MESURA_ELIMIT && found_spent(s)) {
 			rc = MESURA_OK; /* the budget stopped it: the views made before are matched */
 			break;

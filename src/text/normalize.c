@@ -21,6 +21,7 @@
 #include "fold.h"
 #include "mesura/errors.h"
 #include "normalizer.h"
+#include "plain.h"
 #include "view.h"
 
 /* The longest decomposition utf8proc produces with compatibility and case folding is
@@ -449,6 +450,9 @@ static chunk ascii_stops(unsigned int flags, chunk x)
 		stops = chunk_or(stops, chunk_in(x, '%', '&'));
 	return stops;
 }
+
+/* Every flag that ascii_stops reads. */
+#define ANY_ASCII_STOP (MESURA_NORM_REMOVE_INVISIBLES | MESURA_NORM_DECODE_MARKUP)
 
 static int ascii_stops_at(unsigned int flags, unsigned char c)
 {
@@ -884,6 +888,46 @@ int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
 	view->repairs = base->repairs;
 	const mesura_view *lender = base->lender ? base->lender : base;
 	return fold_and_finish(nz, view, &lender->cur, lender, done, MESURA_OK);
+}
+
+/* The bytes of x that make a text not plain: beyond ASCII, or one that ascii_run stops
+ * at under some flag (ascii_stops). */
+static chunk not_plain(chunk x)
+{
+	chunk controls = chunk_or(chunk_or(chunk_in(x, 0x00, 0x08), chunk_in(x, 0x0E, 0x1F)),
+	                          chunk_eq(x, 0x7F));
+	return chunk_or(chunk_or(chunk_high(x), controls), chunk_in(x, '%', '&'));
+}
+
+/* Every chunk read and OR-ed, with no test on the way: most posts are plain, and short. */
+int mesura_text__is_plain(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0;
+	if (len < CHUNK) {
+		while (i < len && s[i] < 0x80 && !ascii_stops_at(ANY_ASCII_STOP, s[i]))
+			i++;
+		return i == len;
+	}
+	chunk bad = not_plain(chunk_load_last(s, len));
+	for (; i + CHUNK <= len; i += CHUNK)
+		bad = chunk_or(bad, not_plain(chunk_load(s + i)));
+	return !chunk_any(bad);
+}
+
+/* A plain text is one same_run, which normalize_chars copies in one piece: the same
+ * piece, the same steps, without the pass that finds it. */
+int mesura_text__normalize_plain(const mesura_normalizer *nz, mesura_view *view,
+                                 const char *text, size_t len)
+{
+	if (!nz->fast_paths)
+		return mesura_normalize(nz, view, text, len);
+	view_reset(view, len);
+	view->steps += len;
+	stage1 st = {.nz = nz, .v = view, .src = (const unsigned char *)text, .len = len,
+	             .first_push = -1};
+	return fold_and_finish(nz, view, &view->cur, NULL, 0,
+	                       len ? emit_same_run(&st, 0, len) : MESURA_OK);
 }
 
 int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, const char *text,
