@@ -20,9 +20,10 @@
 #define FAST_DEPTH 64
 
 typedef struct reader {
-	const unsigned char *p, *end;
+	const unsigned char *begin, *p, *end;
 	size_t flags;
 	strbuf decoded; /* a string with escapes, decoded */
+	int keep;       /* decoded strings stay (appended): a batch's texts point there */
 } reader;
 
 static void skip_space(reader *r)
@@ -48,30 +49,33 @@ static int hex4(const unsigned char *s, unsigned *out)
 	return 1;
 }
 
+/* Appends code point cp in UTF-8, written in place (a memcpy call per escape would
+ * cost more than the decoding). */
 static void put_utf8(strbuf *b, unsigned cp)
 {
-	char u[4];
-	size_t n;
+	if (b->cap - b->len <= 4)
+		strbuf_grow(b, 4);
+	unsigned char *u = (unsigned char *)b->data + b->len;
 	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
+		u[0] = (unsigned char)cp;
+		b->len += 1;
 	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | cp >> 6);
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		n = 2;
+		u[0] = (unsigned char)(0xc0 | cp >> 6);
+		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		b->len += 2;
 	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | cp >> 12);
-		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		n = 3;
+		u[0] = (unsigned char)(0xe0 | cp >> 12);
+		u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		b->len += 3;
 	} else {
-		u[0] = (char)(0xf0 | cp >> 18);
-		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		n = 4;
+		u[0] = (unsigned char)(0xf0 | cp >> 18);
+		u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		b->len += 4;
 	}
-	strbuf_put(b, u, n);
+	b->data[b->len] = '\0';
 }
 
 /* The escape after a backslash at r->p, decoded into r->decoded; 0 when it is not one
@@ -81,10 +85,17 @@ static int decode_escape(reader *r)
 	if (r->end - r->p < 2)
 		return 0;
 	unsigned char c = r->p[1];
-	static const char simple[] = "\"\\/bfnrt", meaning[] = "\"\\/\b\f\n\r\t";
-	const char *k = c ? strchr(simple, c) : NULL;
-	if (k) {
-		strbuf_putc(&r->decoded, meaning[k - simple]);
+	char simple = 0;
+	switch (c) {
+	case '"': case '\\': case '/': simple = (char)c; break;
+	case 'b': simple = '\b'; break;
+	case 'f': simple = '\f'; break;
+	case 'n': simple = '\n'; break;
+	case 'r': simple = '\r'; break;
+	case 't': simple = '\t'; break;
+	}
+	if (simple) {
+		strbuf_putc(&r->decoded, simple);
 		r->p += 2;
 		return 1;
 	}
@@ -120,11 +131,40 @@ static int plain8(const unsigned char *p)
 	return (stop & high) == 0;
 }
 
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(MESURA_NO_SIMD)
+#include <emmintrin.h>
+/* The 16 bytes at p: a bit per '"', '\\' and control byte, and in *high a bit per
+ * non-ASCII byte. */
+static unsigned stops16(const unsigned char *p, unsigned *high)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+	                            _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+	/* signed: the controls, and the bytes >= 0x80, which *high takes back out */
+	stop = _mm_or_si128(stop, _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+	*high = (unsigned)_mm_movemask_epi8(v);
+	return (unsigned)_mm_movemask_epi8(stop) & ~*high;
+}
+#endif
+
 /* The end of the run of string bytes from p that need no decoding: the first '"',
  * '\\' or control character, or `end`. Clears *ascii on a non-ASCII byte. */
 static const unsigned char *plain_run(const unsigned char *p, const unsigned char *end,
                                       int *ascii)
 {
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(MESURA_NO_SIMD)
+	for (; end - p >= 16; p += 16) { /* sixteen bytes at a time (every x86-64) */
+		unsigned high, stops = stops16(p, &high);
+		if (stops) {
+			unsigned at = (unsigned)__builtin_ctz(stops);
+			if (high & ((1u << at) - 1))
+				*ascii = 0;
+			return p + at;
+		}
+		if (high)
+			*ascii = 0;
+	}
+#endif
 	for (;;) {
 		while (end - p >= 8 && plain8(p))
 			p += 8;
@@ -146,7 +186,8 @@ static int read_string(reader *r, const char **s, size_t *n)
 		*s = (const char *)start;
 		*n = (size_t)(r->p++ - start);
 	} else {
-		r->decoded.len = 0;
+		size_t from = r->keep ? r->decoded.len : 0;
+		r->decoded.len = from;
 		strbuf_put(&r->decoded, start, (size_t)(r->p - start));
 		while (r->p < r->end && *r->p == '\\') {
 			if (!decode_escape(r))
@@ -158,8 +199,8 @@ static int read_string(reader *r, const char **s, size_t *n)
 		if (r->p == r->end || *r->p != '"') /* the end, or a control character */
 			return 0;
 		r->p++;
-		*s = r->decoded.data;
-		*n = r->decoded.len;
+		*s = r->decoded.data + from;
+		*n = r->decoded.len - from;
 	}
 	/* escapes decode to valid UTF-8: only raw non-ASCII bytes need checking */
 	return ascii || mesura_utf8_validate(*s, *n, NULL) == MESURA_OK;
@@ -193,6 +234,13 @@ static json_t *read_literal(reader *r, const char *word, json_t *value)
 }
 
 static json_t *read_value(reader *r, int depth);
+
+/* Whether s points into the input (a string without escapes), not into r->decoded. */
+static int in_input(const reader *r, const char *s)
+{
+	uintptr_t at = (uintptr_t)s;
+	return at >= (uintptr_t)r->begin && at < (uintptr_t)r->end;
+}
 
 /* Whether the next byte after white space is c; if so, it is read. */
 static int take(reader *r, char c)
@@ -232,9 +280,9 @@ static json_t *read_object(reader *r, int depth)
 		size_t n;
 		if (!read_string(r, &s, &n) || memchr(s, '\0', n) || json_object_getn(object, s, n))
 			break; /* a duplicate goes to jansson: refused or replaced as the flags say */
-		/* a key with escapes is in r->decoded, which the value will reuse */
+		/* a key with escapes is in r->decoded, which the value may reuse or move */
 		char *copy = NULL;
-		if (s == r->decoded.data && !(copy = strndup(s, n)))
+		if (!in_input(r, s) && !(copy = strndup(s, n)))
 			break;
 		json_t *value = take(r, ':') ? read_value(r, depth + 1) : NULL;
 		int kept = value && json_object_setn_new_nocheck(object, copy ? copy : s, n, value) == 0;
@@ -273,7 +321,8 @@ static json_t *read_value(reader *r, int depth)
 
 json_t *tool_json_fast(const char *buf, size_t len, size_t flags)
 {
-	reader r = {(const unsigned char *)buf, (const unsigned char *)buf + len, flags, {0}};
+	const unsigned char *in = (const unsigned char *)buf;
+	reader r = {.begin = in, .p = in, .end = in + len, .flags = flags};
 	skip_space(&r);
 	int container = r.p < r.end && (*r.p == '{' || *r.p == '[');
 	json_t *root = container || (flags & JSON_DECODE_ANY) ? read_value(&r, 0) : NULL;
@@ -290,4 +339,164 @@ json_t *tool_json_loadb(const char *buf, size_t len, size_t flags, json_error_t 
 {
 	json_t *root = tool_json_fast(buf, len, flags);
 	return root ? root : json_loadb(buf, len, flags, error);
+}
+
+/* ---------------------------------------------------------- batch requests */
+
+/* An "id" the record writes back byte for byte as strbuf_json would: an integer of at
+ * most 18 digits (not -0, which jansson writes 0), or a string of printable ASCII
+ * without escapes. 0 for any other value (the element is then read whole). */
+static int read_plain_id(reader *r, batch_post *bp)
+{
+	const unsigned char *start = r->p;
+	if (*r->p == '"') {
+		const char *s;
+		size_t n;
+		if (!read_string(r, &s, &n) || !in_input(r, s))
+			return 0;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)s[i] > 0x7e)
+				return 0; /* controls, '"' and '\\' cannot be there unescaped */
+	} else {
+		if (*r->p == '-')
+			r->p++;
+		const unsigned char *digits = r->p;
+		while (r->p < r->end && *r->p >= '0' && *r->p <= '9')
+			r->p++;
+		size_t n = (size_t)(r->p - digits);
+		if (n == 0 || n > 18 || (digits[0] == '0' && (n > 1 || digits > start)))
+			return 0;
+		if (r->p < r->end && (*r->p == '.' || *r->p == 'e' || *r->p == 'E'))
+			return 0;
+	}
+	bp->id = (const char *)start;
+	bp->id_len = (size_t)(r->p - start);
+	return 1;
+}
+
+/* {"text": STRING} with an optional plain "id", in either order, each once: the shape
+ * of nearly every post. 0 for any other element. */
+static int read_plain_post(reader *r, batch_post *bp)
+{
+	int has_text = 0;
+	r->p++;
+	do {
+		const char *key;
+		size_t n;
+		skip_space(r);
+		if (r->p == r->end || *r->p != '"' || !read_string(r, &key, &n) || !take(r, ':'))
+			return 0;
+		skip_space(r);
+		if (r->p == r->end)
+			return 0;
+		if (n == 4 && memcmp(key, "text", 4) == 0 && !has_text && *r->p == '"') {
+			if (!read_string(r, &bp->text, &bp->len))
+				return 0;
+			has_text = 1;
+		} else if (n == 2 && memcmp(key, "id", 2) == 0 && !bp->id) {
+			if (!read_plain_id(r, bp))
+				return 0;
+		} else {
+			return 0;
+		}
+	} while (take(r, ','));
+	return take(r, '}') && has_text;
+}
+
+static int read_posts(reader *r, batch_request *b)
+{
+	if (!take(r, '['))
+		return 0;
+	if (take(r, ']'))
+		return 1;
+	do {
+		if (b->count == b->cap) {
+			b->cap = b->cap ? 2 * b->cap : 128;
+			b->posts = tool_xrealloc(b->posts, b->cap * sizeof *b->posts);
+		}
+		batch_post *bp = &b->posts[b->count];
+		*bp = (batch_post){0};
+		skip_space(r);
+		const unsigned char *start = r->p;
+		size_t mark = r->decoded.len;
+		if (start == r->end)
+			return 0;
+		if (*start != '{' || !read_plain_post(r, bp)) {
+			/* any other element, read as the tree builder reads it (depth 2) */
+			r->p = start;
+			r->decoded.len = mark;
+			*bp = (batch_post){0};
+			if (!(bp->item = read_value(r, 2)))
+				return 0;
+		}
+		b->count++;
+	} while (take(r, ','));
+	return take(r, ']');
+}
+
+/* {"posts": [...]} with an optional "redact": true or false, and nothing else. */
+static int read_batch(reader *r, batch_request *b)
+{
+	int posts = 0, redact = 0;
+	if (!take(r, '{'))
+		return 0;
+	do {
+		const char *key;
+		size_t n;
+		skip_space(r);
+		if (r->p == r->end || *r->p != '"' || !read_string(r, &key, &n) || !take(r, ':'))
+			return 0;
+		if (n == 5 && memcmp(key, "posts", 5) == 0 && !posts) {
+			if (!read_posts(r, b))
+				return 0;
+			posts = 1;
+		} else if (n == 6 && memcmp(key, "redact", 6) == 0 && !redact) {
+			skip_space(r);
+			if (read_literal(r, "true", json_true()))
+				b->redact = 1;
+			else if (!read_literal(r, "false", json_false()))
+				return 0;
+			redact = 1;
+		} else {
+			return 0;
+		}
+	} while (take(r, ','));
+	return take(r, '}') && posts;
+}
+
+void batch_request_clear(batch_request *b)
+{
+	for (size_t i = 0; i < b->count; i++)
+		json_decref(b->posts[i].item);
+	b->count = 0;
+	b->redact = 0;
+	b->decoded.len = 0;
+}
+
+void batch_request_free(batch_request *b)
+{
+	batch_request_clear(b);
+	free(b->posts);
+	strbuf_free(&b->decoded);
+	*b = (batch_request){0};
+}
+
+int tool_json_batch(batch_request *b, const char *buf, size_t len, size_t flags)
+{
+	batch_request_clear(b);
+	/* Decoded strings are never longer than they are in the input: with room for the
+	 * whole input, the buffer the texts point into never moves while it is read. */
+	strbuf_grow(&b->decoded, len + 1);
+	const char *arena = b->decoded.data;
+	const unsigned char *in = (const unsigned char *)buf;
+	reader r = {.begin = in, .p = in, .end = in + len, .flags = flags, .decoded = b->decoded,
+	            .keep = 1};
+	int ok = read_batch(&r, b);
+	skip_space(&r);
+	b->decoded = r.decoded;
+	if (!ok || r.p != r.end || b->decoded.data != arena) {
+		batch_request_clear(b);
+		return 0;
+	}
+	return 1;
 }

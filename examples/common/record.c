@@ -20,16 +20,49 @@ static int own_field(const char *key, unsigned flags)
 	return (flags & RECORD_FILE) && strcmp(key, "file") == 0;
 }
 
+/* UTF-16 code units of a lead byte: one, two above U+FFFF (a 4-byte sequence). */
+static size_t units_of(unsigned char b)
+{
+	return (b & 0xc0) == 0x80 ? 0 : b >= 0xf0 ? 2 : 1;
+}
+
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(MESURA_NO_SIMD)
+#include <emmintrin.h>
+/* The UTF-16 code units the 16 bytes at p hold (they may start or end mid-character:
+ * continuation bytes count 0, lead bytes count their character's units). */
+static size_t units16(const unsigned char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	/* signed bytes: continuations 0x80-0xBF are below (char)0xC0, 4-byte leads
+	 * 0xF0-0xFF are above (char)0xEF and below 0 */
+	unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8((char)0xc0)));
+	unsigned four = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(v, _mm_set1_epi8((char)0xef))) &
+	                (unsigned)_mm_movemask_epi8(v);
+	return 16 - (size_t)__builtin_popcount(cont) + (size_t)__builtin_popcount(four);
+}
+#endif
+
 size_t utf16_offset(utf16_cursor *c, size_t byte)
 {
-	if (byte < c->byte) /* findings come in text order; start again when one does not */
-		c->byte = c->units = 0;
 	const unsigned char *s = (const unsigned char *)c->text;
-	for (; c->byte < byte && c->byte < c->len; c->byte++) {
-		unsigned char b = s[c->byte];
-		if ((b & 0xc0) != 0x80) /* a lead byte: one code unit, two above U+FFFF */
-			c->units += b >= 0xf0 ? 2 : 1;
+	if (byte > c->len)
+		byte = c->len;
+	if (byte < c->byte) {
+		/* findings come by start, so an end can be past the next start: step back
+		 * when that is nearer than the beginning */
+		if (c->byte - byte <= byte) {
+			while (c->byte > byte)
+				c->units -= units_of(s[--c->byte]);
+			return c->units;
+		}
+		c->byte = c->units = 0;
 	}
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(MESURA_NO_SIMD)
+	for (; byte - c->byte >= 16; c->byte += 16)
+		c->units += units16(s + c->byte);
+#endif
+	for (; c->byte < byte; c->byte++)
+		c->units += units_of(s[c->byte]);
 	return c->units;
 }
 

@@ -182,6 +182,37 @@ json_t *tool_json_loadb(const char *buf, size_t len, size_t flags, json_error_t 
 /* The fast path alone: the tree, or NULL when it leaves the input to jansson (tests). */
 json_t *tool_json_fast(const char *buf, size_t len, size_t flags);
 
+/* A post of a batch request, read straight from the body (tool_json_batch). */
+typedef struct batch_post {
+	const char *text;  /* the "text", decoded (NULs allowed): in the body, or in the
+	                      batch's buffer when it had escapes; NULL when `item` is set */
+	size_t len;
+	const char *id;    /* the "id" as strbuf_json writes it (an integer, a plain ASCII
+	                      string), in the body; NULL: no "id" */
+	size_t id_len;
+	json_t *item;      /* an element of any other shape (more fields, another kind of
+	                      id, no string "text", not an object), as jansson reads it */
+} batch_post;
+
+/* A batch request: `{"posts": [...]}` and an optional boolean "redact". */
+typedef struct batch_request {
+	batch_post *posts;
+	size_t count, cap;
+	int redact;        /* "redact": true */
+	strbuf decoded;    /* the texts that had escapes, decoded */
+} batch_request;
+
+/* Reads a batch request without building a jansson tree for its plain posts: 1 when
+ * `buf` is `{"posts": [...]}` with at most a boolean "redact" besides, each member
+ * once, and json_loadb (same flags) would read it: then b->posts are the elements in
+ * order. 0 for every other body, valid or not: read it with tool_json_loadb, which
+ * answers as jansson does (so the errors stay jansson's). `b` is reused from call to
+ * call; what it points to is the body's or its own until the next call. */
+int tool_json_batch(batch_request *b, const char *buf, size_t len, size_t flags);
+/* Drops the elements read (their trees), keeping the memory for the next request. */
+void batch_request_clear(batch_request *b);
+void batch_request_free(batch_request *b);
+
 /* ---------------------------------------------------------- posts input */
 
 typedef enum posts_format { POSTS_AUTO = 0, POSTS_TEXT, POSTS_JSONL } posts_format;

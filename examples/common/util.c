@@ -215,12 +215,36 @@ void strbuf_json(strbuf *b, const json_t *json)
 		tool_die("cannot encode JSON output");
 }
 
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(MESURA_NO_SIMD)
+#include <emmintrin.h>
+/* A bit per byte of the 16 at p that a JSON string escapes: '"', '\\', controls. */
+static unsigned escapes16(const char *p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i e = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+	                         _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+	e = _mm_or_si128(e, _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))); /* signed: and >= 0x80 */
+	return (unsigned)_mm_movemask_epi8(e) & ~(unsigned)_mm_movemask_epi8(v);
+}
+#endif
+
 void strbuf_json_string(strbuf *b, const char *s, size_t n)
 {
-	strbuf_grow(b, n + 2);
+	if (b->cap - b->len <= n + 2)
+		strbuf_grow(b, n + 2);
 	b->data[b->len++] = '"';
 	size_t run = 0; /* bytes copied as they are, written in one go */
 	for (size_t i = 0; i < n; i++) {
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(MESURA_NO_SIMD)
+		if (n - i >= 16) { /* sixteen bytes at a time to the next one to escape */
+			unsigned escapes = escapes16(s + i);
+			if (!escapes) {
+				i += 15;
+				continue;
+			}
+			i += (unsigned)__builtin_ctz(escapes);
+		}
+#endif
 		unsigned char c = (unsigned char)s[i];
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;

@@ -31,12 +31,22 @@ struct worker_state {
 	mesura_normalizer *normalizers[N_VIEWS];
 	mesura_view *view;
 	char why[160];
+	const char *hold_fifo;   /* MESURA_TEST_HOLD (tests only), read once */
+	batch_request batch;     /* a batch request read straight from its body */
+	size_t answer_per_kib;   /* answer bytes per KiB of body in the last batch */
+	/* the job's counts, added to the metrics once at its end (not a lock per post) */
+	unsigned long verdicts[MESURA_ACTION_BLOCK + 1];
+	struct {
+		const char *category; /* the policy's: the job holds it */
+		unsigned long n;
+	} categories[32];
+	size_t n_categories;
 };
 
 worker_state *worker_state_new(const serve_options *opts)
 {
 	worker_state *w = tool_xmalloc(sizeof *w);
-	*w = (worker_state){.opts = opts};
+	*w = (worker_state){.opts = opts, .hold_fifo = getenv("MESURA_TEST_HOLD")};
 	mesura_redactor_options ropts = MESURA_REDACTOR_OPTIONS_INIT;
 	ropts.hash_key = opts->hash_key;
 	int rc = mesura_redactor_new(&w->redactor, &ropts, NULL);
@@ -63,6 +73,7 @@ void worker_state_free(worker_state *w)
 	for (size_t i = 0; i < N_VIEWS; i++)
 		mesura_normalizer_free(w->normalizers[i]);
 	mesura_view_free(w->view);
+	batch_request_free(&w->batch);
 	free(w);
 }
 
@@ -96,19 +107,56 @@ static void put_head(strbuf *out, const json_t *id, size_t place)
 		strbuf_put_uint(out, place);
 }
 
-static void count_post(job *j, mesura_action verdict)
+static void count_post(worker_state *w, job *j, mesura_action verdict)
 {
-	metrics_post(verdict);
+	if (verdict <= MESURA_ACTION_BLOCK)
+		w->verdicts[verdict]++;
 	j->posts++;
 	if ((int)verdict > j->verdict)
 		j->verdict = (int)verdict;
 }
 
-static void unscreened(job *j, mesura_action verdict, const char *why)
+static void count_findings(worker_state *w, job *j, const mesura_result *res)
+{
+	size_t n = mesura_result_finding_count(res);
+	for (size_t i = 0; i < n; i++) {
+		const char *category = mesura_result_finding_get(res, i)->category;
+		size_t k = 0;
+		while (k < w->n_categories && w->categories[k].category != category &&
+		       strcmp(w->categories[k].category, category) != 0)
+			k++;
+		if (k == w->n_categories) {
+			if (k == sizeof w->categories / sizeof w->categories[0]) {
+				metrics_findings(category, 1); /* more categories than the job's table */
+				continue;
+			}
+			w->categories[k].category = category;
+			w->categories[k].n = 0;
+			w->n_categories++;
+		}
+		w->categories[k].n++;
+	}
+	j->findings += n;
+}
+
+/* Adds the job's counts to the metrics (before its policy is released). */
+static void flush_counts(worker_state *w)
+{
+	for (int v = 0; v <= MESURA_ACTION_BLOCK; v++)
+		if (w->verdicts[v]) {
+			metrics_posts((mesura_action)v, w->verdicts[v]);
+			w->verdicts[v] = 0;
+		}
+	for (size_t k = 0; k < w->n_categories; k++)
+		metrics_findings(w->categories[k].category, w->categories[k].n);
+	w->n_categories = 0;
+}
+
+static void unscreened(worker_state *w, job *j, mesura_action verdict, const char *why)
 {
 	record_unscreened(&j->answer, verdict, why);
 	metrics_error(ERR_SCAN);
-	count_post(j, verdict);
+	count_post(w, j, verdict);
 	if (j->error == ERR_NONE)
 		j->error = ERR_SCAN;
 }
@@ -116,10 +164,9 @@ static void unscreened(job *j, mesura_action verdict, const char *why)
 /* Tests only: with MESURA_TEST_HOLD set to a FIFO's path, a post containing
  * "hold-the-worker" makes its worker wait until the test writes a byte to the FIFO, so
  * that the tests can fill the queue and drain on SIGTERM without racing the clock. */
-static void test_hold(const char *text, size_t len)
+static void test_hold(const char *fifo, const char *text, size_t len)
 {
 	static const char mark[] = "hold-the-worker";
-	const char *fifo = getenv("MESURA_TEST_HOLD");
 	if (!fifo || !fifo[0] || len < sizeof mark - 1)
 		return;
 	for (size_t i = 0; i + sizeof mark - 1 <= len; i++)
@@ -137,17 +184,17 @@ static void test_hold(const char *text, size_t len)
 static void screen_post(worker_state *w, job *j, const loaded_policy *p, const char *text,
                         size_t len, const json_t *object, int redact)
 {
-	test_hold(text, len);
+	test_hold(w->hold_fifo, text, len);
 	const mesura_result *res;
 	int rc = tool_scan(w->scanner, text, len, 0, &res);
 	int limited = rc == MESURA_ELIMIT;
 	if (rc != MESURA_OK && !limited) {
 		snprintf(w->why, sizeof w->why, "cannot screen: %s", mesura_strerror(rc));
-		unscreened(j, MESURA_ACTION_REVIEW, w->why);
+		unscreened(w, j, MESURA_ACTION_REVIEW, w->why);
 		return;
 	}
 	if (limited && (res->limits_hit & MESURA_LIMIT_POST_SIZE)) { /* nothing screened */
-		unscreened(j, MESURA_ACTION_REVIEW, tool_limit_reason(MESURA_LIMIT_POST_SIZE));
+		unscreened(w, j, MESURA_ACTION_REVIEW, tool_limit_reason(MESURA_LIMIT_POST_SIZE));
 		return;
 	}
 	const char *redacted = NULL;
@@ -162,18 +209,16 @@ static void screen_post(worker_state *w, job *j, const loaded_policy *p, const c
 			                          &redacted_len);
 		if (rc != MESURA_OK) {
 			snprintf(w->why, sizeof w->why, "cannot redact: %s", mesura_strerror(rc));
-			unscreened(j, res->verdict > MESURA_ACTION_REVIEW ? res->verdict
-			                                                  : MESURA_ACTION_REVIEW,
+			unscreened(w, j, res->verdict > MESURA_ACTION_REVIEW ? res->verdict
+			                                                     : MESURA_ACTION_REVIEW,
 			           w->why);
 			return;
 		}
 	}
 	record_screened(&j->answer, text, len, res, limited, redacted, redacted_len, object,
 	                RECORD_UTF16);
-	count_post(j, res->verdict);
-	for (size_t i = 0; i < mesura_result_finding_count(res); i++)
-		metrics_finding(mesura_result_finding_get(res, i)->category);
-	j->findings += mesura_result_finding_count(res);
+	count_post(w, j, res->verdict);
+	count_findings(w, j, res);
 }
 
 static void log_text(worker_state *w, job *j, const char *text, size_t len)
@@ -184,28 +229,77 @@ static void log_text(worker_state *w, job *j, const char *text, size_t len)
 	strbuf_json_string(&j->logged_posts, text, len);
 }
 
-/* {"posts": [...]}: a record per element, in order, inside {"results": [...]}. An
- * element that is not an object with a string "text" gets a record that says so. */
+/* The record of a batch's element `place` (1-based) read as a tree. An element that is
+ * not an object with a string "text" gets a record that says so. */
+static void screen_item(worker_state *w, job *j, const loaded_policy *p, json_t *item,
+                        size_t place, int redact)
+{
+	json_t *id = json_is_object(item) ? json_object_get(item, "id") : NULL;
+	json_t *text = json_is_object(item) ? json_object_get(item, "text") : NULL;
+	put_head(&j->answer, id, place);
+	if (!json_is_string(text)) {
+		unscreened(w, j, MESURA_ACTION_REVIEW,
+		           json_is_object(item) ? "no string \"text\"" : "not an object");
+		return;
+	}
+	log_text(w, j, json_string_value(text), json_string_length(text));
+	screen_post(w, j, p, json_string_value(text), json_string_length(text), item, redact);
+}
+
+/* {"posts": [...]} as a tree: a record per element, in order, in {"results": [...]}. */
 static void screen_batch(worker_state *w, job *j, const loaded_policy *p, json_t *posts,
                          int redact)
 {
 	strbuf_puts(&j->answer, "{\"results\":[");
 	for (size_t i = 0; i < json_array_size(posts); i++) {
-		json_t *item = json_array_get(posts, i);
-		json_t *id = json_is_object(item) ? json_object_get(item, "id") : NULL;
-		json_t *text = json_is_object(item) ? json_object_get(item, "text") : NULL;
 		if (i)
 			strbuf_putc(&j->answer, ',');
-		put_head(&j->answer, id, i + 1);
-		if (!json_is_string(text)) {
-			unscreened(j, MESURA_ACTION_REVIEW,
-			           json_is_object(item) ? "no string \"text\"" : "not an object");
-			continue;
-		}
-		log_text(w, j, json_string_value(text), json_string_length(text));
-		screen_post(w, j, p, json_string_value(text), json_string_length(text), item, redact);
+		screen_item(w, j, p, json_array_get(posts, i), i + 1, redact);
 	}
 	strbuf_puts(&j->answer, "]}");
+}
+
+/* The same for a batch read straight from the body (w->batch, tool_json_batch): the
+ * plain posts ({"id", "text"}) without a tree; the answer's buffer sized at once from
+ * the last batch's answer per byte of body. */
+static void screen_batch_read(worker_state *w, job *j, const loaded_policy *p)
+{
+	const batch_request *b = &w->batch;
+	if (b->count > w->opts->max_posts) {
+		char detail[96];
+		snprintf(detail, sizeof detail, "%zu posts; at most %u in one request", b->count,
+		         w->opts->max_posts);
+		fail(j, ERR_TOO_LARGE, detail);
+		return;
+	}
+	int redact = j->route == ROUTE_REDACT || b->redact;
+	j->status = 200;
+	strbuf_grow(&j->answer, j->body_len / 1024 * w->answer_per_kib + 256);
+	strbuf_puts(&j->answer, "{\"results\":[");
+	for (size_t i = 0; i < b->count; i++) {
+		const batch_post *bp = &b->posts[i];
+		if (i)
+			strbuf_putc(&j->answer, ',');
+		if (bp->item) {
+			screen_item(w, j, p, bp->item, i + 1, redact);
+			continue;
+		}
+		strbuf_puts(&j->answer, "{\"id\":");
+		if (bp->id)
+			strbuf_put(&j->answer, bp->id, bp->id_len);
+		else
+			strbuf_put_uint(&j->answer, i + 1);
+		log_text(w, j, bp->text, bp->len);
+		screen_post(w, j, p, bp->text, bp->len, NULL, redact);
+	}
+	strbuf_puts(&j->answer, "]}");
+	if (j->logged_posts.len)
+		strbuf_putc(&j->logged_posts, ']');
+	size_t kib = j->body_len / 1024;
+	if (kib) { /* the next answer's first size: a guess, at most 16 times its body */
+		size_t per_kib = j->answer.len / kib + 64;
+		w->answer_per_kib = per_kib < 16 * 1024 ? per_kib : 16 * 1024;
+	}
 }
 
 /* /v1/explain: the record with what matched, the near misses and the views. */
@@ -215,7 +309,7 @@ static void explain_post(worker_state *w, job *j, const char *text, size_t len)
 	int rc = tool_scan(w->scanner, text, len, MESURA_SCAN_EXPLAIN, &res);
 	if (rc != MESURA_OK && rc != MESURA_ELIMIT) {
 		snprintf(w->why, sizeof w->why, "cannot screen: %s", mesura_strerror(rc));
-		unscreened(j, MESURA_ACTION_REVIEW, w->why);
+		unscreened(w, j, MESURA_ACTION_REVIEW, w->why);
 		return;
 	}
 	record_findings(&j->answer, text, len, res, RECORD_UTF16 | RECORD_EXPLAIN);
@@ -242,18 +336,21 @@ static void explain_post(worker_state *w, job *j, const char *text, size_t len)
 		}
 	}
 	strbuf_puts(&j->answer, "}}");
-	count_post(j, res->verdict);
-	for (size_t i = 0; i < mesura_result_finding_count(res); i++)
-		metrics_finding(mesura_result_finding_get(res, i)->category);
-	j->findings += mesura_result_finding_count(res);
+	count_post(w, j, res->verdict);
+	count_findings(w, j, res);
 }
 
 /* Screens, redacts or explains what the request body asks for. */
 static void screen_request(worker_state *w, job *j, const loaded_policy *p)
 {
+	const size_t flags = JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL;
+	if (j->route != ROUTE_EXPLAIN && tool_json_batch(&w->batch, j->body, j->body_len, flags)) {
+		screen_batch_read(w, j, p);
+		batch_request_clear(&w->batch);
+		return;
+	}
 	json_error_t error;
-	json_t *root = tool_json_loadb(j->body, j->body_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL,
-	                          &error);
+	json_t *root = tool_json_loadb(j->body, j->body_len, flags, &error);
 	if (!root) {
 		char detail[256];
 		snprintf(detail, sizeof detail, "line %d, column %d: %s", error.line, error.column,
@@ -342,5 +439,6 @@ void handle_job(worker_state *w, job *j)
 	} else {
 		screen_request(w, j, p);
 	}
+	flush_counts(w);
 	policy_release(p);
 }

@@ -1,7 +1,8 @@
 /*
  * metrics.c - counters for GET /metrics (Prometheus text format 0.0.4): posts by
  * verdict, findings by category, request latency, errors by kind, policy generation.
- * Counters are atomics; the categories (a few dozen names) sit behind a lock.
+ * Counters are atomics; the categories (a few dozen names) sit behind a lock. Workers
+ * add a job's counts at its end (handlers.c), not post by post.
  */
 #include "serve.h"
 
@@ -44,10 +45,10 @@ void metrics_request(double seconds, serve_error e)
 		metrics_error(e);
 }
 
-void metrics_post(mesura_action verdict)
+void metrics_posts(mesura_action verdict, unsigned long n)
 {
 	if (verdict <= MESURA_ACTION_BLOCK)
-		atomic_fetch_add(&posts[verdict], 1);
+		atomic_fetch_add(&posts[verdict], n);
 }
 
 void metrics_error(serve_error e)
@@ -55,7 +56,7 @@ void metrics_error(serve_error e)
 	atomic_fetch_add(&errors[e < ERR_KINDS ? e : ERR_INTERNAL], 1);
 }
 
-void metrics_finding(const char *category)
+void metrics_findings(const char *category, unsigned long n)
 {
 	pthread_mutex_lock(&categories_lock);
 	size_t i = 0;
@@ -67,9 +68,9 @@ void metrics_finding(const char *category)
 		n_categories++;
 	}
 	if (i < n_categories)
-		categories[i].n++;
+		categories[i].n += n;
 	else
-		other_categories++;
+		other_categories += n;
 	pthread_mutex_unlock(&categories_lock);
 }
 

@@ -83,9 +83,10 @@ typedef enum serve_error {
 const char *serve_error_name(serve_error e);
 
 void metrics_request(double seconds, serve_error e);
-void metrics_post(mesura_action verdict);
+/* Adds n posts of `verdict`, n findings of `category` (a job's counts, at its end). */
+void metrics_posts(mesura_action verdict, unsigned long n);
+void metrics_findings(const char *category, unsigned long n);
 void metrics_error(serve_error e);
-void metrics_finding(const char *category);
 void metrics_policy(unsigned long generation, int reload_failed);
 /* The Prometheus text exposition of everything counted. */
 void metrics_write(strbuf *out);

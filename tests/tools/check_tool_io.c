@@ -297,10 +297,59 @@ static const size_t json_flags[] = {
 };
 #define N_JSON_FLAGS (sizeof json_flags / sizeof json_flags[0])
 
+/* What tool_json_batch takes, jansson reads (same flags) into the same request: an
+ * object of "posts" and at most a boolean "redact", each plain post an object of a
+ * string "text" and at most an "id" that strbuf_json writes as the batch holds it, and
+ * each other element the same tree. Returns whether the batch reader took the input. */
+static int batch_as_jansson(batch_request *b, const char *in, size_t n, size_t flags)
+{
+	int took = tool_json_batch(b, in, n, flags);
+	if (!took) {
+		ck_assert_uint_eq(b->count, 0);
+		return 0;
+	}
+	json_t *want = json_loadb(in, n, flags, NULL);
+	ck_assert_msg(want != NULL, "batch reader took what jansson refuses: %.*s", (int)n, in);
+	json_t *posts = json_object_get(want, "posts"), *redact = json_object_get(want, "redact");
+	ck_assert(json_is_array(posts));
+	ck_assert(!redact || json_is_boolean(redact));
+	ck_assert_uint_eq(json_object_size(want), redact ? 2 : 1);
+	ck_assert_int_eq(b->redact, json_is_true(redact));
+	ck_assert_uint_eq(b->count, json_array_size(posts));
+	for (size_t i = 0; i < b->count; i++) {
+		const batch_post *p = &b->posts[i];
+		json_t *item = json_array_get(posts, i);
+		if (p->item) {
+			ck_assert(p->text == NULL && p->id == NULL);
+			ck_assert(json_equal(p->item, item));
+			continue;
+		}
+		json_t *text = json_object_get(item, "text"), *id = json_object_get(item, "id");
+		ck_assert(json_is_string(text));
+		ck_assert_uint_eq(json_object_size(item), id ? 2 : 1);
+		ck_assert_uint_eq(p->len, json_string_length(text));
+		ck_assert(memcmp(p->text, json_string_value(text), p->len) == 0);
+		ck_assert_int_eq(p->id != NULL, id != NULL);
+		if (id) {
+			strbuf written = {0};
+			strbuf_json(&written, id);
+			ck_assert_msg(written.len == p->id_len && memcmp(written.data, p->id, p->id_len) == 0,
+			              "id %.*s written %s", (int)p->id_len, p->id, written.data);
+			strbuf_free(&written);
+		}
+	}
+	json_decref(want);
+	return 1;
+}
+
 /* tool_json_loadb must answer exactly as json_loadb (the oracle): the same tree, or the
- * same error. Returns whether the fast path took the input. */
+ * same error. Returns whether the fast path took the input. The batch reader is held
+ * to jansson on the same input. */
 static int same_as_jansson(const char *in, size_t n, size_t flags)
 {
+	static batch_request reused; /* reused as the service reuses a worker's */
+	batch_as_jansson(&reused, in, n, flags);
+	batch_request_clear(&reused);
 	json_error_t want_error, got_error;
 	json_t *want = json_loadb(in, n, flags, &want_error);
 	json_t *fast = tool_json_fast(in, n, flags);
@@ -458,6 +507,9 @@ START_TEST(test_json_mutations_as_jansson)
 	    /* every steering byte at every place of the eight-byte blocks of a plain run */
 	    "{\"text\":\"abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789\"}",
 	    "[\"\\u00e9\",0,-0,12,\"\xe2\x82\xac\",{\"k\\u0065y\":[[]]}]",
+	    /* a batch as the service's clients send it (the batch reader's shapes) */
+	    "{\"posts\": [{\"id\": 0, \"text\": \"Qu\\u00e9 \\ud83d\\ude21\"}, {\"text\": \"x\", \"id\": \"a\"}], "
+	    "\"redact\": true}",
 	};
 	static const unsigned char steer[] = {'"', '\\', '{', '}', '[', ']', ',', ':', '0', '1', '-',
 	                                      '.', 'e', 'u', 'd', 'n', 't', ' ', '\t', 0x00, 0x1f,
@@ -496,6 +548,143 @@ START_TEST(test_json_mutations_as_jansson)
 }
 END_TEST
 
+/* Batch requests as clients send them take the batch reader (and answer as jansson);
+ * any other body is left to tool_json_loadb. */
+START_TEST(test_json_batch_shapes)
+{
+	static const char *const taken[] = {
+	    "{\"posts\":[]}",
+	    "{\"posts\":[{\"id\":1,\"text\":\"a\"},{\"text\":\"b\",\"id\":\"x-2\"}]}",
+	    /* as Python's json.dumps writes it: spaces, non-ASCII and emoji as escapes */
+	    "{\"posts\": [{\"id\": 0, \"text\": \"Qu\\u00e9 \\ud83d\\ude21 \\\"x\\\"\"}, "
+	    "{\"id\": -17, \"text\": \"tab\\there\\n\"}], \"redact\": true}",
+	    /* as a browser writes it: UTF-8 as it is */
+	    "{\"redact\":false,\"posts\":[{\"text\":\"Caf\xc3\xa9 \xf0\x9f\x99\x82\",\"id\":123456789012345678}]}",
+	    /* elements of other shapes: read as trees, next to plain ones */
+	    "{\"posts\":[{\"id\":7,\"text\":\"a\",\"channel\":\"x\"},\"nope\",{\"id\":\"x\"},"
+	    "{\"id\":\"caf\\u00e9\",\"text\":\"escaped id\"},"
+	    "{\"id\":-0,\"text\":\"minus zero\"},{\"id\":null,\"text\":\"null id\"},"
+	    "{\"id\":\"\xc3\xa9\",\"text\":\"non-ASCII id\"},{\"te\\u0078t\":\"escaped key\"},"
+	    "{\"text\":5},{},[],"
+	    "{\"id\":1,\"text\":\"a\",\"nested\":{\"b\":[1,{\"c\":null}]}},{\"text\":\"last\"}]}",
+	    "{\"posts\":[{\"text\":\"NUL \\u0000 inside\"}]}",
+	};
+	static const char *const left[] = {
+	    "{\"text\":\"a single post\"}",
+	    "{\"posts\":[],\"text\":\"both\"}",
+	    "{\"posts\":[],\"id\":1}",
+	    "{\"posts\":[],\"redact\":\"yes\"}",
+	    "{\"posts\":[],\"redact\":true,\"redact\":false}",
+	    "{\"posts\":[],\"posts\":[]}",
+	    "{\"posts\":{}}",
+	    /* what the tree builder leaves to jansson, in any element: the whole body */
+	    "{\"posts\":[{\"text\":\"a\"},{\"id\":1.5,\"text\":\"real id\"}]}",
+	    "{\"posts\":[{\"id\":1234567890123456789,\"text\":\"19 digits\"}]}",
+	    "{\"posts\":[{\"text\":\"a\",\"text\":\"b\"}]}",
+	    "{\"posts\":[{\"id\":1,\"id\":2,\"text\":\"b\"}]}",
+	    "{\"posts\":[{\"text\":\"a\",\"x\":1,\"x\":2}]}",
+	    "{\"posts\":[{\"text\":\"bad \xc3\x28\"}]}",
+	    "{\"posts\":[{\"text\":\"\\ud800\"}]}",
+	    "{\"posts\":[{\"text\":\"a\"},]}",
+	    "{\"posts\":[{\"text\":\"a\"}]} trailing",
+	    "{\"posts\":[{\"text\":\"a\"}]",
+	    "{}",
+	    "[]",
+	};
+	batch_request b = {0};
+	for (size_t i = 0; i < sizeof taken / sizeof taken[0]; i++) {
+		const char *in = taken[i];
+		int nul = strstr(in, "\\u0000") != NULL;
+		for (size_t f = 0; f < N_JSON_FLAGS; f++) {
+			int took = batch_as_jansson(&b, in, strlen(in), json_flags[f]);
+			ck_assert_msg(took == (!nul || (json_flags[f] & JSON_ALLOW_NUL) != 0),
+			              "batch reader: %s (flags %zx)", in, json_flags[f]);
+			same_as_jansson(in, strlen(in), json_flags[f]);
+		}
+	}
+	/* the plain posts of the mixed batch are read without a tree, the others with one */
+	const char *mixed = taken[4];
+	ck_assert(tool_json_batch(&b, mixed, strlen(mixed), JSON_REJECT_DUPLICATES));
+	ck_assert_uint_eq(b.count, 13);
+	for (size_t i = 0; i < b.count; i++)
+		ck_assert_msg((b.posts[i].item == NULL) == (i == 7 || i == 12), /* "te\\u0078t" is "text" */
+		              "element %zu", i);
+	for (size_t i = 0; i < sizeof left / sizeof left[0]; i++)
+		for (size_t f = 0; f < N_JSON_FLAGS; f++) {
+			ck_assert_msg(!tool_json_batch(&b, left[i], strlen(left[i]), json_flags[f]),
+			              "batch reader took %s", left[i]);
+			same_as_jansson(left[i], strlen(left[i]), json_flags[f]);
+		}
+	batch_request_free(&b);
+}
+END_TEST
+
+/* A reused batch: a large request, then a small one, each read whole and right (the
+ * texts of the first do not leak into the second, whose texts stay where they are). */
+START_TEST(test_json_batch_reused)
+{
+	batch_request b = {0};
+	strbuf big = {0};
+	strbuf_puts(&big, "{\"posts\":[");
+	for (int i = 0; i < 1000; i++)
+		strbuf_printf(&big, "%s{\"id\":%d,\"text\":\"post \\u00e9 number %d\"}", i ? "," : "", i, i);
+	strbuf_puts(&big, "]}");
+	ck_assert(batch_as_jansson(&b, big.data, big.len, JSON_REJECT_DUPLICATES));
+	ck_assert_uint_eq(b.count, 1000);
+	ck_assert_uint_eq(b.posts[999].len, strlen("post \xc3\xa9 number 999"));
+	ck_assert(memcmp(b.posts[999].text, "post \xc3\xa9 number 999", b.posts[999].len) == 0);
+	static const char small[] = "{\"posts\":[{\"text\":\"\\u00e9\"},{\"text\":\"x\",\"y\":1}]}";
+	ck_assert(batch_as_jansson(&b, small, sizeof small - 1, JSON_REJECT_DUPLICATES));
+	ck_assert_uint_eq(b.count, 2);
+	ck_assert(b.posts[0].len == 2 && memcmp(b.posts[0].text, "\xc3\xa9", 2) == 0);
+	ck_assert(b.posts[1].item != NULL);
+	ck_assert(!tool_json_batch(&b, "{\"posts\":[1,", 12, 0)); /* a failed read leaves nothing */
+	ck_assert_uint_eq(b.count, 0);
+	strbuf_free(&big);
+	batch_request_free(&b);
+}
+END_TEST
+
+/* UTF-16 offsets of byte offsets, asked in any order (findings overlap: an end can come
+ * before the next start), against a count from the text's start. */
+START_TEST(test_utf16_offsets)
+{
+	/* 1-, 2-, 3- and 4-byte characters, in runs longer and shorter than 16 bytes */
+	static const char *const pieces[] = {"a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x99\x82",
+	                                     "plain ascii run of more than sixteen bytes "};
+	strbuf text = {0};
+	unsigned seed = 12345;
+	for (int i = 0; i < 400; i++) {
+		seed = seed * 1103515245u + 12345u;
+		strbuf_puts(&text, pieces[(seed >> 16) % 5]);
+	}
+	size_t *units = calloc(text.len + 1, sizeof *units); /* at each boundary, else (size_t)-1 */
+	ck_assert_ptr_nonnull(units);
+	size_t u = 0;
+	for (size_t i = 0; i <= text.len; i++) {
+		unsigned char c = i < text.len ? (unsigned char)text.data[i] : 0;
+		int boundary = i == text.len || (c & 0xc0) != 0x80;
+		units[i] = boundary ? u : (size_t)-1;
+		if (i < text.len && boundary)
+			u += c >= 0xf0 ? 2 : 1;
+	}
+	utf16_cursor cursor = {text.data, text.len, 0, 0};
+	for (int k = 0; k < 20000; k++) {
+		seed = seed * 1103515245u + 12345u;
+		size_t at = (seed >> 8) % (text.len + 1);
+		if (k % 3 == 0) /* near the last one asked, either side */
+			at = cursor.byte + (seed >> 4) % 40 < 20 ? 0 : cursor.byte + (seed >> 4) % 40 - 20;
+		if (at > text.len)
+			at = text.len;
+		while (units[at] == (size_t)-1)
+			at--;
+		ck_assert_uint_eq(utf16_offset(&cursor, at), units[at]);
+	}
+	free(units);
+	strbuf_free(&text);
+}
+END_TEST
+
 static Suite *tool_io_suite(void)
 {
 	Suite *s = suite_create("tool_io");
@@ -510,6 +699,9 @@ static Suite *tool_io_suite(void)
 	tcase_add_test(j, test_json_unusual_inputs_as_jansson);
 	tcase_add_test(j, test_json_depth_as_jansson);
 	tcase_add_test(j, test_json_mutations_as_jansson);
+	tcase_add_test(j, test_json_batch_shapes);
+	tcase_add_test(j, test_json_batch_reused);
+	tcase_add_test(j, test_utf16_offsets);
 	suite_add_tcase(s, j);
 	TCase *r = tcase_create("reader");
 	tcase_add_test(r, test_line_limit);

@@ -140,6 +140,24 @@ def test_screen_one_and_batch(tmp):
     assert batch[1]["verdict"] == "redact" and "ana.garcia" not in batch[1]["redacted"]
     for bad in batch[2:]:  # no text: a record that says so, never allow
         assert bad["verdict"] == "review" and bad["findings"] == [] and bad["error"], bad
+
+    # a batch's records are each post's record alone, whatever the JSON looks like:
+    # plain posts (read straight from the body, escaped as Python sends them or as
+    # UTF-8 as a browser does) and posts of other shapes (read as trees) side by side
+    posts = [{"id": 1, "text": text}, {"text": text, "id": "p-2"},
+             {"id": "café", "text": "mail ana.garcia@example.com"},
+             {"id": -5, "text": "tab\tand \"quotes\"", "channel": "x"},
+             {"text": "no id here 🙂 qué mierda"}, {"id": None, "text": spaced}]
+    for ascii_only in (True, False):
+        body = json.dumps({"posts": posts, "redact": True}, ensure_ascii=ascii_only)
+        results = s.screen(body.encode())["results"]
+        assert len(results) == len(posts)
+        for place, (post, got) in enumerate(zip(posts, results), 1):
+            alone = s.screen(dict(post, redact=True))
+            if "id" not in post:
+                alone["id"] = place  # a batch's record without id: its place
+            assert got == alone, (got, alone)
+            check_spans(post["text"], got)
     assert s.stop() == 0
 
 
