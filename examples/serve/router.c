@@ -239,6 +239,12 @@ static int first_call(struct MHD_Connection *c, request *r)
 	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
 	if (job_route != ROUTE_RELOAD && !is_json(type))
 		return answer_problem(c, r, ERR_MEDIA_TYPE, "send the body as application/json");
+	/* room for the body announced, at once; only up to 64 KiB before it comes, so that
+	 * announcing costs a client as much memory as sending */
+	if (length) {
+		unsigned long long announced = strtoull(length, NULL, 10);
+		strbuf_grow(&r->body, announced < 65536 ? (size_t)announced : 65536);
+	}
 	return -1;
 }
 
