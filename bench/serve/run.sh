@@ -3,7 +3,8 @@
 # 64 connections, SECONDS_PER_RUN (30) per run, against `mesura-serve --threads 2` with
 # the built-in default policy and its request log on. Single posts cycle through the 26
 # of examples/data/sample-posts.txt; a batch is 100 of them; ROUNDS (1) rounds of the
-# two, the service's RSS read every 5 s. Then `mesura-screen --threads 2` over the same
+# two, the service's RSS read every 5 s and the CPU seconds of its workers, of
+# libmicrohttpd's thread and of wrk after each run. Then `mesura-screen --threads 2` over the same
 # posts x1,000,000, as plain text and as JSONL ({"id","text"} as in the batch), for the
 # batch comparison. Not a test: the figures depend on the machine and on what else runs
 # on it (say so next to them).
@@ -51,13 +52,35 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 	sleep 0.5
 done
 rss() { grep VmRSS "/proc/$pid/status" | tr -s ' \t' ' '; }
-# wrk for one run, the service's RSS every 5 s beside it
+# CPU clock ticks (user + system) of the service's threads: "NAME TICKS" per thread
+# (the workers are mesura-serve, libmicrohttpd's thread MHD-single)
+ticks() {
+	for t in /proc/"$pid"/task/*; do
+		echo "$(cat "$t/comm") $(sed 's/.*) //' "$t/stat" | awk '{ print $12 + $13 }')"
+	done
+}
+# The CPU seconds (user + system) of this shell's waited-for children (wrk,
+# mesura-screen) from a file `times` wrote: `times` runs in this shell, not in a
+# subshell, which would count its own children only.
+children_cpu() { awk 'NR == 2 { gsub(/[ms]/, " "); print $1 * 60 + $2 + $3 * 60 + $4 }' "$1"; }
+# wrk for one run, the service's RSS every 5 s beside it, then where the CPU went
 load() {
 	( while sleep 5; do printf '%s;' "$(rss | sed 's/VmRSS: //')"; done ) >"$work/rss" &
 	sampler=$!
+	ticks >"$work/ticks.before"
+	times >"$work/times.before"
 	wrk -t2 -c64 -d"${seconds}s" --latency -s "$work/$1.lua" "http://127.0.0.1:$port/v1/screen"
+	times >"$work/times.after"
+	ticks >"$work/ticks.after"
+	before=$(children_cpu "$work/times.before")
+	after=$(children_cpu "$work/times.after")
 	kill "$sampler"
 	echo "rss every 5 s: $(cat "$work/rss")"
+	paste "$work/ticks.before" "$work/ticks.after" |
+	    awk -v hz="$(getconf CLK_TCK)" -v wrk="$(echo "$before $after" | awk '{ print $2 - $1 }')" '
+	    { used[$1] += ($4 - $2) / hz }
+	    END { printf "cpu seconds (user + system): workers %.2f, libmicrohttpd %.2f, wrk %.2f\n",
+	          used["mesura-serve"], used["MHD-single"], wrk }'
 }
 echo "rss at start: $(rss)"
 round=1
@@ -72,13 +95,19 @@ done
 curl -s "http://127.0.0.1:$port/metrics" | grep -E '^mesura_(errors|posts)_total' || true
 kill -TERM "$pid"
 wait "$pid" && echo "mesura-serve exit 0"
-# posts/s of mesura-screen --threads 2 over FILE, the whole process
+# posts/s of mesura-screen --threads 2 over FILE, the whole process, and its CPU
 screen() {
+	times >"$work/times.before"
 	start=$(date +%s.%N)
 	"$build/examples/mesura-screen" --threads 2 --format jsonl "$1" >/dev/null || true
 	end=$(date +%s.%N)
-	awk -v a="$start" -v b="$end" -v n="$screened" -v what="$2" \
-	    'BEGIN { printf "mesura-screen --threads 2, %s: %.0f posts/s\n", what, n / (b - a) }'
+	times >"$work/times.after"
+	before=$(children_cpu "$work/times.before")
+	after=$(children_cpu "$work/times.after")
+	awk -v a="$start" -v b="$end" -v n="$screened" -v what="$2" -v cpu="$before $after" \
+	    'BEGIN { split(cpu, c, " ");
+	             printf "mesura-screen --threads 2, %s: %.0f posts/s, cpu %.2f s\n", what,
+	                    n / (b - a), c[2] - c[1] }'
 }
 echo "== mesura-screen, the same posts x$screened"
 screen "$work/posts.txt" "plain text"
