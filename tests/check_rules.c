@@ -165,6 +165,19 @@ static void collect_run(const char *s, size_t n, void *payload)
 	l->runs[l->n++][n] = '\0';
 }
 
+/* The same for start literals, of which there may be more: those past 16 are counted
+ * (n), not kept. */
+static void collect_start_run(const char *s, size_t n, void *payload)
+{
+	run_list *l = payload;
+	ck_assert_uint_lt(n, 64);
+	if (l->n < 16) {
+		memcpy(l->runs[l->n], s, n);
+		l->runs[l->n][n] = '\0';
+	}
+	l->n++;
+}
+
 static run_list literals_of(const char *pattern)
 {
 	run_list l;
@@ -236,6 +249,74 @@ START_TEST(regex_literals_examples)
 	expect_runs("(a)\\g{1}xyz", "xyz", NULL);
 	/* (*ACCEPT) ends a match early: nothing after it is required. */
 	expect_runs("abc(*ACCEPT)def", NULL);
+}
+END_TEST
+
+/* The start literals of `pattern` (mesura_policy__regex_starts, on a view that folds
+ * the Kelvin sign and the long s unless `keeps_ks`), joined by '|', or "-" for none. */
+static void collect_start(const char *s, size_t n, void *payload)
+{
+	char *out = payload;
+	size_t len = strlen(out);
+	ck_assert_uint_lt(len + n + 2, 1024);
+	if (len)
+		out[len++] = '|';
+	memcpy(out + len, s, n);
+	out[len + n] = '\0';
+}
+
+static void expect_starts_on(const char *pattern, int keeps_ks, const char *want)
+{
+	char got[1024] = "";
+	size_t n = mesura_policy__regex_starts(pattern, strlen(pattern), !keeps_ks, collect_start, got);
+	ck_assert_msg(strcmp(n ? got : "-", want) == 0, "regex_starts('%s'): \"%s\", not \"%s\"",
+	              pattern, n ? got : "-", want);
+	ck_assert_uint_eq(n, mesura_policy__regex_starts(pattern, strlen(pattern), !keeps_ks, NULL, NULL));
+}
+
+static void expect_starts(const char *pattern, const char *want)
+{
+	expect_starts_on(pattern, 0, want);
+}
+
+START_TEST(regex_starts_examples)
+{
+	/* zero-width assertions in front are passed over; a literal that starts with
+	 * another ("sos", "son ustedes" with "so") adds nothing; spaces are literal, \s+
+	 * ends a literal */
+	expect_starts("(?<![\\pL\\d])(?<!no\\s)(?:eres|sois|sos|vos sos|son ustedes|so)\\s+tonto",
+	              "eres|vos sos|so");
+	expect_starts("\\b(?=x)(?!y)^(?:ab|cd)e", "abe|cde");
+	/* groups, small classes and optional atoms branch; repeats end a literal */
+	expect_starts("(?:you|u)(?:['\xe2\x80\x99]re| are)\\s", "you're|you\xe2\x80\x99re|you are|u're|u\xe2\x80\x99re|u are");
+	expect_starts("colou?r", "color|colour");
+	expect_starts("ab+c|x*y", "ab|y|x");     /* x* may be absent */
+	expect_starts("ab|x*", "-");             /* ...and then the match may start anywhere */
+	expect_starts("ab+c|xx*y", "ab|xy|xx");
+	expect_starts("a{2}b|c{0}d", "a|d");
+	expect_starts("(?:a|b)(?:c|d)", "ac|ad|bc|bd");
+	expect_starts("[a-c]x|\\dy", "-");       /* a range, an escape: a match may start anywhere */
+	expect_starts("(?<n>ab)c|(?|de)", "abc|de");
+	expect_starts("\\.com|www\\.", ".com|www.");
+	/* (?i): ASCII letters match either case (the scanner compares them so), a non-ASCII
+	 * character may match its other case: it ends the literal; so do k and s on a view
+	 * that keeps the Kelvin sign and the long s */
+	expect_starts("(?i)ESPA\xc3\x91" "A|se\xc3\xb1or", "espa|se");
+	expect_starts("espa\xc3\xb1" "a", "espa\xc3\xb1" "a");
+	expect_starts("(?i)kilo|ask", "kilo|ask");
+	expect_starts_on("(?i)kilo|ask", 1, "-");
+	expect_starts_on("(?i)tick|ask", 1, "tic|a");
+	expect_starts_on("tick|ask", 1, "tick|ask");
+	/* \K moves the start reported, not the attempt's */
+	expect_starts("(?:pin|clave)\\s*:\\s*\\K\\d+", "pin|clave");
+	/* what the reading does not know */
+	expect_starts("\\Qab\\E", "-");
+	expect_starts("(?x)a b", "-");
+	expect_starts("(*UTF)ab", "-");
+	expect_starts("(a)(?(1)b|c)", "-");
+	expect_starts("a(?R)?", "-");
+	expect_starts("ab(*ACCEPT)c", "-");
+	expect_starts(".ab|cd", "-");
 }
 END_TEST
 
@@ -435,7 +516,7 @@ START_TEST(regex_literals_are_required_by_every_match)
 	tu_tally t = {"regex_literals soundness", 0, 0};
 	size_t patterns = 0, matches = 0, with_runs = 0, with_digits = 0, with_max_len = 0;
 	size_t with_lead = 0, with_run = 0, with_capitals = 0, with_lookarounds = 0;
-	size_t with_class_runs = 0;
+	size_t with_class_runs = 0, with_starts = 0;
 	pcre2_match_data *md = pcre2_match_data_create(16, NULL);
 	ck_assert_ptr_nonnull(md);
 	for (int i = 0; i < 4000; i++) {
@@ -468,6 +549,13 @@ START_TEST(regex_literals_are_required_by_every_match)
 		size_t min_capitals = mesura_policy__regex_min_capital_run(b.buf, b.len);
 		with_capitals += min_capitals > 1;
 		int caseless = strstr(b.buf, "(?i") != NULL;
+		run_list starts;
+		memset(&starts, 0, sizeof starts);
+		if (mesura_policy__regex_starts(b.buf, b.len, 0, collect_start_run, &starts) &&
+		    starts.n <= 16)
+			with_starts++;
+		else
+			starts.n = 0; /* none, or more than a run_list holds: not checked */
 		for (int s = 0; s < 40; s++) {
 			char subject[128];
 			size_t len = 0, pieces = tu_rng_below(&rng, 16);
@@ -531,6 +619,16 @@ START_TEST(regex_literals_are_required_by_every_match)
 					tu_tally_fail(&t, "'%s' needs \"%s\" around it, but matches in \"%.*s\"",
 					              b.buf, run, (int)len, subject);
 			}
+			int starts_with_one = starts.n == 0;
+			for (size_t r = 0; r < starts.n && !starts_with_one; r++) {
+				size_t n = strlen(starts.runs[r]);
+				starts_with_one = n <= len - ov[0] &&
+				                  contains(subject + ov[0], n, starts.runs[r], n, 1);
+			}
+			t.checks++;
+			if (!starts_with_one)
+				tu_tally_fail(&t, "'%s' starts with \"%s\"..., but matches \"%.*s\"", b.buf,
+				              starts.runs[0], (int)(len - ov[0]), subject + ov[0]);
 			for (size_t r = 0; r < runs.n; r++) {
 				const char *run = runs.runs[r];
 				t.checks++;
@@ -544,13 +642,14 @@ START_TEST(regex_literals_are_required_by_every_match)
 	pcre2_match_data_free(md);
 	printf("regex_literals soundness: %zu patterns (%zu with runs, %zu needing digits, %zu "
 	       "with a digit lead, %zu needing 2 digits in a row, %zu needing 2 capitals in a row, "
-	       "%zu with lookaround runs, %zu bounded), %zu matches\n",
+	       "%zu with lookaround runs, %zu bounded, %zu with start literals), %zu matches\n",
 	       patterns, with_runs, with_digits, with_lead, with_run, with_capitals, with_lookarounds,
-	       with_max_len, matches);
+	       with_max_len, with_starts, matches);
 	ck_assert_uint_gt(with_run, 100);
 	ck_assert_uint_gt(with_capitals, 100);
 	ck_assert_uint_gt(with_lookarounds, 50);
 	ck_assert_uint_gt(with_class_runs, 200);
+	ck_assert_uint_gt(with_starts, 1000);
 	ck_assert_uint_gt(with_digits, 500);
 	ck_assert_uint_gt(with_lead, 300);
 	ck_assert_uint_gt(with_max_len, 500);
@@ -584,7 +683,9 @@ static const char *const POST_PIECES[] = {
 	"#año_nuevo_feliz", "hijo-de-puta", "#HijoDePuta", "Hijo.De.Puta",
 	"año nuevo", "año nuevo feliz", "señor presidente", "Straße", "STRASSE", "ñu", "tarjeta",
 	"card", "pedido", "order", "\xf0\x9f\x98\x80", "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb",
-	"\xf0\x9f\x87\xaa\xf0\x9f\x87\xb8", "e\xcc\x81", "n\xcc\x83", "café", "x", "y", "a", "1"};
+	"\xf0\x9f\x87\xaa\xf0\x9f\x87\xb8", "e\xcc\x81", "n\xcc\x83", "café", "x", "y", "a", "1",
+	"eres tonto", "vos sos bobo", "so tonta", "u r a moron", "you\xe2\x80\x99re idiots",
+	"pin: 2468", "te voy a partir", "tic\xe2\x84\xaa off"};
 
 static const char *const SEPARATORS[] = {
 	" ", " ", " ", " ", "  ", "\t", "\n", ", ", ". ", "!", "?", "", "", "", "#", "@", "*",
@@ -734,7 +835,21 @@ static const char *const TRICKY_POSTS[] = {
 	"fuck%", "\x01", "fuck\x1f", "\x0e" "fuck", "fuck\x7f", "%", "F&#85;CK x", "M%49ERDA",
 	"fuck...", "fuck.)x", "<fuck>", "x<fuck>", "#FUCKTHIS", "#FUCKThis", "#THISFUCK", "#thisFUCK",
 	"#FUCK\xcc\x81this", "foo:http://x.com/fuck", "http://x.com:fuck@y.es", "#x'fuck", "x_y.fuck",
-	"\xc3\xa9.fuck", "fuck.\xc3\xa9", "#fuck'x", "fuck'#x", "FUCK'S", "#A.FUCK"};
+	"\xc3\xa9.fuck", "fuck.\xc3\xa9", "#fuck'x", "fuck'#x", "FUCK'S", "#A.FUCK",
+	/* regexes searched from where a start literal is: at the start, in the middle and at
+	 * the end of a post, after a multi-byte character, two candidates at one offset or
+	 * overlapping, a first candidate that fails and a later one that matches, capitals,
+	 * a literal with a space, a \K, the Kelvin sign and the long s */
+	"eres tonto", "y eres tonto", "dijo: eres tonta", "\xe2\x80\xa6" "eres idiota",
+	"t\xc3\xba" "eres tonto", "\xc3\xb1so tonto", "sos tonto", "so sos tonto", "vos sos bobo",
+	"no sos tonto", "eres muy sos tonto", "eres eres tonto", "soso tonto", "ERES TONTO",
+	"pedazo de idiota", "pedazo  de idiota", "pedazo de", "so", "eres",
+	"you\xe2\x80\x99re an idiot", "u're a moron", "they r idiots", "you r idiots",
+	"YOU ARE AN IDIOT", "you you're idiots", "uu r idiots", "you'r idiots", "u", "you're",
+	"te voy a matar", "TE VOY A MATAR", "ojal\xc3\xa1 you", "OJAL\xc3\x81 you", "ojalayou",
+	"tic\xe2\x84\xaa you", "a\xc5\xbfk you", "ASK OFF", "a ver si you", "aask you",
+	"pin: 1234", "clave=98765", "password :  123456", "mi llave: 4321", "spin: 1234",
+	"pin: pin: 5678", "pin:12"};
 
 /* A post of ASCII with markup or a control in it is not plain (src/text/plain.h): its
  * views take the stage-1 pass, which decodes the markup and drops the control, where
@@ -776,6 +891,80 @@ START_TEST(exhaustive_mode_agrees_on_chosen_posts)
 	ck_assert_uint_gt(findings, 1000);
 	tu_tally_finish(&t, "posts");
 	mode_pair_free(&m);
+}
+END_TEST
+
+/* The regex leaves of rule `id` that are searched from where a start literal is. */
+static size_t leaves_at_starts(const mesura_policy *p, const char *id)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < p->n_conds; i++) {
+		const policy_cond *x = &p->conds[i];
+		n += x->kind == COND_REGEX && strcmp(p->rules[x->rule].id, id) == 0 && x->n_starts;
+	}
+	return n;
+}
+
+/* The span of the first finding of rule `id` in `post`, as "start-end", or "-". */
+static const char *finding_of(engine *e, const char *post, const char *id)
+{
+	static char where[32];
+	const mesura_result *r = scan(e, post);
+	for (size_t i = 0; i < mesura_result_finding_count(r); i++) {
+		const mesura_finding *f = mesura_result_finding_get(r, i);
+		if (strcmp(f->rule_id, id) == 0) {
+			snprintf(where, sizeof where, "%zu-%zu", f->start, f->end);
+			return where;
+		}
+	}
+	return "-";
+}
+
+/* The soundness policy's start-* rules do take that path (the posts above compare it
+ * with the exhaustive search), and find what they should; the default policy's leaves
+ * that take it are listed. */
+START_TEST(start_literals_are_used)
+{
+	engine e = engine_of(tu_load_ok(tu_data_path("../policies/soundness.yaml"), NULL));
+	static const char *const ids[] = {"start-words", "start-quotes", "start-caseless",
+	                                  "start-pin"};
+	for (size_t i = 0; i < COUNT(ids); i++)
+		ck_assert_msg(leaves_at_starts(e.policy, ids[i]) == 1, "%s", ids[i]);
+	ck_assert_uint_eq(leaves_at_starts(e.policy, "email"), 0); /* starts with a class */
+	ck_assert_uint_eq(leaves_at_starts(e.policy, "aws"), 0);   /* PCRE2 finds 'A' itself */
+	ck_assert_str_eq(finding_of(&e, "eres eres tonto", "start-words"), "5-15");
+	ck_assert_str_eq(finding_of(&e, "vos sos bobo", "start-words"), "0-12");
+	ck_assert_str_eq(finding_of(&e, "no sos tonto", "start-words"), "-");
+	ck_assert_str_eq(finding_of(&e, "\xe2\x80\xa6so tonto", "start-words"), "3-11");
+	ck_assert_str_eq(finding_of(&e, "you you\xe2\x80\x99re idiots", "start-quotes"), "4-19");
+	ck_assert_str_eq(finding_of(&e, "tic\xe2\x84\xaa you", "start-caseless"), "0-10");
+	ck_assert_str_eq(finding_of(&e, "a\xc5\xbfk you", "start-caseless"), "0-8");
+	ck_assert_str_eq(finding_of(&e, "OJAL\xc3\x81 you", "start-caseless"), "0-10");
+	ck_assert_str_eq(finding_of(&e, "pin: pin: 5678", "start-pin"), "10-14");
+	engine_free(&e);
+
+	mesura_policy *p = NULL;
+	ck_assert_int_eq(mesura_policy_default(&p, NULL, NULL), MESURA_OK);
+	size_t leaves = 0, regexes = 0;
+	printf("default policy, regex leaves searched from their start literals:\n");
+	for (size_t i = 0; i < p->n_conds; i++) {
+		const policy_cond *x = &p->conds[i];
+		if (x->kind != COND_REGEX || p->rules[x->rule].disabled)
+			continue;
+		regexes++;
+		if (!x->n_starts)
+			continue;
+		leaves++;
+		printf("  %s (%zu literals:", p->rules[x->rule].id, x->n_starts);
+		for (size_t k = 0; k < x->n_starts && k < 4; k++)
+			printf(" \"%.*s\"", (int)x->start_lens[k], x->starts[k]);
+		printf("%s)\n", x->n_starts > 4 ? " ..." : "");
+	}
+	printf("  %zu of %zu\n", leaves, regexes);
+	ck_assert_uint_eq(leaves_at_starts(p, "harassment.es-insult"), 2);
+	ck_assert_uint_eq(leaves_at_starts(p, "harassment.es-threat"), 2);
+	ck_assert_uint_gt(leaves, 25);
+	mesura_policy_free(p);
 }
 END_TEST
 
@@ -1304,11 +1493,12 @@ int main(void)
 	} cases[] = {
 		{"limits", {nesting_is_limited, include_depth_and_lexicon_size_are_limited, NULL}},
 		{"context", {context_words_counted_only_with_a_context_hit, NULL}},
-		{"literals", {regex_literals_examples, regex_literals_are_required_by_every_match,
+		{"literals", {regex_literals_examples, regex_starts_examples,
+		              regex_literals_are_required_by_every_match,
 		              option_settings_are_letters_only,
 		              pattern_walks_find_their_bytes_at_every_offset, NULL}},
 		{"soundness", {ascii_posts_with_markup_or_controls_take_stage1,
-		               exhaustive_mode_agrees_on_chosen_posts,
+		               exhaustive_mode_agrees_on_chosen_posts, start_literals_are_used,
 		               exhaustive_mode_agrees_on_random_posts, exhaustive_mode_agrees_on_data_files,
 		               joined_phrases_anywhere_in_a_post, joiners_found_at_every_offset, NULL}},
 		{"options", {no_files_option_and_builtins, NULL}},

@@ -26,6 +26,10 @@
 
 typedef enum { COND_TERMS, COND_REGEX, COND_ALL, COND_ANY } cond_kind;
 
+/* The different first two bytes a regex leaf's start literals may have at most (each
+ * is three operations per chunk of the view). */
+#define START_PAIRS 16
+
 /* What a leaf's hits are for: findings, cancelling the rule, or evidence near one. */
 typedef enum { ROLE_MATCH, ROLE_UNLESS, ROLE_CONTEXT } cond_role;
 
@@ -75,6 +79,17 @@ typedef struct {
 	regex_prefilter pre;
 	const char **keywords;      /* ASCII, lower case */
 	size_t n_keywords;
+	const char **starts;        /* literals every match starts with (ASCII letters in
+	                             * lower case, for either case), or none: searched
+	                             * from where one is (mesura_policy__regex_starts); in
+	                             * the order of their first bytes */
+	size_t *start_lens, n_starts;
+	const uint16_t *start_bucket; /* 257: those whose first byte is b are from
+	                               * start_bucket[b] up to start_bucket[b + 1] */
+	unsigned char start_pairs[START_PAIRS][2]; /* their first two bytes with bit 0x20
+	                             * set (ASCII letters in lower case), each pair once; a
+	                             * literal of one byte has 0 as its second */
+	size_t n_start_pairs;
 	/* COND_ALL, COND_ANY */
 	const uint32_t *children;
 	size_t n_children;
@@ -129,6 +144,7 @@ typedef struct {
 	size_t min_len, min_digits, min_digit_run, max_len, digit_lead, min_capital_run, class_run;
 	uint32_t cond;
 	int has_keywords;
+	int has_starts; /* searched from where its start literals are (policy_cond) */
 } view_regex;
 
 /* A normalised view the scanner makes of each post; the automata of the terms leaves

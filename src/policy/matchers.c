@@ -326,6 +326,12 @@ static int build_allow_terms(mesura_policy *p)
 	return rc;
 }
 
+/* Whether regex leaf x is searched from where its start literals are. */
+static int has_starts(const policy_cond *x)
+{
+	return x->n_starts != 0;
+}
+
 static int build_view(mesura_policy *p, size_t v)
 {
 	policy_view *view = &p->views[v];
@@ -357,7 +363,7 @@ static int build_view(mesura_policy *p, size_t v)
 			                                  pre->min_digit_run,   pre->max_len,
 			                                  pre->digit_lead,      pre->min_capital_run,
 			                                  pre->class_run,       (uint32_t)i,
-			                                  pre->has_keywords};
+			                                  pre->has_keywords,    has_starts(&p->conds[i])};
 	}
 	return rc;
 }

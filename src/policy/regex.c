@@ -29,6 +29,11 @@ static int is_alnum(unsigned char ch)
 	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
 }
 
+static int is_letter(unsigned char ch)
+{
+	return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
+}
+
 static int is_hex(unsigned char ch)
 {
 	return (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f');
@@ -1091,6 +1096,317 @@ size_t mesura_policy__regex_digit_lead(const char *pattern, size_t len)
 	return over_alternatives(pattern, len, sets_option(pattern, len, 'i'), 1, lead_of_sequence);
 }
 
+/* ------------------------------------------------------------ start literals */
+
+/* A set of literals one of which every match starts with, read off the pattern: the
+ * literal text at the start of each alternative, after the zero-width assertions in
+ * front of it (lookarounds, \b, ^), through groups, small classes ([''’]) and
+ * optional atoms, cut at the first thing that is not literal text (\s+, \pL, a large
+ * class, a repeat). A literal cut shorter is still one that every match through it
+ * starts with: when a set grows too large or a group nests too deep, the reading cuts
+ * there; only what it does not know (\Q, verbs, conditions, recursion, (?x)) makes it
+ * give up, as does a literal cut to nothing. The literals are where an attempt starts:
+ * a \K after them moves the start of the match it reports, and the scanner tries the
+ * regex from where each literal is, as a search from every offset would. */
+
+#define STARTS_MAX 96  /* literals in a set at most (more: the reading cuts there) */
+#define START_LEN 16   /* bytes of one at most (a longer one is cut: only less rare) */
+#define STARTS_DEPTH 4 /* groups read inside groups (deeper ones cut the literals) */
+
+typedef struct {
+	unsigned char len, open; /* open: the literal text of the pattern goes on after it */
+	char s[START_LEN];
+} start_literal;
+
+typedef struct {
+	start_literal lit[STARTS_MAX];
+	size_t n;
+} start_set;
+
+typedef struct {
+	int caseless; /* (?i) somewhere: a non-ASCII character cuts the literals (it may
+	               * match its other case, which an ASCII-caseless search misses) */
+	int cut_ks;   /* and the view keeps the Kelvin sign and the long s, which match k
+	               * and s caselessly: those cut too */
+	int unsure;   /* the reading met something it does not know: no literals */
+} start_reading;
+
+/* Adds a literal unless there (0 when the set is full). */
+static int add_start(start_set *set, const char *s, size_t n, int open)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->lit[i].len == n && set->lit[i].open == open && memcmp(set->lit[i].s, s, n) == 0)
+			return 1;
+	if (set->n == STARTS_MAX)
+		return 0;
+	start_literal *l = &set->lit[set->n++];
+	l->len = (unsigned char)n;
+	l->open = (unsigned char)open;
+	memcpy(l->s, s, n);
+	return 1;
+}
+
+/* The set of one cut: the empty literal, closed (the atom is not literal text). */
+static void cut_set(start_set *set)
+{
+	set->n = 0;
+	add_start(set, "", 0, 0);
+}
+
+static int any_open(const start_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (set->lit[i].open)
+			return 1;
+	return 0;
+}
+
+static int read_start_alternatives(start_reading *r, const char *p, size_t len, start_set *out,
+                                   int depth);
+
+/* The characters of the class p[i..end) as literals, when it is a short list of
+ * characters ("[''’]", "[sz]"): no range, no escape but of punctuation, no negation. */
+static void class_starts(const start_reading *r, const char *p, size_t i, size_t end,
+                         start_set *set)
+{
+	set->n = 0;
+	if (end < i + 3 || p[end - 1] != ']' || p[i + 1] == '^')
+		goto cut;
+	for (size_t k = i + 1, last = end - 1; k < last;) {
+		unsigned char ch = (unsigned char)p[k];
+		size_t n = 1;
+		if (ch == '\\') {
+			if (k + 1 >= last || is_alnum((unsigned char)p[k + 1]) ||
+			    (unsigned char)p[k + 1] >= 0x80)
+				goto cut;
+			k++;
+			ch = (unsigned char)p[k];
+		} else if (ch >= 0x80) {
+			while (k + n < last && ((unsigned char)p[k + n] & 0xC0) == 0x80)
+				n++;
+			if (r->caseless)
+				goto cut;
+		} else if (ch == '[' || (ch == '-' && k > i + 1 && k + 1 < last)) {
+			goto cut; /* a POSIX class, a range */
+		}
+		if (k + n < last && p[k + n] == '-' && k + n + 1 < last)
+			goto cut; /* a range */
+		if (r->cut_ks && strchr("kKsS", (char)ch))
+			goto cut;
+		if (set->n == 4 || !add_start(set, p + k, n, 1))
+			goto cut;
+		k += n;
+	}
+	return;
+cut:
+	cut_set(set);
+}
+
+/* The group p[i..end) (p[i] == '('): its alternatives' literals in `set`, or *zero when
+ * it takes no bytes (a lookaround, an option setting). */
+static void group_starts(start_reading *r, const char *p, size_t i, size_t end, start_set *set,
+                         int *zero, int depth)
+{
+	size_t inner = i + 1, close = end - 1;
+	if (end <= i + 1 || p[close] != ')' || (inner < close && p[inner] == '*')) {
+		r->unsure = 1; /* unbalanced; (*VERB) */
+		return;
+	}
+	if (inner < close && p[inner] == '?') {
+		char k = inner + 1 < close ? p[inner + 1] : ')';
+		if (k == '=' || k == '!' ||
+		    (k == '<' && inner + 2 < close && (p[inner + 2] == '=' || p[inner + 2] == '!'))) {
+			*zero = 1; /* a lookaround */
+			return;
+		}
+		if (k == ':' || k == '>' || k == '|') {
+			inner += 2;
+		} else if (k == '<' || k == '\'' || (k == 'P' && inner + 2 < close && p[inner + 2] == '<')) {
+			size_t name = inner + (k == 'P' ? 3 : 2); /* (?<n>, (?'n', (?P<n> */
+			const char *gt = name < close ? memchr(p + name, k == '\'' ? '\'' : '>', close - name)
+			                              : NULL;
+			if (!gt) {
+				r->unsure = 1;
+				return;
+			}
+			inner = (size_t)(gt - p) + 1; /* a named group */
+		} else {
+			size_t k2 = inner + 1; /* an option setting: (?i), (?-i), (?^), (?i:...) */
+			while (k2 < close && p[k2] && strchr("imnsxJU-^", p[k2]))
+				k2++;
+			if (k2 == close) {
+				*zero = 1;
+				return;
+			}
+			if (p[k2] != ':' || k2 == inner + 1) {
+				r->unsure = 1; /* conditions, recursion, comments, callouts */
+				return;
+			}
+			inner = k2 + 1;
+		}
+	}
+	if (depth >= STARTS_DEPTH || !read_start_alternatives(r, p + inner, close - inner, set, depth + 1))
+		cut_set(set);
+}
+
+/* The atom at p[i]: its literals in `set` (a cut when it is not literal text), or
+ * *zero when it takes no bytes. Returns the index after it. */
+static size_t atom_starts(start_reading *r, const char *p, size_t len, size_t i, start_set *set,
+                          int *zero, int depth)
+{
+	unsigned char ch = (unsigned char)p[i];
+	size_t next = i + 1;
+	*zero = 0;
+	set->n = 0;
+	if (ch == '\\') {
+		next = escape_end(p, len, i);
+		char e = i + 1 < len ? p[i + 1] : '\\';
+		if (strchr("bBAGzZK", e))
+			*zero = 1; /* \K too: it moves the start of the match reported, not of the
+			            * attempt, which is what the literals say */
+		else if (strchr("QE", e))
+			r->unsure = 1;
+		else if (!is_alnum((unsigned char)e) && (unsigned char)e >= 0x20 && (unsigned char)e < 0x7f)
+			add_start(set, &p[i + 1], 1, 1); /* escaped punctuation */
+		else
+			cut_set(set);
+	} else if (ch == '[') {
+		next = skip_class(p, len, i);
+		class_starts(r, p, i, next, set);
+	} else if (ch == '(') {
+		next = skip_group(p, len, i);
+		group_starts(r, p, i, next, set, zero, depth);
+	} else if (ch == '^' || ch == '$') {
+		*zero = 1;
+	} else if (ch == '.' || ch == '{') {
+		cut_set(set);
+	} else if (ch == '|' || ch == ')' || ch == '*' || ch == '+' || ch == '?') {
+		r->unsure = 1; /* not an atom: the reading went astray */
+	} else if (ch >= 0x80) {
+		while (next < len && ((unsigned char)p[next] & 0xC0) == 0x80)
+			next++;
+		if (r->caseless)
+			cut_set(set);
+		else
+			add_start(set, p + i, next - i, 1);
+	} else if (r->cut_ks && strchr("kKsS", (char)ch)) {
+		cut_set(set);
+	} else {
+		add_start(set, p + i, 1, 1);
+	}
+	return next;
+}
+
+/* The set `cur` followed by an atom of literals `atom` repeated min to max times: each
+ * open literal goes on with each of the atom's (and stays as it is when the atom may
+ * be absent), and stays open after only when the atom is there once at most. Cuts
+ * there (closes them all) when that makes too many. */
+static void extend_starts(start_set *cur, const start_set *atom, unsigned long min,
+                          unsigned long max)
+{
+	start_set next;
+	int fits = 1;
+	next.n = 0;
+	for (size_t i = 0; i < cur->n && fits; i++) {
+		const start_literal *e = &cur->lit[i];
+		if (!e->open || min == 0)
+			fits = add_start(&next, e->s, e->len, e->open);
+		for (size_t k = 0; e->open && k < atom->n && fits; k++) {
+			const start_literal *a = &atom->lit[k];
+			char joined[2 * START_LEN];
+			size_t n = (size_t)e->len + a->len;
+			memcpy(joined, e->s, e->len);
+			memcpy(joined + e->len, a->s, a->len);
+			fits = add_start(&next, joined, n < START_LEN ? n : START_LEN,
+			                 a->open && max == 1 && n < START_LEN);
+		}
+	}
+	if (fits) {
+		*cur = next;
+		return;
+	}
+	for (size_t i = 0; i < cur->n; i++)
+		cur->lit[i].open = 0;
+}
+
+/* The literals of the sequence p[0..len) (no top-level '|'), going on from `cur`. */
+static void read_start_sequence(start_reading *r, const char *p, size_t len, start_set *cur,
+                                int depth)
+{
+	for (size_t i = 0; i < len && !r->unsure && any_open(cur);) {
+		start_set atom;
+		int zero;
+		size_t next = atom_starts(r, p, len, i, &atom, &zero, depth);
+		unsigned long min = 1;
+		size_t q = quantifier(p, len, next, &min);
+		unsigned long max = quantifier_max(p, next, q);
+		i = next + q;
+		if (!zero && max > 0 && !r->unsure)
+			extend_starts(cur, &atom, min, max);
+	}
+}
+
+/* The literals of the alternatives of p[0..len), in `out`: 0 when too many. */
+static int read_start_alternatives(start_reading *r, const char *p, size_t len, start_set *out,
+                                   int depth)
+{
+	out->n = 0;
+	for (size_t i = 0, start = 0; i <= len && !r->unsure;) {
+		i = next_of(p, len, i, '\\', '[', '(', '|');
+		if (i >= len || p[i] == '|') {
+			start_set one;
+			one.n = 0;
+			add_start(&one, "", 0, 1);
+			read_start_sequence(r, p + start, (i < len ? i : len) - start, &one, depth);
+			for (size_t k = 0; k < one.n; k++)
+				if (!add_start(out, one.lit[k].s, one.lit[k].len, one.lit[k].open))
+					return 0;
+			start = ++i;
+			continue;
+		}
+		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i) : skip_group(p, len, i);
+	}
+	return 1;
+}
+
+size_t mesura_policy__regex_starts(const char *p, size_t len, int view_folds_ks,
+                                   void (*run)(const char *s, size_t n, void *payload),
+                                   void *payload)
+{
+	for (size_t i = 0; i + 1 < len; i++)
+		if (p[i] == '\\' && (p[++i] == 'Q' || p[i] == 'E'))
+			return 0; /* quoting */
+	if (sets_option(p, len, 'x') || has_accept(p, len))
+		return 0;
+	start_reading r = {sets_option(p, len, 'i'), 0, 0};
+	r.cut_ks = r.caseless && !view_folds_ks;
+	start_set all;
+	if (!read_start_alternatives(&r, p, len, &all, 0) || r.unsure)
+		return 0;
+	size_t kept = 0;
+	for (size_t i = 0; i < all.n; i++) {
+		if (all.lit[i].len == 0)
+			return 0; /* some match may start with anything */
+		for (size_t k = 0; k < all.lit[i].len; k++)
+			if (is_letter((unsigned char)all.lit[i].s[k]))
+				all.lit[i].s[k] |= 0x20;
+	}
+	/* a literal that starts with another adds no start: only the shorter is searched */
+	for (size_t i = 0; i < all.n; i++) {
+		int redundant = 0;
+		for (size_t k = 0; k < all.n && !redundant; k++)
+			redundant = k != i && all.lit[k].len <= all.lit[i].len &&
+			            memcmp(all.lit[i].s, all.lit[k].s, all.lit[k].len) == 0 &&
+			            (all.lit[k].len < all.lit[i].len || k < i);
+		if (!redundant) {
+			kept++;
+			if (run)
+				run(all.lit[i].s, all.lit[i].len, payload);
+		}
+	}
+	return kept;
+}
+
 /* ------------------------------------------------------------ prefilter */
 
 static void set_bit(uint64_t *bits, unsigned byte)
@@ -1105,11 +1421,6 @@ typedef struct {
 	char longest[256];
 	size_t longest_len;
 } literal_scan;
-
-static int is_letter(unsigned char ch)
-{
-	return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
-}
 
 /* Bytes a lookaround needs in the view: no keyword (the match itself need not hold
  * them), only the bytes the prefilter checks. */
@@ -1238,6 +1549,113 @@ static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
 		add_keyword(c, x, ls.longest, ls.longest_len);
 }
 
+typedef struct {
+	compiler *c;
+	policy_cond *x;
+	size_t n; /* the reading's count, known before the calls */
+} start_list;
+
+static void on_start(const char *s, size_t n, void *payload)
+{
+	start_list *l = payload;
+	mesura_arena *arena = &l->c->policy->arena;
+	policy_cond *x = l->x;
+	if (!x->starts) {
+		x->starts = mesura_arena__alloc(arena, l->n * sizeof *x->starts);
+		x->start_lens = mesura_arena__alloc(arena, l->n * sizeof *x->start_lens);
+	}
+	char *copy = mesura_arena__alloc(arena, n);
+	if (!x->starts || !x->start_lens || !copy) {
+		l->c->failed_alloc = 1;
+		return;
+	}
+	memcpy(copy, s, n);
+	x->starts[x->n_starts] = copy;
+	x->start_lens[x->n_starts++] = n;
+}
+
+/* Puts the start literals in the order of their first bytes, with the index of each
+ * byte's first one, and lists their first two bytes with bit 0x20 set (the scanner
+ * compares ASCII letters caselessly); none when there are more than START_PAIRS. */
+static void bucket_starts(compiler *c, policy_cond *x)
+{
+	uint16_t *bucket = mesura_arena__alloc(&c->policy->arena, 257 * sizeof *bucket);
+	if (!bucket) {
+		c->failed_alloc = 1;
+		x->n_starts = 0;
+		return;
+	}
+	for (size_t i = 1; i < x->n_starts; i++) { /* few: an insertion sort, stable */
+		const char *s = x->starts[i];
+		size_t n = x->start_lens[i], j = i;
+		for (; j > 0 && (unsigned char)x->starts[j - 1][0] > (unsigned char)s[0]; j--) {
+			x->starts[j] = x->starts[j - 1];
+			x->start_lens[j] = x->start_lens[j - 1];
+		}
+		x->starts[j] = s;
+		x->start_lens[j] = n;
+	}
+	for (unsigned b = 0, i = 0; b < 257; b++) {
+		while (i < x->n_starts && (unsigned char)x->starts[i][0] < b)
+			i++;
+		bucket[b] = (uint16_t)i;
+	}
+	x->n_start_pairs = 0;
+	for (size_t i = 0; i < x->n_starts && x->n_start_pairs != SIZE_MAX; i++) {
+		unsigned char pair[2] = {(unsigned char)x->starts[i][0] | 0x20, 0};
+		if (x->start_lens[i] > 1)
+			pair[1] = (unsigned char)x->starts[i][1] | 0x20;
+		size_t k = 0;
+		while (k < x->n_start_pairs && memcmp(x->start_pairs[k], pair, 2) != 0)
+			k++;
+		if (k == x->n_start_pairs && k < START_PAIRS)
+			memcpy(x->start_pairs[x->n_start_pairs++], pair, 2);
+		else if (k == START_PAIRS)
+			x->n_start_pairs = SIZE_MAX; /* too many */
+	}
+	if (x->n_start_pairs == SIZE_MAX)
+		x->n_start_pairs = 0;
+	x->start_bucket = bucket;
+}
+
+/* Whether PCRE2 finds where a match may start a chunk of text at a time itself: a
+ * first code unit, the start of a line, or a start bitmap of two bytes at most (its JIT
+ * looks for up to two with SIMD; for more, it tests each byte against the bitmap and
+ * runs the pattern's lookbehinds and alternation at most of them). */
+static int pcre2_skips_fast(const pcre2_code *code)
+{
+	uint32_t type = 0;
+	const uint8_t *bitmap = NULL;
+	pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODETYPE, &type);
+	pcre2_pattern_info(code, PCRE2_INFO_FIRSTBITMAP, &bitmap);
+	if (type != 0)
+		return 1;
+	size_t bytes = 0;
+	for (unsigned b = 0; bitmap && b < 256; b++)
+		bytes += (bitmap[b >> 3] >> (b & 7)) & 1;
+	return bitmap && bytes <= 2;
+}
+
+/* The literals every match starts with (mesura_policy__regex_starts), when the pattern
+ * says: the scanner then runs the regex only from where one of them is. Not
+ * for a regex tried near digits (at few places already), nor for one whose starts
+ * PCRE2 finds fast itself, nor when they begin with more than START_PAIRS different
+ * pairs of bytes (a scan for that many would cost about what PCRE2's bitmap does). */
+static void find_starts(compiler *c, policy_cond *x, const ynode *regex)
+{
+	int folds_ks = (x->normalize & (MESURA_NORM_NFKC | MESURA_NORM_NFKD)) != 0;
+	start_list l = {c, x, 0};
+	if (x->pre.digit_lead != SIZE_MAX || pcre2_skips_fast(x->regex))
+		return;
+	l.n = mesura_policy__regex_starts(regex->text, regex->len, folds_ks, NULL, NULL);
+	if (l.n)
+		mesura_policy__regex_starts(regex->text, regex->len, folds_ks, on_start, &l);
+	if (x->n_starts == l.n && l.n)
+		bucket_starts(c, x);
+	if (x->n_starts != l.n || x->n_start_pairs == 0)
+		x->n_starts = 0;
+}
+
 /* ------------------------------------------------------------ compiling */
 
 /* Column of byte `offset` of a regex written as the scalar node n: exact for plain and
@@ -1352,6 +1770,7 @@ uint32_t mesura_policy__compile_regex(compiler *c, const ynode *regex, const yno
 	if (validate)
 		compile_validator(c, x, validate);
 	build_prefilter(c, x, regex, keywords);
+	find_starts(c, x, regex);
 	/* Tried at a few places only (the scanner's near_digits), anchored: JIT code for
 	 * that needs its own compile (PCRE2_ANCHORED at match time runs the interpreter). */
 	if (x->pre.digit_lead != SIZE_MAX) {

@@ -60,4 +60,14 @@ void mesura_policy__regex_class_run(const char *pattern, size_t len, size_t *run
  * tests. */
 unsigned long mesura_policy__regex_min_capital_run(const char *pattern, size_t len);
 
+/* The literals one of which every match of `pattern` starts with (after the zero-width
+ * assertions in front of it: lookarounds, \b, ^), as far as a simple reading can tell:
+ * calls `run` for each (ASCII letters in lower case: they stand for either case) and
+ * returns how many, or 0 when unsure (no call). None starts with another. Under (?i),
+ * non-ASCII characters end the literals, and so do k and s unless `view_folds_ks` (the
+ * view has no Kelvin sign or long s, which match them caselessly). Exposed for tests. */
+size_t mesura_policy__regex_starts(const char *pattern, size_t len, int view_folds_ks,
+                                   void (*run)(const char *s, size_t n, void *payload),
+                                   void *payload);
+
 #endif
