@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "text/fold.h"
 #include "text/normalizer.h"
 #include "text/plain.h"
 #include "text/view.h"
@@ -443,7 +444,8 @@ static void touched_ascii(unsigned char touched[128])
  * wherever the byte is (the chunked pass, its last chunk, short texts); each stage-1
  * flag, alone or with all the others, leaves plain text as it is on the general path (but
  * case folding); and a view made without the pass is the one mesura_normalize makes (text
- * and map as on the general path, work as on the fast one), word folds too. */
+ * and map as on the general path, work as on the fast one), word folds too; and one
+ * that borrows it has its text and map. */
 START_TEST(plain_text_is_its_own_stage1)
 {
 	unsigned char touched[128];
@@ -498,8 +500,9 @@ START_TEST(plain_text_is_its_own_stage1)
 	static const char *const words[] = {"f u c k", "FUUUCK", "h3ll0", "Wow!!", "a-b_c", " ",
 	                                    "\t", "\r\n", "$hit", "M1ERDA", "s.h.i.t", "x", "ok"};
 	tu_rng rng = {0x91a1};
-	mesura_view *general;
+	mesura_view *general, *borrower;
 	ck_assert_int_eq(mesura_view_new(&general, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_view_new(&borrower, NULL), MESURA_OK);
 	for (size_t v = 0; v < sizeof views / sizeof views[0]; v++) {
 		fixture f = make(views[v], NULL);
 		mesura_normalizer_options opts = MESURA_NORMALIZER_OPTIONS_INIT;
@@ -533,6 +536,16 @@ START_TEST(plain_text_is_its_own_stage1)
 						ck_abort_msg("flags %#x: [%zu,%zu) of \"%.*s\"", views[v], k, end,
 						             (int)len, post);
 				}
+			if (!(views[v] & MESURA_TEXT_WORD_FOLDS)) { /* a view of it borrowed, the same */
+				mesura_text__borrow_plain(borrower, f.view);
+				size_t got;
+				const char *t = mesura_view_text(borrower, &got);
+				size_t s1, e1;
+				if (got != a->len || memcmp(t, a->text, got) != 0 ||
+				    mesura_view_source_range(borrower, 0, got, &s1, &e1) != MESURA_OK || s1 != 0 ||
+				    e1 != len || mesura_view_source_length(borrower) != len)
+					ck_abort_msg("flags %#x: borrowed \"%.*s\"", views[v], (int)len, post);
+			}
 			uint64_t steps = f.view->steps; /* the work the fast path counts */
 			if (mesura_normalize(f.nz, general, post, len) != MESURA_OK || steps != general->steps ||
 			    mesura_view_source_length(f.view) != len)
@@ -543,6 +556,7 @@ START_TEST(plain_text_is_its_own_stage1)
 		dispose(&f);
 	}
 	mesura_view_free(general);
+	mesura_view_free(borrower);
 }
 END_TEST
 

@@ -685,7 +685,8 @@ static const char *const POST_PIECES[] = {
 	"card", "pedido", "order", "\xf0\x9f\x98\x80", "\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x92\xbb",
 	"\xf0\x9f\x87\xaa\xf0\x9f\x87\xb8", "e\xcc\x81", "n\xcc\x83", "café", "x", "y", "a", "1",
 	"eres tonto", "vos sos bobo", "so tonta", "u r a moron", "you\xe2\x80\x99re idiots",
-	"pin: 2468", "te voy a partir", "tic\xe2\x84\xaa off"};
+	"pin: 2468", "te voy a partir", "tic\xe2\x84\xaa off",
+	"sapo", "s4po", "SAP0", "limon", "l1mon", "LIM\xc3\x93N", "gran sapo", "gr4n s4p0"};
 
 static const char *const SEPARATORS[] = {
 	" ", " ", " ", " ", "  ", "\t", "\n", ", ", ". ", "!", "?", "", "", "", "#", "@", "*",

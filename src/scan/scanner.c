@@ -29,14 +29,32 @@
 #include "text/view.h"
 #include "verdict.h"
 
+/* The views of a plain post (most: src/text/plain.h) made so far with no word folds:
+ * the post itself, and the post lower-cased (NO_BASE: none yet). */
+typedef struct {
+	size_t as_is, folded;
+} plain_views;
+
 /* View v of the post; views that share stage 1 are made from their base's (bases
- * come first). A plain post (most: src/text/plain.h) is each base's stage 1 as it is,
- * lower-cased for those that fold case, with no pass over its characters. */
-static int make_view(mesura_scanner *s, size_t v, int plain)
+ * come first). A plain post is each base's stage 1 as it is, lower-cased for those
+ * that fold case, with no pass over its characters; a base with no word folds borrows
+ * the text of the one made before it that folds case as it does (the personal-data and
+ * NFKC views of the default policy are both the post). `plain` is NULL for other posts. */
+static int make_view(mesura_scanner *s, size_t v, plain_views *plain)
 {
 	const policy_view *view = &s->policy->views[v];
-	if (view->base == NO_BASE && plain)
+	if (view->base == NO_BASE && plain) {
+		int folded = (view->flags & MESURA_NORM_CASEFOLD) != 0;
+		size_t *twin = folded ? &plain->folded : &plain->as_is;
+		if (view->flags & MESURA_TEXT_WORD_FOLDS)
+			return mesura_text__normalize_plain(view->normalizer, s->views[v], s->text, s->len);
+		if (*twin != NO_BASE) {
+			mesura_text__borrow_plain(s->views[v], s->views[*twin]);
+			return MESURA_OK;
+		}
+		*twin = v;
 		return mesura_text__normalize_plain(view->normalizer, s->views[v], s->text, s->len);
+	}
 	if (view->base == NO_BASE)
 		return mesura_normalize(view->normalizer, s->views[v], s->text, s->len);
 	const policy_view *base = &s->policy->views[view->base];
@@ -61,31 +79,26 @@ static int may_have_masks(mesura_scanner *s, size_t v)
 	return s->has_masks[v];
 }
 
-/* Whether every view that rides on base v has v's text in this post (leet left it
- * alone, as in most posts). */
+/* Whether every view that rides on base v has v's text in this post: leet left it
+ * alone, as in most posts (the text layer says so: same_as_base). */
 static int riders_have_base_text(const mesura_scanner *s, size_t v)
 {
 	const mesura_policy *p = s->policy;
-	size_t len, n;
-	const char *text = mesura_view_text(s->views[v], &len);
-	for (size_t u = v + 1; u < p->n_views; u++) {
-		if (!p->views[u].rides || p->views[u].base != v)
-			continue;
-		const char *t = mesura_view_text(s->views[u], &n);
-		if (n != len || memcmp(t, text, len) != 0)
+	for (size_t u = v + 1; u < p->n_views; u++)
+		if (p->views[u].rides && p->views[u].base == v && !s->views[u]->same_as_base)
 			return 0;
-	}
 	return 1;
 }
 
 /* The automaton to search view v with: its group's, which covers its riders too, when
- * they have its text; none for a rider its base's group has covered; else its own. */
+ * they have its text; none for a rider its base's group has covered; else its own
+ * (always in exhaustive mode, which takes no shortcut). */
 static const mesura_automaton *terms_to_search(mesura_scanner *s, size_t v)
 {
 	const policy_view *view = &s->policy->views[v];
 	if (view->rides && s->grouped[view->base])
 		return NULL;
-	if (view->group && riders_have_base_text(s, v)) {
+	if (view->group && !s->exhaustive && riders_have_base_text(s, v)) {
 		s->grouped[v] = 1;
 		return view->group;
 	}
@@ -102,10 +115,11 @@ static int scan_post(mesura_scanner *s)
 	memset(s->grouped, 0, p->n_views);
 	s->spaced_from = NULL;
 	int rc = MESURA_OK;
-	int plain = !s->exhaustive && mesura_text__is_plain(s->text, s->len);
+	plain_views plain = {NO_BASE, NO_BASE};
+	int is_plain = !s->exhaustive && mesura_text__is_plain(s->text, s->len);
 	size_t made = 0; /* views made: a base comes before the views made from it */
 	for (int spent = out_of_time(s); rc == MESURA_OK && made < p->n_views && !spent; made++) {
-		rc = make_view(s, made, plain);
+		rc = make_view(s, made, is_plain ? &plain : NULL);
 		if (rc == MESURA_ELIMIT && found_spent(s)) {
 			rc = MESURA_OK; /* the budget stopped it: the views made before are matched */
 			break;

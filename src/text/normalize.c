@@ -930,6 +930,12 @@ int mesura_text__normalize_plain(const mesura_normalizer *nz, mesura_view *view,
 	                       len ? emit_same_run(&st, 0, len) : MESURA_OK);
 }
 
+void mesura_text__borrow_plain(mesura_view *view, const mesura_view *lender)
+{
+	view_reset(view, lender->source_len);
+	view->lender = lender->lender ? lender->lender : lender;
+}
+
 int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, const char *text,
                      size_t len)
 {

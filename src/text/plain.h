@@ -20,4 +20,9 @@ int mesura_text__is_plain(const char *text, size_t len);
 int mesura_text__normalize_plain(const mesura_normalizer *nz, mesura_view *view,
                                  const char *text, size_t len);
 
+/* Makes `view` what mesura_text__normalize_plain makes of the same plain text with a
+ * normaliser that, as lender's, folds case or does not and has no word folds: lender's
+ * text and map, borrowed (view.h), with no copy. */
+void mesura_text__borrow_plain(mesura_view *view, const mesura_view *lender);
+
 #endif
