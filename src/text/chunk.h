@@ -56,6 +56,12 @@ static inline chunk chunk_in(chunk x, unsigned char lo, unsigned char hi)
 /* Bytes >= 0x80: the bytes of non-ASCII characters. */
 static inline chunk chunk_high(chunk x) { return _mm_cmplt_epi8(x, _mm_setzero_si128()); }
 
+/* Bytes below c (0 < c < 0x80) or >= 0x80: one signed comparison. */
+static inline chunk chunk_below_or_high(chunk x, unsigned char c)
+{
+	return _mm_cmplt_epi8(x, chunk_splat(c));
+}
+
 /* Bytes >= 0xC0: the first byte of a non-ASCII character. */
 static inline chunk chunk_lead(chunk x)
 {
@@ -102,6 +108,11 @@ static inline chunk chunk_in(chunk x, unsigned char lo, unsigned char hi)
 }
 
 static inline chunk chunk_high(chunk x) { return x & ASCII_HIGH; }
+
+static inline chunk chunk_below_or_high(chunk x, unsigned char c)
+{
+	return (ascii_in_range(x & ~ASCII_HIGH, 0, (unsigned char)(c - 1)) & ~x) | (x & ASCII_HIGH);
+}
 static inline chunk chunk_lead(chunk x) { return x & (x << 1) & ASCII_HIGH; }
 static inline chunk chunk_fold_case(chunk x) { return x | ASCII_ONES * 0x20; }
 static inline int chunk_any(chunk m) { return m != 0; }

@@ -892,11 +892,10 @@ int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
 
 /* The bytes of x that make a text not plain: beyond ASCII, or one that ascii_run stops
  * at under some flag (ascii_stops). */
-static chunk not_plain(chunk x)
+static inline chunk not_plain(chunk x)
 {
-	chunk controls = chunk_or(chunk_or(chunk_in(x, 0x00, 0x08), chunk_in(x, 0x0E, 0x1F)),
-	                          chunk_eq(x, 0x7F));
-	return chunk_or(chunk_or(chunk_high(x), controls), chunk_in(x, '%', '&'));
+	chunk below_space = chunk_andnot(chunk_below_or_high(x, ' '), chunk_in(x, '\t', '\r'));
+	return chunk_or(chunk_or(below_space, chunk_eq(x, 0x7F)), chunk_in(x, '%', '&'));
 }
 
 /* Every chunk read and OR-ed, with no test on the way: most posts are plain, and short. */
