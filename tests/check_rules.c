@@ -850,7 +850,12 @@ static const char *const TRICKY_POSTS[] = {
 	"te voy a matar", "TE VOY A MATAR", "ojal\xc3\xa1 you", "OJAL\xc3\x81 you", "ojalayou",
 	"tic\xe2\x84\xaa you", "a\xc5\xbfk you", "ASK OFF", "a ver si you", "aask you",
 	"pin: 1234", "clave=98765", "password :  123456", "mi llave: 4321", "spin: 1234",
-	"pin: pin: 5678", "pin:12"};
+	"pin: pin: 5678", "pin:12",
+	/* leaves dropped at once when a view holds fewer digits than they need: exactly as
+	 * many as a leaf needs and one fewer, on either side of DIGIT_GATE (16) */
+	"+34 612 345 678", "+34 612 345 67", "x+34612345678x", "+34612345678 1", "4111 1111 1111 1111",
+	"4111 1111 1111 111", "4111111111111111", "411111111111111", "1234567890123456 x",
+	"ES91 2100 0418 4502 0005 1332", "ES91 2100 0418 4502 0005 133", "1", "12 34"};
 
 /* A post of ASCII with markup or a control in it is not plain (src/text/plain.h): its
  * views take the stage-1 pass, which decodes the markup and drops the control, where

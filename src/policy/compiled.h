@@ -137,6 +137,9 @@ typedef struct {
 
 #define NO_BASE SIZE_MAX
 
+/* The digit counts for which a view knows its leaves that need more (digit_gate). */
+#define DIGIT_GATE 16
+
 /* A regex leaf of a view and what its prefilter reads, side by side so that the scan
  * goes through a view's prefilters without touching the leaves. */
 typedef struct {
@@ -179,6 +182,9 @@ typedef struct {
 	                             * phrase: the scanner also reads joiners as spaces */
 	view_regex *regexes;        /* the regex leaves that run on it, in order */
 	size_t n_regexes;
+	const uint64_t *digit_gate; /* row t < DIGIT_GATE (a bit per leaf of `regexes`, in
+	                             * (n_regexes + 63) / 64 words): the leaves that need
+	                             * more than t ASCII digits */
 } policy_view;
 
 /* A normaliser, made once for every terms list, allow list and view of its flags

@@ -332,6 +332,23 @@ static int has_starts(const policy_cond *x)
 	return x->n_starts != 0;
 }
 
+/* The view's digit_gate: for each count t of digits below DIGIT_GATE, the leaves that
+ * need more (most posts have no digit: the scanner drops the personal-data leaves of
+ * such a post in one step, not one prefilter at a time). */
+static int build_digit_gate(mesura_policy *p, policy_view *view)
+{
+	size_t words = (view->n_regexes + 63) / 64;
+	uint64_t *gate = mesura_arena__alloc(&p->arena, (DIGIT_GATE * words + 1) * sizeof *gate);
+	if (!gate)
+		return MESURA_ENOMEM;
+	memset(gate, 0, (DIGIT_GATE * words + 1) * sizeof *gate);
+	for (size_t k = 0; k < view->n_regexes; k++)
+		for (size_t t = 0; t < DIGIT_GATE && t < view->regexes[k].min_digits; t++)
+			gate[t * words + k / 64] |= UINT64_C(1) << (k % 64);
+	view->digit_gate = gate;
+	return MESURA_OK;
+}
+
 static int build_view(mesura_policy *p, size_t v)
 {
 	policy_view *view = &p->views[v];
@@ -365,7 +382,7 @@ static int build_view(mesura_policy *p, size_t v)
 			                                  pre->class_run,       (uint32_t)i,
 			                                  pre->has_keywords,    has_starts(&p->conds[i])};
 	}
-	return rc;
+	return rc == MESURA_OK ? build_digit_gate(p, view) : rc;
 }
 
 static uint64_t has_byte(const uint64_t set[4], unsigned byte)

@@ -415,6 +415,17 @@ static int keywords_found_by_host(const mesura_scanner *s, const policy_view *vi
 	return (!host->group || s->grouped[view->keyword_host]) && !may_hold_markup(s);
 }
 
+/* Word w of the view's leaves that need more digits than it holds (digit_gate): their
+ * prefilters would refuse them (the summary is made for it). */
+static uint64_t too_few_digits(const mesura_scanner *s, const policy_view *view,
+                               const char *text, size_t len, view_summary *sum, size_t w)
+{
+	if (!sum->ready)
+		summarize(s->policy, text, len, sum);
+	size_t words = (view->n_regexes + 63) / 64;
+	return sum->digits < DIGIT_GATE ? view->digit_gate[sum->digits * words + w] : 0;
+}
+
 int mesura_scan__match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 {
 	const policy_view *view = &s->policy->views[v];
@@ -433,6 +444,8 @@ int mesura_scan__match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 	size_t words = s->regex_words[v + 1] - s->regex_words[v];
 	for (size_t w = 0; w < words; w++) {
 		uint64_t bits = s->exhaustive ? ~UINT64_C(0) : free_bits[w] | todo[w];
+		if (!s->exhaustive && (bits & view->digit_gate[w]))
+			bits &= ~too_few_digits(s, view, text, len, sum, w);
 		while (bits && rc == MESURA_OK && !out_of_time(s)) {
 			size_t k = w * 64 + lowest_bit(bits);
 			bits &= bits - 1;
