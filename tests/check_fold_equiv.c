@@ -27,6 +27,7 @@
 #include <mesura.h>
 
 #include "testutil.h"
+#include "text/chunk.h"
 #include "text/fold.h"
 #include "text/normalizer.h"
 #include "text/view.h"
@@ -370,6 +371,26 @@ static size_t random_post(tu_rng *rng, char *buf)
 	return at;
 }
 
+/* The skips' byte classes are ranges (chunk_in): each range marks exactly its bytes,
+ * for every byte value, in the form this build has (SSE2, or the portable one). */
+START_TEST(chunk_ranges_mark_exactly_their_bytes)
+{
+	unsigned char bytes[CHUNK];
+	size_t wrong = 0;
+	for (unsigned lo = 1; lo < 0x80; lo++)
+		for (unsigned hi = lo; hi < 0x80; hi++)
+			for (unsigned first = 0; first < 256; first += CHUNK) {
+				for (unsigned k = 0; k < CHUNK; k++)
+					bytes[k] = (unsigned char)(first + k);
+				chunk in = chunk_in(chunk_load(bytes), (unsigned char)lo, (unsigned char)hi);
+				unsigned bits = chunk_bits(in);
+				for (unsigned k = 0; k < CHUNK; k++)
+					wrong += ((bits >> k) & 1u) != (bytes[k] >= lo && bytes[k] <= hi);
+			}
+	ck_assert_msg(wrong == 0, "%zu bytes marked wrongly", wrong);
+}
+END_TEST
+
 START_TEST(skips_match_general_path_on_obfuscated_posts)
 {
 	paths p = paths_new("Fold skips vs general path, random obfuscated posts");
@@ -463,6 +484,7 @@ static Suite *fold_equiv_suite(void)
 	TCase *tc = tcase_create("skips");
 	/* Seconds in a release build; the sanitizer build needs many times that. */
 	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, chunk_ranges_mark_exactly_their_bytes);
 	tcase_add_test(tc, skips_match_general_path_on_obfuscated_posts);
 	tcase_add_test(tc, skips_match_general_path_at_every_offset);
 	tcase_add_test(tc, skips_match_general_path_on_test_data);

@@ -45,12 +45,12 @@ static inline chunk chunk_andnot(chunk a, chunk b) { return _mm_andnot_si128(b, 
 /* Bytes equal in x and y. */
 static inline chunk chunk_same(chunk x, chunk y) { return _mm_cmpeq_epi8(x, y); }
 
-/* Bytes in [lo, hi], for 0 < lo <= hi < 0x80. As signed chars, bytes >= 0x80 are
- * negative and never in range. */
+/* Bytes in [lo, hi], for 0 < lo <= hi < 0x80: x - lo + 0x80 (wrapping) is then one of
+ * the hi - lo + 1 smallest signed bytes, and no other byte gives those. */
 static inline chunk chunk_in(chunk x, unsigned char lo, unsigned char hi)
 {
-	return _mm_and_si128(_mm_cmpgt_epi8(x, chunk_splat((unsigned char)(lo - 1))),
-	                     _mm_cmplt_epi8(x, chunk_splat((unsigned char)(hi + 1))));
+	chunk shifted = _mm_add_epi8(x, chunk_splat((unsigned char)(0x80 - lo)));
+	return _mm_cmplt_epi8(shifted, chunk_splat((unsigned char)(0x80 + (hi - lo + 1))));
 }
 
 /* Bytes >= 0x80: the bytes of non-ASCII characters. */
