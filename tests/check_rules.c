@@ -894,6 +894,26 @@ START_TEST(exhaustive_mode_agrees_on_chosen_posts)
 			         SEPARATORS[(s + 7) % COUNT(SEPARATORS)]);
 			findings += compare_modes(normal, m.exhaustive, post, strlen(post), &t);
 		}
+	/* capitals in a row (a prefilter counts them a chunk at a time, the last bytes as
+	 * the chunk that ends the view) and runs of a class (windows read from their end):
+	 * a run at every offset, split or not, one short, up to the end, after runs of
+	 * the class one shorter than needed */
+	for (size_t k = 0; k <= 40; k++) {
+		static const char *const runs[] = {"ABCD12EF", "ABC12EF", "AB CD12EF", "ABCDE12EF",
+		                                   "ab/cd+EF12gh", "ab/cd+EF12g", "ab/cd EF12gh+x/y9"};
+		static const char *const fillers[] = {"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		                                      "xxxxxxxxxxx xxxxxxxxxxx xxxxxxxxxxx xxxxx",
+		                                      "x y z x y z x y z x y z x y z x y z x y z"};
+		for (size_t i = 0; i < COUNT(runs) * COUNT(fillers); i++) {
+			char post[128];
+			snprintf(post, sizeof post, "%.*s%s", (int)k, fillers[i % COUNT(fillers)],
+			         runs[i / COUNT(fillers)]);
+			findings += compare_modes(normal, m.exhaustive, post, strlen(post), &t);
+			snprintf(post, sizeof post, "%s%s %.*s", k % 2 ? "QQQQQQQQQQQQQQQQ" : "",
+			         runs[i / COUNT(fillers)], (int)(k % 19), fillers[i % COUNT(fillers)]);
+			findings += compare_modes(normal, m.exhaustive, post, strlen(post), &t);
+		}
+	}
 	ck_assert_uint_gt(findings, 1000);
 	tu_tally_finish(&t, "posts");
 	mode_pair_free(&m);

@@ -62,7 +62,7 @@ static void count_digits(const unsigned char *b, size_t len, view_summary *sum)
 static void summarize(const mesura_policy *p, const char *text, size_t len, view_summary *sum)
 {
 	const view_summary *e = sum->earlier;
-	if (e && e->ready && e->len == len && memcmp(e->text, text, len) == 0) {
+	if (e && e->ready && e->len == len && (e->text == text || memcmp(e->text, text, len) == 0)) {
 		*sum = *e;
 		return;
 	}
@@ -103,8 +103,24 @@ static size_t longest_capital_run(const unsigned char *t, size_t len)
 {
 	const unsigned full = (1u << CHUNK) - 1;
 	size_t i = 0, run = 0, best = 0;
-	for (; i + CHUNK <= len; i += CHUNK) {
-		unsigned bits = chunk_bits(chunk_in(chunk_load(t + i), 'A', 'Z'));
+	if (len < CHUNK) { /* too short for a chunk */
+		for (; i < len; i++) {
+			run = (unsigned)(t[i] - 'A') < 26u ? run + 1 : 0;
+			best = run > best ? run : best;
+		}
+		return best;
+	}
+	for (; i < len; i += CHUNK) {
+		/* the last bytes as the chunk that ends the view, those before i dropped: its
+		 * bits past the view's end are 0, so no run goes on there */
+		unsigned bits = i + CHUNK <= len
+		                    ? chunk_bits(chunk_in(chunk_load(t + i), 'A', 'Z'))
+		                    : chunk_bits_last(chunk_in(chunk_load_last(t, len), 'A', 'Z'), len, i);
+		if (bits == 0) { /* most chunks */
+			best = run > best ? run : best;
+			run = 0;
+			continue;
+		}
 		if (bits == full) {
 			run += CHUNK;
 			continue;
@@ -114,11 +130,7 @@ static size_t longest_capital_run(const unsigned char *t, size_t len)
 		best = longest_ones(bits) > best ? longest_ones(bits) : best;
 		run = (size_t)__builtin_clz(~(bits << (32 - CHUNK))); /* the one that may go on */
 	}
-	for (; i < len; i++) {
-		run = (unsigned)(t[i] - 'A') < 26u ? run + 1 : 0;
-		best = run > best ? run : best;
-	}
-	return best;
+	return run > best ? run : best;
 }
 
 /* Whether the summarised view holds `need` ASCII capitals in a row (counted once per
@@ -132,16 +144,24 @@ static int has_capital_run(view_summary *sum, const char *text, size_t len, size
 	return sum->capital_run >= need;
 }
 
-/* Whether t[0..len) holds `need` bytes of `set` in a row. */
+/* Whether t[0..len) holds `need` bytes of `set` in a row: windows of `need` bytes,
+ * each read from its end back; a byte not in the set moves the window past it, and the
+ * bytes read before it (in the set) are not read again. Text has a space or a
+ * punctuation mark every few bytes, and the runs asked for are long (8 to 82): most
+ * windows are dismissed at one of their last bytes. */
 static int has_class_run(const unsigned char *t, size_t len, const uint64_t set[4], size_t need)
 {
-	size_t run = 0;
-	for (size_t i = 0; i < len; i++) {
-		run = (set[t[i] >> 6] >> (t[i] & 63)) & 1 ? run + 1 : 0;
-		if (run >= need)
+	size_t start = 0, known = 0; /* t[start, known) are in the set */
+	while (need > 0 && start + need <= len) {
+		size_t j = start + need;
+		while (j > known && (set[t[j - 1] >> 6] >> (t[j - 1] & 63)) & 1)
+			j--;
+		if (j == known)
 			return 1;
+		known = start + need; /* t[j, start + need) are */
+		start = j;
 	}
-	return 0;
+	return need == 0;
 }
 
 static int on_keyword(uint32_t cond, size_t start, size_t end, void *payload)
