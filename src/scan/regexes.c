@@ -172,6 +172,16 @@ static int on_keyword(uint32_t cond, size_t start, size_t end, void *payload)
 	return 0;
 }
 
+/* Whether a leaf searched from its start literals asks the summary only for the bytes
+ * a match starts with or needs: the scan for the literals reads the view once anyway,
+ * for less than a summary costs, and finds none where no match can start. Not worth
+ * making a summary for (one made for another leaf is read). */
+static int summary_not_worth(const view_regex *r)
+{
+	return r->has_starts && r->min_digits == 0 && r->min_digit_run == 0 &&
+	       r->min_capital_run == 0 && r->class_run == 0;
+}
+
 /* Whether the regex can match in a view of `len` bytes summarised by `sum`. */
 static int prefilter_passes(const mesura_scanner *s, const view_regex *r, const char *text,
                             size_t len, view_summary *sum)
@@ -180,6 +190,8 @@ static int prefilter_passes(const mesura_scanner *s, const view_regex *r, const 
 		return 1;
 	if (len < r->min_len || (r->has_keywords && !s->keyword_seen[r->cond]))
 		return 0;
+	if (!sum->ready && summary_not_worth(r))
+		return 1;
 	if (!sum->ready)
 		summarize(s->policy, text, len, sum);
 	return digits_within(sum, r->min_digits, r->max_len) && r->min_digit_run <= sum->longest_run &&
