@@ -59,7 +59,9 @@ static void count_digits(const unsigned char *b, size_t len, view_summary *sum)
 			add_digit(sum, i, &run, &last);
 }
 
-static void summarize(const mesura_policy *p, const char *text, size_t len, view_summary *sum)
+/* The summary's digits (the byte classes and the capitals are counted when a prefilter
+ * first asks: after the digits, most posts have no leaf left that does). */
+static void summarize(const char *text, size_t len, view_summary *sum)
 {
 	const view_summary *e = sum->earlier;
 	if (e && e->ready && e->len == len && (e->text == text || memcmp(e->text, text, len) == 0)) {
@@ -68,9 +70,21 @@ static void summarize(const mesura_policy *p, const char *text, size_t len, view
 	}
 	sum->text = text;
 	sum->len = len;
-	const unsigned char *b = (const unsigned char *)text;
+	count_digits((const unsigned char *)text, len, sum);
+	sum->classes_ready = 0;
+	sum->capitals_ready = 0;
+	sum->capital_run = 0;
+	sum->ready = 1;
+}
+
+/* The policy's byte classes the summarised view holds (counted once per view). */
+static uint64_t view_classes(const mesura_policy *p, view_summary *sum)
+{
+	if (sum->classes_ready)
+		return sum->classes;
+	const unsigned char *b = (const unsigned char *)sum->text;
+	size_t i = 0, len = sum->len;
 	uint64_t c0 = 0, c1 = 0, c2 = 0, c3 = 0; /* four chains, to overlap the loads */
-	size_t i = 0;
 	for (; i + 4 <= len; i += 4) {
 		c0 |= p->class_bit[b[i]];
 		c1 |= p->class_bit[b[i + 1]];
@@ -80,10 +94,15 @@ static void summarize(const mesura_policy *p, const char *text, size_t len, view
 	for (; i < len; i++)
 		c0 |= p->class_bit[b[i]];
 	sum->classes = c0 | c1 | c2 | c3;
-	count_digits(b, len, sum);
-	sum->capitals_ready = 0;
-	sum->capital_run = 0;
-	sum->ready = 1;
+	sum->classes_ready = 1;
+	return sum->classes;
+}
+
+/* Whether the summarised view holds every byte class of `all` and one of `any`. */
+static int holds_classes(const mesura_policy *p, view_summary *sum, uint64_t all, uint64_t any)
+{
+	uint64_t classes = view_classes(p, sum);
+	return (all & classes) == all && (any & classes);
 }
 
 /* The most set bits in a row in x (an AND with x shifted by one shortens every run by
@@ -193,10 +212,10 @@ static int prefilter_passes(const mesura_scanner *s, const view_regex *r, const 
 	if (!sum->ready && summary_not_worth(r))
 		return 1;
 	if (!sum->ready)
-		summarize(s->policy, text, len, sum);
+		summarize(text, len, sum);
 	return digits_within(sum, r->min_digits, r->max_len) && r->min_digit_run <= sum->longest_run &&
-	       (r->all_classes & sum->classes) == r->all_classes && (r->any_classes & sum->classes) &&
 	       (r->min_capital_run == 0 || has_capital_run(sum, text, len, r->min_capital_run)) &&
+	       holds_classes(s->policy, sum, r->all_classes, r->any_classes) &&
 	       (r->class_run == 0 ||
 	        has_class_run((const unsigned char *)text, len,
 	                      s->policy->conds[r->cond].pre.class_run_set, r->class_run));
@@ -449,11 +468,11 @@ static int keywords_found_by_host(const mesura_scanner *s, const policy_view *vi
 
 /* Word w of the view's leaves that need more digits than it holds (digit_gate): their
  * prefilters would refuse them (the summary is made for it). */
-static uint64_t too_few_digits(const mesura_scanner *s, const policy_view *view,
-                               const char *text, size_t len, view_summary *sum, size_t w)
+static uint64_t too_few_digits(const policy_view *view, const char *text, size_t len,
+                               view_summary *sum, size_t w)
 {
 	if (!sum->ready)
-		summarize(s->policy, text, len, sum);
+		summarize(text, len, sum);
 	size_t words = (view->n_regexes + 63) / 64;
 	return sum->digits < DIGIT_GATE ? view->digit_gate[sum->digits * words + w] : 0;
 }
@@ -477,7 +496,7 @@ int mesura_scan__match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 	for (size_t w = 0; w < words; w++) {
 		uint64_t bits = s->exhaustive ? ~UINT64_C(0) : free_bits[w] | todo[w];
 		if (!s->exhaustive && (bits & view->digit_gate[w]))
-			bits &= ~too_few_digits(s, view, text, len, sum, w);
+			bits &= ~too_few_digits(view, text, len, sum, w);
 		while (bits && rc == MESURA_OK && !out_of_time(s)) {
 			size_t k = w * 64 + lowest_bit(bits);
 			bits &= bits - 1;

@@ -17,6 +17,7 @@ struct view_summary {
 	                              * and of the same text (views often have the same:
 	                              * NFKC and the personal-data view of ASCII text),
 	                              * this one is its copy */
+	int classes_ready;    /* classes is this view's (made when a regex asks) */
 	uint64_t classes;
 	size_t digits, longest_run; /* digits, and the most of them in a row */
 	uint32_t digit_at[DIGITS_KEPT]; /* when digits <= DIGITS_KEPT */
