@@ -391,6 +391,55 @@ START_TEST(chunk_ranges_mark_exactly_their_bytes)
 }
 END_TEST
 
+/* Normalises post with stage 1 of MODERATION into base, then folds it into view. */
+static void fold_from_stage1(mesura_normalizer *stage1, mesura_normalizer *folds,
+                             mesura_view *base, mesura_view *view, const char *post)
+{
+	ck_assert_int_eq(mesura_normalize(stage1, base, post, strlen(post)), MESURA_OK);
+	ck_assert_int_eq(mesura_text__normalize_from(folds, view, base, 0), MESURA_OK);
+}
+
+/* A view the folds leave alone holds no copy: it reads its base's text and map (the
+ * same bytes, at the same address), which map back as the base's do; one the folds
+ * change has its own. */
+START_TEST(view_left_alone_reads_its_base)
+{
+	mesura_normalizer *stage1 = new_normalizer(MESURA_NORM_MODERATION & ~MESURA_TEXT_WORD_FOLDS, 1);
+	mesura_normalizer *folds = new_normalizer(MESURA_NORM_DEOBFUSCATE, 1);
+	mesura_view *base = NULL, *view = NULL;
+	ck_assert_int_eq(mesura_view_new(&base, NULL), MESURA_OK);
+	ck_assert_int_eq(mesura_view_new(&view, NULL), MESURA_OK);
+
+	const char *plain = "Caf\xc3\xa9 at \xef\xac\x81ve, by the river"; /* é, the ligature ﬁ */
+	fold_from_stage1(stage1, folds, base, view, plain);
+	size_t base_len, view_len;
+	const char *base_text = mesura_view_text(base, &base_len);
+	const char *view_text = mesura_view_text(view, &view_len);
+	ck_assert(view->same_as_base);
+	ck_assert_ptr_eq(view_text, base_text);
+	ck_assert_uint_eq(view_len, base_len);
+	for (size_t start = 0; start <= base_len; start++)
+		for (size_t end = start; end <= base_len; end++) {
+			size_t a_start, a_end, b_start, b_end;
+			ck_assert_int_eq(mesura_view_source_range(base, start, end, &a_start, &a_end), MESURA_OK);
+			ck_assert_int_eq(mesura_view_source_range(view, start, end, &b_start, &b_end), MESURA_OK);
+			ck_assert_uint_eq(a_start, b_start);
+			ck_assert_uint_eq(a_end, b_end);
+		}
+
+	fold_from_stage1(stage1, folds, base, view, "sh1t, that's a cool f u c k");
+	view_text = mesura_view_text(view, &view_len);
+	ck_assert(!view->same_as_base);
+	ck_assert_ptr_ne(view_text, mesura_view_text(base, NULL));
+	ck_assert_str_eq(view_text, "shit, that's a col fuck");
+
+	mesura_view_free(view);
+	mesura_view_free(base);
+	mesura_normalizer_free(folds);
+	mesura_normalizer_free(stage1);
+}
+END_TEST
+
 START_TEST(skips_match_general_path_on_obfuscated_posts)
 {
 	paths p = paths_new("Fold skips vs general path, random obfuscated posts");
@@ -485,6 +534,7 @@ static Suite *fold_equiv_suite(void)
 	/* Seconds in a release build; the sanitizer build needs many times that. */
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, chunk_ranges_mark_exactly_their_bytes);
+	tcase_add_test(tc, view_left_alone_reads_its_base);
 	tcase_add_test(tc, skips_match_general_path_on_obfuscated_posts);
 	tcase_add_test(tc, skips_match_general_path_at_every_offset);
 	tcase_add_test(tc, skips_match_general_path_on_test_data);
