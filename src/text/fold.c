@@ -1,10 +1,13 @@
 /*
- * Word-context folds on the stage-1 text.
+ * Word-context folds on the stage-1 text: the view's own, or a base view's, which
+ * they only read (mesura_text__normalize_from; a view they leave alone then borrows
+ * it).
  *
  * Leetspeak folding replaces ASCII bytes with ASCII bytes, so it works in place and
- * leaves the map alone. Collapsing repeats and joining spaced letters delete
- * characters: the text is rebuilt into the view's spare buffer, each kept character
- * carrying its source range, and swapped in.
+ * leaves the map alone (on a base's text: in a copy, made at the first word that
+ * changes). Collapsing repeats and joining spaced letters delete characters: the text
+ * is rebuilt, each kept character carrying its source range, into the view's own
+ * buffer from a base's text, or into its spare buffer, swapped in.
  *
  * Each scan skips, a chunk of bytes at a time (chunk.h), to the places where its fold
  * could apply, and runs its per-character rules only there.
