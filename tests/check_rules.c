@@ -874,6 +874,39 @@ START_TEST(ascii_posts_with_markup_or_controls_take_stage1)
 }
 END_TEST
 
+/* A scanner resets only the leaves and rules the last post's hits set (forget_hits):
+ * posts after one with hits find only their own, whatever came before, and the same
+ * as a fresh scanner. */
+START_TEST(a_scanner_forgets_the_last_posts_hits)
+{
+	engine e = engine_of(tu_load_ok(tu_data_path("../policies/soundness.yaml"), NULL));
+	static const char *const posts[] = {"eres un imb\xc3\xa9" "cil", "hola", "imb\xc3\xa9" "cil",
+	                                    "eres", "no eres un idiota", "", "gran sapo, s4po",
+	                                    "mi tarjeta 4111 1111 1111 1111", "tarjeta"};
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < COUNT(posts); i++) {
+			mesura_scanner *fresh;
+			ck_assert_int_eq(mesura_scanner_new(&fresh, e.policy, NULL), MESURA_OK);
+			const mesura_result *a, *b;
+			size_t n = strlen(posts[i]);
+			ck_assert_int_eq(mesura_scan(e.scanner, posts[i], n, 0, &a), MESURA_OK);
+			ck_assert_int_eq(mesura_scan(fresh, posts[i], n, 0, &b), MESURA_OK);
+			ck_assert_uint_eq(mesura_result_finding_count(a), mesura_result_finding_count(b));
+			for (size_t k = 0; k < mesura_result_finding_count(a); k++) {
+				const mesura_finding *x = mesura_result_finding_get(a, k);
+				const mesura_finding *y = mesura_result_finding_get(b, k);
+				ck_assert_str_eq(x->rule_id, y->rule_id);
+				ck_assert(x->start == y->start && x->end == y->end && x->confidence == y->confidence);
+			}
+			mesura_scanner_free(fresh);
+		}
+	tu_expect_findings(e.scanner, "eres un imb\xc3\xa9" "cil", "combo", "eres", "imb\xc3\xa9" "cil", NULL);
+	tu_expect_findings(e.scanner, "hola", "combo", NULL);
+	tu_expect_findings(e.scanner, "imb\xc3\xa9" "cil", "combo", NULL);
+	engine_free(&e);
+}
+END_TEST
+
 START_TEST(exhaustive_mode_agrees_on_chosen_posts)
 {
 	/* Cases of each shortcut, and of each regex rule, one at a time. */
@@ -1524,6 +1557,7 @@ int main(void)
 		              option_settings_are_letters_only,
 		              pattern_walks_find_their_bytes_at_every_offset, NULL}},
 		{"soundness", {ascii_posts_with_markup_or_controls_take_stage1,
+		               a_scanner_forgets_the_last_posts_hits,
 		               exhaustive_mode_agrees_on_chosen_posts, start_literals_are_used,
 		               exhaustive_mode_agrees_on_random_posts, exhaustive_mode_agrees_on_data_files,
 		               joined_phrases_anywhere_in_a_post, joiners_found_at_every_offset, NULL}},

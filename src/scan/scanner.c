@@ -108,10 +108,8 @@ static const mesura_automaton *terms_to_search(mesura_scanner *s, size_t v)
 static int scan_post(mesura_scanner *s)
 {
 	const mesura_policy *p = s->policy;
-	memset(s->first_hit, 0xFF, p->n_conds * sizeof *s->first_hit);
 	memset(s->keyword_seen, 0, p->n_conds);
 	memset(s->regex_todo, 0, s->regex_words[p->n_views] * sizeof *s->regex_todo);
-	memset(s->rule_hit, 0, p->n_rules);
 	memset(s->grouped, 0, p->n_views);
 	s->spaced_from = NULL;
 	int rc = MESURA_OK;
@@ -152,13 +150,27 @@ static int scan_post(mesura_scanner *s)
 static const scan_result NOT_SCREENED = {{MESURA_ACTION_REVIEW, SIZE_MAX, MESURA_LIMIT_ERROR},
                                          NULL, 0, NULL, 0};
 
+/* Forgets the last scan's hits. Only they set first_hit and rule_hit (add_hit), so
+ * only their leaves and rules are reset, not every one of the policy's (most posts
+ * have no hit): between scans, first_hit is NO_HIT and rule_hit 0 throughout. */
+static void forget_hits(mesura_scanner *s)
+{
+	const policy_cond *conds = s->policy->conds;
+	for (size_t k = 0; k < s->n_hits; k++) {
+		uint32_t cond = s->hits[k].cond;
+		s->first_hit[cond] = NO_HIT;
+		s->rule_hit[conds[cond].rule] = 0;
+	}
+	s->n_hits = 0;
+}
+
 /* The scan itself, once the scanner is this call's. */
 static int scan_with(mesura_scanner *s, const char *text, size_t len, unsigned int flags)
 {
 	s->text = text ? text : "";
 	s->len = len;
 	s->explain = (flags & MESURA_SCAN_EXPLAIN) != 0;
-	s->n_hits = 0;
+	forget_hits(s);
 	s->n_findings = 0;
 	s->n_misses = 0;
 	s->tokenized = 0;

@@ -152,6 +152,8 @@ static int create_scratch(mesura_scanner *s)
 	s->rule_hit = mesura_alloc__malloc(&s->alloc, p->n_rules + 1);
 	if (!s->first_hit || !s->keyword_seen || !s->rule_hit)
 		return MESURA_ENOMEM;
+	memset(s->first_hit, 0xFF, (p->n_conds + 1) * sizeof *s->first_hit); /* then kept so */
+	memset(s->rule_hit, 0, p->n_rules + 1);                              /* (forget_hits) */
 	if (create_regex_bits(s) != MESURA_OK)
 		return MESURA_ENOMEM;
 	for (size_t v = 0; v < p->n_views; v++) {
