@@ -254,13 +254,16 @@ static size_t next_spaced_joiner(const char *plain, const char *spaced, size_t l
  * those that cover a joiner count, and none is longer than the automaton's longest
  * term (`reach`): so only the stretches within reach of a joiner are searched (those
  * that overlap, as one), not the whole view again. */
-static int match_joined_phrases(mesura_scanner *s, const mesura_automaton *a, const char *text,
-                                size_t len)
+static int match_joined_phrases(mesura_scanner *s, size_t v, const mesura_automaton *a,
+                                const char *text, size_t len)
 {
 	const char *spaced;
 	int rc = mesura_scan__joiners_as_spaces(s, text, len, &spaced);
-	if (rc != MESURA_OK || !spaced || out_of_time(s))
+	if (rc != MESURA_OK || out_of_time(s))
 		return rc;
+	s->no_joiners[v] = !spaced && !s->exhaustive; /* for the views made from it too */
+	if (!spaced)
+		return MESURA_OK;
 	size_t reach = mesura_match__automaton_longest(a);
 	hit_sink h = {s, 0, 0, MESURA_OK, 0, text, spaced};
 	size_t j = next_spaced_joiner(text, spaced, len, 0);
@@ -288,8 +291,8 @@ static int match_terms(mesura_scanner *s, size_t v, const mesura_automaton *a, i
 	search_view(s, a, text, len, on_term, &h);
 	if (h.rc == MESURA_OK && (masks || s->exhaustive) && !found_spent(s))
 		h.rc = match_masked_words(s, v, a, text, len);
-	if (h.rc == MESURA_OK && s->policy->views[v].phrases && !found_spent(s))
-		h.rc = match_joined_phrases(s, a, text, len);
+	if (h.rc == MESURA_OK && s->policy->views[v].phrases && !s->no_joiners[v] && !found_spent(s))
+		h.rc = match_joined_phrases(s, v, a, text, len);
 	return h.rc;
 }
 

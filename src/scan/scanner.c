@@ -79,6 +79,15 @@ static int may_have_masks(mesura_scanner *s, size_t v)
 	return s->has_masks[v];
 }
 
+/* Whether view v's text is known to hold no joiner: its base's holds none (the folds
+ * make none: leet makes letters, joining and collapsing only delete), so the joined
+ * phrases need no pass over it. Unknown (0) for a base until its own pass looks. */
+static void inherit_no_joiners(mesura_scanner *s, size_t v)
+{
+	const policy_view *view = &s->policy->views[v];
+	s->no_joiners[v] = !s->exhaustive && view->base != NO_BASE && s->no_joiners[view->base];
+}
+
 /* Whether every view that rides on base v has v's text in this post: leet left it
  * alone, as in most posts (the text layer says so: same_as_base). */
 static int riders_have_base_text(const mesura_scanner *s, size_t v)
@@ -111,6 +120,7 @@ static int scan_post(mesura_scanner *s)
 	memset(s->keyword_seen, 0, p->n_conds);
 	memset(s->regex_todo, 0, s->regex_words[p->n_views] * sizeof *s->regex_todo);
 	memset(s->grouped, 0, p->n_views);
+	memset(s->no_joiners, 0, p->n_views);
 	s->spaced_from = NULL;
 	int rc = MESURA_OK;
 	plain_views plain = {NO_BASE, NO_BASE};
@@ -132,6 +142,7 @@ static int scan_post(mesura_scanner *s)
 		view_summary *sum = earlier == &sums[0] ? &sums[1] : &sums[0];
 		sum->ready = 0;
 		sum->earlier = earlier;
+		inherit_no_joiners(s, v);
 		rc = mesura_scan__match_terms(s, v, terms_to_search(s, v), may_have_masks(s, v));
 		if (rc == MESURA_OK && !found_spent(s))
 			rc = mesura_scan__match_regexes(s, v, sum);

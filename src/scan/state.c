@@ -77,6 +77,7 @@ void mesura_scanner_free(mesura_scanner *s)
 	mesura_alloc__free(&s->alloc, s->views);
 	mesura_alloc__free(&s->alloc, s->grouped);
 	mesura_alloc__free(&s->alloc, s->has_masks);
+	mesura_alloc__free(&s->alloc, s->no_joiners);
 	mesura_tokens_free(s->tokens);
 	mesura_alloc__free(&s->alloc, s->boundary);
 	mesura_alloc__free(&s->alloc, s->spaced);
@@ -145,7 +146,8 @@ static int create_scratch(mesura_scanner *s)
 	memset(s->views, 0, (p->n_views + 1) * sizeof *s->views);
 	s->grouped = mesura_alloc__malloc(&s->alloc, p->n_views + 1);
 	s->has_masks = mesura_alloc__malloc(&s->alloc, p->n_views + 1);
-	if (!s->grouped || !s->has_masks)
+	s->no_joiners = mesura_alloc__malloc(&s->alloc, p->n_views + 1);
+	if (!s->grouped || !s->has_masks || !s->no_joiners)
 		return MESURA_ENOMEM;
 	s->first_hit = mesura_alloc__malloc(&s->alloc, (p->n_conds + 1) * sizeof *s->first_hit);
 	s->keyword_seen = mesura_alloc__malloc(&s->alloc, p->n_conds + 1);

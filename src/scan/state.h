@@ -41,6 +41,8 @@ struct mesura_scanner {
 	mesura_view **views;    /* one per policy view */
 	unsigned char *grouped; /* per view: its group automaton searched it and its riders */
 	unsigned char *has_masks; /* per view: it may hold mask bytes (may_have_masks) */
+	unsigned char *no_joiners; /* per view: its text has no joiner ('_' '-'): its phrases'
+	                            * pass found none, or its base's (scanner.c) */
 	mesura_tokens *tokens;
 	int tokenized;          /* tokens and boundary are those of this post */
 	int has_hash, has_hash_known; /* the post has a '#' (hashtag parts split words) */
