@@ -374,6 +374,13 @@ static int read_plain_id(reader *r, batch_post *bp)
 	return 1;
 }
 
+/* A member's key (after white space) and the ':' after it; 0 when the text is not that. */
+static int read_key(reader *r, const char **key, size_t *n)
+{
+	skip_space(r);
+	return r->p != r->end && *r->p == '"' && read_string(r, key, n) && take(r, ':');
+}
+
 /* {"text": STRING} with an optional plain "id", in either order, each once: the shape
  * of nearly every post. 0 for any other element. */
 static int read_plain_post(reader *r, batch_post *bp)
@@ -383,8 +390,7 @@ static int read_plain_post(reader *r, batch_post *bp)
 	do {
 		const char *key;
 		size_t n;
-		skip_space(r);
-		if (r->p == r->end || *r->p != '"' || !read_string(r, &key, &n) || !take(r, ':'))
+		if (!read_key(r, &key, &n))
 			return 0;
 		skip_space(r);
 		if (r->p == r->end)
@@ -443,8 +449,7 @@ static int read_batch(reader *r, batch_request *b)
 	do {
 		const char *key;
 		size_t n;
-		skip_space(r);
-		if (r->p == r->end || *r->p != '"' || !read_string(r, &key, &n) || !take(r, ':'))
+		if (!read_key(r, &key, &n))
 			return 0;
 		if (n == 5 && memcmp(key, "posts", 5) == 0 && !posts) {
 			if (!read_posts(r, b))
