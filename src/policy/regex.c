@@ -29,11 +29,6 @@ static int is_alnum(unsigned char ch)
 	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
 }
 
-static int is_letter(unsigned char ch)
-{
-	return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z';
-}
-
 static int is_hex(unsigned char ch)
 {
 	return (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f');
@@ -1388,7 +1383,7 @@ size_t mesura_policy__regex_starts(const char *p, size_t len, int view_folds_ks,
 		if (all.lit[i].len == 0)
 			return 0; /* some match may start with anything */
 		for (size_t k = 0; k < all.lit[i].len; k++)
-			if (is_letter((unsigned char)all.lit[i].s[k]))
+			if (ascii_is_letter((unsigned char)all.lit[i].s[k]))
 				all.lit[i].s[k] |= 0x20;
 	}
 	/* a literal that starts with another adds no start: only the shorter is searched */
@@ -1428,7 +1423,7 @@ static void on_lookaround_literal(const char *s, size_t n, void *payload)
 {
 	literal_scan *ls = payload;
 	for (size_t i = 0; i < n; i++)
-		if (!ls->caseless || !is_letter((unsigned char)s[i]))
+		if (!ls->caseless || !ascii_is_letter((unsigned char)s[i]))
 			set_bit(ls->pre->all_of, (unsigned char)s[i]);
 }
 
@@ -1436,7 +1431,7 @@ static void on_literal(const char *s, size_t n, void *payload)
 {
 	literal_scan *ls = payload;
 	for (size_t i = 0; i < n; i++)
-		if (!ls->caseless || !is_letter((unsigned char)s[i]))
+		if (!ls->caseless || !ascii_is_letter((unsigned char)s[i]))
 			set_bit(ls->pre->all_of, (unsigned char)s[i]);
 	/* Caseless, 'k' and 's' also match the Kelvin sign and the long s (U+212A, U+017F),
 	 * which the ASCII keyword automaton does not fold: on a view without NFKC (which
@@ -1466,7 +1461,7 @@ static void first_bytes(regex_prefilter *pre, const pcre2_code *code)
 		pcre2_pattern_info(code, PCRE2_INFO_FIRSTCODEUNIT, &unit);
 		memset(pre->any_of, 0, sizeof pre->any_of);
 		set_bit(pre->any_of, unit & 0xFF);
-		if (is_letter((unsigned char)unit)) {
+		if (ascii_is_letter((unsigned char)unit)) {
 			set_bit(pre->any_of, (unit & 0xFF) ^ 0x20);
 			for (unsigned b = 0xC0; b < 0x100; b++)
 				set_bit(pre->any_of, b);
@@ -1490,7 +1485,7 @@ static int add_keyword(compiler *c, policy_cond *x, const char *s, size_t n)
 		return MESURA_ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++)
-		k[i] = (char)(is_letter((unsigned char)s[i]) ? s[i] | 0x20 : s[i]);
+		k[i] = (char)ascii_lower((unsigned char)s[i]);
 	k[n] = '\0';
 	if (x->n_keywords)
 		memcpy(list, x->keywords, x->n_keywords * sizeof *list);

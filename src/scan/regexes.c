@@ -338,12 +338,6 @@ static int match_regex_near_digits(mesura_scanner *s, const view_regex *r,
 	return MESURA_OK;
 }
 
-/* ASCII capitals as small letters, other bytes as they are. */
-static inline unsigned char ascii_lower(unsigned char b)
-{
-	return (unsigned char)(b - 'A') < 26u ? (unsigned char)(b | 0x20) : b;
-}
-
 /* Whether one of x's start literals is at t[0..n), n > 0 (ASCII letters in either
  * case). */
 static int start_literal_at(const policy_cond *x, const unsigned char *t, size_t n)

@@ -46,13 +46,13 @@ static int make_view(mesura_scanner *s, size_t v, plain_views *plain)
 	if (view->base == NO_BASE && plain) {
 		int folded = (view->flags & MESURA_NORM_CASEFOLD) != 0;
 		size_t *twin = folded ? &plain->folded : &plain->as_is;
-		if (view->flags & MESURA_TEXT_WORD_FOLDS)
-			return mesura_text__normalize_plain(view->normalizer, s->views[v], s->text, s->len);
-		if (*twin != NO_BASE) {
-			mesura_text__borrow_plain(s->views[v], s->views[*twin]);
-			return MESURA_OK;
+		if (!(view->flags & MESURA_TEXT_WORD_FOLDS)) {
+			if (*twin != NO_BASE) {
+				mesura_text__borrow_plain(s->views[v], s->views[*twin]);
+				return MESURA_OK;
+			}
+			*twin = v;
 		}
-		*twin = v;
 		return mesura_text__normalize_plain(view->normalizer, s->views[v], s->text, s->len);
 	}
 	if (view->base == NO_BASE)

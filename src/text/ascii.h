@@ -16,6 +16,12 @@ static inline int ascii_is_letter(unsigned c)
 	return (c | 0x20) - 'a' < 26u;
 }
 
+/* ASCII capitals as small letters, every other byte as it is. */
+static inline unsigned char ascii_lower(unsigned char c)
+{
+	return (unsigned char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
+}
+
 static inline int ascii_is_digit(unsigned c)
 {
 	return c - '0' < 10u;

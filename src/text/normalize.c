@@ -40,11 +40,6 @@ typedef struct {
 	int ri_letters;
 } stage1;
 
-static unsigned char ascii_lower(unsigned char c)
-{
-	return (unsigned char)((unsigned)(c - 'A') < 26u ? c + 32 : c);
-}
-
 /* C0 controls but the white space TAB LF VT FF CR, DEL, and C1 (NEL included): no
  * text a reader sees, so REMOVE_INVISIBLES drops them with the ignorables. */
 static int is_control(int32_t cp)
@@ -886,7 +881,7 @@ int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
 {
 	view_reset(view, base->source_len);
 	view->repairs = base->repairs;
-	const mesura_view *lender = base->lender ? base->lender : base;
+	const mesura_view *lender = mesura_view__owner(base);
 	return fold_and_finish(nz, view, &lender->cur, lender, done, MESURA_OK);
 }
 
@@ -932,7 +927,7 @@ int mesura_text__normalize_plain(const mesura_normalizer *nz, mesura_view *view,
 void mesura_text__borrow_plain(mesura_view *view, const mesura_view *lender)
 {
 	view_reset(view, lender->source_len);
-	view->lender = lender->lender ? lender->lender : lender;
+	view->lender = mesura_view__owner(lender);
 }
 
 int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, const char *text,

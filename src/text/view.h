@@ -76,10 +76,16 @@ struct mesura_view {
  * chunk at a time (chunk.h) may read past its end. */
 #define VIEW_PAD 32
 
+/* The view that owns v's text and map: v, or its lender. */
+static inline const mesura_view *mesura_view__owner(const mesura_view *v)
+{
+	return v->lender ? v->lender : v;
+}
+
 /* The text and map of a view: its own, or its lender's. */
 static inline const view_buf *mesura_view__buf(const mesura_view *v)
 {
-	return v->lender ? &v->lender->cur : &v->cur;
+	return &mesura_view__owner(v)->cur;
 }
 
 /* Whether the view's builder must stop (its stop hook said so). */
