@@ -29,23 +29,28 @@
 #include "text/view.h"
 #include "verdict.h"
 
-/* The views of a plain post (most: src/text/plain.h) made so far with no word folds:
- * the post itself, and the post lower-cased (NO_BASE: none yet). */
+/* What a post's base views are made from: whether it is plain (most: src/text/plain.h)
+ * and, for a plain one, the views made so far with no word folds: the post itself, and
+ * the post lower-cased (NO_BASE: none yet); for another of up to MESURA_TEXT_MARKED_MAX
+ * bytes, its marked bytes, found once for all its base views (`marked`). */
 typedef struct {
+	int plain, marked;
 	size_t as_is, folded;
-} plain_views;
+	text_marks marks;
+} post_shape;
 
 /* View v of the post; views that share stage 1 are made from their base's (bases
  * come first). A plain post is each base's stage 1 as it is, lower-cased for those
  * that fold case, with no pass over its characters; a base with no word folds borrows
  * the text of the one made before it that folds case as it does (the personal-data and
- * NFKC views of the default policy are both the post). `plain` is NULL for other posts. */
-static int make_view(mesura_scanner *s, size_t v, plain_views *plain)
+ * NFKC views of the default policy are both the post). Another post's bases are made
+ * from its marked bytes when it has them. */
+static int make_view(mesura_scanner *s, size_t v, post_shape *post)
 {
 	const policy_view *view = &s->policy->views[v];
-	if (view->base == NO_BASE && plain) {
+	if (view->base == NO_BASE && post->plain) {
 		int folded = (view->flags & MESURA_NORM_CASEFOLD) != 0;
-		size_t *twin = folded ? &plain->folded : &plain->as_is;
+		size_t *twin = folded ? &post->folded : &post->as_is;
 		if (!(view->flags & MESURA_TEXT_WORD_FOLDS)) {
 			if (*twin != NO_BASE) {
 				mesura_text__borrow_plain(s->views[v], s->views[*twin]);
@@ -56,7 +61,8 @@ static int make_view(mesura_scanner *s, size_t v, plain_views *plain)
 		return mesura_text__normalize_plain(view->normalizer, s->views[v], s->text, s->len);
 	}
 	if (view->base == NO_BASE)
-		return mesura_normalize(view->normalizer, s->views[v], s->text, s->len);
+		return mesura_text__normalize_marked(view->normalizer, s->views[v], s->text, s->len,
+		                                     post->marked ? &post->marks : NULL);
 	const policy_view *base = &s->policy->views[view->base];
 	return mesura_text__normalize_from(view->normalizer, s->views[v], s->views[view->base],
 	                                   base->flags & MESURA_TEXT_WORD_FOLDS);
@@ -123,11 +129,15 @@ static int scan_post(mesura_scanner *s)
 	memset(s->no_joiners, 0, p->n_views);
 	s->spaced_from = NULL;
 	int rc = MESURA_OK;
-	plain_views plain = {NO_BASE, NO_BASE};
-	int is_plain = !s->exhaustive && mesura_text__is_plain(s->text, s->len);
+	post_shape post;
+	post.plain = !s->exhaustive && mesura_text__is_plain(s->text, s->len);
+	post.marked = !post.plain && !s->exhaustive && s->len <= MESURA_TEXT_MARKED_MAX;
+	post.as_is = post.folded = NO_BASE;
+	if (post.marked)
+		mesura_text__mark_not_plain(s->text, s->len, &post.marks);
 	size_t made = 0; /* views made: a base comes before the views made from it */
 	for (int spent = out_of_time(s); rc == MESURA_OK && made < p->n_views && !spent; made++) {
-		rc = make_view(s, made, is_plain ? &plain : NULL);
+		rc = make_view(s, made, &post);
 		if (rc == MESURA_ELIMIT && found_spent(s)) {
 			rc = MESURA_OK; /* the budget stopped it: the views made before are matched */
 			break;

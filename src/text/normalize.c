@@ -478,12 +478,14 @@ static size_t ascii_run(unsigned int flags, const unsigned char *s, size_t len, 
 /* ------------------------------------------------ precomputed characters */
 
 /* The code points whose stage 1 each normaliser precomputes: Latin, Greek, Cyrillic,
- * Hebrew and Arabic letters and their marks; punctuation; currency; symbols, dingbats
- * and emoji: 3,760 entries of 8 bytes. */
+ * Hebrew and Arabic letters and their marks; punctuation; currency; symbols, dingbats,
+ * the variation selectors (the emoji one, U+FE0F), the fullwidth and halfwidth forms,
+ * the enclosed letters and regional indicators, and emoji: 4,832 entries of 8 bytes. */
 static const struct {
 	int32_t first, last;
-} PRE_RANGES[] = {{0x0080, 0x07FF}, {0x2000, 0x206F}, {0x20A0, 0x20CF}, {0x2600, 0x27BF},
-                  {0x1F300, 0x1F64F}, {0x1F680, 0x1F6FF}, {0x1F900, 0x1F9FF}};
+} PRE_RANGES[] = {{0x0080, 0x07FF},  {0x2000, 0x206F},  {0x20A0, 0x20CF},
+                  {0x2600, 0x27BF},  {0xFE00, 0xFE0F},  {0xFF00, 0xFFEF},
+                  {0x1F100, 0x1F6FF}, {0x1F900, 0x1FAFF}};
 #define N_PRE_RANGES (sizeof PRE_RANGES / sizeof PRE_RANGES[0])
 
 /* Index of cp in nz->pre, or SIZE_MAX. */
@@ -595,16 +597,167 @@ static int emit_same_run(stage1 *st, size_t start, size_t n)
 	return mesura_view__commit_linear(v, &v->cur, n, start);
 }
 
+/* Beside MESURA_OK and the (negative) errors: a character normalize_table_post leaves
+ * to the general path. */
+enum { NOT_TABLE_POST = 3 };
+
+/* The first byte from s[i] on that marks (text_marks) holds, or len. */
+static size_t next_marked(const text_marks *marks, size_t len, size_t i)
+{
+	if (i >= len)
+		return len;
+	size_t w = i / 64;
+	uint64_t word = marks->words[w] & (~(uint64_t)0 << (i % 64));
+	while (!word) {
+		if (++w * 64 >= len)
+			return len;
+		word = marks->words[w];
+	}
+	size_t at = w * 64; /* no mark past len */
+#if defined(__GNUC__)
+	return at + (size_t)__builtin_ctzll(word);
+#else
+	for (; !(word & 1u); word >>= 1)
+		at++;
+	return at;
+#endif
+}
+
+/* The character at s[i] (cp, or -1 when ill-formed) and its length: two-byte ones
+ * (Latin, Greek, Cyrillic...) read here, the others by mesura_utf8__decode. */
+static size_t decode_at(const unsigned char *s, size_t len, size_t i, int32_t *cp)
+{
+	if (s[i] >= 0xC2 && s[i] < 0xE0 && i + 1 < len && (s[i + 1] & 0xC0) == 0x80) {
+		*cp = (int32_t)((s[i] & 0x1Fu) << 6 | (s[i + 1] & 0x3Fu));
+		return 2;
+	}
+	return mesura_utf8__decode(s, len, i, cp);
+}
+
+/* Appends the bytes s[from, to) that stage 1 leaves as they are (but ASCII capitals,
+ * lower-cased when fold) to b, as one linear piece of the map (room reserved for them,
+ * CHUNK bytes more, and an atom): a chunk at a time, a short run as one chunk when the
+ * text has one there (the bytes written past the run are written over next, or lie
+ * past the view's end). */
+static void copy_run(view_buf *b, const unsigned char *s, size_t from, size_t to, size_t len,
+                     int fold)
+{
+	size_t n = to - from;
+	if (n == 0)
+		return;
+	unsigned char *out = b->text + b->len;
+	const unsigned char *in = s + from;
+	if (n <= CHUNK && len - from >= CHUNK) {
+		chunk x = chunk_load(in);
+		chunk_store(out, fold ? chunk_lower(x) : x);
+	} else if (n < CHUNK) {
+		for (size_t k = 0; k < n; k++)
+			out[k] = fold ? ascii_lower(in[k]) : in[k];
+	} else {
+		for (size_t k = 0; k + CHUNK <= n; k += CHUNK) {
+			chunk x = chunk_load(in + k);
+			chunk_store(out + k, fold ? chunk_lower(x) : x);
+		}
+		chunk x = chunk_load(in + n - CHUNK); /* the last, some bytes written again alike */
+		chunk_store(out + n - CHUNK, fold ? chunk_lower(x) : x);
+	}
+	mesura_view__map_linear(b, n, from);
+}
+
+/* Stage 1 of a post made only of ASCII the fast path copies (ascii_run), '%' and '&'
+ * that start no markup, and precomputed characters (but U+202E under
+ * REMOVE_INVISIBLES, which starts an override), in one pass over its marked bytes
+ * (the others are ASCII that no flag touches): the runs left as they are (same_run)
+ * and the table's entries between them. Each such character that pushes anything
+ * starts a segment and cannot compose backward (precompute_char), so no mark or
+ * composition reaches from one to another (a PRE_DROP one pushes nothing and closes no
+ * segment: its neighbours meet); and a look-alike read in context is not in the table
+ * (read_in_context). So stage 1 of the post is each character's own, one after the
+ * other, as the general path makes it. NOT_TABLE_POST at the first other character (a
+ * combining mark, a look-alike in context, a control, markup, an ill-formed byte), the
+ * view half made. */
+static int normalize_table_post(stage1 *st, const text_marks *marks)
+{
+	const mesura_normalizer *nz = st->nz;
+	const unsigned char *s = st->src;
+	size_t len = st->len, i = 0, run = 0; /* run: where the bytes left as they are start */
+	view_buf *b = &st->v->cur;
+	int fold = (nz->flags & MESURA_NORM_CASEFOLD) != 0;
+	/* A character beyond ASCII has 2 bytes or more and becomes at most 6 (pre_char);
+	 * copy_run and the entries write a little past what they keep. */
+	int rc = mesura_view__reserve(st->v, b, 3 * len + CHUNK);
+	while (rc == MESURA_OK && (i = next_marked(marks, len, i)) < len) {
+		if (s[i] < 0x80) { /* a control, '%' or '&' */
+			int32_t cps[2];
+			size_t n_cps;
+			if (ascii_stops_at(nz->flags, s[i]) &&
+			    (is_control(s[i]) || mesura_text__decode_markup(s, len, i, cps, &n_cps) > 0))
+				return NOT_TABLE_POST;
+			i++; /* left as it is, in the run */
+			continue;
+		}
+		int32_t cp;
+		size_t n = decode_at(s, len, i, &cp);
+		const pre_char *c = cp >= 0 ? precomputed(nz, cp) : NULL;
+		if (!c || (cp == 0x202E && (nz->flags & MESURA_NORM_REMOVE_INVISIBLES)))
+			return NOT_TABLE_POST;
+		if (c->kind != PRE_SAME) {
+			if (b->n_atoms + 2 > b->atoms_cap)
+				rc = mesura_view__reserve_atoms(st->v, b, 2);
+			if (rc != MESURA_OK)
+				break;
+			copy_run(b, s, run, i, len, fold);
+			memcpy(b->text + b->len, c->out, sizeof c->out); /* PRE_DROP: len 0 */
+			if (c->len > 0)
+				mesura_view__map_block(b, c->len, i, i + n);
+			run = i + n;
+		}
+		i += n;
+	}
+	if (rc == MESURA_OK)
+		rc = mesura_view__reserve_atoms(st->v, b, 1);
+	if (rc == MESURA_OK)
+		copy_run(b, s, run, len, len, fold);
+	st->v->steps += len;
+	return rc;
+}
+
 static void view_reset(mesura_view *v, size_t len);
+
+static int lookalike_in_context(int32_t cp)
+{
+	const char *ascii;
+	unsigned context = MESURA_LOOKALIKE_ALWAYS;
+	return mesura_text__confusable(cp, &ascii, &context) && context != MESURA_LOOKALIKE_ALWAYS;
+}
+
+/* Whether stage 1 of cp may depend on its neighbours: it, or a part of its
+ * decomposition (case folded too), is a look-alike read in context (process_char
+ * looks each up: the fullwidth ￠ is NFKC's ¢, a c before a letter). */
+static int read_in_context(const mesura_normalizer *nz, int32_t cp)
+{
+	if (!(nz->flags & MESURA_NORM_CONFUSABLES))
+		return 0;
+	if (lookalike_in_context(cp))
+		return 1;
+	utf8proc_int32_t parts[DECOMPOSE_MAX], folded[DECOMPOSE_MAX];
+	utf8proc_ssize_t n = decompose(cp, parts, nz->utf8proc_options & ~UTF8PROC_CASEFOLD);
+	for (utf8proc_ssize_t k = 0; k < n; k++) {
+		utf8proc_ssize_t m = decompose(parts[k], folded, nz->utf8proc_options);
+		for (utf8proc_ssize_t j = 0; j < m; j++)
+			if (lookalike_in_context(folded[j]))
+				return 1;
+		if (lookalike_in_context(parts[k]))
+			return 1;
+	}
+	return 0;
+}
 
 /* What the general path makes of cp on its own, as a pre_char. */
 static int precompute_char(const mesura_normalizer *nz, mesura_view *v, int32_t cp,
                            pre_char *out)
 {
-	const char *ascii;
-	unsigned context = MESURA_LOOKALIKE_ALWAYS;
-	if ((nz->flags & MESURA_NORM_CONFUSABLES) && mesura_text__confusable(cp, &ascii, &context) &&
-	    context != MESURA_LOOKALIKE_ALWAYS) {
+	if (read_in_context(nz, cp)) {
 		*out = (pre_char){PRE_NONE, 0, {0}}; /* depends on its neighbours */
 		return MESURA_OK;
 	}
@@ -909,6 +1062,31 @@ int mesura_text__is_plain(const char *text, size_t len)
 	return !chunk_any(bad);
 }
 
+int mesura_text__mark_not_plain(const char *text, size_t len, text_marks *marks)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	uint64_t any = 0;
+	size_t i = 0;
+	for (; i + CHUNK <= len; i += CHUNK) { /* CHUNK divides 64: a chunk's marks in one word */
+		uint64_t bits = chunk_bits(not_plain(chunk_load(s + i)));
+		uint64_t *w = &marks->words[i / 64];
+		*w = (i % 64 ? *w : 0) | bits << (i % 64);
+		any |= bits;
+	}
+	if (i < len) {
+		uint64_t bits = 0;
+		if (len >= CHUNK)
+			bits = chunk_bits_last(not_plain(chunk_load_last(s, len)), len, i);
+		else
+			for (size_t k = i; k < len; k++)
+				bits |= (uint64_t)(s[k] >= 0x80 || ascii_stops_at(ANY_ASCII_STOP, s[k])) << (k - i);
+		uint64_t *w = &marks->words[i / 64];
+		*w = (i % 64 ? *w : 0) | bits << (i % 64);
+		any |= bits;
+	}
+	return !any;
+}
+
 /* A plain text is one same_run, which normalize_chars copies in one piece: the same
  * piece, the same steps, without the pass that finds it. */
 int mesura_text__normalize_plain(const mesura_normalizer *nz, mesura_view *view,
@@ -930,13 +1108,28 @@ void mesura_text__borrow_plain(mesura_view *view, const mesura_view *lender)
 	view->lender = mesura_view__owner(lender);
 }
 
+int mesura_text__normalize_marked(const mesura_normalizer *nz, mesura_view *view,
+                                  const char *text, size_t len, const text_marks *marks)
+{
+	view_reset(view, len);
+	stage1 st = {.nz = nz, .v = view, .src = (const unsigned char *)text, .len = len,
+	             .first_push = -1};
+	int rc = marks && nz->fast_paths ? normalize_table_post(&st, marks) : NOT_TABLE_POST;
+	if (rc == NOT_TABLE_POST) {
+		view_reset(view, len);
+		rc = normalize_chars(&st, len);
+	}
+	return fold_and_finish(nz, view, &view->cur, NULL, 0, rc);
+}
+
 int mesura_normalize(const mesura_normalizer *normalizer, mesura_view *view, const char *text,
                      size_t len)
 {
 	if (!normalizer || !view || (!text && len > 0))
 		return MESURA_EINVAL;
-	view_reset(view, len);
-	stage1 st = {.nz = normalizer, .v = view, .src = (const unsigned char *)text, .len = len,
-	             .first_push = -1};
-	return fold_and_finish(normalizer, view, &view->cur, NULL, 0, normalize_chars(&st, len));
+	text_marks marks;
+	int marked = normalizer->fast_paths && len <= MESURA_TEXT_MARKED_MAX;
+	if (marked)
+		mesura_text__mark_not_plain(text, len, &marks);
+	return mesura_text__normalize_marked(normalizer, view, text, len, marked ? &marks : NULL);
 }

@@ -25,4 +25,23 @@ int mesura_text__normalize_plain(const mesura_normalizer *nz, mesura_view *view,
  * text and map, borrowed (view.h), with no copy. */
 void mesura_text__borrow_plain(mesura_view *view, const mesura_view *lender);
 
+/* Posts of up to MESURA_TEXT_MARKED_MAX bytes (nearly all) are made from their marked
+ * bytes: bit k of words[k / 64] set when byte k is not plain (beyond ASCII, or one that
+ * mesura_text__is_plain refuses). 512 bytes: a scanner keeps them on its stack. */
+#define MESURA_TEXT_MARKED_MAX 4096
+typedef struct {
+	uint64_t words[MESURA_TEXT_MARKED_MAX / 64];
+} text_marks;
+
+/* Marks the bytes of text[0, len) (len <= MESURA_TEXT_MARKED_MAX) that are not plain,
+ * a chunk at a time; returns whether none is (the text is plain). */
+int mesura_text__mark_not_plain(const char *text, size_t len, text_marks *marks);
+
+/* What mesura_normalize(nz, view, text, len) makes, with the text's marks (NULL: none
+ * made). Most posts beyond ASCII are ASCII and characters whose stage 1 the normaliser
+ * has precomputed, each on its own (normalize.c, normalize_table_post): their marked
+ * bytes are all it reads, so a scanner marks a post once for all its views. */
+int mesura_text__normalize_marked(const mesura_normalizer *nz, mesura_view *view,
+                                  const char *text, size_t len, const text_marks *marks);
+
 #endif
