@@ -498,6 +498,7 @@ START_TEST(hundred_thousand_terms)
 	mesura_match__builder_free(b);
 	printf("100000 terms: built in %.3f s, %zu bytes\n", seconds,
 	       mesura_match__automaton_memory(a));
+	ck_assert_str_eq(mesura_match__automaton_layout(a), "mixed");
 	/* Random letters and spaces, with every 97th term planted at a known place. */
 	for (size_t k = 0; k < TEXT; k++)
 		text[k] = tu_rng_below(&rng, 6) ? (char)('a' + tu_rng_below(&rng, 26)) : ' ';
@@ -554,6 +555,81 @@ START_TEST(hundred_thousand_terms)
 	free(store);
 	free(terms);
 	free(text);
+}
+END_TEST
+
+/* Each layout has its own search loop: random lower-case terms in numbers that give
+ * each one (a narrow DFA of at most 65,536 states, a dense one past that, rows and
+ * sparse records past 16 MiB of rows), over random text of letters and spaces with
+ * terms planted, whole and post-sized: the hits a binary search of the sorted terms
+ * finds, in order, and the masked walk finds planted terms (it reads match numbers
+ * through each layout). */
+static void layout_agrees(size_t n_terms, size_t min_len, size_t max_len, const char *layout,
+                          uint64_t seed)
+{
+	enum { TEXT = 30000 };
+	tu_rng rng = {seed};
+	char *store = malloc(n_terms * max_len), *text = malloc(TEXT);
+	big_term *terms = malloc(n_terms * sizeof *terms);
+	ck_assert(store && text && terms);
+	mesura_automaton_builder *b;
+	ck_assert_int_eq(mesura_match__builder_new(&b, NULL), MESURA_OK);
+	for (size_t i = 0; i < n_terms; i++) {
+		char *t = store + i * max_len;
+		size_t len = min_len + tu_rng_below(&rng, max_len - min_len + 1);
+		for (size_t k = 0; k < len; k++) /* a few letters often: shared prefixes, deep states */
+			t[k] = (char)('a' + tu_rng_below(&rng, tu_rng_below(&rng, 3) ? 6 : 26));
+		terms[i] = (big_term){t, len, (uint32_t)i};
+		ck_assert_int_eq(mesura_match__builder_add(b, t, len, (uint32_t)i), MESURA_OK);
+	}
+	mesura_automaton *a;
+	ck_assert_int_eq(mesura_match__builder_build(b, &a), MESURA_OK);
+	mesura_match__builder_free(b);
+	ck_assert_str_eq(mesura_match__automaton_layout(a), layout);
+	for (size_t k = 0; k < TEXT; k++)
+		text[k] = tu_rng_below(&rng, 6) ? (char)('a' + tu_rng_below(&rng, 6)) : ' ';
+	size_t planted = 0;
+	for (size_t i = 0, at = 50; i < n_terms && at + max_len < TEXT; i += 13, at += 97, planted++)
+		memcpy(text + at, terms[i].bytes, terms[i].len);
+	hit_log got = {0}, want = {0};
+	unsigned char mask[256] = {0};
+	mask['*'] = 1;
+	for (size_t i = 0; i < n_terms; i += n_terms / 50) { /* masked: the term is found */
+		char spelled[64];
+		memcpy(spelled, terms[i].bytes, terms[i].len);
+		spelled[terms[i].len / 2] = '*';
+		log_reset(&got, 0);
+		ck_assert_int_eq(mesura_match__automaton_match_masked(a, spelled, terms[i].len, mask,
+		                                                      SIZE_MAX, record, &got),
+		                 0);
+		size_t k = 0;
+		while (k < got.n && got.hits[k].id != terms[i].id)
+			k++;
+		ck_assert_msg(k < got.n, "%s: %.*s not found", layout, (int)terms[i].len, spelled);
+	}
+	qsort(terms, n_terms, sizeof *terms, cmp_big_term);
+	search(a, text, TEXT, &got);
+	naive_search_sorted(terms, n_terms, max_len, text, TEXT, &want);
+	ck_assert_uint_ge(want.n, planted); /* each planted term, and what else is there */
+	assert_same_hits(&got, &want, layout);
+	for (size_t from = 0; from + 300 <= TEXT; from += 1009) {
+		size_t len = 40 + tu_rng_below(&rng, 260);
+		search(a, text + from, len, &got);
+		naive_search_sorted(terms, n_terms, max_len, text + from, len, &want);
+		assert_same_hits(&got, &want, layout);
+	}
+	log_free(&got);
+	log_free(&want);
+	mesura_match__automaton_free(a);
+	free(store);
+	free(terms);
+	free(text);
+}
+
+START_TEST(each_layout_agrees_with_naive_search)
+{
+	layout_agrees(3000, 3, 12, "narrow", 7);
+	layout_agrees(12000, 8, 14, "dense", 8);
 }
 END_TEST
 
@@ -883,6 +959,7 @@ int main(void)
 	tcase_add_test(tc, agrees_around_stream_thresholds);
 	tcase_add_test(tc, callback_stops_the_search);
 	tcase_add_test(tc, hundred_thousand_terms);
+	tcase_add_test(tc, each_layout_agrees_with_naive_search);
 	suite_add_tcase(s, tc);
 	TCase *masks = tcase_create("masked");
 	tcase_add_test(masks, masked_spellings);

@@ -17,9 +17,17 @@
  * per child: the deep states of a large term set, which have one child, take a tenth
  * of the memory sparse, at the price of a branchier step where text seldom goes.
  *
+ * A plain DFA of at most 65,536 states is searched NARROW (build_narrow): 16-bit state
+ * numbers in columns, one per class, made from the rows once they are complete. A
+ * step then reads 2 bytes at col[byte][state], with no arithmetic on the state before
+ * the load, and the states text visits most lie together in each column: the default
+ * policy's automata are all narrow, and its scans take a tenth less time than with
+ * the rows (bench/README.md, "Seventh session").
+ *
  * The scan itself is a chain of dependent loads, bound by memory latency rather than
  * bandwidth; any text of more than a few dozen bytes is therefore run as four
- * interleaved streams (see run_window), which keeps several loads in flight.
+ * interleaved streams (see run_window), which keeps several loads in flight. (Eight,
+ * on the narrow columns: no faster.)
  *
  * A transition is an ENCODED state whose bit 0 says "some term ends here or at a
  * suffix". A dense state's id is its row's offset plus that bit: rows have an even
@@ -108,6 +116,11 @@ struct mesura_automaton {
 	uint32_t *out_first;       /* per match number (+1): its own outputs */
 	output *outs;
 	uint32_t *dict;            /* per match number: next suffix's match number, or NONE */
+	uint16_t *narrow;          /* NARROW states' columns (then `dense` is NULL), or NULL */
+	uint16_t *narrow_id;       /* breadth-first position -> narrow state */
+	const uint16_t *narrow_col[256]; /* byte -> its class's column */
+	uint32_t narrow_match;     /* the first matching narrow state */
+	uint32_t narrow_bias;      /* 65536 - narrow_match: bit 16 of state + bias says match */
 };
 
 /* ---------------------------------------------------------- builder */
@@ -257,6 +270,8 @@ typedef struct {
 	uint32_t *match;           /* per node: match number, or NONE */
 	size_t sparse_words, dense_edges;
 	int encoded_rows;          /* every state is dense: rows hold encoded ids at once */
+	int narrow;                /* a plain DFA of at most 65,536 states: see build_narrow */
+	uint16_t *rows16;          /* its rows while it is built: breadth-first positions */
 } build;
 
 /* Copies the builder's terms out, sorted, dropping repeated (term, id) pairs. */
@@ -347,6 +362,7 @@ static int size_automaton(build *c)
 		return MESURA_ENOMEM;
 	a->n_states = (uint32_t)nodes;
 	a->n_dense = (uint32_t)dense;
+	c->narrow = dense == nodes && nodes <= 65536;
 	a->dense_end = (uint32_t)(dense * a->row_len);
 	a->max_len = max_len;
 	return MESURA_OK;
@@ -377,6 +393,7 @@ static void carve_scratch(build *c, carver *k)
 	c->dict = carve(k, n, sizeof(uint32_t));
 	c->match = carve(k, n, sizeof(uint32_t));
 	c->path = carve(k, (size_t)c->a->max_len + 1, sizeof(uint32_t));
+	c->rows16 = c->narrow ? carve(k, n * c->a->stride, sizeof(uint16_t)) : NULL;
 	c->label = carve(k, n, 1);
 }
 
@@ -441,6 +458,13 @@ static int is_matching(const build *c, uint32_t x)
 	return has_outputs(c, x) || c->dict[x] != NONE;
 }
 
+/* The 16-bit row of node x of a narrow automaton, while pos_enc holds breadth-first
+ * positions. */
+static uint16_t *row16_of(const build *c, uint32_t x)
+{
+	return c->rows16 + (size_t)c->pos_enc[x] * c->a->stride;
+}
+
 /* The transitions of a dense node, while pos_enc holds breadth-first positions: after
  * the match word when the node matches, else before the unused last word. */
 static uint32_t *row_of(const build *c, uint32_t x)
@@ -467,6 +491,8 @@ static uint32_t row_node(const build *c, uint32_t entry)
 static uint32_t resolve(const build *c, uint32_t f, unsigned char byte)
 {
 	const mesura_automaton *a = c->a;
+	if (c->narrow)
+		return c->order[row16_of(c, f)[a->classes[byte]]];
 	while (c->pos_enc[f] >= a->n_dense) {
 		for (uint32_t x = c->child[f]; x != NONE && c->label[x] <= byte; x = c->sibling[x])
 			if (c->label[x] == byte)
@@ -484,6 +510,16 @@ static uint32_t resolve(const build *c, uint32_t f, unsigned char byte)
 static void fill_row(build *c, uint32_t pos, uint32_t v)
 {
 	mesura_automaton *a = c->a;
+	if (c->narrow) { /* the same, in breadth-first positions */
+		uint16_t *row = row16_of(c, v);
+		if (pos == 0)
+			memset(row, 0, a->stride * sizeof *row);
+		else
+			memcpy(row, row16_of(c, c->fail[v]), a->stride * sizeof *row);
+		for (uint32_t x = c->child[v]; x != NONE; x = c->sibling[x])
+			row[a->classes[c->label[x]]] = (uint16_t)c->pos_enc[x];
+		return;
+	}
 	uint32_t *row = row_of(c, v);
 	memset(a->dense + (size_t)pos * a->row_len, 0, a->row_len * sizeof *row);
 	if (pos != 0)
@@ -608,10 +644,10 @@ static int lay_out(build *c)
 	carve_block(a, c, &k);
 	uint32_t edge = 0, out = 0;
 	for (uint32_t h = 0; h < a->n_dense; h++) {
-		uint32_t x = c->order[h], *row = a->dense + (size_t)h * a->row_len;
-		if (c->match[x] != NONE)
+		uint32_t x = c->order[h], *row = c->narrow ? NULL : a->dense + (size_t)h * a->row_len;
+		if (row && c->match[x] != NONE)
 			*row++ = c->match[x];
-		for (uint32_t i = 0; i < a->stride && !c->encoded_rows; i++)
+		for (uint32_t i = 0; row && i < a->stride && !c->encoded_rows; i++)
 			row[i] = c->pos_enc[row[i]];
 		a->dense_edge_first[h] = edge;
 		for (uint32_t y = c->child[x]; y != NONE; y = c->sibling[y], edge++) {
@@ -630,11 +666,46 @@ static int lay_out(build *c)
 	return MESURA_OK;
 }
 
+/* NARROW states: a plain DFA of at most 65,536 states gets 16-bit state numbers, the
+ * non-matching states first and the matching ones after them, each breadth first (so
+ * the matching ones in match-number order), in columns: column k holds every state's
+ * transition by class k. A step is then one load, col[byte][state], whose address
+ * needs no arithmetic on the state, and the states text visits most (the shallow
+ * ones, breadth first) lie together in each column, in half the bytes of 32-bit rows.
+ * Its rows were built with 16-bit breadth-first positions (fill_row); the columns are
+ * made from them, a column at a time (the writes nearly in order). */
+static int build_narrow(build *c)
+{
+	mesura_automaton *a = c->a;
+	if (!c->narrow)
+		return MESURA_OK;
+	uint32_t n = a->n_states, first_match = n - a->n_match, plain = 0;
+	a->dense_bytes = (size_t)n * (a->stride + 1) * sizeof *a->narrow;
+	uint16_t *id = a->narrow_id = mesura_alloc__malloc(&a->alloc, (size_t)n * sizeof *id);
+	a->narrow = mesura_alloc__malloc(&a->alloc, (size_t)n * a->stride * sizeof *a->narrow);
+	if (!id || !a->narrow)
+		return MESURA_ENOMEM;
+	for (uint32_t h = 0; h < n; h++) {
+		uint32_t m = c->match[c->order[h]];
+		id[h] = (uint16_t)(m == NONE ? plain++ : first_match + m);
+	}
+	for (uint32_t k = 0; k < a->stride; k++)
+		for (uint32_t h = 0; h < n; h++)
+			a->narrow[(size_t)k * n + id[h]] = id[c->rows16[(size_t)h * a->stride + k]];
+	for (unsigned byte = 0; byte < 256; byte++)
+		a->narrow_col[byte] = a->narrow + (size_t)a->classes[byte] * n;
+	a->narrow_match = first_match;
+	a->narrow_bias = 65536 - first_match;
+	return MESURA_OK;
+}
+
 void mesura_match__automaton_free(mesura_automaton *a)
 {
 	if (!a)
 		return;
 	mesura_allocator alloc = a->alloc;
+	mesura_alloc__free(&alloc, a->narrow);
+	mesura_alloc__free(&alloc, a->narrow_id);
 	mesura_alloc__free(&alloc, a->dense);
 	mesura_alloc__free(&alloc, a->block);
 	mesura_alloc__free(&alloc, a);
@@ -660,7 +731,7 @@ int mesura_match__builder_build(mesura_automaton_builder *b, mesura_automaton **
 	}
 	if (rc == MESURA_OK)
 		rc = new_scratch(&c);
-	if (rc == MESURA_OK) {
+	if (rc == MESURA_OK && !c.narrow) {
 		c.a->dense_bytes = (size_t)c.a->dense_end * sizeof(uint32_t);
 		c.a->dense = mesura_alloc__malloc(&c.a->alloc, c.a->dense_bytes);
 		rc = c.a->dense ? MESURA_OK : MESURA_ENOMEM;
@@ -671,6 +742,8 @@ int mesura_match__builder_build(mesura_automaton_builder *b, mesura_automaton **
 		number_states(&c);
 		rc = lay_out(&c);
 	}
+	if (rc == MESURA_OK)
+		rc = build_narrow(&c);
 	mesura_alloc__free(c.alloc, c.scratch);
 	mesura_alloc__free(c.alloc, c.terms);
 	if (rc != MESURA_OK) {
@@ -679,6 +752,11 @@ int mesura_match__builder_build(mesura_automaton_builder *b, mesura_automaton **
 	}
 	*out = c.a;
 	return MESURA_OK;
+}
+
+const char *mesura_match__automaton_layout(const mesura_automaton *a)
+{
+	return !a ? "none" : a->narrow ? "narrow" : a->n_dense == a->n_states ? "dense" : "mixed";
 }
 
 size_t mesura_match__automaton_longest(const mesura_automaton *a)
@@ -703,6 +781,8 @@ static uint32_t match_of(const mesura_automaton *a, uint32_t enc)
 {
 	if (!(enc & MATCH_BIT))
 		return NONE;
+	if (enc < a->dense_end && a->narrow)
+		return a->narrow_id[enc / a->row_len] - a->narrow_match;
 	if (enc < a->dense_end)
 		return a->dense[enc - 1]; /* the word before its transitions */
 	const uint32_t *rec = record_of(a, enc);
@@ -747,11 +827,11 @@ static uint32_t sparse_step(const mesura_automaton *a, uint32_t enc, unsigned cl
 	return a->dense[enc + cls];
 }
 
-/* Every term ending at `end` in state `enc` and its dictionary suffixes. */
-static int report(const mesura_automaton *a, uint32_t enc, size_t end,
+/* Every term ending at `end` in the state of match number m and its dictionary
+ * suffixes. */
+static int report(const mesura_automaton *a, uint32_t m, size_t end,
                   mesura_automaton_hit_fn hit, void *payload)
 {
-	uint32_t m = match_of(a, enc);
 	do {
 		for (uint32_t k = a->out_first[m]; k < a->out_first[m + 1]; k++) {
 			int rc = hit(a->outs[k].id, end - a->outs[k].len, end, payload);
@@ -773,22 +853,42 @@ static int report(const mesura_automaton *a, uint32_t enc, size_t end,
 #define SPECIALISED inline
 #endif
 
-static SPECIALISED uint32_t step(const mesura_automaton *a, uint32_t s, unsigned cls, int dense)
+/* The layouts a search is compiled for: some states sparse, every state dense, or
+ * every state narrow as well (which the search then uses). */
+enum { MIXED, DENSE, NARROW };
+
+static SPECIALISED uint32_t step(const mesura_automaton *a, uint32_t s, unsigned char byte,
+                                 int layout)
 {
-	return dense || s < a->dense_end ? a->dense[(size_t)s + cls] : sparse_step(a, s, cls);
+	if (layout == NARROW)
+		return a->narrow_col[byte][s];
+	unsigned cls = a->classes[byte];
+	return layout == DENSE || s < a->dense_end ? a->dense[(size_t)s + cls] : sparse_step(a, s, cls);
+}
+
+/* Whether state s matches (some term ends there). */
+static SPECIALISED uint32_t matches(const mesura_automaton *a, uint32_t s, int layout)
+{
+	return layout == NARROW ? (s + a->narrow_bias) >> 16 : s & MATCH_BIT;
+}
+
+/* report() for a state of the layout. */
+static SPECIALISED int report_state(const mesura_automaton *a, uint32_t s, size_t end,
+                                    mesura_automaton_hit_fn hit, void *payload, int layout)
+{
+	return report(a, layout == NARROW ? s - a->narrow_match : match_of(a, s), end, hit, payload);
 }
 
 /* Runs text[from..to) from *state, reporting every term that ends there. */
 static SPECIALISED int run_serial(const mesura_automaton *a, const unsigned char *p, size_t from,
                                   size_t to, uint32_t *state, mesura_automaton_hit_fn hit,
-                                  void *payload, int dense)
+                                  void *payload, int layout)
 {
-	const uint8_t *classes = a->classes;
 	uint32_t s = *state;
 	for (size_t i = from; i < to; i++) {
-		s = step(a, s, classes[p[i]], dense);
-		if (s & MATCH_BIT) {
-			int rc = report(a, s, i + 1, hit, payload);
+		s = step(a, s, p[i], layout);
+		if (matches(a, s, layout)) {
+			int rc = report_state(a, s, i + 1, hit, payload, layout);
 			if (rc)
 				return rc;
 		}
@@ -831,9 +931,10 @@ typedef struct {
 } hit_queue;
 
 /* Queues a hit of a later stream; returns non-zero when the queue is full. */
-static int queue_hit(hit_queue *q, uint32_t s, size_t at)
+static SPECIALISED int queue_hit(const mesura_automaton *a, hit_queue *q, uint32_t s, size_t at,
+                                 int layout)
 {
-	if (!(s & MATCH_BIT))
+	if (!matches(a, s, layout))
 		return 0;
 	q->hits[q->n++] = (queued_hit){s, (uint32_t)at};
 	return q->n == QUEUED;
@@ -845,23 +946,35 @@ static int queue_hit(hit_queue *q, uint32_t s, size_t at)
  * the tables stay in registers (about 6 instructions a byte, against 11 before). */
 static SPECIALISED size_t lockstep(const mesura_automaton *a, const unsigned char *q0,
                                    size_t span, size_t t, size_t end, uint32_t *s0,
-                                   uint32_t *s1, uint32_t *s2, uint32_t *s3, int dense)
+                                   uint32_t *s1, uint32_t *s2, uint32_t *s3, int layout)
 {
 	const uint8_t *classes = a->classes;
 	const uint32_t *table = a->dense;
+	const uint16_t *const *col = a->narrow_col;
+	const uint32_t bias = a->narrow_bias;
 	const unsigned char *q1 = q0 + span, *q2 = q1 + span, *q3 = q2 + span;
 	uint32_t x0 = *s0, x1 = *s1, x2 = *s2, x3 = *s3;
 	while (t < end) {
-		if (dense) {
+		if (layout == NARROW) {
+			x0 = col[q0[t]][x0];
+			x1 = col[q1[t]][x1];
+			x2 = col[q2[t]][x2];
+			x3 = col[q3[t]][x3];
+			t++;
+			if (((x0 + bias) | (x1 + bias) | (x2 + bias) | (x3 + bias)) >> 16)
+				break;
+			continue;
+		}
+		if (layout == DENSE) {
 			x0 = table[(size_t)x0 + classes[q0[t]]];
 			x1 = table[(size_t)x1 + classes[q1[t]]];
 			x2 = table[(size_t)x2 + classes[q2[t]]];
 			x3 = table[(size_t)x3 + classes[q3[t]]];
 		} else {
-			x0 = step(a, x0, classes[q0[t]], 0);
-			x1 = step(a, x1, classes[q1[t]], 0);
-			x2 = step(a, x2, classes[q2[t]], 0);
-			x3 = step(a, x3, classes[q3[t]], 0);
+			x0 = step(a, x0, q0[t], MIXED);
+			x1 = step(a, x1, q1[t], MIXED);
+			x2 = step(a, x2, q2[t], MIXED);
+			x3 = step(a, x3, q3[t], MIXED);
 		}
 		t++;
 		if ((x0 | x1 | x2 | x3) & MATCH_BIT)
@@ -876,15 +989,15 @@ static SPECIALISED size_t lockstep(const mesura_automaton *a, const unsigned cha
 
 static SPECIALISED int run_window(const mesura_automaton *a, const unsigned char *p,
                                   size_t base, size_t span, size_t warm, uint32_t *carry,
-                                  mesura_automaton_hit_fn hit, void *payload, int dense)
+                                  mesura_automaton_hit_fn hit, void *payload, int layout)
 {
 	const unsigned char *q0 = p + base;
 	size_t steps = span + warm, t = 0;
 	uint32_t s0 = *carry, s1 = 0, s2 = 0, s3 = 0;
 	while (t < warm) { /* streams 1-3 warm up: no hits of theirs yet */
-		t = lockstep(a, q0, span, t, warm, &s0, &s1, &s2, &s3, dense);
-		if (s0 & MATCH_BIT) {
-			int rc = report(a, s0, base + t, hit, payload);
+		t = lockstep(a, q0, span, t, warm, &s0, &s1, &s2, &s3, layout);
+		if (matches(a, s0, layout)) {
+			int rc = report_state(a, s0, base + t, hit, payload, layout);
 			if (rc)
 				return rc;
 		}
@@ -895,31 +1008,32 @@ static SPECIALISED int run_window(const mesura_automaton *a, const unsigned char
 	for (int j = 0; j < STREAMS - 1; j++)
 		queue[j].n = 0;
 	while (t < steps && !full) {
-		t = lockstep(a, q0, span, t, steps, &s0, &s1, &s2, &s3, dense);
-		if (s0 & MATCH_BIT) {
-			int rc = report(a, s0, base + t, hit, payload);
+		t = lockstep(a, q0, span, t, steps, &s0, &s1, &s2, &s3, layout);
+		if (matches(a, s0, layout)) {
+			int rc = report_state(a, s0, base + t, hit, payload, layout);
 			if (rc)
 				return rc;
 		}
-		if ((s1 | s2 | s3) & MATCH_BIT)
-			full = queue_hit(&queue[0], s1, t - 1) | queue_hit(&queue[1], s2, t - 1) |
-			       queue_hit(&queue[2], s3, t - 1);
+		if (matches(a, s1, layout) | matches(a, s2, layout) | matches(a, s3, layout))
+			full = queue_hit(a, &queue[0], s1, t - 1, layout) |
+			       queue_hit(a, &queue[1], s2, t - 1, layout) |
+			       queue_hit(a, &queue[2], s3, t - 1, layout);
 	}
 	/* t steps done by every stream; each finishes alone, in order. */
 	uint32_t s[STREAMS] = {s0, s1, s2, s3};
-	int rc = run_serial(a, p, base + t, base + steps, &s[0], hit, payload, dense);
+	int rc = run_serial(a, p, base + t, base + steps, &s[0], hit, payload, layout);
 	for (size_t j = 1; j < STREAMS && rc == 0; j++) {
 		size_t from = base + j * span;
 		if (guess[j] != s[j - 1]) {
 			s[j] = s[j - 1];
-			rc = run_serial(a, p, from + warm, from + steps, &s[j], hit, payload, dense);
+			rc = run_serial(a, p, from + warm, from + steps, &s[j], hit, payload, layout);
 			continue;
 		}
 		for (uint32_t k = 0; k < queue[j - 1].n && rc == 0; k++)
-			rc = report(a, queue[j - 1].hits[k].state, from + queue[j - 1].hits[k].at + 1,
-			            hit, payload);
+			rc = report_state(a, queue[j - 1].hits[k].state, from + queue[j - 1].hits[k].at + 1,
+			                  hit, payload, layout);
 		if (rc == 0)
-			rc = run_serial(a, p, from + t, from + steps, &s[j], hit, payload, dense);
+			rc = run_serial(a, p, from + t, from + steps, &s[j], hit, payload, layout);
 	}
 	*carry = s[STREAMS - 1];
 	return rc;
@@ -930,7 +1044,7 @@ static SPECIALISED int run_window(const mesura_automaton *a, const unsigned char
 
 static SPECIALISED int search(const mesura_automaton *a, const unsigned char *p, size_t len,
                               mesura_automaton_hit_fn hit, mesura_automaton_check_fn check,
-                              void *payload, int dense)
+                              void *payload, int layout)
 {
 	size_t sure = a->max_len, quick = sure < WARM_GUESS ? sure : WARM_GUESS, at = 0;
 	size_t checked = 0;
@@ -950,26 +1064,33 @@ static SPECIALISED int search(const mesura_automaton *a, const unsigned char *p,
 		span = span > SPAN_MAX ? SPAN_MAX : span;
 		if (span < SPAN_MIN)
 			break;
-		int rc = run_window(a, p, at, span, warm, &s, hit, payload, dense);
+		int rc = run_window(a, p, at, span, warm, &s, hit, payload, layout);
 		if (rc)
 			return rc;
 		at += STREAMS * span + warm;
 	}
-	return run_serial(a, p, at, len, &s, hit, payload, dense);
+	return run_serial(a, p, at, len, &s, hit, payload, layout);
+}
+
+static int search_narrow(const mesura_automaton *a, const unsigned char *p, size_t len,
+                         mesura_automaton_hit_fn hit, mesura_automaton_check_fn check,
+                         void *payload)
+{
+	return search(a, p, len, hit, check, payload, NARROW);
 }
 
 static int search_dense(const mesura_automaton *a, const unsigned char *p, size_t len,
                         mesura_automaton_hit_fn hit, mesura_automaton_check_fn check,
                         void *payload)
 {
-	return search(a, p, len, hit, check, payload, 1);
+	return search(a, p, len, hit, check, payload, DENSE);
 }
 
 static int search_mixed(const mesura_automaton *a, const unsigned char *p, size_t len,
                         mesura_automaton_hit_fn hit, mesura_automaton_check_fn check,
                         void *payload)
 {
-	return search(a, p, len, hit, check, payload, 0);
+	return search(a, p, len, hit, check, payload, MIXED);
 }
 
 int mesura_match__automaton_search_checked(const mesura_automaton *a, const char *text,
@@ -979,6 +1100,8 @@ int mesura_match__automaton_search_checked(const mesura_automaton *a, const char
 	if (a->n_match == 0)
 		return 0; /* no terms (an empty list): nothing to find, no need to read */
 	const unsigned char *p = (const unsigned char *)text;
+	if (a->narrow)
+		return search_narrow(a, p, len, hit, check, payload);
 	return a->n_dense == a->n_states ? search_dense(a, p, len, hit, check, payload)
 	                                 : search_mixed(a, p, len, hit, check, payload);
 }

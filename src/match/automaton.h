@@ -45,6 +45,12 @@ void mesura_match__automaton_free(mesura_automaton *a);
 /* Bytes held by the automaton (for benchmarks and capacity planning). */
 size_t mesura_match__automaton_memory(const mesura_automaton *a);
 
+/* How its states are laid out: "narrow" (16-bit states in columns: a plain DFA of at
+ * most 65,536 states), "dense" (32-bit rows for every state) or "mixed" (rows for the
+ * shallow states, sparse records for the others); "none" for NULL. For tests and
+ * benchmarks: each layout has its own search loop. */
+const char *mesura_match__automaton_layout(const mesura_automaton *a);
+
 /* Bytes of its longest term: no hit is longer (0 for NULL). */
 size_t mesura_match__automaton_longest(const mesura_automaton *a);
 
