@@ -661,6 +661,169 @@ START_TEST(regex_literals_are_required_by_every_match)
 }
 END_TEST
 
+/* A head as text: each byte's set as the characters it holds, "[..]" when several. */
+static void show_head(uint64_t head[][4], size_t n, char *out, size_t cap)
+{
+	size_t m = 0;
+	out[0] = '\0';
+	for (size_t k = 0; k < n && m + 8 < cap; k++) {
+		char one[300];
+		size_t c = 0, count = 0;
+		for (unsigned b = 0; b < 256; b++)
+			if ((head[k][b >> 6] >> (b & 63)) & 1) {
+				count++;
+				if (c + 2 < sizeof one)
+					one[c++] = b >= 0x20 && b != 0x7f ? (char)b : '~';
+			}
+		one[c] = '\0';
+		m += (size_t)snprintf(out + m, cap - m, count == 1 ? "%s" : count > 100 ? "[*]" : "[%s]", one);
+	}
+}
+
+START_TEST(regex_heads_and_refusals_examples)
+{
+	static const struct {
+		const char *pattern, *head;
+		size_t refusals;
+	} cases[] = {
+		{"(?<![A-Za-z0-9])(?:[A-Z]{2}\\d{2}|[a-z]{2}\\d{2}x)", "[ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz][ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz][0123456789][0123456789]", 1},
+		{"(?<![\\w.-])(?:\\d{3}|\\d\\.\\d)[ -]?[A-Z]", "[0123456789][.0123456789][0123456789]", 1},
+		{"(?<![\\d.,/_\\x{2013}-])(?<!\\d[ ./-])\\d{2}", "[0123456789][0123456789]", 2},
+		{"\\b\\d[\\d,.]*\\s*%", "[0123456789]", 1},
+		{"(?i)\\b\\d+ ?kg", "[0123456789]", 1},
+		{"\\bkg\\d", "kg[0123456789]", 1},
+		{"(?i)\\bkg\\d", "[*]", 0}, /* the Kelvin sign: other bytes follow */
+		{"(?<![\\w+])(?:\\+1[ .-]?|1[ .-])?\\d", "", 1},
+		{"caf\xc3\xa9!", "caf\xc3\xa9!", 0},
+		{"(?<!x|y)ab", "ab", 0},             /* an alternation inside: not read */
+		{"(?<![^a-c])ab", "ab", 1},
+		{"(?<![[:alpha:]])ab", "ab", 1},     /* a subset: none of the POSIX class */
+		{"(?<![^[:alpha:]])ab", "ab", 0},    /* a negated class read in part: none */
+		{"(?<!\\w{2,3})ab", "ab", 0},        /* no fixed length */
+		{"a(?<!b)c", "ac", 0},               /* not in front */
+		{"ab|cd", "[ac][bd]", 0},
+		{"ab|c", "[ac]", 0},
+		{"x(?:ab|cde)y", "x[ac][bd]", 0},
+		{"x(?:ab|cd)y", "x[ac][bd]y", 0},
+		{"[^a]b", "[*]", 0},                 /* one to four bytes */
+		{"(?=\\d)\\d\\K\\d", "", 0},
+		{"(*UCP)\\d\\d", "", 0},
+		{"a{2}b{3,}c", "aabbb", 0},
+		{"(?:ab){2}c", "ababc", 0},
+		{"(?:ab)?c", "", 0},
+		{"\\d{12}", "[0123456789][0123456789][0123456789][0123456789][0123456789][0123456789][0123456789][0123456789]", 0},
+	};
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		const char *p = cases[i].pattern;
+		uint64_t head[REGEX_HEAD_MAX][4];
+		regex_refusal refusals[REFUSALS_MAX];
+		char shown[1024];
+		show_head(head, mesura_policy__regex_head(p, strlen(p), head), shown, sizeof shown);
+		ck_assert_msg(strcmp(shown, cases[i].head) == 0, "head of '%s': \"%s\", not \"%s\"", p,
+		              shown, cases[i].head);
+		size_t n = mesura_policy__regex_refusals(p, strlen(p), refusals, REFUSALS_MAX);
+		ck_assert_msg(n == cases[i].refusals, "'%s': %zu refusals, not %zu", p, n,
+		              cases[i].refusals);
+	}
+}
+END_TEST
+
+/* Whether the refusal holds right before t[p]: the bytes before are, in order, in its
+ * sets. */
+static int refusal_holds(const regex_refusal *r, const char *t, size_t p)
+{
+	if (r->len > p)
+		return 0;
+	for (size_t k = 0; k < r->len; k++) {
+		unsigned char c = (unsigned char)t[p - r->len + k];
+		if (!((r->set[k][c >> 6] >> (c & 63)) & 1))
+			return 0;
+	}
+	return 1;
+}
+
+/* The scanner tries a regex near digits and at start literals only at offsets where
+ * its head fits and no leading lookbehind refuses: PCRE2, asked at every offset of
+ * generated subjects whether a match starts there, must never find one elsewhere. */
+START_TEST(regex_heads_and_refusals_hold_for_every_match)
+{
+	static const char *const fronts[] = {
+		"", "", "", "\\b", "(?<![\\w.-])", "(?<!\\d[ .-])", "(?<![\\pL\\d])", "(?<![^a-c])",
+		"(?<!ab)", "(?<![A-Z]{2})", "(?<![\\W])", "(?<!\\s)", "(?<![^\\d])", "(?<![\\x{2013}-])",
+		"(?<![^\\pL])", "(?<![\\p{L}1])", "(?<![^\\s/])", "(?i)(?<![a-c])", "(?<![^a])(?i)",
+		"(?<![\\]b])", "(?<![\\D])", "(?=\\w)", "^"};
+	static const char *const alphabet[] = {"a", "b", "c", "x", "A", "B", "C", "1", "2", "34",
+	                                       "-", " ", ".", "/", "_", "\t", "ab", "abc",
+	                                       "\xc3\xa9", "\xe2\x84\xaa", "\xc5\xbf", "\xe2\x80\x93",
+	                                       "BC", "12"};
+	tu_rng rng = {20261208};
+	tu_tally t = {"heads and refusals", 0, 0};
+	size_t patterns = 0, with_head = 0, with_refusals = 0, starts = 0;
+	pcre2_match_data *md = pcre2_match_data_create(16, NULL);
+	ck_assert_ptr_nonnull(md);
+	for (int i = 0; i < 4000; i++) {
+		pattern_builder b;
+		gen_pattern(&rng, &b);
+		char pattern[sizeof b.buf + 64];
+		snprintf(pattern, sizeof pattern, "%s%s%s", PICK(&rng, fronts),
+		         tu_rng_below(&rng, 3) ? "" : PICK(&rng, fronts), b.buf);
+		size_t len = strlen(pattern);
+		int err;
+		PCRE2_SIZE erroff;
+		pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, len, PCRE2_UTF, &err, &erroff, NULL);
+		if (!code)
+			continue;
+		patterns++;
+		uint64_t head[REGEX_HEAD_MAX][4];
+		regex_refusal refusals[REFUSALS_MAX];
+		size_t n = mesura_policy__regex_head(pattern, len, head);
+		size_t r = mesura_policy__regex_refusals(pattern, len, refusals, REFUSALS_MAX);
+		with_head += n > 1;
+		with_refusals += r > 0;
+		for (int s = 0; s < 30 && (n || r); s++) {
+			char subject[128];
+			size_t sl = 0, pieces = tu_rng_below(&rng, 14);
+			for (size_t k = 0; k < pieces; k++) {
+				const char *piece = PICK(&rng, alphabet);
+				memcpy(subject + sl, piece, strlen(piece));
+				sl += strlen(piece);
+			}
+			for (size_t at = 0; at <= sl; at++) {
+				if (at < sl && ((unsigned char)subject[at] & 0xC0) == 0x80)
+					continue; /* inside a character: never tried */
+				if (pcre2_match(code, (PCRE2_SPTR)subject, sl, at, PCRE2_ANCHORED, md, NULL) < 0)
+					continue;
+				starts++;
+				for (size_t k = 0; k < n; k++) {
+					unsigned char c = at + k < sl ? (unsigned char)subject[at + k] : 0;
+					t.checks++;
+					if (at + k >= sl || !((head[k][c >> 6] >> (c & 63)) & 1))
+						tu_tally_fail(&t, "'%s' starts with a head of %zu bytes, but matches at "
+						              "%zu of \"%.*s\" (byte %zu)", pattern, n, at, (int)sl,
+						              subject, k);
+				}
+				for (size_t k = 0; k < r; k++) {
+					t.checks++;
+					if (refusal_holds(&refusals[k], subject, at))
+						tu_tally_fail(&t, "'%s': its lookbehind %zu refuses offset %zu of "
+						              "\"%.*s\", where it matches", pattern, k, at, (int)sl,
+						              subject);
+				}
+			}
+		}
+		pcre2_code_free(code);
+	}
+	pcre2_match_data_free(md);
+	printf("heads and refusals: %zu patterns (%zu with a head of 2 bytes or more, %zu with "
+	       "refusals), %zu starts of matches\n", patterns, with_head, with_refusals, starts);
+	ck_assert_uint_gt(patterns, 2500);
+	ck_assert_uint_gt(with_head, 500);
+	ck_assert_uint_gt(with_refusals, 1000);
+	ck_assert_uint_gt(t.checks, 20000);
+	tu_tally_finish(&t, "starts");
+}
+END_TEST
+
 /* ======================================= 6. prefilters and shortcuts are sound */
 
 static const char *const POST_PIECES[] = {
@@ -855,7 +1018,17 @@ static const char *const TRICKY_POSTS[] = {
 	 * many as a leaf needs and one fewer, on either side of DIGIT_GATE (16) */
 	"+34 612 345 678", "+34 612 345 67", "x+34612345678x", "+34612345678 1", "4111 1111 1111 1111",
 	"4111 1111 1111 111", "4111111111111111", "411111111111111", "1234567890123456 x",
-	"ES91 2100 0418 4502 0005 1332", "ES91 2100 0418 4502 0005 133", "1", "12 34"};
+	"ES91 2100 0418 4502 0005 1332", "ES91 2100 0418 4502 0005 133", "1", "12 34",
+	/* offsets near digits ruled out by a head or a leading lookbehind, and the same
+	 * texts where nothing rules them out: right after a letter, a digit, a '_', a
+	 * character beyond ASCII, a joiner the lookbehind names or one it does not */
+	"12345678Z", "x12345678Z", "1.12345678Z", "12.345.678-Z", "a12.345.678 Z", "-12345678Z",
+	"\xc3\xa9" "12345678Z", "\xe2\x80\x93" "12345678Z", ":12345678Z", "1234567Z", "123456789Z",
+	"612 345", "1 612 345", "+612 345", "x612 345", "1-612 345", "\xc3\xa9" "612 345",
+	"1, 612 345", "12 345", "612  345", "612-3456", "50%", "x50%", "5,0 %", "\xc3\xa9" "50%",
+	"_50%", "a 50 %", "AES91 2100 0418 4502 0005 1332", "\xc3\xb1" "ES91 2100 0418 4502 0005 1332",
+	"9ES91 2100 0418 4502 0005 1332", "x4111 1111 1111 1111", "\xc3\xa9" "4111 1111 1111 1111",
+	"no eres tonto", "\xc3\xb1" "eres tonto", "xeres tonto", "1eres tonto", "no  eres tonto"};
 
 /* A post of ASCII with markup or a control in it is not plain (src/text/plain.h): its
  * views take the stage-1 pass, which decodes the markup and drops the control, where
@@ -1023,6 +1196,56 @@ START_TEST(start_literals_are_used)
 	ck_assert_uint_eq(leaves_at_starts(p, "harassment.es-insult"), 2);
 	ck_assert_uint_eq(leaves_at_starts(p, "harassment.es-threat"), 2);
 	ck_assert_uint_gt(leaves, 25);
+	mesura_policy_free(p);
+}
+END_TEST
+
+/* The leaf of rule `id` (its first regex leaf). */
+static const policy_cond *regex_leaf(const mesura_policy *p, const char *id)
+{
+	for (size_t i = 0; i < p->n_conds; i++)
+		if (p->conds[i].kind == COND_REGEX && strcmp(p->rules[p->conds[i].rule].id, id) == 0)
+			return &p->conds[i];
+	ck_abort_msg("no regex leaf in %s", id);
+	return NULL;
+}
+
+/* The soundness policy's near-digit rules are tried with a head and refusals (the
+ * posts above compare that path with the exhaustive search); most of the default
+ * policy's leaves tried near digits have a head, and lookbehinds in front. */
+START_TEST(heads_and_refusals_are_used)
+{
+	engine e = engine_of(tu_load_ok(tu_data_path("../policies/soundness.yaml"), NULL));
+	static const struct {
+		const char *id;
+		size_t head, refusals;
+	} leaves[] = {{"dni", 8, 1}, {"grouped-digits", 7, 2}, {"percent", 1, 1}, {"card", 1, 1},
+	              {"iban", 4, 1}, {"phone", 3, 0}, {"start-words", 0, 2}, {"start-pin", 0, 0}};
+	for (size_t i = 0; i < COUNT(leaves); i++) {
+		const policy_cond *x = regex_leaf(e.policy, leaves[i].id);
+		ck_assert_msg(x->head_len == leaves[i].head && x->n_refusals == leaves[i].refusals,
+		              "%s: a head of %zu bytes and %zu refusals", leaves[i].id, x->head_len,
+		              x->n_refusals);
+	}
+	ck_assert_ptr_nonnull(regex_leaf(e.policy, "dni")->anchored);
+	ck_assert_uint_gt(regex_leaf(e.policy, "start-words")->n_starts, 0);
+	engine_free(&e);
+
+	mesura_policy *p = NULL;
+	ck_assert_int_eq(mesura_policy_default(&p, NULL, NULL), MESURA_OK);
+	size_t near = 0, with_head = 0, with_refusals = 0;
+	for (size_t i = 0; i < p->n_conds; i++) {
+		const policy_cond *x = &p->conds[i];
+		if (x->kind != COND_REGEX || p->rules[x->rule].disabled || !x->anchored)
+			continue;
+		near++;
+		with_head += x->head_len > 1;
+		with_refusals += x->n_refusals > 0;
+	}
+	printf("default policy: %zu leaves tried near digits, %zu with a head of 2 bytes or more, "
+	       "%zu with refusals\n", near, with_head, with_refusals);
+	ck_assert_uint_gt(with_head, near / 2);
+	ck_assert_uint_gt(with_refusals, near / 2);
 	mesura_policy_free(p);
 }
 END_TEST
@@ -1554,11 +1777,14 @@ int main(void)
 		{"context", {context_words_counted_only_with_a_context_hit, NULL}},
 		{"literals", {regex_literals_examples, regex_starts_examples,
 		              regex_literals_are_required_by_every_match,
+		              regex_heads_and_refusals_examples,
+		              regex_heads_and_refusals_hold_for_every_match,
 		              option_settings_are_letters_only,
 		              pattern_walks_find_their_bytes_at_every_offset, NULL}},
 		{"soundness", {ascii_posts_with_markup_or_controls_take_stage1,
 		               a_scanner_forgets_the_last_posts_hits,
 		               exhaustive_mode_agrees_on_chosen_posts, start_literals_are_used,
+		               heads_and_refusals_are_used,
 		               exhaustive_mode_agrees_on_random_posts, exhaustive_mode_agrees_on_data_files,
 		               joined_phrases_anywhere_in_a_post, joiners_found_at_every_offset, NULL}},
 		{"options", {no_files_option_and_builtins, NULL}},

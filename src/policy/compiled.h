@@ -30,6 +30,19 @@ typedef enum { COND_TERMS, COND_REGEX, COND_ALL, COND_ANY } cond_kind;
  * is three operations per chunk of the view). */
 #define START_PAIRS 16
 
+/* The bytes of a regex's head read at most (mesura_policy__regex_head), and of its
+ * leading lookbehinds (mesura_policy__regex_refusals): the length of one and how many. */
+#define REGEX_HEAD_MAX 8
+#define REFUSAL_MAX 4
+#define REFUSALS_MAX 3
+
+/* A leading negative lookbehind as the texts it refuses: a match cannot start right
+ * after `len` ASCII characters that are, in order, in these sets (bytes below 0x80). */
+typedef struct {
+	size_t len;
+	uint64_t set[REFUSAL_MAX][4];
+} regex_refusal;
+
 /* What a leaf's hits are for: findings, cancelling the rule, or evidence near one. */
 typedef enum { ROLE_MATCH, ROLE_UNLESS, ROLE_CONTEXT } cond_role;
 
@@ -90,6 +103,13 @@ typedef struct {
 	                             * set (ASCII letters in lower case), each pair once; a
 	                             * literal of one byte has 0 as its second */
 	size_t n_start_pairs;
+	const uint64_t (*head)[4];  /* the bytes every match starts with, a set per byte
+	                             * (head_len of them; read where an attempt is tried
+	                             * at a chosen offset: near digits) */
+	size_t head_len;
+	const regex_refusal *refusals; /* what right before an offset rules a match out
+	                             * there (near digits, at start literals) */
+	size_t n_refusals;
 	/* COND_ALL, COND_ANY */
 	const uint32_t *children;
 	size_t n_children;

@@ -1402,6 +1402,383 @@ size_t mesura_policy__regex_starts(const char *p, size_t len, int view_folds_ks,
 	return kept;
 }
 
+/* ------------------------------------------------------------ heads and lookbehinds */
+
+/* The bytes every match starts with, one set per byte (its HEAD), and the texts that
+ * its leading negative lookbehinds refuse right before it: the scanner reads them at an
+ * offset before it tries a regex there (near digits, at start literals). A simple
+ * reading, cut (shorter, still true) where an atom may take more or fewer bytes than
+ * one: a repeat of no fixed count, a class or a '.' that may match a character beyond
+ * ASCII, a letter under (?i) (the Kelvin sign matches k), anything it does not know.
+ * Without PCRE2_UCP (never set: a pattern asking for it with (*UCP) is not read), \d \w
+ * \s are ASCII. */
+
+typedef struct {
+	size_t n;                       /* bytes known */
+	uint64_t set[REGEX_HEAD_MAX][4];
+	int fixed;                      /* the reading went through: every match of what was
+	                                 * read takes exactly n bytes */
+} head_reading;
+
+static int read_head_alternatives(const char *p, size_t len, int caseless, head_reading *out,
+                                  int depth);
+
+static void head_push(head_reading *h, const uint64_t set[4])
+{
+	if (h->n == REGEX_HEAD_MAX) {
+		h->fixed = 0;
+		return;
+	}
+	memcpy(h->set[h->n++], set, 4 * sizeof *set);
+}
+
+static int has_letter(const uint64_t set[4])
+{
+	return ((set[1] >> 1) & 0x3FFFFFF) || ((set[1] >> 33) & 0x3FFFFFF); /* 'A'-'Z', 'a'-'z' */
+}
+
+static int has_high_byte(const uint64_t set[4])
+{
+	return set[2] || set[3];
+}
+
+/* Whether the group p[i..end) (p[i] == '(') takes no bytes: a lookaround, or an option
+ * setting such as (?i). *inner is where its alternatives start otherwise (0: a group
+ * the reading does not know: conditions, recursion, callouts, comments). */
+static int group_is_zero_width(const char *p, size_t i, size_t end, size_t *inner)
+{
+	size_t in = i + 1, close = end - 1;
+	*inner = in;
+	if (in < close && p[in] == '*')
+		*inner = 0; /* (*VERB) */
+	if (in >= close || p[in] != '?')
+		return 0;
+	char k = in + 1 < close ? p[in + 1] : ')';
+	if (k == '=' || k == '!' || (k == '<' && in + 2 < close && (p[in + 2] == '=' || p[in + 2] == '!')))
+		return 1;
+	if (k == ':' || k == '>' || k == '|') {
+		*inner = in + 2;
+		return 0;
+	}
+	if (k == '<' || k == '\'' || (k == 'P' && in + 2 < close && p[in + 2] == '<')) {
+		size_t name = in + (k == 'P' ? 3 : 2); /* (?<n>, (?'n', (?P<n> */
+		const char *gt = name < close ? memchr(p + name, k == '\'' ? '\'' : '>', close - name) : NULL;
+		*inner = gt ? (size_t)(gt - p) + 1 : 0;
+		return 0;
+	}
+	size_t k2 = in + 1; /* (?i), (?-i), (?^): nothing; (?i:...): its inside */
+	while (k2 < close && strchr("imnsxJU-^", p[k2]))
+		k2++;
+	if (k2 == close && k2 > in + 1)
+		return 1;
+	*inner = k2 < close && p[k2] == ':' && k2 > in + 1 ? k2 + 1 : 0;
+	return 0;
+}
+
+/* The atom at p[i] read as a head: its bytes (h->fixed when it takes exactly h->n),
+ * or *zero when it takes none. Returns the index after it. */
+static size_t head_atom(const char *p, size_t len, size_t i, int caseless, head_reading *h,
+                        int *zero, int depth)
+{
+	uint64_t set[4] = {0, 0, 0, 0};
+	unsigned char ch = (unsigned char)p[i];
+	size_t next = i + 1;
+	int one = 0; /* set holds the bytes of one character of one byte */
+	h->n = 0;
+	h->fixed = 0;
+	*zero = 0;
+	if (ch == '\\') {
+		next = escape_end(p, len, i);
+		char e = i + 1 < len ? p[i + 1] : '\\';
+		if (next == i + 2 && strchr("bBAzZG", e))
+			*zero = 1;
+		else if (next == i + 2 && strchr("dsw", e))
+			one = add_class_escape(set, e);
+		else if (next == i + 2 && !is_alnum((unsigned char)e) && (unsigned char)e >= 0x20 &&
+		         (unsigned char)e < 0x7f) {
+			add_byte(set, (unsigned char)e);
+			one = 1;
+		}
+	} else if (ch == '[') {
+		next = skip_class(p, len, i);
+		one = class_bytes(p, i, next, set);
+	} else if (ch == '(') {
+		size_t inner;
+		next = skip_group(p, len, i);
+		if (next > len || p[next - 1] != ')')
+			return len; /* unbalanced: ends the reading */
+		if (group_is_zero_width(p, i, next, &inner))
+			*zero = 1;
+		else if (inner && depth < STARTS_DEPTH)
+			read_head_alternatives(p + inner, next - 1 - inner, caseless, h, depth + 1);
+		return next;
+	} else if (ch == '^' || ch == '$') {
+		*zero = 1;
+	} else if (ch >= 0x80) { /* a character beyond ASCII, its bytes as they are */
+		while (next < len && ((unsigned char)p[next] & 0xC0) == 0x80)
+			next++;
+		if (caseless)
+			return next; /* its other case may take other bytes */
+		h->fixed = 1;
+		for (size_t k = i; k < next; k++) {
+			memset(set, 0, sizeof set);
+			add_byte(set, (unsigned char)p[k]);
+			head_push(h, set);
+		}
+		return next;
+	} else if (!strchr(".|)*+?{", (char)ch)) {
+		add_byte(set, ch);
+		one = 1;
+	}
+	if (!one)
+		return next;
+	if (caseless && has_letter(set)) { /* one byte, or a character beyond ASCII */
+		fold_set(set);
+		head_push(h, set);
+		return next;
+	}
+	h->fixed = !has_high_byte(set); /* else a character of 1 to 4 bytes */
+	head_push(h, set);
+	return next;
+}
+
+/* Appends `atom` repeated min to max times to h, as far as its bytes are known. */
+static void head_append(head_reading *h, const head_reading *atom, unsigned long min,
+                        unsigned long max)
+{
+	for (unsigned long r = 0; r < min && h->fixed; r++) {
+		for (size_t k = 0; k < atom->n && h->fixed; k++)
+			head_push(h, atom->set[k]);
+		h->fixed = h->fixed && atom->fixed;
+	}
+	if (min != max)
+		h->fixed = 0;
+}
+
+/* The head of the sequence p[0..len) (no top-level '|'), going on from h. */
+static void read_head_sequence(const char *p, size_t len, int caseless, head_reading *h,
+                               int depth)
+{
+	for (size_t i = 0; i < len && h->fixed;) {
+		head_reading atom;
+		int zero;
+		size_t next = head_atom(p, len, i, caseless, &atom, &zero, depth);
+		unsigned long min = 1;
+		size_t q = next < len ? quantifier(p, len, next, &min) : 0;
+		unsigned long max = quantifier_max(p, next, q);
+		i = next + q;
+		if (!zero)
+			head_append(h, &atom, min, max);
+	}
+}
+
+/* The head of the alternatives of p[0..len): the bytes all of them start with, up to
+ * the fewest any is known to take; fixed when each takes exactly as many. */
+static int read_head_alternatives(const char *p, size_t len, int caseless, head_reading *out,
+                                  int depth)
+{
+	size_t n = SIZE_MAX;
+	int fixed = 1;
+	head_reading all;
+	memset(&all, 0, sizeof all);
+	for (size_t i = 0, start = 0; i <= len;) {
+		i = next_of(p, len, i, '\\', '[', '(', '|');
+		if (i >= len || p[i] == '|') {
+			head_reading one;
+			one.n = 0;
+			one.fixed = 1;
+			read_head_sequence(p + start, (i < len ? i : len) - start, caseless, &one, depth);
+			fixed = fixed && one.fixed && (n == SIZE_MAX || n == one.n);
+			n = one.n < n ? one.n : n;
+			for (size_t k = 0; k < n; k++)
+				for (int w = 0; w < 4; w++)
+					all.set[k][w] |= one.set[k][w];
+			start = ++i;
+			continue;
+		}
+		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i) : skip_group(p, len, i);
+	}
+	all.n = n == SIZE_MAX ? 0 : n;
+	all.fixed = fixed;
+	*out = all;
+	return 1;
+}
+
+/* Whether the reading of heads and lookbehinds knows the pattern: no quoting, no \K
+ * (a match would not start where it is tried), no verb ((*UCP) changes \d \w \s), no
+ * comment, no (?x), no (*ACCEPT). */
+static int head_readable(const char *p, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++)
+		if (p[i] == '\\' && (p[++i] == 'Q' || p[i] == 'E' || p[i] == 'K'))
+			return 0;
+	for (size_t i = 0; i + 1 < len; i++)
+		if (p[i] == '(' && p[i + 1] == '*')
+			return 0;
+	return !memchr(p, '#', len) && !sets_option(p, len, 'x') && !has_accept(p, len);
+}
+
+size_t mesura_policy__regex_head(const char *p, size_t len, uint64_t head[][4])
+{
+	if (!head_readable(p, len))
+		return 0;
+	head_reading h;
+	read_head_alternatives(p, len, sets_option(p, len, 'i'), &h, 0);
+	memcpy(head, h.set, h.n * sizeof h.set[0]);
+	return h.n;
+}
+
+/* The ASCII characters the class p[i..end) matches (bits of bytes below 0x80), as far
+ * as the reading knows them: *exact when it knows every one (a negated class needs
+ * that: its complement is what it matches). \pL and \p{L} are the ASCII letters, \pN
+ * \p{N} \p{Nd} the digits; characters beyond ASCII add none. Under (?i) (`caseless`:
+ * somewhere in the pattern), a negated class's letters count in both cases. */
+static void class_ascii(const char *p, size_t i, size_t end, int caseless, uint64_t set[4],
+                        int *exact)
+{
+	uint64_t in[4] = {0, 0, 0, 0};
+	size_t k = i + 1, last = end - 1;
+	int negated = k < last && p[k] == '^';
+	*exact = end >= i + 3 && p[last] == ']';
+	for (k += negated ? 1 : 0; *exact && k < last;) {
+		unsigned char ch = (unsigned char)p[k];
+		if (ch == '\\' && k + 1 < last) {
+			size_t e_end = escape_end(p, last, k);
+			char e = p[k + 1];
+			const char *arg = p + k + 2;
+			size_t n = e_end - k - 2;
+			if (e_end == k + 2 && strchr("dswDSW", e))
+				add_class_escape(in, e);
+			else if (e == 'p' && ((n == 1 && arg[0] == 'L') || (n == 3 && memcmp(arg, "{L}", 3) == 0))) {
+				add_range(in, 'A', 'Z');
+				add_range(in, 'a', 'z');
+			} else if (e == 'p' && ((n == 1 && arg[0] == 'N') || (n == 3 && memcmp(arg, "{N}", 3) == 0) ||
+			                      (n == 4 && memcmp(arg, "{Nd}", 4) == 0)))
+				add_class_escape(in, 'd');
+			else if (e_end == k + 2 && !is_alnum((unsigned char)e) && (unsigned char)e < 0x80 &&
+			         !(k + 3 < last && p[k + 2] == '-'))
+				add_byte(in, (unsigned char)e);
+			else
+				*exact = 0;
+			k = e_end;
+			continue;
+		}
+		if (ch == '[' && k + 1 < last && p[k + 1] == ':') {
+			*exact = 0; /* a POSIX class */
+			break;
+		}
+		size_t n = 1;
+		while (ch >= 0x80 && k + n < last && ((unsigned char)p[k + n] & 0xC0) == 0x80)
+			n++;
+		if (k + n + 1 < last && p[k + n] == '-') { /* a range */
+			unsigned char hi = (unsigned char)p[k + n + 1];
+			if (ch >= 0x80 || hi == '\\' || hi == '[' || hi >= 0x80)
+				*exact = 0;
+			else
+				add_range(in, ch, hi);
+			k += n + 2;
+			continue;
+		}
+		if (ch < 0x80)
+			add_byte(in, ch);
+		k += n;
+	}
+	in[2] = in[3] = 0; /* \D \S \W: their bytes beyond ASCII are no character's */
+	if (negated && caseless)
+		fold_set(in);
+	for (int w = 0; w < 2; w++)
+		set[w] = negated ? ~in[w] : in[w];
+	set[2] = set[3] = 0;
+}
+
+/* The lookbehind p[i..end) (p[i] == '(', "(?<!" ...) as a refusal: a fixed sequence of
+ * single characters, each read as the ASCII ones it matches. 0 when it is not one. */
+static int lookbehind_refusal(const char *p, size_t i, size_t end, int caseless,
+                              regex_refusal *r)
+{
+	size_t k = i + 4, close = end - 1;
+	r->len = 0;
+	while (k < close) {
+		uint64_t set[4] = {0, 0, 0, 0};
+		size_t next = k + 1;
+		int exact = 1;
+		unsigned char ch = (unsigned char)p[k];
+		if (ch == '\\') {
+			next = escape_end(p, close, k);
+			char e = p[k + 1];
+			if (next == k + 2 && strchr("dswDSW", e))
+				add_class_escape(set, e);
+			else if (next == k + 2 && !is_alnum((unsigned char)e) && (unsigned char)e < 0x80)
+				add_byte(set, (unsigned char)e);
+			else
+				return 0;
+		} else if (ch == '[') {
+			next = skip_class(p, close, k);
+			class_ascii(p, k, next, caseless, set, &exact);
+			if (!exact && p[k + 1] == '^')
+				return 0;
+		} else if (ch < 0x80 && !strchr(".^$|()*+?{", (char)ch)) {
+			add_byte(set, ch);
+		} else {
+			return 0; /* a group, an anchor, a character beyond ASCII... */
+		}
+		set[2] = set[3] = 0;
+		unsigned long min = 1;
+		size_t q = quantifier(p, close, next, &min);
+		if (q && quantifier_max(p, next, q) != min)
+			return 0;
+		for (unsigned long m = q ? min : 1; m > 0; m--) {
+			if (r->len == REFUSAL_MAX)
+				return 0;
+			memcpy(r->set[r->len++], set, sizeof set);
+		}
+		k = next + q;
+	}
+	return r->len > 0;
+}
+
+size_t mesura_policy__regex_refusals(const char *p, size_t len, regex_refusal *out, size_t cap)
+{
+	size_t n = 0;
+	if (!head_readable(p, len) || !is_sequence(p, len))
+		return 0;
+	int caseless = sets_option(p, len, 'i'), boundary = 0;
+	for (size_t i = 0; i < len;) { /* the atoms before the first that takes bytes */
+		size_t inner, next;
+		if (p[i] == '\\' && i + 1 < len && strchr("bBAG", p[i + 1])) {
+			boundary |= p[i + 1] == 'b';
+			i += 2;
+			continue;
+		}
+		if (p[i] == '^') {
+			i++;
+			continue;
+		}
+		if (p[i] != '(')
+			break;
+		next = skip_group(p, len, i);
+		if (next > len || p[next - 1] != ')' || !group_is_zero_width(p, i, next, &inner))
+			break;
+		unsigned long min = 1;
+		if (quantifier(p, len, next, &min))
+			break; /* a repeated assertion: not read */
+		if (next - i > 5 && p[i + 2] == '<' && p[i + 3] == '!' && n < cap &&
+		    lookbehind_refusal(p, i, next, caseless, &out[n]))
+			n++;
+		i = next;
+	}
+	/* \b before a word character (ASCII \w, without UCP) refuses one right before it */
+	uint64_t head[REGEX_HEAD_MAX][4], word[4] = {0, 0, 0, 0};
+	add_class_escape(word, 'w');
+	if (boundary && n < cap && mesura_policy__regex_head(p, len, head) > 0 &&
+	    (head[0][0] & ~word[0]) == 0 && (head[0][1] & ~word[1]) == 0 && !has_high_byte(head[0])) {
+		out[n].len = 1;
+		memcpy(out[n].set[0], word, sizeof word);
+		n++;
+	}
+	return n;
+}
+
 /* ------------------------------------------------------------ prefilter */
 
 static void set_bit(uint64_t *bits, unsigned byte)
@@ -1651,6 +2028,38 @@ static void find_starts(compiler *c, policy_cond *x, const ynode *regex)
 		x->n_starts = 0;
 }
 
+/* The head and the leading lookbehinds of a leaf tried at offsets the scanner picks
+ * (near digits; at start literals, the lookbehinds only): read there before PCRE2 runs,
+ * they rule most offsets out for a few bit tests (a digit inside a number, a letter
+ * that cannot start the match). */
+static void find_head_and_refusals(compiler *c, policy_cond *x, const ynode *regex)
+{
+	uint64_t head[REGEX_HEAD_MAX][4];
+	regex_refusal refusals[REFUSALS_MAX];
+	if (!x->anchored && !x->n_starts)
+		return;
+	size_t n = x->anchored ? mesura_policy__regex_head(regex->text, regex->len, head) : 0;
+	size_t r = mesura_policy__regex_refusals(regex->text, regex->len, refusals, REFUSALS_MAX);
+	if (n) {
+		uint64_t (*copy)[4] = mesura_arena__alloc(&c->policy->arena, n * sizeof *copy);
+		c->failed_alloc |= !copy;
+		if (copy) {
+			memcpy(copy, head, n * sizeof *copy);
+			x->head = (const uint64_t(*)[4])copy;
+			x->head_len = n;
+		}
+	}
+	if (r) {
+		regex_refusal *copy = mesura_arena__alloc(&c->policy->arena, r * sizeof *copy);
+		c->failed_alloc |= !copy;
+		if (copy) {
+			memcpy(copy, refusals, r * sizeof *copy);
+			x->refusals = copy;
+			x->n_refusals = r;
+		}
+	}
+}
+
 /* ------------------------------------------------------------ compiling */
 
 /* Column of byte `offset` of a regex written as the scalar node n: exact for plain and
@@ -1773,5 +2182,6 @@ uint32_t mesura_policy__compile_regex(compiler *c, const ynode *regex, const yno
 		c->failed_alloc |= !x->anchored;
 	}
 	x->jit = is_jit(x->regex) && (!x->anchored || is_jit(x->anchored));
+	find_head_and_refusals(c, x, regex);
 	return id;
 }

@@ -70,4 +70,17 @@ size_t mesura_policy__regex_starts(const char *pattern, size_t len, int view_fol
                                    void (*run)(const char *s, size_t n, void *payload),
                                    void *payload);
 
+/* The bytes every match of `pattern` starts with, as far as a simple reading can tell:
+ * head[k] the set of byte k's possible values (a bit per byte), for the k below the
+ * count returned (at most REGEX_HEAD_MAX; 0 when unsure). Every match takes at least
+ * that many bytes. Exposed for tests. */
+size_t mesura_policy__regex_head(const char *pattern, size_t len, uint64_t head[][4]);
+
+/* The negative lookbehinds in front of `pattern` (before its first atom that takes
+ * bytes) that are a fixed sequence of single characters, read as the ASCII characters
+ * each matches (fewer when unsure): a match never starts right after such a sequence.
+ * Writes at most `cap` to `out` and returns how many. Exposed for tests. */
+size_t mesura_policy__regex_refusals(const char *pattern, size_t len, regex_refusal *out,
+                                     size_t cap);
+
 #endif

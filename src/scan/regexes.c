@@ -291,6 +291,37 @@ static int match_regex(mesura_scanner *s, uint32_t cond)
 	return MESURA_OK;
 }
 
+static int in_set(const uint64_t set[4], unsigned char byte)
+{
+	return (set[byte >> 6] >> (byte & 63)) & 1;
+}
+
+/* Whether one of x's leading lookbehinds refuses a match at offset p of t: the ASCII
+ * characters right before p are a text it rules out. */
+static int refused_at(const policy_cond *x, const unsigned char *t, size_t p)
+{
+	for (size_t i = 0; i < x->n_refusals; i++) {
+		const regex_refusal *r = &x->refusals[i];
+		size_t k = 0;
+		while (k < r->len && r->len <= p && in_set(r->set[k], t[p - r->len + k]))
+			k++;
+		if (k == r->len && r->len <= p)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether t[p..len) starts with bytes of x's head (the first is PCRE2's own). */
+static int head_fits(const policy_cond *x, const unsigned char *t, size_t len, size_t p)
+{
+	if (!in_set(x->pre.any_of, t[p]))
+		return 0;
+	for (size_t k = 0; k < x->head_len; k++)
+		if (p + k >= len || !in_set(x->head[k], t[p + k]))
+			return 0;
+	return 1;
+}
+
 /* The same, for a leaf whose every match has a digit within `lead` bytes of its start
  * (cards, IBANs, IDs, phones): tried, anchored, only at the few offsets that close
  * before a digit of the view whose byte can start a match (PCRE2's own first-byte
@@ -316,9 +347,9 @@ static int match_regex_near_digits(mesura_scanner *s, const view_regex *r,
 			continue;
 		}
 		for (size_t p = from > at ? from : at; p <= d; p++) {
-			unsigned char first = (unsigned char)text[p];
-			if ((first & 0xC0) == 0x80 || !((x->pre.any_of[first >> 6] >> (first & 63)) & 1))
-				continue; /* inside a character, or no match starts with that byte */
+			const unsigned char *t = (const unsigned char *)text;
+			if ((t[p] & 0xC0) == 0x80 || !head_fits(x, t, len, p) || refused_at(x, t, p))
+				continue; /* inside a character, or no match starts there */
 			int found;
 			size_t next;
 			tried++;
@@ -401,7 +432,7 @@ static int match_regex_at_starts(mesura_scanner *s, const view_regex *r)
 	for (size_t from = 0; from < len; from += CHUNK) {
 		for (unsigned bits = start_candidates(x, t, len, from); bits; bits &= bits - 1) {
 			size_t p = from + chunk_lowest_bit(bits);
-			if (p < at || !start_literal_at(x, t + p, len - p))
+			if (p < at || !start_literal_at(x, t + p, len - p) || refused_at(x, t, p))
 				continue;
 			int found;
 			size_t next;
