@@ -1000,6 +1000,16 @@ static const char *const TRICKY_POSTS[] = {
 	"fuck...", "fuck.)x", "<fuck>", "x<fuck>", "#FUCKTHIS", "#FUCKThis", "#THISFUCK", "#thisFUCK",
 	"#FUCK\xcc\x81this", "foo:http://x.com/fuck", "http://x.com:fuck@y.es", "#x'fuck", "x_y.fuck",
 	"\xc3\xa9.fuck", "fuck.\xc3\xa9", "#fuck'x", "fuck'#x", "FUCK'S", "#A.FUCK",
+	/* posts of ASCII and precomputed characters, each view's stage 1 made in one pass
+	 * (normalize_table_post): look-alikes read in context (¡ between letters, € before
+	 * one), fullwidth letters, ZWSP, the emoji variation selector, '&' and '%' that are no
+	 * markup; and the posts that hand over to the general path: a mark after a table
+	 * letter, after a dropped ZWJ, markup, a flag (regional indicators), ￠ (NFKC's ¢) */
+	"h\xc2\xa1jo de puta", "\xc2\xa1Hola, m\xe2\x82\xac" "rda!", "\xc2\xa1puta\xc2\xa1",
+	"\xef\xbd\x86\xef\xbd\x95\xef\xbd\x83\xef\xbd\x8b you", "p\xe2\x80\x8bu\xe2\x80\x8bt\xe2\x80\x8b" "a",
+	"\xe2\x9d\xa4\xef\xb8\x8f mierda", "AT&T sucks 50% \xc3\xb1o puta", "caf\xc3\xa9\xcc\x81 mierda",
+	"shit\xe2\x80\x8d\xcc\x81", "m&#105;erda \xc3\xa9", "\xf0\x9f\x87\xaa\xf0\x9f\x87\xb8 puta",
+	"\xef\xbf\xa0" "abr\xc3\xb3n", "MI\xc3\x89RDA \xc3\x91", "\xc3\x9f" "hit",
 	/* regexes searched from where a start literal is: at the start, in the middle and at
 	 * the end of a post, after a multi-byte character, two candidates at one offset or
 	 * overlapping, a first candidate that fails and a later one that matches, capitals,

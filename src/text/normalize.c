@@ -491,6 +491,8 @@ static const struct {
 /* Index of cp in nz->pre, or SIZE_MAX. */
 static size_t pre_index(int32_t cp)
 {
+	if (cp <= PRE_RANGES[0].last) /* the two-byte characters, most of them */
+		return cp >= PRE_RANGES[0].first ? (size_t)(cp - PRE_RANGES[0].first) : SIZE_MAX;
 	size_t base = 0;
 	for (size_t r = 0; r < N_PRE_RANGES; r++) {
 		if (cp < PRE_RANGES[r].first)
@@ -502,10 +504,18 @@ static size_t pre_index(int32_t cp)
 	return SIZE_MAX;
 }
 
-static const pre_char *precomputed(const mesura_normalizer *nz, int32_t cp)
+/* The table's entry for cp, look-alikes read in context included; NULL if none. */
+static inline const pre_char *pre_entry(const mesura_normalizer *nz, int32_t cp)
 {
 	size_t k = cp >= 0x80 && nz->pre ? pre_index(cp) : SIZE_MAX;
 	return k != SIZE_MAX && nz->pre[k].kind != PRE_NONE ? &nz->pre[k] : NULL;
+}
+
+/* The table's entry for cp when it holds cp's stage 1 wherever cp starts a segment. */
+static const pre_char *precomputed(const mesura_normalizer *nz, int32_t cp)
+{
+	const pre_char *c = pre_entry(nz, cp);
+	return c && !(c->kind & PRE_IN_CONTEXT) ? c : NULL;
 }
 
 /* The precomputed stage 1 of the character cp at s[i, i + n) when it is what the
@@ -664,6 +674,28 @@ static void copy_run(view_buf *b, const unsigned char *s, size_t from, size_t to
 	mesura_view__map_linear(b, n, from);
 }
 
+/* The stage 1 of the look-alike cp read in context at s[i, i + n), whose entry is c:
+ * its ASCII letters (case folded as the normaliser folds), one block of the map, in
+ * *letters, where it reads as them (reads_as_letter, on the source, as on the general
+ * path); else c as it is when alone. */
+static const pre_char *in_context(stage1 *st, int32_t cp, const pre_char *c, size_t i, size_t n,
+                                  pre_char *letters)
+{
+	const char *ascii;
+	unsigned context = MESURA_LOOKALIKE_ALWAYS;
+	size_t k = mesura_text__confusable(cp, &ascii, &context);
+	if (!reads_as_letter(st, context, i, i + n)) {
+		*letters = *c;
+		letters->kind &= (uint8_t)~PRE_IN_CONTEXT;
+		return letters;
+	}
+	*letters = (pre_char){PRE_CHANGED, (uint8_t)k, {0}};
+	int fold = (st->nz->flags & MESURA_NORM_CASEFOLD) != 0;
+	for (size_t j = 0; j < k; j++)
+		letters->out[j] = fold ? ascii_lower((unsigned char)ascii[j]) : (unsigned char)ascii[j];
+	return letters;
+}
+
 /* Stage 1 of a post made only of ASCII the fast path copies (ascii_run), '%' and '&'
  * that start no markup, and precomputed characters (but U+202E under
  * REMOVE_INVISIBLES, which starts an override), in one pass over its marked bytes
@@ -698,9 +730,12 @@ static int normalize_table_post(stage1 *st, const text_marks *marks)
 		}
 		int32_t cp;
 		size_t n = decode_at(s, len, i, &cp);
-		const pre_char *c = cp >= 0 ? precomputed(nz, cp) : NULL;
+		const pre_char *c = cp >= 0 ? pre_entry(nz, cp) : NULL;
 		if (!c || (cp == 0x202E && (nz->flags & MESURA_NORM_REMOVE_INVISIBLES)))
 			return NOT_TABLE_POST;
+		pre_char letters;
+		if (c->kind & PRE_IN_CONTEXT)
+			c = in_context(st, cp, c, i, n, &letters);
 		if (c->kind != PRE_SAME) {
 			if (b->n_atoms + 2 > b->atoms_cap)
 				rc = mesura_view__reserve_atoms(st->v, b, 2);
@@ -757,7 +792,16 @@ static int read_in_context(const mesura_normalizer *nz, int32_t cp)
 static int precompute_char(const mesura_normalizer *nz, mesura_view *v, int32_t cp,
                            pre_char *out)
 {
-	if (read_in_context(nz, cp)) {
+	/* A look-alike read in context by its neighbours (not a regional indicator, which
+	 * its run decides) alone does not read as its letters, whatever it decomposes to:
+	 * what it makes alone, marked PRE_IN_CONTEXT. */
+	const char *ascii;
+	unsigned context = MESURA_LOOKALIKE_ALWAYS;
+	int in_context = (nz->flags & MESURA_NORM_CONFUSABLES) &&
+	                 mesura_text__confusable(cp, &ascii, &context) &&
+	                 (context == MESURA_LOOKALIKE_BEFORE_LETTER ||
+	                  context == MESURA_LOOKALIKE_BETWEEN_LETTERS);
+	if (!in_context && read_in_context(nz, cp)) {
 		*out = (pre_char){PRE_NONE, 0, {0}}; /* depends on its neighbours */
 		return MESURA_OK;
 	}
@@ -782,6 +826,10 @@ static int precompute_char(const mesura_normalizer *nz, mesura_view *v, int32_t 
 		out->len = (uint8_t)b->len;
 		memcpy(out->out, b->text, b->len);
 	}
+	if (in_context)
+		out->kind = out->kind == PRE_SAME || out->kind == PRE_CHANGED
+		                ? (uint8_t)(out->kind | PRE_IN_CONTEXT)
+		                : (uint8_t)PRE_NONE;
 	return MESURA_OK;
 }
 
