@@ -1038,7 +1038,17 @@ static const char *const TRICKY_POSTS[] = {
 	"1, 612 345", "12 345", "612  345", "612-3456", "50%", "x50%", "5,0 %", "\xc3\xa9" "50%",
 	"_50%", "a 50 %", "AES91 2100 0418 4502 0005 1332", "\xc3\xb1" "ES91 2100 0418 4502 0005 1332",
 	"9ES91 2100 0418 4502 0005 1332", "x4111 1111 1111 1111", "\xc3\xa9" "4111 1111 1111 1111",
-	"no eres tonto", "\xc3\xb1" "eres tonto", "xeres tonto", "1eres tonto", "no  eres tonto"};
+	"no eres tonto", "\xc3\xb1" "eres tonto", "xeres tonto", "1eres tonto", "no  eres tonto",
+	/* regexes whose rules need terms as well, which the post holds or not, in a view
+	 * searched before theirs or after; an unless regex, with its match tree holding or
+	 * not */
+	"revenue +18%, sneak peek", "margin 42% before the call", "growth 18%, sneak peek",
+	"revenue 18%", "REVENUE 18 % not public", "revenue 18% not public, results are out",
+	"18% before the launch, revenue", "results are out, revenue up 18% before the call",
+	"revenue: results are out", "12 Main St, pay him a visit", "12 Main Street",
+	"pay him a visit at 12 Main Road", "his address: 12 Main st, you know what to do",
+	"his address, pay him a visit", "12 main st", "idiota @acme", "@acme idiota", "@acme",
+	"eres idiota @acme", "hola @x y adios"};
 
 /* A post of ASCII with markup or a control in it is not plain (src/text/plain.h): its
  * views take the stage-1 pass, which decodes the markup and drops the control, where
@@ -1257,6 +1267,65 @@ START_TEST(heads_and_refusals_are_used)
 	ck_assert_uint_gt(with_head, near / 2);
 	ck_assert_uint_gt(with_refusals, near / 2);
 	mesura_policy_free(p);
+}
+END_TEST
+
+/* The view_regex of leaf `cond` in its view. */
+static const view_regex *view_regex_of(const mesura_policy *p, uint32_t cond)
+{
+	const policy_view *view = &p->views[p->conds[cond].view];
+	for (size_t k = 0; k < view->n_regexes; k++)
+		if (view->regexes[k].cond == cond)
+			return &view->regexes[k];
+	ck_abort_msg("leaf %u is in no view", cond);
+	return NULL;
+}
+
+/* The regex leaves whose rules need more than them wait for what they need: the
+ * soundness policy's (the posts above compare that path with the exhaustive search)
+ * and the default policy's figures and doxxing leaves. */
+START_TEST(regexes_wait_for_what_their_rules_need)
+{
+	engine e = engine_of(tu_load_ok(tu_data_path("../policies/soundness.yaml"), NULL));
+	const mesura_policy *p = e.policy;
+	size_t gated = 0, later = 0;
+	for (size_t i = 0; i < p->n_conds; i++) {
+		const policy_cond *x = &p->conds[i];
+		if (x->kind != COND_REGEX)
+			continue;
+		const view_regex *r = view_regex_of(p, (uint32_t)i);
+		const char *id = p->rules[x->rule].id;
+		size_t want = strcmp(id, "figures") == 0 ? (x->role == ROLE_UNLESS ? 1 : 2)
+		            : strcmp(id, "doxxing") == 0 ? 1
+		            : strcmp(id, "combo") == 0 ? 1 : 0;
+		ck_assert_msg(r->n_needs == want, "%s: %zu needs", id, r->n_needs);
+		gated += r->n_needs > 0;
+		later += r->n_needs > 0 && r->settled > x->view;
+	}
+	printf("soundness policy: %zu regex leaves wait for their rules, %zu of them for a later "
+	       "view\n", gated, later);
+	ck_assert_uint_eq(gated, 5); /* figures' two and its unless leaf, doxxing, combo */
+	ck_assert_uint_gt(later, 0);
+	ck_assert_uint_lt(later, gated);
+	engine_free(&e);
+
+	mesura_policy *d = NULL;
+	ck_assert_int_eq(mesura_policy_default(&d, NULL, NULL), MESURA_OK);
+	gated = later = 0;
+	for (size_t i = 0; i < d->n_conds; i++) {
+		const policy_cond *x = &d->conds[i];
+		if (x->kind != COND_REGEX || d->rules[x->rule].disabled)
+			continue;
+		const view_regex *r = view_regex_of(d, (uint32_t)i);
+		gated += r->n_needs > 0;
+		later += r->n_needs > 0 && r->settled > x->view;
+	}
+	printf("default policy: %zu regex leaves wait for their rules, %zu of them for a later "
+	       "view\n", gated, later);
+	ck_assert_uint_eq(view_regex_of(d, (uint32_t)(regex_leaf(d, "confidential.figures-en") - d->conds))->n_needs, 2);
+	ck_assert_uint_eq(view_regex_of(d, (uint32_t)(regex_leaf(d, "harassment.en-doxxing") - d->conds))->n_needs, 1);
+	ck_assert_uint_gt(later, 5);
+	mesura_policy_free(d);
 }
 END_TEST
 
@@ -1794,7 +1863,7 @@ int main(void)
 		{"soundness", {ascii_posts_with_markup_or_controls_take_stage1,
 		               a_scanner_forgets_the_last_posts_hits,
 		               exhaustive_mode_agrees_on_chosen_posts, start_literals_are_used,
-		               heads_and_refusals_are_used,
+		               heads_and_refusals_are_used, regexes_wait_for_what_their_rules_need,
 		               exhaustive_mode_agrees_on_random_posts, exhaustive_mode_agrees_on_data_files,
 		               joined_phrases_anywhere_in_a_post, joiners_found_at_every_offset, NULL}},
 		{"options", {no_files_option_and_builtins, NULL}},

@@ -168,6 +168,12 @@ typedef struct {
 	uint32_t cond;
 	int has_keywords;
 	int has_starts; /* searched from where its start literals are (policy_cond) */
+	const uint32_t *needs; /* the trees that must hold for its hits to be read: the
+	                 * other children of each `all` on the way to it (and for an unless
+	                 * leaf, the rule's match tree); the scanner looks at them first */
+	size_t n_needs;
+	size_t settled; /* the last view of the terms leaves in them (0: none): after that
+	                 * view's search, their terms are known */
 } view_regex;
 
 /* A normalised view the scanner makes of each post; the automata of the terms leaves

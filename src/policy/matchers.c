@@ -349,6 +349,65 @@ static int build_digit_gate(mesura_policy *p, policy_view *view)
 	return MESURA_OK;
 }
 
+/* Whether `leaf` is in the tree `node`; then adds to needs[*n] (NULL: only counts) the
+ * other children of each `all` on the way to it. */
+static int add_needs(const mesura_policy *p, uint32_t node, uint32_t leaf, uint32_t *needs,
+                     size_t *n)
+{
+	const policy_cond *x = &p->conds[node];
+	if (node == leaf)
+		return 1;
+	for (size_t i = 0; !is_leaf(x) && i < x->n_children; i++) {
+		if (!add_needs(p, x->children[i], leaf, needs, n))
+			continue;
+		for (size_t k = 0; x->kind == COND_ALL && k < x->n_children; k++)
+			if (k != i && needs)
+				needs[(*n)++] = x->children[k];
+			else if (k != i)
+				(*n)++;
+		return 1;
+	}
+	return 0;
+}
+
+/* The last view of the terms leaves of the tree `node` (0 when it has none). */
+static size_t last_terms_view(const mesura_policy *p, uint32_t node)
+{
+	const policy_cond *x = &p->conds[node];
+	size_t last = x->kind == COND_TERMS ? x->view : 0;
+	for (size_t i = 0; !is_leaf(x) && i < x->n_children; i++) {
+		size_t v = last_terms_view(p, x->children[i]);
+		last = v > last ? v : last;
+	}
+	return last;
+}
+
+/* What regex leaf r of a view needs for its hits to be read (view_regex): the trees
+ * and the view after which their terms are known. */
+static int find_needs(mesura_policy *p, view_regex *r)
+{
+	const policy_cond *x = &p->conds[r->cond];
+	const policy_rule *rule = &p->rules[x->rule];
+	uint32_t root = x->role == ROLE_UNLESS ? rule->unless : rule->match;
+	size_t n = x->role == ROLE_UNLESS;
+	add_needs(p, root, r->cond, NULL, &n);
+	if (n == 0)
+		return MESURA_OK;
+	uint32_t *needs = mesura_arena__alloc(&p->arena, n * sizeof *needs);
+	if (!needs)
+		return MESURA_ENOMEM;
+	r->n_needs = 0;
+	if (x->role == ROLE_UNLESS)
+		needs[r->n_needs++] = rule->match;
+	add_needs(p, root, r->cond, needs, &r->n_needs);
+	for (size_t i = 0; i < r->n_needs; i++) {
+		size_t v = last_terms_view(p, needs[i]);
+		r->settled = v > r->settled ? v : r->settled;
+	}
+	r->needs = needs;
+	return MESURA_OK;
+}
+
 static int build_view(mesura_policy *p, size_t v)
 {
 	policy_view *view = &p->views[v];
@@ -380,8 +439,12 @@ static int build_view(mesura_policy *p, size_t v)
 			                                  pre->min_digit_run,   pre->max_len,
 			                                  pre->digit_lead,      pre->min_capital_run,
 			                                  pre->class_run,       (uint32_t)i,
-			                                  pre->has_keywords,    has_starts(&p->conds[i])};
+			                                  pre->has_keywords,    has_starts(&p->conds[i]),
+			                                  NULL,                 0,
+			                                  0};
 	}
+	for (size_t k = 0; rc == MESURA_OK && k < view->n_regexes; k++)
+		rc = find_needs(p, &view->regexes[k]);
 	return rc == MESURA_OK ? build_digit_gate(p, view) : rc;
 }
 

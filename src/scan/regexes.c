@@ -201,8 +201,9 @@ static int summary_not_worth(const view_regex *r)
 	       r->min_capital_run == 0 && r->class_run == 0;
 }
 
-/* Whether the regex can match in a view of `len` bytes summarised by `sum`. */
-static int prefilter_passes(const mesura_scanner *s, const view_regex *r, const char *text,
+/* Whether the regex can match in a view of `len` bytes summarised by `sum` (inlined in
+ * the loop over a view's leaves: called for most of them in every post). */
+static inline __attribute__((always_inline)) int prefilter_passes(const mesura_scanner *s, const view_regex *r, const char *text,
                             size_t len, view_summary *sum)
 {
 	if (s->exhaustive)
@@ -502,11 +503,97 @@ static uint64_t too_few_digits(const policy_view *view, const char *text, size_t
 	return sum->digits < DIGIT_GATE ? view->digit_gate[sum->digits * words + w] : 0;
 }
 
-int mesura_scan__match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
+/* What is known of a tree of conditions while the post is scanned. */
+typedef enum { TREE_FAILS, TREE_HOLDS, TREE_OPEN } tree_state;
+
+static int put_off(const mesura_scanner *s, uint32_t bit)
+{
+	return (s->regex_later[bit / 64] >> (bit % 64)) & 1;
+}
+
+/* Tree `cond` with the terms of the views up to `view` searched and the regex leaves
+ * before bit `bit` done (tried, or refused by their prefilters or their rules), but
+ * those put off. */
+static tree_state tree_now(const mesura_scanner *s, uint32_t cond, size_t view, uint32_t bit)
+{
+	const policy_cond *x = &s->policy->conds[cond];
+	if (x->kind == COND_TERMS || x->kind == COND_REGEX) {
+		uint32_t b = s->regex_bit[cond];
+		if (s->first_hit[cond] != NO_HIT)
+			return TREE_HOLDS;
+		if (x->kind == COND_TERMS)
+			return x->view <= view ? TREE_FAILS : TREE_OPEN;
+		return b < bit && !put_off(s, b) ? TREE_FAILS : TREE_OPEN;
+	}
+	int all = x->kind == COND_ALL, open = 0;
+	for (size_t i = 0; i < x->n_children; i++) {
+		tree_state c = tree_now(s, x->children[i], view, bit);
+		if (c == (all ? TREE_FAILS : TREE_HOLDS))
+			return c;
+		open |= c == TREE_OPEN;
+	}
+	return open ? TREE_OPEN : all ? TREE_HOLDS : TREE_FAILS;
+}
+
+/* Whether leaf r's hits (it is of bit `bit`) may still be read, as far as `view`'s
+ * terms and the leaves before it tell: TREE_FAILS when one of the trees it needs
+ * fails (then its rule cannot fire through it, whatever it finds: its hits would be
+ * read by nothing, near misses apart, which explain mode records); TREE_OPEN when one
+ * is not known yet. */
+static tree_state needs_now(const mesura_scanner *s, const view_regex *r, size_t view,
+                            uint32_t bit)
+{
+	tree_state all = TREE_HOLDS;
+	for (size_t i = 0; i < r->n_needs; i++) {
+		tree_state one = tree_now(s, r->needs[i], view, bit);
+		if (one == TREE_FAILS)
+			return TREE_FAILS;
+		all = one == TREE_OPEN ? TREE_OPEN : all;
+	}
+	return all;
+}
+
+/* Runs leaf r, which its prefilter let through. */
+static int try_leaf(mesura_scanner *s, const view_regex *r, view_summary *sum)
+{
+	if (near_digits(s, r, sum))
+		return match_regex_near_digits(s, r, sum);
+	return r->has_starts && !s->exhaustive ? match_regex_at_starts(s, r) : match_regex(s, r->cond);
+}
+
+/* The leaves put off until the terms of every view were searched, in order, where
+ * their rules may still fire. */
+static int match_later(mesura_scanner *s)
+{
+	const mesura_policy *p = s->policy;
+	int rc = MESURA_OK;
+	size_t words = s->regex_words[p->n_views], v = 0;
+	for (size_t w = 0; w < words; w++)
+		while (s->regex_later[w] && rc == MESURA_OK && !out_of_time(s)) {
+			uint32_t bit = (uint32_t)(w * 64 + lowest_bit(s->regex_later[w]));
+			while (s->regex_words[v + 1] <= w)
+				v++;
+			const view_regex *r = &p->views[v].regexes[bit - s->regex_words[v] * 64];
+			view_summary sum;
+			size_t len;
+			const char *text = mesura_view_text(s->views[v], &len);
+			sum.ready = 0;
+			sum.earlier = NULL;
+			if (needs_now(s, r, p->n_views, UINT32_MAX) != TREE_FAILS &&
+			    prefilter_passes(s, r, text, len, &sum))
+				rc = try_leaf(s, r, &sum);
+			spend(s, sum.ready ? len : 0);
+			s->regex_later[w] &= s->regex_later[w] - 1;
+		}
+	memset(s->regex_later, 0, words * sizeof *s->regex_later); /* those the time left */
+	s->n_put_off = 0;
+	return rc;
+}
+
+/* The regex leaves of view v (not inlined: most calls are for views without any). */
+static __attribute__((noinline)) int match_view(mesura_scanner *s, size_t v, view_summary *sum)
 {
 	const policy_view *view = &s->policy->views[v];
-	if (!view->n_regexes)
-		return MESURA_OK;
 	size_t len;
 	const char *text = mesura_view_text(s->views[v], &len);
 	if (view->keywords && !keywords_found_by_host(s, view)) {
@@ -524,20 +611,35 @@ int mesura_scan__match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
 			bits &= ~too_few_digits(view, text, len, sum, w);
 		while (bits && rc == MESURA_OK && !out_of_time(s)) {
 			size_t k = w * 64 + lowest_bit(bits);
+			uint32_t bit = (uint32_t)(s->regex_words[v] * 64 + k);
 			bits &= bits - 1;
 			if (k >= view->n_regexes)
 				break;
 			const view_regex *r = &view->regexes[k];
-			if (!prefilter_passes(s, r, text, len, sum))
+			tree_state rule = r->n_needs && !s->explain && !s->exhaustive
+			                      ? needs_now(s, r, v, bit) : TREE_HOLDS;
+			if (rule == TREE_FAILS)
 				continue;
-			if (near_digits(s, r, sum)) {
-				rc = match_regex_near_digits(s, r, sum);
+			if (rule == TREE_OPEN && r->settled > v) { /* a later view's terms may settle it */
+				s->regex_later[bit / 64] |= UINT64_C(1) << (bit % 64);
+				s->n_put_off++;
 				continue;
 			}
-			rc = r->has_starts && !s->exhaustive ? match_regex_at_starts(s, r)
-			                                     : match_regex(s, r->cond);
+			if (prefilter_passes(s, r, text, len, sum))
+				rc = try_leaf(s, r, sum);
 		}
 	}
 	spend(s, sum->ready ? len : 0); /* the summary's pass over the view */
 	return rc;
+}
+
+int mesura_scan__match_regexes(mesura_scanner *s, size_t v, view_summary *sum)
+{
+	const mesura_policy *p = s->policy;
+	if (v == 0 && s->n_put_off) { /* left by a post whose scan stopped early */
+		memset(s->regex_later, 0, s->regex_words[p->n_views] * sizeof *s->regex_later);
+		s->n_put_off = 0;
+	}
+	int rc = p->views[v].n_regexes ? match_view(s, v, sum) : MESURA_OK;
+	return rc == MESURA_OK && s->n_put_off && v + 1 == p->n_views ? match_later(s) : rc;
 }

@@ -87,6 +87,7 @@ void mesura_scanner_free(mesura_scanner *s)
 	mesura_alloc__free(&s->alloc, s->keyword_seen);
 	mesura_alloc__free(&s->alloc, s->regex_free);
 	mesura_alloc__free(&s->alloc, s->regex_todo);
+	mesura_alloc__free(&s->alloc, s->regex_later);
 	mesura_alloc__free(&s->alloc, s->regex_words);
 	mesura_alloc__free(&s->alloc, s->regex_bit);
 	mesura_alloc__free(&s->alloc, s->findings);
@@ -120,10 +121,12 @@ static int create_regex_bits(mesura_scanner *s)
 	s->regex_words[p->n_views] = words;
 	s->regex_free = mesura_alloc__malloc(&s->alloc, (words + 1) * sizeof *s->regex_free);
 	s->regex_todo = mesura_alloc__malloc(&s->alloc, (words + 1) * sizeof *s->regex_todo);
-	if (!s->regex_free || !s->regex_todo)
+	s->regex_later = mesura_alloc__malloc(&s->alloc, (words + 1) * sizeof *s->regex_later);
+	if (!s->regex_free || !s->regex_todo || !s->regex_later)
 		return MESURA_ENOMEM;
 	memset(s->regex_free, 0, (words + 1) * sizeof *s->regex_free);
 	memset(s->regex_todo, 0, (words + 1) * sizeof *s->regex_todo);
+	memset(s->regex_later, 0, (words + 1) * sizeof *s->regex_later);
 	for (size_t v = 0; v < p->n_views; v++)
 		for (size_t k = 0; k < p->views[v].n_regexes; k++) {
 			const view_regex *r = &p->views[v].regexes[k];

@@ -67,6 +67,9 @@ struct mesura_scanner {
 	 * once a keyword of theirs is found (regex_todo, this post's), so that a post goes
 	 * through the few leaves it may match rather than every leaf's prefilter. */
 	uint64_t *regex_free, *regex_todo;
+	uint64_t *regex_later;  /* the same: leaves put off until every view's terms are
+	                         * known (regexes.c), this post's when n_put_off > 0 */
+	size_t n_put_off;
 	size_t *regex_words;    /* per view, and one past the last */
 	uint32_t *regex_bit;    /* per regex leaf: its bit in those words */
 	mesura_finding *findings;
