@@ -1048,7 +1048,12 @@ static const char *const TRICKY_POSTS[] = {
 	"revenue: results are out", "12 Main St, pay him a visit", "12 Main Street",
 	"pay him a visit at 12 Main Road", "his address: 12 Main st, you know what to do",
 	"his address, pay him a visit", "12 main st", "idiota @acme", "@acme idiota", "@acme",
-	"eres idiota @acme", "hola @x y adios"};
+	"eres idiota @acme", "hola @x y adios",
+	/* a regex whose keywords are its group's alternatives' ("idiota", "cil", "tont",
+	 * "til"): each, in either case, after a mention or not */
+	"@pepe imb\xc3\xa9" "cil", "@pepe, IN\xc3\x9a" "TILES", "@pepe: tonto", "@pepe idiota",
+	"@pepe imbecil", "@pepe inutil", "@pepe in til", "@pepe imb\xc3\xa9", "pepe tonto",
+	"@@pepe tonto", "@pepe  tontos!", "@pepe tontamente"};
 
 /* A post of ASCII with markup or a control in it is not plain (src/text/plain.h): its
  * views take the stage-1 pass, which decodes the markup and drops the control, where
@@ -1229,6 +1234,122 @@ static const policy_cond *regex_leaf(const mesura_policy *p, const char *id)
 	ck_abort_msg("no regex leaf in %s", id);
 	return NULL;
 }
+
+/* The keywords of a group's alternatives, joined by '|' ("-" when none). */
+static const char *alternative_keywords(const char *pattern, int unfolded_ks, size_t min)
+{
+	static char joined[512];
+	run_list l;
+	memset(&l, 0, sizeof l);
+	size_t n = mesura_policy__regex_alternative_keywords(pattern, strlen(pattern), unfolded_ks,
+	                                                     min, collect_start_run, &l);
+	ck_assert_uint_eq(n, l.n);
+	size_t m = 0;
+	joined[0] = '\0';
+	for (size_t i = 0; i < l.n && i < 16; i++)
+		m += (size_t)snprintf(joined + m, sizeof joined - m, "%s%s", i ? "|" : "", l.runs[i]);
+	return n ? joined : "-";
+}
+
+START_TEST(alternative_keywords_examples)
+{
+	static const struct {
+		const char *pattern;
+		int unfolded_ks;
+		const char *want;
+	} cases[] = {
+		{"(?i)(?<![\\w@])@\\w{1,30}[,:]?\\s+(?:idiotas?|imb[e\xc3\xa9]cil(?:es)?|est[u\xc3\xba]pid[oa]s?|in[u\xc3\xba]til)(?![\\pL\\d])",
+		 0, "idiota|cil|pid|til"},
+		{"(?i)@\\w+ (?:tonto|kaka)", 1, "-"},   /* "kaka" has no piece of 3 without a k */
+		{"(?i)@\\w+ (?:tonto|kaka)", 0, "tonto|kaka"},
+		{"@\\w+ (?:abc|de)", 0, "-"},            /* "de" is too short */
+		{"@\\w+ (?:abc|de)?", 0, "-"},           /* optional */
+		{"@\\w+ (?=abc|def)", 0, "-"},          /* a lookahead */
+		{"@(?:ab|cd) (?:xyz|uvw)", 0, "xyz|uvw"}, /* the first group whose all qualify */
+		{"@(?:abc|x(?:def)) (?:xyz)", 0, "xyz"}, /* "x" alone outside its group: too short */
+		{"a|(?:bcd|efg)", 0, "-"},               /* not one sequence at the top */
+		{"(?x)@ (?:abc | def)", 0, "-"},
+		{"(?:abcd|efgh){2}", 0, "abcd|efgh"},
+	};
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		const char *got = alternative_keywords(cases[i].pattern, cases[i].unfolded_ks, 3);
+		ck_assert_msg(strcmp(got, cases[i].want) == 0, "'%s': \"%s\", not \"%s\"",
+		              cases[i].pattern, got, cases[i].want);
+	}
+	engine e = engine_of(tu_load_ok(tu_data_path("../policies/soundness.yaml"), NULL));
+	ck_assert_uint_eq(regex_leaf(e.policy, "mention-insult")->n_keywords, 4);
+	engine_free(&e);
+	/* the default policy's @mention insult in Spanish, which has no keywords written */
+	mesura_policy *p = NULL;
+	ck_assert_int_eq(mesura_policy_default(&p, NULL, NULL), MESURA_OK);
+	const policy_cond *x = regex_leaf(p, "harassment.es-insult");
+	size_t with = 0;
+	for (size_t i = 0; i < p->n_conds; i++)
+		if (p->conds[i].kind == COND_REGEX && p->conds[i].rule == x->rule &&
+		    p->conds[i].n_keywords > 10)
+			with++;
+	ck_assert_uint_ge(with, 1);
+	mesura_policy_free(p);
+}
+END_TEST
+
+/* Every match of a generated pattern holds one of the keywords of its group's
+ * alternatives (in either case: the keyword automaton folds ASCII letters). */
+START_TEST(alternative_keywords_hold_for_every_match)
+{
+	static const char *const alphabet[] = {"a", "b", "c", "x", "A", "B", "C", "1", "2", "-",
+	                                       " ", ".", "ab", "abc", "ba", "BC", "12", "\xc3\xa9",
+	                                       "\xe2\x84\xaa", "\xc5\xbf", "\n"};
+	tu_rng rng = {0xa17e};
+	tu_tally t = {"alternative keywords", 0, 0};
+	size_t patterns = 0, with = 0, matches = 0;
+	pcre2_match_data *md = pcre2_match_data_create(16, NULL);
+	ck_assert_ptr_nonnull(md);
+	for (int i = 0; i < 6000; i++) {
+		pattern_builder b;
+		gen_pattern(&rng, &b);
+		int err;
+		PCRE2_SIZE erroff;
+		pcre2_code *code = pcre2_compile((PCRE2_SPTR)b.buf, b.len, PCRE2_UTF, &err, &erroff, NULL);
+		if (!code)
+			continue;
+		patterns++;
+		run_list kw;
+		memset(&kw, 0, sizeof kw);
+		size_t n = mesura_policy__regex_alternative_keywords(b.buf, b.len, 1, 1, collect_start_run, &kw);
+		with += n > 0 && n <= 16;
+		for (int s = 0; s < 100 && n > 0 && n <= 16; s++) {
+			char subject[16 * 64];
+			size_t len = 0, pieces = tu_rng_below(&rng, 14);
+			for (size_t k = 0; k < pieces; k++) { /* a keyword a third of the time */
+				const char *piece = tu_rng_below(&rng, 3) ? PICK(&rng, alphabet)
+				                                          : kw.runs[tu_rng_below(&rng, kw.n)];
+				memcpy(subject + len, piece, strlen(piece));
+				len += strlen(piece);
+			}
+			if (pcre2_match(code, (PCRE2_SPTR)subject, len, 0, 0, md, NULL) < 0)
+				continue;
+			matches++;
+			PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+			int one = 0;
+			for (size_t k = 0; k < kw.n && !one; k++)
+				one = contains(subject, len, kw.runs[k], strlen(kw.runs[k]), 1);
+			t.checks++;
+			if (!one)
+				tu_tally_fail(&t, "'%s' needs one of \"%s\"..., but matches \"%.*s\" in \"%.*s\"",
+				              b.buf, kw.runs[0], (int)(ov[1] - ov[0]), subject + ov[0], (int)len,
+				              subject);
+		}
+		pcre2_code_free(code);
+	}
+	pcre2_match_data_free(md);
+	printf("alternative keywords: %zu patterns (%zu with keywords), %zu matches\n", patterns,
+	       with, matches);
+	ck_assert_uint_gt(with, 300);
+	ck_assert_uint_gt(t.checks, 1500);
+	tu_tally_finish(&t, "matches");
+}
+END_TEST
 
 /* The soundness policy's near-digit rules are tried with a head and refusals (the
  * posts above compare that path with the exhaustive search); most of the default
@@ -1858,6 +1979,7 @@ int main(void)
 		              regex_literals_are_required_by_every_match,
 		              regex_heads_and_refusals_examples,
 		              regex_heads_and_refusals_hold_for_every_match,
+		              alternative_keywords_examples, alternative_keywords_hold_for_every_match,
 		              option_settings_are_letters_only,
 		              pattern_walks_find_their_bytes_at_every_offset, NULL}},
 		{"soundness", {ascii_posts_with_markup_or_controls_take_stage1,

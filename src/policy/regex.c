@@ -1888,6 +1888,96 @@ static void declared_keywords(compiler *c, policy_cond *x, const ynode *keywords
 	mesura_policy__path_pop(c, old);
 }
 
+/* ------------------------------------------------------------ keywords of alternatives */
+
+#define ALTERNATIVES_MAX 64 /* alternatives of a group read for keywords at most */
+#define PIECE_MAX 32        /* bytes of such a keyword at most (a longer one is cut) */
+
+/* The longest literal of an alternative (the last of the longest), cut at k and s when
+ * the view keeps the Kelvin sign and the long s (see on_literal). */
+typedef struct {
+	int unfolded_ks;
+	char s[PIECE_MAX];
+	size_t len;
+} longest_piece;
+
+static void on_piece(const char *s, size_t n, void *payload)
+{
+	longest_piece *l = payload;
+	for (size_t i = 0, from = 0; i <= n; i++) {
+		if (i < n && !(l->unfolded_ks && strchr("kKsS", s[i])))
+			continue;
+		size_t len = i - from < PIECE_MAX ? i - from : PIECE_MAX;
+		if (len > 0 && len >= l->len) {
+			memcpy(l->s, s + from, len);
+			l->len = len;
+		}
+		from = i + 1;
+	}
+}
+
+/* The keywords of the group whose alternatives are p[0..len): each one's longest
+ * literal, when every one has one of `min` bytes or more; their number, or 0. */
+static size_t group_keywords(const char *p, size_t len, int unfolded_ks, size_t min,
+                             void (*run)(const char *s, size_t n, void *payload), void *payload)
+{
+	longest_piece alt[ALTERNATIVES_MAX];
+	size_t n = 0;
+	for (size_t i = 0, start = 0; i <= len;) {
+		i = next_of(p, len, i, '\\', '[', '(', '|');
+		if (i >= len || p[i] == '|') {
+			if (n == ALTERNATIVES_MAX)
+				return 0;
+			alt[n].unfolded_ks = unfolded_ks;
+			alt[n].len = 0;
+			mesura_policy__regex_literals(p + start, (i < len ? i : len) - start, on_piece, &alt[n]);
+			if (alt[n++].len < min)
+				return 0;
+			start = ++i;
+			continue;
+		}
+		i = p[i] == '\\' ? i + 2 : p[i] == '[' ? skip_class(p, len, i) : skip_group(p, len, i);
+	}
+	for (size_t k = 0; k < n && run; k++)
+		run(alt[k].s, alt[k].len, payload);
+	return n;
+}
+
+size_t mesura_policy__regex_alternative_keywords(const char *p, size_t len, int unfolded_ks,
+                                                size_t min,
+                                                void (*run)(const char *s, size_t n, void *payload),
+                                                void *payload)
+{
+	if (!is_sequence(p, len) || sets_option(p, len, 'x') || has_accept(p, len))
+		return 0;
+	for (size_t i = 0; i < len;) {
+		size_t next = p[i] == '(' ? skip_group(p, len, i) : skip_escape_or_class(p, len, i), inner;
+		if (next == i)
+			next = i + 1;
+		unsigned long min_repeat = 1;
+		size_t q = quantifier(p, len, next, &min_repeat);
+		if (p[i] == '(' && next <= len && p[next - 1] == ')' && min_repeat > 0 &&
+		    !group_is_zero_width(p, i, next, &inner) && inner) {
+			size_t n = group_keywords(p + inner, next - 1 - inner, unfolded_ks, min, NULL, NULL);
+			if (n)
+				return group_keywords(p + inner, next - 1 - inner, unfolded_ks, min, run, payload);
+		}
+		i = next + q;
+	}
+	return 0;
+}
+
+typedef struct {
+	compiler *c;
+	policy_cond *x;
+} keyword_list;
+
+static void on_alternative_keyword(const char *s, size_t n, void *payload)
+{
+	keyword_list *l = payload;
+	add_keyword(l->c, l->x, s, n);
+}
+
 static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
                             const ynode *keywords)
 {
@@ -1919,6 +2009,10 @@ static void build_prefilter(compiler *c, policy_cond *x, const ynode *regex,
 		declared_keywords(c, x, keywords);
 	else if (ls.longest_len >= MIN_DERIVED_KEYWORD)
 		add_keyword(c, x, ls.longest, ls.longest_len);
+	else /* one of a group's alternatives: "@\\w+\\s+(?:idiota|imb[eé]cil|...)" */
+		mesura_policy__regex_alternative_keywords(regex->text, regex->len, ls.unfolded_ks,
+		                                          MIN_DERIVED_KEYWORD, on_alternative_keyword,
+		                                          &(keyword_list){c, x});
 }
 
 typedef struct {

@@ -83,4 +83,15 @@ size_t mesura_policy__regex_head(const char *pattern, size_t len, uint64_t head[
 size_t mesura_policy__regex_refusals(const char *pattern, size_t len, regex_refusal *out,
                                      size_t cap);
 
+/* Keywords one of which every match of `pattern` holds, from the first group of its
+ * top-level sequence whose every alternative requires a literal of `min` bytes or more
+ * (as regex_literals reads them; the longest of each, cut at k and s when
+ * `unfolded_ks`, at most 32 bytes): calls `run` for each and returns how many, or 0.
+ * The compiler takes them when the pattern has no literal of its own long enough.
+ * Exposed for tests. */
+size_t mesura_policy__regex_alternative_keywords(const char *pattern, size_t len,
+                                                int unfolded_ks, size_t min,
+                                                void (*run)(const char *s, size_t n, void *payload),
+                                                void *payload);
+
 #endif
