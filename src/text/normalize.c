@@ -480,12 +480,13 @@ static size_t ascii_run(unsigned int flags, const unsigned char *s, size_t len, 
 /* The code points whose stage 1 each normaliser precomputes: Latin, Greek, Cyrillic,
  * Hebrew and Arabic letters and their marks; punctuation; currency; symbols, dingbats,
  * the variation selectors (the emoji one, U+FE0F), the fullwidth and halfwidth forms,
- * the enclosed letters and regional indicators, and emoji: 4,832 entries of 8 bytes. */
+ * the regional indicators, and emoji: 4,234 entries of 8 bytes. */
 static const struct {
 	int32_t first, last;
-} PRE_RANGES[] = {{0x0080, 0x07FF},  {0x2000, 0x206F},  {0x20A0, 0x20CF},
-                  {0x2600, 0x27BF},  {0xFE00, 0xFE0F},  {0xFF00, 0xFFEF},
-                  {0x1F100, 0x1F6FF}, {0x1F900, 0x1FAFF}};
+} PRE_RANGES[] = {{0x0080, 0x07FF},   {0x2000, 0x206F},   {0x20A0, 0x20CF},
+                  {0x2600, 0x27BF},   {0xFE00, 0xFE0F},   {0xFF00, 0xFFEF},
+                  {0x1F1E6, 0x1F1FF}, {0x1F300, 0x1F6FF}, {0x1F900, 0x1F9FF},
+                  {0x1FA70, 0x1FAFF}};
 #define N_PRE_RANGES (sizeof PRE_RANGES / sizeof PRE_RANGES[0])
 
 /* Index of cp in nz->pre, or SIZE_MAX. */
@@ -775,9 +776,15 @@ static int read_in_context(const mesura_normalizer *nz, int32_t cp)
 		return 0;
 	if (lookalike_in_context(cp))
 		return 1;
+	const utf8proc_property_t *p = utf8proc_get_property(cp);
+	if (p->decomp_seqindex == UINT16_MAX && p->casefold_seqindex == UINT16_MAX &&
+	    !(cp >= 0xAC00 && cp <= 0xD7A3)) /* no part but itself (Hangul: by rule) */
+		return 0;
 	utf8proc_int32_t parts[DECOMPOSE_MAX], folded[DECOMPOSE_MAX];
 	utf8proc_ssize_t n = decompose(cp, parts, nz->utf8proc_options & ~UTF8PROC_CASEFOLD);
 	for (utf8proc_ssize_t k = 0; k < n; k++) {
+		if (parts[k] < 0x80)
+			continue; /* ASCII, folded or not, is no look-alike */
 		utf8proc_ssize_t m = decompose(parts[k], folded, nz->utf8proc_options);
 		for (utf8proc_ssize_t j = 0; j < m; j++)
 			if (lookalike_in_context(folded[j]))
