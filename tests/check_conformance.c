@@ -843,8 +843,9 @@ static size_t random_post(tu_rng *rng, char *buf)
  * applies: alone, between ASCII letters, after a letter it may compose with, before a
  * combining mark, an invisible character, itself, another precomputed one, and a
  * control or markup that stands for a mark, and an override, which reach back, and '&'
- * and '%' that are no markup. A post made of ASCII and of such code points only is
- * made in one pass (normalize.c, normalize_table_post), others by the general path. */
+ * and '%' that are no markup, a regional indicator (a flag with some). A post made of
+ * ASCII and of such code points only is made in one pass (normalize.c,
+ * normalize_table_post), others by the general path. */
 START_TEST(fast_path_matches_general_path_on_precomputed_code_points)
 {
 	static const struct {
@@ -857,6 +858,7 @@ START_TEST(fast_path_matches_general_path_on_precomputed_code_points)
 	                                    "\x01\xcc\x81" /* a control, then a mark */,
 	                                    "&#769;" /* a mark, as markup */,
 	                                    "&b%" /* '&' and '%' that are not markup */,
+	                                    "\xf0\x9f\x87\xb8" /* regional indicator S: 🇪🇸 a flag */,
 	                                    "\xe2\x80\xae" "ab" /* an override */};
 	path_pair p = paths_new();
 	tu_tally t = {"Fast vs general path, precomputed code points", 0, 0};

@@ -678,7 +678,7 @@ static void copy_run(view_buf *b, const unsigned char *s, size_t from, size_t to
 /* The stage 1 of the look-alike cp read in context at s[i, i + n), whose entry is c:
  * its ASCII letters (case folded as the normaliser folds), one block of the map, in
  * *letters, where it reads as them (reads_as_letter, on the source, as on the general
- * path); else c as it is when alone. */
+ * path); else c, what it makes kept. */
 static const pre_char *in_context(stage1 *st, int32_t cp, const pre_char *c, size_t i, size_t n,
                                   pre_char *letters)
 {
@@ -799,23 +799,28 @@ static int read_in_context(const mesura_normalizer *nz, int32_t cp)
 static int precompute_char(const mesura_normalizer *nz, mesura_view *v, int32_t cp,
                            pre_char *out)
 {
-	/* A look-alike read in context by its neighbours (not a regional indicator, which
-	 * its run decides) alone does not read as its letters, whatever it decomposes to:
-	 * what it makes alone, marked PRE_IN_CONTEXT. */
+	/* A look-alike read in context (by its neighbours, or its run of regional
+	 * indicators) that does not read as its letters is kept: it takes the path of a
+	 * character under a normaliser without CONFUSABLES (process_char), whatever it
+	 * decomposes to. That, marked PRE_IN_CONTEXT. */
 	const char *ascii;
 	unsigned context = MESURA_LOOKALIKE_ALWAYS;
 	int in_context = (nz->flags & MESURA_NORM_CONFUSABLES) &&
 	                 mesura_text__confusable(cp, &ascii, &context) &&
-	                 (context == MESURA_LOOKALIKE_BEFORE_LETTER ||
-	                  context == MESURA_LOOKALIKE_BETWEEN_LETTERS);
+	                 context != MESURA_LOOKALIKE_ALWAYS;
 	if (!in_context && read_in_context(nz, cp)) {
 		*out = (pre_char){PRE_NONE, 0, {0}}; /* depends on its neighbours */
 		return MESURA_OK;
 	}
+	mesura_normalizer kept;
+	if (in_context) {
+		kept = *nz;
+		kept.flags &= ~(unsigned int)MESURA_NORM_CONFUSABLES;
+	}
 	unsigned char src[4];
 	size_t n = mesura_utf8__encode(cp, src);
 	view_reset(v, n);
-	stage1 st = {.nz = nz, .v = v, .src = src, .len = n, .first_push = -1};
+	stage1 st = {.nz = in_context ? &kept : nz, .v = v, .src = src, .len = n, .first_push = -1};
 	int rc = process_char(&st, cp, 0, n);
 	if (rc == MESURA_OK)
 		rc = flush_segment(&st);

@@ -20,9 +20,10 @@ typedef enum {
 	PRE_DROP,    /* an invisible character that REMOVE_INVISIBLES drops */
 	PRE_SAME,    /* a starter that stays as it is (a linear piece of the map) */
 	PRE_CHANGED, /* a starter that becomes `out` (one block of the map) */
-	/* With PRE_SAME or PRE_CHANGED: a look-alike read in context (¡, €) under
-	 * CONFUSABLES, whose entry is what it makes where it does not read as its letters
-	 * (alone); only the one-pass path of whole posts reads such entries (normalize.c). */
+	/* With PRE_SAME or PRE_CHANGED: a look-alike read in context (¡, €, a regional
+	 * indicator) under CONFUSABLES, whose entry is what it makes where it does not
+	 * read as its letters; only the one-pass path of whole posts reads such entries
+	 * (normalize.c). */
 	PRE_IN_CONTEXT = 0x10
 } pre_kind;
 
