@@ -201,10 +201,18 @@ static int summary_not_worth(const view_regex *r)
 	       r->min_capital_run == 0 && r->class_run == 0;
 }
 
+static int near_digits(const mesura_scanner *s, const view_regex *r, const view_summary *sum);
+
 /* Whether the regex can match in a view of `len` bytes summarised by `sum` (inlined in
- * the loop over a view's leaves: called for most of them in every post). */
-static inline __attribute__((always_inline)) int prefilter_passes(const mesura_scanner *s, const view_regex *r, const char *text,
-                            size_t len, view_summary *sum)
+ * the loop over a view's leaves: called for most of them in every post). A run of one
+ * class is looked for before the capitals and the byte classes are counted (its windows
+ * are read from their end: most fall at a byte; the codice fiscale leaf asks in every
+ * post), and a leaf tried near digits reads the classes only when another leaf had them
+ * counted: its head and lookbehinds rule offsets out for less than a pass over the view
+ * costs. */
+static inline __attribute__((always_inline)) int
+prefilter_passes(const mesura_scanner *s, const view_regex *r, const char *text, size_t len,
+                 view_summary *sum)
 {
 	if (s->exhaustive)
 		return 1;
@@ -214,12 +222,15 @@ static inline __attribute__((always_inline)) int prefilter_passes(const mesura_s
 		return 1;
 	if (!sum->ready)
 		summarize(text, len, sum);
-	return digits_within(sum, r->min_digits, r->max_len) && r->min_digit_run <= sum->longest_run &&
-	       (r->min_capital_run == 0 || has_capital_run(sum, text, len, r->min_capital_run)) &&
-	       holds_classes(s->policy, sum, r->all_classes, r->any_classes) &&
-	       (r->class_run == 0 ||
-	        has_class_run((const unsigned char *)text, len,
-	                      s->policy->conds[r->cond].pre.class_run_set, r->class_run));
+	if (!digits_within(sum, r->min_digits, r->max_len) || r->min_digit_run > sum->longest_run)
+		return 0;
+	if (r->class_run && !has_class_run((const unsigned char *)text, len,
+	                                   s->policy->conds[r->cond].pre.class_run_set, r->class_run))
+		return 0;
+	if (r->min_capital_run && !has_capital_run(sum, text, len, r->min_capital_run))
+		return 0;
+	return (!sum->classes_ready && near_digits(s, r, sum)) ||
+	       holds_classes(s->policy, sum, r->all_classes, r->any_classes);
 }
 
 /* A near miss of leaf `cond` at [start, end) of its view. */
