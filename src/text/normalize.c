@@ -1072,7 +1072,7 @@ static int fold_and_finish(const mesura_normalizer *nz, mesura_view *view, const
                            const mesura_view *lender, unsigned int done, int rc)
 {
 	int edited = 0;
-	if (rc == MESURA_OK)
+	if (rc == MESURA_OK && (nz->flags & MESURA_TEXT_WORD_FOLDS & ~done))
 		rc = mesura_text__fold_words(nz, view, in, done, &edited);
 	if (rc == MESURA_OK && lender && !edited) {
 		view->lender = lender;

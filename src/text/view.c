@@ -33,12 +33,11 @@ void mesura_view_free(mesura_view *view)
 	mesura_alloc__free(&alloc, view);
 }
 
-int mesura_view__reserve(mesura_view *v, view_buf *b, size_t extra)
+int mesura_view__grow(mesura_view *v, view_buf *b, size_t extra)
 {
 	if (extra > SIZE_MAX - b->len - 1)
 		return MESURA_ENOMEM;
-	/* +1 keeps room for the NUL written after the text. Checked here first: a warm
-	 * view nearly always has the room, and the call costs more than the test. */
+	/* +1 keeps room for the NUL written after the text. */
 	if (b->len + extra < b->cap)
 		return MESURA_OK;
 	void *text = b->text;
@@ -47,11 +46,11 @@ int mesura_view__reserve(mesura_view *v, view_buf *b, size_t extra)
 	return rc;
 }
 
-int mesura_view__reserve_atoms(mesura_view *v, view_buf *b, size_t extra)
+int mesura_view__grow_atoms(mesura_view *v, view_buf *b, size_t extra)
 {
 	if (extra > SIZE_MAX - b->n_atoms)
 		return MESURA_ENOMEM;
-	if (b->n_atoms + extra <= b->atoms_cap) /* as in mesura_view__reserve */
+	if (b->n_atoms + extra <= b->atoms_cap)
 		return MESURA_OK;
 	void *atoms = b->atoms;
 	int rc = mesura_alloc__grow(&v->alloc, &atoms, &b->atoms_cap, b->n_atoms + extra,

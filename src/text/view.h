@@ -3,6 +3,7 @@
 #define MESURA_TEXT_VIEW_H
 
 #include "common/alloc.h"
+#include "mesura/errors.h"
 #include "text.h"
 
 /*
@@ -94,11 +95,22 @@ static inline int mesura_view__must_stop(const mesura_view *v)
 	return v->stop && v->stop(v->stop_arg);
 }
 
-/* Reserves room for `extra` more bytes in b. */
-int mesura_view__reserve(mesura_view *v, view_buf *b, size_t extra);
+/* Grow b's buffers for mesura_view__reserve and mesura_view__reserve_atoms. */
+int mesura_view__grow(mesura_view *v, view_buf *b, size_t extra);
+int mesura_view__grow_atoms(mesura_view *v, view_buf *b, size_t extra);
+
+/* Reserves room for `extra` more bytes in b, and the NUL after them. Inline: a warm
+ * view nearly always has the room, and a call costs more than the test. */
+static inline int mesura_view__reserve(mesura_view *v, view_buf *b, size_t extra)
+{
+	return b->text && extra < b->cap - b->len ? MESURA_OK : mesura_view__grow(v, b, extra);
+}
 
 /* Reserves room for `extra` more atoms in b. */
-int mesura_view__reserve_atoms(mesura_view *v, view_buf *b, size_t extra);
+static inline int mesura_view__reserve_atoms(mesura_view *v, view_buf *b, size_t extra)
+{
+	return extra <= b->atoms_cap - b->n_atoms ? MESURA_OK : mesura_view__grow_atoms(v, b, extra);
+}
 
 /*
  * Map the n bytes already written at b->text + b->len and take them into the text:
