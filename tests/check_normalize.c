@@ -465,6 +465,24 @@ START_TEST(plain_text_is_its_own_stage1)
 					ck_abort_msg("byte %#x at %zu of %zu", b, at, len);
 			}
 	ck_assert(mesura_text__is_plain("", 0));
+	/* The marks (text_marks) hold exactly the bytes that are not plain, across their
+	 * 64-bit words and the last bytes, and say whether there is one. */
+	char longer[300];
+	text_marks marks;
+	for (size_t len = 0; len <= sizeof longer; len++)
+		for (size_t at = 0; at <= len; at++) /* at == len: none */
+			for (unsigned b = 0; b < 256; b += 37) {
+				memset(longer, 'a', len);
+				if (at < len)
+					longer[at] = (char)b;
+				int plain = at == len || (b < 128 && !touched[b]);
+				memset(&marks, 0xA5, sizeof marks); /* no bit left from before */
+				if (mesura_text__mark_not_plain(longer, len, &marks) != plain)
+					ck_abort_msg("marks: byte %#x at %zu of %zu", b, at, len);
+				for (size_t k = 0; k < (len + 63) / 64 * 64; k++) /* none past the end */
+					if ((int)(marks.words[k / 64] >> (k % 64) & 1) != (!plain && k == at))
+						ck_abort_msg("marks: bit %zu, byte %#x at %zu of %zu", k, b, at, len);
+			}
 
 	static const unsigned int forms[] = {MESURA_NORM_NFC, MESURA_NORM_NFD, MESURA_NORM_NFKC,
 	                                     MESURA_NORM_NFKD};

@@ -129,12 +129,11 @@ static int scan_post(mesura_scanner *s)
 	memset(s->no_joiners, 0, p->n_views);
 	s->spaced_from = NULL;
 	int rc = MESURA_OK;
-	post_shape post;
-	post.plain = !s->exhaustive && mesura_text__is_plain(s->text, s->len);
-	post.marked = !post.plain && !s->exhaustive && s->len <= MESURA_TEXT_MARKED_MAX;
+	post_shape post; /* a post is marked in the pass that finds whether it is plain */
+	post.marked = !s->exhaustive && s->len <= MESURA_TEXT_MARKED_MAX;
+	post.plain = post.marked ? mesura_text__mark_not_plain(s->text, s->len, &post.marks)
+	                         : !s->exhaustive && mesura_text__is_plain(s->text, s->len);
 	post.as_is = post.folded = NO_BASE;
-	if (post.marked)
-		mesura_text__mark_not_plain(s->text, s->len, &post.marks);
 	size_t made = 0; /* views made: a base comes before the views made from it */
 	for (int spent = out_of_time(s); rc == MESURA_OK && made < p->n_views && !spent; made++) {
 		rc = make_view(s, made, &post);

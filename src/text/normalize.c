@@ -1125,13 +1125,16 @@ int mesura_text__is_plain(const char *text, size_t len)
 int mesura_text__mark_not_plain(const char *text, size_t len, text_marks *marks)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	uint64_t any = 0;
+	uint64_t any = 0, word = 0; /* the marks of bytes [i - i % 64, i) */
 	size_t i = 0;
 	for (; i + CHUNK <= len; i += CHUNK) { /* CHUNK divides 64: a chunk's marks in one word */
 		uint64_t bits = chunk_bits(not_plain(chunk_load(s + i)));
-		uint64_t *w = &marks->words[i / 64];
-		*w = (i % 64 ? *w : 0) | bits << (i % 64);
+		word |= bits << (i % 64);
 		any |= bits;
+		if ((i + CHUNK) % 64 == 0) {
+			marks->words[i / 64] = word;
+			word = 0;
+		}
 	}
 	if (i < len) {
 		uint64_t bits = 0;
@@ -1140,10 +1143,11 @@ int mesura_text__mark_not_plain(const char *text, size_t len, text_marks *marks)
 		else
 			for (size_t k = i; k < len; k++)
 				bits |= (uint64_t)(s[k] >= 0x80 || ascii_stops_at(ANY_ASCII_STOP, s[k])) << (k - i);
-		uint64_t *w = &marks->words[i / 64];
-		*w = (i % 64 ? *w : 0) | bits << (i % 64);
+		word |= bits << (i % 64);
 		any |= bits;
 	}
+	if (i < len || i % 64)
+		marks->words[i / 64] = word;
 	return !any;
 }
 

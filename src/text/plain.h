@@ -16,7 +16,8 @@ int mesura_text__is_plain(const char *text, size_t len);
 /* What mesura_normalize(nz, view, text, len) makes of a plain text, without reading it
  * character by character: the text (lower-cased when nz folds case) as one linear
  * piece of the map, then nz's word folds. A scanner that makes several views of a post
- * asks mesura_text__is_plain once for all of them. */
+ * asks mesura_text__is_plain (or mesura_text__mark_not_plain, below) once for all of
+ * them. */
 int mesura_text__normalize_plain(const mesura_normalizer *nz, mesura_view *view,
                                  const char *text, size_t len);
 
@@ -34,7 +35,8 @@ typedef struct {
 } text_marks;
 
 /* Marks the bytes of text[0, len) (len <= MESURA_TEXT_MARKED_MAX) that are not plain,
- * a chunk at a time; returns whether none is (the text is plain). */
+ * a chunk at a time (no bit set past len); returns whether none is: what
+ * mesura_text__is_plain returns, and the marks for the views if not. */
 int mesura_text__mark_not_plain(const char *text, size_t len, text_marks *marks);
 
 /* What mesura_normalize(nz, view, text, len) makes, with the text's marks (NULL: none
