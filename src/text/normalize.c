@@ -704,11 +704,12 @@ static const pre_char *in_context(stage1 *st, int32_t cp, const pre_char *c, siz
  * and the table's entries between them. Each such character that pushes anything
  * starts a segment and cannot compose backward (precompute_char), so no mark or
  * composition reaches from one to another (a PRE_DROP one pushes nothing and closes no
- * segment: its neighbours meet); and a look-alike read in context is not in the table
+ * segment: its neighbours meet); a look-alike read in context (PRE_IN_CONTEXT) is its
+ * letters or its entry as the source around it says, as on the general path
+ * (in_context), and a character that decomposes to one is not in the table
  * (read_in_context). So stage 1 of the post is each character's own, one after the
  * other, as the general path makes it. NOT_TABLE_POST at the first other character (a
- * combining mark, a look-alike in context, a control, markup, an ill-formed byte), the
- * view half made. */
+ * combining mark, a control, markup, an ill-formed byte), the view half made. */
 static int normalize_table_post(stage1 *st, const text_marks *marks)
 {
 	const mesura_normalizer *nz = st->nz;
@@ -738,8 +739,7 @@ static int normalize_table_post(stage1 *st, const text_marks *marks)
 		if (c->kind & PRE_IN_CONTEXT)
 			c = in_context(st, cp, c, i, n, &letters);
 		if (c->kind != PRE_SAME) {
-			if (b->n_atoms + 2 > b->atoms_cap)
-				rc = mesura_view__reserve_atoms(st->v, b, 2);
+			rc = mesura_view__reserve_atoms(st->v, b, 2);
 			if (rc != MESURA_OK)
 				break;
 			copy_run(b, s, run, i, len, fold);
