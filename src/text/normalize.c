@@ -1127,6 +1127,13 @@ int mesura_text__mark_not_plain(const char *text, size_t len, text_marks *marks)
 	const unsigned char *s = (const unsigned char *)text;
 	uint64_t any = 0, word = 0; /* the marks of bytes [i - i % 64, i) */
 	size_t i = 0;
+	for (; i + 64 <= len; i += 64) { /* a word at a time, its chunks' marks shifted in */
+		uint64_t w = 0;
+		for (size_t k = 0; k < 64; k += CHUNK)
+			w |= (uint64_t)chunk_bits(not_plain(chunk_load(s + i + k))) << k;
+		marks->words[i / 64] = w;
+		any |= w;
+	}
 	for (; i + CHUNK <= len; i += CHUNK) { /* CHUNK divides 64: a chunk's marks in one word */
 		uint64_t bits = chunk_bits(not_plain(chunk_load(s + i)));
 		word |= bits << (i % 64);
