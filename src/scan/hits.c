@@ -53,7 +53,7 @@ static size_t alnum_run(const unsigned char *t, size_t len, size_t at, int dir)
 static int inside_view_word(const mesura_view *v, size_t start, size_t end, const char *post)
 {
 	size_t len;
-	const unsigned char *t = (const unsigned char *)mesura_view_text(v, &len);
+	const unsigned char *t = (const unsigned char *)mesura_view__text(v, &len);
 	if (end <= start)
 		return 0;
 	int left = start > 0 && glued_by_view(v, t, len, start - 1, post);
@@ -286,7 +286,7 @@ static int match_terms(mesura_scanner *s, size_t v, const mesura_automaton *a, i
 	if (!a)
 		return MESURA_OK;
 	size_t len;
-	const char *text = mesura_view_text(s->views[v], &len);
+	const char *text = mesura_view__text(s->views[v], &len);
 	hit_sink h = {s, 0, 0, MESURA_OK, 0, NULL, NULL};
 	search_view(s, a, text, len, on_term, &h);
 	if (h.rc == MESURA_OK && (masks || s->exhaustive) && !found_spent(s))

@@ -287,7 +287,7 @@ static int match_regex(mesura_scanner *s, uint32_t cond)
 {
 	const policy_cond *x = &s->policy->conds[cond];
 	size_t len, at = 0;
-	const char *text = mesura_view_text(s->views[x->view], &len);
+	const char *text = mesura_view__text(s->views[x->view], &len);
 	while (at <= len) {
 		int found;
 		size_t next;
@@ -346,7 +346,7 @@ static int match_regex_near_digits(mesura_scanner *s, const view_regex *r,
 	uint32_t cond = r->cond;
 	size_t len, at = 0, lead = r->digit_lead;
 	size_t need = r->min_digits ? r->min_digits : 1, width = r->max_len;
-	const char *text = mesura_view_text(s->views[x->view], &len);
+	const char *text = mesura_view__text(s->views[x->view], &len);
 	size_t tried = 0; /* attempts: at most DIGITS_KEPT * (lead + 1), so counted at the end */
 	/* A match tried from an offset after digit k - 1 and at most `lead` bytes before
 	 * digit k holds digit k first and `need` digits from it on, all within `width`
@@ -439,7 +439,7 @@ static int match_regex_at_starts(mesura_scanner *s, const view_regex *r)
 {
 	const policy_cond *x = &s->policy->conds[r->cond];
 	size_t len, at = 0;
-	const unsigned char *t = (const unsigned char *)mesura_view_text(s->views[x->view], &len);
+	const unsigned char *t = (const unsigned char *)mesura_view__text(s->views[x->view], &len);
 	spend(s, len); /* the view read for the literals */
 	for (size_t from = 0; from < len; from += CHUNK) {
 		for (unsigned bits = start_candidates(x, t, len, from); bits; bits &= bits - 1) {
@@ -587,7 +587,7 @@ static int match_later(mesura_scanner *s)
 			const view_regex *r = &p->views[v].regexes[bit - s->regex_words[v] * 64];
 			view_summary sum;
 			size_t len;
-			const char *text = mesura_view_text(s->views[v], &len);
+			const char *text = mesura_view__text(s->views[v], &len);
 			sum.ready = 0;
 			sum.earlier = NULL;
 			if (needs_now(s, r, p->n_views, UINT32_MAX) != TREE_FAILS &&
@@ -606,7 +606,7 @@ static __attribute__((noinline)) int match_view(mesura_scanner *s, size_t v, vie
 {
 	const policy_view *view = &s->policy->views[v];
 	size_t len;
-	const char *text = mesura_view_text(s->views[v], &len);
+	const char *text = mesura_view__text(s->views[v], &len);
 	if (view->keywords && !keywords_found_by_host(s, view)) {
 		hit_sink h = {s, 0, 0, MESURA_OK, 0, NULL, NULL};
 		mesura_scan__search_view(s, view->keywords, text, len, on_keyword, &h);

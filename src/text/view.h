@@ -89,6 +89,15 @@ static inline const view_buf *mesura_view__buf(const mesura_view *v)
 	return &mesura_view__owner(v)->cur;
 }
 
+/* mesura_view_text for the layers above, inline: the scanner asks for a view's text
+ * at each leaf it tries (a call a leaf was 1.4 % of a scan's time). */
+static inline const char *mesura_view__text(const mesura_view *v, size_t *len)
+{
+	const view_buf *b = mesura_view__buf(v);
+	*len = b->len;
+	return b->text ? (const char *)b->text : "";
+}
+
 /* Whether the view's builder must stop (its stop hook said so). */
 static inline int mesura_view__must_stop(const mesura_view *v)
 {
