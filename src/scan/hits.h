@@ -18,8 +18,14 @@ typedef struct {
 static inline void keyword_found(mesura_scanner *s, uint32_t cond)
 {
 	uint32_t bit = s->regex_bit[cond];
-	s->keyword_seen[cond] = 1;
 	s->regex_todo[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+
+/* Whether a keyword of regex leaf `cond` has been found in the post. */
+static inline int keyword_in_post(const mesura_scanner *s, uint32_t cond)
+{
+	uint32_t bit = s->regex_bit[cond];
+	return (s->regex_todo[bit / 64] >> (bit % 64)) & 1;
 }
 
 /* Records a hit of leaf `cond` at [view_start, view_end) of its view, mapped back to

@@ -216,7 +216,7 @@ prefilter_passes(const mesura_scanner *s, const view_regex *r, const char *text,
 {
 	if (s->exhaustive)
 		return 1;
-	if (len < r->min_len || (r->has_keywords && !s->keyword_seen[r->cond]))
+	if (len < r->min_len || (r->has_keywords && !keyword_in_post(s, r->cond)))
 		return 0;
 	if (!sum->ready && summary_not_worth(r))
 		return 1;

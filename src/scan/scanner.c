@@ -123,7 +123,6 @@ static const mesura_automaton *terms_to_search(mesura_scanner *s, size_t v)
 static int scan_post(mesura_scanner *s)
 {
 	const mesura_policy *p = s->policy;
-	memset(s->keyword_seen, 0, p->n_conds);
 	memset(s->regex_todo, 0, s->regex_words[p->n_views] * sizeof *s->regex_todo);
 	memset(s->grouped, 0, p->n_views);
 	memset(s->no_joiners, 0, p->n_views);

@@ -84,7 +84,6 @@ void mesura_scanner_free(mesura_scanner *s)
 	mesura_alloc__free(&s->alloc, s->hits);
 	mesura_alloc__free(&s->alloc, s->first_hit);
 	mesura_alloc__free(&s->alloc, s->rule_hit);
-	mesura_alloc__free(&s->alloc, s->keyword_seen);
 	mesura_alloc__free(&s->alloc, s->regex_free);
 	mesura_alloc__free(&s->alloc, s->regex_todo);
 	mesura_alloc__free(&s->alloc, s->regex_later);
@@ -153,9 +152,8 @@ static int create_scratch(mesura_scanner *s)
 	if (!s->grouped || !s->has_masks || !s->no_joiners)
 		return MESURA_ENOMEM;
 	s->first_hit = mesura_alloc__malloc(&s->alloc, (p->n_conds + 1) * sizeof *s->first_hit);
-	s->keyword_seen = mesura_alloc__malloc(&s->alloc, p->n_conds + 1);
 	s->rule_hit = mesura_alloc__malloc(&s->alloc, p->n_rules + 1);
-	if (!s->first_hit || !s->keyword_seen || !s->rule_hit)
+	if (!s->first_hit || !s->rule_hit)
 		return MESURA_ENOMEM;
 	memset(s->first_hit, 0xFF, (p->n_conds + 1) * sizeof *s->first_hit); /* then kept so */
 	memset(s->rule_hit, 0, p->n_rules + 1);                              /* (forget_hits) */

@@ -61,7 +61,6 @@ struct mesura_scanner {
 	size_t n_hits, hits_cap;
 	uint32_t *first_hit;    /* per condition */
 	unsigned char *rule_hit; /* per rule: some leaf of its match tree has a hit */
-	unsigned char *keyword_seen; /* per condition: one of its keywords is in the view */
 	/* The regex leaves a view tries, a bit per leaf of its `regexes` (view v's words
 	 * start at regex_words[v]): those without keywords always (regex_free), the others
 	 * once a keyword of theirs is found (regex_todo, this post's), so that a post goes
