@@ -118,10 +118,11 @@ static int same_atoms(const view_atom *x, const view_atom *y)
 }
 
 /* Where two views first differ, or NULL when they are the same (their own text and
- * map, or those they borrow). */
+ * map, or those they borrow). A map the folds put off is made here (the general path,
+ * fold_fast_path = 0, makes it at once). */
 static const char *difference(const mesura_view *a, const mesura_view *b)
 {
-	const view_buf *x = mesura_view__buf(a), *y = mesura_view__buf(b);
+	const view_buf *x = mesura_view__mapped(a), *y = mesura_view__mapped(b);
 	if (x->len != y->len || (x->len && memcmp(x->text, y->text, x->len) != 0))
 		return "text";
 	if (x->n_atoms != y->n_atoms)
@@ -440,6 +441,75 @@ START_TEST(view_left_alone_reads_its_base)
 }
 END_TEST
 
+/* Every source range of two views of the same text is the same, read in the order
+ * given (the first read of a view makes a map the folds put off). */
+static void assert_same_ranges(const mesura_view *a, const mesura_view *b)
+{
+	size_t a_len, b_len;
+	mesura_view_text(a, &a_len);
+	mesura_view_text(b, &b_len);
+	ck_assert_uint_eq(a_len, b_len);
+	for (size_t start = 0; start <= a_len; start++)
+		for (size_t end = start; end <= a_len; end++) {
+			size_t a_start, a_end, b_start, b_end;
+			ck_assert_int_eq(mesura_view_source_range(a, start, end, &a_start, &a_end), MESURA_OK);
+			ck_assert_int_eq(mesura_view_source_range(b, start, end, &b_start, &b_end), MESURA_OK);
+			ck_assert_uint_eq(a_start, b_start);
+			ck_assert_uint_eq(a_end, b_end);
+		}
+}
+
+/* Collapsing and joining rebuild the text alone and make its map when it is read: from
+ * a base's map (the base still standing), from the view's own stage 1, and for a view
+ * made from such a view or borrowing it. The general path (fold_fast_path = 0) makes
+ * the map at once: the two must map every range alike. */
+START_TEST(map_put_off_is_made_when_read)
+{
+	unsigned int stage1_flags = MESURA_NORM_MODERATION & ~MESURA_TEXT_WORD_FOLDS;
+	mesura_normalizer *stage1 = new_normalizer(stage1_flags, 1);
+	mesura_normalizer *collapse[2], *join[2], *own[2];
+	for (int fast = 0; fast < 2; fast++) {
+		collapse[fast] = new_normalizer(stage1_flags | MESURA_NORM_COLLAPSE_REPEATS, fast);
+		join[fast] = new_normalizer(stage1_flags | MESURA_NORM_JOIN_SPACED, fast);
+		own[fast] = new_normalizer(MESURA_NORM_DEOBFUSCATE, fast);
+	}
+	mesura_view *base = NULL, *c[2], *j[2];
+	ck_assert_int_eq(mesura_view_new(&base, NULL), MESURA_OK);
+	for (int k = 0; k < 2; k++) {
+		ck_assert_int_eq(mesura_view_new(&c[k], NULL), MESURA_OK);
+		ck_assert_int_eq(mesura_view_new(&j[k], NULL), MESURA_OK);
+	}
+	/* é decomposed and a fullwidth k: atoms that are not one to one in the runs. */
+	const char *posts[] = {"that's a cool f u c k, Cafe\xcc\x81\xcc\x81\xcc\x81 \xef\xbd\x8b\xef\xbd\x8bk",
+	                       "sooo   cool", "f . u . c . k", "no repeats here"};
+	for (size_t p = 0; p < COUNT(posts); p++) {
+		ck_assert_int_eq(mesura_normalize(stage1, base, posts[p], strlen(posts[p])), MESURA_OK);
+		for (int fast = 0; fast < 2; fast++)
+			ck_assert_int_eq(mesura_text__normalize_from(collapse[fast], c[fast], base, 0), MESURA_OK);
+		ck_assert(c[0]->map_from == NULL);
+		ck_assert((c[1]->map_from != NULL) == !c[1]->same_as_base);
+		for (int fast = 0; fast < 2; fast++)
+			ck_assert_int_eq(mesura_text__normalize_from(join[fast], j[fast], c[fast], 0), MESURA_OK);
+		ck_assert(c[1]->map_from == NULL); /* j was made from it: it read its map */
+		ck_assert_str_eq(mesura_view_text(j[1], NULL), mesura_view_text(j[0], NULL));
+		assert_same_ranges(j[1], j[0]); /* j may borrow c, or be put off on c's map */
+		assert_same_ranges(c[1], c[0]);
+		for (int fast = 0; fast < 2; fast++) /* the view's own stage 1, in spare */
+			ck_assert_int_eq(mesura_normalize(own[fast], c[fast], posts[p], strlen(posts[p])), MESURA_OK);
+		assert_same_ranges(c[1], c[0]);
+	}
+	for (int k = 0; k < 2; k++) {
+		mesura_view_free(c[k]);
+		mesura_view_free(j[k]);
+		mesura_normalizer_free(collapse[k]);
+		mesura_normalizer_free(join[k]);
+		mesura_normalizer_free(own[k]);
+	}
+	mesura_view_free(base);
+	mesura_normalizer_free(stage1);
+}
+END_TEST
+
 START_TEST(skips_match_general_path_on_obfuscated_posts)
 {
 	paths p = paths_new("Fold skips vs general path, random obfuscated posts");
@@ -535,6 +605,7 @@ static Suite *fold_equiv_suite(void)
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, chunk_ranges_mark_exactly_their_bytes);
 	tcase_add_test(tc, view_left_alone_reads_its_base);
+	tcase_add_test(tc, map_put_off_is_made_when_read);
 	tcase_add_test(tc, skips_match_general_path_on_obfuscated_posts);
 	tcase_add_test(tc, skips_match_general_path_at_every_offset);
 	tcase_add_test(tc, skips_match_general_path_on_test_data);

@@ -377,11 +377,6 @@ static int fold_leet(mesura_view *v, const view_buf **in, int fast, int *changed
  * edits in bulk, cutting the map's atoms to fit. A post with nothing to join or
  * collapse is left alone.
  */
-typedef struct fold_edit {
-	size_t at, len; /* the bytes [at, at + len) of the stage-1 text */
-	size_t keep;    /* bytes kept at `at`: 0 deletes (a joining separator); otherwise
-	                 * a collapsed run whose first letter stays and covers the run */
-} fold_edit;
 
 
 static int is_alnum_cp(int32_t cp)
@@ -757,14 +752,6 @@ static int merge_edits(mesura_view *v, size_t n_joined)
 	return MESURA_OK;
 }
 
-/* Index of the atom that holds byte `at` of b (at < b->len), searching from `from`. */
-static size_t atom_from(const view_buf *b, size_t from, size_t at)
-{
-	while (b->atoms[from].out_end <= at)
-		from++;
-	return from;
-}
-
 /* Copies n bytes a chunk at a time, which is cheaper than a call to memcpy for the
  * short pieces between edits: reads and writes up to CHUNK - 1 bytes past them. The
  * stage-1 text has VIEW_PAD bytes after it, and the rebuilt text, never longer, the
@@ -776,43 +763,12 @@ static void copy_chunks(unsigned char *to, const unsigned char *from, size_t n)
 		chunk_store(to + k, chunk_load(from + k));
 }
 
-/* Copies the stage-1 bytes [lo, hi) of `in` to out, each piece with its part of the
- * map. */
-static void copy_range(const view_buf *in, view_buf *out, size_t *atom, size_t lo, size_t hi)
-{
-	while (lo < hi) {
-		*atom = atom_from(in, *atom, lo);
-		const view_atom *a = &in->atoms[*atom];
-		size_t end = a->out_end < hi ? a->out_end : hi;
-		copy_chunks(out->text + out->len, in->text + lo, end - lo);
-		if (a->linear)
-			mesura_view__map_linear(out, end - lo, a->src_start + (lo - a->out_start));
-		else
-			mesura_view__map_block(out, end - lo, a->src_start, a->src_end);
-		lo = end;
-	}
-}
-
-/* Emits the first letter of a collapsed run, mapped to the source of the whole run. */
-static void emit_collapsed(const view_buf *in, view_buf *out, size_t *atom, const fold_edit *e)
-{
-	*atom = atom_from(in, *atom, e->at);
-	const view_atom *first = &in->atoms[*atom];
-	size_t src_start = first->linear ? first->src_start + (e->at - first->out_start)
-	                                 : first->src_start;
-	size_t last_byte = e->at + e->len - 1;
-	const view_atom *last = &in->atoms[atom_from(in, *atom, last_byte)];
-	size_t src_end = last->linear ? last->src_start + (last_byte + 1 - last->out_start)
-	                              : last->src_end;
-	copy_chunks(out->text + out->len, in->text + e->at, e->keep);
-	mesura_view__map_block(out, e->keep, src_start, src_end);
-}
-
 /* Rebuilds the text `in` with the edits into the view's own text: directly when `in`
- * is a base's, else into spare, swapped in after. The room is made here: the text only
- * shrinks, and each edit adds at most two atoms (it cuts an atom in two, and a collapse
- * adds the block of its letter). When the buffers swap, both get the room, for a warm
- * view to allocate nothing whichever buffer holds what. */
+ * is a base's, else into spare, swapped in after. Only the text: its map is made when
+ * it is read (v->map_from), from in's map, which stays where it is (a base's, or the
+ * spare the swap leaves it in). The room is made here: the text only shrinks, and each
+ * edit adds at most two atoms to the map. When the buffers swap, both get the room, for
+ * a warm view to allocate nothing whichever buffer holds what. */
 static int rebuild(mesura_view *v, const view_buf *in)
 {
 	view_buf *out = in == &v->cur ? &v->spare : &v->cur;
@@ -827,20 +783,26 @@ static int rebuild(mesura_view *v, const view_buf *in)
 		rc = mesura_view__reserve_atoms(v, &v->cur, 2 * v->n_edits);
 	if (rc != MESURA_OK)
 		return rc;
-	size_t pos = 0, atom = 0;
+	size_t pos = 0;
 	for (size_t k = 0; k < v->n_edits; k++) {
 		const fold_edit *e = &v->edits[k];
-		copy_range(in, out, &atom, pos, e->at);
-		if (e->keep)
-			emit_collapsed(in, out, &atom, e);
+		copy_chunks(out->text + out->len, in->text + pos, e->at - pos);
+		out->len += e->at - pos;
+		copy_chunks(out->text + out->len, in->text + e->at, e->keep);
+		out->len += e->keep;
 		pos = e->at + e->len;
 	}
-	copy_range(in, out, &atom, pos, in->len);
-	/* Each edit and each atom is handled once (atom_from walks on from where it
-	 * stopped); the bytes are copied between them, 8 a step. */
+	copy_chunks(out->text + out->len, in->text + pos, in->len - pos);
+	out->len += in->len - pos;
+	/* Each edit and each atom is handled once (here, and by the map when it is made:
+	 * atom_from walks on from where it stopped); the bytes are copied between them, 8
+	 * a step. */
 	v->steps += v->n_edits + in->n_atoms + in->len / 8;
-	if (out == &v->spare)
+	if (out == &v->spare) {
 		mesura_view__swap(v);
+		in = &v->spare;
+	}
+	v->map_from = in;
 	return MESURA_OK;
 }
 
@@ -897,5 +859,8 @@ int mesura_text__fold_words(const mesura_normalizer *nz, mesura_view *v, const v
 	if (rc != MESURA_OK || v->n_edits == 0)
 		return rc;
 	*edited = 1;
-	return rebuild(v, in);
+	rc = rebuild(v, in);
+	if (rc == MESURA_OK && !nz->fold_fast_path)
+		mesura_view__build_map(v); /* the general path, for tests to compare with */
+	return rc;
 }

@@ -1061,6 +1061,7 @@ static void view_reset(mesura_view *v, size_t len)
 	v->steps = 0;
 	v->same_as_base = 0;
 	v->lender = NULL;
+	v->map_from = NULL;
 }
 
 /* Stage 2 on the stage-1 text `in`, but the folds `done`: in is the view's own text,
@@ -1095,7 +1096,7 @@ int mesura_text__normalize_from(const mesura_normalizer *nz, mesura_view *view,
 	view_reset(view, base->source_len);
 	view->repairs = base->repairs;
 	const mesura_view *lender = mesura_view__owner(base);
-	return fold_and_finish(nz, view, &lender->cur, lender, done, MESURA_OK);
+	return fold_and_finish(nz, view, mesura_view__mapped(lender), lender, done, MESURA_OK);
 }
 
 /* The bytes of x that make a text not plain: beyond ASCII, or one that ascii_run stops

@@ -164,7 +164,7 @@ int mesura_view_source_range(const mesura_view *view, size_t start, size_t end,
 	if (!view || !source_start || !source_end || start > end ||
 	    end > mesura_view__buf(view)->len)
 		return MESURA_EINVAL;
-	const view_buf *b = mesura_view__buf(view);
+	const view_buf *b = mesura_view__mapped(view);
 	if (start == b->len) { /* empty range at the end: after the last mapped character */
 		*source_start = *source_end = b->n_atoms ? b->atoms[b->n_atoms - 1].src_end : 0;
 		return MESURA_OK;
@@ -185,4 +185,67 @@ int mesura_view_source_range(const mesura_view *view, size_t start, size_t end,
 	const view_atom *last = &b->atoms[atom_at(b, end - 1)];
 	*source_end = last->linear ? last->src_start + (end - last->out_start) : last->src_end;
 	return MESURA_OK;
+}
+
+/* ------------------------------------------------ maps put off by the word folds */
+
+/* Index of the atom that holds byte `at` of b (at < b->len), searching from `from`. */
+static size_t atom_from(const view_buf *b, size_t from, size_t at)
+{
+	while (b->atoms[from].out_end <= at)
+		from++;
+	return from;
+}
+
+/* Maps the next hi - lo bytes of out, the stage-1 bytes [lo, hi) of `in` kept as they
+ * were, with their part of in's map. */
+static void map_range(const view_buf *in, view_buf *out, size_t *atom, size_t lo, size_t hi)
+{
+	while (lo < hi) {
+		*atom = atom_from(in, *atom, lo);
+		const view_atom *a = &in->atoms[*atom];
+		size_t end = a->out_end < hi ? a->out_end : hi;
+		if (a->linear)
+			mesura_view__map_linear(out, end - lo, a->src_start + (lo - a->out_start));
+		else
+			mesura_view__map_block(out, end - lo, a->src_start, a->src_end);
+		lo = end;
+	}
+}
+
+/* Maps the first letter of a collapsed run to the source of the whole run. */
+static void map_collapsed(const view_buf *in, view_buf *out, size_t *atom, const fold_edit *e)
+{
+	*atom = atom_from(in, *atom, e->at);
+	const view_atom *first = &in->atoms[*atom];
+	size_t src_start = first->linear ? first->src_start + (e->at - first->out_start)
+	                                 : first->src_start;
+	size_t last_byte = e->at + e->len - 1;
+	const view_atom *last = &in->atoms[atom_from(in, *atom, last_byte)];
+	size_t src_end = last->linear ? last->src_start + (last_byte + 1 - last->out_start)
+	                              : last->src_end;
+	mesura_view__map_block(out, e->keep, src_start, src_end);
+}
+
+/* The map of a rebuilt text, put off by rebuild until read: v->edits applied to the map
+ * of v->map_from. Writes the atoms into room rebuild reserved (each edit adds at most
+ * two: it cuts an atom in two, and a collapse adds the block of its letter), and takes
+ * the text's length from it (the map functions advance a length). */
+void mesura_view__build_map(mesura_view *v)
+{
+	const view_buf *in = v->map_from;
+	view_buf map = v->cur;
+	map.len = 0;
+	map.n_atoms = 0;
+	size_t pos = 0, atom = 0;
+	for (size_t k = 0; k < v->n_edits; k++) {
+		const fold_edit *e = &v->edits[k];
+		map_range(in, &map, &atom, pos, e->at);
+		if (e->keep)
+			map_collapsed(in, &map, &atom, e);
+		pos = e->at + e->len;
+	}
+	map_range(in, &map, &atom, pos, in->len);
+	v->cur.n_atoms = map.n_atoms;
+	v->map_from = NULL;
 }

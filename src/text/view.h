@@ -33,6 +33,15 @@ typedef struct {
 	size_t src_start, src_end;
 } seg_char;
 
+/* An edit of the word folds (fold.c) that delete characters: joining and collapsing
+ * rebuild the text with a sorted list of them, and the map is made from the list when
+ * it is read (map_from). */
+typedef struct fold_edit {
+	size_t at, len; /* the bytes [at, at + len) of the stage-1 text */
+	size_t keep;    /* bytes kept at `at`: 0 deletes (a joining separator); otherwise
+	                 * a collapsed run whose first letter stays and covers the run */
+} fold_edit;
+
 struct mesura_view {
 	mesura_allocator alloc; /* first: see mesura_alloc__new_object */
 	view_buf cur;   /* what callers see (but for a view that borrows: lender) */
@@ -43,9 +52,9 @@ struct mesura_view {
 	size_t tmp_cap;
 	size_t *units; /* scratch: where the clusters under a bidi override start */
 	size_t units_cap;
-	struct fold_edit *edits; /* scratch of the word-context folds (fold.c) */
+	fold_edit *edits; /* scratch of the word-context folds (fold.c) */
 	size_t n_edits, edits_cap;
-	struct fold_edit *edits_tmp;
+	fold_edit *edits_tmp;
 	size_t edits_tmp_cap;
 	size_t source_len;
 	size_t repairs;
@@ -58,6 +67,12 @@ struct mesura_view {
 	 * stays empty. Read-only, and only until the lender is made again: a scanner makes
 	 * a base before the views made from it. NULL for a view with its own text. */
 	const mesura_view *lender;
+	/* The map of cur not built yet: the word folds rebuilt the text alone (most posts
+	 * are rebuilt for a doubled letter, and only a hit reads the map). Its atoms are
+	 * made on first use (mesura_view__mapped) from the atoms of map_from (the view's
+	 * spare, or the base's text it was folded from: read while the base stands, like a
+	 * lender's) and the edits; the room for them is reserved. NULL: the map is built. */
+	const view_buf *map_from;
 	/* Work done building the view, in steps of about a byte or a character: reset with
 	 * the view, added to by each pass in proportion to what it reads (a run, a word, a
 	 * segment at a time, not per byte in the hot loops). Linear in the post's length
@@ -83,10 +98,26 @@ static inline const mesura_view *mesura_view__owner(const mesura_view *v)
 	return v->lender ? v->lender : v;
 }
 
-/* The text and map of a view: its own, or its lender's. */
+/* The text of a view, its own or its lender's, and its map when it is built (see
+ * map_from: mesura_view__mapped for a map that is read). */
 static inline const view_buf *mesura_view__buf(const mesura_view *v)
 {
 	return &mesura_view__owner(v)->cur;
+}
+
+/* Builds the atoms of a map put off by the word folds (fold.c): v->edits applied to
+ * the map of v->map_from. */
+void mesura_view__build_map(mesura_view *v);
+
+/* The text and the map of a view: the map built first when it was put off. A view
+ * belongs to one thread at a time, so a reader (a const view) may build it: it writes
+ * only the atoms, in reserved room. */
+static inline const view_buf *mesura_view__mapped(const mesura_view *v)
+{
+	const mesura_view *owner = mesura_view__owner(v);
+	if (owner->map_from)
+		mesura_view__build_map((mesura_view *)owner);
+	return &owner->cur;
 }
 
 /* mesura_view_text for the layers above, inline: the scanner asks for a view's text
