@@ -78,12 +78,24 @@ static void assert_same_hits(const hit_log *got, const hit_log *want, const char
 	}
 }
 
+/* The layout the loop tests below have build_terms take (NULL: the one the size
+ * chooses, narrow for these small term sets): each layout has its own search loop. */
+static const char *const layouts[] = {NULL, "dense", "mixed"};
+static const char *forced_layout;
+
+static void unforce_layout(void)
+{
+	forced_layout = NULL; /* for the next test, when tests share a process (CK_FORK=no) */
+}
+
 static mesura_automaton *build_terms(const char *const *terms, const size_t *lens,
                                      const uint32_t *ids, size_t n)
 {
 	mesura_automaton_builder *b;
 	mesura_automaton *a;
 	ck_assert_int_eq(mesura_match__builder_new(&b, NULL), MESURA_OK);
+	if (forced_layout)
+		mesura_match__builder_layout(b, forced_layout);
 	for (size_t i = 0; i < n; i++)
 		ck_assert_int_eq(mesura_match__builder_add(b, terms[i], lens ? lens[i] : strlen(terms[i]),
 		                                           ids ? ids[i] : (uint32_t)i),
@@ -91,6 +103,8 @@ static mesura_automaton *build_terms(const char *const *terms, const size_t *len
 	ck_assert_int_eq(mesura_match__builder_build(b, &a), MESURA_OK);
 	mesura_match__builder_free(b);
 	ck_assert_uint_gt(mesura_match__automaton_memory(a), 0);
+	if (forced_layout && strcmp(forced_layout, "mixed") != 0) /* mixed: rows for a quarter */
+		ck_assert_str_eq(mesura_match__automaton_layout(a), forced_layout);
 	return a;
 }
 
@@ -287,6 +301,7 @@ END_TEST
  * queues: every hit, in order, as memcmp finds them. */
 START_TEST(agrees_with_naive_search)
 {
+	forced_layout = layouts[_i];
 	static const char *alphabets[] = {"ab", "abc", "ab\xc3\xb1\0", "abcdefgh x"};
 	static const size_t alphabet_sizes[] = {2, 3, 5, 10};
 	tu_rng rng = {2024};
@@ -338,6 +353,7 @@ END_TEST
  * order, and the callback's stop value at a random hit. */
 START_TEST(agrees_around_stream_thresholds)
 {
+	forced_layout = layouts[_i];
 	static const size_t longest[] = {1, 3, 7, 8, 9, 16, 33};
 	tu_rng rng = {4242};
 	tu_tally tally = {"stream thresholds", 0, 0};
@@ -401,6 +417,7 @@ END_TEST
  * stream of a long text the stopping hit belongs to. */
 START_TEST(callback_stops_the_search)
 {
+	forced_layout = layouts[_i];
 	const char *terms[] = {"a", "ab", "ba", "bab", "abba"};
 	mesura_automaton *a = build_terms(terms, NULL, NULL, 5);
 	tu_rng rng = {7};
@@ -765,6 +782,7 @@ static int naive_masked(const char *term, size_t tlen, const char *text, size_t 
 
 START_TEST(masked_agrees_with_naive)
 {
+	forced_layout = layouts[_i];
 	static const char *const chars[] = {"a", "b", "c", "\xc3\xb1", "\xe2\x82\xac", "1", "-"};
 	static const char *const text_chars[] = {"a", "b", "\xc3\xb1", "1", "-", "*", "*", "#"};
 	unsigned char mask[256] = {0};
@@ -955,16 +973,18 @@ int main(void)
 	tcase_add_test(tc, multibyte_terms);
 	tcase_add_test(tc, invalid_arguments);
 	tcase_add_test(tc, nul_bytes);
-	tcase_add_test(tc, agrees_with_naive_search);
-	tcase_add_test(tc, agrees_around_stream_thresholds);
-	tcase_add_test(tc, callback_stops_the_search);
+	tcase_add_checked_fixture(tc, NULL, unforce_layout);
+	tcase_add_loop_test(tc, agrees_with_naive_search, 0, 3);
+	tcase_add_loop_test(tc, agrees_around_stream_thresholds, 0, 3);
+	tcase_add_loop_test(tc, callback_stops_the_search, 0, 3);
 	tcase_add_test(tc, hundred_thousand_terms);
 	tcase_add_test(tc, each_layout_agrees_with_naive_search);
 	suite_add_tcase(s, tc);
 	TCase *masks = tcase_create("masked");
 	tcase_add_test(masks, masked_spellings);
 	tcase_add_test(masks, masked_edges_in_byte_order);
-	tcase_add_test(masks, masked_agrees_with_naive);
+	tcase_add_checked_fixture(masks, NULL, unforce_layout);
+	tcase_add_loop_test(masks, masked_agrees_with_naive, 0, 3);
 	tcase_add_test(masks, masked_budget);
 	suite_add_tcase(s, masks);
 	TCase *oom = tcase_create("allocation");

@@ -74,6 +74,10 @@
 #define MASK_MAX 64
 #define MASK_FRAMES (4 * MASK_MAX)
 
+/* Layouts a builder may be told to take (mesura_match__builder_layout). */
+#define FORCED_DENSE 1
+#define FORCED_MIXED 2
+
 /* The class of unused bytes has no byte of its own. */
 #define NO_BYTE 0x100
 
@@ -89,6 +93,7 @@ struct mesura_automaton_builder {
 	term_rec *terms;
 	size_t n_terms, terms_cap;
 	int ascii_caseless;
+	int layout; /* forced (mesura_match__builder_layout): 0 none, DENSE or MIXED */
 };
 
 typedef struct {
@@ -168,6 +173,11 @@ int mesura_match__builder_add(mesura_automaton_builder *b, const char *term, siz
 size_t mesura_match__builder_count(const mesura_automaton_builder *b)
 {
 	return b ? b->n_terms : 0;
+}
+
+void mesura_match__builder_layout(mesura_automaton_builder *b, const char *layout)
+{
+	b->layout = strcmp(layout, "dense") == 0 ? FORCED_DENSE : strcmp(layout, "mixed") == 0 ? FORCED_MIXED : 0;
 }
 
 void mesura_match__builder_ascii_caseless(mesura_automaton_builder *b)
@@ -270,6 +280,7 @@ typedef struct {
 	uint32_t *match;           /* per node: match number, or NONE */
 	size_t sparse_words, dense_edges;
 	int encoded_rows;          /* every state is dense: rows hold encoded ids at once */
+	int forced;                /* the builder's layout, if it was told one */
 	int narrow;                /* a plain DFA of at most 65,536 states: see build_narrow */
 	uint16_t *nid;             /* its nodes' narrow states (given breadth first) */
 	uint32_t *node_of;         /* narrow state -> node */
@@ -358,13 +369,15 @@ static int size_automaton(build *c)
 	a->row_len = (a->stride + 2) & ~1u; /* room for the match word; even, for MATCH_BIT */
 	size_t dense = DENSE_BYTES / (a->row_len * sizeof(uint32_t));
 	dense = dense < 1 ? 1 : dense > nodes ? nodes : dense;
+	if (c->forced == FORCED_MIXED)
+		dense = nodes / 4 > 1 ? nodes / 4 : 1;
 	/* A sparse record takes at most 6 words per state (counting its edges' share), and
 	 * a sparse id is twice its offset. */
 	if (nodes > (ID_MAX - dense * a->row_len) / 12)
 		return MESURA_ENOMEM;
 	a->n_states = (uint32_t)nodes;
 	a->n_dense = (uint32_t)dense;
-	c->narrow = dense == nodes && nodes <= 65536;
+	c->narrow = dense == nodes && nodes <= 65536 && !c->forced;
 	a->dense_end = (uint32_t)(dense * a->row_len);
 	a->max_len = max_len;
 	return MESURA_OK;
@@ -731,7 +744,7 @@ int mesura_match__builder_build(mesura_automaton_builder *b, mesura_automaton **
 	*out = NULL;
 	if (!b)
 		return MESURA_EINVAL;
-	build c = {.alloc = &b->alloc};
+	build c = {.alloc = &b->alloc, .forced = b->layout};
 	int rc = mesura_alloc__new_object((void **)&c.a, sizeof *c.a, &b->alloc);
 	if (rc == MESURA_OK)
 		rc = sort_builder_terms(&c, b);

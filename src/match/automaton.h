@@ -45,6 +45,12 @@ void mesura_match__automaton_free(mesura_automaton *a);
 /* Bytes held by the automaton (for benchmarks and capacity planning). */
 size_t mesura_match__automaton_memory(const mesura_automaton *a);
 
+/* Makes the automaton it builds take `layout` ("dense": 32-bit rows for every state;
+ * "mixed": rows for a quarter of its states, sparse records for the others) instead of
+ * the layout its size chooses. For tests: each layout has its own search loop, and
+ * most term sets would take the narrow one. */
+void mesura_match__builder_layout(mesura_automaton_builder *b, const char *layout);
+
 /* How its states are laid out: "narrow" (16-bit states in columns: a plain DFA of at
  * most 65,536 states), "dense" (32-bit rows for every state) or "mixed" (rows for the
  * shallow states, sparse records for the others); "none" for NULL. For tests and
