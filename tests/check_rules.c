@@ -346,11 +346,14 @@ static void gen_atom(tu_rng *rng, pattern_builder *b, int depth)
 	                                       "1", "12", "A", "BC"};
 	static const char *const escapes[] = {
 		"\\.", "\\-", "\\x61", "\\x{62}", "\\141", "\\cA", "\\pL", "\\p{Ll}", "\\d", "\\w",
-		"\\s", "\\b", "\\x20", "\\Qa|b\\E", "\\N", "\\ "};
+		"\\s", "\\b", "\\x20", "\\Qa|b\\E", "\\N", "\\ ", "\\G", "\\h", "\\R",
+		"\\t", "\\x{2013}", "\\P{L}", "\\D", "\\]", "\\(", "(?#note)", "\\p{Lu}", "\\e"};
 	static const char *const classes[] = {"[ab]", "[^a]", "[a-c]", "[|]", "[(]", "[]a]",
 	                                      "[\\]b]", "[[:alpha:]]", "[-x]", "[0-9]", "[6789]",
 	                                      "[\\d]", "[0-9a]", "[A-Z]", "[AB]", "[A-C0]",
-	                                      "[^\\s/]", "[a-c/+]", "[^a]", "\\W", "\\S"};
+	                                      "[^\\s/]", "[a-c/+]", "[^a]", "\\W", "\\S",
+	                                      "[\\x{80}-\\x{10ffff}]", "[a\\-c]", "[\\w.-]", "[^\\pL]",
+	                                      "[\\x41-\\x43]", "[[:digit:]x]", "[\\\\]"};
 	size_t k = tu_rng_below(rng, 12);
 	if (k < 5) {
 		put(b, PICK(rng, literals));
@@ -359,12 +362,14 @@ static void gen_atom(tu_rng *rng, pattern_builder *b, int depth)
 	} else if (k < 9) {
 		put(b, PICK(rng, classes));
 	} else if (k < 11 && depth < 3) {
-		size_t o = tu_rng_below(rng, 6);
+		size_t o = tu_rng_below(rng, 12);
 		char named[24];
-		snprintf(named, sizeof named, "(?<n%d>", b->groups + 1);
-		put(b, o == 0 ? "(" : o == 1 ? "(?:" : o == 2 ? "(?i:" : o == 3 ? named
-		       : o == 4 ? "(?=" : "(?<=");
-		b->groups += o == 0 || o == 3;
+		snprintf(named, sizeof named, o == 6 ? "(?P<n%d>" : o == 7 ? "(?'n%d'" : "(?<n%d>",
+		         b->groups + 1);
+		static const char *const others[] = {"(?>", "(?!", "(?<!", "(?-i:"};
+		put(b, o == 0 ? "(" : o == 1 ? "(?:" : o == 2 ? "(?i:" : o == 3 || o == 6 || o == 7 ? named
+		       : o == 4 ? "(?=" : o == 5 ? "(?<=" : others[o - 8]);
+		b->groups += o == 0 || o == 3 || o == 6 || o == 7;
 		gen_sequence(rng, b, depth + 1);
 		while (tu_rng_below(rng, 3) == 0) {
 			put(b, "|");
@@ -374,7 +379,7 @@ static void gen_atom(tu_rng *rng, pattern_builder *b, int depth)
 	} else if (b->groups > 0 && tu_rng_below(rng, 2)) {
 		/* back references and a recursion (\k<n1> compiles when group 1 is named) */
 		static const char *const refs[] = {"\\1", "\\g1", "\\g{1}", "\\g{-1}", "\\k<n1>",
-		                                   "(?1)"};
+		                                   "(?1)", "\\k'n1'", "\\k{n1}", "(?P=n1)", "(?&n1)"};
 		put(b, PICK(rng, refs));
 	} else if (tu_rng_below(rng, 4) == 0) {
 		put(b, "(*ACCEPT)");
@@ -486,6 +491,7 @@ START_TEST(option_settings_are_letters_only)
 		{"(?<!\\bhi )[A-Z]{4}\\d", 1, 4},
 		{"(?<id>x)[A-Z]{4}", 0, 4},
 		{"(?#xi)[A-Z]{4}\\d\\d", 2, 4},
+		{"x\\d(?#xi)?[A-Z]{4}", 0, 0}, /* a quantifier after a comment is the digit's: nothing read */
 		{"[(?i)][A-Z]{4}", 0, 4},
 		{"(?-i)[A-Z]{4}", 0, 4},
 		{"(?i)[A-Z]{4}", 0, 0},

@@ -193,12 +193,26 @@ static size_t escape_end(const char *p, size_t len, size_t i)
 	return k;
 }
 
-/* Whether the pattern holds (*ACCEPT), which ends a match before the rest of it. */
+/* Whether a comment (?#...) at p[i] is followed by a quantifier: PCRE2 drops the
+ * comment, so the quantifier applies to the item before it ("a-(?#x)?" matches "a"). */
+static int quantified_comment(const char *p, size_t len, size_t i)
+{
+	const char *close = memchr(p + i, ')', len - i);
+	size_t after = close ? (size_t)(close - p) + 1 : len;
+	return after < len && strchr("?*+{", p[after]) != NULL;
+}
+
+/* Whether the pattern holds what the readings below give up on: (*ACCEPT), which
+ * ends a match before the rest of it, or a comment with a quantifier after it. Found
+ * anywhere, inside a class too: only a reading is lost. */
 static int has_accept(const char *p, size_t len)
 {
-	for (const char *q = p; len >= 8 && (q = memchr(q, '(', len - 7 - (size_t)(q - p))); q++)
-		if (memcmp(q, "(*ACCEPT", 8) == 0)
+	for (const char *q = p; len >= 3 && (q = memchr(q, '(', len - 2 - (size_t)(q - p))); q++) {
+		size_t i = (size_t)(q - p);
+		if ((memcmp(q, "(?#", 3) == 0 && quantified_comment(p, len, i)) ||
+		    (len - i >= 8 && memcmp(q, "(*ACCEPT", 8) == 0))
 			return 1;
+	}
 	return 0;
 }
 
