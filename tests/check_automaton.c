@@ -489,6 +489,25 @@ static void naive_search_sorted(const big_term *sorted, size_t n, size_t longest
 	qsort(want->hits, want->n, sizeof *want->hits, cmp_hit);
 }
 
+/* The term with its byte `at` masked ('*' in `mask`) is found by the masked walk. */
+static void expect_masked_found(const mesura_automaton *a, const big_term *t, size_t at,
+                                const unsigned char mask[256], hit_log *got)
+{
+	char spelled[64];
+	ck_assert_uint_lt(t->len, sizeof spelled);
+	memcpy(spelled, t->bytes, t->len);
+	spelled[at] = '*';
+	log_reset(got, 0);
+	ck_assert_int_eq(mesura_match__automaton_match_masked(a, spelled, t->len, mask, SIZE_MAX,
+	                                                      record, got),
+	                 0);
+	size_t k = 0;
+	while (k < got->n && got->hits[k].id != t->id)
+		k++;
+	ck_assert_msg(k < got->n, "%.*s (%s): not found", (int)t->len, spelled,
+	              mesura_match__automaton_layout(a));
+}
+
 START_TEST(hundred_thousand_terms)
 {
 	enum { N = 100000, TEXT = 200000 };
@@ -548,21 +567,9 @@ START_TEST(hundred_thousand_terms)
 	unsigned char mask[256] = {0};
 	mask['*'] = 1;
 	/* Masked spellings of long terms: their deep states are sparse records. */
-	for (size_t i = 0; i < N; i += 997) {
-		if (terms[i].len < 10)
-			continue;
-		char spelled[14];
-		memcpy(spelled, terms[i].bytes, terms[i].len);
-		spelled[7] = '*';
-		log_reset(&got, 0);
-		ck_assert_int_eq(mesura_match__automaton_match_masked(a, spelled, terms[i].len, mask,
-		                                                      SIZE_MAX, record, &got),
-		                 0);
-		size_t k = 0;
-		while (k < got.n && got.hits[k].id != terms[i].id)
-			k++;
-		ck_assert_msg(k < got.n, "%.*s: not found", (int)terms[i].len, spelled);
-	}
+	for (size_t i = 0; i < N; i += 997)
+		if (terms[i].len >= 10)
+			expect_masked_found(a, &terms[i], 7, mask, &got);
 	log_reset(&got, 0);
 	ck_assert_int_eq(mesura_match__automaton_match_masked(a, "**********", 10, mask, 1000, record, &got),
 	                 MESURA_ELIMIT);
@@ -611,19 +618,8 @@ static void layout_agrees(size_t n_terms, size_t min_len, size_t max_len, const 
 	hit_log got = {0}, want = {0};
 	unsigned char mask[256] = {0};
 	mask['*'] = 1;
-	for (size_t i = 0; i < n_terms; i += n_terms / 50) { /* masked: the term is found */
-		char spelled[64];
-		memcpy(spelled, terms[i].bytes, terms[i].len);
-		spelled[terms[i].len / 2] = '*';
-		log_reset(&got, 0);
-		ck_assert_int_eq(mesura_match__automaton_match_masked(a, spelled, terms[i].len, mask,
-		                                                      SIZE_MAX, record, &got),
-		                 0);
-		size_t k = 0;
-		while (k < got.n && got.hits[k].id != terms[i].id)
-			k++;
-		ck_assert_msg(k < got.n, "%s: %.*s not found", layout, (int)terms[i].len, spelled);
-	}
+	for (size_t i = 0; i < n_terms; i += n_terms / 50) /* masked: the term is found */
+		expect_masked_found(a, &terms[i], terms[i].len / 2, mask, &got);
 	qsort(terms, n_terms, sizeof *terms, cmp_big_term);
 	search(a, text, TEXT, &got);
 	naive_search_sorted(terms, n_terms, max_len, text, TEXT, &want);
