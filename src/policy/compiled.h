@@ -38,6 +38,12 @@ typedef enum { COND_TERMS, COND_REGEX, COND_ALL, COND_ANY } cond_kind;
 
 /* A leading negative lookbehind as the texts it refuses: a match cannot start right
  * after `len` ASCII characters that are, in order, in these sets (bytes below 0x80). */
+/* The byte sets below are 256 bits, four words: whether `byte` is in `set`. */
+static inline int mesura_policy__byte_in(const uint64_t set[4], unsigned char byte)
+{
+	return (int)((set[byte >> 6] >> (byte & 63)) & 1);
+}
+
 typedef struct {
 	size_t len;
 	uint64_t set[REFUSAL_MAX][4];

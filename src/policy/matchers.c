@@ -448,22 +448,18 @@ static int build_view(mesura_policy *p, size_t v)
 	return rc == MESURA_OK ? build_digit_gate(p, view) : rc;
 }
 
-static uint64_t has_byte(const uint64_t set[4], unsigned byte)
-{
-	return (set[byte >> 6] >> (byte & 63)) & 1;
-}
-
 /* A byte's signature: which prefilter sets hold it (a hash of that membership; bytes
  * whose hashes collide share a class, which only makes the prefilters less sharp). */
-static uint64_t signature(const mesura_policy *p, unsigned byte)
+static uint64_t signature(const mesura_policy *p, unsigned char byte)
 {
 	uint64_t h = 1469598103934665603ull;
 	for (size_t i = 0; i < p->n_conds; i++) {
 		const policy_cond *x = &p->conds[i];
 		if (x->kind != COND_REGEX)
 			continue;
-		h = (h ^ (has_byte(x->pre.any_of, byte) | has_byte(x->pre.all_of, byte) << 1)) *
-		    1099511628211ull;
+		uint64_t any = (uint64_t)mesura_policy__byte_in(x->pre.any_of, byte);
+		uint64_t all = (uint64_t)mesura_policy__byte_in(x->pre.all_of, byte);
+		h = (h ^ (any | all << 1)) * 1099511628211ull;
 	}
 	return h;
 }
@@ -474,7 +470,7 @@ static void assign_byte_classes(mesura_policy *p)
 	uint64_t sigs[64];
 	unsigned n = 0;
 	for (unsigned byte = 0; byte < 256; byte++) {
-		uint64_t sig = signature(p, byte);
+		uint64_t sig = signature(p, (unsigned char)byte);
 		unsigned k = 0;
 		while (k < n && sigs[k] != sig)
 			k++;
@@ -487,8 +483,8 @@ static void assign_byte_classes(mesura_policy *p)
 		p->class_bit[byte] = bit;
 		for (size_t i = 0; i < p->n_conds; i++) {
 			regex_prefilter *pre = &p->conds[i].pre;
-			pre->any_classes |= has_byte(pre->any_of, byte) ? bit : 0;
-			pre->all_classes |= has_byte(pre->all_of, byte) ? bit : 0;
+			pre->any_classes |= mesura_policy__byte_in(pre->any_of, (unsigned char)byte) ? bit : 0;
+			pre->all_classes |= mesura_policy__byte_in(pre->all_of, (unsigned char)byte) ? bit : 0;
 		}
 	}
 }

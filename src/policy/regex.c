@@ -724,7 +724,8 @@ static int class_bytes(const char *p, size_t i, size_t end, uint64_t *set)
 static void fold_set(uint64_t *set)
 {
 	for (unsigned b = 'A'; b <= 'Z'; b++)
-		if ((set[b >> 6] >> (b & 63)) & 1 || (set[(b | 0x20) >> 6] >> ((b | 0x20) & 63)) & 1) {
+		if (mesura_policy__byte_in(set, (unsigned char)b) ||
+		    mesura_policy__byte_in(set, (unsigned char)(b | 0x20))) {
 			add_byte(set, b);
 			add_byte(set, b | 0x20);
 		}

@@ -173,7 +173,7 @@ static int has_class_run(const unsigned char *t, size_t len, const uint64_t set[
 	size_t start = 0, known = 0; /* t[start, known) are in the set */
 	while (need > 0 && start + need <= len) {
 		size_t j = start + need;
-		while (j > known && (set[t[j - 1] >> 6] >> (t[j - 1] & 63)) & 1)
+		while (j > known && mesura_policy__byte_in(set, t[j - 1]))
 			j--;
 		if (j == known)
 			return 1;
@@ -303,11 +303,6 @@ static int match_regex(mesura_scanner *s, uint32_t cond)
 	return MESURA_OK;
 }
 
-static int in_set(const uint64_t set[4], unsigned char byte)
-{
-	return (set[byte >> 6] >> (byte & 63)) & 1;
-}
-
 /* Whether one of x's leading lookbehinds refuses a match at offset p of t: the ASCII
  * characters right before p are a text it rules out. */
 static int refused_at(const policy_cond *x, const unsigned char *t, size_t p)
@@ -315,7 +310,7 @@ static int refused_at(const policy_cond *x, const unsigned char *t, size_t p)
 	for (size_t i = 0; i < x->n_refusals; i++) {
 		const regex_refusal *r = &x->refusals[i];
 		size_t k = 0;
-		while (k < r->len && r->len <= p && in_set(r->set[k], t[p - r->len + k]))
+		while (k < r->len && r->len <= p && mesura_policy__byte_in(r->set[k], t[p - r->len + k]))
 			k++;
 		if (k == r->len && r->len <= p)
 			return 1;
@@ -326,10 +321,10 @@ static int refused_at(const policy_cond *x, const unsigned char *t, size_t p)
 /* Whether t[p..len) starts with bytes of x's head (the first is PCRE2's own). */
 static int head_fits(const policy_cond *x, const unsigned char *t, size_t len, size_t p)
 {
-	if (!in_set(x->pre.any_of, t[p]))
+	if (!mesura_policy__byte_in(x->pre.any_of, t[p]))
 		return 0;
 	for (size_t k = 0; k < x->head_len; k++)
-		if (p + k >= len || !in_set(x->head[k], t[p + k]))
+		if (p + k >= len || !mesura_policy__byte_in(x->head[k], t[p + k]))
 			return 0;
 	return 1;
 }
